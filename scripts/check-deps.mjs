@@ -1,0 +1,51 @@
+// Enforces the dependency rule of docs/ARCHITECTURE.md by reading import statements:
+//   engine -> contracts only; contracts -> nothing of ours; platform -> contracts;
+//   governance -> engine, contracts, platform (and other governance features);
+//   cli -> sdk, engine, contracts, platform (serve may import server.ts); sdk -> contracts;
+//   nothing imports server.ts except cli/serve.ts and tests.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const allowed = {
+  engine: ['engine', 'contracts'],
+  contracts: ['contracts'],
+  platform: ['platform', 'contracts'],
+  governance: ['governance', 'engine', 'contracts', 'platform'],
+  sdk: ['sdk', 'contracts'],
+  cli: ['cli', 'sdk', 'engine', 'contracts', 'platform', 'governance', 'demo'],
+  demo: ['demo', 'governance', 'platform', 'contracts', 'engine'],
+};
+
+function* walk(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(p);
+    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) yield p;
+  }
+}
+
+const problems = [];
+for (const file of walk(path.join(root, 'src'))) {
+  const rel = path.relative(path.join(root, 'src'), file);
+  const layer = rel.includes(path.sep) ? rel.split(path.sep)[0] : null;
+  const text = fs.readFileSync(file, 'utf8');
+  for (const m of text.matchAll(
+    /(?:import|export)\s[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+  )) {
+    const spec = m[1] ?? m[2];
+    const target = path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec));
+    const targetLayer = target.includes(path.sep) ? target.split(path.sep)[0] : target.replace(/\.tsx?$/, '');
+    if (targetLayer === 'server' && rel !== path.join('cli', 'serve.ts'))
+      problems.push(`${rel}: imports server.ts`);
+    if (!layer || targetLayer === 'version' || targetLayer === 'server') continue;
+    const ok = allowed[layer];
+    if (ok && !ok.includes(targetLayer))
+      problems.push(`${rel}: ${layer} must not import ${targetLayer} (${spec})`);
+  }
+}
+if (problems.length) {
+  console.error(`dependency rule broken:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('dependency rule: ok');

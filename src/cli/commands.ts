@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerServe } from './serve.ts';
+
+/**
+ * The one list of CLI command groups. Each feature's command module exports a `register*` function
+ * that adds its commands to the program; add one line here per module.
+ */
+export function registerCommands(program: Command): void {
+  registerServe(program);
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { bootstrapAdmin } from '../platform/auth/bootstrap.ts';
+import { systemClock } from '../platform/clock.ts';
+import { loadConfig } from '../platform/config.ts';
+import { lockDataDir } from '../platform/db/data-dir-lock.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+import { buildServer } from '../server.ts';
+import { CliError, ExitCode } from './exit.ts';
+
+/** `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the API server (and console) on the embedded SQLite store or ASSAY_DATABASE_URL')
+    .option('--port <n>', 'port (default ASSAY_PORT or 7420)')
+    .option('--host <h>', 'interface to bind (default ASSAY_HOST or 127.0.0.1)')
+    .option('--data-dir <dir>', 'data directory (default ASSAY_DATA_DIR or ./.assay)')
+    .option('--no-seed', 'do not seed the demo portfolio into an empty store')
+    .option('--log', 'log every request as JSON lines')
+    .action(
+      async (opts: { port?: string; host?: string; dataDir?: string; seed: boolean; log?: boolean }) => {
+        const env = { ...process.env };
+        if (opts.port) env.ASSAY_PORT = opts.port;
+        if (opts.host) env.ASSAY_HOST = opts.host;
+        if (opts.dataDir) env.ASSAY_DATA_DIR = opts.dataDir;
+        if (!opts.seed) env.ASSAY_SEED_DEMO = '0';
+        const config = loadConfig(env);
+        let release = () => {};
+        if (!config.databaseUrl) {
+          try {
+            release = lockDataDir(config.dataDir, config.port);
+          } catch (err) {
+            throw new CliError((err as Error).message, ExitCode.unavailable);
+          }
+        }
+        const db = openDatabase({
+          databaseUrl: config.databaseUrl,
+          sqlitePath: path.join(config.dataDir, 'assay.db'),
+        });
+        const stop = async () => {
+          await app.close().catch(() => {});
+          await db.close().catch(() => {});
+          release();
+          process.exit(0);
+        };
+        await migrateToLatest(db);
+        const { app, services } = await buildServer({
+          db,
+          clock: systemClock,
+          config,
+          logger: Boolean(opts.log),
+        });
+        const boot = await bootstrapAdmin(services.identity);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await app.listen({ port: config.port, host: config.host });
+        } catch (err) {
+          release();
+          throw new CliError(
+            `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+            ExitCode.unavailable,
+          );
+        }
+        const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+        const store = config.databaseUrl
+          ? 'PostgreSQL'
+          : `SQLite at ${path.join(config.dataDir, 'assay.db')}`;
+        process.stdout.write(`Assay is serving on ${url} (store: ${store})\n`);
+        if (boot) {
+          process.stdout.write(
+            `\nFirst start: created user '${boot.username}' with this admin API token (shown once, store it now):\n\n  ${boot.token}\n\n` +
+              `Use it as 'Authorization: Bearer <token>', or: export ASSAY_URL=${url} ASSAY_TOKEN=<token>\n`,
+          );
+        }
+      },
+    );
+}

@@ -1,0 +1,17 @@
+/** How the engine treats a column: numeric when every non-missing value is a finite number, else categorical. */
+export type ColumnKind = 'numeric' | 'categorical';
+
+/** A column of a loaded table with the kind the engine decided (or was told) it has. */
+export interface ColumnInfo {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** A data file loaded into DuckDB under `table`, with its row count and typed columns. */
+export interface LoadedTable {
+  table: string;
+  path: string;
+  rows: number;
+  columns: ColumnInfo[];
+  sha256: string;
+}

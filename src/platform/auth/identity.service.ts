@@ -1,0 +1,277 @@
+import type { AuditContext } from '../audit/audit-trail.ts';
+import { appendAuditEvent } from '../audit/audit-trail.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import type { ApiTokensTable, UsersTable } from '../db/tables/platform.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors.ts';
+import { newId } from '../ids.ts';
+import { IdentityStore } from './identity.store.ts';
+import type { Principal, Role, TokenScope } from './roles.ts';
+import { generateToken, hashPassword, hashToken, tokenPrefix, verifyPassword } from './token-secret.ts';
+
+/** A user as the API shows it: never the password hash. */
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** A token as the API lists it: never the secret. */
+export interface TokenView {
+  id: string;
+  userId: string;
+  name: string;
+  prefix: string;
+  scope: TokenScope;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** Input to create a user. */
+export interface NewUser {
+  username: string;
+  displayName?: string | undefined;
+  email?: string | null | undefined;
+  role: Role;
+  password?: string | undefined;
+}
+
+/** Input to create a token. */
+export interface NewToken {
+  userId: string;
+  name: string;
+  scope: TokenScope;
+  expiresAt?: string | null | undefined;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+/** Users, tokens and authentication. */
+export class IdentityService {
+  readonly store: IdentityStore;
+  private readonly touched = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.store = new IdentityStore(db.kysely);
+  }
+
+  /** Resolves a bearer token to its principal, or throws 401 (unknown, revoked, expired, disabled user). */
+  async authenticate(token: string): Promise<Principal> {
+    const found = await this.store.findTokenByHash(hashToken(token));
+    if (!found) throw new UnauthenticatedError('the API token is not valid');
+    const { token: t, user } = found;
+    const now = this.clock.now().toISOString();
+    if (t.revoked_at) throw new UnauthenticatedError('the API token has been revoked');
+    if (t.expires_at && t.expires_at <= now) throw new UnauthenticatedError('the API token has expired');
+    if (user.disabled) throw new UnauthenticatedError('the user is disabled');
+    // Record use at most once a minute per token, so reads do not turn into writes.
+    const last = this.touched.get(t.id) ?? 0;
+    if (Date.now() - last > 60_000) {
+      this.touched.set(t.id, Date.now());
+      await this.store.touchToken(t.id, now);
+    }
+    return {
+      userId: user.id,
+      username: user.username,
+      role: user.role as Role,
+      scope: t.scope as TokenScope,
+      tokenId: t.id,
+    };
+  }
+
+  /** Creates a user. */
+  async createUser(ctx: AuditContext, input: NewUser): Promise<UserView> {
+    if (!USERNAME.test(input.username)) {
+      throw new ValidationError(
+        'username must be 2-63 characters of a-z, 0-9, dot, dash or underscore, starting with a letter or digit',
+        'username',
+      );
+    }
+    if (input.password !== undefined && input.password.length < 12) {
+      throw new ValidationError('password must be at least 12 characters', 'password');
+    }
+    const row: UsersTable = {
+      id: newId(),
+      username: input.username,
+      display_name: input.displayName ?? input.username,
+      email: input.email ?? null,
+      role: input.role,
+      password_hash: input.password ? hashPassword(input.password) : null,
+      disabled: 0,
+      created_at: this.clock.now().toISOString(),
+      row_version: 1,
+    };
+    return this.db.write(async (tx) => {
+      if (await this.store.findUser({ username: input.username }, tx)) {
+        throw new ConflictError(`user '${input.username}' already exists`, { field: 'username' });
+      }
+      await this.store.insertUser(tx, row);
+      const view = toUserView(row);
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'user.created',
+        entityType: 'user',
+        entityId: row.id,
+        after: view,
+      });
+      return view;
+    });
+  }
+
+  /** Changes a user's role, name or disabled flag. */
+  async updateUser(
+    ctx: AuditContext,
+    id: string,
+    patch: {
+      role?: Role | undefined;
+      displayName?: string | undefined;
+      email?: string | null | undefined;
+      disabled?: boolean | undefined;
+    },
+  ): Promise<UserView> {
+    return this.db.write(async (tx) => {
+      const before = await this.store.findUser({ id }, tx);
+      if (!before) throw new NotFoundError('user', id);
+      const next: UsersTable = {
+        ...before,
+        role: patch.role ?? before.role,
+        display_name: patch.displayName ?? before.display_name,
+        email: patch.email === undefined ? before.email : patch.email,
+        disabled: patch.disabled === undefined ? before.disabled : patch.disabled ? 1 : 0,
+        row_version: before.row_version + 1,
+      };
+      await this.store.updateUser(tx, id, next);
+      const after = toUserView(next);
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        before: toUserView(before),
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** Creates a token for a user; returns the secret once. A token's scope never exceeds what its role can use. */
+  async createToken(ctx: AuditContext, input: NewToken): Promise<{ token: string; view: TokenView }> {
+    const secret = generateToken();
+    const now = this.clock.now().toISOString();
+    if (input.expiresAt && input.expiresAt <= now)
+      throw new ValidationError('expiresAt must be in the future', 'expiresAt');
+    if (!input.name.trim()) throw new ValidationError('name must not be empty', 'name');
+    return this.db.write(async (tx) => {
+      const user = await this.store.findUser({ id: input.userId }, tx);
+      if (!user) throw new NotFoundError('user', input.userId);
+      if (input.scope === 'admin' && user.role !== 'admin') {
+        throw new ForbiddenError(
+          `a token with scope 'admin' needs a user with role 'admin' (${user.username} is ${user.role})`,
+          {
+            field: 'scope',
+          },
+        );
+      }
+      const row: ApiTokensTable = {
+        id: newId(),
+        user_id: user.id,
+        name: input.name,
+        token_hash: hashToken(secret),
+        prefix: tokenPrefix(secret),
+        scope: input.scope,
+        created_at: now,
+        expires_at: input.expiresAt ?? null,
+        revoked_at: null,
+        last_used_at: null,
+      };
+      await this.store.insertToken(tx, row);
+      const view = toTokenView(row);
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'token.created',
+        entityType: 'token',
+        entityId: row.id,
+        after: view,
+      });
+      return { token: secret, view };
+    });
+  }
+
+  /** Revokes a token (idempotent: revoking twice keeps the first time). */
+  async revokeToken(ctx: AuditContext, id: string): Promise<TokenView> {
+    return this.db.write(async (tx) => {
+      const before = await this.store.findToken(id, tx);
+      if (!before) throw new NotFoundError('token', id);
+      if (before.revoked_at) return toTokenView(before);
+      const after = { ...before, revoked_at: this.clock.now().toISOString() };
+      await this.store.updateToken(tx, id, { revoked_at: after.revoked_at });
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'token.revoked',
+        entityType: 'token',
+        entityId: id,
+        before: toTokenView(before),
+        after: toTokenView(after),
+      });
+      return toTokenView(after);
+    });
+  }
+
+  /** Signs in with a password and returns a 12-hour session token (for the console). */
+  async login(
+    username: string,
+    password: string,
+    requestId: string | null,
+  ): Promise<{ token: string; user: UserView; expiresAt: string }> {
+    const user = await this.store.findUser({ username });
+    if (!user || user.disabled || !user.password_hash || !verifyPassword(password, user.password_hash)) {
+      throw new UnauthenticatedError('unknown username or wrong password');
+    }
+    const expiresAt = new Date(this.clock.now().getTime() + 12 * 3600_000).toISOString();
+    const scope: TokenScope = user.role === 'admin' ? 'admin' : 'write';
+    const { token } = await this.createToken(
+      { actor: user.username, requestId },
+      { userId: user.id, name: 'console session', scope, expiresAt },
+    );
+    return { token, user: toUserView(user), expiresAt };
+  }
+}
+
+/** The API view of a user row. */
+export function toUserView(u: UsersTable): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    email: u.email,
+    role: u.role as Role,
+    disabled: u.disabled === 1,
+    createdAt: u.created_at,
+  };
+}
+
+/** The API view of a token row. */
+export function toTokenView(t: ApiTokensTable): TokenView {
+  return {
+    id: t.id,
+    userId: t.user_id,
+    name: t.name,
+    prefix: t.prefix,
+    scope: t.scope as TokenScope,
+    createdAt: t.created_at,
+    expiresAt: t.expires_at,
+    revokedAt: t.revoked_at,
+    lastUsedAt: t.last_used_at,
+  };
+}

@@ -1,0 +1,136 @@
+import {
+  GLOBAL_READ_ROLES,
+  type ModelRelation,
+  type Principal,
+  type Role,
+  type TokenScope,
+} from './roles.ts';
+
+/**
+ * Everything a caller can try to do. Model-scoped actions are decided with the caller's relations
+ * to that model; the rest are global. Extend this union and `RULES` together: a missing rule does
+ * not compile.
+ */
+export type Action =
+  | 'model.read'
+  | 'model.create'
+  | 'model.update'
+  | 'model.relations'
+  | 'model.status.gated'
+  | 'model.retire'
+  | 'version.write'
+  | 'version.freeze'
+  | 'deployment.write'
+  | 'dataset.read'
+  | 'dataset.create'
+  | 'dataset.update'
+  | 'inventory.import'
+  | 'inventory.export'
+  | 'audit.read_all'
+  | 'audit.verify'
+  | 'user.read'
+  | 'user.manage'
+  | 'token.own'
+  | 'token.any';
+
+/** The least token scope an action needs. */
+type Need = TokenScope;
+
+interface Rule {
+  scope: Need;
+  /** Roles allowed regardless of relation. */
+  roles: readonly Role[];
+  /** Relations to the model that also allow it (for model-scoped actions). */
+  relations?: readonly ModelRelation[];
+  /** Roles whose relation grants it (defaults to any role) — e.g. a validator relation never grants edits. */
+  relationRoles?: readonly Role[];
+}
+
+const ALL: readonly Role[] = [
+  'admin',
+  'governance',
+  'owner',
+  'developer',
+  'validator',
+  'approver',
+  'auditor',
+];
+const STEWARDS: readonly Role[] = ['admin', 'governance'];
+const MAKERS: readonly Role[] = ['owner', 'developer'];
+
+const RULES: Record<Action, Rule> = {
+  'model.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'model.create': { scope: 'write', roles: ['admin', 'governance', 'owner'] },
+  'model.update': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'model.relations': { scope: 'write', roles: STEWARDS },
+  'model.status.gated': { scope: 'write', roles: STEWARDS },
+  'model.retire': { scope: 'write', roles: STEWARDS, relations: ['owner'], relationRoles: MAKERS },
+  'version.write': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'version.freeze': { scope: 'write', roles: STEWARDS },
+  'deployment.write': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'dataset.read': { scope: 'read', roles: ALL },
+  'dataset.create': { scope: 'write', roles: ['admin', 'governance', 'owner', 'developer'] },
+  'dataset.update': { scope: 'write', roles: ['admin', 'governance', 'owner', 'developer'] },
+  'inventory.import': { scope: 'write', roles: STEWARDS },
+  'inventory.export': { scope: 'read', roles: ALL },
+  'audit.read_all': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
+  'audit.verify': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
+  'user.read': { scope: 'read', roles: ALL },
+  'user.manage': { scope: 'admin', roles: ['admin'] },
+  'token.own': { scope: 'read', roles: ALL },
+  'token.any': { scope: 'admin', roles: ['admin'] },
+};
+
+const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };
+
+/** The outcome of a permission check: `hidden` means the caller may not even know the model exists (404). */
+export type Decision = 'allow' | 'deny' | 'hidden';
+
+/**
+ * Decides whether `principal` may do `action`. For model-scoped actions pass the caller's relations
+ * to the model; a caller who cannot read the model gets `hidden`, never `deny`.
+ */
+export function decide(principal: Principal, action: Action, relations?: readonly ModelRelation[]): Decision {
+  const rule = RULES[action];
+  const modelScoped = relations !== undefined;
+  if (modelScoped && action !== 'model.read' && decide(principal, 'model.read', relations) === 'hidden')
+    return 'hidden';
+  if (modelScoped && action === 'model.read') {
+    const visible = GLOBAL_READ_ROLES.has(principal.role) || relations.length > 0;
+    return visible ? 'allow' : 'hidden';
+  }
+  if (SCOPE_RANK[principal.scope] < SCOPE_RANK[rule.scope]) return 'deny';
+  if (rule.roles.includes(principal.role)) return 'allow';
+  if (
+    modelScoped &&
+    rule.relations?.some((r) => relations.includes(r)) &&
+    (rule.relationRoles ?? ALL).includes(principal.role)
+  ) {
+    return 'allow';
+  }
+  return 'deny';
+}
+
+/** The rule table, for the permission documentation and the exhaustive matrix test. */
+export function permissionRules(): Readonly<Record<Action, Readonly<Rule>>> {
+  return RULES;
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { ValidationError } from './errors.ts';
+
+/** Everything the server reads from its environment, parsed once at start. */
+export interface AssayConfig {
+  /** Directory of the embedded store, blobs and keys. */
+  dataDir: string;
+  /** `postgres://…` to use PostgreSQL; undefined for the embedded SQLite store in dataDir. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  /** Largest JSON request body, in bytes. */
+  bodyLimit: number;
+  /** Largest uploaded file, in bytes. */
+  uploadLimit: number;
+  /** Seed the demo portfolio into an empty store on start. */
+  seedDemo: boolean;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValidationError(`${name} must be a non-negative integer, got '${raw}'`, name);
+  return n;
+}
+
+/** Reads the configuration from environment variables (documented in README.md). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
+  const databaseUrl = env.ASSAY_DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ValidationError(
+      'ASSAY_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)',
+      'ASSAY_DATABASE_URL',
+    );
+  }
+  return {
+    dataDir: path.resolve(env.ASSAY_DATA_DIR || '.assay'),
+    databaseUrl,
+    host: env.ASSAY_HOST || '127.0.0.1',
+    port: intFromEnv(env, 'ASSAY_PORT', 7420),
+    bodyLimit: intFromEnv(env, 'ASSAY_BODY_LIMIT', 1024 * 1024),
+    uploadLimit: intFromEnv(env, 'ASSAY_UPLOAD_LIMIT', 256 * 1024 * 1024),
+    seedDemo: env.ASSAY_SEED_DEMO !== '0',
+  };
+}

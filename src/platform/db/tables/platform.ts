@@ -1,0 +1,59 @@
+/** Row types of the platform tables (users, tokens, audit trail). Timestamps are ISO-8601 UTC text. */
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: string;
+  /** scrypt hash `scrypt$N$salt$hash`, null when the user signs in with tokens only. */
+  password_hash: string | null;
+  disabled: number;
+  created_at: string;
+  row_version: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the whole token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The first characters, to recognise a token in lists without revealing it. */
+  prefix: string;
+  scope: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  model_id: string | null;
+  request_id: string | null;
+  /** Canonical JSON of the entity before the change (null on create). */
+  before_json: string | null;
+  /** Canonical JSON of the entity after the change (null on a pure removal). */
+  after_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: string;
+}
+
+export interface PlatformTables {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
