@@ -2,6 +2,7 @@ import { IdentityService } from './platform/auth/identity.service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
+import { registerConsoleStatic } from './platform/http/console-static.ts';
 import { type ApiApp, createHttpApp } from './platform/http/http-app.ts';
 import { ASSAY_VERSION } from './version.ts';
 
@@ -35,5 +36,6 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   // Feature routes, one line each.
   void services;
+  await registerConsoleStatic(app);
   return { app, services };
 }

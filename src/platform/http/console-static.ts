@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/** Where `npm run build:web` writes the console. */
+export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Assay console not built</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>The Assay console has not been built</h1>
+<p>The API is running under <a href="/api/health">/api</a>. To build the web console run:</p>
+<pre>npm run build:web</pre>
+<p>(<code>npm ci</code> builds it too), then reload this page.</p>
+</body></html>`;
+
+/**
+ * Serves the built console (web/dist) at `/`: hashed assets with a long cache, and index.html for
+ * every other GET outside /api so that client-side routes survive a reload. Without a build, a small
+ * page says how to make one. Unknown /api paths keep the JSON 404 envelope.
+ */
+export async function registerConsoleStatic(
+  app: FastifyInstance,
+  distDir: string = CONSOLE_DIST,
+): Promise<void> {
+  const built = existsSync(path.join(distDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: distDir,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, filePath) => {
+        // Vite fingerprints everything under assets/, so those never change; the shell must revalidate.
+        const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    if (url === '/api' || url.startsWith('/api/')) return reply.callNotFound();
+    // A missing file with an extension is a real 404, not a client-side route.
+    if (path.extname(url) !== '') return reply.callNotFound();
+    if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+}
