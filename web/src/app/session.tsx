@@ -1,0 +1,97 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { type ConsoleClient, createConsoleClient, type Me } from './api.ts';
+import { type Capabilities, capabilitiesOf } from './capabilities.ts';
+
+const STORAGE_KEY = 'assay.token';
+
+/** The signed-in user, their client and what the console may offer them. */
+export interface Session {
+  token: string;
+  me: Me;
+  client: ConsoleClient;
+  can: Capabilities;
+  signOut: () => void;
+}
+
+interface SessionState {
+  session: Session | null;
+  /** Signs in with a token (checked against the server before it is kept). */
+  signInWithToken: (token: string) => Promise<void>;
+  /** Signs in with a username and password (POST /api/v1/auth/login). */
+  signInWithPassword: (username: string, password: string) => Promise<void>;
+  restoring: boolean;
+  restoreError: unknown;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+function readStored(): string | null {
+  try {
+    return window.sessionStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the API token in sessionStorage (gone when the tab closes) and resolves who it belongs to. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [token, setToken] = useState<string | null>(readStored);
+  const client = useMemo(() => (token ? createConsoleClient(token) : null), [token]);
+  const meQuery = useQuery({
+    queryKey: ['me', token],
+    queryFn: () => client!.me(),
+    enabled: client !== null,
+    retry: false,
+    staleTime: 5 * 60_000,
+  });
+
+  const signOut = useCallback(() => {
+    window.sessionStorage.removeItem(STORAGE_KEY);
+    setToken(null);
+    queryClient.clear();
+  }, [queryClient]);
+
+  const adopt = useCallback(
+    async (t: string) => {
+      const me = await createConsoleClient(t).me();
+      window.sessionStorage.setItem(STORAGE_KEY, t);
+      queryClient.setQueryData(['me', t], me);
+      setToken(t);
+    },
+    [queryClient],
+  );
+
+  const state = useMemo<SessionState>(() => {
+    const me = meQuery.data;
+    const session =
+      token && client && me ? { token, me, client, can: capabilitiesOf(me.role, me.scope), signOut } : null;
+    return {
+      session,
+      signInWithToken: adopt,
+      signInWithPassword: async (username, password) => {
+        const { token: t } = await createConsoleClient(null).login(username, password);
+        await adopt(t);
+      },
+      restoring: token !== null && meQuery.isPending,
+      restoreError: token !== null ? meQuery.error : null,
+    };
+  }, [token, client, meQuery.data, meQuery.isPending, meQuery.error, adopt, signOut]);
+
+  return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+}
+
+/** The session state (for the sign-in page and the app gate). */
+export function useSessionState(): SessionState {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSessionState outside SessionProvider');
+  return s;
+}
+
+/** The signed-in session; pages behind the gate can rely on it. */
+export function useSession(): Session {
+  const s = useSessionState().session;
+  if (!s) throw new Error('useSession before sign-in');
+  return s;
+}

@@ -1,0 +1,106 @@
+import { seriesColour } from './palette.ts';
+
+/** One bar: a label, a value and optionally its own colour and a note (e.g. "highest"). */
+export interface Bar {
+  label: string;
+  value: number;
+  colour?: string;
+  highlight?: boolean;
+}
+
+/**
+ * Horizontal bars with their values printed: easier to read than vertical bars when labels are
+ * words (tiers, statuses, business units). The table fallback is for screen readers.
+ */
+export function BarChart(props: {
+  title: string;
+  bars: readonly Bar[];
+  format?: (v: number) => string;
+  max?: number;
+  width?: number;
+}) {
+  const { bars, title } = props;
+  const format = props.format ?? ((v: number) => String(v));
+  const width = props.width ?? 420;
+  const labelW = 130;
+  const valueW = 56;
+  const rowH = 24;
+  const height = Math.max(bars.length, 1) * rowH + 8;
+  const max = props.max ?? Math.max(1, ...bars.map((b) => b.value));
+  const plotW = width - labelW - valueW;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg className="chart" role="img" aria-label={title} viewBox={`0 0 ${width} ${height}`} width="100%">
+        {bars.map((b, i) => {
+          const y = i * rowH + 4;
+          const w = Math.max(0, (b.value / max) * plotW);
+          return (
+            <g key={b.label}>
+              <text x={labelW - 8} y={y + 15} textAnchor="end">
+                {b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label}
+              </text>
+              <rect
+                x={labelW}
+                y={y + 3}
+                width={w}
+                height={rowH - 8}
+                rx={3}
+                fill={b.colour ?? seriesColour(0)}
+                stroke={b.highlight ? '#1b2330' : 'none'}
+                strokeWidth={b.highlight ? 2 : 0}
+              />
+              <text x={labelW + w + 6} y={y + 15} fontWeight={b.highlight ? 700 : 400}>
+                {format(b.value)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <table className="sr-only">
+        <caption>{title}</caption>
+        <tbody>
+          {bars.map((b) => (
+            <tr key={b.label}>
+              <th scope="row">{b.label}</th>
+              <td>{format(b.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+/** One segment of a stacked bar. */
+export interface Segment {
+  label: string;
+  value: number;
+  colour: string;
+}
+
+/** A single 100% bar split into segments with a legend: shares of a whole (findings by severity). */
+export function StackedBar({ title, segments }: { title: string; segments: readonly Segment[] }) {
+  const total = segments.reduce((s, x) => s + x.value, 0);
+  let x = 0;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg className="chart" role="img" aria-label={title} viewBox="0 0 400 22" width="100%">
+        {total === 0 ? <rect x={0} y={0} width={400} height={22} rx={4} fill="#e6e9ee" /> : null}
+        {segments.map((s) => {
+          const w = total ? (s.value / total) * 400 : 0;
+          const rect = <rect key={s.label} x={x} y={0} width={w} height={22} fill={s.colour} />;
+          x += w;
+          return rect;
+        })}
+      </svg>
+      <figcaption className="legend" style={{ marginTop: 6 }}>
+        {segments.map((s) => (
+          <span key={s.label}>
+            <i style={{ background: s.colour }} />
+            {s.label}: {s.value}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}

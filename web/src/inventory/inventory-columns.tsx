@@ -1,0 +1,177 @@
+import type { ReactNode } from 'react';
+import type { ModelRow } from '../app/api.ts';
+import { Link } from '../app/router.tsx';
+import { formatInstant, Time } from '../components/Time.tsx';
+
+/** A column of the inventory table: how it renders, exports and sorts. */
+export interface InventoryColumn {
+  id: string;
+  header: string;
+  width: number;
+  /** Server sort key, when the API can sort by this column. */
+  sortKey?: string;
+  render: (m: ModelRow) => ReactNode;
+  csv: (m: ModelRow) => unknown;
+}
+
+const STATUS_TONE: Record<string, string> = {
+  proposed: '',
+  development: 'info',
+  validation: 'warn',
+  approved: 'ok',
+  production: 'ok',
+  retired: '',
+};
+
+/** A lifecycle status as a coloured badge. */
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge ${STATUS_TONE[status] ?? ''}`}>{status}</span>;
+}
+
+/** A risk tier as a badge; untiered models say so. */
+export function TierBadge({ tier }: { tier: string | null | undefined }) {
+  if (!tier) return <span className="badge warn">untiered</span>;
+  const tone = /1|high|critical/i.test(tier) ? 'bad' : /2|medium/i.test(tier) ? 'warn' : 'info';
+  return <span className={`badge ${tone}`}>{tier}</span>;
+}
+
+function findingsCell(m: ModelRow): ReactNode {
+  const f = m.openFindings;
+  if (!f) return <span className="muted">—</span>;
+  const parts = (['critical', 'high', 'medium', 'low'] as const).filter((s) => (f[s] ?? 0) > 0);
+  if (parts.length === 0) return <span className="muted">none</span>;
+  return (
+    <span className="row" style={{ gap: 6 }}>
+      {parts.map((s) => (
+        <span key={s} className={`sev sev-${s}`} title={`${f[s]} open ${s}`}>
+          {f[s]} {s[0]!.toUpperCase()}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** Every column the inventory can show. */
+export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
+  {
+    id: 'name',
+    header: 'Model',
+    width: 260,
+    sortKey: 'name',
+    render: (m) => (
+      <Link to={`/models/${encodeURIComponent(m.key)}`} title={m.key}>
+        {m.name}
+      </Link>
+    ),
+    csv: (m) => m.name,
+  },
+  {
+    id: 'key',
+    header: 'Key',
+    width: 170,
+    sortKey: 'key',
+    render: (m) => <code>{m.key}</code>,
+    csv: (m) => m.key,
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    width: 120,
+    sortKey: 'status',
+    render: (m) => <StatusBadge status={m.status} />,
+    csv: (m) => m.status,
+  },
+  {
+    id: 'tier',
+    header: 'Tier',
+    width: 100,
+    sortKey: 'tier',
+    render: (m) => <TierBadge tier={m.tier} />,
+    csv: (m) => m.tier ?? '',
+  },
+  { id: 'type', header: 'Type', width: 140, render: (m) => m.type.replaceAll('_', ' '), csv: (m) => m.type },
+  {
+    id: 'owner',
+    header: 'Owner',
+    width: 130,
+    sortKey: 'owner',
+    render: (m) => m.owner ?? '—',
+    csv: (m) => m.owner,
+  },
+  {
+    id: 'businessUnit',
+    header: 'Business unit',
+    width: 170,
+    sortKey: 'businessUnit',
+    render: (m) => m.businessUnit ?? '—',
+    csv: (m) => m.businessUnit,
+  },
+  {
+    id: 'findings',
+    header: 'Open findings',
+    width: 140,
+    render: findingsCell,
+    csv: (m) =>
+      m.openFindings
+        ? (['critical', 'high', 'medium', 'low'] as const)
+            .map((s) => `${s}:${m.openFindings?.[s] ?? 0}`)
+            .join(' ')
+        : '',
+  },
+  {
+    id: 'nextReview',
+    header: 'Next review',
+    width: 130,
+    sortKey: 'nextReviewDate',
+    render: (m) => <Time value={m.nextReviewDate ?? null} withTime={false} />,
+    csv: (m) => (m.nextReviewDate ? formatInstant(m.nextReviewDate, false) : ''),
+  },
+  {
+    id: 'completeness',
+    header: 'Complete',
+    width: 110,
+    sortKey: 'completeness',
+    render: (m) =>
+      m.completeness === null || m.completeness === undefined ? (
+        '—'
+      ) : (
+        <span className="row" style={{ gap: 6 }} title={`${Math.round(m.completeness * 100)}% complete`}>
+          <svg width="40" height="8" aria-hidden="true">
+            <rect width="40" height="8" rx="4" fill="#e6e9ee" />
+            <rect
+              width={40 * m.completeness}
+              height="8"
+              rx="4"
+              fill={m.completeness >= 1 ? '#1e6b3a' : '#b7791f'}
+            />
+          </svg>
+          {Math.round(m.completeness * 100)}%
+        </span>
+      ),
+    csv: (m) =>
+      m.completeness === null || m.completeness === undefined ? '' : Math.round(m.completeness * 100),
+  },
+  {
+    id: 'vendor',
+    header: 'Vendor',
+    width: 130,
+    render: (m) => (m.vendor ? (m.vendorName ?? 'third party') : 'in-house'),
+    csv: (m) => (m.vendor ? (m.vendorName ?? 'third party') : ''),
+  },
+  {
+    id: 'genai',
+    header: 'GenAI',
+    width: 70,
+    render: (m) => (m.genai ? 'yes' : 'no'),
+    csv: (m) => (m.genai ? 'yes' : 'no'),
+  },
+  { id: 'tags', header: 'Tags', width: 180, render: (m) => m.tags.join(', '), csv: (m) => m.tags },
+  {
+    id: 'updatedAt',
+    header: 'Updated',
+    width: 160,
+    sortKey: 'updatedAt',
+    render: (m) => <Time value={m.updatedAt ?? null} />,
+    csv: (m) => m.updatedAt,
+  },
+];

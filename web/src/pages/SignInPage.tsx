@@ -1,0 +1,105 @@
+import { type FormEvent, useState } from 'react';
+import { useSessionState } from '../app/session.tsx';
+import { errorMessage } from '../components/DataState.tsx';
+
+/** Sign-in with an API token or a username and password. */
+export function SignInPage() {
+  const { signInWithToken, signInWithPassword, restoreError } = useSessionState();
+  const [mode, setMode] = useState<'token' | 'password'>('token');
+  const [token, setToken] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(restoreError ? errorMessage(restoreError) : null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'token') await signInWithToken(token.trim());
+      else await signInWithPassword(username.trim(), password);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="signin">
+      <div className="card">
+        <h1>Sign in to Assay</h1>
+        <p className="muted" style={{ marginTop: 0 }}>
+          Model risk management console
+        </p>
+        <div className="tabs" role="tablist" aria-label="Sign-in method">
+          <button type="button" role="tab" aria-selected={mode === 'token'} onClick={() => setMode('token')}>
+            API token
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'password'}
+            onClick={() => setMode('password')}
+          >
+            Username and password
+          </button>
+        </div>
+        <form className="stack" onSubmit={submit}>
+          {mode === 'token' ? (
+            <label className="field">
+              API token
+              <input
+                name="token"
+                type="password"
+                autoComplete="off"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                required
+              />
+              <span className="hint">
+                The first start of the server prints an admin token; `assay tokens create` makes more.
+              </span>
+            </label>
+          ) : (
+            <>
+              <label className="field">
+                Username
+                <input
+                  name="username"
+                  autoComplete="username"
+                  value={username}
+                  onChange={(e) => setUsername(e.target.value)}
+                  required
+                />
+              </label>
+              <label className="field">
+                Password
+                <input
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  required
+                />
+              </label>
+            </>
+          )}
+          {error ? (
+            <div className="notice bad" role="alert">
+              {error}
+            </div>
+          ) : null}
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <p className="small muted" style={{ margin: 0 }}>
+            The token stays in this browser tab only and is forgotten when the tab closes.
+          </p>
+        </form>
+      </div>
+    </main>
+  );
+}
