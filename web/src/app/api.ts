@@ -48,6 +48,79 @@ export interface Page<T> {
   total?: number | null;
 }
 
+/** A model with everything its overview shows. */
+export interface ModelDetail extends ModelRow {
+  description: string | null;
+  purpose: string | null;
+  intendedUse: string | null;
+  intendedUsers: string | null;
+  outOfScopeUses: string | null;
+  decisionImpact: string | null;
+  developers: string[];
+  validators: string[];
+  tierRationale: string | null;
+  euAiActClass: string | null;
+  links: Record<string, string | null>;
+  missingFields: string[];
+  rowVersion: number;
+  createdAt: string;
+}
+
+/** A dataset as lineage shows it. */
+export interface DatasetNode {
+  id: string;
+  name: string;
+  role: string;
+  sha256: string | null;
+  containsPii: boolean;
+  derivedFrom: string[];
+}
+
+/** A deployment of a version. */
+export interface DeploymentRow {
+  id: string;
+  environment: string;
+  endpoint: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** A version with its lineage. */
+export interface VersionLineage {
+  label: string;
+  status: string;
+  frozen: boolean;
+  createdAt: string;
+  createdBy: string | null;
+  changeSummary: string | null;
+  materialChange: boolean;
+  artifactUri: string | null;
+  artifactSha256: string | null;
+  codeRef: string | null;
+  trainingDatasets: string[];
+  evaluationDatasets: string[];
+  deployments: DeploymentRow[];
+}
+
+/** A model's lineage: versions, every dataset they reach (ancestors included). */
+export interface ModelLineage {
+  versions: VersionLineage[];
+  datasets: DatasetNode[];
+}
+
+/** One audit event. */
+export interface AuditEventRow {
+  id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
 /** Everything the console asks of the server. */
 export interface ConsoleClient {
   me(): Promise<Me>;
@@ -56,6 +129,9 @@ export interface ConsoleClient {
     q: ModelFilters & { limit?: number; cursor?: string | undefined },
     signal?: AbortSignal,
   ): Promise<Page<ModelRow>>;
+  getModel(key: string, asOf?: string): Promise<ModelDetail>;
+  getLineage(key: string): Promise<ModelLineage>;
+  modelHistory(key: string, cursor?: string): Promise<Page<AuditEventRow>>;
 }
 
 /** Builds the console's client for a token (null before sign-in). */
