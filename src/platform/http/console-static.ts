@@ -31,6 +31,8 @@ export async function registerConsoleStatic(
       root: distDir,
       wildcard: false,
       index: false,
+      // Cache headers are ours (setHeaders below), not send's default max-age=0.
+      cacheControl: false,
       setHeaders: (res, filePath) => {
         // Vite fingerprints everything under assets/, so those never change; the shell must revalidate.
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);

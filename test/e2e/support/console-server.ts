@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** A real `assay serve` process on a free port and a throw-away data directory. */
+export interface ConsoleServer {
+  url: string;
+  adminToken: string;
+  dataDir: string;
+  /** Calls the API directly (to set up data or compare with what the page shows). */
+  api<T>(method: string, pathname: string, body?: unknown, token?: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns `node bin/assay.mjs serve --port P --data-dir D` (the demo portfolio is seeded on a new
+ * store) and reads the first-start admin token from its stdout.
+ */
+export async function startConsoleServer(options: { seed?: boolean } = {}): Promise<ConsoleServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'assay-e2e-'));
+  const port = await freePort();
+  const args = ['bin/assay.mjs', 'serve', '--port', String(port), '--data-dir', dataDir];
+  if (options.seed === false) args.push('--no-seed');
+  const env = { ...process.env };
+  delete env.ASSAY_DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const adminToken = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in 30 s:\n${out}\n${err}`)),
+      30_000,
+    );
+    const check = () => {
+      const m = /admin API token[^\n]*\n\s*\n\s*(\S+)/.exec(out);
+      if (m && out.includes('Assay is serving on')) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    adminToken,
+    dataDir,
+    async api<T>(method: string, pathname: string, body?: unknown, token = adminToken): Promise<T> {
+      const res = await fetch(url + pathname, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${pathname} → ${res.status}: ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
