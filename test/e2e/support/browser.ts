@@ -75,9 +75,7 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     const axe = (
       globalThis as unknown as {
         axe: {
-          run: (
-            ctx: Document,
-          ) => Promise<{
+          run: (ctx: Document) => Promise<{
             violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
           }>;
         };

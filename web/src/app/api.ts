@@ -1,3 +1,4 @@
+import { ConsoleTransport } from '../../../src/sdk/console-extras.ts';
 import type { ConsoleRole, ConsoleScope } from './capabilities.ts';
 
 /** The signed-in user as the console needs it. */
@@ -134,8 +135,25 @@ export interface ConsoleClient {
   modelHistory(key: string, cursor?: string): Promise<Page<AuditEventRow>>;
 }
 
-/** Builds the console's client for a token (null before sign-in). */
+/** Builds the console's client for a token (null before sign-in), on the page's own origin. */
 export function createConsoleClient(token: string | null): ConsoleClient {
-  void token;
-  throw new Error('the SDK has not landed yet');
+  const http = new ConsoleTransport(window.location.origin, token);
+  return {
+    me: () => http.request<Me>('GET', '/api/v1/auth/me'),
+    login: (username, password) =>
+      http.request<{ token: string }>('POST', '/api/v1/auth/login', { body: { username, password } }),
+    listModels: ({ limit, cursor, ...f }, signal) =>
+      http.request<Page<ModelRow>>('GET', '/api/v1/models', {
+        query: { ...f, limit, cursor },
+        signal,
+      }),
+    getModel: (key, asOf) =>
+      http.request<ModelDetail>('GET', `/api/v1/models/${encodeURIComponent(key)}`, { query: { asOf } }),
+    getLineage: (key) =>
+      http.request<ModelLineage>('GET', `/api/v1/models/${encodeURIComponent(key)}/lineage`),
+    modelHistory: (key, cursor) =>
+      http.request<Page<AuditEventRow>>('GET', `/api/v1/models/${encodeURIComponent(key)}/history`, {
+        query: { cursor },
+      }),
+  };
 }

@@ -31,7 +31,15 @@ const ROW_H = 58;
  * Lineage drawn as a layered graph: each node sits in its column, stacked top to bottom, and edges
  * are curves between columns. Small graphs (tens of nodes) need no layout engine.
  */
-export function LineageGraph({ nodes, edges, title }: { nodes: readonly LineageNode[]; edges: readonly LineageEdge[]; title: string }) {
+export function LineageGraph({
+  nodes,
+  edges,
+  title,
+}: {
+  nodes: readonly LineageNode[];
+  edges: readonly LineageEdge[];
+  title: string;
+}) {
   const layers = [...new Set(nodes.map((n) => n.layer))].sort((a, b) => a - b);
   const pos = new Map<string, { x: number; y: number }>();
   let maxRows = 1;
@@ -44,9 +52,24 @@ export function LineageGraph({ nodes, edges, title }: { nodes: readonly LineageN
   const height = maxRows * ROW_H + 10;
   return (
     <figure style={{ margin: 0, overflowX: 'auto' }}>
-      <svg className="chart" role="img" aria-label={title} viewBox={`0 0 ${width} ${height}`} width={width} height={height}>
+      <svg
+        className="chart"
+        role="img"
+        aria-label={title}
+        viewBox={`0 0 ${width} ${height}`}
+        width={width}
+        height={height}
+      >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto"
+          >
             <path d="M0,0 L10,5 L0,10 z" fill="#7b8696" />
           </marker>
         </defs>

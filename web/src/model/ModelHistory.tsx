@@ -102,7 +102,11 @@ export function ModelHistory({ modelKey, asOf }: { modelKey: string; asOf: strin
           </table>
         )}
         {events.hasNextPage ? (
-          <button type="button" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
+          <button
+            type="button"
+            onClick={() => void events.fetchNextPage()}
+            disabled={events.isFetchingNextPage}
+          >
             Load older events
           </button>
         ) : null}

@@ -7,7 +7,8 @@ function Text({ value }: { value: string | null | undefined }) {
 
 /** The model's purpose, use, people, classification and completeness. */
 export function ModelOverview({ model: m }: { model: ModelDetail }) {
-  const pct = m.completeness === null || m.completeness === undefined ? null : Math.round(m.completeness * 100);
+  const pct =
+    m.completeness === null || m.completeness === undefined ? null : Math.round(m.completeness * 100);
   return (
     <div className="grid" style={{ gridTemplateColumns: '2fr 1fr' }}>
       <section className="panel" aria-labelledby="purpose-h">

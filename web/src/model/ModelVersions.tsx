@@ -39,10 +39,19 @@ export function ModelVersions({ modelKey }: { modelKey: string }) {
                   {versions.map((v) => (
                     <tr key={v.label} aria-selected={v.label === label}>
                       <td>
-                        <button type="button" className="link" onClick={() => setPicked(v.label)} aria-pressed={v.label === label}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setPicked(v.label)}
+                          aria-pressed={v.label === label}
+                        >
                           {v.label}
                         </button>
-                        {v.frozen ? <span className="badge info" style={{ marginLeft: 6 }}>frozen</span> : null}
+                        {v.frozen ? (
+                          <span className="badge info" style={{ marginLeft: 6 }}>
+                            frozen
+                          </span>
+                        ) : null}
                       </td>
                       <td>{v.status}</td>
                       <td>
@@ -50,15 +59,19 @@ export function ModelVersions({ modelKey }: { modelKey: string }) {
                         {v.createdBy ? <span className="muted"> by {v.createdBy}</span> : null}
                       </td>
                       <td>
-                        {v.materialChange ? <span className="badge warn">material</span> : null} {v.changeSummary ?? ''}
+                        {v.materialChange ? <span className="badge warn">material</span> : null}{' '}
+                        {v.changeSummary ?? ''}
                       </td>
                       <td>
-                        {v.deployments.filter((d) => !d.endedAt).map((d) => d.environment).join(', ') || (
-                          <span className="muted">not deployed</span>
-                        )}
+                        {v.deployments
+                          .filter((d) => !d.endedAt)
+                          .map((d) => d.environment)
+                          .join(', ') || <span className="muted">not deployed</span>}
                       </td>
                       <td>
-                        <Link to={`/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(v.label)}/report`}>
+                        <Link
+                          to={`/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(v.label)}/report`}
+                        >
                           Validation report
                         </Link>
                       </td>
@@ -90,8 +103,8 @@ export function ModelVersions({ modelKey }: { modelKey: string }) {
                     ? '—'
                     : current.deployments.map((d) => (
                         <div key={d.id}>
-                          <strong>{d.environment}</strong> {d.endpoint ? <code>{d.endpoint}</code> : null} since{' '}
-                          <Time value={d.startedAt} />
+                          <strong>{d.environment}</strong> {d.endpoint ? <code>{d.endpoint}</code> : null}{' '}
+                          since <Time value={d.startedAt} />
                           {d.endedAt ? (
                             <>
                               {' '}

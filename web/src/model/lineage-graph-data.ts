@@ -5,7 +5,10 @@ import type { LineageEdge, LineageNode } from './LineageGraph.tsx';
  * Turns a version's lineage into graph nodes: dataset ancestors (deepest left), the datasets the
  * version used, the version, then one node per deployment. Cycles in derived-from are cut.
  */
-export function lineageGraphOf(lineage: ModelLineage, label: string): { nodes: LineageNode[]; edges: LineageEdge[] } {
+export function lineageGraphOf(
+  lineage: ModelLineage,
+  label: string,
+): { nodes: LineageNode[]; edges: LineageEdge[] } {
   const version = lineage.versions.find((v) => v.label === label);
   if (!version) return { nodes: [], edges: [] };
   const byId = new Map(lineage.datasets.map((d) => [d.id, d]));
@@ -31,13 +34,24 @@ export function lineageGraphOf(lineage: ModelLineage, label: string): { nodes: L
   const nodes: LineageNode[] = [];
   for (const [id, d] of depth) {
     const ds = byId.get(id)!;
-    nodes.push({ id, label: ds.name, sublabel: `${ds.role}${ds.containsPii ? ' · PII' : ''}`, kind: 'dataset', layer: maxDepth - d });
+    nodes.push({
+      id,
+      label: ds.name,
+      sublabel: `${ds.role}${ds.containsPii ? ' · PII' : ''}`,
+      kind: 'dataset',
+      layer: maxDepth - d,
+    });
   }
   const vId = `version:${version.label}`;
   nodes.push({ id: vId, label: version.label, sublabel: version.status, kind: 'version', layer: maxDepth });
   for (const ref of used) {
     const ds = resolve(ref);
-    if (ds) edges.push({ from: ds.id, to: vId, label: version.trainingDatasets.includes(ref) ? 'trained' : 'evaluated' });
+    if (ds)
+      edges.push({
+        from: ds.id,
+        to: vId,
+        label: version.trainingDatasets.includes(ref) ? 'trained' : 'evaluated',
+      });
   }
   for (const dep of version.deployments) {
     const id = `deployment:${dep.id}`;
@@ -52,5 +66,8 @@ export function lineageGraphOf(lineage: ModelLineage, label: string): { nodes: L
   }
   // Dedupe edges (a dataset may be reached along two paths).
   const seen = new Set<string>();
-  return { nodes, edges: edges.filter((e) => !seen.has(`${e.from}>${e.to}`) && seen.add(`${e.from}>${e.to}`)) };
+  return {
+    nodes,
+    edges: edges.filter((e) => !seen.has(`${e.from}>${e.to}`) && seen.add(`${e.from}>${e.to}`)),
+  };
 }
