@@ -1,4 +1,13 @@
 import { ConsoleTransport } from '../../../src/sdk/console-extras.ts';
+import type {
+  DashboardMetrics,
+  FindingCard,
+  GateResult,
+  PolicyView,
+  ReviewRow,
+  TokenRow,
+  UserRow,
+} from './api-workflow.ts';
 import type { ConsoleRole, ConsoleScope } from './capabilities.ts';
 
 /** The signed-in user as the console needs it. */
@@ -133,6 +142,13 @@ export interface ConsoleClient {
   getModel(key: string, asOf?: string): Promise<ModelDetail>;
   getLineage(key: string): Promise<ModelLineage>;
   modelHistory(key: string, cursor?: string): Promise<Page<AuditEventRow>>;
+  metrics(): Promise<DashboardMetrics>;
+  listFindings(f: { state?: string | undefined; owner?: string | undefined }): Promise<FindingCard[]>;
+  listReviews(f: { state?: string | undefined }): Promise<ReviewRow[]>;
+  gateCheck(model: string, version: string, environment: string): Promise<GateResult>;
+  listUsers(): Promise<UserRow[]>;
+  listTokens(): Promise<TokenRow[]>;
+  activePolicy(): Promise<PolicyView>;
 }
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
@@ -155,5 +171,18 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       http.request<Page<AuditEventRow>>('GET', `/api/v1/models/${encodeURIComponent(key)}/history`, {
         query: { cursor },
       }),
+    metrics: () => http.request<DashboardMetrics>('GET', '/api/v1/metrics'),
+    listFindings: async (f) =>
+      (await http.request<Page<FindingCard>>('GET', '/api/v1/findings', { query: { ...f, limit: 500 } }))
+        .items,
+    listReviews: async (f) =>
+      (await http.request<Page<ReviewRow>>('GET', '/api/v1/reviews', { query: { ...f, limit: 500 } })).items,
+    gateCheck: (model, version, environment) =>
+      http.request<GateResult>('GET', '/api/v1/gate', { query: { model, version, environment } }),
+    listUsers: async () =>
+      (await http.request<Page<UserRow>>('GET', '/api/v1/users', { query: { limit: 500 } })).items,
+    listTokens: async () =>
+      (await http.request<Page<TokenRow>>('GET', '/api/v1/tokens', { query: { limit: 500 } })).items,
+    activePolicy: () => http.request<PolicyView>('GET', '/api/v1/policy'),
   };
 }

@@ -46,7 +46,9 @@ export function LineageGraph({
   layers.forEach((layer, col) => {
     const inLayer = nodes.filter((n) => n.layer === layer);
     maxRows = Math.max(maxRows, inLayer.length);
-    inLayer.forEach((n, row) => pos.set(n.id, { x: 10 + col * COL_W, y: 10 + row * ROW_H }));
+    inLayer.forEach((n, row) => {
+      pos.set(n.id, { x: 10 + col * COL_W, y: 10 + row * ROW_H });
+    });
   });
   const width = Math.max(1, layers.length) * COL_W;
   const height = maxRows * ROW_H + 10;
@@ -97,7 +99,7 @@ export function LineageGraph({
           const p = pos.get(n.id)!;
           const st = KIND_STYLE[n.kind];
           const body = (
-            <g>
+            <g key={n.id}>
               <rect x={p.x} y={p.y} width={NODE_W} height={NODE_H} rx={6} fill={st.fill} stroke={st.stroke} />
               <text x={p.x + 8} y={p.y + 17} fontWeight={600}>
                 {clip(n.label, 24)}

@@ -2,7 +2,7 @@ import type { ModelDetail } from '../app/api.ts';
 import { Time } from '../components/Time.tsx';
 
 function Text({ value }: { value: string | null | undefined }) {
-  return value ? <>{value}</> : <span className="muted">not recorded</span>;
+  return value ? value : <span className="muted">not recorded</span>;
 }
 
 /** The model's purpose, use, people, classification and completeness. */

@@ -1,8 +1,172 @@
-/** DashboardPage (filled in as its API lands). */
-export function DashboardPage() {
+import { useQuery } from '@tanstack/react-query';
+import type { Ratio } from '../app/api-workflow.ts';
+import { Link } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { BarChart, StackedBar } from '../charts/BarChart.tsx';
+import { SEVERITY_COLOURS, seriesColour } from '../charts/palette.ts';
+import { QueryView } from '../components/DataState.tsx';
+import { Time } from '../components/Time.tsx';
+
+/** A ratio as a whole percentage, or a dash when there is nothing to divide. */
+export function percent(r: Ratio): string {
+  return r.denominator === 0 ? '—' : `${Math.round((r.numerator / r.denominator) * 100)}%`;
+}
+
+function Gauge({ label, ratio, hint }: { label: string; ratio: Ratio; hint: string }) {
+  const share = ratio.denominator === 0 ? 0 : ratio.numerator / ratio.denominator;
+  const colour = share >= 0.9 ? '#1e6b3a' : share >= 0.7 ? '#b7791f' : '#b0262b';
   return (
-    <div className="panel">
-      <h1>DashboardPage</h1>
+    <div className="kpi" data-kpi={label}>
+      <div className="label">{label}</div>
+      <div className="value" data-testid={`kpi-${label}`}>
+        {percent(ratio)}
+      </div>
+      <svg width="100%" height="8" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+        <rect width="100" height="8" rx="4" fill="#e6e9ee" />
+        <rect width={share * 100} height="8" rx="4" fill={colour} />
+      </svg>
+      <div className="label" style={{ marginTop: 4 }}>
+        {ratio.numerator} of {ratio.denominator} {hint}
+      </div>
     </div>
+  );
+}
+
+function Count({
+  label,
+  value,
+  tone,
+  to,
+}: {
+  label: string;
+  value: number | string;
+  tone?: string;
+  to?: string;
+}) {
+  const body = (
+    <>
+      <div className="label">{label}</div>
+      <div className={`value ${tone ?? ''}`} data-testid={`kpi-${label}`}>
+        {value}
+      </div>
+    </>
+  );
+  return <div className="kpi">{to ? <Link to={to}>{body}</Link> : body}</div>;
+}
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const STATUSES = ['proposed', 'development', 'validation', 'approved', 'production', 'retired'];
+
+/** The portfolio at a glance, drawn from the metrics API. */
+export function DashboardPage() {
+  const { client } = useSession();
+  const metrics = useQuery({ queryKey: ['metrics'], queryFn: () => client.metrics() });
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Portfolio dashboard</h1>
+          <p>How complete, tiered, reviewed and remediated the model portfolio is today.</p>
+        </div>
+      </div>
+      <QueryView query={metrics} what="Loading the portfolio metrics">
+        {(m) => (
+          <div className="stack">
+            <div className="grid grid-4">
+              <Count label="Models" value={m.modelCount} to="/inventory" />
+              <Gauge label="Inventory completeness" ratio={m.inventoryCompleteness} hint="models complete" />
+              <Gauge label="Tiering completeness" ratio={m.tieringCompleteness} hint="models tiered" />
+              <Gauge
+                label="Periodic-review compliance"
+                ratio={m.periodicReviewCompliance}
+                hint="reviews on time"
+              />
+            </div>
+            <div className="grid grid-4">
+              <Count
+                label="Overdue findings"
+                value={m.overdue.findings}
+                tone={m.overdue.findings ? 'sev-critical' : ''}
+                to="/findings?overdue=true"
+              />
+              <Count
+                label="Overdue reviews"
+                value={m.overdue.reviews}
+                tone={m.overdue.reviews ? 'sev-critical' : ''}
+                to="/reviews"
+              />
+              <Gauge label="Remediation SLA adherence" ratio={m.remediationSla} hint="closed within SLA" />
+              <Count
+                label="Time to decision (median)"
+                value={
+                  m.timeToDecisionDays.median === null ? '—' : `${m.timeToDecisionDays.median.toFixed(1)} d`
+                }
+              />
+            </div>
+            <div className="grid grid-2">
+              <section className="panel" aria-labelledby="tier-h">
+                <h2 id="tier-h">Models by tier</h2>
+                <BarChart
+                  title="Models by tier"
+                  bars={Object.entries(m.byTier).map(([label, value], i) => ({
+                    label,
+                    value,
+                    colour: seriesColour(i),
+                  }))}
+                />
+              </section>
+              <section className="panel" aria-labelledby="status-h">
+                <h2 id="status-h">Models by lifecycle status</h2>
+                <BarChart
+                  title="Models by lifecycle status"
+                  bars={[...STATUSES, ...Object.keys(m.byStatus).filter((s) => !STATUSES.includes(s))]
+                    .filter((s) => s in m.byStatus)
+                    .map((label) => ({ label, value: m.byStatus[label] ?? 0, colour: '#0072b2' }))}
+                />
+              </section>
+              <section className="panel" aria-labelledby="sev-h">
+                <h2 id="sev-h">Open findings by severity</h2>
+                <StackedBar
+                  title="Open findings by severity"
+                  segments={SEVERITIES.map((s) => ({
+                    label: s,
+                    value: m.openFindingsBySeverity[s] ?? 0,
+                    colour: SEVERITY_COLOURS[s]!,
+                  }))}
+                />
+                <h3 style={{ marginTop: 16 }}>By age</h3>
+                <BarChart
+                  title="Open findings by age"
+                  bars={m.openFindingsByAge.map((b) => ({
+                    label: b.bucket,
+                    value: b.count,
+                    colour: '#d55e00',
+                  }))}
+                />
+              </section>
+              <section className="panel" aria-labelledby="due-h">
+                <h2 id="due-h">Reviews due</h2>
+                <BarChart
+                  title="Reviews due"
+                  bars={[
+                    { label: 'next 30 days', value: m.reviewsDue.within30, colour: '#b0262b' },
+                    { label: 'next 60 days', value: m.reviewsDue.within60, colour: '#e69f00' },
+                    { label: 'next 90 days', value: m.reviewsDue.within90, colour: '#009e73' },
+                  ]}
+                />
+                <p className="small muted">
+                  Decisions signed: {m.timeToDecisionDays.count}; 90th percentile time to decision{' '}
+                  {m.timeToDecisionDays.p90 === null ? '—' : `${m.timeToDecisionDays.p90.toFixed(1)} days`}.
+                  Risk acceptances past expiry: {m.overdue.riskAcceptances}.
+                </p>
+              </section>
+            </div>
+            <p className="small muted">
+              Figures as of <Time value={m.asOf} />.
+            </p>
+          </div>
+        )}
+      </QueryView>
+    </>
   );
 }

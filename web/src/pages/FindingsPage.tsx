@@ -1,8 +1,137 @@
-/** FindingsPage (filled in as its API lands). */
-export function FindingsPage() {
+import { useQuery } from '@tanstack/react-query';
+import type { FindingCard } from '../app/api-workflow.ts';
+import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { Empty, QueryView } from '../components/DataState.tsx';
+import { daysSince, Time } from '../components/Time.tsx';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+const CLOSED = new Set(['closed', 'verified', 'withdrawn']);
+
+/** True when a finding is still open past its due date. */
+export function isOverdue(f: FindingCard, now: Date = new Date()): boolean {
+  return !CLOSED.has(f.state) && f.dueAt !== null && new Date(f.dueAt).getTime() < now.getTime();
+}
+
+function Card({ f }: { f: FindingCard }) {
+  const overdue = isOverdue(f);
   return (
-    <div className="panel">
-      <h1>FindingsPage</h1>
-    </div>
+    <article
+      className={`card-item${overdue ? ' overdue' : ''}`}
+      aria-label={`${f.severity} finding: ${f.title}`}
+    >
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <strong>{f.title}</strong>
+      </div>
+      <div className="small muted">
+        <Link to={`/models/${encodeURIComponent(f.modelKey)}`}>{f.modelKey}</Link> ·{' '}
+        {f.state.replaceAll('_', ' ')} · {f.owner ?? 'unassigned'}
+      </div>
+      <div className="small">
+        {daysSince(f.createdAt)} days old
+        {f.dueAt ? (
+          <>
+            {' '}
+            · due <Time value={f.dueAt} withTime={false} />
+          </>
+        ) : null}
+        {overdue ? (
+          <span className="badge bad" style={{ marginLeft: 6 }}>
+            overdue
+          </span>
+        ) : null}
+      </div>
+      {f.remediationPlan ? <div className="small">Plan: {f.remediationPlan}</div> : null}
+      {f.acceptanceExpiresAt ? (
+        <div className="small">
+          Risk accepted until <Time value={f.acceptanceExpiresAt} withTime={false} />
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** Findings as a board by severity, filterable by state, owner and overdue. */
+export function FindingsPage() {
+  const { client } = useSession();
+  const { query } = useLocation();
+  const update = useQueryUpdater();
+  const state = query.get('state') ?? 'open';
+  const owner = query.get('owner') ?? '';
+  const overdueOnly = query.get('overdue') === 'true';
+  const findings = useQuery({
+    queryKey: ['findings', state, owner],
+    queryFn: () =>
+      client.listFindings({ state: state === 'all' ? undefined : state, owner: owner || undefined }),
+  });
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Findings</h1>
+          <p>Open issues from validation and monitoring, by severity. Overdue ones have a red edge.</p>
+        </div>
+      </div>
+      <div className="toolbar">
+        <label className="field">
+          State
+          <select
+            value={state}
+            onChange={(e) => update({ state: e.target.value === 'open' ? null : e.target.value })}
+          >
+            <option value="open">open (not closed)</option>
+            <option value="all">all</option>
+            <option value="remediation">in remediation</option>
+            <option value="risk_accepted">risk accepted</option>
+            <option value="closed">closed</option>
+          </select>
+        </label>
+        <label className="field">
+          Owner
+          <input
+            defaultValue={owner}
+            onBlur={(e) => update({ owner: e.target.value })}
+            placeholder="username"
+          />
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={overdueOnly}
+            onChange={(e) => update({ overdue: e.target.checked ? 'true' : null })}
+          />
+          Overdue only
+        </label>
+      </div>
+      <QueryView query={findings} what="Loading findings">
+        {(all) => {
+          const shown = overdueOnly ? all.filter((f) => isOverdue(f)) : all;
+          if (shown.length === 0) return <Empty title="No findings match." />;
+          return (
+            <div className="board">
+              {SEVERITIES.map((sev) => {
+                const col = shown
+                  .filter((f) => f.severity === sev)
+                  .sort(
+                    (a, b) =>
+                      Number(isOverdue(b)) - Number(isOverdue(a)) || a.createdAt.localeCompare(b.createdAt),
+                  );
+                return (
+                  <section key={sev} className="board-col" aria-labelledby={`col-${sev}`}>
+                    <h3 id={`col-${sev}`}>
+                      <span className={`sev sev-${sev}`}>{sev}</span>
+                      <span className="badge">{col.length}</span>
+                    </h3>
+                    {col.map((f) => (
+                      <Card key={f.id} f={f} />
+                    ))}
+                  </section>
+                );
+              })}
+            </div>
+          );
+        }}
+      </QueryView>
+    </>
   );
 }
