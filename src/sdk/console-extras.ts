@@ -23,6 +23,8 @@ export type QueryValues = Record<string, string | number | boolean | null | unde
 export interface RequestOptions {
   query?: QueryValues;
   body?: unknown;
+  /** A multipart body (file uploads); the browser sets its content type. */
+  form?: FormData;
   signal?: AbortSignal | undefined;
   ifMatch?: number;
 }
@@ -54,6 +56,7 @@ export class ConsoleTransport {
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     const init: RequestInit = { method, headers };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    else if (options.form) init.body = options.form;
     if (options.signal) init.signal = options.signal;
     const res = await this.fetchImpl(this.baseUrl + withQuery(path, options.query), init);
     const text = await res.text();

@@ -100,3 +100,105 @@ export interface PolicyView {
   document: string;
   history: { version: number | string; activatedAt: string | null; activatedBy: string | null }[];
 }
+
+/** A piece of evidence attached to a checklist item. */
+export interface EvidenceItem {
+  id: string;
+  title: string;
+  kind: string;
+  uri: string | null;
+  sha256: string | null;
+  validUntil: string | null;
+  addedBy: string | null;
+  addedAt: string;
+}
+
+/** One item of a review's checklist. */
+export interface ChecklistItem {
+  id: string;
+  title: string;
+  required: boolean;
+  status: string;
+  evidence: EvidenceItem[];
+}
+
+/** A finding the engine suggests from its evidence; a validator may adopt it. */
+export interface SuggestedFinding {
+  id: string;
+  title: string;
+  severity: string;
+  rationale: string;
+}
+
+/** A signed decision. */
+export interface DecisionView {
+  id: string;
+  outcome: string;
+  signedBy: string;
+  signedAt: string;
+  rationale: string | null;
+  conditions: { text: string; dueAt: string | null }[];
+}
+
+/** A review as its workspace shows it. */
+export interface ReviewDetail extends ReviewRow {
+  openedBy: string | null;
+  tier: string | null;
+  checklist: ChecklistItem[];
+  findings: FindingCard[];
+  suggestedFindings: SuggestedFinding[];
+  decisions: DecisionView[];
+  /** States the review may move to next, as the server says. */
+  nextStates: string[];
+  rowVersion: number;
+}
+
+/** A new finding from the workspace. */
+export interface NewFinding {
+  title: string;
+  severity: string;
+  description: string;
+  suggestionId?: string;
+}
+
+/** A decision to sign. */
+export interface NewDecision {
+  outcome: 'approve' | 'approve_with_conditions' | 'reject' | 'hold';
+  rationale: string;
+  conditions: { text: string; dueAt: string | null }[];
+}
+
+/** A histogram: bin edges (n+1) and counts (n). */
+export interface Histogram {
+  edges: number[];
+  counts: number[];
+}
+
+/** The validation evidence of one version, as the report viewer draws it. */
+export interface ValidationReport {
+  modelKey: string;
+  versionLabel: string;
+  generatedAt: string;
+  sha256: string | null;
+  datasetRows: number | null;
+  metrics: { name: string; value: number }[];
+  roc: [number, number][];
+  pr: [number, number][];
+  calibration: { predicted: number; observed: number; count: number }[];
+  groups: {
+    attribute: string;
+    metric: string;
+    /** The disparity the policy judges (ratio or difference), and its threshold when known. */
+    disparity: number | null;
+    threshold: number | null;
+    rows: { group: string; count: number; value: number }[];
+  }[];
+  drift: {
+    feature: string;
+    statistic: string;
+    value: number;
+    drifted: boolean;
+    reference: Histogram | null;
+    current: Histogram | null;
+  }[];
+}

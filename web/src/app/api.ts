@@ -3,10 +3,14 @@ import type {
   DashboardMetrics,
   FindingCard,
   GateResult,
+  NewDecision,
+  NewFinding,
   PolicyView,
+  ReviewDetail,
   ReviewRow,
   TokenRow,
   UserRow,
+  ValidationReport,
 } from './api-workflow.ts';
 import type { ConsoleRole, ConsoleScope } from './capabilities.ts';
 
@@ -149,6 +153,13 @@ export interface ConsoleClient {
   listUsers(): Promise<UserRow[]>;
   listTokens(): Promise<TokenRow[]>;
   activePolicy(): Promise<PolicyView>;
+  getReview(id: string): Promise<ReviewDetail>;
+  transitionReview(id: string, to: string, rowVersion: number): Promise<unknown>;
+  linkEvidence(reviewId: string, itemId: string, title: string, uri: string): Promise<unknown>;
+  uploadEvidence(reviewId: string, itemId: string, title: string, file: File): Promise<unknown>;
+  logFinding(reviewId: string, finding: NewFinding): Promise<unknown>;
+  signDecision(reviewId: string, decision: NewDecision): Promise<unknown>;
+  validationReport(modelKey: string, label: string): Promise<ValidationReport>;
 }
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
@@ -184,5 +195,33 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     listTokens: async () =>
       (await http.request<Page<TokenRow>>('GET', '/api/v1/tokens', { query: { limit: 500 } })).items,
     activePolicy: () => http.request<PolicyView>('GET', '/api/v1/policy'),
+    getReview: (id) => http.request<ReviewDetail>('GET', `/api/v1/reviews/${encodeURIComponent(id)}`),
+    transitionReview: (id, to, rowVersion) =>
+      http.request('POST', `/api/v1/reviews/${encodeURIComponent(id)}/transitions`, {
+        body: { to },
+        ifMatch: rowVersion,
+      }),
+    linkEvidence: (reviewId, itemId, title, uri) =>
+      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/evidence`, {
+        body: { checklistItemId: itemId, title, uri },
+      }),
+    uploadEvidence: (reviewId, itemId, title, file) => {
+      const form = new FormData();
+      form.set('checklistItemId', itemId);
+      form.set('title', title);
+      form.set('file', file);
+      return http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/evidence/upload`, {
+        form,
+      });
+    },
+    logFinding: (reviewId, finding) =>
+      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/findings`, { body: finding }),
+    signDecision: (reviewId, decision) =>
+      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/decisions`, { body: decision }),
+    validationReport: (modelKey, label) =>
+      http.request<ValidationReport>(
+        'GET',
+        `/api/v1/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(label)}/validation`,
+      ),
   };
 }

@@ -1,0 +1,104 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { NewDecision, ReviewDetail } from '../app/api-workflow.ts';
+import { useSession } from '../app/session.tsx';
+import { Time } from '../components/Time.tsx';
+import { plainRefusal } from './refusal.ts';
+
+type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
+
+const OUTCOMES: { id: NewDecision['outcome']; label: string }[] = [
+  { id: 'approve', label: 'Approve' },
+  { id: 'approve_with_conditions', label: 'Approve with conditions' },
+  { id: 'hold', label: 'Hold' },
+  { id: 'reject', label: 'Reject' },
+];
+
+/** Signed decisions with their conditions, and the form an approver signs with. */
+export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
+  const { client, can } = useSession();
+  const queryClient = useQueryClient();
+  const [outcome, setOutcome] = useState<NewDecision['outcome']>('approve');
+  const [rationale, setRationale] = useState('');
+  const [conditions, setConditions] = useState('');
+  const sign = useMutation({
+    mutationFn: (d: NewDecision) => client.signDecision(review.id, d),
+    onSuccess: () => {
+      onNotice({ tone: 'ok', text: 'Decision signed.' });
+      setRationale('');
+      setConditions('');
+      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+    },
+    onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const list = conditions
+      .split('\n')
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .map((text) => ({ text, dueAt: null }));
+    sign.mutate({ outcome, rationale, conditions: outcome === 'approve_with_conditions' ? list : [] });
+  };
+  return (
+    <section className="panel" aria-labelledby="dec-h">
+      <h2 id="dec-h">Decision</h2>
+      {review.decisions.length === 0 ? <p className="muted">No decision signed yet.</p> : null}
+      {review.decisions.map((d) => (
+        <div key={d.id} style={{ marginBottom: 10 }}>
+          <strong>{d.outcome.replaceAll('_', ' ')}</strong> by {d.signedBy}, <Time value={d.signedAt} />
+          {d.rationale ? <div className="small">{d.rationale}</div> : null}
+          {d.conditions.length ? (
+            <ul className="small" style={{ paddingLeft: 18 }}>
+              {d.conditions.map((c) => (
+                <li key={c.text}>
+                  {c.text}
+                  {c.dueAt ? (
+                    <>
+                      {' '}
+                      (due <Time value={c.dueAt} withTime={false} />)
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ))}
+      {can.decide ? (
+        <form className="stack" onSubmit={submit} aria-label="Sign a decision">
+          <fieldset>
+            <legend>Outcome</legend>
+            {OUTCOMES.map((o) => (
+              <label key={o.id} className="check" style={{ marginRight: 12 }}>
+                <input
+                  type="radio"
+                  name="outcome"
+                  value={o.id}
+                  checked={outcome === o.id}
+                  onChange={() => setOutcome(o.id)}
+                />
+                {o.label}
+              </label>
+            ))}
+          </fieldset>
+          {outcome === 'approve_with_conditions' ? (
+            <label className="field">
+              Conditions <span className="hint">one per line</span>
+              <textarea value={conditions} onChange={(e) => setConditions(e.target.value)} required />
+            </label>
+          ) : null}
+          <label className="field">
+            Rationale
+            <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} required />
+          </label>
+          <div>
+            <button type="submit" className="primary" disabled={sign.isPending}>
+              Sign decision
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+}
