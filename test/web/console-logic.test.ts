@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ModelLineage } from '../../web/src/app/api.ts';
+import { capabilitiesOf } from '../../web/src/app/capabilities.ts';
+import { matchPath } from '../../web/src/app/router.tsx';
+import { csvCell, toCsv } from '../../web/src/inventory/csv-export.ts';
+import {
+  DEFAULT_COLUMNS,
+  toggleSort,
+  viewFromQuery,
+  viewToQuery,
+} from '../../web/src/inventory/inventory-view.ts';
+import { lineageGraphOf } from '../../web/src/model/lineage-graph-data.ts';
+
+/** Parses one CSV line the way a spreadsheet would (quotes, doubled quotes). */
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+describe('CSV export', () => {
+  it('neutralises formula-like cells', () => {
+    for (const evil of ['=HYPERLINK("http://x")', '+1+2', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd']) {
+      const cell = csvCell(evil);
+      const value = parseCsvLine(cell)[0]!;
+      expect(value.startsWith("'"), evil).toBe(true);
+      expect(value.slice(1)).toBe(evil);
+    }
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(['a', 'b'])).toBe('a; b');
+  });
+
+  it('round-trips any single-line text through quoting', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string().filter((s) => !/[\r\n]/.test(s)),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (cells) => {
+          const line = cells.map(csvCell).join(',');
+          const back = parseCsvLine(line).map((v, i) => (/^[=+\-@\t]/.test(cells[i]!) ? v.slice(1) : v));
+          expect(back).toEqual(cells);
+        },
+      ),
+    );
+  });
+
+  it('writes a header row and one CRLF line per row', () => {
+    const csv = toCsv([{ header: 'Name', value: (r: { n: string }) => r.n }], [{ n: 'a,b' }, { n: 'c' }]);
+    expect(csv).toBe('Name\r\n"a,b"\r\nc\r\n');
+  });
+});
+
+describe('inventory view in the URL', () => {
+  const known = [...DEFAULT_COLUMNS, 'tags', 'vendor'];
+  it('round-trips filters, sort and columns', () => {
+    const q = new URLSearchParams(
+      'q=credit&status=production&tier=tier1&vendor=true&sort=-name&cols=name,tags,vendor',
+    );
+    const view = viewFromQuery(q, known);
+    expect(view).toMatchObject({
+      q: 'credit',
+      status: 'production',
+      tier: 'tier1',
+      vendor: 'true',
+      sort: '-name',
+    });
+    expect(view.columns).toEqual(['name', 'tags', 'vendor']);
+    const back = new URLSearchParams();
+    for (const [k, v] of Object.entries(viewToQuery(view))) if (v) back.set(k, v);
+    expect(viewFromQuery(back, known)).toEqual(view);
+  });
+
+  it('drops unknown columns and bad flags, keeps URLs short for defaults', () => {
+    const view = viewFromQuery(new URLSearchParams('cols=name,evil&genai=maybe'), known);
+    expect(view.columns).toEqual(['name']);
+    expect(view.genai).toBe('');
+    const defaults = viewToQuery(viewFromQuery(new URLSearchParams(), known));
+    expect(Object.values(defaults).every((v) => v === null)).toBe(true);
+  });
+
+  it('toggles sort direction on the same key and starts ascending on a new one', () => {
+    expect(toggleSort('name', 'name')).toBe('-name');
+    expect(toggleSort('-name', 'name')).toBe('name');
+    expect(toggleSort('-name', 'tier')).toBe('tier');
+  });
+});
+
+describe('routes', () => {
+  it('matches and decodes parameters', () => {
+    expect(matchPath('/models/:key', '/models/credit%2Fpd')).toEqual({ key: 'credit/pd' });
+    expect(matchPath('/models/:key', '/models/a/versions')).toBeNull();
+    expect(matchPath('/models/:key/versions/:label/report', '/models/a/versions/1.2/report')).toEqual({
+      key: 'a',
+      label: '1.2',
+    });
+  });
+});
+
+describe('role capabilities', () => {
+  it('gives an auditor no action at all, whatever the token scope', () => {
+    for (const scope of ['read', 'write', 'admin'] as const) {
+      const can = capabilitiesOf('auditor', scope);
+      const actions = Object.entries(can).filter(([k]) => k !== 'readAudit' && k !== 'viewPolicy');
+      expect(
+        actions.every(([, v]) => v === false),
+        scope,
+      ).toBe(true);
+    }
+  });
+  it('never offers writes through a read token', () => {
+    const can = capabilitiesOf('admin', 'read');
+    expect(can.createModel || can.editInventory || can.decide || can.manageUsers).toBe(false);
+  });
+  it('lets approvers decide but not validate, and validators the reverse', () => {
+    expect(capabilitiesOf('approver', 'write')).toMatchObject({ decide: true, validate: false });
+    expect(capabilitiesOf('validator', 'write')).toMatchObject({ decide: false, validate: true });
+  });
+});
+
+describe('lineage graph', () => {
+  const lineage: ModelLineage = {
+    datasets: [
+      { id: 'd1', name: 'raw', role: 'reference', sha256: null, containsPii: true, derivedFrom: [] },
+      { id: 'd2', name: 'clean', role: 'training', sha256: null, containsPii: false, derivedFrom: ['d1'] },
+      { id: 'd3', name: 'test', role: 'test', sha256: null, containsPii: false, derivedFrom: ['d1', 'd3'] },
+    ],
+    versions: [
+      {
+        label: '1.0',
+        status: 'approved',
+        frozen: true,
+        createdAt: '2026-01-01T00:00:00Z',
+        createdBy: 'ana',
+        changeSummary: null,
+        materialChange: false,
+        artifactUri: null,
+        artifactSha256: null,
+        codeRef: null,
+        trainingDatasets: ['clean'],
+        evaluationDatasets: ['d3'],
+        deployments: [
+          {
+            id: 'p1',
+            environment: 'production',
+            endpoint: null,
+            startedAt: '2026-01-02T00:00:00Z',
+            endedAt: null,
+          },
+        ],
+      },
+    ],
+  };
+  it('places ancestors left of the datasets, the version next, deployments last; cuts cycles', () => {
+    const { nodes, edges } = lineageGraphOf(lineage, '1.0');
+    const layer = (id: string) => nodes.find((n) => n.id === id)!.layer;
+    expect(layer('d1')).toBeLessThan(layer('d2'));
+    expect(layer('d2')).toBeLessThan(layer('version:1.0'));
+    expect(layer('version:1.0')).toBeLessThan(layer('deployment:p1'));
+    expect(edges).toContainEqual({ from: 'd1', to: 'd2' });
+    expect(edges.filter((e) => e.from === 'd1' && e.to === 'd3')).toHaveLength(1);
+    expect(new Set(edges.map((e) => `${e.from}>${e.to}`)).size).toBe(edges.length);
+  });
+  it('is empty for an unknown version', () => {
+    expect(lineageGraphOf(lineage, 'nope').nodes).toEqual([]);
+  });
+});
