@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ConsoleApiError } from '../../src/sdk/console-extras.ts';
 import { App } from './app/App.tsx';
 import { SessionProvider } from './app/session.tsx';
 import './app/styles.css';
@@ -11,7 +12,7 @@ const queryClient = new QueryClient({
       staleTime: 30_000,
       refetchOnWindowFocus: false,
       // 4xx answers will not change on retry; only retry what might be transient.
-      retry: (count, error) => count < 2 && !/\b(40[0-9]|41[0-9]|42[0-9])\b/.test(String(error)),
+      retry: (count, error) => count < 2 && !(error instanceof ConsoleApiError && error.status < 500),
     },
   },
 });

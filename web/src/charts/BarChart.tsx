@@ -26,7 +26,7 @@ export function BarChart(props: {
   const valueW = 56;
   const rowH = 24;
   const height = Math.max(bars.length, 1) * rowH + 8;
-  const max = props.max ?? Math.max(1, ...bars.map((b) => b.value));
+  const max = props.max ?? (Math.max(0, ...bars.map((b) => b.value)) || 1);
   const plotW = width - labelW - valueW;
   return (
     <figure style={{ margin: 0 }}>

@@ -56,11 +56,11 @@ export function InventoryFilters({
       <Select label="Type" value={view.type} options={MODEL_TYPES} onChange={(type) => setView({ type })} />
       <label className="field">
         Owner
-        <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="username" size={12} />
+        <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="username" size={10} />
       </label>
       <label className="field">
         Tag
-        <input value={tag} onChange={(e) => setTag(e.target.value)} size={10} />
+        <input value={tag} onChange={(e) => setTag(e.target.value)} size={8} />
       </label>
       <Select
         label="Vendor"

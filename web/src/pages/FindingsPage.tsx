@@ -6,7 +6,8 @@ import { Empty, QueryView } from '../components/DataState.tsx';
 import { daysSince, Time } from '../components/Time.tsx';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-const CLOSED = new Set(['closed', 'verified', 'withdrawn']);
+// States in which a due date no longer runs (a risk acceptance has its own expiry).
+const CLOSED = new Set(['closed', 'verified', 'withdrawn', 'risk_accepted']);
 
 /** True when a finding is still open past its due date. */
 export function isOverdue(f: FindingCard, now: Date = new Date()): boolean {
