@@ -45,6 +45,9 @@ function Shell() {
   }, [current?.label]);
   return (
     <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="sidebar">
         <Link to="/dashboard" className="brand" aria-label="Assay home">
           <span className="brand-mark" aria-hidden="true">
@@ -74,7 +77,7 @@ function Shell() {
           </button>
         </div>
       </header>
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         <Suspense fallback={<Loading what="Loading page" />}>{route(path)}</Suspense>
       </main>
     </div>

@@ -147,8 +147,12 @@ export interface ConsoleClient {
   getLineage(key: string): Promise<ModelLineage>;
   modelHistory(key: string, cursor?: string): Promise<Page<AuditEventRow>>;
   metrics(): Promise<DashboardMetrics>;
-  listFindings(f: { state?: string | undefined; owner?: string | undefined }): Promise<FindingCard[]>;
-  listReviews(f: { state?: string | undefined }): Promise<ReviewRow[]>;
+  listFindings(f: {
+    state?: string | undefined;
+    owner?: string | undefined;
+    model?: string | undefined;
+  }): Promise<FindingCard[]>;
+  listReviews(f: { state?: string | undefined; model?: string | undefined }): Promise<ReviewRow[]>;
   gateCheck(model: string, version: string, environment: string): Promise<GateResult>;
   listUsers(): Promise<UserRow[]>;
   listTokens(): Promise<TokenRow[]>;

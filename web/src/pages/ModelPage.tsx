@@ -4,6 +4,7 @@ import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { StatusBadge, TierBadge } from '../inventory/inventory-columns.tsx';
+import { ModelGovernance } from '../model/ModelGovernance.tsx';
 import { ModelHistory } from '../model/ModelHistory.tsx';
 import { ModelOverview } from '../model/ModelOverview.tsx';
 import { ModelVersions } from '../model/ModelVersions.tsx';
@@ -11,6 +12,7 @@ import { ModelVersions } from '../model/ModelVersions.tsx';
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'versions', label: 'Versions & lineage' },
+  { id: 'governance', label: 'Reviews & findings' },
   { id: 'history', label: 'History' },
 ] as const;
 
@@ -71,6 +73,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
             </div>
             {tab === 'overview' ? <ModelOverview model={m} /> : null}
             {tab === 'versions' ? <ModelVersions modelKey={m.key} /> : null}
+            {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
             {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>
         )}
