@@ -1,3 +1,5 @@
+import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
+import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
@@ -35,6 +37,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     version: ASSAY_VERSION,
   });
   // Feature routes, one line each.
+  registerIdentityRoutes(app, services);
+  registerAuditRoutes(app, { db });
   void services;
   await registerConsoleStatic(app);
   return { app, services };
