@@ -82,6 +82,11 @@ function openSqlite(file: string): Db {
 
 function openPostgres(url: string, poolSize: number): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client dropped by the server (restart, failover, admin kill) must not crash the
+  // process; the pool replaces it on the next checkout.
+  pool.on('error', (err) => {
+    process.stderr.write(`assay: a PostgreSQL connection was closed: ${err.message}\n`);
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
