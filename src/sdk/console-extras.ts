@@ -1,81 +1,26 @@
+import { type Query, seg, type Transport } from './client.ts';
+
 /**
- * The console's transport: the browser-safe part of the SDK the web console uses (fetch only, no
- * Node APIs). Errors carry the server's envelope so the console can show its plain message.
+ * Calls the web console needs that the feature SDK modules do not offer (yet), on the SDK's own
+ * transport so errors, tokens and base URL behave the same. Answers are typed by the caller
+ * (the console's view models); the feature modules validate against the zod contracts.
  */
-
-/** An error answer from the API, with the envelope's code, message and details. */
-export class ConsoleApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ConsoleApiError';
-  }
+export function consoleExtras(t: Transport) {
+  const get = <T>(path: string, query?: Query) => t.call<T>('GET', path, { query });
+  const post = <T>(path: string, json: unknown, ifMatch?: number) =>
+    t.call<T>('POST', path, { json, ifMatch });
+  return {
+    /** GET any read endpoint of the API as JSON. */
+    get,
+    /** POST a JSON body to an API endpoint. */
+    post,
+    /** Uploads a file as a raw body with its content type and name in the query. */
+    upload: <T>(path: string, file: { bytes: Uint8Array<ArrayBuffer>; contentType: string }, query?: Query) =>
+      t.call<T>('POST', path, { raw: { body: file.bytes, contentType: file.contentType }, query }),
+    /** Encodes one path segment. */
+    seg,
+  };
 }
 
-/** Query values the console sends; undefined and empty values are left out. */
-export type QueryValues = Record<string, string | number | boolean | null | undefined>;
-
-/** Options of one request. */
-export interface RequestOptions {
-  query?: QueryValues;
-  body?: unknown;
-  /** A multipart body (file uploads); the browser sets its content type. */
-  form?: FormData;
-  signal?: AbortSignal | undefined;
-  ifMatch?: number;
-}
-
-/** Builds a path with a query string, skipping empty values. */
-export function withQuery(path: string, query: QueryValues = {}): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined || v === null || v === '') continue;
-    params.set(k, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-/** A minimal JSON-over-HTTP client bound to a base URL and an optional bearer token. */
-export class ConsoleTransport {
-  constructor(
-    readonly baseUrl: string,
-    private readonly token: string | null,
-    private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
-  ) {}
-
-  /** Sends one request and parses the JSON answer, or throws ConsoleApiError. */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
-    const init: RequestInit = { method, headers };
-    if (options.body !== undefined) init.body = JSON.stringify(options.body);
-    else if (options.form) init.body = options.form;
-    if (options.signal) init.signal = options.signal;
-    const res = await this.fetchImpl(this.baseUrl + withQuery(path, options.query), init);
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const env = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
-        ?.error;
-      throw new ConsoleApiError(
-        res.status,
-        env?.code ?? 'http_error',
-        env?.message ?? `the server answered ${res.status} ${res.statusText}`,
-        env?.details ?? {},
-      );
-    }
-    return json as T;
-  }
-}
+/** The console extras' type. */
+export type ConsoleExtras = ReturnType<typeof consoleExtras>;

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ConsoleApiError } from '../../src/sdk/console-extras.ts';
+import { AssayApiError } from '../../src/sdk/index.ts';
 import { App } from './app/App.tsx';
 import { SessionProvider } from './app/session.tsx';
 import './app/styles.css';
@@ -12,7 +12,8 @@ const queryClient = new QueryClient({
       staleTime: 30_000,
       refetchOnWindowFocus: false,
       // 4xx answers will not change on retry; only retry what might be transient.
-      retry: (count, error) => count < 2 && !(error instanceof ConsoleApiError && error.status < 500),
+      retry: (count, error) =>
+        count < 2 && !(error instanceof AssayApiError && error.status >= 400 && error.status < 500),
     },
   },
 });

@@ -49,7 +49,7 @@ function Shell() {
         Skip to content
       </a>
       <header className="sidebar">
-        <Link to="/dashboard" className="brand" aria-label="Assay home">
+        <Link to="/dashboard" className="brand" title="Assay home">
           <span className="brand-mark" aria-hidden="true">
             A
           </span>

@@ -1,4 +1,5 @@
-import { ConsoleTransport } from '../../../src/sdk/console-extras.ts';
+import { consoleExtras } from '../../../src/sdk/console-extras.ts';
+import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
   DashboardMetrics,
   FindingCard,
@@ -64,6 +65,7 @@ export interface Page<T> {
 
 /** A model with everything its overview shows. */
 export interface ModelDetail extends ModelRow {
+  id: string;
   description: string | null;
   purpose: string | null;
   intendedUse: string | null;
@@ -145,7 +147,7 @@ export interface ConsoleClient {
   ): Promise<Page<ModelRow>>;
   getModel(key: string, asOf?: string): Promise<ModelDetail>;
   getLineage(key: string): Promise<ModelLineage>;
-  modelHistory(key: string, cursor?: string): Promise<Page<AuditEventRow>>;
+  modelHistory(modelId: string, cursor?: string): Promise<Page<AuditEventRow>>;
   metrics(): Promise<DashboardMetrics>;
   listFindings(f: {
     state?: string | undefined;
@@ -168,64 +170,43 @@ export interface ConsoleClient {
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
 export function createConsoleClient(token: string | null): ConsoleClient {
-  const http = new ConsoleTransport(window.location.origin, token);
+  const sdk = new AssayClient({ baseUrl: window.location.origin, token });
+  const x = consoleExtras(sdk.transport);
+  const seg = x.seg;
+  const model = (key: string) => `/api/v1/models/${seg(key)}`;
+  const review = (id: string) => `/api/v1/reviews/${seg(id)}`;
   return {
-    me: () => http.request<Me>('GET', '/api/v1/auth/me'),
-    login: (username, password) =>
-      http.request<{ token: string }>('POST', '/api/v1/auth/login', { body: { username, password } }),
-    listModels: ({ limit, cursor, ...f }, signal) =>
-      http.request<Page<ModelRow>>('GET', '/api/v1/models', {
-        query: { ...f, limit, cursor },
-        signal,
-      }),
-    getModel: (key, asOf) =>
-      http.request<ModelDetail>('GET', `/api/v1/models/${encodeURIComponent(key)}`, { query: { asOf } }),
-    getLineage: (key) =>
-      http.request<ModelLineage>('GET', `/api/v1/models/${encodeURIComponent(key)}/lineage`),
-    modelHistory: (key, cursor) =>
-      http.request<Page<AuditEventRow>>('GET', `/api/v1/models/${encodeURIComponent(key)}/history`, {
-        query: { cursor },
-      }),
-    metrics: () => http.request<DashboardMetrics>('GET', '/api/v1/metrics'),
+    me: () => sdk.auth.me(),
+    login: (username, password) => sdk.auth.login(username, password),
+    listModels: ({ limit, cursor, ...f }) => x.get<Page<ModelRow>>('/api/v1/models', { ...f, limit, cursor }),
+    getModel: (key, asOf) => x.get<ModelDetail>(model(key), { asOf }),
+    getLineage: (key) => x.get<ModelLineage>(`${model(key)}/lineage`),
+    modelHistory: (modelId, cursor) => sdk.audit.events({ modelId, cursor, limit: 100, order: 'desc' }),
+    metrics: () => x.get<DashboardMetrics>('/api/v1/metrics'),
     listFindings: async (f) =>
-      (await http.request<Page<FindingCard>>('GET', '/api/v1/findings', { query: { ...f, limit: 500 } }))
-        .items,
-    listReviews: async (f) =>
-      (await http.request<Page<ReviewRow>>('GET', '/api/v1/reviews', { query: { ...f, limit: 500 } })).items,
-    gateCheck: (model, version, environment) =>
-      http.request<GateResult>('GET', '/api/v1/gate', { query: { model, version, environment } }),
-    listUsers: async () =>
-      (await http.request<Page<UserRow>>('GET', '/api/v1/users', { query: { limit: 500 } })).items,
-    listTokens: async () =>
-      (await http.request<Page<TokenRow>>('GET', '/api/v1/tokens', { query: { limit: 500 } })).items,
-    activePolicy: () => http.request<PolicyView>('GET', '/api/v1/policy'),
-    getReview: (id) => http.request<ReviewDetail>('GET', `/api/v1/reviews/${encodeURIComponent(id)}`),
-    transitionReview: (id, to, rowVersion) =>
-      http.request('POST', `/api/v1/reviews/${encodeURIComponent(id)}/transitions`, {
-        body: { to },
-        ifMatch: rowVersion,
-      }),
+      (await x.get<Page<FindingCard>>('/api/v1/findings', { ...f, limit: 500 })).items,
+    listReviews: async (f) => (await x.get<Page<ReviewRow>>('/api/v1/reviews', { ...f, limit: 500 })).items,
+    gateCheck: (modelKey, version, environment) =>
+      x.get<GateResult>('/api/v1/gate', { model: modelKey, version, environment }),
+    listUsers: async () => (await sdk.users.list({ limit: 500 })).items,
+    listTokens: async () => (await sdk.tokens.list({ limit: 500, includeRevoked: true })).items,
+    activePolicy: () => x.get<PolicyView>('/api/v1/policy'),
+    getReview: (id) => x.get<ReviewDetail>(review(id)),
+    transitionReview: (id, to, rowVersion) => x.post(`${review(id)}/transitions`, { to }, rowVersion),
     linkEvidence: (reviewId, itemId, title, uri) =>
-      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/evidence`, {
-        body: { checklistItemId: itemId, title, uri },
-      }),
-    uploadEvidence: (reviewId, itemId, title, file) => {
-      const form = new FormData();
-      form.set('checklistItemId', itemId);
-      form.set('title', title);
-      form.set('file', file);
-      return http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/evidence/upload`, {
-        form,
-      });
-    },
-    logFinding: (reviewId, finding) =>
-      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/findings`, { body: finding }),
-    signDecision: (reviewId, decision) =>
-      http.request('POST', `/api/v1/reviews/${encodeURIComponent(reviewId)}/decisions`, { body: decision }),
-    validationReport: (modelKey, label) =>
-      http.request<ValidationReport>(
-        'GET',
-        `/api/v1/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(label)}/validation`,
+      x.post(`${review(reviewId)}/evidence`, { checklistItemId: itemId, title, uri }),
+    uploadEvidence: async (reviewId, itemId, title, file) =>
+      x.upload(
+        `${review(reviewId)}/evidence/upload`,
+        {
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          contentType: file.type || 'application/octet-stream',
+        },
+        { checklistItemId: itemId, title, filename: file.name },
       ),
+    logFinding: (reviewId, finding) => x.post(`${review(reviewId)}/findings`, finding),
+    signDecision: (reviewId, decision) => x.post(`${review(reviewId)}/decisions`, decision),
+    validationReport: (modelKey, label) =>
+      x.get<ValidationReport>(`${model(modelKey)}/versions/${seg(label)}/validation`),
   };
 }
