@@ -108,6 +108,37 @@ describe('console identity pages (real server, real Chromium)', () => {
     expect(await page.getByRole('alert').textContent()).toMatch(/wrong password|unknown username/);
   });
 
+  it('lets an admin add a user, issue them a token shown once, and revoke it', async () => {
+    const { page, errors } = await openPage(browser);
+    await signInWithToken(page, server.url, server.adminToken, '/admin');
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('Username').fill('vera.val');
+    await form.getByLabel('Display name').fill('Vera Validator');
+    await form.getByLabel('Role').selectOption('validator');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('cell', { name: 'vera.val', exact: true }).waitFor();
+    const users = await server.api<{ items: { username: string; role: string }[] }>(
+      'GET',
+      '/api/v1/users?limit=500',
+    );
+    expect(users.items.find((u) => u.username === 'vera.val')?.role).toBe('validator');
+
+    await page.getByRole('tab', { name: 'Tokens' }).click();
+    const tokenForm = page.getByRole('form', { name: 'Issue a token' });
+    await tokenForm.getByLabel('For user').fill('vera.val');
+    await tokenForm.getByLabel('Token name').fill('ci pipeline');
+    await tokenForm.getByRole('button', { name: 'Issue token' }).click();
+    const secret = (await page.getByTestId('token-secret').innerText()).trim();
+    const me = await server.api<{ username: string }>('GET', '/api/v1/me', undefined, secret);
+    expect(me.username).toBe('vera.val');
+
+    const row = page.getByRole('row').filter({ hasText: 'ci pipeline' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    await expect(server.api('GET', '/api/v1/me', undefined, secret)).rejects.toThrow(/401/);
+    expect(errors).toEqual([]);
+  });
+
   it('shows an auditor no user administration', async () => {
     const created = await server.api<{ secret: string }>('POST', '/api/v1/tokens', {
       name: 'e2e auditor',

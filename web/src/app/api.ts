@@ -1,3 +1,4 @@
+import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -158,6 +159,10 @@ export interface ConsoleClient {
   gateCheck(model: string, version: string, environment: string): Promise<GateResult>;
   listUsers(): Promise<UserRow[]>;
   listTokens(): Promise<TokenRow[]>;
+  createUser(input: UserCreate): Promise<UserRow>;
+  setUserDisabled(id: string, disabled: boolean): Promise<UserRow>;
+  createToken(input: TokenCreate): Promise<TokenRow & { secret: string }>;
+  revokeToken(id: string): Promise<TokenRow>;
   activePolicy(): Promise<PolicyView>;
   getReview(id: string): Promise<ReviewDetail>;
   transitionReview(id: string, to: string, rowVersion: number): Promise<unknown>;
@@ -190,6 +195,10 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       x.get<GateResult>('/api/v1/gate', { model: modelKey, version, environment }),
     listUsers: async () => (await sdk.users.list({ limit: 500 })).items,
     listTokens: async () => (await sdk.tokens.list({ limit: 500, includeRevoked: true })).items,
+    createUser: (input) => sdk.users.create(input),
+    setUserDisabled: (id, disabled) => sdk.users.update(id, { disabled }),
+    createToken: (input) => sdk.tokens.create(input),
+    revokeToken: (id) => sdk.tokens.revoke(id),
     activePolicy: () => x.get<PolicyView>('/api/v1/policy'),
     getReview: (id) => x.get<ReviewDetail>(review(id)),
     transitionReview: (id, to, rowVersion) => x.post(`${review(id)}/transitions`, { to }, rowVersion),

@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { NewTokenForm, NewUserForm } from '../admin/AdminForms.tsx';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { Empty, QueryView } from '../components/DataState.tsx';
+import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 /** Users and their tokens (admins), and the active policy (read-only). */
@@ -46,44 +47,70 @@ export function AdminPage() {
 
 function Users() {
   const { client } = useSession();
+  const queryClient = useQueryClient();
   const users = useQuery({ queryKey: ['users'], queryFn: () => client.listUsers() });
+  const toggle = useMutation({
+    mutationFn: (u: { id: string; disabled: boolean }) => client.setUserDisabled(u.id, !u.disabled),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
   return (
     <QueryView query={users} what="Loading users">
       {(rows) => (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Email</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <code>{u.username}</code>
-                </td>
-                <td>{u.displayName}</td>
-                <td>{u.role}</td>
-                <td>{u.email ?? '—'}</td>
-                <td>
-                  {u.disabled ? (
-                    <span className="badge bad">disabled</span>
-                  ) : (
-                    <span className="badge ok">active</span>
-                  )}
-                </td>
-                <td>
-                  <Time value={u.createdAt} />
-                </td>
+        <>
+          <NewUserForm />
+          {toggle.error ? (
+            <div className="notice bad" role="alert">
+              {errorMessage(toggle.error)}
+            </div>
+          ) : null}
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Email</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <code>{u.username}</code>
+                  </td>
+                  <td>{u.displayName}</td>
+                  <td>{u.role}</td>
+                  <td>{u.email ?? '—'}</td>
+                  <td>
+                    {u.disabled ? (
+                      <span className="badge bad">disabled</span>
+                    ) : (
+                      <span className="badge ok">active</span>
+                    )}
+                  </td>
+                  <td>
+                    <Time value={u.createdAt} />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      disabled={toggle.isPending}
+                      onClick={() => toggle.mutate(u)}
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </QueryView>
   );
@@ -91,53 +118,81 @@ function Users() {
 
 function Tokens() {
   const { client } = useSession();
+  const queryClient = useQueryClient();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => client.listTokens() });
+  const revoke = useMutation({
+    mutationFn: (id: string) => client.revokeToken(id),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['tokens'] }),
+  });
   return (
     <QueryView query={tokens} what="Loading tokens">
       {(rows) =>
         rows.length === 0 ? (
           <Empty title="No tokens." />
         ) : (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>{t.scope}</td>
-                  <td>
-                    <Time value={t.createdAt} />
-                  </td>
-                  <td>
-                    <Time value={t.expiresAt} />
-                  </td>
-                  <td>
-                    <Time value={t.lastUsedAt} />
-                  </td>
-                  <td>
-                    {t.revokedAt ? (
-                      <span className="badge bad">revoked</span>
-                    ) : (
-                      <span className="badge ok">active</span>
-                    )}
-                  </td>
+          <>
+            <NewTokenForm />
+            {revoke.error ? (
+              <div className="notice bad" role="alert">
+                {errorMessage(revoke.error)}
+              </div>
+            ) : null}
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Prefix</th>
+                  <th scope="col">Scope</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">State</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td>
+                      <code>{t.prefix}…</code>
+                    </td>
+                    <td>{t.scope}</td>
+                    <td>
+                      <Time value={t.createdAt} />
+                    </td>
+                    <td>
+                      <Time value={t.expiresAt} />
+                    </td>
+                    <td>
+                      <Time value={t.lastUsedAt} />
+                    </td>
+                    <td>
+                      {t.revokedAt ? (
+                        <span className="badge bad">revoked</span>
+                      ) : (
+                        <span className="badge ok">active</span>
+                      )}
+                    </td>
+                    <td>
+                      {t.revokedAt ? null : (
+                        <button
+                          type="button"
+                          className="link"
+                          disabled={revoke.isPending}
+                          onClick={() => revoke.mutate(t.id)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
         )
       }
     </QueryView>
