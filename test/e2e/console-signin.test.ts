@@ -150,5 +150,17 @@ describe('console identity pages (real server, real Chromium)', () => {
     await page.getByText('Alex Auditor').waitFor();
     expect(await page.getByRole('tab', { name: 'Users' }).count()).toBe(0);
     expect(await page.getByRole('tab', { name: 'Tokens' }).count()).toBe(0);
+    await page.getByRole('tab', { name: 'Audit trail' }).click();
+    await page.getByRole('cell', { name: 'user.created' }).first().waitFor();
+    await page.getByRole('button', { name: 'Verify the hash chain' }).click();
+    const verdict = await server.api<{ checked: number }>('GET', '/api/v1/audit/verify');
+    await page.getByText(/intact: \d+ events checked/).waitFor();
+    expect(
+      Number(
+        (await page.getByText(/intact:/).innerText()).match(/intact: ([\d,]+)/)![1]!.replaceAll(',', ''),
+      ),
+    ).toBe(verdict.checked);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, '10-audit-trail');
   });
 });

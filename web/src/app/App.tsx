@@ -37,7 +37,7 @@ function Shell() {
     { to: '/reviews', label: 'Reviews', show: true },
     { to: '/findings', label: 'Findings', show: true },
     { to: '/gate', label: 'Gate check', show: true },
-    { to: '/admin', label: 'Admin', show: can.manageUsers || can.viewPolicy },
+    { to: '/admin', label: 'Admin & audit', show: can.manageUsers || can.viewPolicy || can.readAudit },
   ];
   const current = nav.find((n) => path === n.to || path.startsWith(`${n.to}/`));
   useEffect(() => {

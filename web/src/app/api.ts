@@ -1,3 +1,4 @@
+import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
@@ -149,6 +150,8 @@ export interface ConsoleClient {
   getModel(key: string, asOf?: string): Promise<ModelDetail>;
   getLineage(key: string): Promise<ModelLineage>;
   modelHistory(modelId: string, cursor?: string): Promise<Page<AuditEventRow>>;
+  auditEvents(q: Partial<AuditEventQuery>): Promise<Page<AuditEventRow & { seq: number }>>;
+  verifyAudit(): Promise<AuditVerify>;
   metrics(): Promise<DashboardMetrics>;
   listFindings(f: {
     state?: string | undefined;
@@ -187,6 +190,8 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     getModel: (key, asOf) => x.get<ModelDetail>(model(key), { asOf }),
     getLineage: (key) => x.get<ModelLineage>(`${model(key)}/lineage`),
     modelHistory: (modelId, cursor) => sdk.audit.events({ modelId, cursor, limit: 100, order: 'desc' }),
+    auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
+    verifyAudit: () => sdk.audit.verify(),
     metrics: () => x.get<DashboardMetrics>('/api/v1/metrics'),
     listFindings: async (f) =>
       (await x.get<Page<FindingCard>>('/api/v1/findings', { ...f, limit: 500 })).items,

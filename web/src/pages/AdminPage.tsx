@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { NewTokenForm, NewUserForm } from '../admin/AdminForms.tsx';
+import { AuditTrail } from '../admin/AuditTrail.tsx';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
@@ -13,6 +14,7 @@ export function AdminPage() {
   const tabs = [
     { id: 'users', label: 'Users', show: can.manageUsers },
     { id: 'tokens', label: 'Tokens', show: can.manageUsers },
+    { id: 'audit', label: 'Audit trail', show: can.readAudit },
     { id: 'policy', label: 'Policy', show: can.viewPolicy },
   ].filter((t) => t.show);
   const tab = tabs.find((t) => t.id === query.get('tab'))?.id ?? tabs[0]?.id;
@@ -39,6 +41,7 @@ export function AdminPage() {
       </div>
       {tab === 'users' ? <Users /> : null}
       {tab === 'tokens' ? <Tokens /> : null}
+      {tab === 'audit' ? <AuditTrail /> : null}
       {tab === 'policy' ? <Policy /> : null}
       {tab === undefined ? <Empty title="Your role has nothing to administer." /> : null}
     </>
