@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommands } from './audit-commands.ts';
 import { registerServe } from './serve.ts';
 
 /**
@@ -7,4 +8,5 @@ import { registerServe } from './serve.ts';
  */
 export function registerCommands(program: Command): void {
   registerServe(program);
+  registerAuditCommands(program);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The prev_hash of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -34,5 +34,6 @@ export function computeAuditHash(e: AuditEventRecord): string {
     `"before":${e.before_json ?? 'null'},"entity_id":${q(e.entity_id)},"entity_type":${q(e.entity_type)},` +
     `"id":${q(e.id)},"model_id":${q(e.model_id)},"prev_hash":${q(e.prev_hash)},"request_id":${q(e.request_id)},` +
     `"seq":${e.seq}}`;
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per event.
+  return hash('sha256', text, 'hex');
 }

@@ -36,7 +36,7 @@ export async function verifyAuditChain(
   let lastSeq: number | null = start?.seq ?? null;
   let checked = 0;
   for await (const e of events) {
-    const found = checkOne(e, expectedPrev, lastSeq);
+    const found = checkAuditEvent(e, expectedPrev, lastSeq);
     if (found) return { ok: false, checked, lastSeq, lastHash: expectedPrev, firstBreak: found };
     expectedPrev = e.hash;
     lastSeq = Number(e.seq);
@@ -45,7 +45,15 @@ export async function verifyAuditChain(
   return { ok: true, checked, lastSeq, lastHash: expectedPrev, firstBreak: null };
 }
 
-function checkOne(e: StoredAuditEvent, expectedPrev: string, lastSeq: number | null): AuditBreak | null {
+/**
+ * Checks one event against its predecessor's seq and hash (`expectedPrev` null skips the link check,
+ * for the first event of a segment whose predecessor another worker read). Null when it holds.
+ */
+export function checkAuditEvent(
+  e: StoredAuditEvent,
+  expectedPrev: string | null,
+  lastSeq: number | null,
+): AuditBreak | null {
   const seq = Number(e.seq);
   if (lastSeq !== null && seq !== lastSeq + 1) {
     return {
@@ -55,7 +63,7 @@ function checkOne(e: StoredAuditEvent, expectedPrev: string, lastSeq: number | n
       message: `event ${seq} follows ${lastSeq}: events are missing`,
     };
   }
-  if (e.prev_hash !== expectedPrev) {
+  if (expectedPrev !== null && e.prev_hash !== expectedPrev) {
     return {
       seq,
       id: e.id,

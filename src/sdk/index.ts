@@ -1,0 +1,32 @@
+import { type AssayClientOptions, Transport } from './client.ts';
+import { auditApi, identityApi } from './identity.ts';
+
+export { AssayApiError, type AssayClientOptions, type Query } from './client.ts';
+
+/**
+ * The typed Assay client: one property per feature, every answer validated against the zod
+ * contracts in src/contracts.
+ *
+ * @example const assay = new AssayClient({ baseUrl: 'http://localhost:7420', token });
+ *          const { items } = await assay.users.list();
+ */
+export class AssayClient {
+  readonly transport: Transport;
+  readonly auth: ReturnType<typeof identityApi>;
+  readonly users: ReturnType<typeof identityApi>['users'];
+  readonly tokens: ReturnType<typeof identityApi>['tokens'];
+  readonly audit: ReturnType<typeof auditApi>;
+
+  constructor(options: AssayClientOptions) {
+    this.transport = new Transport(options);
+    this.auth = identityApi(this.transport);
+    this.users = this.auth.users;
+    this.tokens = this.auth.tokens;
+    this.audit = auditApi(this.transport);
+  }
+
+  /** The server's health (no token needed). */
+  health(): Promise<{ status: string; version: string }> {
+    return this.transport.call('GET', '/api/health');
+  }
+}
