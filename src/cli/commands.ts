@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerIdentityCommands } from './identity-commands.ts';
 import { registerServe } from './serve.ts';
 
 /**
@@ -9,4 +10,5 @@ import { registerServe } from './serve.ts';
 export function registerCommands(program: Command): void {
   registerServe(program);
   registerAuditCommands(program);
+  registerIdentityCommands(program);
 }

@@ -26,7 +26,12 @@ export class CliError extends Error {
 
 /** Parses argv and turns thrown errors into a message on stderr and the right exit code. */
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
+  // Subcommands copy settings when created, so the override must reach every one of them.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) override(sub);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

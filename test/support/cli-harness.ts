@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/assay.mjs');
+
+/** A real `assay serve` process on a free port and a temporary SQLite data directory. */
+export interface RealServer {
+  url: string;
+  /** The bootstrap admin token printed on first start. */
+  token: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `assay serve --no-seed` and waits for the admin token on stdout. */
+export async function startRealServer(): Promise<RealServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-cli-'));
+  const port = await freePort();
+  const env = { ...process.env, ASSAY_DATABASE_URL: '' };
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--no-seed'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err += String(d);
+  });
+  const token = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /\b(assay_[A-Za-z0-9_-]{20,})/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${out}${err}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The outcome of one CLI run. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `assay <args>` as a child process with extra environment and optional stdin. */
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ASSAY_URL: '', ASSAY_TOKEN: '', ...env },
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
