@@ -1,0 +1,51 @@
+import type { Action } from './permissions.ts';
+
+/**
+ * How each API route is guarded: the single table behind docs/permissions.md and the exhaustive
+ * permission-matrix test (which fails when a registered route has no row here).
+ * - `public`: no token needed.
+ * - `authenticated`: any valid token (the handler shows only the caller's own data).
+ * - an Action: decided by `decide()`; `model: true` when the route addresses one model, so a caller
+ *   without any relation to it (and no global read) gets 404, never 403.
+ */
+export interface RouteGuard {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  guard: 'public' | 'authenticated' | Action;
+  model?: boolean;
+  /** What the matrix cannot read off the rule alone (ownership checks inside the handler). */
+  note?: string;
+}
+
+/** Every /api route and its guard, in documentation order. */
+export const ROUTE_GUARDS: readonly RouteGuard[] = [
+  { method: 'GET', url: '/api/health', guard: 'public' },
+  { method: 'GET', url: '/api/openapi.json', guard: 'authenticated' },
+  { method: 'POST', url: '/api/v1/auth/login', guard: 'public' },
+  { method: 'GET', url: '/api/v1/me', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/auth/me', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/users', guard: 'user.read' },
+  { method: 'POST', url: '/api/v1/users', guard: 'user.manage' },
+  { method: 'GET', url: '/api/v1/users/:id', guard: 'user.read' },
+  {
+    method: 'PATCH',
+    url: '/api/v1/users/:id',
+    guard: 'user.manage',
+    note: 'not your own role or disabled flag',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/tokens',
+    guard: 'token.own',
+    note: "for yourself; for another user needs token.any; scope ≤ the calling token's scope",
+  },
+  { method: 'GET', url: '/api/v1/tokens', guard: 'token.own', note: 'own tokens; token.any sees all' },
+  {
+    method: 'POST',
+    url: '/api/v1/tokens/:id/revoke',
+    guard: 'token.own',
+    note: "own tokens; token.any for anyone's; others' tokens are 404",
+  },
+  { method: 'GET', url: '/api/v1/audit/events', guard: 'audit.read_all' },
+  { method: 'GET', url: '/api/v1/audit/verify', guard: 'audit.verify' },
+];
