@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../src/platform/auth/permissions.ts';
+import { renderPermissionsDoc } from '../src/platform/auth/permissions-doc.ts';
+import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/platform/auth/roles.ts';
+import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
+import { registeredApiRoutes } from './support/api-routes.ts';
+import { ENGINES } from './support/engines.ts';
+import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+const CASES: Record<string, RouteCase> = { ...IDENTITY_CASES };
+const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
+
+/** The relation a user of this role naturally holds to a model it works on (none for global roles). */
+const NATURAL_RELATION: Partial<Record<Role, ModelRelation>> = {
+  owner: 'owner',
+  developer: 'developer',
+  validator: 'validator',
+};
+
+function expectedStatus(
+  guard: RouteGuard,
+  actor: MatrixActor,
+  relation: ModelRelation | null,
+  ok: number,
+): number {
+  if (guard.guard === 'public' || guard.guard === 'authenticated') return ok;
+  const p = { ...actor, tokenId: 't' };
+  const d = guard.model ? decide(p, guard.guard, relation ? [relation] : []) : decide(p, guard.guard);
+  return d === 'allow' ? ok : d === 'hidden' ? 404 : 403;
+}
+
+const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
+describe('the route guard table and docs/permissions.md', () => {
+  it('docs/permissions.md is generated from the current tables', () => {
+    const file = path.resolve(import.meta.dirname, '../docs/permissions.md');
+    expect(fs.readFileSync(file, 'utf8'), 'run: node --import tsx scripts/permissions-doc.ts').toBe(
+      renderPermissionsDoc(),
+    );
+  });
+});
+
+describe.each(ENGINES)('permission matrix: every /api route × every role on %s', (engine) => {
+  let s: TestServer;
+  const actors: MatrixActor[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    const ctx = { actor: 'admin', requestId: null };
+    for (const role of ROLES) {
+      const user = await s.services.identity.createUser(ctx, { username: `m-${role}`, role });
+      const scopes: TokenScope[] = role === 'admin' ? ['admin', 'read'] : ['write', 'read'];
+      for (const scope of scopes) {
+        const { token } = await s.services.identity.createToken(ctx, { userId: user.id, name: scope, scope });
+        actors.push({ role, scope, userId: user.id, username: user.username, token });
+      }
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('every registered route has a guard row and a test case (and no row is stale)', () => {
+    const registered = registeredApiRoutes(s.app).map(key);
+    const guarded = ROUTE_GUARDS.map(key);
+    expect(
+      registered.filter((r) => !guarded.includes(r)),
+      'routes without a row in route-permissions.ts',
+    ).toEqual([]);
+    expect(
+      guarded.filter((r) => !registered.includes(r)),
+      'rows for routes that do not exist',
+    ).toEqual([]);
+    const untested = guarded.filter((r) => !PUBLIC.has(r) && !CASES[r]);
+    expect(untested, 'routes without a case in the matrix').toEqual([]);
+  });
+
+  it('answers 401 without a token on every route but the public ones', async () => {
+    for (const r of ROUTE_GUARDS) {
+      const url = r.url.replace(/:(\w+)/g, 'x');
+      const res = await s.call(r.method, url, r.method === 'GET' ? undefined : {}, null);
+      if (PUBLIC.has(key(r))) expect(res.statusCode, key(r)).not.toBe(401);
+      else expect(res.statusCode, key(r)).toBe(401);
+      const bad = await s.call(r.method, url, r.method === 'GET' ? undefined : {}, 'assay_forged');
+      if (!PUBLIC.has(key(r))) expect(bad.statusCode, `${key(r)} with a forged token`).toBe(401);
+    }
+  });
+
+  it('answers each role and token scope exactly as the rules say', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const guard of ROUTE_GUARDS) {
+      const c = CASES[key(guard)];
+      if (!c) continue;
+      for (const actor of actors) {
+        const relations: (ModelRelation | null)[] = guard.model
+          ? [null, ...(NATURAL_RELATION[actor.role] ? [NATURAL_RELATION[actor.role]!] : [])]
+          : [null];
+        for (const relation of relations) {
+          const req = await c.build({ s, actor, relation, unique: `${++n}` });
+          const want = expectedStatus(guard, actor, relation, c.success);
+          const res = await s.call(guard.method, req.url, req.body, actor.token);
+          checked++;
+          if (res.statusCode !== want) {
+            failures.push(
+              `${key(guard)} as ${actor.role}/${actor.scope}${guard.model ? ` relation=${relation}` : ''}: ` +
+                `got ${res.statusCode}, want ${want} (${res.body.slice(0, 160)})`,
+            );
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(ROUTE_GUARDS.length);
+  }, 120_000);
+
+  it('login and health need no token', async () => {
+    expect((await s.call('GET', '/api/health', undefined, null)).statusCode).toBe(200);
+    await s.services.identity.createUser(
+      { actor: 'admin', requestId: null },
+      { username: 'pw-user', role: 'auditor', password: 'twelve chars at least' },
+    );
+    const login = await s.call(
+      'POST',
+      '/api/v1/auth/login',
+      { username: 'pw-user', password: 'twelve chars at least' },
+      null,
+    );
+    expect(login.statusCode).toBe(200);
+  });
+});
