@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerServe } from './serve.ts';
+import { registerTransferCommands } from './transfer-commands.ts';
 
 /**
  * The one list of CLI command groups. Each feature's command module exports a `register*` function
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerAuditCommands(program);
   registerIdentityCommands(program);
+  registerTransferCommands(program);
 }

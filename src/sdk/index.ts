@@ -1,5 +1,6 @@
 import { type AssayClientOptions, Transport } from './client.ts';
 import { auditApi, identityApi } from './identity.ts';
+import { transferApi } from './transfer.ts';
 
 export { AssayApiError, type AssayClientOptions, type Query } from './client.ts';
 
@@ -16,6 +17,7 @@ export class AssayClient {
   readonly users: ReturnType<typeof identityApi>['users'];
   readonly tokens: ReturnType<typeof identityApi>['tokens'];
   readonly audit: ReturnType<typeof auditApi>;
+  readonly transfer: ReturnType<typeof transferApi>;
 
   constructor(options: AssayClientOptions) {
     this.transport = new Transport(options);
@@ -23,6 +25,7 @@ export class AssayClient {
     this.users = this.auth.users;
     this.tokens = this.auth.tokens;
     this.audit = auditApi(this.transport);
+    this.transfer = transferApi(this.transport);
   }
 
   /** The server's health (no token needed). */
