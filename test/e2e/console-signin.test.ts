@@ -139,6 +139,21 @@ describe('console identity pages (real server, real Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('ends the session with an explanation when the token is revoked meanwhile', async () => {
+    const created = await server.api<{ id: string; secret: string }>('POST', '/api/v1/tokens', {
+      name: 'short-lived',
+      scope: 'write',
+      username: 'gina.gov',
+    });
+    const { page } = await openPage(browser);
+    await signInWithToken(page, server.url, created.secret, '/admin?tab=audit');
+    await page.getByRole('cell', { name: 'user.created' }).first().waitFor();
+    await server.api('POST', `/api/v1/tokens/${created.id}/revoke`);
+    await page.getByRole('button', { name: 'Verify the hash chain' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Assay' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(/signed out: .*revoked/);
+  });
+
   it('shows an auditor no user administration', async () => {
     const created = await server.api<{ secret: string }>('POST', '/api/v1/tokens', {
       name: 'e2e auditor',

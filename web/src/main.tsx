@@ -1,12 +1,20 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AssayApiError } from '../../src/sdk/index.ts';
 import { App } from './app/App.tsx';
-import { SessionProvider } from './app/session.tsx';
+import { SESSION_ENDED_EVENT, SessionProvider } from './app/session.tsx';
 import './app/styles.css';
 
+// A 401 mid-session (token expired or revoked) ends the session: the sign-in page explains why.
+const onError = (error: Error) => {
+  if (error instanceof AssayApiError && error.status === 401)
+    window.dispatchEvent(new CustomEvent(SESSION_ENDED_EVENT, { detail: error.message }));
+};
+
 const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
       staleTime: 30_000,

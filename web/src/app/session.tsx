@@ -1,9 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type ConsoleClient, createConsoleClient, type Me } from './api.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
 
 const STORAGE_KEY = 'assay.token';
+
+/** Window event fired when the server stops accepting the session's token (detail: its message). */
+export const SESSION_ENDED_EVENT = 'assay:session-ended';
 
 /** The signed-in user, their client and what the console may offer them. */
 export interface Session {
@@ -22,6 +25,8 @@ interface SessionState {
   signInWithPassword: (username: string, password: string) => Promise<void>;
   restoring: boolean;
   restoreError: unknown;
+  /** Why the last session ended, if the server ended it. */
+  endedBecause: string | null;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -47,11 +52,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     staleTime: 5 * 60_000,
   });
 
+  const [endedBecause, setEndedBecause] = useState<string | null>(null);
   const signOut = useCallback(() => {
     window.sessionStorage.removeItem(STORAGE_KEY);
     setToken(null);
     queryClient.clear();
   }, [queryClient]);
+  useEffect(() => {
+    const ended = (e: Event) => {
+      setEndedBecause(String((e as CustomEvent).detail ?? 'your session ended'));
+      signOut();
+    };
+    window.addEventListener(SESSION_ENDED_EVENT, ended);
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, ended);
+  }, [signOut]);
 
   const adopt = useCallback(
     async (t: string) => {
@@ -76,8 +90,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       restoring: token !== null && meQuery.isPending,
       restoreError: token !== null ? meQuery.error : null,
+      endedBecause,
     };
-  }, [token, client, meQuery.data, meQuery.isPending, meQuery.error, adopt, signOut]);
+  }, [token, client, meQuery.data, meQuery.isPending, meQuery.error, adopt, signOut, endedBecause]);
 
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
 }

@@ -4,13 +4,15 @@ import { errorMessage } from '../components/DataState.tsx';
 
 /** Sign-in with an API token or a username and password. */
 export function SignInPage() {
-  const { signInWithToken, signInWithPassword, restoreError } = useSessionState();
+  const { signInWithToken, signInWithPassword, restoreError, endedBecause } = useSessionState();
   const [mode, setMode] = useState<'token' | 'password'>('token');
   const [token, setToken] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(restoreError ? errorMessage(restoreError) : null);
+  const [error, setError] = useState<string | null>(
+    restoreError ? errorMessage(restoreError) : endedBecause ? `You were signed out: ${endedBecause}` : null,
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
