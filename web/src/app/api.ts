@@ -1,5 +1,12 @@
+import type { z } from 'zod';
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
+import type {
+  ModelDetail as ContractModelDetail,
+  Model,
+  modelAsOfSchema,
+  modelLineageSchema,
+} from '../../../src/contracts/inventory.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -16,6 +23,16 @@ import type {
   ValidationReport,
 } from './api-workflow.ts';
 import type { ConsoleRole, ConsoleScope } from './capabilities.ts';
+import {
+  listQueryOf,
+  toLineage,
+  toModelDetail,
+  toModelDetailAsOf,
+  toModelRow,
+} from './inventory-adapters.ts';
+
+type ModelAsOf = z.infer<typeof modelAsOfSchema>;
+type ContractLineage = z.infer<typeof modelLineageSchema>;
 
 /** The signed-in user as the console needs it. */
 export interface Me {
@@ -32,7 +49,7 @@ export interface ModelRow {
   name: string;
   type: string;
   status: string;
-  tier: string | null;
+  tier: number | string | null;
   owner: string | null;
   businessUnit: string | null;
   vendor: boolean;
@@ -55,6 +72,7 @@ export interface ModelFilters {
   tag?: string | undefined;
   vendor?: boolean | undefined;
   genai?: boolean | undefined;
+  businessUnit?: string | undefined;
   sort?: string | undefined;
 }
 
@@ -186,9 +204,15 @@ export function createConsoleClient(token: string | null): ConsoleClient {
   return {
     me: () => sdk.auth.me(),
     login: (username, password) => sdk.auth.login(username, password),
-    listModels: ({ limit, cursor, ...f }) => x.get<Page<ModelRow>>('/api/v1/models', { ...f, limit, cursor }),
-    getModel: (key, asOf) => x.get<ModelDetail>(model(key), { asOf }),
-    getLineage: (key) => x.get<ModelLineage>(`${model(key)}/lineage`),
+    listModels: async ({ limit, cursor, ...f }) => {
+      const page = await x.get<Page<Model>>('/api/v1/models', { ...listQueryOf(f), limit, cursor });
+      return { ...page, items: page.items.map(toModelRow) };
+    },
+    getModel: async (key, asOf) =>
+      asOf
+        ? toModelDetailAsOf(await x.get<ModelAsOf>(model(key), { asOf }))
+        : toModelDetail(await x.get<ContractModelDetail>(model(key))),
+    getLineage: async (key) => toLineage(await x.get<ContractLineage>(`${model(key)}/lineage`)),
     modelHistory: (modelId, cursor) => sdk.audit.events({ modelId, cursor, limit: 100, order: 'desc' }),
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
     verifyAudit: () => sdk.audit.verify(),

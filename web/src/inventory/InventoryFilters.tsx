@@ -15,7 +15,7 @@ export const MODEL_TYPES = [
   'rules_euc',
   'other',
 ];
-export const MODEL_TIERS = ['tier1', 'tier2', 'tier3', 'untiered'];
+export const MODEL_TIERS = ['1', '2', '3', '4'];
 
 /** The filter bar of the inventory: search (debounced), selects, and the column chooser. */
 export function InventoryFilters({
@@ -52,7 +52,13 @@ export function InventoryFilters({
         options={MODEL_STATUSES}
         onChange={(status) => setView({ status })}
       />
-      <Select label="Tier" value={view.tier} options={MODEL_TIERS} onChange={(tier) => setView({ tier })} />
+      <Select
+        label="Tier"
+        value={view.tier}
+        options={MODEL_TIERS}
+        names={Object.fromEntries(MODEL_TIERS.map((t) => [t, `Tier ${t}`]))}
+        onChange={(tier) => setView({ tier })}
+      />
       <Select label="Type" value={view.type} options={MODEL_TYPES} onChange={(type) => setView({ type })} />
       <label className="field">
         Owner

@@ -29,10 +29,20 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 /** A risk tier as a badge; untiered models say so. */
-export function TierBadge({ tier }: { tier: string | null | undefined }) {
-  if (!tier) return <span className="badge warn">untiered</span>;
-  const tone = /1|high|critical/i.test(tier) ? 'bad' : /2|medium/i.test(tier) ? 'warn' : 'info';
-  return <span className={`badge ${tone}`}>{tier}</span>;
+export function TierBadge({ tier }: { tier: number | string | null | undefined }) {
+  if (tier === null || tier === undefined || tier === '') return <span className="badge warn">untiered</span>;
+  return <span className={`badge ${tierTone(tier)}`}>{tierLabel(tier)}</span>;
+}
+
+/** "Tier 1" for 1; text tiers are shown as they are. */
+export function tierLabel(tier: number | string | null | undefined): string {
+  if (tier === null || tier === undefined || tier === '') return 'untiered';
+  return typeof tier === 'number' || /^\d+$/.test(tier) ? `Tier ${tier}` : tier;
+}
+
+function tierTone(tier: number | string): string {
+  const t = String(tier);
+  return /^1$|high|critical/i.test(t) ? 'bad' : /^2$|medium/i.test(t) ? 'warn' : 'info';
 }
 
 function findingsCell(m: ModelRow): ReactNode {
@@ -87,14 +97,13 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
     width: 100,
     sortKey: 'tier',
     render: (m) => <TierBadge tier={m.tier} />,
-    csv: (m) => m.tier ?? '',
+    csv: (m) => (m.tier === null || m.tier === undefined ? '' : tierLabel(m.tier)),
   },
   { id: 'type', header: 'Type', width: 140, render: (m) => m.type.replaceAll('_', ' '), csv: (m) => m.type },
   {
     id: 'owner',
     header: 'Owner',
     width: 130,
-    sortKey: 'owner',
     render: (m) => m.owner ?? '—',
     csv: (m) => m.owner,
   },
@@ -102,7 +111,6 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
     id: 'businessUnit',
     header: 'Business unit',
     width: 170,
-    sortKey: 'businessUnit',
     render: (m) => m.businessUnit ?? '—',
     csv: (m) => m.businessUnit,
   },
@@ -122,7 +130,6 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
     id: 'nextReview',
     header: 'Next review',
     width: 130,
-    sortKey: 'nextReviewDate',
     render: (m) => <Time value={m.nextReviewDate ?? null} withTime={false} />,
     csv: (m) => (m.nextReviewDate ? formatInstant(m.nextReviewDate, false) : ''),
   },
@@ -130,7 +137,6 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
     id: 'completeness',
     header: 'Complete',
     width: 110,
-    sortKey: 'completeness',
     render: (m) =>
       m.completeness === null || m.completeness === undefined ? (
         '—'

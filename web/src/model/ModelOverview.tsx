@@ -1,5 +1,6 @@
 import type { ModelDetail } from '../app/api.ts';
 import { Time } from '../components/Time.tsx';
+import { tierLabel } from '../inventory/inventory-columns.tsx';
 
 function Text({ value }: { value: string | null | undefined }) {
   return value ? value : <span className="muted">not recorded</span>;
@@ -61,7 +62,13 @@ export function ModelOverview({ model: m }: { model: ModelDetail }) {
           <h2 id="risk-h">Risk classification</h2>
           <dl className="facts" style={{ gridTemplateColumns: '110px 1fr' }}>
             <dt>Tier</dt>
-            <dd>{m.tier ?? <span className="muted">not tiered yet</span>}</dd>
+            <dd>
+              {m.tier === null || m.tier === undefined ? (
+                <span className="muted">not tiered yet</span>
+              ) : (
+                tierLabel(m.tier)
+              )}
+            </dd>
             <dt>Rationale</dt>
             <dd>
               <Text value={m.tierRationale} />
