@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
+import { registerLineageCommands } from './lineage-commands.ts';
+import { registerModelCommands } from './model-commands.ts';
 import { registerServe } from './serve.ts';
 import { registerTransferCommands } from './transfer-commands.ts';
 
@@ -12,5 +14,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerAuditCommands(program);
   registerIdentityCommands(program);
+  registerModelCommands(program);
+  registerLineageCommands(program);
   registerTransferCommands(program);
 }

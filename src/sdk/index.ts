@@ -1,5 +1,6 @@
 import { type AssayClientOptions, Transport } from './client.ts';
 import { auditApi, identityApi } from './identity.ts';
+import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { transferApi } from './transfer.ts';
 
 export { AssayApiError, type AssayClientOptions, type Query } from './client.ts';
@@ -18,6 +19,10 @@ export class AssayClient {
   readonly tokens: ReturnType<typeof identityApi>['tokens'];
   readonly audit: ReturnType<typeof auditApi>;
   readonly transfer: ReturnType<typeof transferApi>;
+  readonly models: ReturnType<typeof modelsApi>;
+  readonly versions: ReturnType<typeof versionsApi>;
+  readonly datasets: ReturnType<typeof datasetsApi>;
+  readonly deployments: ReturnType<typeof deploymentsApi>;
 
   constructor(options: AssayClientOptions) {
     this.transport = new Transport(options);
@@ -26,6 +31,10 @@ export class AssayClient {
     this.tokens = this.auth.tokens;
     this.audit = auditApi(this.transport);
     this.transfer = transferApi(this.transport);
+    this.models = modelsApi(this.transport);
+    this.versions = versionsApi(this.transport);
+    this.datasets = datasetsApi(this.transport);
+    this.deployments = deploymentsApi(this.transport);
   }
 
   /** The server's health (no token needed). */
