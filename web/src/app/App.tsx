@@ -8,6 +8,9 @@ import { useSession, useSessionState } from './session.tsx';
 
 // Pages other than the inventory load on first visit, keeping the first page's bundle small.
 const ModelPage = lazy(() => import('../pages/ModelPage.tsx').then((m) => ({ default: m.ModelPage })));
+const NewModelPage = lazy(() =>
+  import('../pages/NewModelPage.tsx').then((m) => ({ default: m.NewModelPage })),
+);
 const DashboardPage = lazy(() =>
   import('../pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
 );
@@ -86,6 +89,7 @@ function Shell() {
 
 function route(path: string): ReactNode {
   if (path === '/' || path === '/inventory') return <InventoryPage />;
+  if (path === '/inventory/new') return <NewModelPage />;
   let m = matchPath('/models/:key', path);
   if (m) return <ModelPage modelKey={m.key!} />;
   m = matchPath('/models/:key/versions/:label/report', path);

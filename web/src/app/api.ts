@@ -4,6 +4,7 @@ import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts
 import type {
   ModelDetail as ContractModelDetail,
   Model,
+  ModelCreate,
   modelAsOfSchema,
   modelLineageSchema,
 } from '../../../src/contracts/inventory.ts';
@@ -166,6 +167,8 @@ export interface ConsoleClient {
     signal?: AbortSignal,
   ): Promise<Page<ModelRow>>;
   getModel(key: string, asOf?: string): Promise<ModelDetail>;
+  createModel(input: ModelCreate): Promise<{ key: string }>;
+  transitionModel(key: string, to: string, rowVersion: number, reason?: string): Promise<unknown>;
   getLineage(key: string): Promise<ModelLineage>;
   modelHistory(modelId: string, cursor?: string): Promise<Page<AuditEventRow>>;
   auditEvents(q: Partial<AuditEventQuery>): Promise<Page<AuditEventRow & { seq: number }>>;
@@ -212,6 +215,9 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       asOf
         ? toModelDetailAsOf(await x.get<ModelAsOf>(model(key), { asOf }))
         : toModelDetail(await x.get<ContractModelDetail>(model(key))),
+    createModel: (input) => x.post<{ key: string }>('/api/v1/models', input),
+    transitionModel: (key, to, rowVersion, reason) =>
+      x.post(`${model(key)}/transition`, reason ? { to, reason } : { to }, rowVersion),
     getLineage: async (key) => toLineage(await x.get<ContractLineage>(`${model(key)}/lineage`)),
     modelHistory: (modelId, cursor) => sdk.audit.events({ modelId, cursor, limit: 100, order: 'desc' }),
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelFilters } from '../app/api.ts';
-import { useLocation, useQueryUpdater } from '../app/router.tsx';
+import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/DataState.tsx';
 import { downloadText, toCsv } from '../inventory/csv-export.ts';
@@ -30,7 +30,7 @@ function filtersOf(view: InventoryView): ModelFilters {
 
 /** The inventory: server-paged, virtualised, filterable; the whole view lives in the URL. */
 export function InventoryPage() {
-  const { client } = useSession();
+  const { client, can } = useSession();
   const { query } = useLocation();
   const updateQuery = useQueryUpdater();
   const view = viewFromQuery(query, ALL_COLUMN_IDS);
@@ -107,6 +107,11 @@ export function InventoryPage() {
           <button type="button" onClick={copyLink} title="Copy a link that reopens this exact view">
             {copied ? 'Link copied' : 'Copy view link'}
           </button>
+          {can.createModel ? (
+            <Link to="/inventory/new" className="button primary">
+              Register model
+            </Link>
+          ) : null}
           <button type="button" onClick={exportCsv} disabled={exporting === 'Exporting…'}>
             Export CSV
           </button>

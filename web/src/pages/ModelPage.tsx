@@ -4,6 +4,7 @@ import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { StatusBadge, TierBadge } from '../inventory/inventory-columns.tsx';
+import { ModelActions } from '../model/ModelActions.tsx';
 import { ModelGovernance } from '../model/ModelGovernance.tsx';
 import { ModelHistory } from '../model/ModelHistory.tsx';
 import { ModelOverview } from '../model/ModelOverview.tsx';
@@ -49,6 +50,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
                   </span>
                 </div>
               </div>
+              {asOf ? null : <ModelActions model={m} />}
             </div>
             {asOf ? (
               <div className="notice warn" role="status" style={{ marginBottom: 12 }}>
