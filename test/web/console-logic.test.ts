@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ModelLineage } from '../../web/src/app/api.ts';
 import { capabilitiesOf } from '../../web/src/app/capabilities.ts';
+import { listQueryOf } from '../../web/src/app/inventory-adapters.ts';
 import { matchPath } from '../../web/src/app/router.tsx';
 import { csvCell, toCsv } from '../../web/src/inventory/csv-export.ts';
 import {
@@ -182,5 +183,19 @@ describe('lineage graph', () => {
   });
   it('is empty for an unknown version', () => {
     expect(lineageGraphOf(lineage, 'nope').nodes).toEqual([]);
+  });
+});
+
+describe('inventory list query', () => {
+  it('maps the console sort to the API sort and order, and drops what the API cannot filter by', () => {
+    expect(listQueryOf({ sort: '-updatedAt', tier: '2', vendor: false, q: 'credit' })).toEqual({
+      sort: 'updatedAt',
+      order: 'desc',
+      tier: 2,
+      vendor: false,
+      q: 'credit',
+    });
+    expect(listQueryOf({ sort: 'owner', tier: 'tier1' })).toEqual({});
+    expect(listQueryOf({ sort: 'name' })).toEqual({ sort: 'name', order: 'asc' });
   });
 });

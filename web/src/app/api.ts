@@ -1,13 +1,6 @@
-import type { z } from 'zod';
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
-import type {
-  ModelDetail as ContractModelDetail,
-  Model,
-  ModelCreate,
-  modelAsOfSchema,
-  modelLineageSchema,
-} from '../../../src/contracts/inventory.ts';
+import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -31,9 +24,6 @@ import {
   toModelDetailAsOf,
   toModelRow,
 } from './inventory-adapters.ts';
-
-type ModelAsOf = z.infer<typeof modelAsOfSchema>;
-type ContractLineage = z.infer<typeof modelLineageSchema>;
 
 /** The signed-in user as the console needs it. */
 export interface Me {
@@ -170,7 +160,7 @@ export interface ConsoleClient {
   createModel(input: ModelCreate): Promise<{ key: string }>;
   transitionModel(key: string, to: string, rowVersion: number, reason?: string): Promise<unknown>;
   getLineage(key: string): Promise<ModelLineage>;
-  modelHistory(modelId: string, cursor?: string): Promise<Page<AuditEventRow>>;
+  modelHistory(modelKey: string, cursor?: string): Promise<Page<AuditEventRow>>;
   auditEvents(q: Partial<AuditEventQuery>): Promise<Page<AuditEventRow & { seq: number }>>;
   verifyAudit(): Promise<AuditVerify>;
   metrics(): Promise<DashboardMetrics>;
@@ -208,18 +198,19 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     me: () => sdk.auth.me(),
     login: (username, password) => sdk.auth.login(username, password),
     listModels: async ({ limit, cursor, ...f }) => {
-      const page = await x.get<Page<Model>>('/api/v1/models', { ...listQueryOf(f), limit, cursor });
+      const page = await sdk.models.list({ ...listQueryOf(f), ...(limit ? { limit } : {}), cursor });
       return { ...page, items: page.items.map(toModelRow) };
     },
-    getModel: async (key, asOf) =>
-      asOf
-        ? toModelDetailAsOf(await x.get<ModelAsOf>(model(key), { asOf }))
-        : toModelDetail(await x.get<ContractModelDetail>(model(key))),
-    createModel: (input) => x.post<{ key: string }>('/api/v1/models', input),
+    getModel: async (key, asOf) => {
+      if (!asOf) return toModelDetail(await sdk.models.get(key));
+      const found = await sdk.models.asOf(key, asOf);
+      return 'model' in found ? toModelDetailAsOf(found) : toModelDetail(found);
+    },
+    createModel: (input) => sdk.models.register(input),
     transitionModel: (key, to, rowVersion, reason) =>
-      x.post(`${model(key)}/transition`, reason ? { to, reason } : { to }, rowVersion),
-    getLineage: async (key) => toLineage(await x.get<ContractLineage>(`${model(key)}/lineage`)),
-    modelHistory: (modelId, cursor) => sdk.audit.events({ modelId, cursor, limit: 100, order: 'desc' }),
+      sdk.models.transition(key, to as ModelStatus, reason, rowVersion),
+    getLineage: async (key) => toLineage(await sdk.models.lineage(key)),
+    modelHistory: (key, cursor) => sdk.models.history(key, { limit: 100, cursor }),
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
     verifyAudit: () => sdk.audit.verify(),
     metrics: () => x.get<DashboardMetrics>('/api/v1/metrics'),

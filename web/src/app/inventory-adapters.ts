@@ -3,9 +3,12 @@ import type {
   ModelDetail as ContractModelDetail,
   Deployment,
   Model,
+  ModelStatus,
+  ModelType,
   modelAsOfSchema,
   modelLineageSchema,
 } from '../../../src/contracts/inventory.ts';
+import type { ModelFilters as SdkModelFilters } from '../../../src/sdk/inventory.ts';
 import type { ModelDetail, ModelFilters, ModelLineage, ModelRow } from './api.ts';
 
 /** A model of the API as an inventory row (workflow figures join in when their API has them). */
@@ -77,8 +80,24 @@ export function toLineage(l: z.infer<typeof modelLineageSchema>): ModelLineage {
 }
 
 /** The console's sort (`name`, `-name`) as the API's `sort` and `order`. */
-export function listQueryOf(f: ModelFilters): Record<string, string | number | boolean | undefined> {
-  const { sort, ...rest } = f;
-  const desc = sort?.startsWith('-') ?? false;
-  return { ...rest, sort: sort ? sort.replace(/^-/, '') : undefined, order: desc ? 'desc' : undefined };
+export function listQueryOf(f: ModelFilters): SdkModelFilters {
+  const out: SdkModelFilters = {};
+  if (f.q) out.q = f.q;
+  if (f.status) out.status = f.status as ModelStatus;
+  if (f.tier && /^\d$/.test(f.tier)) out.tier = Number(f.tier);
+  if (f.owner) out.owner = f.owner;
+  if (f.type) out.type = f.type as ModelType;
+  if (f.tag) out.tag = f.tag;
+  if (f.businessUnit) out.businessUnit = f.businessUnit;
+  if (f.vendor !== undefined) out.vendor = f.vendor;
+  if (f.genai !== undefined) out.genai = f.genai;
+  const key = f.sort?.replace(/^-/, '');
+  if (key && (MODEL_SORTS as readonly string[]).includes(key)) {
+    out.sort = key as (typeof MODEL_SORTS)[number];
+    out.order = f.sort?.startsWith('-') ? 'desc' : 'asc';
+  }
+  return out;
 }
+
+/** Sort keys the API accepts. */
+const MODEL_SORTS = ['name', 'key', 'updatedAt', 'createdAt', 'status', 'tier'] as const;

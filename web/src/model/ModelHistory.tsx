@@ -30,13 +30,13 @@ export function changedFields(before: unknown, after: unknown): string[] {
 }
 
 /** The model's audit trail, newest first, with an "as of" picker that reloads the page as it was then. */
-export function ModelHistory({ modelId, asOf }: { modelId: string; asOf: string | undefined }) {
+export function ModelHistory({ modelKey, asOf }: { modelKey: string; asOf: string | undefined }) {
   const { client } = useSession();
   const update = useQueryUpdater();
   const [when, setWhen] = useState(asOf ? isoToLocal(asOf) : '');
   const events = useInfiniteQuery({
-    queryKey: ['history', modelId],
-    queryFn: ({ pageParam }) => client.modelHistory(modelId, pageParam),
+    queryKey: ['history', modelKey],
+    queryFn: ({ pageParam }) => client.modelHistory(modelKey, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (p) => p.nextCursor ?? undefined,
   });

@@ -76,7 +76,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
             {tab === 'overview' ? <ModelOverview model={m} /> : null}
             {tab === 'versions' ? <ModelVersions modelKey={m.key} /> : null}
             {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
-            {tab === 'history' ? <ModelHistory modelId={m.id} asOf={asOf} /> : null}
+            {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>
         )}
       </QueryView>
