@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { streamAuditEvents } from '../platform/audit/audit-trail.ts';
 import { type AuditVerifyResult, verifyAuditChain } from '../platform/audit/audit-verify.ts';
-import { verifySqliteChain } from '../platform/audit/audit-verify-sqlite.ts';
+import { verifyPostgresChain, verifySqliteChain } from '../platform/audit/audit-verify-parallel.ts';
 import { loadConfig } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { CliError, ExitCode } from './exit.ts';
@@ -53,19 +53,7 @@ async function verifyOffline(store: { databaseUrl?: string; file?: string }): Pr
   const progress = progressReporter();
   try {
     if (store.file) return await verifySqliteChain(store.file, { onProgress: progress.report });
-    const db = openDatabase({ databaseUrl: store.databaseUrl, poolSize: 2 });
-    try {
-      let n = 0;
-      const counted = async function* () {
-        for await (const e of streamAuditEvents(db)) {
-          progress.report(++n);
-          yield e;
-        }
-      };
-      return await verifyAuditChain(counted());
-    } finally {
-      await db.close().catch(() => {});
-    }
+    return await verifyPostgresChain(store.databaseUrl!, { onProgress: progress.report });
   } finally {
     progress.done();
   }

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillAuditChain } from '../../../test/support/audit-fixture.ts';
 import { type AuditEventRecord, computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
 import { type StoredAuditEvent, verifyAuditChain } from './audit-verify.ts';
+import { verifySqliteChain } from './audit-verify-parallel.ts';
 import { stitchSegments, verifySegment } from './audit-verify-segment.ts';
-import { verifySqliteChain } from './audit-verify-sqlite.ts';
 
 function chain(n: number): StoredAuditEvent[] {
   const out: StoredAuditEvent[] = [];

@@ -21,27 +21,60 @@ export interface SegmentResult {
 }
 
 /**
- * Verifies a segment synchronously: every event's own hash, and for all but the first, its seq
- * and link to the event before. Synchronous because this is the hot loop of `audit verify`.
+ * Verifies a segment event by event: every event's own hash, and for all but the first, its seq
+ * and link to the event before. `push` returns false once the segment is broken (stop reading).
  */
+export class SegmentVerifier {
+  private first: StoredAuditEvent | null = null;
+  private prevHash: string | null = null;
+  private lastSeq: number | null = null;
+  private checked = 0;
+  private broken: AuditBreak | null = null;
+
+  /** Checks the next event; false when the segment is broken and reading can stop. */
+  push(e: StoredAuditEvent): boolean {
+    if (this.broken) return false;
+    if (this.first === null) this.first = e;
+    const found = checkAuditEvent(e, this.prevHash, this.lastSeq);
+    if (found) {
+      this.broken = found;
+      return false;
+    }
+    this.prevHash = e.hash;
+    this.lastSeq = Number(e.seq);
+    this.checked++;
+    return true;
+  }
+
+  /** Events verified so far. */
+  get count(): number {
+    return this.checked;
+  }
+
+  /** What the stitcher needs. */
+  result(): SegmentResult {
+    return {
+      count: this.checked + (this.broken ? 1 : 0),
+      first: this.first,
+      firstBreak: this.broken,
+      checked: this.checked,
+      lastSeq: this.lastSeq,
+      lastHash: this.prevHash,
+    };
+  }
+}
+
+/** Verifies a segment synchronously (the hot loop of `audit verify` on SQLite). */
 export function verifySegment(
   events: Iterable<StoredAuditEvent>,
   onProgress?: (checked: number) => void,
 ): SegmentResult {
-  let first: StoredAuditEvent | null = null;
-  let prevHash: string | null = null;
-  let lastSeq: number | null = null;
-  let checked = 0;
+  const v = new SegmentVerifier();
   for (const e of events) {
-    if (first === null) first = e;
-    const found = checkAuditEvent(e, prevHash, lastSeq);
-    if (found) return { count: checked + 1, first, firstBreak: found, checked, lastSeq, lastHash: prevHash };
-    prevHash = e.hash;
-    lastSeq = Number(e.seq);
-    checked++;
-    if (onProgress && checked % 50_000 === 0) onProgress(checked);
+    if (!v.push(e)) break;
+    if (onProgress && v.count % 50_000 === 0) onProgress(v.count);
   }
-  return { count: checked, first, firstBreak: null, checked, lastSeq, lastHash: prevHash };
+  return v.result();
 }
 
 /**

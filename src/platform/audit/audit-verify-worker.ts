@@ -1,7 +1,8 @@
-// Worker thread of verifySqliteChain: verifies one seq range and posts the segment result.
+// Worker thread of verifySqliteChain / verifyPostgresChain: verifies one seq range, posts the result.
 import { parentPort, workerData } from 'node:worker_threads';
-import { verifySqliteRange } from './audit-verify-sqlite.ts';
+import { runVerifyJob, type VerifyJob } from './audit-verify-parallel.ts';
 
-const { file, lo, hi } = workerData as { file: string; lo: number; hi: number };
-const result = verifySqliteRange(file, lo, hi, (progress) => parentPort?.postMessage({ progress }));
+const result = await runVerifyJob(workerData as VerifyJob, (progress) =>
+  parentPort?.postMessage({ progress }),
+);
 parentPort?.postMessage({ result });
