@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { streamAuditEvents } from '../platform/audit/audit-trail.ts';
-import { type AuditVerifyResult, verifyAuditChain } from '../platform/audit/audit-verify.ts';
+import type { AuditVerifyResult } from '../platform/audit/audit-verify.ts';
 import { verifyPostgresChain, verifySqliteChain } from '../platform/audit/audit-verify-parallel.ts';
 import { loadConfig } from '../platform/config.ts';
-import { openDatabase } from '../platform/db/database.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { addRemoteOptions, printJson, printTable, type RemoteOptions, withClient } from './remote.ts';
 
