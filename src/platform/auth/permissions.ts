@@ -31,7 +31,17 @@ export type Action =
   | 'user.read'
   | 'user.manage'
   | 'token.own'
-  | 'token.any';
+  | 'token.any'
+  | 'policy.read'
+  | 'policy.manage'
+  | 'tiering.assess'
+  | 'tiering.override.request'
+  | 'tiering.override.approve'
+  | 'evidence.read'
+  | 'evidence.write'
+  | 'review.open'
+  | 'review.submit'
+  | 'review.manage';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -98,6 +108,21 @@ const RULES: Record<Action, Rule> = {
   'user.manage': { scope: 'admin', roles: ['admin'] },
   'token.own': { scope: 'read', roles: ALL },
   'token.any': { scope: 'admin', roles: ['admin'] },
+  'policy.read': { scope: 'read', roles: ALL },
+  'policy.manage': { scope: 'write', roles: STEWARDS },
+  'tiering.assess': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
+  'tiering.override.request': { scope: 'write', roles: STEWARDS, relations: ['owner'], relationRoles: MAKERS },
+  'tiering.override.approve': { scope: 'write', roles: STEWARDS },
+  'evidence.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES], relations: ['owner', 'developer', 'validator'] },
+  'evidence.write': {
+    scope: 'write',
+    roles: [...STEWARDS, 'validator'],
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'review.open': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
+  'review.submit': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
+  'review.manage': { scope: 'write', roles: [...STEWARDS, 'validator'] },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

@@ -48,4 +48,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/audit/events', guard: 'audit.read_all' },
   { method: 'GET', url: '/api/v1/audit/verify', guard: 'audit.verify' },
+  { method: 'GET', url: '/api/v1/policy', guard: 'policy.read' },
+  { method: 'GET', url: '/api/v1/policy/versions', guard: 'policy.read' },
+  { method: 'PUT', url: '/api/v1/policy', guard: 'policy.manage' },
 ];

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { roleSchema } from './identity.ts';
+
+/** The gates a model version passes: validation (into independent validation) and production. */
+export const gateSchema = z.enum(['validation', 'production']);
+export type Gate = z.infer<typeof gateSchema>;
+
+/** Evidence types a checklist can require. */
+export const evidenceTypeSchema = z.enum([
+  'model_card',
+  'validation_report',
+  'fairness_assessment',
+  'data_sheet',
+  'monitoring_plan',
+  'test_results',
+  'security_review',
+  'privacy_assessment',
+  'approval_record',
+  'other',
+]);
+export type EvidenceType = z.infer<typeof evidenceTypeSchema>;
+
+/** Finding severities, most severe first. */
+export const severitySchema = z.enum(['critical', 'high', 'medium', 'low']);
+export type Severity = z.infer<typeof severitySchema>;
+
+/** Tier numbers: 1 is the highest risk. */
+export const tierSchema = z.number().int().min(1).max(9);
+
+const slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case (a-z, 0-9, _), starting with a letter');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** One answer option of a tiering question; its weight adds to the score when chosen. */
+export const tieringAnswerSchema = z.strictObject({
+  id: slug,
+  label: z.string().min(1).max(300),
+  weight: z.number().min(0).max(1000),
+});
+
+/** One tiering question (materiality, autonomy, population, data sensitivity, …). */
+export const tieringQuestionSchema = z.strictObject({
+  id: slug,
+  text: z.string().min(1).max(500),
+  help: z.string().max(2000).optional(),
+  answers: z.array(tieringAnswerSchema).min(2).max(20),
+});
+
+/** A tier is assigned when the score is at least `minScore`; the highest-risk matching tier wins. */
+export const tierThresholdSchema = z.strictObject({ tier: tierSchema, minScore: z.number().min(0) });
+
+/** How many people of a role must sign an approval. */
+export const signOffRequirementSchema = z.strictObject({
+  role: roleSchema,
+  count: z.number().int().min(1).max(10),
+});
+
+/** What one tier demands. */
+export const tierRequirementsSchema = z.strictObject({
+  tier: tierSchema,
+  name: z.string().min(1).max(100),
+  description: z.string().max(1000).optional(),
+  validationDepth: z.enum(['full', 'targeted', 'light', 'self_assessment']),
+  requiredEvidence: z.strictObject({
+    validation: z.array(evidenceTypeSchema),
+    production: z.array(evidenceTypeSchema),
+  }),
+  signOff: z.array(signOffRequirementSchema).min(1),
+  monitoringRequired: z.boolean(),
+  reviewFrequencyMonths: z.number().int().min(1).max(120),
+  approvalValidityMonths: z.number().int().min(1).max(120),
+  modelCardSections: z.array(slug),
+});
+
+/** Remediation SLA and who may accept the residual risk of a finding of one severity. */
+export const severityRuleSchema = z.strictObject({
+  remediationDays: z.number().int().min(1).max(3650),
+  /** Roles that may approve a risk acceptance; empty means the severity cannot be accepted. */
+  acceptanceRoles: z.array(roleSchema),
+  /** The longest a risk acceptance may last, in days. */
+  maxAcceptanceDays: z.number().int().min(0).max(3650),
+});
+
+/** An EU AI Act provision as data: which article, what it covers, from when it applies. */
+export const euProvisionSchema = z.strictObject({
+  id: slug,
+  article: z.string().min(1).max(100),
+  description: z.string().min(1).max(1000),
+  appliesFrom: isoDate,
+});
+
+/** EU AI Act classification data (Regulation (EU) 2024/1689 as amended). Dates are data, not code. */
+export const euAiActSchema = z.strictObject({
+  instrument: z.string().min(1).max(300),
+  prohibitedPractices: z.array(euProvisionSchema),
+  annexIIIAreas: z.array(euProvisionSchema),
+  annexIProducts: z.array(euProvisionSchema),
+  transparency: z.array(euProvisionSchema),
+});
+
+/** The whole policy document (YAML). */
+export const policyDocumentSchema = z
+  .strictObject({
+    policyFormat: z.literal(1),
+    name: z.string().min(1).max(200),
+    description: z.string().max(4000).optional(),
+    tiering: z.strictObject({
+      questions: z.array(tieringQuestionSchema).min(1).max(50),
+      thresholds: z.array(tierThresholdSchema).min(1),
+    }),
+    tiers: z.array(tierRequirementsSchema).min(1),
+    findings: z.strictObject({
+      severities: z.strictObject({
+        critical: severityRuleSchema,
+        high: severityRuleSchema,
+        medium: severityRuleSchema,
+        low: severityRuleSchema,
+      }),
+      taxonomy: z.array(slug).min(1),
+    }),
+    euAiAct: euAiActSchema,
+  })
+  .superRefine((doc, ctx) => {
+    const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {
+      const seen = new Set<string | number>();
+      items.forEach((item, i) => {
+        const k = key(item);
+        if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `duplicate '${k}'`, path: [...path, i] });
+        seen.add(k);
+      });
+    };
+    dup(doc.tiering.questions, (q) => q.id, ['tiering', 'questions']);
+    doc.tiering.questions.forEach((q, qi) => {
+      dup(q.answers, (a) => a.id, ['tiering', 'questions', qi, 'answers']);
+    });
+    dup(doc.tiering.thresholds, (t) => t.tier, ['tiering', 'thresholds']);
+    dup(doc.tiers, (t) => t.tier, ['tiers']);
+    dup(doc.findings.taxonomy, (t) => t, ['findings', 'taxonomy']);
+    const defined = new Set(doc.tiers.map((t) => t.tier));
+    doc.tiering.thresholds.forEach((t, i) => {
+      if (!defined.has(t.tier))
+        ctx.addIssue({
+          code: 'custom',
+          message: `tier ${t.tier} has no entry in tiers`,
+          path: ['tiering', 'thresholds', i, 'tier'],
+        });
+    });
+    // Every score must land somewhere: the lowest-risk threshold has to start at 0.
+    if (!doc.tiering.thresholds.some((t) => t.minScore === 0))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'one threshold must have minScore 0',
+        path: ['tiering', 'thresholds'],
+      });
+    // Higher-risk tiers (smaller numbers) need strictly higher scores.
+    const sorted = [...doc.tiering.thresholds].sort((a, b) => a.tier - b.tier);
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1];
+      const cur = sorted[i];
+      if (prev && cur && prev.minScore <= cur.minScore) {
+        const idx = doc.tiering.thresholds.indexOf(cur);
+        ctx.addIssue({
+          code: 'custom',
+          message: `tier ${cur.tier} must need a lower score than tier ${prev.tier} (${prev.minScore})`,
+          path: ['tiering', 'thresholds', idx, 'minScore'],
+        });
+      }
+    }
+  });
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export type TierRequirements = z.infer<typeof tierRequirementsSchema>;
+export type TieringQuestion = z.infer<typeof tieringQuestionSchema>;
+export type EuProvision = z.infer<typeof euProvisionSchema>;
+
+/** A stored policy version as the API shows it. */
+export const policyVersionSchema = z.object({
+  version: z.number().int(),
+  sha256: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  active: z.boolean(),
+});
+export type PolicyVersion = z.infer<typeof policyVersionSchema>;
+
+/** The active policy: the parsed document, its YAML text and its version. */
+export const activePolicySchema = policyVersionSchema.extend({ yaml: z.string(), document: z.unknown() });
+export type ActivePolicy = z.infer<typeof activePolicySchema>;
+
+/** PUT /api/v1/policy with a JSON body. */
+export const policyPutJsonSchema = z.strictObject({ yaml: z.string().min(1) });
+
+/** One problem in a policy document: where (line, column, field path) and what. */
+export const policyIssueSchema = z.object({
+  line: z.number().int().nullable(),
+  column: z.number().int().nullable(),
+  field: z.string(),
+  message: z.string(),
+});
+export type PolicyIssue = z.infer<typeof policyIssueSchema>;
