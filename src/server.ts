@@ -1,3 +1,11 @@
+import { DatasetsService } from './governance/inventory/datasets.service.ts';
+import { registerInventoryRoutes } from './governance/inventory/inventory.routes.ts';
+import { LineageService } from './governance/inventory/lineage.service.ts';
+import { parseRequiredFields } from './governance/inventory/model-rules.ts';
+import { ModelsService } from './governance/inventory/models.service.ts';
+import { VersionsService } from './governance/inventory/versions.service.ts';
+import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
+import { PolicyService } from './governance/policy/policy.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
@@ -19,6 +27,11 @@ export interface ServerDeps {
 /** Every service, built once. Scheduled jobs, the CLI's serve command and tests reach them here. */
 export interface Services {
   identity: IdentityService;
+  policy: PolicyService;
+  models: ModelsService;
+  versions: VersionsService;
+  datasets: DatasetsService;
+  lineage: LineageService;
 }
 
 /**
@@ -28,7 +41,13 @@ export interface Services {
 export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; services: Services }> {
   const { db, clock, config } = deps;
   const identity = new IdentityService(db, clock);
-  const services: Services = { identity };
+  const models = new ModelsService(db, clock, parseRequiredFields(config.completenessFields));
+  const versions = new VersionsService(db, clock, models);
+  const datasets = new DatasetsService(db, clock);
+  const lineage = new LineageService(db, models, versions, datasets);
+  const policy = new PolicyService(db, clock);
+  await policy.ensureDefault();
+  const services: Services = { identity, policy, models, versions, datasets, lineage };
 
   const app = await createHttpApp({
     identity,
@@ -39,6 +58,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   // Feature routes, one line each.
   registerIdentityRoutes(app, services);
   registerAuditRoutes(app, { db });
+  registerPolicyRoutes(app, services);
+  registerInventoryRoutes(app, services);
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -15,6 +15,8 @@ export interface AssayConfig {
   uploadLimit: number;
   /** Seed the demo portfolio into an empty store on start. */
   seedDemo: boolean;
+  /** Comma-separated inventory fields completeness requires (ASSAY_COMPLETENESS_FIELDS); unset = defaults. */
+  completenessFields: string | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -43,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     bodyLimit: intFromEnv(env, 'ASSAY_BODY_LIMIT', 1024 * 1024),
     uploadLimit: intFromEnv(env, 'ASSAY_UPLOAD_LIMIT', 256 * 1024 * 1024),
     seedDemo: env.ASSAY_SEED_DEMO !== '0',
+    completenessFields: env.ASSAY_COMPLETENESS_FIELDS || undefined,
   };
 }

@@ -40,17 +40,11 @@ export function installErrorEnvelope(app: FastifyInstance): void {
       const first = err.validation[0];
       const where = err.validationContext ?? 'body';
       const pathParts = first?.instancePath ? first.instancePath.split('/').filter(Boolean) : [];
-      // Unknown keys are reported on the parent; name the key itself.
-      const params = (first?.params ?? {}) as {
-        issue?: { code?: string; keys?: string[]; path?: (string | number)[] };
-      };
-      const issue = params.issue;
-      if (issue?.code === 'unrecognized_keys' && issue.keys?.length) pathParts.push(issue.keys[0]!);
+      // Unknown keys are reported on the parent object; name the key itself.
+      const unknownKey = /^Unrecognized keys?: "([^"]+)"/.exec(first?.message ?? '')?.[1];
+      if (unknownKey) pathParts.push(unknownKey);
       const field = [where, ...pathParts].join('.');
-      const message =
-        issue?.code === 'unrecognized_keys'
-          ? `unknown field '${field}'`
-          : `${field}: ${first?.message ?? 'invalid'}`;
+      const message = unknownKey ? `unknown field '${field}'` : `${field}: ${first?.message ?? 'invalid'}`;
       return send(reply, request, 400, 'bad_request', message, {
         field,
         issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),

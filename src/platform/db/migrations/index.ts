@@ -1,5 +1,7 @@
 import type { Migration } from '../migrate.ts';
 import { platformMigration } from './0001_platform.ts';
+import { inventoryMigration } from './0002_inventory.ts';
+import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
-export const migrations: readonly Migration[] = [platformMigration];
+export const migrations: readonly Migration[] = [platformMigration, inventoryMigration, workflowReviewsMigration];

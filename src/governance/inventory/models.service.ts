@@ -1,0 +1,381 @@
+import type { Kysely } from 'kysely';
+import type {
+  Model,
+  ModelCreate,
+  ModelDetail,
+  ModelListQuery,
+  ModelStatus,
+  ModelUpdate,
+} from '../../contracts/inventory.ts';
+import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import { type Action, decide } from '../../platform/auth/permissions.ts';
+import { GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { canTransition, computeCompleteness, encodeCursor, GATED_STATUSES } from './model-rules.ts';
+import { ModelsStore, toModelView } from './models.store.ts';
+
+/** Who is acting: the principal for permissions and the audit context for the trail. */
+export interface Caller {
+  principal: Principal;
+  audit: AuditContext;
+}
+
+/** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
+export class ModelsService {
+  readonly store: ModelsStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly requiredFields: readonly string[],
+  ) {
+    this.store = new ModelsStore(db.kysely);
+  }
+
+  /**
+   * Loads a model for `action`: 404 when it does not exist or the caller may not see it,
+   * 403 when the caller sees it but may not do the action.
+   */
+  async authorize(
+    principal: Principal,
+    key: string,
+    action: Action,
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<ModelsTable> {
+    const row = await this.store.byKey(key, tx);
+    if (!row) throw new NotFoundError('model', key);
+    const relations = await this.store.relationsOf(row.id, principal.userId, tx);
+    const decision = decide(principal, action, relations);
+    if (decision === 'hidden') throw new NotFoundError('model', key);
+    if (decision === 'deny') {
+      throw new ForbiddenError(
+        `${principal.role} '${principal.username}' may not ${action.replace('.', ' ')} on model '${key}'`,
+        {
+          action,
+        },
+      );
+    }
+    return row;
+  }
+
+  /** The API view of a model row (with relations) read in `tx`. */
+  async view(row: ModelsTable, tx: Kysely<Database> = this.db.kysely): Promise<Model> {
+    return toModelView(row, await this.store.relations(row.id, tx));
+  }
+
+  /** Adds completeness to a model view. */
+  detail(model: Model): ModelDetail {
+    return { ...model, completeness: computeCompleteness(model, this.requiredFields) };
+  }
+
+  /** One model, as the caller may see it. */
+  async get(principal: Principal, key: string): Promise<ModelDetail> {
+    const row = await this.authorize(principal, key, 'model.read');
+    return this.detail(await this.view(row));
+  }
+
+  /** Registers a model. The owner defaults to the caller; developers must be existing users. */
+  async register(caller: Caller, input: ModelCreate): Promise<ModelDetail> {
+    if (decide(caller.principal, 'model.create') !== 'allow') {
+      throw new ForbiddenError(`${caller.principal.role} may not register models`, {
+        action: 'model.create',
+      });
+    }
+    if (input.vendor === false && input.vendorName)
+      throw new ValidationError('vendorName is only for vendor models', 'vendorName');
+    const now = this.clock.now().toISOString();
+    return this.db.write(async (tx) => {
+      if (await this.store.byKey(input.key, tx))
+        throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
+      const ownerName = input.owner ?? caller.principal.username;
+      const relations = await this.resolveRelations(tx, ownerName, input.developers ?? [], []);
+      const row: ModelsTable = {
+        id: newId(),
+        key: input.key,
+        name: input.name,
+        description: input.description ?? null,
+        purpose: input.purpose ?? null,
+        intended_use: input.intendedUse ?? null,
+        intended_users: input.intendedUsers ?? null,
+        out_of_scope_uses: input.outOfScopeUses ?? null,
+        type: input.type,
+        business_unit: input.businessUnit ?? null,
+        owner_id: relations.find((r) => r.relation === 'owner')!.user_id,
+        vendor: input.vendor ? 1 : 0,
+        vendor_name: input.vendorName ?? null,
+        genai: input.genai ? 1 : 0,
+        decision_impact: input.decisionImpact ?? null,
+        status: input.status ?? 'proposed',
+        tier: null,
+        tags: JSON.stringify([...new Set(input.tags ?? [])]),
+        links: JSON.stringify(input.links ?? {}),
+        created_at: now,
+        updated_at: now,
+        retired_at: null,
+        row_version: 1,
+      };
+      await this.store.insert(tx, row);
+      await this.store.replaceRelations(tx, row.id, relations);
+      const after = await this.view(row, tx);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'model.registered',
+        entityType: 'model',
+        entityId: row.id,
+        modelId: row.id,
+        after,
+      });
+      return this.detail(after);
+    });
+  }
+
+  /** Updates fields of a model (optimistic concurrency with `ifMatch`). */
+  async update(caller: Caller, key: string, patch: ModelUpdate, ifMatch?: number): Promise<ModelDetail> {
+    return this.db.write(async (tx) => {
+      const row = await this.authorize(caller.principal, key, 'model.update', tx);
+      if (row.status === 'retired') throw new ConflictError(`model '${key}' is retired and cannot be edited`);
+      this.checkVersion(row, ifMatch);
+      const before = await this.view(row, tx);
+      const next: ModelsTable = {
+        ...row,
+        name: patch.name ?? row.name,
+        description: patch.description === undefined ? row.description : patch.description,
+        purpose: patch.purpose === undefined ? row.purpose : patch.purpose,
+        intended_use: patch.intendedUse === undefined ? row.intended_use : patch.intendedUse,
+        intended_users: patch.intendedUsers === undefined ? row.intended_users : patch.intendedUsers,
+        out_of_scope_uses: patch.outOfScopeUses === undefined ? row.out_of_scope_uses : patch.outOfScopeUses,
+        type: patch.type ?? row.type,
+        business_unit: patch.businessUnit === undefined ? row.business_unit : patch.businessUnit,
+        vendor: patch.vendor === undefined ? row.vendor : patch.vendor ? 1 : 0,
+        vendor_name: patch.vendorName === undefined ? row.vendor_name : patch.vendorName,
+        genai: patch.genai === undefined ? row.genai : patch.genai ? 1 : 0,
+        decision_impact: patch.decisionImpact === undefined ? row.decision_impact : patch.decisionImpact,
+        tags: patch.tags === undefined ? row.tags : JSON.stringify([...new Set(patch.tags)]),
+        links:
+          patch.links === undefined
+            ? row.links
+            : JSON.stringify({ ...JSON.parse(row.links), ...patch.links }),
+        updated_at: this.clock.now().toISOString(),
+        row_version: row.row_version + 1,
+      };
+      if (patch.owner !== undefined || patch.developers !== undefined) {
+        if (
+          decide(caller.principal, 'model.relations') !== 'allow' &&
+          patch.owner !== undefined &&
+          patch.owner !== before.owner
+        ) {
+          throw new ForbiddenError('only governance may change a model owner', { field: 'owner' });
+        }
+        const relations = await this.resolveRelations(
+          tx,
+          patch.owner ?? before.owner ?? caller.principal.username,
+          patch.developers ?? before.developers,
+          before.validators,
+        );
+        next.owner_id = relations.find((r) => r.relation === 'owner')!.user_id;
+        await this.store.replaceRelations(tx, row.id, relations);
+      }
+      return this.commitChange(tx, caller.audit, row, next, before, 'model.updated');
+    });
+  }
+
+  /** Moves a model along its lifecycle; approved and production need governance. */
+  async transition(
+    caller: Caller,
+    key: string,
+    to: ModelStatus,
+    reason?: string,
+    ifMatch?: number,
+  ): Promise<ModelDetail> {
+    return this.db.write(async (tx) => {
+      const action: Action =
+        to === 'retired' ? 'model.retire' : GATED_STATUSES.has(to) ? 'model.status.gated' : 'model.update';
+      // Whether the lifecycle allows the move is said before whether this caller may make it.
+      const visible = await this.authorize(caller.principal, key, 'model.read', tx);
+      const from = visible.status as ModelStatus;
+      if (!canTransition(from, to)) {
+        throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
+          from,
+          to,
+          field: 'to',
+        });
+      }
+      const row = await this.authorize(caller.principal, key, action, tx);
+      this.checkVersion(row, ifMatch);
+      const before = await this.view(row, tx);
+      const now = this.clock.now().toISOString();
+      const next: ModelsTable = {
+        ...row,
+        status: to,
+        retired_at: to === 'retired' ? now : row.retired_at,
+        updated_at: now,
+        row_version: row.row_version + 1,
+      };
+      return this.commitChange(
+        tx,
+        caller.audit,
+        row,
+        next,
+        before,
+        to === 'retired' ? 'model.retired' : 'model.transitioned',
+        reason,
+      );
+    });
+  }
+
+  /** Replaces the owner, developers and validators of a model. */
+  async setRelations(
+    caller: Caller,
+    key: string,
+    input: { owner: string; developers: string[]; validators: string[] },
+  ): Promise<ModelDetail> {
+    return this.db.write(async (tx) => {
+      const row = await this.authorize(caller.principal, key, 'model.relations', tx);
+      const before = await this.view(row, tx);
+      const relations = await this.resolveRelations(tx, input.owner, input.developers, input.validators);
+      await this.store.replaceRelations(tx, row.id, relations);
+      const next: ModelsTable = {
+        ...row,
+        owner_id: relations.find((r) => r.relation === 'owner')!.user_id,
+        updated_at: this.clock.now().toISOString(),
+        row_version: row.row_version + 1,
+      };
+      return this.commitChange(tx, caller.audit, row, next, before, 'model.relations_changed');
+    });
+  }
+
+  /** Sets the tier of a model (called by the workflow's tiering). */
+  async setTier(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    modelId: string,
+    tier: number | null,
+  ): Promise<void> {
+    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirstOrThrow();
+    const before = await this.view(row, tx);
+    const next = {
+      ...row,
+      tier,
+      updated_at: this.clock.now().toISOString(),
+      row_version: row.row_version + 1,
+    };
+    await this.commitChange(tx, audit, row, next, before, 'model.tiered');
+  }
+
+  /** A page of the inventory as the caller may see it. */
+  async list(
+    principal: Principal,
+    query: ModelListQuery,
+  ): Promise<{ items: ModelDetail[]; nextCursor: string | null }> {
+    const visibleTo = GLOBAL_READ_ROLES.has(principal.role) ? null : principal.userId;
+    let ownerId: string | null | undefined;
+    if (query.owner) {
+      const owner = await this.db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', query.owner)
+        .executeTakeFirst();
+      ownerId = owner?.id ?? null;
+    }
+    const rows = await this.store.list(query, visibleTo, ownerId);
+    const page = rows.slice(0, query.limit);
+    const items = page.map((r) => {
+      const relations = r.owner_username
+        ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
+        : [];
+      return this.detail(toModelView(r, relations));
+    });
+    const last = page[page.length - 1];
+    const sortValue = (r: ModelsTable): string | number | null => {
+      switch (query.sort) {
+        case 'tier':
+          return r.tier === null ? 99 : Number(r.tier);
+        case 'updatedAt':
+          return r.updated_at;
+        case 'createdAt':
+          return r.created_at;
+        default:
+          return r[query.sort];
+      }
+    };
+    return {
+      items,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(sortValue(last), last.id) : null,
+    };
+  }
+
+  private checkVersion(row: ModelsTable, ifMatch: number | undefined): void {
+    if (ifMatch !== undefined && ifMatch !== row.row_version) {
+      throw new ConflictError(
+        `model '${row.key}' was changed by someone else (version ${row.row_version}, you sent ${ifMatch}); reload and retry`,
+        {
+          rowVersion: row.row_version,
+        },
+      );
+    }
+  }
+
+  private async commitChange(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    row: ModelsTable,
+    next: ModelsTable,
+    before: Model,
+    action: string,
+    reason?: string,
+  ): Promise<ModelDetail> {
+    if (!(await this.store.update(tx, next, row.row_version))) {
+      throw new ConflictError(`model '${row.key}' was changed concurrently; reload and retry`);
+    }
+    const after = await this.view(next, tx);
+    await appendAuditEvent(tx, this.clock, audit, {
+      action,
+      entityType: 'model',
+      entityId: row.id,
+      modelId: row.id,
+      before,
+      after: reason ? { ...after, reason } : after,
+    });
+    return this.detail(after);
+  }
+
+  private async resolveRelations(
+    tx: Kysely<Database>,
+    owner: string,
+    developers: readonly string[],
+    validators: readonly string[],
+  ) {
+    const names = [...new Set([owner, ...developers, ...validators])];
+    const users = await tx
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where('username', 'in', names)
+      .execute();
+    const idOf = new Map(users.map((u) => [u.username, u.id]));
+    const missing = names.filter((n) => !idOf.has(n));
+    if (missing.length)
+      throw new ValidationError(
+        `unknown user(s): ${missing.join(', ')}`,
+        owner === missing[0] ? 'owner' : 'developers',
+        { missing },
+      );
+    const overlap = validators.filter((v) => v === owner || developers.includes(v));
+    if (overlap.length) {
+      throw new ValidationError(
+        `a validator must be independent of the owner and developers: ${overlap.join(', ')}`,
+        'validators',
+      );
+    }
+    return [
+      { user_id: idOf.get(owner)!, relation: 'owner' },
+      ...[...new Set(developers)]
+        .filter((d) => d !== owner)
+        .map((d) => ({ user_id: idOf.get(d)!, relation: 'developer' })),
+      ...[...new Set(validators)].map((v) => ({ user_id: idOf.get(v)!, relation: 'validator' })),
+    ];
+  }
+}

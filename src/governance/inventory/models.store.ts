@@ -1,0 +1,186 @@
+import { type Kysely, sql } from 'kysely';
+import type { Model, ModelListQuery } from '../../contracts/inventory.ts';
+import type { ModelRelation } from '../../platform/auth/roles.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
+import { decodeCursor } from './model-rules.ts';
+
+/** Relations of a model by user. */
+export interface RelationRow {
+  user_id: string;
+  username: string;
+  relation: string;
+}
+
+/** A model row with its owner's username (what the list shows). */
+export type ModelListRow = ModelsTable & { owner_username: string | null };
+
+const SORT_COLUMN = {
+  name: 'models.name',
+  key: 'models.key',
+  updatedAt: 'models.updated_at',
+  createdAt: 'models.created_at',
+  status: 'models.status',
+  tier: 'models.tier',
+} as const;
+
+/** Builds the API view of a model from its row and relations. */
+export function toModelView(row: ModelsTable, relations: readonly RelationRow[]): Model {
+  const names = (r: string) =>
+    relations
+      .filter((x) => x.relation === r)
+      .map((x) => x.username)
+      .sort();
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    purpose: row.purpose,
+    intendedUse: row.intended_use,
+    intendedUsers: row.intended_users,
+    outOfScopeUses: row.out_of_scope_uses,
+    type: row.type as Model['type'],
+    businessUnit: row.business_unit,
+    owner: names('owner')[0] ?? null,
+    developers: names('developer'),
+    validators: names('validator'),
+    vendor: row.vendor === 1,
+    vendorName: row.vendor_name,
+    genai: row.genai === 1,
+    decisionImpact: row.decision_impact,
+    status: row.status as Model['status'],
+    tier: row.tier === null ? null : Number(row.tier),
+    tags: JSON.parse(row.tags) as string[],
+    links: JSON.parse(row.links) as Model['links'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    retiredAt: row.retired_at,
+    rowVersion: Number(row.row_version),
+  };
+}
+
+/** SQL for models and their relations. */
+export class ModelsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async byKey(key: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
+    return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();
+  }
+
+  async relations(modelId: string, tx: Kysely<Database> = this.db): Promise<RelationRow[]> {
+    return tx
+      .selectFrom('model_relations')
+      .innerJoin('users', 'users.id', 'model_relations.user_id')
+      .select(['model_relations.user_id', 'users.username', 'model_relations.relation'])
+      .where('model_relations.model_id', '=', modelId)
+      .execute();
+  }
+
+  /** The caller's relations to one model. */
+  async relationsOf(
+    modelId: string,
+    userId: string,
+    tx: Kysely<Database> = this.db,
+  ): Promise<ModelRelation[]> {
+    const rows = await tx
+      .selectFrom('model_relations')
+      .select('relation')
+      .where('model_id', '=', modelId)
+      .where('user_id', '=', userId)
+      .execute();
+    return rows.map((r) => r.relation as ModelRelation);
+  }
+
+  async insert(tx: Kysely<Database>, row: ModelsTable): Promise<void> {
+    await tx.insertInto('models').values(row).execute();
+  }
+
+  /** Writes the row if its row_version is still `expected`; false when someone else changed it. */
+  async update(tx: Kysely<Database>, row: ModelsTable, expected: number): Promise<boolean> {
+    const { id, ...rest } = row;
+    const res = await tx
+      .updateTable('models')
+      .set(rest)
+      .where('id', '=', id)
+      .where('row_version', '=', expected)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async replaceRelations(
+    tx: Kysely<Database>,
+    modelId: string,
+    rows: { user_id: string; relation: string }[],
+  ): Promise<void> {
+    await tx.deleteFrom('model_relations').where('model_id', '=', modelId).execute();
+    if (rows.length)
+      await tx
+        .insertInto('model_relations')
+        .values(rows.map((r) => ({ model_id: modelId, ...r })))
+        .execute();
+  }
+
+  /**
+   * One page of the inventory: filters and visibility in SQL, keyset pagination on (sort value, id).
+   * `visibleTo` limits to models the user relates to (roles without global read).
+   */
+  async list(
+    query: ModelListQuery,
+    visibleTo: string | null,
+    ownerId: string | null | undefined,
+  ): Promise<ModelListRow[]> {
+    const column = SORT_COLUMN[query.sort];
+    const desc = query.order === 'desc';
+    // Tier is nullable: sort untiered models last by treating them as tier 99.
+    const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
+    let q = this.db
+      .selectFrom('models')
+      .leftJoin('users as owner', 'owner.id', 'models.owner_id')
+      .selectAll('models')
+      .select('owner.username as owner_username');
+    if (visibleTo) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('model_relations as r')
+            .select(sql`1`.as('one'))
+            .whereRef('r.model_id', '=', 'models.id')
+            .where('r.user_id', '=', visibleTo),
+        ),
+      );
+    }
+    if (query.status) q = q.where('models.status', '=', query.status);
+    if (query.tier !== undefined) q = q.where('models.tier', '=', query.tier);
+    if (ownerId !== undefined) q = q.where('models.owner_id', '=', ownerId ?? '\u0000none');
+    if (query.type) q = q.where('models.type', '=', query.type);
+    if (query.businessUnit) q = q.where('models.business_unit', '=', query.businessUnit);
+    if (query.vendor !== undefined) q = q.where('models.vendor', '=', query.vendor ? 1 : 0);
+    if (query.genai !== undefined) q = q.where('models.genai', '=', query.genai ? 1 : 0);
+    if (query.tag) {
+      // Tags are stored as a JSON array; match the quoted element exactly.
+      const pattern = `%${JSON.stringify(query.tag).replace(/[%_\\]/g, '\\$&')}%`;
+      q = q.where(sql<boolean>`models.tags like ${pattern} escape '\\'`);
+    }
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+      q = q.where((eb) =>
+        eb.or(
+          ['models.key', 'models.name', 'models.description', 'models.purpose'].map(
+            (c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`,
+          ),
+        ),
+      );
+    }
+    if (query.cursor) {
+      const { value, id } = decodeCursor(query.cursor);
+      const op = desc ? sql`<` : sql`>`;
+      q = q.where(sql<boolean>`(${sortExpr}, models.id) ${op} (${value}, ${id})`);
+    }
+    return q
+      .orderBy(sortExpr, desc ? 'desc' : 'asc')
+      .orderBy('models.id', desc ? 'desc' : 'asc')
+      .limit(query.limit + 1)
+      .execute() as Promise<ModelListRow[]>;
+  }
+}

@@ -1,0 +1,435 @@
+import type { Kysely } from 'kysely';
+import type { Deployment, Version, VersionCreate } from '../../contracts/inventory.ts';
+import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type {
+  DeploymentsTable,
+  ModelsTable,
+  ModelVersionsTable,
+} from '../../platform/db/tables/inventory.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Caller, ModelsService } from './models.service.ts';
+
+type VersionPatch = Omit<Partial<VersionCreate>, 'label'>;
+
+/** Called after a version is committed (the workflow opens change reviews on material changes). */
+export type VersionCreatedListener = (event: {
+  model: ModelsTable;
+  version: Version;
+  audit: AuditContext;
+}) => Promise<void> | void;
+
+/** Model versions and their deployments. */
+export class VersionsService {
+  private readonly listeners: VersionCreatedListener[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly models: ModelsService,
+  ) {}
+
+  /** Subscribes to new versions. */
+  onVersionCreated(listener: VersionCreatedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The API view of version rows. */
+  async views(
+    model: ModelsTable,
+    rows: readonly ModelVersionsTable[],
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<Version[]> {
+    if (rows.length === 0) return [];
+    const links = await tx
+      .selectFrom('version_datasets')
+      .selectAll()
+      .where(
+        'version_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      modelKey: model.key,
+      label: r.label,
+      artifactUri: r.artifact_uri,
+      artifactSha256: r.artifact_sha256,
+      codeRepo: r.code_repo,
+      codeCommit: r.code_commit,
+      registryRef: r.registry_ref,
+      trainingDatasetIds: links
+        .filter((l) => l.version_id === r.id && l.usage === 'training')
+        .map((l) => l.dataset_id)
+        .sort(),
+      evaluationDatasetIds: links
+        .filter((l) => l.version_id === r.id && l.usage === 'evaluation')
+        .map((l) => l.dataset_id)
+        .sort(),
+      changeSummary: r.change_summary,
+      materialChange: r.material_change === 1,
+      status: r.status as Version['status'],
+      supersededBy: r.superseded_by,
+      frozen: r.frozen_at !== null,
+      frozenAt: r.frozen_at,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      rowVersion: Number(r.row_version),
+    }));
+  }
+
+  /** A version row by model and label. */
+  async find(
+    model: ModelsTable,
+    label: string,
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<ModelVersionsTable> {
+    const row = await tx
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .where('label', '=', label)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('version', `${model.key}@${label}`);
+    return row;
+  }
+
+  /** Versions of a model, oldest first. */
+  async list(caller: Caller, key: string): Promise<Version[]> {
+    const model = await this.models.authorize(caller.principal, key, 'model.read');
+    const rows = await this.db.kysely
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return this.views(model, rows);
+  }
+
+  async get(caller: Caller, key: string, label: string): Promise<Version> {
+    const model = await this.models.authorize(caller.principal, key, 'model.read');
+    return (await this.views(model, [await this.find(model, label)]))[0]!;
+  }
+
+  /** Adds a version to a model. */
+  async create(caller: Caller, key: string, input: VersionCreate): Promise<Version> {
+    const now = this.clock.now().toISOString();
+    const { model, version } = await this.db.write(async (tx) => {
+      const model = await this.models.authorize(caller.principal, key, 'version.write', tx);
+      if (model.status === 'retired')
+        throw new ConflictError(`model '${key}' is retired; it takes no new versions`);
+      if (
+        await tx
+          .selectFrom('model_versions')
+          .select('id')
+          .where('model_id', '=', model.id)
+          .where('label', '=', input.label)
+          .executeTakeFirst()
+      ) {
+        throw new ConflictError(`version '${input.label}' of '${key}' already exists`, { field: 'label' });
+      }
+      const row: ModelVersionsTable = {
+        id: newId(),
+        model_id: model.id,
+        label: input.label,
+        artifact_uri: input.artifactUri ?? null,
+        artifact_sha256: input.artifactSha256 ?? null,
+        code_repo: input.codeRepo ?? null,
+        code_commit: input.codeCommit ?? null,
+        registry_ref: input.registryRef ?? null,
+        change_summary: input.changeSummary ?? null,
+        material_change: input.materialChange ? 1 : 0,
+        status: 'active',
+        superseded_by: null,
+        frozen_at: null,
+        created_by: caller.principal.username,
+        created_at: now,
+        updated_at: now,
+        row_version: 1,
+      };
+      await tx.insertInto('model_versions').values(row).execute();
+      await this.setDatasets(tx, row.id, input.trainingDatasetIds ?? [], input.evaluationDatasetIds ?? []);
+      const [after] = await this.views(model, [row], tx);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'version.created',
+        entityType: 'version',
+        entityId: row.id,
+        modelId: model.id,
+        after,
+      });
+      return { model, version: after! };
+    });
+    for (const l of this.listeners) await l({ model, version, audit: caller.audit });
+    return version;
+  }
+
+  /** Edits a version; frozen versions refuse. */
+  async update(
+    caller: Caller,
+    key: string,
+    label: string,
+    patch: VersionPatch,
+    ifMatch?: number,
+  ): Promise<Version> {
+    return this.db.write(async (tx) => {
+      const model = await this.models.authorize(caller.principal, key, 'version.write', tx);
+      const row = await this.find(model, label, tx);
+      if (row.frozen_at)
+        throw new ConflictError(
+          `version '${key}@${label}' is frozen (since ${row.frozen_at}) and cannot be edited; add a new version`,
+        );
+      if (ifMatch !== undefined && ifMatch !== row.row_version)
+        throw new ConflictError(`version '${key}@${label}' was changed by someone else; reload and retry`);
+      const [before] = await this.views(model, [row], tx);
+      const next: ModelVersionsTable = {
+        ...row,
+        artifact_uri: patch.artifactUri === undefined ? row.artifact_uri : patch.artifactUri,
+        artifact_sha256: patch.artifactSha256 === undefined ? row.artifact_sha256 : patch.artifactSha256,
+        code_repo: patch.codeRepo === undefined ? row.code_repo : patch.codeRepo,
+        code_commit: patch.codeCommit === undefined ? row.code_commit : patch.codeCommit,
+        registry_ref: patch.registryRef === undefined ? row.registry_ref : patch.registryRef,
+        change_summary: patch.changeSummary === undefined ? row.change_summary : patch.changeSummary,
+        material_change:
+          patch.materialChange === undefined ? row.material_change : patch.materialChange ? 1 : 0,
+        updated_at: this.clock.now().toISOString(),
+        row_version: row.row_version + 1,
+      };
+      const { id, ...rest } = next;
+      await tx.updateTable('model_versions').set(rest).where('id', '=', id).execute();
+      if (patch.trainingDatasetIds !== undefined || patch.evaluationDatasetIds !== undefined) {
+        await this.setDatasets(
+          tx,
+          row.id,
+          patch.trainingDatasetIds ?? before!.trainingDatasetIds,
+          patch.evaluationDatasetIds ?? before!.evaluationDatasetIds,
+        );
+      }
+      const [after] = await this.views(model, [next], tx);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'version.updated',
+        entityType: 'version',
+        entityId: row.id,
+        modelId: model.id,
+        before,
+        after,
+      });
+      return after!;
+    });
+  }
+
+  /** Freezes a version (governance by hand, or an approval): it refuses edits from then on. */
+  async freeze(caller: Caller, key: string, label: string): Promise<Version> {
+    return this.db.write(async (tx) => {
+      const model = await this.models.authorize(caller.principal, key, 'version.freeze', tx);
+      return this.freezeIn(tx, caller.audit, model, label);
+    });
+  }
+
+  /** Freezes inside an existing write transaction (used by the workflow's decisions). */
+  async freezeIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    model: ModelsTable,
+    label: string,
+  ): Promise<Version> {
+    const row = await this.find(model, label, tx);
+    if (row.frozen_at) return (await this.views(model, [row], tx))[0]!;
+    const [before] = await this.views(model, [row], tx);
+    const next = { ...row, frozen_at: this.clock.now().toISOString(), row_version: row.row_version + 1 };
+    await tx
+      .updateTable('model_versions')
+      .set({ frozen_at: next.frozen_at, row_version: next.row_version })
+      .where('id', '=', row.id)
+      .execute();
+    const [after] = await this.views(model, [next], tx);
+    await appendAuditEvent(tx, this.clock, audit, {
+      action: 'version.frozen',
+      entityType: 'version',
+      entityId: row.id,
+      modelId: model.id,
+      before,
+      after,
+    });
+    return after!;
+  }
+
+  /** Marks a version superseded by a newer one of the same model. */
+  async supersede(caller: Caller, key: string, label: string, by: string): Promise<Version> {
+    return this.db.write(async (tx) => {
+      const model = await this.models.authorize(caller.principal, key, 'version.write', tx);
+      const row = await this.find(model, label, tx);
+      const successor = await this.find(model, by, tx);
+      if (successor.id === row.id) throw new ValidationError('a version cannot supersede itself', 'by');
+      const [before] = await this.views(model, [row], tx);
+      const next = {
+        ...row,
+        status: 'superseded',
+        superseded_by: successor.label,
+        row_version: row.row_version + 1,
+      };
+      await tx
+        .updateTable('model_versions')
+        .set({ status: next.status, superseded_by: next.superseded_by, row_version: next.row_version })
+        .where('id', '=', row.id)
+        .execute();
+      const [after] = await this.views(model, [next], tx);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'version.superseded',
+        entityType: 'version',
+        entityId: row.id,
+        modelId: model.id,
+        before,
+        after,
+      });
+      return after!;
+    });
+  }
+
+  /** Deployment API view. */
+  deploymentView(
+    model: ModelsTable,
+    version: { id: string; label: string },
+    d: DeploymentsTable,
+  ): Deployment {
+    return {
+      id: d.id,
+      modelKey: model.key,
+      modelId: model.id,
+      version: version.label,
+      versionId: version.id,
+      environment: d.environment,
+      endpoint: d.endpoint,
+      startedAt: d.started_at,
+      endedAt: d.ended_at,
+      createdBy: d.created_by,
+      rowVersion: Number(d.row_version),
+    };
+  }
+
+  /** Records that a version runs in an environment. */
+  async deploy(
+    caller: Caller,
+    key: string,
+    input: {
+      version: string;
+      environment: string;
+      endpoint?: string | null | undefined;
+      startedAt?: string | undefined;
+    },
+  ): Promise<Deployment> {
+    return this.db.write(async (tx) => {
+      const model = await this.models.authorize(caller.principal, key, 'deployment.write', tx);
+      const version = await this.find(model, input.version, tx);
+      const row: DeploymentsTable = {
+        id: newId(),
+        model_id: model.id,
+        version_id: version.id,
+        environment: input.environment,
+        endpoint: input.endpoint ?? null,
+        started_at: input.startedAt
+          ? new Date(input.startedAt).toISOString()
+          : this.clock.now().toISOString(),
+        ended_at: null,
+        created_by: caller.principal.username,
+        row_version: 1,
+      };
+      await tx.insertInto('deployments').values(row).execute();
+      const after = this.deploymentView(model, version, row);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'deployment.started',
+        entityType: 'deployment',
+        entityId: row.id,
+        modelId: model.id,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** Ends a deployment. */
+  async endDeployment(caller: Caller, id: string, endedAt?: string): Promise<Deployment> {
+    return this.db.write(async (tx) => {
+      const d = await tx.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!d) throw new NotFoundError('deployment', id);
+      const modelRow = await tx
+        .selectFrom('models')
+        .select('key')
+        .where('id', '=', d.model_id)
+        .executeTakeFirstOrThrow();
+      const model = await this.models.authorize(caller.principal, modelRow.key, 'deployment.write', tx);
+      const version = await tx
+        .selectFrom('model_versions')
+        .select(['id', 'label'])
+        .where('id', '=', d.version_id)
+        .executeTakeFirstOrThrow();
+      if (d.ended_at) throw new ConflictError(`deployment ${id} already ended at ${d.ended_at}`);
+      const end = endedAt ? new Date(endedAt).toISOString() : this.clock.now().toISOString();
+      if (end < d.started_at)
+        throw new ValidationError('endedAt is before the deployment started', 'endedAt');
+      const before = this.deploymentView(model, version, d);
+      const next = { ...d, ended_at: end, row_version: d.row_version + 1 };
+      await tx
+        .updateTable('deployments')
+        .set({ ended_at: end, row_version: next.row_version })
+        .where('id', '=', id)
+        .execute();
+      const after = this.deploymentView(model, version, next);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'deployment.ended',
+        entityType: 'deployment',
+        entityId: id,
+        modelId: model.id,
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** Deployments of a model (active only when asked). */
+  async deployments(caller: Caller, key: string, activeOnly: boolean): Promise<Deployment[]> {
+    const model = await this.models.authorize(caller.principal, key, 'model.read');
+    let q = this.db.kysely
+      .selectFrom('deployments')
+      .innerJoin('model_versions as v', 'v.id', 'deployments.version_id')
+      .selectAll('deployments')
+      .select('v.label')
+      .where('deployments.model_id', '=', model.id);
+    if (activeOnly) q = q.where('deployments.ended_at', 'is', null);
+    const rows = await q.orderBy('deployments.started_at', 'desc').execute();
+    return rows.map((r) => this.deploymentView(model, { id: r.version_id, label: r.label }, r));
+  }
+
+  private async setDatasets(
+    tx: Kysely<Database>,
+    versionId: string,
+    training: readonly string[],
+    evaluation: readonly string[],
+  ): Promise<void> {
+    const ids = [...new Set([...training, ...evaluation])];
+    if (ids.length) {
+      const found = new Set(
+        (await tx.selectFrom('datasets').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+      );
+      const missing = ids.filter((i) => !found.has(i));
+      if (missing.length) {
+        throw new ValidationError(
+          `unknown dataset(s): ${missing.join(', ')}`,
+          training.includes(missing[0]!) ? 'trainingDatasetIds' : 'evaluationDatasetIds',
+        );
+      }
+    }
+    await tx.deleteFrom('version_datasets').where('version_id', '=', versionId).execute();
+    const rows = [
+      ...[...new Set(training)].map((d) => ({ version_id: versionId, dataset_id: d, usage: 'training' })),
+      ...[...new Set(evaluation)].map((d) => ({ version_id: versionId, dataset_id: d, usage: 'evaluation' })),
+    ];
+    if (rows.length) await tx.insertInto('version_datasets').values(rows).execute();
+  }
+}
