@@ -287,8 +287,10 @@ describe.each(ENGINES)('inventory API on %s', (engine) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const url = `/api/v1/models?q=bulk&sort=name&order=desc&limit=4${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await s.call('GET', url, undefined, auditor)).json();
+      const url: string = `/api/v1/models?q=bulk&sort=name&order=desc&limit=4${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: { items: { key: string }[]; nextCursor: string | null } = (
+        await s.call('GET', url, undefined, auditor)
+      ).json();
       seen.push(...page.items.map((m: { key: string }) => m.key));
       cursor = page.nextCursor;
     } while (cursor);
