@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageOf } from '../contracts/identity.ts';
 import {
+  completenessSchema,
   type DatasetCreate,
   datasetLineageSchema,
   datasetSchema,
@@ -24,6 +25,7 @@ import {
 import { type Query, seg, type Transport } from './client.ts';
 
 type Page = { limit?: number; cursor?: string | undefined };
+const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 /** List filters as the query string carries them (booleans as true/false). */
 export type ModelFilters = Partial<Omit<ModelListQuery, 'vendor' | 'genai'>> & {
   vendor?: boolean;
@@ -50,7 +52,12 @@ export function modelsApi(t: Transport) {
       t.call('POST', `${model(key)}/transition`, { json: { to, reason }, ifMatch, schema: modelSchema }),
     /** Retires a model (a transition to `retired`; nothing is deleted). */
     retire: (key: string, reason?: string) =>
-      t.call('POST', `${model(key)}/transition`, { json: { to: 'retired', reason }, schema: modelSchema }),
+      t.call('POST', `${model(key)}/retire`, {
+        json: reason === undefined ? {} : { reason },
+        schema: modelSchema,
+      }),
+    completeness: (key: string) =>
+      t.call('GET', `${model(key)}/completeness`, { schema: completenessSchema }),
     setRelations: (key: string, relations: z.infer<typeof modelRelationsSchema>) =>
       t.call('PUT', `${model(key)}/relations`, { json: relations, schema: modelSchema }),
     lineage: (key: string) => t.call('GET', `${model(key)}/lineage`, { schema: modelLineageSchema }),
@@ -62,8 +69,7 @@ export function modelsApi(t: Transport) {
 /** Versions of a model, addressed by label. */
 export function versionsApi(t: Transport) {
   return {
-    list: (key: string) =>
-      t.call('GET', `${model(key)}/versions`, { query: { limit: 500 }, schema: pageOf(versionSchema) }),
+    list: (key: string) => t.call('GET', `${model(key)}/versions`, { schema: itemsOf(versionSchema) }),
     get: (key: string, label: string) => t.call('GET', version(key, label), { schema: versionSchema }),
     add: (key: string, input: VersionCreate) =>
       t.call('POST', `${model(key)}/versions`, { json: input, schema: versionSchema }),
@@ -72,6 +78,9 @@ export function versionsApi(t: Transport) {
     /** Freezes a version: it refuses edits from then on. */
     freeze: (key: string, label: string) =>
       t.call('POST', `${version(key, label)}/freeze`, { schema: versionSchema }),
+    /** Marks a version superseded by another (versions are never deleted). */
+    supersede: (key: string, label: string, by: string) =>
+      t.call('POST', `${version(key, label)}/supersede`, { json: { by }, schema: versionSchema }),
   };
 }
 
@@ -86,14 +95,20 @@ export function datasetsApi(t: Transport) {
       t.call('PATCH', `/api/v1/datasets/${seg(id)}`, { json: patch, ifMatch, schema: datasetSchema }),
     lineage: (id: string) =>
       t.call('GET', `/api/v1/datasets/${seg(id)}/lineage`, { schema: datasetLineageSchema }),
+    archive: (id: string) => t.call('POST', `/api/v1/datasets/${seg(id)}/archive`, { schema: datasetSchema }),
   };
 }
 
 /** Deployments: a version running in an environment. */
 export function deploymentsApi(t: Transport) {
   return {
-    list: (key: string) =>
-      t.call('GET', `${model(key)}/deployments`, { query: { limit: 500 }, schema: pageOf(deploymentSchema) }),
+    list: (key: string, active?: boolean) =>
+      t.call('GET', `${model(key)}/deployments`, { query: { active }, schema: itemsOf(deploymentSchema) }),
+    end: (id: string, endedAt?: string) =>
+      t.call('POST', `/api/v1/deployments/${seg(id)}/end`, {
+        json: endedAt === undefined ? {} : { endedAt },
+        schema: deploymentSchema,
+      }),
     add: (key: string, input: z.infer<typeof deploymentCreateSchema>) =>
       t.call('POST', `${model(key)}/deployments`, { json: input, schema: deploymentSchema }),
   };
