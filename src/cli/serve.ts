@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { seedDemoPortfolio } from '../demo/seed.ts';
 import { bootstrapAdmin } from '../platform/auth/bootstrap.ts';
 import { systemClock } from '../platform/clock.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -53,6 +54,10 @@ export function registerServe(program: Command): void {
           logger: Boolean(opts.log),
         });
         const boot = await bootstrapAdmin(services.identity);
+        if (boot && config.seedDemo) {
+          const summary = await seedDemoPortfolio(db, services.identity);
+          process.stderr.write(`Seeded the demo portfolio: ${summary}\n`);
+        }
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
