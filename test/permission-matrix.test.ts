@@ -7,10 +7,12 @@ import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/pl
 import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
 import { ENGINES } from './support/engines.ts';
+import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
 
-const CASES: Record<string, RouteCase> = { ...IDENTITY_CASES };
+const CASES: Record<string, RouteCase> = { ...IDENTITY_CASES, ...INVENTORY_CASES, ...WORKFLOW_CASES };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 
 /** The relation a user of this role naturally holds to a model it works on (none for global roles). */
@@ -50,6 +52,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
   beforeAll(async () => {
     s = await startTestServer(engine);
     const ctx = { actor: 'admin', requestId: null };
+    await s.services.identity.createUser(ctx, { username: FIXTURE_OWNER, role: 'owner' });
     for (const role of ROLES) {
       const user = await s.services.identity.createUser(ctx, { username: `m-${role}`, role });
       const scopes: TokenScope[] = role === 'admin' ? ['admin', 'read'] : ['write', 'read'];

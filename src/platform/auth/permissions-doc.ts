@@ -14,9 +14,15 @@ function cellFor(role: Role, guard: RouteGuard['guard'], model: boolean): string
   const unrelated = model ? decide(p, guard, []) : decide(p, guard);
   if (unrelated === 'allow') return '✓';
   if (!model) return '403';
-  const related = MODEL_RELATIONS.filter((r) => decide(p, guard, [r]) === 'allow');
   const none = unrelated === 'hidden' ? '404' : '403';
-  return related.length ? `${related.join('/')} · else ${none}` : none;
+  const allowed = MODEL_RELATIONS.filter((r) => decide(p, guard, [r]) === 'allow');
+  const denied = MODEL_RELATIONS.filter((r) => decide(p, guard, [r]) === 'deny');
+  // Only relations that change the answer are worth a mention.
+  const parts = [
+    allowed.length ? `${allowed.join('/')} ✓` : '',
+    denied.length && none !== '403' ? `${denied.join('/')} 403` : '',
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(' · ')} · else ${none}` : none;
 }
 
 function ruleRow(action: Action): string {
@@ -59,8 +65,9 @@ export function renderPermissionsDoc(): string {
     '## Routes × roles',
     '',
     'Cells show what a user of that role with a full token (admin scope for admins, write for others) gets:',
-    '`✓` allowed, `403` forbidden, `404` hidden; `owner/developer · else 404` means allowed when the user',
-    'holds one of those relations to the model, otherwise the given status.',
+    '`✓` allowed, `403` forbidden, `404` hidden. For model routes, `owner/developer ✓ · validator 403 · else 404`',
+    'means: allowed when the user holds the owner or developer relation to the model, 403 with the validator',
+    'relation (the model is visible), and 404 for a model the user has no relation to.',
     '',
     `| Route | Guard ${head.slice(2)}`.replace('|---|', '|---|---|'),
     ...routes,
