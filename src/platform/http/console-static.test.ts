@@ -72,3 +72,21 @@ describe('console static serving without a build', () => {
     await app.close();
   });
 });
+
+describe('console static serving after a rebuild', () => {
+  it('serves assets written after the server started', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'assay-dist-'));
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>shell</title>');
+    const app = await appServing(dir);
+    writeFileSync(path.join(dir, 'assets', 'late-xyz.js'), 'late()');
+    const res = await app.inject({ method: 'GET', url: '/assets/late-xyz.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('late()');
+    expect((await app.inject({ method: 'GET', url: '/assets/..%2F..%2Fetc%2Fpasswd.js' })).statusCode).toBe(
+      404,
+    );
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

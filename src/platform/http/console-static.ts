@@ -43,8 +43,12 @@ export async function registerConsoleStatic(
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
     if (url === '/api' || url.startsWith('/api/')) return reply.callNotFound();
-    // A missing file with an extension is a real 404, not a client-side route.
-    if (path.extname(url) !== '') return reply.callNotFound();
+    if (path.extname(url) !== '') {
+      // Files added by a rebuild after start (new fingerprints) are served too; a missing file is a 404.
+      const rel = path.normalize(decodeURIComponent(url)).replace(/^[/\\]+/, '');
+      if (built && !rel.startsWith('..') && existsSync(path.join(distDir, rel))) return reply.sendFile(rel);
+      return reply.callNotFound();
+    }
     if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html');

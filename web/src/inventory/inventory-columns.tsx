@@ -94,7 +94,7 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
   {
     id: 'tier',
     header: 'Tier',
-    width: 100,
+    width: 120,
     sortKey: 'tier',
     render: (m) => <TierBadge tier={m.tier} />,
     csv: (m) => (m.tier === null || m.tier === undefined ? '' : tierLabel(m.tier)),
