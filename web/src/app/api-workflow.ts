@@ -98,6 +98,16 @@ export interface PolicyView {
   activatedBy: string | null;
   /** The policy document as text (YAML or JSON). */
   document: string;
+  tiers: {
+    tier: number;
+    name: string;
+    minScore: number | null;
+    validationDepth: string;
+    reviewFrequencyMonths: number;
+    signOff: string;
+    productionEvidence: string;
+  }[];
+  severities: { severity: string; remediationDays: number }[];
   history: { version: number | string; activatedAt: string | null; activatedBy: string | null }[];
 }
 

@@ -1,6 +1,7 @@
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
+import type { ActivePolicy, PolicyVersion } from '../../../src/contracts/policy.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -24,6 +25,7 @@ import {
   toModelDetailAsOf,
   toModelRow,
 } from './inventory-adapters.ts';
+import { toPolicyView } from './workflow-adapters.ts';
 
 /** The signed-in user as the console needs it. */
 export interface Me {
@@ -225,7 +227,13 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     setUserDisabled: (id, disabled) => sdk.users.update(id, { disabled }),
     createToken: (input) => sdk.tokens.create(input),
     revokeToken: (id) => sdk.tokens.revoke(id),
-    activePolicy: () => x.get<PolicyView>('/api/v1/policy'),
+    activePolicy: async () => {
+      const [active, versions] = await Promise.all([
+        x.get<ActivePolicy>('/api/v1/policy'),
+        x.get<{ items: PolicyVersion[] }>('/api/v1/policy/versions'),
+      ]);
+      return toPolicyView(active, versions.items);
+    },
     getReview: (id) => x.get<ReviewDetail>(review(id)),
     transitionReview: (id, to, rowVersion) => x.post(`${review(id)}/transitions`, { to }, rowVersion),
     linkEvidence: (reviewId, itemId, title, uri) =>

@@ -217,18 +217,51 @@ function Policy() {
               Activated <Time value={p.activatedAt} />
               {p.activatedBy ? ` by ${p.activatedBy}` : ''}.
             </p>
-            <pre
-              className="mono small"
-              style={{
-                whiteSpace: 'pre-wrap',
-                maxHeight: 480,
-                overflow: 'auto',
-                background: '#f8f9fb',
-                padding: 12,
-              }}
-            >
-              {p.document}
-            </pre>
+            <table className="data" style={{ marginBottom: 12 }}>
+              <thead>
+                <tr>
+                  <th scope="col">Tier</th>
+                  <th scope="col">From score</th>
+                  <th scope="col">Validation</th>
+                  <th scope="col">Review every</th>
+                  <th scope="col">Sign-off</th>
+                  <th scope="col">Evidence for production</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.tiers.map((t) => (
+                  <tr key={t.tier}>
+                    <td>
+                      <strong>{t.name}</strong>
+                    </td>
+                    <td>{t.minScore ?? '—'}</td>
+                    <td>{t.validationDepth.replaceAll('_', ' ')}</td>
+                    <td>{t.reviewFrequencyMonths} months</td>
+                    <td>{t.signOff}</td>
+                    <td className="small">{t.productionEvidence}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {p.severities.length ? (
+              <p className="small">
+                Remediation SLAs:{' '}
+                {p.severities.map((s) => `${s.severity} ${s.remediationDays} days`).join(' · ')}
+              </p>
+            ) : null}
+            <details>
+              <summary>Policy document (YAML)</summary>
+              <pre
+                className="mono small"
+                style={{
+                  whiteSpace: 'pre-wrap',
+                  background: '#f8f9fb',
+                  padding: 12,
+                }}
+              >
+                {p.document}
+              </pre>
+            </details>
           </section>
           <section className="panel">
             <h2>Version history</h2>
