@@ -1,7 +1,13 @@
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
+import type { Evidence } from '../../../src/contracts/evidence.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
-import type { ActivePolicy, PolicyVersion } from '../../../src/contracts/policy.ts';
+import type { ActivePolicy, EvidenceType, PolicyVersion } from '../../../src/contracts/policy.ts';
+import type {
+  ReviewDetail as ContractReviewDetail,
+  Review,
+  ReviewCreate,
+} from '../../../src/contracts/reviews.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -25,7 +31,7 @@ import {
   toModelDetailAsOf,
   toModelRow,
 } from './inventory-adapters.ts';
-import { toPolicyView } from './workflow-adapters.ts';
+import { toPolicyView, toReviewDetail, toReviewRow } from './workflow-adapters.ts';
 
 /** The signed-in user as the console needs it. */
 export interface Me {
@@ -150,6 +156,13 @@ export interface AuditEventRow {
   after: unknown;
 }
 
+/** Where evidence goes: a model version, as one evidence type of its checklist. */
+export interface EvidenceTarget {
+  modelKey: string;
+  versionLabel: string;
+  type: EvidenceType;
+}
+
 /** Everything the console asks of the server. */
 export interface ConsoleClient {
   me(): Promise<Me>;
@@ -181,9 +194,15 @@ export interface ConsoleClient {
   revokeToken(id: string): Promise<TokenRow>;
   activePolicy(): Promise<PolicyView>;
   getReview(id: string): Promise<ReviewDetail>;
-  transitionReview(id: string, to: string, rowVersion: number): Promise<unknown>;
-  linkEvidence(reviewId: string, itemId: string, title: string, uri: string): Promise<unknown>;
-  uploadEvidence(reviewId: string, itemId: string, title: string, file: File): Promise<unknown>;
+  openReview(
+    modelKey: string,
+    label: string,
+    type: ReviewCreate['type'],
+    gate: ReviewCreate['gate'],
+  ): Promise<{ id: string }>;
+  transitionReview(id: string, event: string, rowVersion: number): Promise<unknown>;
+  linkEvidence(target: EvidenceTarget, title: string, url: string): Promise<unknown>;
+  uploadEvidence(target: EvidenceTarget, title: string, file: File): Promise<unknown>;
   logFinding(reviewId: string, finding: NewFinding): Promise<unknown>;
   signDecision(reviewId: string, decision: NewDecision): Promise<unknown>;
   validationReport(modelKey: string, label: string): Promise<ValidationReport>;
@@ -218,7 +237,10 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     metrics: () => x.get<DashboardMetrics>('/api/v1/metrics'),
     listFindings: async (f) =>
       (await x.get<Page<FindingCard>>('/api/v1/findings', { ...f, limit: 500 })).items,
-    listReviews: async (f) => (await x.get<Page<ReviewRow>>('/api/v1/reviews', { ...f, limit: 500 })).items,
+    listReviews: async (f) =>
+      (
+        await x.get<Page<Review>>('/api/v1/reviews', { modelKey: f.model, state: f.state, limit: 500 })
+      ).items.map(toReviewRow),
     gateCheck: (modelKey, version, environment) =>
       x.get<GateResult>('/api/v1/gate', { model: modelKey, version, environment }),
     listUsers: async () => (await sdk.users.list({ limit: 500 })).items,
@@ -234,19 +256,37 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       ]);
       return toPolicyView(active, versions.items);
     },
-    getReview: (id) => x.get<ReviewDetail>(review(id)),
-    transitionReview: (id, to, rowVersion) => x.post(`${review(id)}/transitions`, { to }, rowVersion),
-    linkEvidence: (reviewId, itemId, title, uri) =>
-      x.post(`${review(reviewId)}/evidence`, { checklistItemId: itemId, title, uri }),
-    uploadEvidence: async (reviewId, itemId, title, file) =>
-      x.upload(
-        `${review(reviewId)}/evidence/upload`,
-        {
-          bytes: new Uint8Array(await file.arrayBuffer()),
-          contentType: file.type || 'application/octet-stream',
-        },
-        { checklistItemId: itemId, title, filename: file.name },
-      ),
+    getReview: async (id) => {
+      const r = await x.get<ContractReviewDetail>(review(id));
+      const evidence = await x.get<{ items: Evidence[] }>(
+        `${model(r.modelKey)}/versions/${seg(r.versionLabel)}/evidence`,
+        { includeSuperseded: 'false' },
+      );
+      return toReviewDetail(r, evidence.items);
+    },
+    openReview: (modelKey, label, type, gate) =>
+      x.post<{ id: string }>(`${model(modelKey)}/versions/${seg(label)}/reviews`, { type, gate }),
+    transitionReview: (id, event, rowVersion) =>
+      event === 'submit'
+        ? x.post(`${review(id)}/submit`, undefined, rowVersion)
+        : x.post(`${review(id)}/transition`, { event }, rowVersion),
+    linkEvidence: (t, title, url) =>
+      x.post(`${model(t.modelKey)}/versions/${seg(t.versionLabel)}/evidence`, {
+        type: t.type,
+        title,
+        externalUrl: url,
+      }),
+    uploadEvidence: async (t, title, file) => {
+      const form = new FormData();
+      form.set('metadata', JSON.stringify({ type: t.type, title }));
+      form.set('file', file);
+      // Let the browser encode the multipart body, then send it through the SDK's raw transport.
+      const encoded = new Response(form);
+      return x.upload(`${model(t.modelKey)}/versions/${seg(t.versionLabel)}/evidence`, {
+        bytes: new Uint8Array(await encoded.arrayBuffer()),
+        contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
+      });
+    },
     logFinding: (reviewId, finding) => x.post(`${review(reviewId)}/findings`, finding),
     signDecision: (reviewId, decision) => x.post(`${review(reviewId)}/decisions`, decision),
     validationReport: (modelKey, label) =>

@@ -4,6 +4,7 @@ import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
+import { OpenReviewForm } from '../workflow/OpenReviewForm.tsx';
 import { LineageGraph } from './LineageGraph.tsx';
 import { lineageGraphOf } from './lineage-graph-data.ts';
 
@@ -79,6 +80,7 @@ export function ModelVersions({ modelKey }: { modelKey: string }) {
                   ))}
                 </tbody>
               </table>
+              <OpenReviewForm modelKey={modelKey} label={label} />
             </section>
             <section className="panel" aria-labelledby="lineage-h">
               <h2 id="lineage-h">Lineage of {label}</h2>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ReviewDetail } from '../app/api-workflow.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
+import { reviewEventLabel } from '../app/workflow-adapters.ts';
 import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { ChecklistPanel } from '../workflow/ChecklistPanel.tsx';
@@ -20,7 +21,7 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
     mutationFn: (args: { to: string; r: ReviewDetail }) =>
       client.transitionReview(args.r.id, args.to, args.r.rowVersion),
     onSuccess: (_, { to }) => {
-      setNotice({ tone: 'ok', text: `Review moved to ${to.replaceAll('_', ' ')}.` });
+      setNotice({ tone: 'ok', text: `${reviewEventLabel(to)}: done.` });
       void queryClient.invalidateQueries({ queryKey: ['review', reviewId] });
     },
     onError: (err) => setNotice({ tone: 'bad', text: plainRefusal(err) }),
@@ -63,7 +64,7 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
                     disabled={move.isPending}
                     onClick={() => move.mutate({ to, r })}
                   >
-                    Move to {to.replaceAll('_', ' ')}
+                    {reviewEventLabel(to)}
                   </button>
                 ))}
               </div>

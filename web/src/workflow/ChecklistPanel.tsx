@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { EvidenceType } from '../../../src/contracts/policy.ts';
 import type { ChecklistItem, ReviewDetail } from '../app/api-workflow.ts';
 import { useSession } from '../app/session.tsx';
 import { Empty } from '../components/DataState.tsx';
@@ -8,7 +9,13 @@ import { plainRefusal } from './refusal.ts';
 
 type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
 
-const STATUS_TONE: Record<string, string> = { accepted: 'ok', provided: 'info', missing: 'warn', waived: '' };
+const STATUS_TONE: Record<string, string> = {
+  satisfied: 'ok',
+  accepted: 'ok',
+  provided: 'info',
+  missing: 'warn',
+  expired: 'bad',
+};
 
 function Attach({ review, item, onNotice }: { review: ReviewDetail; item: ChecklistItem; onNotice: Notice }) {
   const { client } = useSession();
@@ -17,11 +24,16 @@ function Attach({ review, item, onNotice }: { review: ReviewDetail; item: Checkl
   const [title, setTitle] = useState('');
   const [uri, setUri] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const target = {
+    modelKey: review.modelKey,
+    versionLabel: review.versionLabel ?? '',
+    type: item.id as EvidenceType,
+  };
   const attach = useMutation({
     mutationFn: () =>
       file
-        ? client.uploadEvidence(review.id, item.id, title || file.name, file)
-        : client.linkEvidence(review.id, item.id, title, uri),
+        ? client.uploadEvidence(target, title || file.name, file)
+        : client.linkEvidence(target, title, uri),
     onSuccess: () => {
       onNotice({ tone: 'ok', text: `Evidence attached to “${item.title}”.` });
       setOpen(false);
@@ -79,9 +91,7 @@ function Attach({ review, item, onNotice }: { review: ReviewDetail; item: Checkl
 /** The review's evidence checklist: each item's status and evidence, and attaching more. */
 export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
   const { can } = useSession();
-  const done = review.checklist.filter(
-    (i) => i.status === 'accepted' || i.status === 'provided' || i.status === 'waived',
-  ).length;
+  const done = review.checklist.filter((i) => i.status === 'satisfied').length;
   return (
     <section className="panel" aria-labelledby="checklist-h">
       <h2 id="checklist-h">
