@@ -21,7 +21,17 @@ export interface AuditEventRecord {
   prev_hash: string;
 }
 
-const q = JSON.stringify;
+/** Strings JSON.stringify writes as-is between quotes: no control characters, quotes, backslashes or surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const PLAIN = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
+
+/** Exactly JSON.stringify for these values, without its cost for the plain strings that ids and names are. */
+export function quoteJson(value: string | null): string {
+  if (typeof value === 'string' && PLAIN.test(value)) return `"${value}"`;
+  return String(JSON.stringify(value));
+}
+
+const q = quoteJson;
 
 /**
  * SHA-256 (hex) of the canonical JSON of the event without its own hash: keys in sorted order,
@@ -29,11 +39,49 @@ const q = JSON.stringify;
  * a generic serialiser because verify runs it a million times.
  */
 export function computeAuditHash(e: AuditEventRecord): string {
+  return auditHashOfRow([
+    e.seq,
+    e.id,
+    e.at,
+    e.actor,
+    e.action,
+    e.entity_type,
+    e.entity_id,
+    e.model_id,
+    e.request_id,
+    e.before_json,
+    e.after_json,
+    e.prev_hash,
+  ]);
+}
+
+/** A stored row as an array in AUDIT_ROW_COLUMNS order (what a raw SQLite read returns). */
+export type AuditRow = readonly unknown[];
+
+/** The column order of AuditRow: the stored columns, hash last. */
+export const AUDIT_ROW_COLUMNS = [
+  'seq',
+  'id',
+  'at',
+  'actor',
+  'action',
+  'entity_type',
+  'entity_id',
+  'model_id',
+  'request_id',
+  'before_json',
+  'after_json',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** computeAuditHash over a row array (the same text, so the same hash), for the verify hot loop. */
+export function auditHashOfRow(r: AuditRow): string {
   const text =
-    `{"action":${q(e.action)},"actor":${q(e.actor)},"after":${e.after_json ?? 'null'},"at":${q(e.at)},` +
-    `"before":${e.before_json ?? 'null'},"entity_id":${q(e.entity_id)},"entity_type":${q(e.entity_type)},` +
-    `"id":${q(e.id)},"model_id":${q(e.model_id)},"prev_hash":${q(e.prev_hash)},"request_id":${q(e.request_id)},` +
-    `"seq":${e.seq}}`;
+    `{"action":${q(r[4] as string)},"actor":${q(r[3] as string)},"after":${(r[10] as string | null) ?? 'null'},"at":${q(r[2] as string)},` +
+    `"before":${(r[9] as string | null) ?? 'null'},"entity_id":${q(r[6] as string)},"entity_type":${q(r[5] as string)},` +
+    `"id":${q(r[1] as string)},"model_id":${q(r[7] as string | null)},"prev_hash":${q(r[11] as string)},"request_id":${q(r[8] as string | null)},` +
+    `"seq":${Number(r[0])}}`;
   // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per event.
   return hash('sha256', text, 'hex');
 }

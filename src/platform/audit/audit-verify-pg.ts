@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { StoredAuditEvent } from './audit-verify.ts';
 import { type SegmentResult, SegmentVerifier } from './audit-verify-segment.ts';
 import { AUDIT_COLUMNS } from './audit-verify-sqlite.ts';
 
@@ -21,14 +20,15 @@ export async function verifyPostgresRange(
     const v = new SegmentVerifier();
     let after = lo;
     for (;;) {
-      const { rows } = await client.query<StoredAuditEvent>({
+      const { rows } = await client.query<unknown[]>({
         text: `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
         values: [after, hi, PAGE],
+        rowMode: 'array',
       });
-      for (const row of rows) if (!v.push(row)) return v.result();
+      for (const row of rows) if (!v.pushRow(row)) return v.result();
       onProgress?.(v.count);
       if (rows.length < PAGE) return v.result();
-      after = Number(rows[rows.length - 1]!.seq);
+      after = Number(rows[rows.length - 1]![0]);
     }
   } finally {
     await client.end();

@@ -5,10 +5,16 @@ import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillAuditChain } from '../../../test/support/audit-fixture.ts';
-import { type AuditEventRecord, computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
+import {
+  AUDIT_ROW_COLUMNS,
+  type AuditEventRecord,
+  computeAuditHash,
+  GENESIS_HASH,
+  quoteJson,
+} from './audit-hash.ts';
 import { type StoredAuditEvent, verifyAuditChain } from './audit-verify.ts';
 import { verifySqliteChain } from './audit-verify-parallel.ts';
-import { stitchSegments, verifySegment } from './audit-verify-segment.ts';
+import { SegmentVerifier, stitchSegments, verifySegment } from './audit-verify-segment.ts';
 
 function chain(n: number): StoredAuditEvent[] {
   const out: StoredAuditEvent[] = [];
@@ -46,6 +52,39 @@ function tamper(events: StoredAuditEvent[], at: number, kind: Tamper): StoredAud
   if (kind === 'drop') copy.splice(at, 1);
   return copy;
 }
+
+describe('the hash fast paths', () => {
+  it('quoteJson is JSON.stringify for every string, including controls and lone surrogates', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constant(null)),
+        (v) => {
+          expect(quoteJson(v)).toBe(JSON.stringify(v));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const v of ['\u2028', '\ud800', 'a"b', 'back\\slash', '\u007f', 'é☃😀', ''])
+      expect(quoteJson(v)).toBe(JSON.stringify(v));
+  });
+
+  it('the raw-row path accepts and rejects exactly what the object path does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.nat(),
+        fc.constantFrom<Tamper>('none', 'content', 'hash', 'prev', 'drop'),
+        (n, where, kind) => {
+          const events = tamper(chain(n), where % n, kind);
+          const v = new SegmentVerifier();
+          for (const e of events) if (!v.pushRow(AUDIT_ROW_COLUMNS.map((c) => e[c]))) break;
+          expect(v.result()).toEqual(verifySegment(events));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('segmented verify', () => {
   it('gives exactly the single-pass result for any split and any single tamper', async () => {

@@ -1,4 +1,4 @@
-import { GENESIS_HASH } from './audit-hash.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow, auditHashOfRow, GENESIS_HASH } from './audit-hash.ts';
 import {
   type AuditBreak,
   type AuditVerifyResult,
@@ -44,6 +44,23 @@ export class SegmentVerifier {
     this.lastSeq = Number(e.seq);
     this.checked++;
     return true;
+  }
+
+  /**
+   * The hot-loop twin of `push` for a raw row: when seq, link and hash all hold it only advances;
+   * otherwise (and for the first row) it takes the full path, so a break is named exactly as `push` names it.
+   */
+  pushRow(r: AuditRow): boolean {
+    if (this.first !== null && !this.broken) {
+      const seq = Number(r[0]);
+      if (seq === this.lastSeq! + 1 && r[11] === this.prevHash && auditHashOfRow(r) === r[12]) {
+        this.prevHash = r[12] as string;
+        this.lastSeq = seq;
+        this.checked++;
+        return true;
+      }
+    }
+    return this.push(rowToEvent(r));
   }
 
   /** Events verified so far. */
@@ -104,4 +121,13 @@ export function stitchSegments(segments: readonly SegmentResult[]): AuditVerifyR
     expectedPrev = s.lastHash ?? expectedPrev;
   }
   return { ok: true, checked, lastSeq, lastHash: expectedPrev, firstBreak: null };
+}
+
+/** A raw row as a StoredAuditEvent. */
+export function rowToEvent(r: AuditRow): StoredAuditEvent {
+  const e: Record<string, unknown> = {};
+  AUDIT_ROW_COLUMNS.forEach((c, i) => {
+    e[c] = r[i];
+  });
+  return e as unknown as StoredAuditEvent;
 }

@@ -1,10 +1,9 @@
 import SQLite from 'better-sqlite3';
-import type { StoredAuditEvent } from './audit-verify.ts';
-import { type SegmentResult, verifySegment } from './audit-verify-segment.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from './audit-hash.ts';
+import { type SegmentResult, SegmentVerifier } from './audit-verify-segment.ts';
 
 /** The stored columns of an event, in the order the hash covers them. */
-export const AUDIT_COLUMNS =
-  'seq, id, at, actor, action, entity_type, entity_id, model_id, request_id, before_json, after_json, prev_hash, hash';
+export const AUDIT_COLUMNS = AUDIT_ROW_COLUMNS.join(', ');
 
 /** Verifies events with lo < seq <= hi of the SQLite store at `file` on this thread (read-only). */
 export function verifySqliteRange(
@@ -15,10 +14,17 @@ export function verifySqliteRange(
 ): SegmentResult {
   const db = new SQLite(file, { readonly: true, fileMustExist: true });
   try {
+    // Raw arrays: a third cheaper to read than row objects, and this loop runs a million times.
     const rows = db
       .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq`)
-      .iterate(lo, hi) as Iterable<StoredAuditEvent>;
-    return verifySegment(rows, onProgress);
+      .raw()
+      .iterate(lo, hi) as Iterable<AuditRow>;
+    const v = new SegmentVerifier();
+    for (const row of rows) {
+      if (!v.pushRow(row)) break;
+      if (onProgress && v.count % 50_000 === 0) onProgress(v.count);
+    }
+    return v.result();
   } finally {
     db.close();
   }
