@@ -7,7 +7,6 @@ import { loadConfig } from '../platform/config.ts';
 import { lockDataDir } from '../platform/db/data-dir-lock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
-import { buildServer } from '../server.ts';
 import { CliError, ExitCode } from './exit.ts';
 
 /** `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens. */
@@ -47,6 +46,9 @@ export function registerServe(program: Command): void {
           process.exit(0);
         };
         await migrateToLatest(db);
+        // Loaded on demand: the whole server graph takes most of a second to import, and every
+        // other command (audit verify, models list…) would pay for it at start.
+        const { buildServer } = await import('../server.ts');
         const { app, services } = await buildServer({
           db,
           clock: systemClock,
