@@ -9,7 +9,7 @@ describe('assay CLI against a real server: identity and audit', () => {
     env = { ASSAY_URL: server.url, ASSAY_TOKEN: server.token };
   }, 60_000);
   afterAll(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   it('adds users and creates, lists and revokes tokens, with documented exit codes', () => {

@@ -15,7 +15,7 @@ describe('assay CLI against a real server: inventory', () => {
     env = { ASSAY_URL: server.url, ASSAY_TOKEN: server.token };
   }, 60_000);
   afterAll(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   it('registers, lists, shows, updates, versions, deploys and retires a model', async () => {
