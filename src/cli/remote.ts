@@ -25,16 +25,16 @@ export function exitCodeOf(err: AssayApiError): number {
 /** Turns an API error into the CLI's message and exit code. */
 export function toCliError(err: AssayApiError): CliError {
   const field = err.field ? ` (field: ${err.field})` : '';
-  const rows = Array.isArray(err.details.errors)
-    ? err.details.errors
-    : Array.isArray(err.details.rows)
-      ? err.details.rows
-      : null;
-  const extra = rows
-    ? `\n${rows
+  // An import refused as a whole lists its problems: one line per row and field.
+  const problems = Array.isArray(err.details.problems)
+    ? (err.details.problems as Record<string, unknown>[])
+    : [];
+  const count = typeof err.details.problemCount === 'number' ? err.details.problemCount : problems.length;
+  const extra = problems.length
+    ? `\n${problems
         .slice(0, 50)
-        .map((r) => `  ${JSON.stringify(r)}`)
-        .join('\n')}`
+        .map((p) => `  row ${p.row}${p.line ? ` (line ${p.line})` : ''}, ${p.field}: ${p.message}`)
+        .join('\n')}${count > 50 ? `\n  … and ${count - 50} more` : ''}`
     : '';
   const status = err.status ? `${err.status} ` : '';
   return new CliError(`${status}${err.code}: ${err.message}${field}${extra}`, exitCodeOf(err));

@@ -44,11 +44,9 @@ export function registerTransferCommands(program: Command): void {
     await withClient(opts, async (client) => {
       const result = await client.transfer.import(kind, format, content);
       if (opts.json) return printJson(result);
-      const summary = Object.entries(result)
-        .filter(([, v]) => typeof v === 'number')
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      process.stdout.write(`imported ${kind} from ${file}${summary ? `: ${summary}` : ''}\n`);
+      process.stdout.write(
+        `imported ${result.rows} ${kind} rows from ${file}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged\n`,
+      );
     });
   });
 
