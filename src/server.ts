@@ -3,6 +3,8 @@ import { registerInventoryRoutes } from './governance/inventory/inventory.routes
 import { LineageService } from './governance/inventory/lineage.service.ts';
 import { parseRequiredFields } from './governance/inventory/model-rules.ts';
 import { ModelsService } from './governance/inventory/models.service.ts';
+import { registerTransferRoutes } from './governance/inventory/transfer/transfer.routes.ts';
+import { TransferService } from './governance/inventory/transfer/transfer.service.ts';
 import { VersionsService } from './governance/inventory/versions.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
@@ -60,6 +62,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerAuditRoutes(app, { db });
   registerPolicyRoutes(app, services);
   registerInventoryRoutes(app, services);
+  registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -160,4 +160,15 @@ export const INVENTORY_CASES: Record<string, RouteCase> = {
     success: 200,
     build: async (ctx) => ({ url: `/api/v1/datasets/${(await datasetFor(ctx)).id}/archive` }),
   },
+  'POST /api/v1/import': {
+    success: 200,
+    build: async ({ unique }) => ({
+      url: '/api/v1/import?kind=datasets&format=json',
+      body: [{ name: `imported-ds-${unique}`, role: 'reference' }],
+    }),
+  },
+  'GET /api/v1/export': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/export?kind=models&format=json' }),
+  },
 };

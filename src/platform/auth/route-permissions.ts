@@ -117,6 +117,13 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/audit/events', guard: 'audit.read_all' },
   { method: 'GET', url: '/api/v1/audit/verify', guard: 'audit.verify' },
+  { method: 'POST', url: '/api/v1/import', guard: 'inventory.import' },
+  {
+    method: 'GET',
+    url: '/api/v1/export',
+    guard: 'inventory.export',
+    note: 'models and versions: only those the caller may see',
+  },
   { method: 'GET', url: '/api/v1/policy', guard: 'policy.read' },
   { method: 'GET', url: '/api/v1/policy/versions', guard: 'policy.read' },
   { method: 'PUT', url: '/api/v1/policy', guard: 'policy.manage' },
