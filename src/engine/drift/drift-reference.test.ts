@@ -1,0 +1,70 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { ColumnInfo } from '../table.ts';
+import { computeDrift } from './drift.ts';
+import { loadCsvAsText, readReferenceCases } from './fixture-tables.ts';
+
+/** Relative agreement to 1e-9 (absolute 1e-15 near zero). */
+function expectClose(actual: unknown, expected: unknown, what: string): void {
+  if (typeof expected !== 'number') {
+    expect(actual, what).toEqual(expected);
+    return;
+  }
+  expect(typeof actual, what).toBe('number');
+  const a = actual as number;
+  const tolerance = Math.max(1e-9 * Math.abs(expected), 1e-15);
+  expect(Math.abs(a - expected), `${what}: ${a} vs ${expected}`).toBeLessThanOrEqual(tolerance);
+}
+
+const FIELDS = [
+  'reference_count',
+  'current_count',
+  'ks_statistic',
+  'ks_pvalue',
+  'ks_method',
+  'wasserstein_distance',
+  'reference_std',
+  'wasserstein_normed',
+  'psi',
+  'chi2_statistic',
+  'chi2_pvalue',
+  'chi2_dof',
+  'js_distance',
+  'categories',
+];
+
+describe('drift matches SciPy/NumPy reference values', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  for (const c of readReferenceCases()) {
+    it(`case ${c.name}`, async () => {
+      const kinds: ColumnInfo[] = Object.entries(c.kinds).map(([name, kind]) => ({ name, kind }));
+      const reference = await loadCsvAsText(conn, c.reference, kinds);
+      const current = await loadCsvAsText(conn, c.current, kinds);
+      const result = await computeDrift(conn, reference, current, kinds);
+      for (const [column, expected] of Object.entries(c.features)) {
+        const actual = result.features[column] as unknown as Record<string, unknown>;
+        expect(actual, column).toBeDefined();
+        for (const field of FIELDS) {
+          if (field in expected) expectClose(actual[field], expected[field], `${c.name}.${column}.${field}`);
+          else if (
+            field.startsWith('ks_') ||
+            field.startsWith('chi2_') ||
+            field === 'psi' ||
+            field === 'js_distance'
+          ) {
+            // SciPy had nothing to compute (an empty sample): the engine must say null, not 0
+            if (field in actual && field !== 'chi2_yates')
+              expect(actual[field], `${column}.${field}`).toBeNull();
+          }
+        }
+        const edges = expected.psi_edges as number[] | undefined;
+        if (edges) {
+          const got = actual.psi_edges as number[];
+          expect(got.length, `${column} edges`).toBe(edges.length);
+          for (const [i, e] of edges.entries()) expectClose(got[i], e, `${c.name}.${column}.psi_edges[${i}]`);
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,178 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type {
+  CategoricalFeatureDrift,
+  DriftResult,
+  DriftTest,
+  DriftThresholds,
+  FeatureDrift,
+  NumericFeatureDrift,
+} from '../../contracts/validation-drift.ts';
+import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { categoricalDrift } from './categorical-drift.ts';
+import { numericDrift } from './numeric-drift.ts';
+
+/**
+ * Default drift thresholds (Evidently-like). For a numeric column the KS p-value decides when the
+ * reference has at most 1000 values, else the normed Wasserstein distance; for a categorical
+ * column the chi-square p-value decides up to 1000 reference values, else the Jensen–Shannon
+ * distance. PSI ≥ 0.2 is reported as `psi_drifted` but does not decide unless chosen.
+ */
+export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
+  numeric_test: 'auto',
+  categorical_test: 'auto',
+  small_sample_max: 1000,
+  ks_pvalue: 0.05,
+  chi2_pvalue: 0.05,
+  wasserstein_normed: 0.1,
+  js_distance: 0.1,
+  psi: 0.2,
+  drift_share: 0.5,
+};
+
+/** Options of computeDrift. */
+export interface DriftOptions {
+  thresholds?: Partial<DriftThresholds>;
+  /** The score or prediction column, compared between the samples but not counted in drift_share. */
+  prediction?: ColumnInfo;
+  /** Bins of the report histograms (numeric: equal width; categorical: top categories). */
+  histogramBins?: number;
+}
+
+/** Drift of each feature between reference and current, the dataset drift share and prediction drift. */
+export async function computeDrift(
+  conn: DuckDBConnection,
+  reference: LoadedTable,
+  current: LoadedTable,
+  features: ColumnInfo[],
+  options: DriftOptions = {},
+): Promise<DriftResult> {
+  const thresholds: DriftThresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...options.thresholds };
+  const bins = options.histogramBins ?? 20;
+  const result: Record<string, FeatureDrift> = {};
+  for (const feature of features) {
+    result[feature.name] = await columnDrift(conn, reference, current, feature, thresholds, bins);
+  }
+  const driftedCount = Object.values(result).filter((f) => f.drifted).length;
+  const share = features.length > 0 ? driftedCount / features.length : 0;
+  const prediction = options.prediction
+    ? {
+        column: options.prediction.name,
+        drift: await columnDrift(conn, reference, current, options.prediction, thresholds, bins),
+      }
+    : null;
+  return {
+    features: result,
+    feature_count: features.length,
+    drifted_count: driftedCount,
+    drift_share: share,
+    dataset_drifted: features.length > 0 && share >= thresholds.drift_share,
+    prediction,
+    thresholds,
+  };
+}
+
+interface Decision {
+  test: DriftTest;
+  value: number | null;
+  threshold: number;
+  drifted: boolean;
+}
+
+function decide(test: DriftTest, value: number | null, thresholds: DriftThresholds): Decision {
+  const pvalueTest = test === 'ks' || test === 'chi2';
+  const threshold = {
+    ks: thresholds.ks_pvalue,
+    chi2: thresholds.chi2_pvalue,
+    wasserstein: thresholds.wasserstein_normed,
+    js: thresholds.js_distance,
+    psi: thresholds.psi,
+  }[test];
+  const drifted = value !== null && (pvalueTest ? value < threshold : value >= threshold);
+  return { test, value, threshold, drifted };
+}
+
+/** Drift of one column: its statistics and the decision by the configured test. */
+export async function columnDrift(
+  conn: DuckDBConnection,
+  reference: LoadedTable,
+  current: LoadedTable,
+  column: ColumnInfo,
+  thresholds: DriftThresholds,
+  bins: number,
+): Promise<FeatureDrift> {
+  if (column.kind === 'numeric') {
+    const s = await numericDrift(conn, reference, current, column.name, bins);
+    const small = s.referenceCount <= thresholds.small_sample_max;
+    const test: DriftTest =
+      thresholds.numeric_test === 'auto' ? (small ? 'ks' : 'wasserstein') : thresholds.numeric_test;
+    const value = test === 'ks' ? s.ksPvalue : test === 'wasserstein' ? s.wassersteinNormed : s.psi;
+    const d = decide(test, value, thresholds);
+    const drift: NumericFeatureDrift = {
+      kind: 'numeric',
+      reference_count: s.referenceCount,
+      current_count: s.currentCount,
+      reference_missing: reference.rows - s.referenceCount,
+      current_missing: current.rows - s.currentCount,
+      psi: s.psi,
+      psi_drifted: s.psi !== null && s.psi >= thresholds.psi,
+      drifted: d.drifted,
+      test: d.test,
+      test_value: d.value,
+      test_threshold: d.threshold,
+      histogram: { edges: s.histogram.edges, labels: null, other_label: null, ...pick(s.histogram) },
+      note: emptyNote(s.referenceCount, s.currentCount),
+      ks_statistic: s.ksStatistic,
+      ks_pvalue: s.ksPvalue,
+      ks_method: s.ksMethod,
+      wasserstein_distance: s.wassersteinDistance,
+      wasserstein_normed: s.wassersteinNormed,
+      reference_std: s.referenceStd,
+      psi_edges: s.psiEdges,
+    };
+    return drift;
+  }
+  const s = await categoricalDrift(conn, reference, current, column.name, bins);
+  const small = s.referenceCount <= thresholds.small_sample_max;
+  const test: DriftTest =
+    thresholds.categorical_test === 'auto' ? (small ? 'chi2' : 'js') : thresholds.categorical_test;
+  const value = test === 'chi2' ? (s.chi2?.pvalue ?? null) : test === 'js' ? s.jsDistance : s.psi;
+  const d = decide(test, value, thresholds);
+  const drift: CategoricalFeatureDrift = {
+    kind: 'categorical',
+    reference_count: s.referenceCount,
+    current_count: s.currentCount,
+    reference_missing: reference.rows - s.referenceCount,
+    current_missing: current.rows - s.currentCount,
+    psi: s.psi,
+    psi_drifted: s.psi !== null && s.psi >= thresholds.psi,
+    drifted: d.drifted,
+    test: d.test,
+    test_value: d.value,
+    test_threshold: d.threshold,
+    histogram: {
+      edges: null,
+      labels: s.histogram.labels,
+      other_label: s.histogram.otherLabel,
+      ...pick(s.histogram),
+    },
+    note: emptyNote(s.referenceCount, s.currentCount),
+    chi2_statistic: s.chi2?.statistic ?? null,
+    chi2_pvalue: s.chi2?.pvalue ?? null,
+    chi2_dof: s.chi2?.dof ?? null,
+    chi2_yates: s.chi2?.yates ?? false,
+    js_distance: s.jsDistance,
+    categories: s.categories,
+  };
+  return drift;
+}
+
+function pick(h: { reference: number[]; current: number[] }): { reference: number[]; current: number[] } {
+  return { reference: h.reference, current: h.current };
+}
+
+function emptyNote(referenceCount: number, currentCount: number): string | null {
+  if (referenceCount === 0 && currentCount === 0) return 'no non-missing values in either sample';
+  if (referenceCount === 0) return 'no non-missing values in the reference';
+  if (currentCount === 0) return 'no non-missing values in the current data';
+  return null;
+}

@@ -1,0 +1,58 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** A row returned by DuckDB with JS values (BIGINT/HUGEINT become bigint; converted by `num`). */
+export type SqlRow = Record<string, unknown>;
+
+/** Runs a query and returns its rows as plain objects. */
+export async function queryRows(conn: DuckDBConnection, sql: string): Promise<SqlRow[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJS() as SqlRow[];
+}
+
+/** A column name quoted as a DuckDB identifier. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A string as a DuckDB literal. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A finite double as an exact DuckDB literal (JS prints the shortest round-tripping form). */
+export function doubleLiteral(value: number): string {
+  return `CAST('${String(value)}' AS DOUBLE)`;
+}
+
+/** A DuckDB value (number, bigint, null) as a JS number; null stays null. */
+export function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  return null;
+}
+
+/** Like `num`, but 0 for null (counts of empty sets). */
+export function count(value: unknown): number {
+  return num(value) ?? 0;
+}
+
+/** The numeric value of a column: a double, NULL when missing or not a number. */
+export function numericExpr(column: string): string {
+  return `TRY_CAST(${ident(column)} AS DOUBLE)`;
+}
+
+/** The categorical value of a column: its text, NULL when missing (NULL or blank). */
+export function categoricalExpr(column: string): string {
+  const text = `CAST(${ident(column)} AS VARCHAR)`;
+  return `(CASE WHEN TRIM(${text}) = '' THEN NULL ELSE ${text} END)`;
+}
+
+let tempCounter = 0;
+
+/** A fresh name for a temporary table of this process. */
+export function tempTableName(prefix: string): string {
+  tempCounter += 1;
+  return `__assay_${prefix}_${process.pid}_${tempCounter}`;
+}
