@@ -37,6 +37,11 @@ export class VersionsService {
     this.listeners.push(listener);
   }
 
+  /** Tells the subscribers about versions committed outside `create` (bulk import), after commit. */
+  async announceCreated(events: readonly Parameters<VersionCreatedListener>[0][]): Promise<void> {
+    for (const event of events) for (const l of this.listeners) await l(event);
+  }
+
   /** The API view of version rows. */
   async views(
     model: ModelsTable,

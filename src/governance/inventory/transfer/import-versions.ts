@@ -1,3 +1,4 @@
+import type { Version } from '../../../contracts/inventory.ts';
 import { type VersionImportRow, versionImportRowSchema } from '../../../contracts/transfer.ts';
 import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../../platform/db/tables/inventory.ts';
@@ -73,9 +74,10 @@ export async function importVersions(
   run: ImportRun,
   versionsService: VersionsService,
   rows: readonly FileRow[],
-): Promise<ImportCounts> {
+): Promise<ImportCounts & { createdVersions: { model: ModelsTable; version: Version }[] }> {
   const { tx, problems, caller } = run;
   const valid = validateRows(rows, versionImportRowSchema, problems);
+  const createdVersions: { model: ModelsTable; version: Version }[] = [];
   const state = await loadState(run, valid);
   const now = run.clock.now().toISOString();
   const firstRow = new Map<string, number>();
@@ -190,14 +192,16 @@ export async function importVersions(
       ...evaluation.map((d) => ({ version_id: row.id, dataset_id: d, usage: 'evaluation' })),
     ];
     if (links.length) await tx.insertInto('version_datasets').values(links).execute();
+    const after = (await versionsService.views(model, [row], tx))[0]!;
     await appendAuditEvent(tx, run.clock, caller.audit, {
       action: current ? 'version.updated' : 'version.created',
       entityType: 'version',
       entityId: row.id,
       modelId: model.id,
       before: beforeView,
-      after: (await versionsService.views(model, [row], tx))[0],
+      after,
     });
+    if (!current) createdVersions.push({ model, version: after });
   }
-  return counts;
+  return { ...counts, createdVersions };
 }

@@ -57,13 +57,17 @@ export class TransferService {
   ): Promise<ImportResult> {
     demand(caller.principal, 'inventory.import');
     const rows = readImportFile(kind, format, body);
-    const counts = await this.db.write(async (tx) => {
+    const { created, updated, unchanged, createdVersions } = await this.db.write(async (tx) => {
       const run = { tx, clock: this.clock, caller, problems: new ProblemList() };
-      if (kind === 'models') return importModels(run, rows);
+      if (kind === 'models') return { ...(await importModels(run, rows)), createdVersions: [] };
       if (kind === 'versions') return importVersions(run, this.inventory.versions, rows);
-      return importDatasets(run, this.inventory.datasets, rows);
+      return { ...(await importDatasets(run, this.inventory.datasets, rows)), createdVersions: [] };
     });
-    return { kind, rows: rows.length, ...counts };
+    // Like a version added by hand, an imported material change opens its change review.
+    await this.inventory.versions.announceCreated(
+      createdVersions.map((v) => ({ ...v, audit: caller.audit })),
+    );
+    return { kind, rows: rows.length, created, updated, unchanged };
   }
 
   /** Exports every row of a kind the caller may see, as CSV (formula-like cells escaped) or JSON. */

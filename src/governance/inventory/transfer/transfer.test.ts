@@ -196,6 +196,17 @@ describe.each(ENGINES)('bulk import and export on %s', (engine) => {
     ]);
   });
 
+  it('tells version subscribers (the material-change hook) about imported versions, once', async () => {
+    const seen: string[] = [];
+    s.services.versions.onVersionCreated(({ model, version, audit }) => {
+      seen.push(`${model.key}@${version.label}:${version.materialChange}:${audit.actor}`);
+    });
+    const csv = 'modelKey,label,materialChange\nchurn-lr,2.0.0,true\n';
+    expect((await importCsv('versions', csv)).json()).toMatchObject({ created: 1 });
+    expect((await importCsv('versions', csv)).json()).toMatchObject({ unchanged: 1 });
+    expect(seen).toEqual(['churn-lr@2.0.0:true:gina']);
+  });
+
   it('needs inventory.import to import (403) and a token for both (401)', async () => {
     expect((await importCsv('models', modelsCsv, owner)).statusCode).toBe(403);
     expect((await importCsv('models', modelsCsv, null)).statusCode).toBe(401);
