@@ -134,11 +134,8 @@ export class ModelsStore {
     const desc = query.order === 'desc';
     // Tier is nullable: sort untiered models last by treating them as tier 99.
     const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
-    let q = this.db
-      .selectFrom('models')
-      .leftJoin('users as owner', 'owner.id', 'models.owner_id')
-      .selectAll('models')
-      .select('owner.username as owner_username');
+    // Ids first: the filter and sort touch only narrow values, then one lookup fetches the page's rows.
+    let q = this.db.selectFrom('models').select(['models.id']);
     if (visibleTo) {
       q = q.where((eb) =>
         eb.exists(
@@ -177,10 +174,22 @@ export class ModelsStore {
       const op = desc ? sql`<` : sql`>`;
       q = q.where(sql<boolean>`(${sortExpr}, models.id) ${op} (${value}, ${id})`);
     }
-    return q
-      .orderBy(sortExpr, desc ? 'desc' : 'asc')
-      .orderBy('models.id', desc ? 'desc' : 'asc')
-      .limit(query.limit + 1)
-      .execute() as Promise<ModelListRow[]>;
+    const ids = (
+      await q
+        .orderBy(sortExpr, desc ? 'desc' : 'asc')
+        .orderBy('models.id', desc ? 'desc' : 'asc')
+        .limit(query.limit + 1)
+        .execute()
+    ).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('models')
+      .leftJoin('users as owner', 'owner.id', 'models.owner_id')
+      .selectAll('models')
+      .select('owner.username as owner_username')
+      .where('models.id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r as ModelListRow]));
+    return ids.map((id) => byId.get(id)!);
   }
 }

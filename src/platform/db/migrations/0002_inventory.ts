@@ -42,6 +42,17 @@ export const inventoryMigration: Migration = {
     ]) {
       await db.schema.createIndex(`models_${col}`).on('models').columns([col, 'id']).execute();
     }
+    // The console's most common view: one status, sorted by name or by last change.
+    await db.schema
+      .createIndex('models_status_name')
+      .on('models')
+      .columns(['status', 'name', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('models_status_updated')
+      .on('models')
+      .columns(['status', 'updated_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('model_relations')
