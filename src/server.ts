@@ -1,3 +1,5 @@
+import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
+import { EvidenceService } from './governance/evidence/evidence.service.ts';
 import { DatasetsService } from './governance/inventory/datasets.service.ts';
 import { registerInventoryRoutes } from './governance/inventory/inventory.routes.ts';
 import { LineageService } from './governance/inventory/lineage.service.ts';
@@ -8,9 +10,15 @@ import { TransferService } from './governance/inventory/transfer/transfer.servic
 import { VersionsService } from './governance/inventory/versions.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
+import { materialChangeListener } from './governance/reviews/material-change.ts';
+import { registerReviewRoutes } from './governance/reviews/reviews.routes.ts';
+import { ReviewsService } from './governance/reviews/reviews.service.ts';
+import { registerTieringRoutes } from './governance/tiering/tiering.routes.ts';
+import { TieringService } from './governance/tiering/tiering.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
+import { BlobStore } from './platform/blob-store.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
@@ -30,6 +38,9 @@ export interface ServerDeps {
 export interface Services {
   identity: IdentityService;
   policy: PolicyService;
+  tiering: TieringService;
+  evidence: EvidenceService;
+  reviews: ReviewsService;
   models: ModelsService;
   versions: VersionsService;
   datasets: DatasetsService;
@@ -49,7 +60,22 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const lineage = new LineageService(db, models, versions, datasets);
   const policy = new PolicyService(db, clock);
   await policy.ensureDefault();
-  const services: Services = { identity, policy, models, versions, datasets, lineage };
+  const tiering = new TieringService(db, clock, policy, models, versions);
+  const blobs = new BlobStore(`${config.dataDir}/blobs`);
+  const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);
+  const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
+  versions.onVersionCreated(materialChangeListener(reviews));
+  const services: Services = {
+    identity,
+    policy,
+    tiering,
+    evidence,
+    reviews,
+    models,
+    versions,
+    datasets,
+    lineage,
+  };
 
   const app = await createHttpApp({
     identity,
@@ -61,6 +87,9 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerIdentityRoutes(app, services);
   registerAuditRoutes(app, { db });
   registerPolicyRoutes(app, services);
+  registerTieringRoutes(app, services);
+  await registerEvidenceRoutes(app, services, config.uploadLimit);
+  registerReviewRoutes(app, services);
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   void services;

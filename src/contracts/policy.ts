@@ -200,3 +200,104 @@ export const policyIssueSchema = z.object({
   message: z.string(),
 });
 export type PolicyIssue = z.infer<typeof policyIssueSchema>;
+
+/** Answers about a use case for the EU AI Act classification (ids from the policy's euAiAct data). */
+export const euAiActAnswersSchema = z.strictObject({
+  prohibitedPractices: z.array(z.string().max(64)).max(50).default([]),
+  annexIIIAreas: z.array(z.string().max(64)).max(50).default([]),
+  annexIProducts: z.array(z.string().max(64)).max(50).default([]),
+  transparency: z.array(z.string().max(64)).max(50).default([]),
+  /** The provider relies on the Art. 6(3) derogation (narrow procedural task, preparatory task, …). */
+  art6_3Derogation: z.boolean().default(false),
+  /** The system profiles natural persons (then an Annex III system is always high-risk). */
+  profilesNaturalPersons: z.boolean().default(false),
+});
+export type EuAiActAnswers = z.infer<typeof euAiActAnswersSchema>;
+
+/** EU AI Act risk classes. */
+export const euAiActClassSchema = z.enum(['prohibited', 'high_risk', 'limited_risk', 'minimal']);
+export type EuAiActClass = z.infer<typeof euAiActClassSchema>;
+
+/** A matched provision with whether it already applies at the classification time. */
+export const euMatchSchema = z.object({
+  group: z.enum(['prohibitedPractices', 'annexIIIAreas', 'annexIProducts', 'transparency']),
+  id: z.string(),
+  article: z.string(),
+  description: z.string(),
+  appliesFrom: z.string(),
+  applies: z.boolean(),
+});
+
+/** The EU AI Act classification of a use case. */
+export const euClassificationSchema = z.object({
+  class: euAiActClassSchema,
+  instrument: z.string(),
+  matched: z.array(euMatchSchema),
+  /** The earliest date from which the deciding class's obligations apply (null for minimal). */
+  obligationsFrom: z.string().nullable(),
+  notes: z.array(z.string()),
+});
+export type EuClassification = z.infer<typeof euClassificationSchema>;
+
+/** One answer's contribution to the tiering score. */
+export const tieringContributionSchema = z.object({
+  questionId: z.string(),
+  question: z.string(),
+  answerId: z.string(),
+  answer: z.string(),
+  weight: z.number(),
+  maxWeight: z.number(),
+});
+
+/** POST …/tiering: the questionnaire answers (questionId → answerId) and the EU AI Act answers. */
+export const tieringRequestSchema = z.strictObject({
+  answers: z.record(z.string().max(64), z.string().max(64)),
+  euAiAct: euAiActAnswersSchema.optional(),
+});
+export type TieringRequest = z.infer<typeof tieringRequestSchema>;
+
+/** A stored tiering of one model version. */
+export const tieringSchema = z.object({
+  id: z.string(),
+  modelKey: z.string(),
+  versionLabel: z.string(),
+  policyVersion: z.number().int(),
+  answers: z.record(z.string(), z.string()),
+  score: z.number(),
+  maxScore: z.number(),
+  computedTier: z.number().int(),
+  /** The contributions, largest first: the answers that drove the tier. */
+  rationale: z.array(tieringContributionSchema),
+  summary: z.string(),
+  euAiAct: euClassificationSchema,
+  assessedBy: z.string(),
+  assessedAt: z.string(),
+});
+export type Tiering = z.infer<typeof tieringSchema>;
+
+/** POST /api/v1/models/{key}/tier-overrides: ask for a different tier than the computed one. */
+export const tierOverrideRequestSchema = z.strictObject({
+  tier: tierSchema,
+  justification: z.string().trim().min(20).max(4000),
+});
+
+/** POST /api/v1/tier-overrides/{id}/approve|reject. */
+export const tierOverrideDecisionSchema = z.strictObject({ note: z.string().max(2000).optional() });
+
+/** A tier override request and its decision. */
+export const tierOverrideSchema = z.object({
+  id: z.string(),
+  modelKey: z.string(),
+  tieringId: z.string(),
+  fromTier: z.number().int(),
+  toTier: z.number().int(),
+  justification: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  rowVersion: z.number().int(),
+});
+export type TierOverride = z.infer<typeof tierOverrideSchema>;

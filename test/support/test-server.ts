@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { bootstrapAdmin } from '../../src/platform/auth/bootstrap.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { type AssayConfig, loadConfig } from '../../src/platform/config.ts';
 import type { Dialect } from '../../src/platform/db/database.ts';
 import type { ApiApp } from '../../src/platform/http/http-app.ts';
 import { buildServer, type Services } from '../../src/server.ts';
@@ -29,10 +32,16 @@ export interface TestServer {
 }
 
 /** Starts a test server on `engine`. */
-export async function startTestServer(engine: Dialect, start?: string): Promise<TestServer> {
+export async function startTestServer(
+  engine: Dialect,
+  start?: string,
+  overrides: Partial<AssayConfig> = {},
+): Promise<TestServer> {
   const store = await openTestDb(engine);
   const clock = new ManualClock(start);
-  const config = { ...loadConfig({}), dataDir: '/nonexistent-test-data-dir' };
+  // A throw-away data directory (evidence blobs live there), removed on close.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-test-'));
+  const config = { ...loadConfig({}), dataDir, ...overrides };
   const { app, services } = await buildServer({ db: store.db, clock, config });
   await app.ready();
   const boot = await bootstrapAdmin(services.identity);
@@ -71,6 +80,7 @@ export async function startTestServer(engine: Dialect, start?: string): Promise<
     close: async () => {
       await app.close();
       await store.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

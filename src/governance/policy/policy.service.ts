@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { PolicyDocument, PolicyVersion } from '../../contracts/policy.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import type { PolicyVersionsTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { defaultPolicyYaml, parsePolicyYaml, policySha256 } from './policy-document.ts';
@@ -49,9 +51,9 @@ export class PolicyService {
     });
   }
 
-  /** The active (latest) policy. */
-  async active(): Promise<LoadedPolicy> {
-    const row = await this.db.kysely
+  /** The active (latest) policy; pass `tx` when inside a write transaction. */
+  async active(tx: Kysely<Database> = this.db.kysely): Promise<LoadedPolicy> {
+    const row = await tx
       .selectFrom('policy_versions')
       .selectAll()
       .orderBy('version', 'desc')
@@ -112,7 +114,7 @@ export class PolicyService {
   }
 
   private async insertVersion(
-    tx: Parameters<Parameters<Db['write']>[0]>[0],
+    tx: Kysely<Database>,
     ctx: AuditContext,
     yaml: string,
     version: number,

@@ -41,7 +41,8 @@ export type Action =
   | 'evidence.write'
   | 'review.open'
   | 'review.submit'
-  | 'review.manage';
+  | 'review.manage'
+  | 'review.assign';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -123,6 +124,7 @@ const RULES: Record<Action, Rule> = {
   'review.open': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
   'review.submit': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
   'review.manage': { scope: 'write', roles: [...STEWARDS, 'validator'] },
+  'review.assign': { scope: 'write', roles: STEWARDS },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

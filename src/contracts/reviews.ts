@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { pageQuery } from './identity.ts';
+import { modelKeySchema } from './inventory.ts';
+import { evidenceTypeSchema, gateSchema } from './policy.ts';
+
+/** Why a review exists. */
+export const reviewTypeSchema = z.enum(['initial', 'change', 'periodic', 'incident']);
+export type ReviewType = z.infer<typeof reviewTypeSchema>;
+
+/** Review states: draft → submitted → in_validation → decision_pending → closed, or withdrawn. */
+export const reviewStateSchema = z.enum([
+  'draft',
+  'submitted',
+  'in_validation',
+  'decision_pending',
+  'closed',
+  'withdrawn',
+]);
+export type ReviewState = z.infer<typeof reviewStateSchema>;
+
+/** What moves a review between states. `close` is done by a signed decision, not by this API. */
+export const reviewEventSchema = z.enum([
+  'submit',
+  'start_validation',
+  'request_decision',
+  'return_to_validation',
+  'close',
+  'withdraw',
+]);
+export type ReviewEvent = z.infer<typeof reviewEventSchema>;
+
+/** Events the transition endpoint accepts (submit and close have their own paths). */
+export const reviewApiEventSchema = z.enum([
+  'start_validation',
+  'request_decision',
+  'return_to_validation',
+  'withdraw',
+]);
+
+/** Status of one checklist item, derived from the version's evidence and the clock at read time. */
+export const checklistItemStatusSchema = z.enum(['satisfied', 'missing', 'expired']);
+export type ChecklistItemStatus = z.infer<typeof checklistItemStatusSchema>;
+
+/** One required evidence type and the evidence that satisfies it. */
+export const checklistItemSchema = z.object({
+  evidenceType: evidenceTypeSchema,
+  status: checklistItemStatusSchema,
+  /** Unexpired, current evidence of this type on the version. */
+  satisfiedBy: z.array(z.string()),
+  /** Current but expired evidence of this type. */
+  expiredEvidence: z.array(z.string()),
+});
+export type ChecklistItem = z.infer<typeof checklistItemSchema>;
+
+/** The checklist of a review: items and whether all are satisfied. */
+export const checklistSchema = z.object({
+  gate: gateSchema,
+  tier: z.number().int().nullable(),
+  policyVersion: z.number().int(),
+  complete: z.boolean(),
+  items: z.array(checklistItemSchema),
+  evaluatedAt: z.string(),
+});
+export type Checklist = z.infer<typeof checklistSchema>;
+
+/** A review as the API shows it. */
+export const reviewSchema = z.object({
+  id: z.string(),
+  modelKey: z.string(),
+  versionLabel: z.string(),
+  type: reviewTypeSchema,
+  gate: gateSchema,
+  state: reviewStateSchema,
+  reason: z.string().nullable(),
+  /** The tier when the review opened (null: the model was untiered and Tier 1's checklist applies). */
+  tier: z.number().int().nullable(),
+  policyVersion: z.number().int(),
+  openedBy: z.string(),
+  submittedBy: z.string().nullable(),
+  validator: z.string().nullable(),
+  outcome: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  rowVersion: z.number().int(),
+  allowedEvents: z.array(reviewEventSchema),
+});
+export type Review = z.infer<typeof reviewSchema>;
+
+/** A review with its checklist. */
+export const reviewDetailSchema = reviewSchema.extend({ checklist: checklistSchema });
+export type ReviewDetail = z.infer<typeof reviewDetailSchema>;
+
+/** POST /api/v1/models/{key}/versions/{label}/reviews. */
+export const reviewCreateSchema = z.strictObject({
+  type: reviewTypeSchema,
+  gate: gateSchema,
+  reason: z.string().trim().max(2000).optional(),
+});
+export type ReviewCreate = z.infer<typeof reviewCreateSchema>;
+
+/** POST /api/v1/reviews/{id}/validator. */
+export const reviewAssignSchema = z.strictObject({ validator: z.string().min(1).max(100) });
+
+/** POST /api/v1/reviews/{id}/transition. */
+export const reviewTransitionSchema = z.strictObject({
+  event: reviewApiEventSchema,
+  note: z.string().max(2000).optional(),
+});
+
+/** GET /api/v1/reviews. */
+export const reviewListQuerySchema = z.strictObject({
+  modelKey: modelKeySchema.optional(),
+  state: reviewStateSchema.optional(),
+  type: reviewTypeSchema.optional(),
+  validator: z.string().max(100).optional(),
+  ...pageQuery,
+});
+export type ReviewListQuery = z.infer<typeof reviewListQuerySchema>;

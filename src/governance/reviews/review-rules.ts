@@ -1,0 +1,93 @@
+import type { EvidenceType, Gate, PolicyDocument } from '../../contracts/policy.ts';
+import type { ChecklistItem, ReviewEvent, ReviewState } from '../../contracts/reviews.ts';
+import { ConflictError } from '../../platform/errors.ts';
+
+const TRANSITIONS: Record<ReviewState, Partial<Record<ReviewEvent, ReviewState>>> = {
+  draft: { submit: 'submitted', withdraw: 'withdrawn' },
+  submitted: { start_validation: 'in_validation', withdraw: 'withdrawn' },
+  in_validation: { request_decision: 'decision_pending', withdraw: 'withdrawn' },
+  decision_pending: { close: 'closed', return_to_validation: 'in_validation', withdraw: 'withdrawn' },
+  closed: {},
+  withdrawn: {},
+};
+
+/** States a review never leaves. */
+export const TERMINAL_REVIEW_STATES: ReadonlySet<ReviewState> = new Set(['closed', 'withdrawn']);
+
+/** The events allowed in a state. */
+export function allowedReviewEvents(state: ReviewState): ReviewEvent[] {
+  return Object.keys(TRANSITIONS[state]) as ReviewEvent[];
+}
+
+/** The state after `event`, or a ConflictError when the state does not allow it. Pure. */
+export function nextReviewState(state: ReviewState, event: ReviewEvent): ReviewState {
+  const next = TRANSITIONS[state][event];
+  if (!next) {
+    const allowed = allowedReviewEvents(state);
+    throw new ConflictError(
+      `a ${state} review cannot ${event.replace(/_/g, ' ')} (allowed: ${allowed.join(', ') || 'nothing'})`,
+      { state, event, allowed },
+    );
+  }
+  return next;
+}
+
+/**
+ * The evidence types a review's checklist requires: the policy's list for the tier and gate. An
+ * untiered model gets the strictest tier's list, so that skipping tiering never weakens a review.
+ */
+export function checklistFor(policy: PolicyDocument, tier: number | null, gate: Gate): EvidenceType[] {
+  const tiers = [...policy.tiers].sort((a, b) => a.tier - b.tier);
+  const chosen = (tier === null ? tiers[0] : tiers.find((t) => t.tier === tier)) ?? tiers[0];
+  return [...new Set(chosen?.requiredEvidence[gate] ?? [])];
+}
+
+/** Evidence as a checklist sees it. */
+export interface ChecklistEvidence {
+  id: string;
+  type: EvidenceType;
+  validUntil: string | null;
+  superseded: boolean;
+}
+
+/**
+ * Derives each item's status at `now`: satisfied by current unexpired evidence of its type,
+ * expired when only expired evidence exists, missing otherwise. Pure; never stored.
+ */
+export function checklistStatus(
+  required: readonly EvidenceType[],
+  evidence: readonly ChecklistEvidence[],
+  now: Date,
+): ChecklistItem[] {
+  const current = evidence.filter((e) => !e.superseded);
+  return required.map((type) => {
+    const ofType = current.filter((e) => e.type === type);
+    const valid = ofType.filter((e) => e.validUntil === null || Date.parse(e.validUntil) > now.getTime());
+    const expired = ofType.filter((e) => !valid.includes(e));
+    return {
+      evidenceType: type,
+      status: valid.length > 0 ? 'satisfied' : expired.length > 0 ? 'expired' : 'missing',
+      satisfiedBy: valid.map((e) => e.id),
+      expiredEvidence: expired.map((e) => e.id),
+    };
+  });
+}
+
+/** The people a validator must be independent of. */
+export interface IndependenceFacts {
+  validator: string;
+  owner: string | null;
+  developers: readonly string[];
+  submitter: string | null;
+}
+
+/**
+ * Why `validator` may not validate this review, or null when independent: a validator is never the
+ * model's owner, one of its developers, or the review's submitter. Pure.
+ */
+export function independenceViolation(f: IndependenceFacts): 'owner' | 'developer' | 'submitter' | null {
+  if (f.owner !== null && f.validator === f.owner) return 'owner';
+  if (f.developers.includes(f.validator)) return 'developer';
+  if (f.submitter !== null && f.validator === f.submitter) return 'submitter';
+  return null;
+}

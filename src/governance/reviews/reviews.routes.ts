@@ -1,0 +1,132 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { pageOf } from '../../contracts/identity.ts';
+import { modelKeySchema } from '../../contracts/inventory.ts';
+import {
+  checklistSchema,
+  reviewAssignSchema,
+  reviewCreateSchema,
+  reviewDetailSchema,
+  reviewListQuerySchema,
+  reviewSchema,
+  reviewTransitionSchema,
+} from '../../contracts/reviews.ts';
+import type { ApiApp } from '../../platform/http/http-app.ts';
+import { auditContextOf, ifMatchVersion, principalOf } from '../../platform/http/request-context.ts';
+import type { Caller } from '../inventory/models.service.ts';
+import type { ReviewsService } from './reviews.service.ts';
+
+function callerOf(request: FastifyRequest): Caller {
+  return { principal: principalOf(request), audit: auditContextOf(request) };
+}
+
+function withEtag<T extends { rowVersion: number }>(reply: FastifyReply, body: T): T {
+  reply.header('etag', `"${body.rowVersion}"`);
+  return body;
+}
+
+const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
+const idParams = z.strictObject({ id: z.string().min(1).max(200) });
+const tags = ['reviews'];
+
+/** Review routes: open, list, read with checklist, submit, assign a validator, transitions. */
+export function registerReviewRoutes(app: ApiApp, services: { reviews: ReviewsService }): void {
+  const { reviews } = services;
+  app.route({
+    method: 'POST',
+    url: '/api/v1/models/:key/versions/:label/reviews',
+    schema: {
+      tags,
+      summary: 'Open a review of a version (checklist from the policy for its tier and gate)',
+      params: versionParams,
+      body: reviewCreateSchema,
+      response: { 201: reviewSchema },
+    },
+    handler: async (req, reply) => {
+      const { review } = await reviews.openReview(callerOf(req), {
+        modelKey: req.params.key,
+        versionLabel: req.params.label,
+        ...req.body,
+      });
+      return withEtag(reply.status(201), review);
+    },
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/reviews',
+    schema: {
+      tags,
+      summary: 'Reviews the caller may see, newest first',
+      querystring: reviewListQuerySchema,
+      response: { 200: pageOf(reviewSchema) },
+    },
+    handler: (req) => reviews.list(callerOf(req), req.query),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/reviews/:id',
+    schema: {
+      tags,
+      summary: 'A review with its checklist',
+      params: idParams,
+      response: { 200: reviewDetailSchema },
+    },
+    handler: async (req, reply) => withEtag(reply, await reviews.getReview(callerOf(req), req.params.id)),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/reviews/:id/checklist',
+    schema: {
+      tags,
+      summary: 'The checklist of a review: each item satisfied, missing or expired (derived now)',
+      params: idParams,
+      response: { 200: checklistSchema },
+    },
+    handler: (req) => reviews.checklist(callerOf(req), req.params.id),
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/reviews/:id/submit',
+    schema: { tags, summary: 'Submit a draft review', params: idParams, response: { 200: reviewSchema } },
+    handler: async (req, reply) =>
+      withEtag(reply, await reviews.submit(callerOf(req), req.params.id, ifMatchVersion(req))),
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/reviews/:id/validator',
+    schema: {
+      tags,
+      summary: "Assign an independent validator (not the model's owner or developers, not the submitter)",
+      params: idParams,
+      body: reviewAssignSchema,
+      response: { 200: reviewSchema },
+    },
+    handler: async (req, reply) =>
+      withEtag(
+        reply,
+        await reviews.assignValidator(callerOf(req), req.params.id, req.body.validator, ifMatchVersion(req)),
+      ),
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/reviews/:id/transition',
+    schema: {
+      tags,
+      summary: 'Move a review: start_validation, request_decision, return_to_validation, withdraw',
+      params: idParams,
+      body: reviewTransitionSchema,
+      response: { 200: reviewSchema },
+    },
+    handler: async (req, reply) =>
+      withEtag(
+        reply,
+        await reviews.transition(
+          callerOf(req),
+          req.params.id,
+          req.body.event,
+          ifMatchVersion(req),
+          req.body.note,
+        ),
+      ),
+  });
+}

@@ -1,0 +1,387 @@
+import type { Kysely } from 'kysely';
+import type { Gate } from '../../contracts/policy.ts';
+import type {
+  Checklist,
+  Review,
+  ReviewDetail,
+  ReviewEvent,
+  ReviewListQuery,
+  ReviewType,
+} from '../../contracts/reviews.ts';
+import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import { decide } from '../../platform/auth/permissions.ts';
+import { GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type { ReviewsTable } from '../../platform/db/tables/workflow-reviews.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { EvidenceService } from '../evidence/evidence.service.ts';
+import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { VersionsService } from '../inventory/versions.service.ts';
+import type { PolicyService } from '../policy/policy.service.ts';
+import { checklistFor, checklistStatus, independenceViolation, nextReviewState } from './review-rules.ts';
+import {
+  listReviewRows,
+  openReviewRows,
+  type ReviewRow,
+  reviewRowById,
+  reviewView,
+  updateReviewRow,
+} from './reviews.store.ts';
+
+/** A caller, or the system (scheduler, hooks) when `principal` is null: system calls skip permission checks. */
+export interface WorkflowCaller {
+  principal: Principal | null;
+  audit: AuditContext;
+}
+
+/** What opens a review. */
+export interface OpenReviewInput {
+  modelKey: string;
+  versionLabel: string;
+  type: ReviewType;
+  gate: Gate;
+  reason?: string | undefined;
+}
+
+/** Reviews: open, submit, assign an independent validator, move through states; checklists derived live. */
+export class ReviewsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly policy: PolicyService,
+    private readonly models: ModelsService,
+    private readonly versions: VersionsService,
+    private readonly evidence: EvidenceService,
+  ) {}
+
+  /**
+   * Opens a review of a version (in its own transaction). With `reuseOpen`, an already open review
+   * of the same version, type and gate is returned instead of a conflict (the scheduler and hooks
+   * use it so that a trigger never opens two).
+   */
+  async openReview(
+    caller: WorkflowCaller,
+    input: OpenReviewInput,
+    options: { reuseOpen?: boolean } = {},
+  ): Promise<{ review: Review; created: boolean }> {
+    return this.db.write((tx) => this.openReviewIn(tx, caller, input, options));
+  }
+
+  /** `openReview` inside a transaction the caller already holds (e.g. W2's acceptance expiry). */
+  async openReviewIn(
+    tx: Kysely<Database>,
+    caller: WorkflowCaller,
+    input: OpenReviewInput,
+    options: { reuseOpen?: boolean } = {},
+  ): Promise<{ review: Review; created: boolean }> {
+    const model = caller.principal
+      ? await this.models.authorize(caller.principal, input.modelKey, 'review.open', tx)
+      : await tx.selectFrom('models').selectAll().where('key', '=', input.modelKey).executeTakeFirst();
+    if (!model) throw new NotFoundError('model', input.modelKey);
+    if (model.status === 'retired') throw new ConflictError(`model '${model.key}' is retired`);
+    const version = await this.versions.find(model, input.versionLabel, tx);
+    const open = (await openReviewRows(tx, version.id)).find(
+      (r) => r.type === input.type && r.gate === input.gate,
+    );
+    if (open) {
+      if (options.reuseOpen) return { review: reviewView(open), created: false };
+      throw new ConflictError(
+        `review ${open.id} (${open.type}, ${open.gate}) is already open for ${model.key}@${version.label}`,
+        {
+          reviewId: open.id,
+        },
+      );
+    }
+    const policy = await this.policy.active(tx);
+    const tier = model.tier === null ? null : Number(model.tier);
+    const now = this.clock.now().toISOString();
+    const row: ReviewsTable = {
+      id: newId(),
+      model_id: model.id,
+      version_id: version.id,
+      type: input.type,
+      gate: input.gate,
+      state: 'draft',
+      reason: input.reason ?? null,
+      tier,
+      policy_version: policy.version,
+      checklist_json: JSON.stringify(checklistFor(policy.document, tier, input.gate)),
+      opened_by: caller.audit.actor,
+      submitted_by: null,
+      validator_id: null,
+      outcome: null,
+      created_at: now,
+      updated_at: now,
+      submitted_at: null,
+      closed_at: null,
+      row_version: 1,
+    };
+    await tx.insertInto('reviews').values(row).execute();
+    const view = reviewView({ ...row, model_key: model.key, version_label: version.label });
+    await appendAuditEvent(tx, this.clock, caller.audit, {
+      action: 'review.opened',
+      entityType: 'review',
+      entityId: row.id,
+      modelId: model.id,
+      after: view,
+    });
+    return { review: view, created: true };
+  }
+
+  /** A review with its checklist. */
+  async getReview(caller: Caller, id: string): Promise<ReviewDetail> {
+    const row = await this.readable(caller.principal, id);
+    return { ...reviewView(row), checklist: await this.checklistOf(row) };
+  }
+
+  /** The checklist of a review, derived from current evidence and the clock. */
+  async checklist(caller: Caller, id: string): Promise<Checklist> {
+    return this.checklistOf(await this.readable(caller.principal, id));
+  }
+
+  /** A review and its checklist read inside `tx`, without permission checks (for W2's decisions and gate). */
+  async reviewIn(tx: Kysely<Database>, id: string): Promise<ReviewDetail> {
+    const row = await reviewRowById(tx, id);
+    if (!row) throw new NotFoundError('review', id);
+    return { ...reviewView(row), checklist: await this.checklistOf(row, tx) };
+  }
+
+  /** A page of reviews the caller may see. */
+  async list(
+    caller: Caller,
+    query: ReviewListQuery,
+  ): Promise<{ items: Review[]; nextCursor: string | null }> {
+    const visible = await this.visibleModelIds(caller.principal);
+    const page = await listReviewRows(this.db.kysely, query, visible);
+    return { items: page.rows.map(reviewView), nextCursor: page.nextCursor };
+  }
+
+  /** Submits a draft review. The submitter must not be its assigned validator. */
+  async submit(caller: Caller, id: string, ifMatch?: number): Promise<Review> {
+    return this.change(
+      caller,
+      id,
+      ifMatch,
+      'review.submit',
+      async (row, tx) => {
+        if (row.validator_id !== null && row.validator_id === caller.audit.actor)
+          throw new ForbiddenError('the assigned validator cannot submit the review they validate', {
+            rule: 'independence',
+          });
+        await this.assertIndependent(tx, row, row.validator_id, caller.audit.actor);
+        return {
+          state: nextReviewState(row.state as Review['state'], 'submit'),
+          submitted_by: caller.audit.actor,
+          submitted_at: this.now(),
+        };
+      },
+      'review.submitted',
+    );
+  }
+
+  /** Assigns a validator, who must have the validator role and be independent of the model and the submitter. */
+  async assignValidator(caller: Caller, id: string, validator: string, ifMatch?: number): Promise<Review> {
+    return this.change(
+      caller,
+      id,
+      ifMatch,
+      'review.assign',
+      async (row, tx) => {
+        if (row.state === 'closed' || row.state === 'withdrawn')
+          throw new ConflictError(`a ${row.state} review cannot be reassigned`);
+        const user = await tx
+          .selectFrom('users')
+          .select(['username', 'role'])
+          .where('username', '=', validator)
+          .executeTakeFirst();
+        if (!user) throw new ValidationError(`no user '${validator}'`, 'validator');
+        if (user.role !== 'validator')
+          throw new ValidationError(`'${validator}' does not have the validator role`, 'validator');
+        await this.assertIndependent(tx, row, validator, row.submitted_by);
+        return { validator_id: validator };
+      },
+      'review.validator_assigned',
+    );
+  }
+
+  /** start_validation, request_decision, return_to_validation or withdraw. */
+  async transition(
+    caller: Caller,
+    id: string,
+    event: Exclude<ReviewEvent, 'submit' | 'close'>,
+    ifMatch?: number,
+    note?: string,
+  ): Promise<Review> {
+    const action = event === 'withdraw' ? 'review.submit' : 'review.manage';
+    return this.change(
+      caller,
+      id,
+      ifMatch,
+      action,
+      async (row) => {
+        const next = nextReviewState(row.state as Review['state'], event);
+        if (event !== 'withdraw') {
+          if (row.validator_id === null)
+            throw new ConflictError('assign a validator first', { rule: 'validator_required' });
+          const steward = caller.principal.role === 'admin' || caller.principal.role === 'governance';
+          if (!steward && row.validator_id !== caller.audit.actor)
+            throw new ForbiddenError('only the assigned validator or governance can move validation on');
+        }
+        return {
+          state: next,
+          ...(next === 'withdrawn' ? { closed_at: this.now(), outcome: 'withdrawn' } : {}),
+        };
+      },
+      `review.${event}`,
+      note,
+    );
+  }
+
+  /**
+   * Applies a state event inside `tx` without permission checks, for W2's decisions (`close` with the
+   * decision outcome; `return_to_validation` on hold). Audited as `review.<event>`.
+   */
+  async applyEventIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    id: string,
+    event: ReviewEvent,
+    outcome?: string,
+  ): Promise<Review> {
+    const row = await reviewRowById(tx, id);
+    if (!row) throw new NotFoundError('review', id);
+    const state = nextReviewState(row.state as Review['state'], event);
+    const terminal = state === 'closed' || state === 'withdrawn';
+    return this.commit(
+      tx,
+      audit,
+      row,
+      { state, ...(terminal ? { closed_at: this.now(), outcome: outcome ?? state } : {}) },
+      `review.${event}`,
+    );
+  }
+
+  private async change(
+    caller: Caller,
+    id: string,
+    ifMatch: number | undefined,
+    action: 'review.submit' | 'review.assign' | 'review.manage',
+    mutate: (row: ReviewRow, tx: Kysely<Database>) => Promise<Partial<ReviewsTable>>,
+    auditAction: string,
+    note?: string,
+  ): Promise<Review> {
+    return this.db.write(async (tx) => {
+      const row = await this.readable(caller.principal, id, tx);
+      if (action === 'review.manage' || action === 'review.assign') {
+        if (decide(caller.principal, action) !== 'allow')
+          throw new ForbiddenError(`${caller.principal.role} may not do ${action}`);
+      } else {
+        await this.models.authorize(caller.principal, row.model_key, action, tx);
+      }
+      if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
+        throw new ConflictError(`review '${id}' is at row version ${row.row_version}, not ${ifMatch}`);
+      return this.commit(tx, caller.audit, row, await mutate(row, tx), auditAction, note);
+    });
+  }
+
+  private async commit(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    row: ReviewRow,
+    patch: Partial<ReviewsTable>,
+    action: string,
+    note?: string,
+  ): Promise<Review> {
+    const { model_key, version_label, ...table } = row;
+    const next: ReviewsTable = {
+      ...table,
+      ...patch,
+      updated_at: this.now(),
+      row_version: Number(row.row_version) + 1,
+    };
+    if (!(await updateReviewRow(tx, next, Number(row.row_version))))
+      throw new ConflictError(`review '${row.id}' was changed concurrently; reload and retry`);
+    const after = reviewView({ ...next, model_key, version_label });
+    await appendAuditEvent(tx, this.clock, audit, {
+      action,
+      entityType: 'review',
+      entityId: row.id,
+      modelId: row.model_id,
+      before: reviewView(row),
+      after: note ? { ...after, note } : after,
+    });
+    return after;
+  }
+
+  private async assertIndependent(
+    tx: Kysely<Database>,
+    row: ReviewRow,
+    validator: string | null,
+    submitter: string | null,
+  ): Promise<void> {
+    if (validator === null) return;
+    const relations = await this.models.store.relations(row.model_id, tx);
+    const violation = independenceViolation({
+      validator,
+      owner: relations.find((r) => r.relation === 'owner')?.username ?? null,
+      developers: relations.filter((r) => r.relation === 'developer').map((r) => r.username),
+      submitter,
+    });
+    if (violation)
+      throw new ForbiddenError(
+        `'${validator}' is not independent: they are the ${violation === 'submitter' ? "review's submitter" : `model's ${violation}`}`,
+        {
+          rule: 'independence',
+          violation,
+        },
+      );
+  }
+
+  private async checklistOf(row: ReviewRow, tx: Kysely<Database> = this.db.kysely): Promise<Checklist> {
+    const required = JSON.parse(row.checklist_json) as Checklist['items'][number]['evidenceType'][];
+    const now = this.clock.now();
+    const evidence = await this.evidence.currentForVersion(row.version_id, tx);
+    const items = checklistStatus(required, evidence, now);
+    return {
+      gate: row.gate as Gate,
+      tier: row.tier === null ? null : Number(row.tier),
+      policyVersion: Number(row.policy_version),
+      complete: items.every((i) => i.status === 'satisfied'),
+      items,
+      evaluatedAt: now.toISOString(),
+    };
+  }
+
+  private async readable(
+    principal: Principal,
+    id: string,
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<ReviewRow> {
+    const row = await reviewRowById(tx, id);
+    if (!row) throw new NotFoundError('review', id);
+    try {
+      await this.models.authorize(principal, row.model_key, 'model.read', tx);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError('review', id);
+      throw err;
+    }
+    return row;
+  }
+
+  private async visibleModelIds(principal: Principal): Promise<string[] | null> {
+    if (GLOBAL_READ_ROLES.has(principal.role)) return null;
+    const rows = await this.db.kysely
+      .selectFrom('model_relations')
+      .select('model_id')
+      .where('user_id', '=', principal.userId)
+      .execute();
+    return [...new Set(rows.map((r) => r.model_id))];
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}

@@ -1,0 +1,483 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../../../test/support/engines.ts';
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+
+/** A multipart/form-data body with a metadata JSON part and a file part. */
+function multipart(meta: unknown, file: Buffer, filename = 'evidence.json', type = 'application/json') {
+  const boundary = `----assay${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(meta)}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Answers that score Tier 1 under the default policy (riskiest answer of every question). */
+const TIER1_ANSWERS = {
+  decision_impact: 'legal_or_safety',
+  autonomy: 'fully_automated',
+  population_affected: 'public_large',
+  data_sensitivity: 'special_category',
+  complexity: 'machine_learning',
+  vendor_opacity: 'in_house',
+  regulatory_exposure: 'regulated_use',
+  financial_exposure: 'high',
+};
+const TIER4_ANSWERS = {
+  decision_impact: 'informational',
+  autonomy: 'human_in_the_loop',
+  population_affected: 'internal_few',
+  data_sensitivity: 'internal',
+  complexity: 'statistical',
+  vendor_opacity: 'in_house',
+  regulatory_exposure: 'none',
+  financial_exposure: 'low',
+};
+
+describe.each(ENGINES)('governance workflow (tiering, reviews, evidence) on %s', (engine) => {
+  let t: TestServer;
+  const tok: Record<string, string> = {};
+  let reviewId = '';
+
+  beforeAll(async () => {
+    t = await startTestServer(engine, '2026-03-01T09:00:00.000Z', { uploadLimit: 4096 });
+    for (const [name, role] of [
+      ['olivia', 'owner'],
+      ['dev', 'developer'],
+      ['vera', 'validator'],
+      ['victor', 'validator'],
+      ['gina', 'governance'],
+      ['gabe', 'governance'],
+      ['otto', 'owner'],
+    ] as const) {
+      tok[name] = (await t.userToken(name, role)).token;
+    }
+    const m = await t.call(
+      'POST',
+      '/api/v1/models',
+      { key: 'credit-pd', name: 'Credit PD', type: 'classification', owner: 'olivia', developers: ['dev'] },
+      tok.gina,
+    );
+    expect(m.statusCode).toBe(201);
+    const v = await t.call('POST', '/api/v1/models/credit-pd/versions', { label: '1.0' }, tok.dev);
+    expect(v.statusCode).toBe(201);
+  });
+  afterAll(async () => t.close());
+
+  it('tiers a version: score, rationale, policy version, EU AI Act class, and sets the model tier (audited)', async () => {
+    const res = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/tiering',
+      { answers: TIER1_ANSWERS, euAiAct: { annexIIIAreas: ['essential_services'] } },
+      tok.dev,
+    );
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({
+      computedTier: 1,
+      policyVersion: 1,
+      euAiAct: { class: 'high_risk', obligationsFrom: '2027-12-02' },
+    });
+    expect(body.rationale[0]).toMatchObject({ questionId: 'decision_impact', weight: 25 });
+    expect(body.summary).toContain('decision_impact=legal_or_safety');
+    const model = (await t.call('GET', '/api/v1/models/credit-pd')).json();
+    expect(model.tier).toBe(1);
+    const events = (await t.call('GET', '/api/v1/audit/events?limit=500'))
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    expect(events).toEqual(expect.arrayContaining(['tiering.assessed', 'model.tiered']));
+  });
+
+  it('refuses bad tiering input and callers without rights', async () => {
+    const url = '/api/v1/models/credit-pd/versions/1.0/tiering';
+    const missing = await t.call('POST', url, { answers: { autonomy: 'fully_automated' } }, tok.dev);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details.field).toBe('answers.decision_impact');
+    expect((await t.call('POST', url, { answers: TIER1_ANSWERS, extra: 1 }, tok.dev)).statusCode).toBe(400);
+    expect((await t.call('POST', url, { answers: TIER1_ANSWERS }, tok.vera)).statusCode).toBe(403);
+    expect((await t.call('POST', url, { answers: TIER1_ANSWERS }, tok.otto)).statusCode).toBe(404);
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/v1/models/credit-pd/versions/9.9/tiering',
+          { answers: TIER1_ANSWERS },
+          tok.dev,
+        )
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('a tier override needs a justification and an approver other than the requester', async () => {
+    const short = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/tier-overrides',
+      { tier: 2, justification: 'too high' },
+      tok.gina,
+    );
+    expect(short.statusCode).toBe(400);
+    const req = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/tier-overrides',
+      { tier: 2, justification: 'Exposure is capped by a hard limit; committee minute 2026-14.' },
+      tok.gina,
+    );
+    expect(req.statusCode).toBe(201);
+    const id = req.json().id;
+    const self = await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.gina);
+    expect(self.statusCode).toBe(403);
+    expect(self.json().error.details.rule).toBe('four_eyes');
+    expect((await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.vera)).statusCode).toBe(403);
+    expect((await t.call('GET', '/api/v1/models/credit-pd')).json().tier).toBe(1);
+    const ok = await t.call('POST', `/api/v1/tier-overrides/${id}/reject`, { note: 'keep Tier 1' }, tok.gabe);
+    expect(ok.json()).toMatchObject({ status: 'rejected', decidedBy: 'gabe' });
+    expect((await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.gabe)).statusCode).toBe(409);
+    expect((await t.call('GET', '/api/v1/models/credit-pd')).json().tier).toBe(1);
+  });
+
+  it('opens a review with the Tier 1 production checklist, all missing', async () => {
+    const res = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/reviews',
+      { type: 'initial', gate: 'production' },
+      tok.dev,
+    );
+    expect(res.statusCode).toBe(201);
+    reviewId = res.json().id;
+    expect(res.json()).toMatchObject({ state: 'draft', tier: 1, policyVersion: 1 });
+    const dup = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/reviews',
+      { type: 'initial', gate: 'production' },
+      tok.dev,
+    );
+    expect(dup.statusCode).toBe(409);
+    const detail = (await t.call('GET', `/api/v1/reviews/${reviewId}`)).json();
+    expect(detail.checklist.items.map((i: { evidenceType: string }) => i.evidenceType)).toEqual([
+      'model_card',
+      'validation_report',
+      'fairness_assessment',
+      'monitoring_plan',
+      'data_sheet',
+      'security_review',
+      'privacy_assessment',
+    ]);
+    expect(detail.checklist.items.every((i: { status: string }) => i.status === 'missing')).toBe(true);
+    expect(detail.checklist.complete).toBe(false);
+  });
+
+  it('validator independence: owner, developer and submitter are refused', async () => {
+    const assign = (validator: string) =>
+      t.call('POST', `/api/v1/reviews/${reviewId}/validator`, { validator }, tok.gina);
+    const asOwnerRole = await assign('olivia');
+    expect(asOwnerRole.statusCode).toBe(400); // not a validator at all
+    // Make 'vera' a developer of the model: she is no longer independent.
+    const rel = await t.call(
+      'PUT',
+      '/api/v1/models/credit-pd/relations',
+      { owner: 'olivia', developers: ['dev', 'vera'], validators: [] },
+      tok.gina,
+    );
+    expect(rel.statusCode).toBe(200);
+    const refused = await assign('vera');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.details).toMatchObject({ rule: 'independence', violation: 'developer' });
+    await t.call(
+      'PUT',
+      '/api/v1/models/credit-pd/relations',
+      { owner: 'olivia', developers: ['dev'], validators: [] },
+      tok.gina,
+    );
+    expect(
+      (await t.call('POST', `/api/v1/reviews/${reviewId}/validator`, { validator: 'victor' }, tok.dev))
+        .statusCode,
+    ).toBe(403);
+    const ok = await assign('victor');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().validator).toBe('victor');
+  });
+
+  it('submit, and only the assigned validator moves validation on', async () => {
+    expect(
+      (
+        await t.call(
+          'POST',
+          `/api/v1/reviews/${reviewId}/transition`,
+          { event: 'start_validation' },
+          tok.victor,
+        )
+      ).statusCode,
+    ).toBe(409);
+    const sub = await t.call('POST', `/api/v1/reviews/${reviewId}/submit`, undefined, tok.dev);
+    expect(sub.statusCode).toBe(200);
+    expect(sub.json()).toMatchObject({ state: 'submitted', submittedBy: 'dev' });
+    expect(
+      (
+        await t.call(
+          'POST',
+          `/api/v1/reviews/${reviewId}/transition`,
+          { event: 'start_validation' },
+          tok.vera,
+        )
+      ).statusCode,
+    ).toBe(403);
+    const start = await t.call(
+      'POST',
+      `/api/v1/reviews/${reviewId}/transition`,
+      { event: 'start_validation' },
+      tok.victor,
+    );
+    expect(start.json().state).toBe('in_validation');
+    expect(
+      (await t.call('POST', `/api/v1/reviews/${reviewId}/transition`, { event: 'close' }, tok.gina))
+        .statusCode,
+    ).toBe(400);
+  });
+
+  it('evidence upload satisfies items; expiry is derived from the clock; superseded stays', async () => {
+    const report = Buffer.from(JSON.stringify({ metrics: { auc: 0.81 } }));
+    const mp = multipart(
+      {
+        type: 'validation_report',
+        title: 'Independent validation 1.0',
+        producedBy: { tool: 'assay-validate', version: '0.1.0' },
+        inputs: ['adult-train@sha256:abc'],
+        validUntil: '2026-06-01T00:00:00Z',
+      },
+      report,
+    );
+    const up = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      mp.body,
+      tok.victor,
+      mp.headers,
+    );
+    expect(up.statusCode).toBe(201);
+    const ev = up.json();
+    expect(ev).toMatchObject({
+      type: 'validation_report',
+      producedBy: { tool: 'assay-validate', version: '0.1.0' },
+      expired: false,
+      uploadedBy: 'victor',
+    });
+    expect(ev.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const content = await t.call('GET', `/api/v1/evidence/${ev.id}/content`);
+    expect(content.statusCode).toBe(200);
+    expect(content.body).toBe(report.toString());
+    expect(content.headers['content-disposition']).toContain('attachment');
+
+    for (const type of [
+      'model_card',
+      'fairness_assessment',
+      'monitoring_plan',
+      'data_sheet',
+      'security_review',
+      'privacy_assessment',
+    ]) {
+      const r = await t.call(
+        'POST',
+        '/api/v1/models/credit-pd/versions/1.0/evidence',
+        { type, title: `${type} v1`, externalUrl: `https://docs.example.com/${type}` },
+        tok.dev,
+      );
+      expect(r.statusCode).toBe(201);
+    }
+    let checklist = (await t.call('GET', `/api/v1/reviews/${reviewId}/checklist`)).json();
+    expect(checklist.complete).toBe(true);
+    expect(
+      checklist.items.find((i: { evidenceType: string }) => i.evidenceType === 'validation_report')
+        .satisfiedBy,
+    ).toEqual([ev.id]);
+
+    t.clock.set('2026-06-01T00:00:00.000Z');
+    checklist = (await t.call('GET', `/api/v1/reviews/${reviewId}/checklist`)).json();
+    const item = checklist.items.find(
+      (i: { evidenceType: string }) => i.evidenceType === 'validation_report',
+    );
+    expect(item).toMatchObject({ status: 'expired', expiredEvidence: [ev.id], satisfiedBy: [] });
+    expect(checklist.complete).toBe(false);
+    expect((await t.call('GET', `/api/v1/evidence/${ev.id}`)).json().expired).toBe(true);
+
+    const renewed = multipart(
+      {
+        type: 'validation_report',
+        title: 'Revalidation',
+        supersedes: ev.id,
+        validUntil: '2027-06-01T00:00:00Z',
+      },
+      Buffer.from('{"auc":0.8}'),
+    );
+    const r2 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      renewed.body,
+      tok.victor,
+      renewed.headers,
+    );
+    expect(r2.statusCode).toBe(201);
+    const old = (await t.call('GET', `/api/v1/evidence/${ev.id}`)).json();
+    expect(old).toMatchObject({ superseded: true, supersededBy: r2.json().id });
+    checklist = (await t.call('GET', `/api/v1/reviews/${reviewId}/checklist`)).json();
+    expect(checklist.complete).toBe(true);
+    const all = (
+      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
+    ).json().items;
+    expect(all.map((e: { id: string }) => e.id)).toContain(ev.id);
+  });
+
+  it('uploads over the limit are 413 and write nothing; bad metadata is 400 naming the field', async () => {
+    const before = (
+      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
+    ).json().items.length;
+    const big = multipart({ type: 'test_results', title: 'huge' }, Buffer.alloc(5000, 1));
+    const res = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      big.body,
+      tok.dev,
+      big.headers,
+    );
+    expect(res.statusCode).toBe(413);
+    const bad = multipart({ type: 'horoscope', title: 'x' }, Buffer.from('x'));
+    const r2 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      bad.body,
+      tok.dev,
+      bad.headers,
+    );
+    expect(r2.statusCode).toBe(400);
+    expect(r2.json().error.details.field).toBe('metadata.type');
+    const r3 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'no file' },
+      tok.dev,
+    );
+    expect(r3.statusCode).toBe(400);
+    const r4 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'x', externalUrl: 'javascript:alert(1)' },
+      tok.dev,
+    );
+    expect(r4.statusCode).toBe(400);
+    const r5 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'x', externalUrl: 'https://a.example', bogus: 1 },
+      tok.dev,
+    );
+    expect(r5.json().error.details.field).toBe('body.bogus');
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/v1/models/credit-pd/versions/1.0/evidence',
+          { type: 'other', title: 'x', externalUrl: 'https://a.example' },
+          tok.otto,
+        )
+      ).statusCode,
+    ).toBe(404);
+    const after = (
+      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
+    ).json().items.length;
+    expect(after).toBe(before);
+  });
+
+  it('review state machine via the API; every change audited', async () => {
+    const req = await t.call(
+      'POST',
+      `/api/v1/reviews/${reviewId}/transition`,
+      { event: 'request_decision' },
+      tok.victor,
+    );
+    expect(req.json().state).toBe('decision_pending');
+    const closed = await t.services.reviews.openReview(
+      { principal: null, audit: { actor: 'system', requestId: null } },
+      { modelKey: 'credit-pd', versionLabel: '1.0', type: 'initial', gate: 'production' },
+      { reuseOpen: true },
+    );
+    expect(closed).toMatchObject({ created: false, review: { id: reviewId } });
+    const ev = (await t.call('GET', `/api/v1/audit/events?entityId=${reviewId}&limit=100`))
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    expect(ev).toEqual(
+      expect.arrayContaining([
+        'review.opened',
+        'review.validator_assigned',
+        'review.submitted',
+        'review.start_validation',
+        'review.request_decision',
+      ]),
+    );
+  });
+
+  it('a material-change version opens a change review automatically', async () => {
+    const v = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions',
+      { label: '1.1', materialChange: true, changeSummary: 'new bureau feature' },
+      tok.dev,
+    );
+    expect(v.statusCode).toBe(201);
+    const list = (await t.call('GET', '/api/v1/reviews?modelKey=credit-pd&type=change')).json().items;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      versionLabel: '1.1',
+      openedBy: 'system',
+      state: 'draft',
+      gate: 'production',
+    });
+    await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions',
+      { label: '1.2', materialChange: false },
+      tok.dev,
+    );
+    expect((await t.call('GET', '/api/v1/reviews?modelKey=credit-pd&type=change')).json().items).toHaveLength(
+      1,
+    );
+  });
+
+  it('a Tier 4 model gets the light checklist', async () => {
+    await t.call(
+      'POST',
+      '/api/v1/models',
+      { key: 'faq-ranker', name: 'FAQ ranker', type: 'ranking', owner: 'otto' },
+      tok.gina,
+    );
+    await t.call('POST', '/api/v1/models/faq-ranker/versions', { label: '1' }, tok.otto);
+    const tier = await t.call(
+      'POST',
+      '/api/v1/models/faq-ranker/versions/1/tiering',
+      { answers: TIER4_ANSWERS },
+      tok.otto,
+    );
+    expect(tier.json()).toMatchObject({ computedTier: 4, euAiAct: { class: 'minimal' } });
+    const r = await t.call(
+      'POST',
+      '/api/v1/models/faq-ranker/versions/1/reviews',
+      { type: 'initial', gate: 'production' },
+      tok.otto,
+    );
+    const detail = (await t.call('GET', `/api/v1/reviews/${r.json().id}`, undefined, tok.otto)).json();
+    expect(detail.checklist.items.map((i: { evidenceType: string }) => i.evidenceType)).toEqual([
+      'model_card',
+      'test_results',
+    ]);
+    expect((await t.call('GET', `/api/v1/reviews/${r.json().id}`, undefined, tok.olivia)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await t.call('GET', '/api/v1/reviews', undefined, tok.olivia))
+        .json()
+        .items.every((x: { modelKey: string }) => x.modelKey === 'credit-pd'),
+    ).toBe(true);
+  });
+});
