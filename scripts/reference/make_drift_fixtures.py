@@ -17,6 +17,7 @@ import pandas as pd
 import scipy
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
+from sklearn.metrics import roc_auc_score
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'reference', 'drift')
@@ -161,6 +162,94 @@ def generate(rng):
     return cases
 
 
+def is_missing(text, kind):
+    if text.strip() == '':
+        return True
+    return kind == 'numeric' and not math.isfinite(to_float(text)) and text.strip().lower() in (
+        'nan', '-nan', '+nan', 'inf', '-inf', '+inf', 'infinity', '-infinity', '+infinity')
+
+
+def quality_case(name, cur_path, ref_path, cur_kinds, ref_kinds, label):
+    cur, ref = read(cur_path), read(ref_path)
+    out = {'name': name, 'current': os.path.relpath(cur_path, ROOT), 'reference': os.path.relpath(ref_path, ROOT),
+           'current_kinds': cur_kinds, 'reference_kinds': ref_kinds, 'label': label,
+           'rows': len(cur), 'columns': cur.shape[1], 'missing': {}, 'outliers': {}, 'constant_columns': []}
+    for col, kind in cur_kinds.items():
+        out['missing'][col] = int(sum(is_missing(t, kind) for t in cur[col]))
+        if kind == 'numeric':
+            x = numeric_values(cur[col])
+            distinct = len(set(x.tolist()))
+            if x.size:
+                q1, q3 = np.quantile(x, [0.25, 0.75])
+                iqr = q3 - q1
+                n = int(np.sum((x < q1 - 1.5 * iqr) | (x > q3 + 1.5 * iqr)))
+                out['outliers'][col] = {'q1': float(q1), 'q3': float(q3), 'count': n}
+        else:
+            distinct = len(set(categorical_values(cur[col])))
+        if distinct <= 1:
+            out['constant_columns'].append(col)
+    out['duplicates'] = int(cur.duplicated().sum())
+    common = [c for c in cur.columns if c in ref.columns]
+    ref_rows = set(map(tuple, ref[common].itertuples(index=False, name=None)))
+    out['rows_in_reference'] = int(sum(1 for row in cur[common].itertuples(index=False, name=None) if row in ref_rows))
+    out['new_columns'] = [c for c in cur.columns if c not in ref.columns]
+    out['missing_columns'] = [c for c in ref.columns if c not in cur.columns]
+    out['retyped_columns'] = sorted(c for c in common if cur_kinds[c] != ref_kinds[c])
+    unseen = {}
+    for c in common:
+        if cur_kinds[c] == ref_kinds[c] == 'categorical':
+            seen = set(categorical_values(ref[c]))
+            new = [v for v in categorical_values(cur[c]) if v not in seen]
+            if new:
+                unseen[c] = {'distinct': len(set(new)), 'rows': len(new)}
+    out['unseen_categories'] = unseen
+    y_text = cur[label]
+    values = sorted(set(categorical_values(y_text)))
+    pos = values[1] if set(values) != {'0', '1'} else '1'
+    auc = {}
+    for col, kind in cur_kinds.items():
+        if kind != 'numeric' or col == label:
+            continue
+        x = np.array([to_float(t) for t in cur[col]])
+        keep = np.isfinite(x) & np.array([t.strip() != '' for t in y_text])
+        y = (y_text[keep] == pos).to_numpy()
+        a = float(roc_auc_score(y, x[keep]))
+        auc[col] = max(a, 1 - a)
+    out['positive_label'] = pos
+    out['feature_auc'] = auc
+    return out
+
+
+def generate_quality(rng):
+    n = 300
+    def frame(n, shift, current):
+        y = rng.integers(0, 2, n)
+        leak = np.round(y * 2 + rng.normal(0, 0.3, n), 3)
+        x = np.round(rng.normal(shift, 1, n), 2)
+        x[:4] = [12.0, -9.5, 15.25, 30.0]  # outliers
+        noisy = [fmt(v) for v in np.round(rng.normal(0, 1, n), 2)]
+        for i in range(0, n, 11):
+            noisy[i] = ['', 'nan', 'inf', '-inf', ' '][(i // 11) % 5]
+        cat = rng.choice(['red', 'green', 'blue'] + (['violet', 'ultra'] if current else []), n)
+        frame = {'y': y, 'leak': leak, 'x': x, 'noisy': noisy, 'cat': cat, 'const': ['k'] * n,
+                 'small': rng.integers(0, 3, n)}
+        frame['kind_change'] = rng.choice(['u', 'v'], n) if current else rng.integers(0, 5, n)
+        frame['only_cur' if current else 'only_ref'] = rng.integers(0, 9, n)
+        return pd.DataFrame(frame)
+    ref = frame(n, 0, False)
+    cur = frame(n, 0.2, True)
+    cur.iloc[10:20] = cur.iloc[0:10].values  # duplicated rows
+    shared = [c for c in cur.columns if c in ref.columns]
+    cur.loc[30:34, shared] = ref.loc[30:34, shared].values  # rows also in the reference
+    r = write_csv('quality_reference.csv', ref)
+    c = write_csv('quality_current.csv', cur)
+    kinds = {'y': 'numeric', 'leak': 'numeric', 'x': 'numeric', 'noisy': 'numeric', 'cat': 'categorical',
+             'const': 'categorical', 'small': 'numeric'}
+    cur_kinds = dict(kinds, kind_change='categorical', only_cur='numeric')
+    ref_kinds = dict(kinds, kind_change='numeric', only_ref='numeric')
+    return quality_case('quality', c, r, cur_kinds, ref_kinds, 'y')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261123)
@@ -172,10 +261,14 @@ def main():
                    'country': 'categorical', 'income': 'categorical', 'score': 'numeric'}
     cases.append(case('adult', os.path.join(ADULT, 'adult_scored_reference.csv'),
                       os.path.join(ADULT, 'adult_scored_production.csv'), adult_kinds))
+    adult_all = dict(adult_kinds, label='numeric')
+    quality = [generate_quality(rng),
+               quality_case('adult', os.path.join(ADULT, 'adult_scored_production.csv'),
+                            os.path.join(ADULT, 'adult_scored_reference.csv'), adult_all, adult_all, 'label')]
     meta = {'generator': 'scripts/reference/make_drift_fixtures.py', 'python': sys.version.split()[0],
             'numpy': np.__version__, 'scipy': scipy.__version__, 'pandas': pd.__version__}
     with open(os.path.join(OUT, 'expected.json'), 'w') as fh:
-        json.dump({'meta': meta, 'cases': cases}, fh, indent=1, allow_nan=False)
+        json.dump({'meta': meta, 'cases': cases, 'quality': quality}, fh, indent=1, allow_nan=False)
         fh.write('\n')
 
 

@@ -1,0 +1,101 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
+import { categoricalExpr, count, ident, num, numericExpr, queryRows } from '../drift/sql.ts';
+import type { ColumnInfo, LoadedTable } from '../table.ts';
+
+/** Missing values, distinct count and IQR outliers of every column, from one scan of the table. */
+export interface ColumnProfiles {
+  missing: Record<string, ColumnMissing>;
+  distinct: Record<string, number>;
+  outliers: Record<string, ColumnOutliers>;
+}
+
+/** Profiles all columns of a table with one aggregate query (plus one for the outlier counts). */
+export async function profileColumns(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  iqrMultiplier: number,
+): Promise<ColumnProfiles> {
+  const parts: string[] = [];
+  table.columns.forEach((column, i) => {
+    const raw = ident(column.name);
+    parts.push(`count(*) - count(${raw}) AS null_${i}`);
+    parts.push(
+      `count(*) FILTER (WHERE ${raw} IS NOT NULL AND TRIM(CAST(${raw} AS VARCHAR)) = '') AS empty_${i}`,
+    );
+    if (column.kind === 'numeric') {
+      const v = numericExpr(column.name);
+      parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
+      parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
+      parts.push(`count(DISTINCT ${v}) FILTER (WHERE isfinite(${v})) AS distinct_${i}`);
+      parts.push(`quantile_cont(${v}, [0.25, 0.75]) FILTER (WHERE isfinite(${v})) AS quartiles_${i}`);
+    } else {
+      parts.push(`count(DISTINCT ${categoricalExpr(column.name)}) AS distinct_${i}`);
+    }
+  });
+  const [row] = await queryRows(conn, `SELECT ${parts.join(', ')} FROM ${table.table}`);
+  const missing: Record<string, ColumnMissing> = {};
+  const distinct: Record<string, number> = {};
+  const quartiles = new Map<number, [number, number]>();
+  table.columns.forEach((column, i) => {
+    const nulls = count(row?.[`null_${i}`]);
+    const empty = count(row?.[`empty_${i}`]);
+    const nan = count(row?.[`nan_${i}`]);
+    const inf = count(row?.[`inf_${i}`]);
+    const total = nulls + empty + nan + inf;
+    missing[column.name] = {
+      count: total,
+      share: table.rows > 0 ? total / table.rows : 0,
+      null: nulls,
+      empty_string: empty,
+      nan,
+      infinite: inf,
+    };
+    distinct[column.name] = count(row?.[`distinct_${i}`]);
+    const q = row?.[`quartiles_${i}`];
+    if (Array.isArray(q) && q.length === 2) quartiles.set(i, [num(q[0]) as number, num(q[1]) as number]);
+  });
+  const outliers = await countOutliers(conn, table, quartiles, iqrMultiplier);
+  return { missing, distinct, outliers };
+}
+
+async function countOutliers(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  quartiles: Map<number, [number, number]>,
+  multiplier: number,
+): Promise<Record<string, ColumnOutliers>> {
+  const outliers: Record<string, ColumnOutliers> = {};
+  const numeric = table.columns
+    .map((c, i) => [c, i] as [ColumnInfo, number])
+    .filter(([c]) => c.kind === 'numeric');
+  const bounds = new Map<number, { q1: number; q3: number; lower: number; upper: number }>();
+  const parts: string[] = [];
+  for (const [column, i] of numeric) {
+    const q = quartiles.get(i);
+    if (!q) continue;
+    const [q1, q3] = q;
+    const iqr = q3 - q1;
+    const b = { q1, q3, lower: q1 - multiplier * iqr, upper: q3 + multiplier * iqr };
+    bounds.set(i, b);
+    const v = numericExpr(column.name);
+    parts.push(
+      `count(*) FILTER (WHERE isfinite(${v}) AND (${v} < CAST('${b.lower}' AS DOUBLE) OR ${v} > CAST('${b.upper}' AS DOUBLE))) AS out_${i}`,
+    );
+  }
+  const [row] =
+    parts.length > 0 ? await queryRows(conn, `SELECT ${parts.join(', ')} FROM ${table.table}`) : [];
+  for (const [column, i] of numeric) {
+    const b = bounds.get(i);
+    const n = b ? count(row?.[`out_${i}`]) : 0;
+    outliers[column.name] = {
+      q1: b?.q1 ?? null,
+      q3: b?.q3 ?? null,
+      lower: b?.lower ?? null,
+      upper: b?.upper ?? null,
+      count: n,
+      share: table.rows > 0 ? n / table.rows : 0,
+    };
+  }
+  return outliers;
+}
