@@ -105,7 +105,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
         for (const relation of relations) {
           const req = await c.build({ s, actor, relation, unique: `${++n}` });
           const want = expectedStatus(guard, actor, relation, c.success);
-          const res = await s.call(guard.method, req.url, req.body, actor.token);
+          const res = await s.call(guard.method, req.url, req.body, actor.token, req.headers);
           checked++;
           if (res.statusCode !== want) {
             failures.push(

@@ -1,7 +1,7 @@
 import type { CaseContext, RouteCase } from './permission-cases.ts';
 import type { TestServer } from './test-server.ts';
 
-async function ok<T>(s: TestServer, method: string, url: string, body?: unknown): Promise<T> {
+export async function ok<T>(s: TestServer, method: string, url: string, body?: unknown): Promise<T> {
   const res = await s.call(method, url, body);
   if (res.statusCode >= 300)
     throw new Error(`fixture ${method} ${url} failed: ${res.statusCode} ${res.body}`);
@@ -15,7 +15,7 @@ export const FIXTURE_OWNER = 'fixture-owner';
  * A fresh model (as the admin) to which the caller holds `ctx.relation` (or none), with version
  * 1.0.0 and, if asked, a production deployment of it.
  */
-async function modelFor(ctx: CaseContext, options: { deployment?: boolean } = {}) {
+export async function modelFor(ctx: CaseContext, options: { deployment?: boolean } = {}) {
   const { s, actor, relation, unique } = ctx;
   const key = `m-${unique}`;
   await ok(s, 'POST', '/api/v1/models', { key, name: `Model ${unique}`, type: 'classification' });

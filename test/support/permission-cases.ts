@@ -24,6 +24,7 @@ export interface CaseContext {
 export interface MatrixRequest {
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** How to exercise one route: build a valid request (creating fixtures as the admin if needed). */

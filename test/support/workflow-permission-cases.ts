@@ -1,6 +1,66 @@
-import type { RouteCase } from './permission-cases.ts';
+import { modelFor, ok } from './inventory-permission-cases.ts';
+import type { CaseContext, RouteCase } from './permission-cases.ts';
+import type { TestServer } from './test-server.ts';
 
-/** Cases for the workflow routes (policy, tiering, reviews, evidence) as they are added. */
+/** Answers every tiering question of the active policy with its first answer. */
+async function tieringAnswers(s: TestServer): Promise<Record<string, string>> {
+  const policy = (await s.call('GET', '/api/v1/policy')).json() as {
+    document: { tiering: { questions: { id: string; answers: { id: string }[] }[] } };
+  };
+  return Object.fromEntries(policy.document.tiering.questions.map((q) => [q.id, q.answers[0]!.id]));
+}
+
+/** A model the caller relates to as asked, with a tiering of 1.0.0 (done by the admin). */
+async function tieredModel(ctx: CaseContext) {
+  const { key } = await modelFor(ctx);
+  const tiering = await ok<{ id: string; computedTier: number }>(
+    ctx.s,
+    'POST',
+    `/api/v1/models/${key}/versions/1.0.0/tiering`,
+    { answers: await tieringAnswers(ctx.s) },
+  );
+  return { key, tiering };
+}
+
+/** A pending tier override requested by the admin (so any other user may decide it). */
+async function pendingOverride(ctx: CaseContext) {
+  const { key, tiering } = await tieredModel(ctx);
+  const toTier = tiering.computedTier === 1 ? 2 : tiering.computedTier - 1;
+  const o = await ok<{ id: string }>(ctx.s, 'POST', `/api/v1/models/${key}/tier-overrides`, {
+    tier: toTier,
+    justification: 'the matrix needs a pending override to decide',
+  });
+  return o.id;
+}
+
+const BOUNDARY = 'matrix-boundary';
+
+/** A multipart upload of a small text file with evidence metadata. */
+function multipart(meta: unknown): { body: string; headers: Record<string, string> } {
+  const body =
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(meta)}\r\n` +
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="report.txt"\r\nContent-Type: text/plain\r\n\r\n` +
+    `validation notes\r\n--${BOUNDARY}--\r\n`;
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } };
+}
+
+/** Evidence with a stored file on version 1.0.0 of a model the caller relates to as asked. */
+async function evidenceFor(ctx: CaseContext) {
+  const { key } = await modelFor(ctx);
+  const { body, headers } = multipart({ type: 'validation_report', title: 'Report' });
+  const res = await ctx.s.call(
+    'POST',
+    `/api/v1/models/${key}/versions/1.0.0/evidence`,
+    body,
+    undefined,
+    headers,
+  );
+  if (res.statusCode !== 201)
+    throw new Error(`fixture evidence upload failed: ${res.statusCode} ${res.body}`);
+  return { key, id: (res.json() as { id: string }).id };
+}
+
+/** Cases for the workflow routes (policy, tiering, evidence) as they are added. */
 export const WORKFLOW_CASES: Record<string, RouteCase> = {
   'GET /api/v1/policy': { success: 200, build: async () => ({ url: '/api/v1/policy' }) },
   'GET /api/v1/policy/versions': { success: 200, build: async () => ({ url: '/api/v1/policy/versions' }) },
@@ -10,6 +70,74 @@ export const WORKFLOW_CASES: Record<string, RouteCase> = {
     build: async ({ s }) => ({
       url: '/api/v1/policy',
       body: { yaml: (await s.call('GET', '/api/v1/policy')).json().yaml },
+    }),
+  },
+
+  'POST /api/v1/models/:key/versions/:label/tiering': {
+    success: 201,
+    build: async (ctx) => ({
+      url: `/api/v1/models/${(await modelFor(ctx)).key}/versions/1.0.0/tiering`,
+      body: { answers: await tieringAnswers(ctx.s) },
+    }),
+  },
+  'GET /api/v1/models/:key/versions/:label/tiering': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/models/${(await tieredModel(ctx)).key}/versions/1.0.0/tiering` }),
+  },
+  'GET /api/v1/models/:key/tierings': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/models/${(await tieredModel(ctx)).key}/tierings` }),
+  },
+  'POST /api/v1/models/:key/tier-overrides': {
+    success: 201,
+    build: async (ctx) => {
+      const { key, tiering } = await tieredModel(ctx);
+      return {
+        url: `/api/v1/models/${key}/tier-overrides`,
+        body: {
+          tier: tiering.computedTier === 1 ? 2 : tiering.computedTier - 1,
+          justification: 'a documented reason for a different tier',
+        },
+      };
+    },
+  },
+  'GET /api/v1/models/:key/tier-overrides': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/models/${(await tieredModel(ctx)).key}/tier-overrides` }),
+  },
+  'POST /api/v1/tier-overrides/:id/approve': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/tier-overrides/${await pendingOverride(ctx)}/approve`, body: {} }),
+  },
+  'POST /api/v1/tier-overrides/:id/reject': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/tier-overrides/${await pendingOverride(ctx)}/reject`, body: {} }),
+  },
+
+  'POST /api/v1/models/:key/versions/:label/evidence': {
+    success: 201,
+    build: async (ctx) => ({
+      url: `/api/v1/models/${(await modelFor(ctx)).key}/versions/1.0.0/evidence`,
+      body: { type: 'model_card', title: 'Card', externalUrl: 'https://docs.example/card' },
+    }),
+  },
+  'GET /api/v1/models/:key/versions/:label/evidence': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/models/${(await evidenceFor(ctx)).key}/versions/1.0.0/evidence` }),
+  },
+  'GET /api/v1/evidence/:id': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/evidence/${(await evidenceFor(ctx)).id}` }),
+  },
+  'GET /api/v1/evidence/:id/content': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/evidence/${(await evidenceFor(ctx)).id}/content` }),
+  },
+  'POST /api/v1/evidence/:id/supersede': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/evidence/${(await evidenceFor(ctx)).id}/supersede`,
+      body: { reason: 'replaced by a newer report' },
     }),
   },
 };
