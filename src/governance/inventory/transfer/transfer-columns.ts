@@ -1,11 +1,20 @@
 import type { TransferKind } from '../../../contracts/transfer.ts';
 
-/** Characters that make spreadsheet software evaluate a cell (the export prefixes them with `'`). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** Undoes the export's formula escaping: only a `'` followed by a formula character is removed. */
+/**
+ * Undoes the export's formula escaping: one leading `'` is removed when apostrophes and then a
+ * formula character follow. The export adds one to every such value (see `protectApostrophes`),
+ * so any text survives export and import unchanged.
+ */
 export function unescapeFormula(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+/**
+ * A value that already starts with apostrophes and a formula character gets one more apostrophe;
+ * the CSV writer escapes the bare formula case itself.
+ */
+function protectApostrophes(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** How a CSV cell holds a value. Lists are `;`-separated; JSON cells hold a JSON document. */
@@ -110,7 +119,8 @@ export interface CellProblem {
 }
 
 function cellValue(raw: string, type: ColumnType, field: string, problems: CellProblem[]): unknown {
-  const cell = unescapeFormula(raw);
+  // A list's items are unescaped one by one (an item in the middle of a cell was never escaped).
+  const cell = type === 'list' ? raw : unescapeFormula(raw);
   switch (type) {
     case 'text':
       return cell === '' ? null : cell;
@@ -200,8 +210,8 @@ export function cellsFromRecord(kind: TransferKind, record: Record<string, unkno
       ? (record.links as Record<string, unknown> | undefined)?.[name.slice(6)]
       : record[name];
     if (value === null || value === undefined) return '';
-    if (type === 'list') return (value as unknown[]).map(String).join(';');
+    if (type === 'list') return (value as unknown[]).map((v) => protectApostrophes(String(v))).join(';');
     if (type === 'json') return JSON.stringify(value);
-    return String(value);
+    return protectApostrophes(String(value));
   });
 }

@@ -207,6 +207,33 @@ describe.each(ENGINES)('bulk import and export on %s', (engine) => {
     expect(seen).toEqual(['churn-lr@2.0.0:true:gina']);
   });
 
+  it('stores hostile strings verbatim, refuses oversized cells by field, and takes files above the JSON body limit', async () => {
+    const hostile = `Robert'); DROP TABLE models;-- <script>alert(1)</script> ☃ \u202e`;
+    const ok = await s.call('POST', '/api/v1/import?kind=models&format=json', [
+      { key: 'hostile-1', name: hostile, type: 'other', description: '%_\\' },
+    ]);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const stored = (await s.call('GET', '/api/v1/models/hostile-1', undefined, gov)).json();
+    expect([stored.name, stored.description]).toEqual([hostile, '%_\\']);
+    const long = await importCsv(
+      'models',
+      `key,name,type,description\nlong-1,L,other,${'x'.repeat(10_001)}\n`,
+    );
+    expect(long.statusCode).toBe(422);
+    expect(long.json().error.details.problems[0]).toMatchObject({ row: 1, field: 'description' });
+    // 120 rows of 9,000 characters: over the 1 MiB JSON limit of other routes, within the import's.
+    const big = Array.from({ length: 120 }, (_, i) => ({
+      key: `big-${i}`,
+      name: `Big ${i}`,
+      type: 'other',
+      description: 'd'.repeat(9_000),
+    }));
+    expect(JSON.stringify(big).length).toBeGreaterThan(1024 * 1024);
+    const res = await s.call('POST', '/api/v1/import?kind=models&format=json', big);
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json()).toMatchObject({ created: 120 });
+  });
+
   it('needs inventory.import to import (403) and a token for both (401)', async () => {
     expect((await importCsv('models', modelsCsv, owner)).statusCode).toBe(403);
     expect((await importCsv('models', modelsCsv, null)).statusCode).toBe(401);
