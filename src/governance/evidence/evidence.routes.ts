@@ -79,11 +79,14 @@ export async function registerEvidenceRoutes(
           if (part.type === 'field') {
             if (part.fieldname !== 'metadata')
               throw new ValidationError(`unknown form field '${part.fieldname}'`, part.fieldname);
-            let json: unknown;
-            try {
-              json = JSON.parse(String(part.value));
-            } catch {
-              throw new ValidationError('the metadata part must be JSON', 'metadata');
+            // @fastify/multipart already parses a part sent as application/json; plain text parts are parsed here.
+            let json: unknown = part.value;
+            if (typeof part.value === 'string') {
+              try {
+                json = JSON.parse(part.value);
+              } catch {
+                throw new ValidationError('the metadata part must be JSON', 'metadata');
+              }
             }
             meta = parseEvidenceMetadata(json, 'metadata');
           } else {

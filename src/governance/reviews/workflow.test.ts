@@ -3,11 +3,17 @@ import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 
 /** A multipart/form-data body with a metadata JSON part and a file part. */
-function multipart(meta: unknown, file: Buffer, filename = 'evidence.json', type = 'application/json') {
+function multipart(
+  meta: unknown,
+  file: Buffer,
+  filename = 'evidence.json',
+  type = 'application/json',
+  metaType?: string,
+) {
   const boundary = `----assay${Math.random().toString(16).slice(2)}`;
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(meta)}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n${metaType ? `Content-Type: ${metaType}\r\n` : ''}\r\n${JSON.stringify(meta)}\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
     ),
     file,
@@ -311,6 +317,9 @@ describe.each(ENGINES)('governance workflow (tiering, reviews, evidence) on %s',
         validUntil: '2027-06-01T00:00:00Z',
       },
       Buffer.from('{"auc":0.8}'),
+      'report.json',
+      'application/json',
+      'application/json',
     );
     const r2 = await t.call(
       'POST',
