@@ -42,7 +42,11 @@ const db = openDatabase({ databaseUrl: url, sqlitePath: path.join(dir, 'assay.db
 await migrateToLatest(db);
 log(`engine ${engine}, ${models} models`);
 
-const { app, services } = await buildServer({ db, clock: systemClock, config: { ...loadConfig({}), dataDir: dir } });
+const { app, services } = await buildServer({
+  db,
+  clock: systemClock,
+  config: { ...loadConfig({}), dataDir: dir },
+});
 await app.ready();
 const boot = (await bootstrapAdmin(services.identity))!;
 let t = performance.now();
@@ -61,7 +65,9 @@ async function time(label: string, urls: () => string, n: number): Promise<numbe
     if (res.statusCode !== 200) throw new Error(`${u}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
   const m = median(xs);
-  log(`${label}: median ${m.toFixed(2)} ms, p95 ${[...xs].sort((a, b) => a - b)[Math.floor(n * 0.95)]!.toFixed(2)} ms over ${n}`);
+  log(
+    `${label}: median ${m.toFixed(2)} ms, p95 ${[...xs].sort((a, b) => a - b)[Math.floor(n * 0.95)]!.toFixed(2)} ms over ${n}`,
+  );
   return m;
 }
 const rand = () => keys[Math.floor(Math.random() * keys.length)]!;
@@ -74,24 +80,52 @@ const filters = [
 ];
 let i = 0;
 await time('filtered inventory page (5 filter mixes)', () => filters[i++ % filters.length]!, 200);
-await time('search q= page', () => `/api/v1/models?q=model%20${Math.floor(Math.random() * 1000)}&limit=50`, 50);
-await time('as-of read of one model', () => `/api/v1/models/${rand()}?asOf=2025-03-01T00:00:00.000Z`, 200);
+await time(
+  'search q= page',
+  () => `/api/v1/models?q=model%20${Math.floor(Math.random() * 1000)}&limit=50`,
+  50,
+);
+// Mid-history of each model: the fill registers model i at 2025-01-01 + i minutes, then edits it over 9 days.
+const midHistory = (key: string) =>
+  new Date(
+    Date.parse('2025-01-01T00:00:00.000Z') + Number(key.slice(6)) * 60_000 + 5 * 86_400_000,
+  ).toISOString();
+await time(
+  'as-of read of one model',
+  () => {
+    const k = rand();
+    return `/api/v1/models/${k}?asOf=${midHistory(k)}`;
+  },
+  200,
+);
 await time('model detail', () => `/api/v1/models/${rand()}`, 200);
 await app.close();
 await db.close();
 
 t = performance.now();
 const env = { ...process.env, ...(url ? { ASSAY_DATABASE_URL: url } : {}) };
-const verify = spawnSync(process.execPath, [bin, 'audit', 'verify', '--data-dir', dir], { encoding: 'utf8', env });
-log(`audit verify (process start to exit): ${((performance.now() - t) / 1000).toFixed(2)} s: ${verify.stdout.trim()} ${verify.stderr.trim().slice(-200)}`);
+const verify = spawnSync(process.execPath, [bin, 'audit', 'verify', '--data-dir', dir], {
+  encoding: 'utf8',
+  env,
+});
+log(
+  `audit verify (process start to exit): ${((performance.now() - t) / 1000).toFixed(2)} s: ${verify.stdout.trim()} ${verify.stderr.trim().slice(-200)}`,
+);
 
 const starts: number[] = [];
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
   const port = 7500 + r;
-  const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--port', String(port), '--no-seed'], { env, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--data-dir', dir, '--port', String(port), '--no-seed'],
+    { env, stdio: 'ignore' },
+  );
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((x) => x.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (x) => x.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((res) => setTimeout(res, 20));
   }
