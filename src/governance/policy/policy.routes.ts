@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { activePolicySchema, policyPutJsonSchema, policyVersionSchema } from '../../contracts/policy.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { auditContextOf, principalOf } from '../../platform/http/request-context.ts';
+import { auditContextOf, ifMatchVersion, principalOf } from '../../platform/http/request-context.ts';
 import type { LoadedPolicy, PolicyService } from './policy.service.ts';
 
 const YAML_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml'];
@@ -32,9 +32,11 @@ export function registerPolicyRoutes(app: ApiApp, services: { policy: PolicyServ
       summary: 'The active policy: YAML text, parsed document, version and SHA-256',
       response: { 200: activePolicySchema },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       await policy.versions(principalOf(req));
-      return activeView(await policy.active());
+      const active = await policy.active();
+      reply.header('etag', `"${active.version}"`);
+      return activeView(active);
     },
   });
 
@@ -54,13 +56,15 @@ export function registerPolicyRoutes(app: ApiApp, services: { policy: PolicyServ
     url: '/api/v1/policy',
     schema: {
       tags: ['policy'],
-      summary: 'Replace the policy (body: text/yaml, or JSON {"yaml": "..."}); 400 names the line and field',
+      summary:
+        'Replace the policy (body: text/yaml, or JSON {"yaml": "..."}; If-Match: the active version); 400 names the line and field',
       body: z.union([z.string().min(1), policyPutJsonSchema]),
       response: { 200: activePolicySchema.extend({ changed: z.boolean() }) },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const yaml = typeof req.body === 'string' ? req.body : req.body.yaml;
-      const result = await policy.replace(principalOf(req), auditContextOf(req), yaml);
+      const result = await policy.replace(principalOf(req), auditContextOf(req), yaml, ifMatchVersion(req));
+      reply.header('etag', `"${result.policy.version}"`);
       return { ...activeView(result.policy), changed: result.changed };
     },
   });

@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { PolicyVersionsTable } from '../../platform/db/tables/workflow-reviews.ts';
-import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { defaultPolicyYaml, parsePolicyYaml, policySha256 } from './policy-document.ts';
 
 /** A stored policy version with its parsed document. */
@@ -94,6 +94,7 @@ export class PolicyService {
     principal: Principal,
     ctx: AuditContext,
     yaml: string,
+    ifMatch?: number,
   ): Promise<{ policy: LoadedPolicy; changed: boolean }> {
     this.authorize(principal, 'policy.manage');
     parsePolicyYaml(yaml);
@@ -105,6 +106,10 @@ export class PolicyService {
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
+      if (ifMatch !== undefined && ifMatch !== Number(last?.version ?? 0))
+        throw new ConflictError(
+          `the active policy is version ${last?.version ?? 0}, not ${ifMatch}; reload and retry`,
+        );
       if (last && last.sha256 === sha) return { version: Number(last.version), changed: false };
       const version = last ? Number(last.version) + 1 : 1;
       await this.insertVersion(tx, ctx, yaml, version, last ? Number(last.version) : null);

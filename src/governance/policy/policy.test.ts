@@ -94,7 +94,11 @@ describe.each(ENGINES)('policy API on %s', (engine) => {
     const res = await t.call('PUT', '/api/v1/policy', next, undefined, { 'content-type': 'text/yaml' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ version: 2, changed: true });
-    const again = await t.call('PUT', '/api/v1/policy', { yaml: next });
+    const stale = await t.call('PUT', '/api/v1/policy', { yaml: `${next}\n# edit` }, undefined, {
+      'if-match': '"1"',
+    });
+    expect(stale.statusCode).toBe(409);
+    const again = await t.call('PUT', '/api/v1/policy', { yaml: next }, undefined, { 'if-match': '"2"' });
     expect(again.json()).toMatchObject({ version: 2, changed: false });
     const versions = (await t.call('GET', '/api/v1/policy/versions')).json().items;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
