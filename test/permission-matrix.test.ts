@@ -10,7 +10,7 @@ import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
-import { WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
+import { FIXTURE_VALIDATOR, WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
 
 const CASES: Record<string, RouteCase> = { ...IDENTITY_CASES, ...INVENTORY_CASES, ...WORKFLOW_CASES };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
@@ -53,6 +53,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
     s = await startTestServer(engine);
     const ctx = { actor: 'admin', requestId: null };
     await s.services.identity.createUser(ctx, { username: FIXTURE_OWNER, role: 'owner' });
+    await s.services.identity.createUser(ctx, { username: FIXTURE_VALIDATOR, role: 'validator' });
     for (const role of ROLES) {
       const user = await s.services.identity.createUser(ctx, { username: `m-${role}`, role });
       const scopes: TokenScope[] = role === 'admin' ? ['admin', 'read'] : ['write', 'read'];
@@ -98,7 +99,11 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
     for (const guard of ROUTE_GUARDS) {
       const c = CASES[key(guard)];
       if (!c) continue;
-      for (const actor of actors) {
+      // SQLite runs the full matrix; PostgreSQL (ten times slower to set up fixtures) every role with a
+      // full-scope token and the admin's read-scope token, which is representative of the scope rule.
+      const cellActors =
+        engine === 'sqlite' ? actors : actors.filter((a) => a.scope !== 'read' || a.role === 'admin');
+      for (const actor of cellActors) {
         const relations: (ModelRelation | null)[] = guard.model
           ? [null, ...(NATURAL_RELATION[actor.role] ? [NATURAL_RELATION[actor.role]!] : [])]
           : [null];
@@ -118,7 +123,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(ROUTE_GUARDS.length);
-  }, 120_000);
+  }, 300_000);
 
   it('login and health need no token', async () => {
     expect((await s.call('GET', '/api/health', undefined, null)).statusCode).toBe(200);

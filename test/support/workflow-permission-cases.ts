@@ -60,7 +60,28 @@ async function evidenceFor(ctx: CaseContext) {
   return { key, id: (res.json() as { id: string }).id };
 }
 
-/** Cases for the workflow routes (policy, tiering, evidence) as they are added. */
+/** A user with the validator role, independent of every fixture model. */
+export const FIXTURE_VALIDATOR = 'fixture-validator';
+
+/**
+ * A review of 1.0.0 opened by the admin, taken as far as `upTo`; when assigned, the validator is the
+ * caller if they have the validator role (only the assigned validator may move validation on).
+ */
+async function reviewFor(ctx: CaseContext, upTo: 'draft' | 'submitted' | 'assigned') {
+  const { key } = await modelFor(ctx);
+  const r = await ok<{ id: string }>(ctx.s, 'POST', `/api/v1/models/${key}/versions/1.0.0/reviews`, {
+    type: 'initial',
+    gate: 'validation',
+  });
+  if (upTo !== 'draft') await ok(ctx.s, 'POST', `/api/v1/reviews/${r.id}/submit`);
+  if (upTo === 'assigned') {
+    const validator = ctx.actor.role === 'validator' ? ctx.actor.username : FIXTURE_VALIDATOR;
+    await ok(ctx.s, 'POST', `/api/v1/reviews/${r.id}/validator`, { validator });
+  }
+  return { key, id: r.id };
+}
+
+/** Cases for the workflow routes (policy, tiering, evidence, reviews) as they are added. */
 export const WORKFLOW_CASES: Record<string, RouteCase> = {
   'GET /api/v1/policy': { success: 200, build: async () => ({ url: '/api/v1/policy' }) },
   'GET /api/v1/policy/versions': { success: 200, build: async () => ({ url: '/api/v1/policy/versions' }) },
@@ -138,6 +159,41 @@ export const WORKFLOW_CASES: Record<string, RouteCase> = {
     build: async (ctx) => ({
       url: `/api/v1/evidence/${(await evidenceFor(ctx)).id}/supersede`,
       body: { reason: 'replaced by a newer report' },
+    }),
+  },
+
+  'POST /api/v1/models/:key/versions/:label/reviews': {
+    success: 201,
+    build: async (ctx) => ({
+      url: `/api/v1/models/${(await modelFor(ctx)).key}/versions/1.0.0/reviews`,
+      body: { type: 'initial', gate: 'validation' },
+    }),
+  },
+  'GET /api/v1/reviews': { success: 200, build: async () => ({ url: '/api/v1/reviews?limit=5' }) },
+  'GET /api/v1/reviews/:id': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/reviews/${(await reviewFor(ctx, 'draft')).id}` }),
+  },
+  'GET /api/v1/reviews/:id/checklist': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/reviews/${(await reviewFor(ctx, 'draft')).id}/checklist` }),
+  },
+  'POST /api/v1/reviews/:id/submit': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/reviews/${(await reviewFor(ctx, 'draft')).id}/submit` }),
+  },
+  'POST /api/v1/reviews/:id/validator': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/reviews/${(await reviewFor(ctx, 'submitted')).id}/validator`,
+      body: { validator: FIXTURE_VALIDATOR },
+    }),
+  },
+  'POST /api/v1/reviews/:id/transition': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/reviews/${(await reviewFor(ctx, 'assigned')).id}/transition`,
+      body: { event: 'start_validation' },
     }),
   },
 };
