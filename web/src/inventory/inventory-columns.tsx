@@ -86,7 +86,7 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
   {
     id: 'status',
     header: 'Status',
-    width: 120,
+    width: 140,
     sortKey: 'status',
     render: (m) => <StatusBadge status={m.status} />,
     csv: (m) => m.status,
@@ -117,7 +117,7 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
   {
     id: 'findings',
     header: 'Open findings',
-    width: 140,
+    width: 160,
     render: findingsCell,
     csv: (m) =>
       m.openFindings
@@ -175,9 +175,9 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
   {
     id: 'updatedAt',
     header: 'Updated',
-    width: 160,
+    width: 130,
     sortKey: 'updatedAt',
-    render: (m) => <Time value={m.updatedAt ?? null} />,
+    render: (m) => <Time value={m.updatedAt ?? null} withTime={false} />,
     csv: (m) => m.updatedAt,
   },
 ];
