@@ -100,7 +100,7 @@ export function InventoryPage() {
         <div>
           <h1>Inventory</h1>
           <p>
-            Every model, its tier, status, owner and open findings. The view is saved in the page address.
+            Every model with its status, tier, owner and business unit. The view (filters, sort, columns) is saved in the page address.
           </p>
         </div>
         <div className="row">
