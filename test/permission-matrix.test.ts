@@ -72,14 +72,17 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
     const guarded = ROUTE_GUARDS.map(key);
     expect(
       registered.filter((r) => !guarded.includes(r)),
-      'routes without a row in route-permissions.ts',
+      'routes without a row in src/platform/auth/route-permissions.ts (add one: it drives docs/permissions.md and this test)',
     ).toEqual([]);
     expect(
       guarded.filter((r) => !registered.includes(r)),
       'rows for routes that do not exist',
     ).toEqual([]);
     const untested = guarded.filter((r) => !PUBLIC.has(r) && !CASES[r]);
-    expect(untested, 'routes without a case in the matrix').toEqual([]);
+    expect(
+      untested,
+      'routes without a case in the matrix: add one to test/support/*-permission-cases.ts (a request that succeeds for an allowed caller)',
+    ).toEqual([]);
   });
 
   it('answers 401 without a token on every route but the public ones', async () => {
