@@ -44,7 +44,7 @@ const TIER4_ANSWERS = {
   financial_exposure: 'low',
 };
 
-describe.each(ENGINES)('governance workflow (tiering, reviews, evidence) on %s', (engine) => {
+describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine) => {
   let t: TestServer;
   const tok: Record<string, string> = {};
   let reviewId = '';
@@ -71,79 +71,15 @@ describe.each(ENGINES)('governance workflow (tiering, reviews, evidence) on %s',
     expect(m.statusCode).toBe(201);
     const v = await t.call('POST', '/api/v1/models/credit-pd/versions', { label: '1.0' }, tok.dev);
     expect(v.statusCode).toBe(201);
-  });
-  afterAll(async () => t.close());
-
-  it('tiers a version: score, rationale, policy version, EU AI Act class, and sets the model tier (audited)', async () => {
-    const res = await t.call(
+    const tiering = await t.call(
       'POST',
       '/api/v1/models/credit-pd/versions/1.0/tiering',
-      { answers: TIER1_ANSWERS, euAiAct: { annexIIIAreas: ['essential_services'] } },
+      { answers: TIER1_ANSWERS },
       tok.dev,
     );
-    expect(res.statusCode).toBe(201);
-    const body = res.json();
-    expect(body).toMatchObject({
-      computedTier: 1,
-      policyVersion: 1,
-      euAiAct: { class: 'high_risk', obligationsFrom: '2027-12-02' },
-    });
-    expect(body.rationale[0]).toMatchObject({ questionId: 'decision_impact', weight: 25 });
-    expect(body.summary).toContain('decision_impact=legal_or_safety');
-    const model = (await t.call('GET', '/api/v1/models/credit-pd')).json();
-    expect(model.tier).toBe(1);
-    const events = (await t.call('GET', '/api/v1/audit/events?limit=500'))
-      .json()
-      .items.map((e: { action: string }) => e.action);
-    expect(events).toEqual(expect.arrayContaining(['tiering.assessed', 'model.tiered']));
+    expect(tiering.json().computedTier).toBe(1);
   });
-
-  it('refuses bad tiering input and callers without rights', async () => {
-    const url = '/api/v1/models/credit-pd/versions/1.0/tiering';
-    const missing = await t.call('POST', url, { answers: { autonomy: 'fully_automated' } }, tok.dev);
-    expect(missing.statusCode).toBe(400);
-    expect(missing.json().error.details.field).toBe('answers.decision_impact');
-    expect((await t.call('POST', url, { answers: TIER1_ANSWERS, extra: 1 }, tok.dev)).statusCode).toBe(400);
-    expect((await t.call('POST', url, { answers: TIER1_ANSWERS }, tok.vera)).statusCode).toBe(403);
-    expect((await t.call('POST', url, { answers: TIER1_ANSWERS }, tok.otto)).statusCode).toBe(404);
-    expect(
-      (
-        await t.call(
-          'POST',
-          '/api/v1/models/credit-pd/versions/9.9/tiering',
-          { answers: TIER1_ANSWERS },
-          tok.dev,
-        )
-      ).statusCode,
-    ).toBe(404);
-  });
-
-  it('a tier override needs a justification and an approver other than the requester', async () => {
-    const short = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/tier-overrides',
-      { tier: 2, justification: 'too high' },
-      tok.gina,
-    );
-    expect(short.statusCode).toBe(400);
-    const req = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/tier-overrides',
-      { tier: 2, justification: 'Exposure is capped by a hard limit; committee minute 2026-14.' },
-      tok.gina,
-    );
-    expect(req.statusCode).toBe(201);
-    const id = req.json().id;
-    const self = await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.gina);
-    expect(self.statusCode).toBe(403);
-    expect(self.json().error.details.rule).toBe('four_eyes');
-    expect((await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.vera)).statusCode).toBe(403);
-    expect((await t.call('GET', '/api/v1/models/credit-pd')).json().tier).toBe(1);
-    const ok = await t.call('POST', `/api/v1/tier-overrides/${id}/reject`, { note: 'keep Tier 1' }, tok.gabe);
-    expect(ok.json()).toMatchObject({ status: 'rejected', decidedBy: 'gabe' });
-    expect((await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.gabe)).statusCode).toBe(409);
-    expect((await t.call('GET', '/api/v1/models/credit-pd')).json().tier).toBe(1);
-  });
+  afterAll(async () => t.close());
 
   it('opens a review with the Tier 1 production checklist, all missing', async () => {
     const res = await t.call(
@@ -337,66 +273,6 @@ describe.each(ENGINES)('governance workflow (tiering, reviews, evidence) on %s',
       await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
     ).json().items;
     expect(all.map((e: { id: string }) => e.id)).toContain(ev.id);
-  });
-
-  it('uploads over the limit are 413 and write nothing; bad metadata is 400 naming the field', async () => {
-    const before = (
-      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
-    ).json().items.length;
-    const big = multipart({ type: 'test_results', title: 'huge' }, Buffer.alloc(5000, 1));
-    const res = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/versions/1.0/evidence',
-      big.body,
-      tok.dev,
-      big.headers,
-    );
-    expect(res.statusCode).toBe(413);
-    const bad = multipart({ type: 'horoscope', title: 'x' }, Buffer.from('x'));
-    const r2 = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/versions/1.0/evidence',
-      bad.body,
-      tok.dev,
-      bad.headers,
-    );
-    expect(r2.statusCode).toBe(400);
-    expect(r2.json().error.details.field).toBe('metadata.type');
-    const r3 = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/versions/1.0/evidence',
-      { type: 'other', title: 'no file' },
-      tok.dev,
-    );
-    expect(r3.statusCode).toBe(400);
-    const r4 = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/versions/1.0/evidence',
-      { type: 'other', title: 'x', externalUrl: 'javascript:alert(1)' },
-      tok.dev,
-    );
-    expect(r4.statusCode).toBe(400);
-    const r5 = await t.call(
-      'POST',
-      '/api/v1/models/credit-pd/versions/1.0/evidence',
-      { type: 'other', title: 'x', externalUrl: 'https://a.example', bogus: 1 },
-      tok.dev,
-    );
-    expect(r5.json().error.details.field).toBe('body.bogus');
-    expect(
-      (
-        await t.call(
-          'POST',
-          '/api/v1/models/credit-pd/versions/1.0/evidence',
-          { type: 'other', title: 'x', externalUrl: 'https://a.example' },
-          tok.otto,
-        )
-      ).statusCode,
-    ).toBe(404);
-    const after = (
-      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
-    ).json().items.length;
-    expect(after).toBe(before);
   });
 
   it('review state machine via the API; every change audited', async () => {

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../../../test/support/engines.ts';
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+
+/** A multipart/form-data body with a metadata JSON part and a file part. */
+function multipart(
+  meta: unknown,
+  file: Buffer,
+  filename = 'evidence.json',
+  type = 'application/json',
+  metaType?: string,
+) {
+  const boundary = `----assay${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n${metaType ? `Content-Type: ${metaType}\r\n` : ''}\r\n${JSON.stringify(meta)}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe.each(ENGINES)('evidence upload limits and validation on %s', (engine) => {
+  let t: TestServer;
+  const tok: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestServer(engine, '2026-03-01T09:00:00.000Z', { uploadLimit: 4096 });
+    tok.dev = (await t.userToken('dev', 'developer')).token;
+    tok.otto = (await t.userToken('otto', 'owner')).token;
+    await t.call('POST', '/api/v1/models', {
+      key: 'credit-pd',
+      name: 'Credit PD',
+      type: 'classification',
+      developers: ['dev'],
+    });
+    await t.call('POST', '/api/v1/models/credit-pd/versions', { label: '1.0' }, tok.dev);
+  });
+  afterAll(async () => t.close());
+
+  it('uploads over the limit are 413 and write nothing; bad metadata is 400 naming the field', async () => {
+    const before = (
+      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
+    ).json().items.length;
+    const big = multipart({ type: 'test_results', title: 'huge' }, Buffer.alloc(5000, 1));
+    const res = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      big.body,
+      tok.dev,
+      big.headers,
+    );
+    expect(res.statusCode).toBe(413);
+    const bad = multipart({ type: 'horoscope', title: 'x' }, Buffer.from('x'));
+    const r2 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      bad.body,
+      tok.dev,
+      bad.headers,
+    );
+    expect(r2.statusCode).toBe(400);
+    expect(r2.json().error.details.field).toBe('metadata.type');
+    const r3 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'no file' },
+      tok.dev,
+    );
+    expect(r3.statusCode).toBe(400);
+    const r4 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'x', externalUrl: 'javascript:alert(1)' },
+      tok.dev,
+    );
+    expect(r4.statusCode).toBe(400);
+    const r5 = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      { type: 'other', title: 'x', externalUrl: 'https://a.example', bogus: 1 },
+      tok.dev,
+    );
+    expect(r5.json().error.details.field).toBe('body.bogus');
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/v1/models/credit-pd/versions/1.0/evidence',
+          { type: 'other', title: 'x', externalUrl: 'https://a.example' },
+          tok.otto,
+        )
+      ).statusCode,
+    ).toBe(404);
+    const after = (
+      await t.call('GET', '/api/v1/models/credit-pd/versions/1.0/evidence?includeSuperseded=true')
+    ).json().items.length;
+    expect(after).toBe(before);
+  });
+
+  it('content is served as a sandboxed attachment with a safe filename', async () => {
+    const mp = multipart(
+      { type: 'other', title: '<script>alert(1)</script>' },
+      Buffer.from('<html><script>alert(1)</script></html>'),
+      '../../etc/"evil".html',
+      'text/html',
+    );
+    const up = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      mp.body,
+      tok.dev,
+      mp.headers,
+    );
+    expect(up.statusCode).toBe(201);
+    expect(up.json().title).toBe('<script>alert(1)</script>');
+    const res = await t.call('GET', `/api/v1/evidence/${up.json().id}/content`);
+    expect(res.headers['content-security-policy']).toBe('sandbox');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="[A-Za-z0-9._-]+"$/);
+  });
+});
