@@ -9,7 +9,8 @@ import type {
 } from '../../contracts/validation-drift.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { categoricalDrift } from './categorical-drift.ts';
-import { numericDrift } from './numeric-drift.ts';
+import { type DistinctEstimates, numericDrift } from './numeric-drift.ts';
+import { approxDistinct } from './sorted-sample.ts';
 
 /**
  * Default drift thresholds (Evidently-like). For a numeric column the KS p-value decides when the
@@ -48,16 +49,27 @@ export async function computeDrift(
 ): Promise<DriftResult> {
   const thresholds: DriftThresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...options.thresholds };
   const bins = options.histogramBins ?? 20;
+  const numeric = [...features, ...(options.prediction ? [options.prediction] : [])]
+    .filter((c) => c.kind === 'numeric')
+    .map((c) => c.name);
+  const refDistinct = await approxDistinct(conn, reference.table, numeric);
+  const curDistinct = await approxDistinct(conn, current.table, numeric);
+  const estimates = new Map(
+    numeric.map((name, i) => [
+      name,
+      { reference: refDistinct[i] as number, current: curDistinct[i] as number },
+    ]),
+  );
+  const run = (column: ColumnInfo) =>
+    columnDrift(conn, reference, current, column, thresholds, bins, estimates.get(column.name));
   const result: Record<string, FeatureDrift> = {};
-  for (const feature of features) {
-    result[feature.name] = await columnDrift(conn, reference, current, feature, thresholds, bins);
-  }
+  for (const feature of features) result[feature.name] = await run(feature);
   const driftedCount = Object.values(result).filter((f) => f.drifted).length;
   const share = features.length > 0 ? driftedCount / features.length : 0;
   const prediction = options.prediction
     ? {
         column: options.prediction.name,
-        drift: await columnDrift(conn, reference, current, options.prediction, thresholds, bins),
+        drift: await run(options.prediction),
       }
     : null;
   return {
@@ -99,9 +111,10 @@ export async function columnDrift(
   column: ColumnInfo,
   thresholds: DriftThresholds,
   bins: number,
+  distinct: DistinctEstimates = { reference: Number.POSITIVE_INFINITY, current: Number.POSITIVE_INFINITY },
 ): Promise<FeatureDrift> {
   if (column.kind === 'numeric') {
-    const s = await numericDrift(conn, reference, current, column.name, bins);
+    const s = await numericDrift(conn, reference, current, column.name, bins, distinct);
     const small = s.referenceCount <= thresholds.small_sample_max;
     const test: DriftTest =
       thresholds.numeric_test === 'auto' ? (small ? 'ks' : 'wasserstein') : thresholds.numeric_test;

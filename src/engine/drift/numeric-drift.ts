@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadedTable } from '../table.ts';
 import { ksTwoSamplePValue } from './kolmogorov.ts';
-import { count, doubleLiteral, num, numericExpr, queryRows, tempTableName } from './sql.ts';
+import { loadSortedSample, type SortedSample } from './sorted-sample.ts';
 import { linearQuantile, populationStabilityIndex } from './statistics.ts';
 
 /** Raw numeric drift statistics of one column (the decision is made by the caller). */
@@ -21,9 +21,15 @@ export interface NumericDriftStats {
 
 const DECILES = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i / 10);
 
+/** Cardinality estimates that pick how each sample is loaded (see sorted-sample.ts). */
+export interface DistinctEstimates {
+  reference: number;
+  current: number;
+}
+
 /**
- * KS, Wasserstein and decile PSI of a numeric column. DuckDB groups each sample to (value, count)
- * once; everything else runs on the joined distinct values, so rows never become JS objects.
+ * KS, Wasserstein and decile PSI of a numeric column. Both samples are loaded sorted (grouped
+ * by DuckDB when they have few distinct values) and everything follows from one merge.
  */
 export async function numericDrift(
   conn: DuckDBConnection,
@@ -31,155 +37,190 @@ export async function numericDrift(
   current: LoadedTable,
   column: string,
   histogramBins: number,
+  distinct: DistinctEstimates,
 ): Promise<NumericDriftStats> {
-  const values = tempTableName('num');
-  const expr = numericExpr(column);
-  const grouped = (table: string) =>
-    `SELECT v, count(*) AS c FROM (SELECT ${expr} AS v FROM ${table}) WHERE v IS NOT NULL AND isfinite(v) GROUP BY v`;
-  await conn.run(
-    `CREATE TEMP TABLE ${values} AS
-     WITH r AS (${grouped(reference.table)}), c AS (${grouped(current.table)}),
-     j AS (SELECT coalesce(r.v, c.v) AS v, coalesce(r.c, 0) AS rc, coalesce(c.c, 0) AS cc
-           FROM r FULL OUTER JOIN c ON r.v = c.v)
-     SELECT v, rc, cc,
-            sum(rc) OVER (ORDER BY v ROWS UNBOUNDED PRECEDING) AS rcum,
-            sum(cc) OVER (ORDER BY v ROWS UNBOUNDED PRECEDING) AS ccum,
-            lead(v) OVER (ORDER BY v) AS next_v
-     FROM j`,
-  );
-  try {
-    const [totals] = await queryRows(
-      conn,
-      `SELECT sum(rc) AS n1, sum(cc) AS n2, min(v) AS lo, max(v) AS hi,
-              sum(v * rc) / sum(rc) AS mean FROM ${values}`,
-    );
-    const n1 = count(totals?.n1);
-    const n2 = count(totals?.n2);
-    const empty: NumericDriftStats = {
-      referenceCount: n1,
-      currentCount: n2,
-      ksStatistic: null,
-      ksPvalue: null,
-      ksMethod: null,
-      wassersteinDistance: null,
-      wassersteinNormed: null,
-      referenceStd: null,
-      psi: null,
-      psiEdges: [],
-      histogram: { edges: [], reference: [], current: [] },
-    };
-    if (n1 === 0 || n2 === 0) return empty;
-    const mean = num(totals?.mean) as number;
-    const [shape] = await queryRows(
-      conn,
-      `SELECT max(CAST(rcum AS DOUBLE) / ${n1} - CAST(ccum AS DOUBLE) / ${n2}) AS max_diff,
-              min(CAST(rcum AS DOUBLE) / ${n1} - CAST(ccum AS DOUBLE) / ${n2}) AS min_diff,
-              sum(abs(CAST(rcum AS DOUBLE) / ${n1} - CAST(ccum AS DOUBLE) / ${n2}) * (next_v - v)) AS wasserstein,
-              sqrt(sum(rc * (v - ${doubleLiteral(mean)}) * (v - ${doubleLiteral(mean)})) / ${n1}) AS std
-       FROM ${values}`,
-    );
-    const maxDiff = num(shape?.max_diff) as number;
-    const minS = Math.min(Math.max(-(num(shape?.min_diff) as number), 0), 1);
-    const d = Math.max(minS, maxDiff);
-    const ks = ksTwoSamplePValue(n1, n2, d);
-    const wasserstein = num(shape?.wasserstein) ?? 0;
-    const std = num(shape?.std) ?? 0;
-    const edges = await decileEdges(conn, values, n1);
-    const binCounts = await binnedCounts(conn, values, edges);
-    const histogram = await equalWidthHistogram(
-      conn,
-      values,
-      num(totals?.lo) as number,
-      num(totals?.hi) as number,
-      histogramBins,
-      n1,
-      n2,
-    );
-    return {
-      ...empty,
-      ksStatistic: ks.statistic,
-      ksPvalue: ks.pvalue,
-      ksMethod: ks.method,
-      wassersteinDistance: wasserstein,
-      wassersteinNormed: wasserstein / Math.max(std, 0.001),
-      referenceStd: std,
-      psi: populationStabilityIndex(binCounts.reference, binCounts.current),
-      psiEdges: edges,
-      histogram,
-    };
-  } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${values}`);
+  const ref = await loadSortedSample(conn, reference.table, column, distinct.reference, reference.rows);
+  const cur = await loadSortedSample(conn, current.table, column, distinct.current, current.rows);
+  return numericDriftOfSamples(ref, cur, histogramBins);
+}
+
+/** Neumaier-compensated running sum (sums of up to millions of terms keep ~1 ulp accuracy). */
+class CompensatedSum {
+  private sum = 0;
+  private compensation = 0;
+  add(x: number): void {
+    const t = this.sum + x;
+    if (Math.abs(this.sum) >= Math.abs(x)) this.compensation += this.sum - t + x;
+    else this.compensation += x - t + this.sum;
+    this.sum = t;
+  }
+  get value(): number {
+    return this.sum + this.compensation;
   }
 }
 
-/** Unique reference deciles (numpy.quantile, linear), read from the cumulative reference counts. */
-async function decileEdges(conn: DuckDBConnection, values: string, n1: number): Promise<number[]> {
-  const ranks = new Set<number>();
-  for (const q of DECILES) {
-    const virtual = (n1 - 1) * q;
-    const previous = Math.min(Math.floor(virtual), n1 - 1);
-    ranks.add(previous);
-    ranks.add(Math.min(previous + 1, n1 - 1));
+const countAt = (s: SortedSample, i: number): number => (s.counts ? (s.counts[i] as number) : 1);
+
+/** The drift statistics of two sorted samples. */
+export function numericDriftOfSamples(
+  ref: SortedSample,
+  cur: SortedSample,
+  histogramBins: number,
+): NumericDriftStats {
+  const n1 = ref.n;
+  const n2 = cur.n;
+  const empty: NumericDriftStats = {
+    referenceCount: n1,
+    currentCount: n2,
+    ksStatistic: null,
+    ksPvalue: null,
+    ksMethod: null,
+    wassersteinDistance: null,
+    wassersteinNormed: null,
+    referenceStd: null,
+    psi: null,
+    psiEdges: [],
+    histogram: { edges: [], reference: [], current: [] },
+  };
+  if (n1 === 0 || n2 === 0) return empty;
+  // one merge over the union of values: ECDF differences at every value (KS) and their
+  // integral between consecutive values (Wasserstein), as scipy's searchsorted formulation
+  let i = 0;
+  let j = 0;
+  let cr = 0;
+  let cc = 0;
+  let maxDiff = Number.NEGATIVE_INFINITY;
+  let minDiff = Number.POSITIVE_INFINITY;
+  const wasserstein = new CompensatedSum();
+  let previousX = 0;
+  let previousAbs = 0;
+  let first = true;
+  const rv = ref.values;
+  const cv = cur.values;
+  while (i < rv.length || j < cv.length) {
+    const x =
+      j >= cv.length || (i < rv.length && (rv[i] as number) <= (cv[j] as number))
+        ? (rv[i] as number)
+        : (cv[j] as number);
+    while (i < rv.length && rv[i] === x) cr += countAt(ref, i++);
+    while (j < cv.length && cv[j] === x) cc += countAt(cur, j++);
+    const diff = cr / n1 - cc / n2;
+    if (diff > maxDiff) maxDiff = diff;
+    if (diff < minDiff) minDiff = diff;
+    if (!first) wasserstein.add(previousAbs * (x - previousX));
+    first = false;
+    previousX = x;
+    previousAbs = Math.abs(diff);
   }
-  const rankList = [...ranks].sort((a, b) => a - b);
-  const rows = await queryRows(
-    conn,
-    `SELECT k, min(v) AS v FROM (SELECT unnest([${rankList.join(',')}]) AS k) ranks
-     JOIN ${values} ON rc > 0 AND rcum > k GROUP BY k`,
-  );
-  const byRank = new Map<number, number>();
-  for (const row of rows) byRank.set(count(row.k), num(row.v) as number);
-  const valueAt = (rank: number) => byRank.get(rank) as number;
-  const edges = DECILES.map((q) => linearQuantile(n1, q, valueAt));
+  const minS = Math.min(Math.max(-minDiff, 0), 1);
+  const ks = ksTwoSamplePValue(n1, n2, minS > maxDiff ? minS : maxDiff);
+  const std = populationStd(ref);
+  const w = wasserstein.value;
+  const edges = decileEdges(ref);
+  return {
+    ...empty,
+    ksStatistic: ks.statistic,
+    ksPvalue: ks.pvalue,
+    ksMethod: ks.method,
+    wassersteinDistance: w,
+    wassersteinNormed: w / Math.max(std, 0.001),
+    referenceStd: std,
+    psi: populationStabilityIndex(binCounts(ref, edges), binCounts(cur, edges)),
+    psiEdges: edges,
+    histogram: equalWidthHistogram(ref, cur, histogramBins),
+  };
+}
+
+/** numpy.std (ddof = 0): two passes, mean first. */
+function populationStd(s: SortedSample): number {
+  const total = new CompensatedSum();
+  for (let i = 0; i < s.values.length; i++) total.add((s.values[i] as number) * countAt(s, i));
+  const mean = total.value / s.n;
+  const squares = new CompensatedSum();
+  for (let i = 0; i < s.values.length; i++) {
+    const d = (s.values[i] as number) - mean;
+    squares.add(d * d * countAt(s, i));
+  }
+  return Math.sqrt(squares.value / s.n);
+}
+
+/** Number of values ≤ x. */
+function countAtMost(s: SortedSample, cumulative: Float64Array | null, x: number): number {
+  let lo = 0;
+  let hi = s.values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((s.values[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (!cumulative) return lo;
+  return lo === 0 ? 0 : (cumulative[lo - 1] as number);
+}
+
+function cumulativeCounts(s: SortedSample): Float64Array | null {
+  if (!s.counts) return null;
+  const out = new Float64Array(s.counts.length);
+  let c = 0;
+  for (let i = 0; i < s.counts.length; i++) {
+    c += s.counts[i] as number;
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Unique reference deciles (numpy.quantile, method 'linear'). */
+function decileEdges(ref: SortedSample): number[] {
+  const cumulative = cumulativeCounts(ref);
+  const valueAt = (rank: number): number => {
+    if (!cumulative) return ref.values[rank] as number;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cumulative[mid] as number) > rank) hi = mid;
+      else lo = mid + 1;
+    }
+    return ref.values[lo] as number;
+  };
+  const edges = DECILES.map((q) => linearQuantile(ref.n, q, valueAt));
   return [...new Set(edges)].sort((a, b) => a - b);
 }
 
-/** Reference and current counts in the bins (−∞, e1], (e1, e2], …, (ek, +∞). */
-async function binnedCounts(
-  conn: DuckDBConnection,
-  values: string,
-  edges: number[],
-): Promise<{ reference: number[]; current: number[] }> {
-  const cases = edges.map((e, i) => `WHEN v <= ${doubleLiteral(e)} THEN ${i}`).join(' ');
-  const bin = edges.length === 0 ? '0' : `CASE ${cases} ELSE ${edges.length} END`;
-  const rows = await queryRows(
-    conn,
-    `SELECT ${bin} AS b, sum(rc) AS r, sum(cc) AS c FROM ${values} GROUP BY b`,
-  );
-  const reference = new Array<number>(edges.length + 1).fill(0);
-  const current = new Array<number>(edges.length + 1).fill(0);
-  for (const row of rows) {
-    const b = count(row.b);
-    reference[b] = count(row.r);
-    current[b] = count(row.c);
+/** Counts in the bins (−∞, e1], (e1, e2], …, (ek, +∞). */
+function binCounts(s: SortedSample, edges: number[]): number[] {
+  const cumulative = cumulativeCounts(s);
+  const atMost = edges.map((e) => countAtMost(s, cumulative, e));
+  const counts: number[] = [];
+  let previous = 0;
+  for (const c of atMost) {
+    counts.push(c - previous);
+    previous = c;
   }
-  return { reference, current };
+  counts.push(s.n - previous);
+  return counts;
 }
 
 /** Proportions of both samples in equal-width bins over the combined range (for the report). */
-async function equalWidthHistogram(
-  conn: DuckDBConnection,
-  values: string,
-  lo: number,
-  hi: number,
+function equalWidthHistogram(
+  ref: SortedSample,
+  cur: SortedSample,
   bins: number,
-  n1: number,
-  n2: number,
-): Promise<{ edges: number[]; reference: number[]; current: number[] }> {
+): { edges: number[]; reference: number[]; current: number[] } {
+  const lo = Math.min(ref.values[0] as number, cur.values[0] as number);
+  const hi = Math.max(
+    ref.values[ref.values.length - 1] as number,
+    cur.values[cur.values.length - 1] as number,
+  );
   const k = hi > lo ? bins : 1;
   const width = hi > lo ? (hi - lo) / k : 1;
-  const rows = await queryRows(
-    conn,
-    `SELECT least(CAST(floor((v - ${doubleLiteral(lo)}) / ${doubleLiteral(width)}) AS BIGINT), ${k - 1}) AS b,
-            sum(rc) AS r, sum(cc) AS c FROM ${values} GROUP BY b`,
-  );
-  const reference = new Array<number>(k).fill(0);
-  const current = new Array<number>(k).fill(0);
-  for (const row of rows) {
-    const b = count(row.b);
-    reference[b] = count(row.r) / n1;
-    current[b] = count(row.c) / n2;
-  }
+  const fill = (s: SortedSample): number[] => {
+    const out = new Array<number>(k).fill(0);
+    for (let i = 0; i < s.values.length; i++) {
+      const b = Math.min(Math.floor(((s.values[i] as number) - lo) / width), k - 1);
+      out[b] = (out[b] as number) + countAt(s, i);
+    }
+    return out.map((c) => c / s.n);
+  };
   const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : lo + i * width));
-  return { edges, reference, current };
+  return { edges, reference: fill(ref), current: fill(cur) };
 }

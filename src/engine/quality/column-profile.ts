@@ -3,10 +3,11 @@ import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-d
 import { categoricalExpr, count, ident, num, numericExpr, queryRows } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 
-/** Missing values, distinct count and IQR outliers of every column, from one scan of the table. */
+/** Missing values, constancy and IQR outliers of every column, from one scan of the table. */
 export interface ColumnProfiles {
   missing: Record<string, ColumnMissing>;
-  distinct: Record<string, number>;
+  /** Columns with at most one distinct non-missing value. */
+  constant: string[];
   outliers: Record<string, ColumnOutliers>;
 }
 
@@ -27,15 +28,19 @@ export async function profileColumns(
       const v = numericExpr(column.name);
       parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
-      parts.push(`count(DISTINCT ${v}) FILTER (WHERE isfinite(${v})) AS distinct_${i}`);
+      // at most one distinct value ⇔ min = max (far cheaper than count(DISTINCT))
+      parts.push(
+        `(min(${v}) FILTER (WHERE isfinite(${v})) IS NOT DISTINCT FROM max(${v}) FILTER (WHERE isfinite(${v}))) AS constant_${i}`,
+      );
       parts.push(`quantile_cont(${v}, [0.25, 0.75]) FILTER (WHERE isfinite(${v})) AS quartiles_${i}`);
     } else {
-      parts.push(`count(DISTINCT ${categoricalExpr(column.name)}) AS distinct_${i}`);
+      const c = categoricalExpr(column.name);
+      parts.push(`(min(${c}) IS NOT DISTINCT FROM max(${c})) AS constant_${i}`);
     }
   });
   const [row] = await queryRows(conn, `SELECT ${parts.join(', ')} FROM ${table.table}`);
   const missing: Record<string, ColumnMissing> = {};
-  const distinct: Record<string, number> = {};
+  const constant: string[] = [];
   const quartiles = new Map<number, [number, number]>();
   table.columns.forEach((column, i) => {
     const nulls = count(row?.[`null_${i}`]);
@@ -51,12 +56,12 @@ export async function profileColumns(
       nan,
       infinite: inf,
     };
-    distinct[column.name] = count(row?.[`distinct_${i}`]);
+    if (row?.[`constant_${i}`] === true) constant.push(column.name);
     const q = row?.[`quartiles_${i}`];
     if (Array.isArray(q) && q.length === 2) quartiles.set(i, [num(q[0]) as number, num(q[1]) as number]);
   });
   const outliers = await countOutliers(conn, table, quartiles, iqrMultiplier);
-  return { missing, distinct, outliers };
+  return { missing, constant, outliers };
 }
 
 async function countOutliers(

@@ -35,14 +35,13 @@ export async function computeDataQuality(
     `SELECT count(*) AS n FROM (SELECT DISTINCT * FROM ${current.table})`,
   );
   const duplicates = current.rows - count(distinctRows?.n);
-  const constant = current.columns.filter((c) => (profile.distinct[c.name] ?? 0) <= 1).map((c) => c.name);
   return {
     rows: current.rows,
     columns: current.columns.length,
     reference_rows: reference ? reference.rows : null,
     missing: profile.missing,
     duplicates: { count: duplicates, share: current.rows > 0 ? duplicates / current.rows : 0 },
-    constant_columns: constant,
+    constant_columns: profile.constant,
     outliers: profile.outliers,
     schema_changes: reference ? await schemaChanges(conn, current, reference) : null,
     leakage: await leakage(conn, current, reference, options, leakageAuc),
@@ -151,18 +150,34 @@ async function singleFeatureAuc(
   positive: string,
 ): Promise<number | null> {
   const v = numericExpr(feature);
-  const [row] = await queryRows(
-    conn,
-    `WITH g AS (SELECT v, count(*) FILTER (WHERE y = ${literal(positive)}) AS p, count(*) FILTER (WHERE y <> ${literal(positive)}) AS n
-                FROM (SELECT ${v} AS v, ${label} AS y FROM ${table.table})
-                WHERE y IS NOT NULL AND isfinite(v) GROUP BY v),
-          w AS (SELECT p, n, coalesce(sum(n) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below FROM g)
-     SELECT CAST(sum(CAST(p AS HUGEINT) * (2 * below + n)) AS DOUBLE) AS twice_wins, sum(p) AS pos, sum(n) AS neg FROM w`,
+  // DuckDB counts positives and negatives per distinct value; the running sum is done here
+  // because a global ORDER BY window is single-threaded in DuckDB and slow on many groups.
+  const result = await conn.run(
+    `SELECT CAST(count(*) FILTER (WHERE y = ${literal(positive)}) AS DOUBLE) AS p,
+            CAST(count(*) FILTER (WHERE y <> ${literal(positive)}) AS DOUBLE) AS n
+     FROM (SELECT ${v} AS v, ${label} AS y FROM ${table.table})
+     WHERE y IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
   );
-  const pos = count(row?.pos);
-  const neg = count(row?.neg);
+  let below = 0;
+  let twiceWins = 0;
+  let pos = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const pv = chunk.getColumnVector(0) as unknown as { getItem(i: number): unknown };
+    const nv = chunk.getColumnVector(1) as unknown as { getItem(i: number): unknown };
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const p = pv.getItem(i) as number;
+      const n = nv.getItem(i) as number;
+      // integer arithmetic, exact below 2^53
+      twiceWins += p * (2 * below + n);
+      below += n;
+      pos += p;
+    }
+  }
+  const neg = below;
   if (pos === 0 || neg === 0) return null;
-  return (num(row?.twice_wins) as number) / (2 * pos * neg);
+  return twiceWins / (2 * pos * neg);
 }
 
 /** Current rows equal (missing equal to missing) on every common column to some reference row. */
@@ -171,10 +186,21 @@ async function rowsInReference(
   current: LoadedTable,
   reference: LoadedTable,
 ): Promise<number> {
-  const referenceNames = new Set(reference.columns.map((c) => c.name));
-  const common = current.columns.map((c) => c.name).filter((n) => referenceNames.has(n));
+  const types = async (table: string) =>
+    new Map(
+      (await queryRows(conn, `DESCRIBE ${table}`)).map((r) => [String(r.column_name), String(r.column_type)]),
+    );
+  const currentTypes = await types(current.table);
+  const referenceTypes = await types(reference.table);
+  const common = current.columns.map((c) => c.name).filter((n) => referenceTypes.has(n));
   if (common.length === 0) return 0;
-  const select = common.map((n, i) => `CAST(${ident(n)} AS VARCHAR) AS c${i}`).join(', ');
+  // native types compare fastest; a column typed differently in the two files is compared as text
+  const select = common
+    .map((n, i) => {
+      const same = currentTypes.get(n) === referenceTypes.get(n);
+      return `${same ? ident(n) : `CAST(${ident(n)} AS VARCHAR)`} AS c${i}`;
+    })
+    .join(', ');
   const on = common.map((_, i) => `cur.c${i} IS NOT DISTINCT FROM ref.c${i}`).join(' AND ');
   const [row] = await queryRows(
     conn,
