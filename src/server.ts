@@ -1,5 +1,12 @@
+import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
+import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
+import { DecisionsService } from './governance/decisions/decisions.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
+import { registerFindingRoutes } from './governance/findings/findings.routes.ts';
+import { FindingsService } from './governance/findings/findings.service.ts';
+import { registerGateRoutes } from './governance/gate/gate.routes.ts';
+import { GateService } from './governance/gate/gate.service.ts';
 import { DatasetsService } from './governance/inventory/datasets.service.ts';
 import { registerInventoryRoutes } from './governance/inventory/inventory.routes.ts';
 import { LineageService } from './governance/inventory/lineage.service.ts';
@@ -8,13 +15,18 @@ import { ModelsService } from './governance/inventory/models.service.ts';
 import { registerTransferRoutes } from './governance/inventory/transfer/transfer.routes.ts';
 import { TransferService } from './governance/inventory/transfer/transfer.service.ts';
 import { VersionsService } from './governance/inventory/versions.service.ts';
+import { registerMetricsRoutes } from './governance/metrics/metrics.routes.ts';
+import { MetricsService } from './governance/metrics/metrics.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
 import { materialChangeListener } from './governance/reviews/material-change.ts';
 import { registerReviewRoutes } from './governance/reviews/reviews.routes.ts';
 import { ReviewsService } from './governance/reviews/reviews.service.ts';
+import { SchedulerService } from './governance/scheduler/scheduler.service.ts';
 import { registerTieringRoutes } from './governance/tiering/tiering.routes.ts';
 import { TieringService } from './governance/tiering/tiering.service.ts';
+import { registerWebhookRoutes } from './governance/webhooks/webhooks.routes.ts';
+import { WebhooksService } from './governance/webhooks/webhooks.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
@@ -41,6 +53,13 @@ export interface Services {
   tiering: TieringService;
   evidence: EvidenceService;
   reviews: ReviewsService;
+  findings: FindingsService;
+  decisions: DecisionsService;
+  acceptances: AcceptancesService;
+  gate: GateService;
+  webhooks: WebhooksService;
+  scheduler: SchedulerService;
+  metrics: MetricsService;
   models: ModelsService;
   versions: VersionsService;
   datasets: DatasetsService;
@@ -65,12 +84,34 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   versions.onVersionCreated(materialChangeListener(reviews));
+  const findings = new FindingsService(db, clock, policy, models, versions);
+  const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
+  const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
+  const gate = new GateService(db, clock, { policy, models, evidence, findings, decisions, acceptances });
+  const webhooks = new WebhooksService(db, clock);
+  const scheduler = new SchedulerService(
+    db,
+    clock,
+    { reviews, acceptances, webhooks },
+    {
+      periodicReviewLeadDays: config.periodicReviewLeadDays,
+      acceptanceWarningDays: 14,
+    },
+  );
+  const metrics = new MetricsService(db, clock, models);
   const services: Services = {
     identity,
     policy,
     tiering,
     evidence,
     reviews,
+    findings,
+    decisions,
+    acceptances,
+    gate,
+    webhooks,
+    scheduler,
+    metrics,
     models,
     versions,
     datasets,
@@ -90,6 +131,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerTieringRoutes(app, services);
   await registerEvidenceRoutes(app, services, config.uploadLimit);
   registerReviewRoutes(app, services);
+  registerFindingRoutes(app, services);
+  registerDecisionRoutes(app, services);
+  registerGateRoutes(app, services);
+  registerWebhookRoutes(app, services);
+  registerMetricsRoutes(app, services);
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   void services;

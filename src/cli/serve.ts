@@ -7,6 +7,7 @@ import { loadConfig } from '../platform/config.ts';
 import { lockDataDir } from '../platform/db/data-dir-lock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { startTickRunner } from '../platform/jobs/tick-runner.ts';
 import { CliError, ExitCode } from './exit.ts';
 
 /** `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens. */
@@ -39,7 +40,9 @@ export function registerServe(program: Command): void {
           databaseUrl: config.databaseUrl,
           sqlitePath: path.join(config.dataDir, 'assay.db'),
         });
+        let stopTicks = async () => {};
         const stop = async () => {
+          await stopTicks().catch(() => {});
           await app.close().catch(() => {});
           await db.close().catch(() => {});
           release();
@@ -71,6 +74,13 @@ export function registerServe(program: Command): void {
             ExitCode.unavailable,
           );
         }
+        // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL).
+        stopTicks = await startTickRunner({
+          databaseUrl: config.databaseUrl,
+          intervalMs: config.schedulerIntervalMs,
+          tick: () => services.scheduler.runDueJobs(),
+          onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
+        });
         const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
         const store = config.databaseUrl
           ? 'PostgreSQL'

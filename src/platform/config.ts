@@ -17,6 +17,10 @@ export interface AssayConfig {
   seedDemo: boolean;
   /** Comma-separated inventory fields completeness requires (ASSAY_COMPLETENESS_FIELDS); unset = defaults. */
   completenessFields: string | undefined;
+  /** Days before an approval expires that the scheduler opens its periodic review (ASSAY_PERIODIC_REVIEW_LEAD_DAYS). */
+  periodicReviewLeadDays: number;
+  /** Scheduler tick interval in ms for `serve` (ASSAY_SCHEDULER_INTERVAL_MS; 0 turns it off). */
+  schedulerIntervalMs: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -46,5 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     uploadLimit: intFromEnv(env, 'ASSAY_UPLOAD_LIMIT', 256 * 1024 * 1024),
     seedDemo: env.ASSAY_SEED_DEMO !== '0',
     completenessFields: env.ASSAY_COMPLETENESS_FIELDS || undefined,
+    periodicReviewLeadDays: intFromEnv(env, 'ASSAY_PERIODIC_REVIEW_LEAD_DAYS', 60),
+    schedulerIntervalMs: intFromEnv(env, 'ASSAY_SCHEDULER_INTERVAL_MS', 60_000),
   };
 }

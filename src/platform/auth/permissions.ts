@@ -42,7 +42,19 @@ export type Action =
   | 'review.open'
   | 'review.submit'
   | 'review.manage'
-  | 'review.assign';
+  | 'review.assign'
+  | 'finding.raise'
+  | 'finding.remediate'
+  | 'finding.verify'
+  | 'decision.propose'
+  | 'decision.sign'
+  | 'condition.meet'
+  | 'acceptance.request'
+  | 'acceptance.approve'
+  | 'gate.check'
+  | 'metrics.read'
+  | 'webhook.manage'
+  | 'scheduler.run';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -111,20 +123,72 @@ const RULES: Record<Action, Rule> = {
   'token.any': { scope: 'admin', roles: ['admin'] },
   'policy.read': { scope: 'read', roles: ALL },
   'policy.manage': { scope: 'write', roles: STEWARDS },
-  'tiering.assess': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
-  'tiering.override.request': { scope: 'write', roles: STEWARDS, relations: ['owner'], relationRoles: MAKERS },
+  'tiering.assess': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'tiering.override.request': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner'],
+    relationRoles: MAKERS,
+  },
   'tiering.override.approve': { scope: 'write', roles: STEWARDS },
-  'evidence.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES], relations: ['owner', 'developer', 'validator'] },
+  'evidence.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
   'evidence.write': {
     scope: 'write',
     roles: [...STEWARDS, 'validator'],
     relations: ['owner', 'developer'],
     relationRoles: MAKERS,
   },
-  'review.open': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
-  'review.submit': { scope: 'write', roles: STEWARDS, relations: ['owner', 'developer'], relationRoles: MAKERS },
+  'review.open': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'review.submit': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
   'review.manage': { scope: 'write', roles: [...STEWARDS, 'validator'] },
   'review.assign': { scope: 'write', roles: STEWARDS },
+  'finding.raise': { scope: 'write', roles: [...STEWARDS, 'validator'] },
+  'finding.remediate': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'finding.verify': { scope: 'write', roles: [...STEWARDS, 'validator'] },
+  'decision.propose': { scope: 'write', roles: [...STEWARDS, 'approver'] },
+  // The outer bound; the policy's sign-off roles for the tier and the independence rule narrow it.
+  'decision.sign': { scope: 'write', roles: ['governance', 'approver'] },
+  'condition.meet': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'acceptance.request': { scope: 'write', roles: STEWARDS, relations: ['owner'], relationRoles: MAKERS },
+  // The outer bound; the policy's acceptanceRoles decide which of these may accept which severity.
+  'acceptance.approve': { scope: 'write', roles: ['governance', 'approver'] },
+  'gate.check': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'metrics.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
+  'webhook.manage': { scope: 'admin', roles: ['admin'] },
+  'scheduler.run': { scope: 'admin', roles: ['admin'] },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

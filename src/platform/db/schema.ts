@@ -1,9 +1,13 @@
 import type { InventoryTables } from './tables/inventory.ts';
 import type { PlatformTables } from './tables/platform.ts';
+import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
 /**
  * The whole database as Kysely sees it: one interface per feature's tables, merged here.
  * Add a feature's tables by extending this interface with its `*Tables` type.
  */
-export interface Database extends PlatformTables, InventoryTables, WorkflowReviewsTables {}
+export interface Database extends PlatformTables,
+    InventoryTables,
+    WorkflowReviewsTables,
+    WorkflowDecisionsTables {}

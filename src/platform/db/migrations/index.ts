@@ -2,6 +2,7 @@ import type { Migration } from '../migrate.ts';
 import { platformMigration } from './0001_platform.ts';
 import { inventoryMigration } from './0002_inventory.ts';
 import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
+import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
-export const migrations: readonly Migration[] = [platformMigration, inventoryMigration, workflowReviewsMigration];
+export const migrations: readonly Migration[] = [platformMigration, inventoryMigration, workflowReviewsMigration, workflowDecisionsMigration];

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const count = z.number().int();
+const ratio = z.number().nullable();
+
+/** The portfolio KPIs, computed from the data with the clock at `asOf`. */
+export const metricsSchema = z.object({
+  asOf: z.string(),
+  inventory: z.object({ models: count, complete: count, completeness: ratio }),
+  tiering: z.object({ models: count, tiered: count, completeness: ratio }),
+  submissionToDecision: z.object({ decisions: count, medianDays: ratio }),
+  firstPassEvidence: z.object({ reviews: count, completeAtSubmission: count, rate: ratio }),
+  findings: z.object({
+    open: count,
+    bySeverity: z.record(z.string(), count),
+    byAge: z.object({ d0_30: count, d31_90: count, d91_180: count, d181plus: count }),
+  }),
+  remediationSla: z.object({ closed: count, closedOnTime: count, adherence: ratio }),
+  overdue: z.object({ findings: count, conditions: count, reviews: count }),
+  periodicReview: z.object({ approvedVersions: count, current: count, compliance: ratio }),
+  reviewsDue: z.object({ d30: count, d60: count, d90: count }),
+  riskAcceptances: z.array(
+    z.object({
+      id: z.string(),
+      modelKey: z.string(),
+      requestedBy: z.string(),
+      approvedBy: z.string().nullable(),
+      rationale: z.string(),
+      state: z.string(),
+      expiresAt: z.string(),
+      findingCount: count,
+    }),
+  ),
+});
+export type Metrics = z.infer<typeof metricsSchema>;
+
+export const metricsQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });

@@ -1,0 +1,77 @@
+import type { GateReason, GateResult } from '../../contracts/gate.ts';
+import type { EvidenceType } from '../../contracts/policy.ts';
+
+/** Everything the gate looks at for one version, read at one moment. */
+export interface GateState {
+  modelKey: string;
+  versionLabel: string;
+  /** The version's latest final decision, or null when none. */
+  decision: { id: string; outcome: string; expiresAt: string | null } | null;
+  /** Evidence types the tier requires at this gate. */
+  requiredEvidence: readonly EvidenceType[];
+  /** The version's current (not superseded) evidence. */
+  evidence: readonly { id: string; type: string; validUntil: string | null }[];
+  findings: readonly {
+    id: string;
+    severity: string;
+    state: string;
+    /** Expiry of the active acceptance covering it, if any. */
+    acceptedUntil: string | null;
+  }[];
+  conditions: readonly { id: string; dueAt: string; met: boolean }[];
+}
+
+const BLOCKING = new Set(['critical', 'high']);
+const UNRESOLVED = new Set(['open', 'in_remediation', 'ready_for_verification']);
+
+/**
+ * The deployment gate. Allowed only when the version has an approval that has not expired, every
+ * evidence type the tier requires is present and unexpired, no critical or high finding is open
+ * without a valid acceptance, and no condition is overdue. Reasons list every failure. Pure.
+ */
+export function decideGate(state: GateState, now: Date): GateResult {
+  const t = now.getTime();
+  const reasons: GateReason[] = [];
+  const d = state.decision;
+  const approved = d !== null && (d.outcome === 'approve' || d.outcome === 'approve_with_conditions');
+  if (!approved) {
+    reasons.push({
+      code: 'not_approved',
+      message: d
+        ? `the latest decision on ${state.modelKey}@${state.versionLabel} is '${d.outcome}'`
+        : `${state.modelKey}@${state.versionLabel} has no final approval`,
+      ref: d?.id ?? null,
+    });
+  } else if (d.expiresAt === null || Date.parse(d.expiresAt) <= t) {
+    reasons.push({ code: 'approval_expired', message: `the approval expired at ${d.expiresAt}`, ref: d.id });
+  }
+  for (const type of new Set(state.requiredEvidence)) {
+    const ofType = state.evidence.filter((e) => e.type === type);
+    const valid = ofType.filter((e) => e.validUntil === null || Date.parse(e.validUntil) > t);
+    if (valid.length > 0) continue;
+    reasons.push(
+      ofType.length > 0
+        ? { code: 'evidence_expired', message: `the ${type} evidence has expired`, ref: type }
+        : { code: 'evidence_missing', message: `no ${type} evidence is attached`, ref: type },
+    );
+  }
+  for (const f of state.findings) {
+    if (!BLOCKING.has(f.severity)) continue;
+    const unresolved = UNRESOLVED.has(f.state);
+    const acceptanceLapsed =
+      f.state === 'risk_accepted' && (f.acceptedUntil === null || Date.parse(f.acceptedUntil) <= t);
+    if (unresolved || acceptanceLapsed)
+      reasons.push({
+        code: 'finding_open',
+        message: acceptanceLapsed
+          ? `the acceptance of ${f.severity} finding ${f.id} is no longer valid`
+          : `${f.severity} finding ${f.id} is ${f.state.replace(/_/g, ' ')} without a valid risk acceptance`,
+        ref: f.id,
+      });
+  }
+  for (const c of state.conditions) {
+    if (!c.met && Date.parse(c.dueAt) < t)
+      reasons.push({ code: 'condition_overdue', message: `condition ${c.id} was due ${c.dueAt}`, ref: c.id });
+  }
+  return { allowed: reasons.length === 0, reasons };
+}

@@ -1,0 +1,103 @@
+import type { GateQuery, GateResult } from '../../contracts/gate.ts';
+import type { Gate } from '../../contracts/policy.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
+import type { DecisionsService } from '../decisions/decisions.service.ts';
+import type { EvidenceService } from '../evidence/evidence.service.ts';
+import type { FindingsService } from '../findings/findings.service.ts';
+import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { PolicyService } from '../policy/policy.service.ts';
+import { checklistFor } from '../reviews/review-rules.ts';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import { decideGate, type GateState } from './gate-rules.ts';
+
+/** Which policy gate an environment passes: production's list for production, validation's for the rest. */
+export function gateForEnvironment(env: string): Gate {
+  return env === 'production' ? 'production' : 'validation';
+}
+
+/** The deployment gate: reads one version's state and lets the pure rule decide. */
+export class GateService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly deps: {
+      policy: PolicyService;
+      models: ModelsService;
+      evidence: EvidenceService;
+      findings: FindingsService;
+      decisions: DecisionsService;
+      acceptances: AcceptancesService;
+    },
+  ) {}
+
+  /** Whether `model@version` may deploy to `env` now, with every reason it may not. Denials fire `gate.denied`. */
+  async check(caller: Caller, q: GateQuery): Promise<GateResult> {
+    const { policy, models, evidence, findings, decisions, acceptances } = this.deps;
+    const model = await models.authorize(caller.principal, q.model, 'gate.check');
+    const now = this.clock.now();
+    const tx = this.db.kysely;
+    const version = await tx
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .where('label', '=', q.version)
+      .executeTakeFirst();
+    let result: GateResult;
+    if (!version) {
+      result = {
+        allowed: false,
+        reasons: [
+          {
+            code: 'version_not_found',
+            message: `model '${q.model}' has no version '${q.version}'`,
+            ref: q.version,
+          },
+        ],
+      };
+    } else {
+      const active = await policy.active();
+      const tier = model.tier === null ? null : Number(model.tier);
+      const decision = await decisions.latestFinalIn(tx, version.id);
+      const versionFindings = await findings.forVersionIn(tx, version.id);
+      const acceptedUntil = await acceptances.acceptedUntilIn(
+        tx,
+        versionFindings.map((f) => f.id),
+      );
+      const state: GateState = {
+        modelKey: model.key,
+        versionLabel: version.label,
+        decision: decision
+          ? { id: decision.id, outcome: decision.outcome, expiresAt: decision.expiresAt }
+          : null,
+        requiredEvidence: checklistFor(active.document, tier, gateForEnvironment(q.env)),
+        evidence: (await evidence.currentForVersion(version.id, tx)).map((e) => ({
+          id: e.id,
+          type: e.type,
+          validUntil: e.validUntil,
+        })),
+        findings: versionFindings.map((f) => ({
+          id: f.id,
+          severity: f.severity,
+          state: f.state,
+          acceptedUntil: acceptedUntil.get(f.id) ?? null,
+        })),
+        conditions: (decision?.conditions ?? []).map((c) => ({ id: c.id, dueAt: c.dueAt, met: c.met })),
+      };
+      result = decideGate(state, now);
+    }
+    if (!result.allowed) {
+      await this.db.write((w) =>
+        enqueueWebhookEvent(w, this.clock, 'gate.denied', {
+          modelKey: model.key,
+          versionLabel: q.version,
+          env: q.env,
+          reasons: result.reasons,
+          requestedBy: caller.audit.actor,
+        }),
+      );
+    }
+    return result;
+  }
+}

@@ -1,0 +1,174 @@
+import type { Metrics } from '../../contracts/metrics.ts';
+import { decide } from '../../platform/auth/permissions.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
+import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { writeCsv } from '../inventory/transfer/csv-codec.ts';
+import { ageBuckets, daysBetween, evidenceValidAt, median, metricsRows, ratio } from './metrics-rules.ts';
+
+const DAY = 86_400_000;
+const UNRESOLVED = ['open', 'in_remediation', 'ready_for_verification'];
+
+/** The portfolio KPIs, computed from the data with the clock. */
+export class MetricsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly models: ModelsService,
+  ) {}
+
+  /** Every KPI at now. */
+  async compute(caller: Caller): Promise<Metrics> {
+    if (decide(caller.principal, 'metrics.read') !== 'allow')
+      throw new ForbiddenError(`${caller.principal.role} may not read portfolio metrics`);
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const k = this.db.kysely;
+    const modelRows = await k.selectFrom('models').selectAll().where('status', '!=', 'retired').execute();
+    let complete = 0;
+    for (const m of modelRows) {
+      const detail = this.models.detail(await this.models.view(m));
+      if (detail.completeness.score === 1) complete++;
+    }
+    const tiered = modelRows.filter((m) => m.tier !== null).length;
+
+    const finals = await k
+      .selectFrom('decisions')
+      .innerJoin('reviews', 'reviews.id', 'decisions.review_id')
+      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
+      .innerJoin('models', 'models.id', 'decisions.model_id')
+      .select([
+        'decisions.id',
+        'decisions.version_id',
+        'decisions.finalized_at',
+        'decisions.expires_at',
+        'reviews.submitted_at',
+        'model_versions.status as version_status',
+        'models.status as model_status',
+      ])
+      .where('decisions.state', '=', 'final')
+      .execute();
+    const turnaround = finals
+      .filter((d) => d.submitted_at && d.finalized_at)
+      .map((d) => daysBetween(d.submitted_at!, d.finalized_at!));
+
+    const submitted = await k
+      .selectFrom('reviews')
+      .select(['id', 'version_id', 'checklist_json', 'submitted_at'])
+      .where('submitted_at', 'is not', null)
+      .execute();
+    const evidence = await k
+      .selectFrom('evidence')
+      .select(['version_id', 'type', 'created_at', 'valid_until', 'superseded_at'])
+      .execute();
+    let firstPass = 0;
+    for (const r of submitted) {
+      const required = JSON.parse(r.checklist_json) as string[];
+      const at = r.submitted_at!;
+      const ok = required.every((t) =>
+        evidence.some((e) => e.version_id === r.version_id && e.type === t && evidenceValidAt(e, at)),
+      );
+      if (ok) firstPass++;
+    }
+
+    const findings = await k
+      .selectFrom('findings')
+      .select(['severity', 'state', 'due_at', 'created_at', 'closed_at'])
+      .execute();
+    const open = findings.filter((f) => UNRESOLVED.includes(f.state));
+    const bySeverity: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+    for (const f of open) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    const closed = findings.filter((f) => f.state === 'closed' && f.closed_at);
+    const onTime = closed.filter((f) => f.closed_at! <= f.due_at).length;
+
+    const overdueConditions = await k
+      .selectFrom('decision_conditions')
+      .innerJoin('decisions', 'decisions.id', 'decision_conditions.decision_id')
+      .select('decision_conditions.id')
+      .where('decisions.state', '=', 'final')
+      .where('decision_conditions.met_at', 'is', null)
+      .where('decision_conditions.due_at', '<', nowIso)
+      .execute();
+
+    const latest = new Map<string, (typeof finals)[number]>();
+    for (const d of finals) {
+      if (!d.expires_at || d.version_status === 'superseded' || d.model_status === 'retired') continue;
+      const prev = latest.get(d.version_id);
+      if (!prev || (prev.finalized_at ?? '') < (d.finalized_at ?? '')) latest.set(d.version_id, d);
+    }
+    const approvals = [...latest.values()];
+    const current = approvals.filter((d) => d.expires_at! > nowIso).length;
+    const dueWithin = (days: number) =>
+      approvals.filter(
+        (d) => d.expires_at! > nowIso && Date.parse(d.expires_at!) <= now.getTime() + days * DAY,
+      ).length;
+
+    const acceptances = await k
+      .selectFrom('risk_acceptances')
+      .innerJoin('models', 'models.id', 'risk_acceptances.model_id')
+      .select([
+        'risk_acceptances.id',
+        'models.key',
+        'risk_acceptances.requested_by',
+        'risk_acceptances.approved_by',
+        'risk_acceptances.rationale',
+        'risk_acceptances.state',
+        'risk_acceptances.expires_at',
+      ])
+      .orderBy('risk_acceptances.expires_at')
+      .execute();
+    const links = await k.selectFrom('acceptance_findings').select('acceptance_id').execute();
+
+    return {
+      asOf: nowIso,
+      inventory: { models: modelRows.length, complete, completeness: ratio(complete, modelRows.length) },
+      tiering: { models: modelRows.length, tiered, completeness: ratio(tiered, modelRows.length) },
+      submissionToDecision: { decisions: turnaround.length, medianDays: median(turnaround) },
+      firstPassEvidence: {
+        reviews: submitted.length,
+        completeAtSubmission: firstPass,
+        rate: ratio(firstPass, submitted.length),
+      },
+      findings: {
+        open: open.length,
+        bySeverity,
+        byAge: ageBuckets(
+          open.map((f) => f.created_at),
+          now,
+        ),
+      },
+      remediationSla: {
+        closed: closed.length,
+        closedOnTime: onTime,
+        adherence: ratio(onTime, closed.length),
+      },
+      overdue: {
+        findings: open.filter((f) => f.due_at < nowIso).length,
+        conditions: overdueConditions.length,
+        reviews: approvals.length - current,
+      },
+      periodicReview: {
+        approvedVersions: approvals.length,
+        current,
+        compliance: ratio(current, approvals.length),
+      },
+      reviewsDue: { d30: dueWithin(30), d60: dueWithin(60), d90: dueWithin(90) },
+      riskAcceptances: acceptances.map((a) => ({
+        id: a.id,
+        modelKey: a.key,
+        requestedBy: a.requested_by,
+        approvedBy: a.approved_by,
+        rationale: a.rationale,
+        state: a.state,
+        expiresAt: a.expires_at,
+        findingCount: links.filter((l) => l.acceptance_id === a.id).length,
+      })),
+    };
+  }
+
+  /** The same KPIs as `metric,value` CSV (formula-like cells escaped). */
+  async csv(caller: Caller): Promise<string> {
+    return writeCsv(['metric', 'value'], metricsRows(await this.compute(caller)));
+  }
+}

@@ -1,0 +1,231 @@
+import type { Kysely } from 'kysely';
+import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import { decide } from '../../platform/auth/permissions.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
+import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
+import type { Caller } from '../inventory/models.service.ts';
+import type { ReviewsService } from '../reviews/reviews.service.ts';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import type { WebhooksService } from '../webhooks/webhooks.service.ts';
+import {
+  DEFAULT_SCHEDULE,
+  type DueJob,
+  dueJobs,
+  type ScheduleConfig,
+  type ScheduleSnapshot,
+} from './due-jobs.ts';
+
+const SYSTEM: AuditContext = { actor: 'system', requestId: null };
+
+/** The outcome of one tick. */
+export interface TickResult {
+  fired: DueJob[];
+  failed: { job: DueJob; error: string }[];
+  deliveries: number;
+}
+
+/**
+ * Re-reviews and expiries: finds what is due at a moment (pure `dueJobs`) and fires each job at
+ * most once. The fired key is inserted in the same write transaction as the job's effects, so a
+ * job that fails fires again next tick, and a job that committed never fires again — on several
+ * processes too (writes are serialised by BEGIN IMMEDIATE / the writers' advisory lock, and the key
+ * is a primary key).
+ */
+export class SchedulerService {
+  private running: Promise<TickResult> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly deps: {
+      reviews: ReviewsService;
+      acceptances: AcceptancesService;
+      webhooks: WebhooksService;
+    },
+    private readonly config: ScheduleConfig = DEFAULT_SCHEDULE,
+  ) {}
+
+  /** What the scheduler looks at, read now. */
+  async snapshot(tx: Kysely<Database> = this.db.kysely): Promise<ScheduleSnapshot> {
+    const finals = await tx
+      .selectFrom('decisions')
+      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
+      .innerJoin('models', 'models.id', 'decisions.model_id')
+      .select(['decisions.id', 'decisions.version_id', 'decisions.expires_at', 'decisions.finalized_at'])
+      .where('decisions.state', '=', 'final')
+      .where('decisions.expires_at', 'is not', null)
+      .where('model_versions.status', '!=', 'superseded')
+      .where('models.status', '!=', 'retired')
+      .execute();
+    // Only the latest approval of a version schedules its re-review.
+    const latest = new Map<string, (typeof finals)[number]>();
+    for (const d of finals) {
+      const prev = latest.get(d.version_id);
+      if (!prev || (prev.finalized_at ?? '') < (d.finalized_at ?? '')) latest.set(d.version_id, d);
+    }
+    const findings = await tx
+      .selectFrom('findings')
+      .select(['id', 'state', 'due_at'])
+      .where('state', 'in', ['open', 'in_remediation', 'ready_for_verification'])
+      .execute();
+    const evidence = await tx
+      .selectFrom('evidence')
+      .select(['id', 'valid_until'])
+      .where('superseded_at', 'is', null)
+      .where('valid_until', 'is not', null)
+      .execute();
+    const acceptances = await tx
+      .selectFrom('risk_acceptances')
+      .select(['id', 'state', 'expires_at'])
+      .where('state', '=', 'active')
+      .execute();
+    const conditions = await tx
+      .selectFrom('decision_conditions')
+      .innerJoin('decisions', 'decisions.id', 'decision_conditions.decision_id')
+      .select(['decision_conditions.id', 'decision_conditions.due_at', 'decision_conditions.met_at'])
+      .where('decisions.state', '=', 'final')
+      .where('decision_conditions.met_at', 'is', null)
+      .execute();
+    return {
+      approvals: [...latest.values()].map((d) => ({ decisionId: d.id, expiresAt: d.expires_at! })),
+      findings: findings.map((f) => ({ id: f.id, state: f.state, dueAt: f.due_at })),
+      evidence: evidence.map((e) => ({ id: e.id, validUntil: e.valid_until! })),
+      acceptances: acceptances.map((a) => ({ id: a.id, state: a.state, expiresAt: a.expires_at })),
+      conditions: conditions.map((c) => ({ id: c.id, dueAt: c.due_at, met: c.met_at !== null })),
+    };
+  }
+
+  /**
+   * Fires every job due at `now` that has not fired yet, then sends due webhook deliveries. Ticks
+   * of one process never overlap.
+   */
+  async runDueJobs(now: Date = this.clock.now()): Promise<TickResult> {
+    if (this.running) await this.running.catch(() => undefined);
+    this.running = this.tick(now);
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Checks the caller may run the scheduler by hand (admin). */
+  authorize(caller: Caller): void {
+    if (decide(caller.principal, 'scheduler.run') !== 'allow')
+      throw new ForbiddenError(`${caller.principal.role} may not run the scheduler`);
+  }
+
+  /** Waits for a tick in flight (shutdown). */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  private async tick(now: Date): Promise<TickResult> {
+    const jobs = dueJobs(await this.snapshot(), now, this.config);
+    const fired: DueJob[] = [];
+    const failed: TickResult['failed'] = [];
+    for (const job of jobs) {
+      try {
+        const didFire = await this.db.write(async (tx) => {
+          const done = await tx
+            .selectFrom('fired_jobs')
+            .select('key')
+            .where('key', '=', job.key)
+            .executeTakeFirst();
+          if (done) return false;
+          await tx
+            .insertInto('fired_jobs')
+            .values({
+              key: job.key,
+              kind: job.kind,
+              entity_id: job.entityId,
+              fired_at: this.clock.now().toISOString(),
+            })
+            .execute();
+          await this.fire(tx, job);
+          return true;
+        });
+        if (didFire) fired.push(job);
+      } catch (err) {
+        failed.push({ job, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    const deliveries = await this.deps.webhooks.deliverDue(now);
+    return { fired, failed, deliveries };
+  }
+
+  private async fire(tx: Kysely<Database>, job: DueJob): Promise<void> {
+    switch (job.kind) {
+      case 'review.periodic':
+        return this.openPeriodicReview(tx, job.entityId);
+      case 'acceptance.expired':
+        return this.deps.acceptances.expireIn(tx, SYSTEM, job.entityId);
+      case 'finding.overdue':
+        return this.flag(tx, job, 'finding', 'findings', 'finding.overdue');
+      case 'acceptance.expiring':
+        return this.flag(tx, job, 'acceptance', 'risk_acceptances', 'acceptance.expiring');
+      case 'evidence.expired':
+        return this.flag(tx, job, 'evidence', 'evidence', null);
+      case 'condition.overdue':
+        return this.flag(tx, job, 'condition', 'decision_conditions', null);
+    }
+  }
+
+  private async openPeriodicReview(tx: Kysely<Database>, decisionId: string): Promise<void> {
+    const d = await tx
+      .selectFrom('decisions')
+      .innerJoin('models', 'models.id', 'decisions.model_id')
+      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
+      .select(['models.key', 'model_versions.label', 'decisions.expires_at'])
+      .where('decisions.id', '=', decisionId)
+      .executeTakeFirstOrThrow();
+    const { review, created } = await this.deps.reviews.openReviewIn(
+      tx,
+      { principal: null, audit: SYSTEM },
+      {
+        modelKey: d.key,
+        versionLabel: d.label,
+        type: 'periodic',
+        gate: 'production',
+        reason: `periodic review: approval ${decisionId} expires ${d.expires_at}`,
+      },
+      { reuseOpen: true },
+    );
+    if (created)
+      await enqueueWebhookEvent(tx, this.clock, 'review.opened', {
+        reviewId: review.id,
+        modelKey: d.key,
+        versionLabel: d.label,
+        type: 'periodic',
+        reason: review.reason,
+      });
+  }
+
+  /** Records a flag (overdue, expiring, expired) as an audit event and, for some, a webhook event. */
+  private async flag(
+    tx: Kysely<Database>,
+    job: DueJob,
+    entityType: string,
+    table: 'findings' | 'risk_acceptances' | 'evidence' | 'decision_conditions',
+    event: 'finding.overdue' | 'acceptance.expiring' | null,
+  ): Promise<void> {
+    const row = await tx
+      .selectFrom(table)
+      .select(['model_id'])
+      .where('id', '=', job.entityId)
+      .executeTakeFirst();
+    const at = this.clock.now().toISOString();
+    await appendAuditEvent(tx, this.clock, SYSTEM, {
+      action: `${job.kind}_flagged`,
+      entityType,
+      entityId: job.entityId,
+      modelId: row?.model_id ?? null,
+      after: { job: job.key, flaggedAt: at },
+    });
+    if (event)
+      await enqueueWebhookEvent(tx, this.clock, event, { [`${entityType}Id`]: job.entityId, job: job.key });
+  }
+}
