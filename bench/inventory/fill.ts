@@ -3,23 +3,50 @@
  * events carrying real model snapshots), for the issue-2 benchmark. Not a test helper: bench only.
  */
 import type { Kysely } from 'kysely';
+import { toModelView } from '../../src/governance/inventory/models.store.ts';
 import { computeAuditHash, GENESIS_HASH } from '../../src/platform/audit/audit-hash.ts';
 import { canonicalJson } from '../../src/platform/canonical-json.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import type { Database } from '../../src/platform/db/schema.ts';
 import type { ModelsTable } from '../../src/platform/db/tables/inventory.ts';
-import { toModelView } from '../../src/governance/inventory/models.store.ts';
 
 const STATUSES = ['proposed', 'development', 'validation', 'approved', 'production', 'retired'];
-const TYPES = ['classification', 'regression', 'ranking', 'forecasting', 'clustering', 'llm_application', 'agent', 'rules_euc', 'other'];
-const UNITS = ['Retail Credit', 'Fraud', 'Marketing', 'Operations', 'Treasury', 'Insurance', 'People', 'Customer Service'];
+const TYPES = [
+  'classification',
+  'regression',
+  'ranking',
+  'forecasting',
+  'clustering',
+  'llm_application',
+  'agent',
+  'rules_euc',
+  'other',
+];
+const UNITS = [
+  'Retail Credit',
+  'Fraud',
+  'Marketing',
+  'Operations',
+  'Treasury',
+  'Insurance',
+  'People',
+  'Customer Service',
+];
 
-async function insertBatched<T extends keyof Database>(db: Db, table: T, rows: Record<string, unknown>[], size: number): Promise<void> {
+async function insertBatched<T extends keyof Database>(
+  db: Db,
+  table: T,
+  rows: Record<string, unknown>[],
+  size: number,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += size * 20) {
     await db.write(async (tx: Kysely<Database>) => {
       for (let j = i; j < Math.min(i + size * 20, rows.length); j += size) {
         // biome-ignore lint/suspicious/noExplicitAny: generic bulk insert over any table
-        await tx.insertInto(table).values(rows.slice(j, j + size) as any).execute();
+        await tx
+          .insertInto(table)
+          .values(rows.slice(j, j + size) as any)
+          .execute();
       }
     });
   }
@@ -41,15 +68,37 @@ export async function fillInventory(db: Db, models: number, log: (s: string) => 
   }));
   await insertBatched(db, 'users', users, 50);
   const keys: string[] = [];
-  let seq = ((await db.kysely.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m as number | null) ?? 0;
-  let prev = seq ? (await db.kysely.selectFrom('audit_events').select('hash').where('seq', '=', seq).executeTakeFirstOrThrow()).hash : GENESIS_HASH;
+  let seq =
+    ((
+      await db.kysely
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.max('seq').as('m'))
+        .executeTakeFirst()
+    )?.m as number | null) ?? 0;
+  let prev = seq
+    ? (
+        await db.kysely
+          .selectFrom('audit_events')
+          .select('hash')
+          .where('seq', '=', seq)
+          .executeTakeFirstOrThrow()
+      ).hash
+    : GENESIS_HASH;
   const chunk = 10_000;
   for (let start = 0; start < models; start += chunk) {
     const modelRows: ModelsTable[] = [];
     const relations: Record<string, unknown>[] = [];
     const versions: Record<string, unknown>[] = [];
     const events: Record<string, unknown>[] = [];
-    const event = (at: number, action: string, entityType: string, entityId: string, modelId: string, before: unknown, after: unknown) => {
+    const event = (
+      at: number,
+      action: string,
+      entityType: string,
+      entityId: string,
+      modelId: string,
+      before: unknown,
+      after: unknown,
+    ) => {
       seq++;
       const e = {
         seq,
@@ -126,7 +175,11 @@ export async function fillInventory(db: Db, models: number, log: (s: string) => 
           row_version: 1,
         };
         versions.push(vrow);
-        event(at + v * 86_400_000 + 1000, 'version.created', 'version', vid, id, null, { id: vid, label: vrow.label, modelKey: row.key });
+        event(at + v * 86_400_000 + 1000, 'version.created', 'version', vid, id, null, {
+          id: vid,
+          label: vrow.label,
+          modelKey: row.key,
+        });
       }
       for (let u = 2; u <= 6; u++) {
         const next = toModelView({ ...row, row_version: u, status: STATUSES[Math.min(u - 2, 4)]! }, rel);
@@ -134,8 +187,17 @@ export async function fillInventory(db: Db, models: number, log: (s: string) => 
         snapshot = next;
       }
       event(at + 9 * 86_400_000 + 5000, 'deployment.started', 'deployment', `${id}-d`, id, null, {
-        id: `${id}-d`, modelKey: row.key, modelId: id, version: '1.2', versionId: `${id}-v2`, environment: 'production',
-        endpoint: null, startedAt: new Date(at + 9 * 86_400_000 + 5000).toISOString(), endedAt: null, createdBy: owner.username, rowVersion: 1,
+        id: `${id}-d`,
+        modelKey: row.key,
+        modelId: id,
+        version: '1.2',
+        versionId: `${id}-v2`,
+        environment: 'production',
+        endpoint: null,
+        startedAt: new Date(at + 9 * 86_400_000 + 5000).toISOString(),
+        endedAt: null,
+        createdBy: owner.username,
+        rowVersion: 1,
       });
     }
     await insertBatched(db, 'models', modelRows as unknown as Record<string, unknown>[], 200);
