@@ -156,7 +156,7 @@ export class AcceptancesService {
   }
 
   /**
-   * Expires an active acceptance inside `tx` (the scheduler): its findings reopen and a periodic
+   * Expires an active acceptance inside `tx` (the scheduler): its findings reopen and an incident
    * review of each affected version opens. Audited as `acceptance.expired`.
    */
   async expireIn(tx: Kysely<Database>, audit: AuditContext, id: string): Promise<void> {
@@ -177,7 +177,7 @@ export class AcceptancesService {
         {
           modelKey: row.model_key,
           versionLabel: label,
-          type: 'periodic',
+          type: 'incident',
           gate: 'production',
           reason: `risk acceptance ${id} expired`,
         },
