@@ -90,6 +90,40 @@ describe('console journeys on a fixture portfolio (real server, real Chromium)',
     expect(errors).toEqual([]);
   });
 
+  it('opens a review of a version, attaches evidence to its checklist and submits it', async () => {
+    const { page, errors } = await openPage(browser);
+    await signInWithToken(page, server.url, server.adminToken, `/models/${model.key}?tab=versions`);
+    await page.getByRole('button', { name: `Open review of ${model.version}` }).click();
+    await page
+      .getByRole('heading', { level: 1, name: new RegExp(`review of ${model.key} ${model.version}`) })
+      .waitFor();
+    const item = page.getByRole('listitem').filter({ hasText: 'model card' }).first();
+    expect(await item.locator('.badge').innerText()).toBe('missing');
+    await item.getByRole('button', { name: 'Attach evidence' }).click();
+    const form = page.getByRole('form', { name: 'Attach evidence to model card' });
+    await form.getByLabel('Title').fill('Model card v1.1');
+    await form.getByLabel('Link (URL)').fill('https://wiki.example/credit-pd/model-card');
+    await form.getByRole('button', { name: 'Attach' }).click();
+    await item.getByRole('link', { name: 'Model card v1.1' }).waitFor();
+    expect(await item.locator('.badge').innerText()).toBe('satisfied');
+    const reviewId = page.url().split('/reviews/')[1]!;
+    const stored = await server.api<{ checklist: { items: { evidenceType: string; status: string }[] } }>(
+      'GET',
+      `/api/v1/reviews/${reviewId}`,
+    );
+    expect(stored.checklist.items.find((i) => i.evidenceType === 'model_card')?.status).toBe('satisfied');
+    await screenshot(page, '05-review-workspace');
+
+    await page.getByRole('button', { name: 'Submit for validation' }).click();
+    await page.locator('.page-head .badge', { hasText: 'submitted' }).waitFor();
+    expect((await server.api<{ state: string }>('GET', `/api/v1/reviews/${reviewId}`)).state).toBe(
+      'submitted',
+    );
+    await page.goto(`${server.url}/reviews`);
+    await page.getByRole('link', { name: model.key }).first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('keeps the inventory view in the URL and restores it on reload', async () => {
     const { page } = await openPage(browser);
     await signInWithToken(page, server.url, server.adminToken);

@@ -21,9 +21,12 @@ export interface DashboardMetrics {
   openFindingsBySeverity: Record<string, number>;
   openFindingsByAge: { bucket: string; count: number }[];
   remediationSla: Ratio;
+  /** Overdue findings, reviews, and decision conditions past due (shown as risk acceptances before). */
   overdue: { findings: number; reviews: number; riskAcceptances: number };
   reviewsDue: { within30: number; within60: number; within90: number };
   periodicReviewCompliance: Ratio;
+  /** Reviews whose evidence was complete when submitted. */
+  firstPassEvidence?: Ratio;
 }
 
 /** A finding as the board shows it. */

@@ -1,7 +1,10 @@
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
+import type { Finding } from '../../../src/contracts/findings.ts';
+import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
+import type { Metrics } from '../../../src/contracts/metrics.ts';
 import type { ActivePolicy, EvidenceType, PolicyVersion } from '../../../src/contracts/policy.ts';
 import type {
   ReviewDetail as ContractReviewDetail,
@@ -31,7 +34,14 @@ import {
   toModelDetailAsOf,
   toModelRow,
 } from './inventory-adapters.ts';
-import { toPolicyView, toReviewDetail, toReviewRow } from './workflow-adapters.ts';
+import {
+  toDashboardMetrics,
+  toFindingCard,
+  toGateResult,
+  toPolicyView,
+  toReviewDetail,
+  toReviewRow,
+} from './workflow-adapters.ts';
 
 /** The signed-in user as the console needs it. */
 export interface Me {
@@ -234,15 +244,30 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     modelHistory: (key, cursor) => sdk.models.history(key, { limit: 100, cursor }),
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
     verifyAudit: () => sdk.audit.verify(),
-    metrics: () => x.get<DashboardMetrics>('/api/v1/metrics'),
+    metrics: async () => toDashboardMetrics(await x.get<Metrics>('/api/v1/metrics')),
     listFindings: async (f) =>
-      (await x.get<Page<FindingCard>>('/api/v1/findings', { ...f, limit: 500 })).items,
+      (
+        await x.get<Page<Finding>>('/api/v1/findings', {
+          modelKey: f.model,
+          state: f.state === 'open' ? undefined : f.state,
+          limit: 500,
+        })
+      ).items
+        // "open" on the board means not closed: every state but closed.
+        .filter((x) => f.state !== 'open' || x.state !== 'closed')
+        .filter((x) => !f.owner || x.owner === f.owner)
+        .map(toFindingCard),
     listReviews: async (f) =>
       (
         await x.get<Page<Review>>('/api/v1/reviews', { modelKey: f.model, state: f.state, limit: 500 })
       ).items.map(toReviewRow),
-    gateCheck: (modelKey, version, environment) =>
-      x.get<GateResult>('/api/v1/gate', { model: modelKey, version, environment }),
+    gateCheck: async (modelKey, version, environment) =>
+      toGateResult(
+        await x.get<ContractGateResult>('/api/v1/gate', { model: modelKey, version, env: environment }),
+        modelKey,
+        version,
+        new Date(),
+      ),
     listUsers: async () => (await sdk.users.list({ limit: 500 })).items,
     listTokens: async () => (await sdk.tokens.list({ limit: 500, includeRevoked: true })).items,
     createUser: (input) => sdk.users.create(input),

@@ -1,11 +1,38 @@
 import type { Evidence } from '../../../src/contracts/evidence.ts';
+import type { Finding } from '../../../src/contracts/findings.ts';
+import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
+import type { Metrics } from '../../../src/contracts/metrics.ts';
 import {
   type ActivePolicy,
   type PolicyVersion,
   policyDocumentSchema,
 } from '../../../src/contracts/policy.ts';
 import type { ReviewDetail as ContractReviewDetail, Review } from '../../../src/contracts/reviews.ts';
-import type { EvidenceItem, PolicyView, ReviewDetail, ReviewRow } from './api-workflow.ts';
+import type {
+  DashboardMetrics,
+  EvidenceItem,
+  FindingCard,
+  GateResult,
+  PolicyView,
+  ReviewDetail,
+  ReviewRow,
+} from './api-workflow.ts';
+
+/** A finding of the API as a card of the findings board. */
+export function toFindingCard(f: Finding): FindingCard {
+  return {
+    id: f.id,
+    modelKey: f.modelKey,
+    title: f.title,
+    severity: f.severity,
+    state: f.state,
+    owner: f.owner,
+    createdAt: f.createdAt,
+    dueAt: f.dueAt,
+    remediationPlan: f.remediationPlan,
+    acceptanceExpiresAt: null,
+  };
+}
 
 /** A review of the API as a row of the reviews list. */
 export function toReviewRow(r: Review): ReviewRow {
@@ -103,6 +130,78 @@ export function toPolicyView(active: ActivePolicy, versions: readonly PolicyVers
       version: `${v.version}${v.active ? ' (active)' : ''} · sha256 ${v.sha256.slice(0, 12)}…`,
       activatedAt: v.createdAt,
       activatedBy: v.createdBy,
+    })),
+  };
+}
+
+const ratioOf = (numerator: number, denominator: number) => ({ numerator, denominator });
+
+/** The metrics API's KPIs as the dashboard's view (tier and status counts come from the inventory). */
+export function toDashboardMetrics(m: Metrics): DashboardMetrics {
+  return {
+    asOf: m.asOf,
+    modelCount: m.inventory.models,
+    inventoryCompleteness: ratioOf(m.inventory.complete, m.inventory.models),
+    tieringCompleteness: ratioOf(m.tiering.tiered, m.tiering.models),
+    byTier: {},
+    byStatus: {},
+    timeToDecisionDays: {
+      median: m.submissionToDecision.medianDays,
+      p90: null,
+      count: m.submissionToDecision.decisions,
+    },
+    openFindingsBySeverity: m.findings.bySeverity,
+    openFindingsByAge: [
+      { bucket: '0–30 days', count: m.findings.byAge.d0_30 },
+      { bucket: '31–90 days', count: m.findings.byAge.d31_90 },
+      { bucket: '91–180 days', count: m.findings.byAge.d91_180 },
+      { bucket: 'over 180 days', count: m.findings.byAge.d181plus },
+    ],
+    remediationSla: ratioOf(m.remediationSla.closedOnTime, m.remediationSla.closed),
+    overdue: {
+      findings: m.overdue.findings,
+      reviews: m.overdue.reviews,
+      riskAcceptances: m.overdue.conditions,
+    },
+    reviewsDue: { within30: m.reviewsDue.d30, within60: m.reviewsDue.d60, within90: m.reviewsDue.d90 },
+    periodicReviewCompliance: ratioOf(m.periodicReview.current, m.periodicReview.approvedVersions),
+    firstPassEvidence: ratioOf(m.firstPassEvidence.completeAtSubmission, m.firstPassEvidence.reviews),
+  };
+}
+
+/** Where in the console each gate reason can be fixed. */
+function fixPathOf(code: string, modelKey: string, version: string): string {
+  const m = `/models/${encodeURIComponent(modelKey)}`;
+  switch (code) {
+    case 'version_not_found':
+      return `${m}?tab=versions`;
+    case 'finding_open':
+    case 'condition_overdue':
+      return `/findings?model=${encodeURIComponent(modelKey)}`;
+    case 'evidence_missing':
+    case 'evidence_expired':
+    case 'not_approved':
+    case 'approval_expired':
+      return `/reviews?model=${encodeURIComponent(modelKey)}&version=${encodeURIComponent(version)}`;
+    default:
+      return m;
+  }
+}
+
+/** The gate's answer with a link to fix each reason, stamped with the time it was asked. */
+export function toGateResult(
+  r: ContractGateResult,
+  modelKey: string,
+  version: string,
+  now: Date,
+): GateResult {
+  return {
+    allowed: r.allowed,
+    checkedAt: now.toISOString(),
+    reasons: r.reasons.map((x) => ({
+      code: x.code,
+      message: x.message,
+      fixPath: fixPathOf(x.code, modelKey, version),
     })),
   };
 }

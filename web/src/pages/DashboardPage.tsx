@@ -104,26 +104,30 @@ export function DashboardPage() {
               />
             </div>
             <div className="grid grid-2">
-              <section className="panel" aria-labelledby="tier-h">
-                <h2 id="tier-h">Models by tier</h2>
-                <BarChart
-                  title="Models by tier"
-                  bars={Object.entries(m.byTier).map(([label, value], i) => ({
-                    label,
-                    value,
-                    colour: seriesColour(i),
-                  }))}
-                />
-              </section>
-              <section className="panel" aria-labelledby="status-h">
-                <h2 id="status-h">Models by lifecycle status</h2>
-                <BarChart
-                  title="Models by lifecycle status"
-                  bars={[...STATUSES, ...Object.keys(m.byStatus).filter((s) => !STATUSES.includes(s))]
-                    .filter((s) => s in m.byStatus)
-                    .map((label) => ({ label, value: m.byStatus[label] ?? 0, colour: '#0072b2' }))}
-                />
-              </section>
+              {Object.keys(m.byTier).length ? (
+                <section className="panel" aria-labelledby="tier-h">
+                  <h2 id="tier-h">Models by tier</h2>
+                  <BarChart
+                    title="Models by tier"
+                    bars={Object.entries(m.byTier).map(([label, value], i) => ({
+                      label,
+                      value,
+                      colour: seriesColour(i),
+                    }))}
+                  />
+                </section>
+              ) : null}
+              {Object.keys(m.byStatus).length ? (
+                <section className="panel" aria-labelledby="status-h">
+                  <h2 id="status-h">Models by lifecycle status</h2>
+                  <BarChart
+                    title="Models by lifecycle status"
+                    bars={[...STATUSES, ...Object.keys(m.byStatus).filter((s) => !STATUSES.includes(s))]
+                      .filter((s) => s in m.byStatus)
+                      .map((label) => ({ label, value: m.byStatus[label] ?? 0, colour: '#0072b2' }))}
+                  />
+                </section>
+              ) : null}
               <section className="panel" aria-labelledby="sev-h">
                 <h2 id="sev-h">Open findings by severity</h2>
                 <StackedBar
@@ -157,7 +161,7 @@ export function DashboardPage() {
                 <p className="small muted">
                   Decisions signed: {m.timeToDecisionDays.count}; 90th percentile time to decision{' '}
                   {m.timeToDecisionDays.p90 === null ? '—' : `${m.timeToDecisionDays.p90.toFixed(1)} days`}.
-                  Risk acceptances past expiry: {m.overdue.riskAcceptances}.
+                  Decision conditions past due: {m.overdue.riskAcceptances}.
                 </p>
               </section>
             </div>

@@ -60,10 +60,15 @@ export function FindingsPage() {
   const state = query.get('state') ?? 'open';
   const owner = query.get('owner') ?? '';
   const overdueOnly = query.get('overdue') === 'true';
+  const model = query.get('model') ?? '';
   const findings = useQuery({
-    queryKey: ['findings', state, owner],
+    queryKey: ['findings', state, owner, model],
     queryFn: () =>
-      client.listFindings({ state: state === 'all' ? undefined : state, owner: owner || undefined }),
+      client.listFindings({
+        state: state === 'all' ? undefined : state,
+        owner: owner || undefined,
+        model: model || undefined,
+      }),
   });
   return (
     <>
@@ -82,7 +87,8 @@ export function FindingsPage() {
           >
             <option value="open">open (not closed)</option>
             <option value="all">all</option>
-            <option value="remediation">in remediation</option>
+            <option value="in_remediation">in remediation</option>
+            <option value="ready_for_verification">ready for verification</option>
             <option value="risk_accepted">risk accepted</option>
             <option value="closed">closed</option>
           </select>

@@ -100,7 +100,8 @@ export function InventoryPage() {
         <div>
           <h1>Inventory</h1>
           <p>
-            Every model with its status, tier, owner and business unit. The view (filters, sort, columns) is saved in the page address.
+            Every model with its status, tier, owner and business unit. The view (filters, sort, columns) is
+            saved in the page address.
           </p>
         </div>
         <div className="row">

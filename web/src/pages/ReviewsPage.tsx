@@ -10,9 +10,10 @@ export function ReviewsPage() {
   const { query } = useLocation();
   const update = useQueryUpdater();
   const state = query.get('state') ?? '';
+  const model = query.get('model') ?? '';
   const reviews = useQuery({
-    queryKey: ['reviews', state],
-    queryFn: () => client.listReviews({ state: state || undefined }),
+    queryKey: ['reviews', state, model],
+    queryFn: () => client.listReviews({ state: state || undefined, model: model || undefined }),
   });
   return (
     <>
