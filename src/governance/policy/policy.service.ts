@@ -112,7 +112,7 @@ export class PolicyService {
         );
       if (last && last.sha256 === sha) return { version: Number(last.version), changed: false };
       const version = last ? Number(last.version) + 1 : 1;
-      await this.insertVersion(tx, ctx, yaml, version, last ? Number(last.version) : null);
+      await this.insertVersion(tx, ctx, yaml, version, last ?? null);
       return { version, changed: true };
     });
     return { policy: await this.byVersion(result.version), changed: result.changed };
@@ -123,7 +123,7 @@ export class PolicyService {
     ctx: AuditContext,
     yaml: string,
     version: number,
-    previous: number | null = null,
+    previous: PolicyVersionsTable | null = null,
   ): Promise<void> {
     const row: PolicyVersionsTable = {
       version,
@@ -138,7 +138,11 @@ export class PolicyService {
       action: previous === null ? 'policy.installed' : 'policy.updated',
       entityType: 'policy',
       entityId: 'policy',
-      before: previous === null ? null : { version: previous },
+      // Full snapshots (the active policy before and after), so history replays without joins.
+      before:
+        previous === null
+          ? null
+          : { ...versionView(previous, Number(previous.version)), yaml: previous.yaml },
       after: view,
     });
   }
