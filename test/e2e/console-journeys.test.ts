@@ -124,6 +124,47 @@ describe('console journeys on a fixture portfolio (real server, real Chromium)',
     expect(errors).toEqual([]);
   });
 
+  it('shows the dashboard numbers the metrics API gives', async () => {
+    const { page, errors } = await openPage(browser);
+    await signInWithToken(page, server.url, server.adminToken, '/dashboard');
+    await page.getByTestId('kpi-Models').waitFor();
+    const m = await server.api<{
+      inventory: { models: number; complete: number };
+      tiering: { models: number; tiered: number };
+      overdue: { findings: number; reviews: number };
+    }>('GET', '/api/v1/metrics');
+    const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 100)}%`);
+    expect(await page.getByTestId('kpi-Models').innerText()).toBe(String(m.inventory.models));
+    expect(await page.getByTestId('kpi-Inventory completeness').innerText()).toBe(
+      pct(m.inventory.complete, m.inventory.models),
+    );
+    expect(await page.getByTestId('kpi-Tiering completeness').innerText()).toBe(
+      pct(m.tiering.tiered, m.tiering.models),
+    );
+    expect(await page.getByTestId('kpi-Overdue findings').innerText()).toBe(String(m.overdue.findings));
+    expect(await page.getByTestId('kpi-Overdue reviews').innerText()).toBe(String(m.overdue.reviews));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, '06-dashboard');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the gate denying an unapproved version with the API reasons', async () => {
+    const { page, errors } = await openPage(browser);
+    const q = `model=${model.key}&version=${model.version}&environment=production`;
+    await signInWithToken(page, server.url, server.adminToken, `/gate?${q}`);
+    await page.getByRole('heading', { name: /Denied/ }).waitFor();
+    const verdict = await server.api<{ allowed: boolean; reasons: { message: string }[] }>(
+      'GET',
+      `/api/v1/gate?model=${model.key}&version=${model.version}&env=production`,
+    );
+    expect(verdict.allowed).toBe(false);
+    for (const r of verdict.reasons) await page.getByText(r.message, { exact: false }).first().waitFor();
+    expect(await page.getByRole('link', { name: 'Fix this' }).count()).toBe(verdict.reasons.length);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, '07-gate');
+    expect(errors).toEqual([]);
+  });
+
   it('keeps the inventory view in the URL and restores it on reload', async () => {
     const { page } = await openPage(browser);
     await signInWithToken(page, server.url, server.adminToken);
