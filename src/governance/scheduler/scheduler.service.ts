@@ -124,9 +124,21 @@ export class SchedulerService {
   }
 
   private async tick(now: Date): Promise<TickResult> {
-    const jobs = dueJobs(await this.snapshot(), now, this.config);
     const fired: DueJob[] = [];
     const failed: TickResult['failed'] = [];
+    // A job can make another due (an expired acceptance reopens an overdue finding): look again
+    // while something fired, a bounded number of times.
+    for (let pass = 0; pass < 3; pass++) {
+      const before = fired.length;
+      await this.firePass(now, fired, failed);
+      if (fired.length === before) break;
+    }
+    const deliveries = await this.deps.webhooks.deliverDue(now);
+    return { fired, failed, deliveries };
+  }
+
+  private async firePass(now: Date, fired: DueJob[], failed: TickResult['failed']): Promise<void> {
+    const jobs = dueJobs(await this.snapshot(), now, this.config);
     for (const job of jobs) {
       try {
         const didFire = await this.db.write(async (tx) => {
@@ -150,11 +162,10 @@ export class SchedulerService {
         });
         if (didFire) fired.push(job);
       } catch (err) {
-        failed.push({ job, error: err instanceof Error ? err.message : String(err) });
+        if (!failed.some((f) => f.job.key === job.key))
+          failed.push({ job, error: err instanceof Error ? err.message : String(err) });
       }
     }
-    const deliveries = await this.deps.webhooks.deliverDue(now);
-    return { fired, failed, deliveries };
   }
 
   private async fire(tx: Kysely<Database>, job: DueJob): Promise<void> {
