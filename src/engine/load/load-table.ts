@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { count, ident, literal, queryRows, tempTableName } from '../drift/sql.ts';
+import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { InputError } from './input-error.ts';
+
+/** File formats the loader reads (chosen from the file name's extension). */
+export type DataFormat = 'csv' | 'parquet' | 'jsonl';
+
+/** Options of loadTable. */
+export interface LoadOptions {
+  /** Columns to treat as categorical even when every value is a number. */
+  categorical?: string[];
+  /** Name of the DuckDB table to create (default: a fresh temporary name). */
+  table?: string;
+}
+
+/** The format of a data file from its extension (`.gz` allowed for CSV and JSON lines). */
+export function formatOf(file: string): DataFormat {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv') || name.endsWith('.tsv') || name.endsWith('.txt')) return 'csv';
+  if (name.endsWith('.parquet') || name.endsWith('.pq')) {
+    if (file.toLowerCase().endsWith('.gz')) {
+      throw new InputError(`${file}: gzip around Parquet is not supported (Parquet compresses itself)`);
+    }
+    return 'parquet';
+  }
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.json')) return 'jsonl';
+  throw new InputError(
+    `${file}: unknown file format; use .csv, .parquet or .jsonl (optionally .gz for CSV and JSON lines)`,
+  );
+}
+
+/** SHA-256 of a file, streamed (constant memory), as lowercase hex. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function readerSql(format: DataFormat, file: string, allVarchar: boolean): string {
+  const f = literal(file);
+  if (format === 'parquet') return `read_parquet(${f})`;
+  if (format === 'jsonl') return `read_json(${f}, format = 'newline_delimited')`;
+  // skip = 0: the sniffer must never silently drop leading rows; the delimiter comes from the extension.
+  const delim = /\.tsv(\.gz)?$/i.test(file) ? "'\\t'" : "','";
+  return `read_csv(${f}, header = true, skip = 0, delim = ${delim}${allVarchar ? ', all_varchar = true' : ''})`;
+}
+
+const NUMERIC_TYPES =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/**
+ * Loads a CSV, Parquet or JSON-lines file into a DuckDB table and types its columns: numeric when
+ * every non-missing value (not NULL, not blank) parses as a number, else categorical.
+ */
+export async function loadTable(
+  conn: DuckDBConnection,
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedTable> {
+  const absolute = path.resolve(file);
+  const format = formatOf(absolute);
+  let size: number;
+  try {
+    size = (await stat(absolute)).size;
+  } catch {
+    throw new InputError(`${file}: no such file`);
+  }
+  if (size === 0) throw new InputError(`${file}: the file is empty`);
+  const table = ident(options.table ?? tempTableName('load'));
+  const create = (allVarchar: boolean) =>
+    conn.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${readerSql(format, absolute, allVarchar)}`);
+  try {
+    await create(false);
+  } catch (err) {
+    const message = (err as Error).message;
+    // The CSV sniffer types columns from a sample; a later value of another type needs text columns.
+    if (format === 'csv' && /Could not convert|Conversion Error/i.test(message)) {
+      try {
+        await create(true);
+      } catch (again) {
+        throw new InputError(`${file}: ${duckdbMessage(again)}`);
+      }
+    } else {
+      throw new InputError(`${file}: ${duckdbMessage(err)}`);
+    }
+  }
+  const [row] = await queryRows(conn, `SELECT count(*) AS n FROM ${table}`);
+  const rows = count(row?.n);
+  if (rows === 0) throw new InputError(`${file}: the file has no data rows`);
+  const described = await queryRows(conn, `DESCRIBE ${table}`);
+  const forced = new Set(options.categorical ?? []);
+  const names = described.map((d) => String(d.column_name));
+  const unknown = [...forced].filter((c) => !names.includes(c));
+  if (unknown.length > 0) throw unknownColumns(file, unknown, names);
+  const columns = await typeColumns(
+    conn,
+    table,
+    described.map((d) => ({ name: String(d.column_name), type: String(d.column_type) })),
+    forced,
+  );
+  return { table, path: absolute, rows, columns, sha256: await sha256File(absolute) };
+}
+
+async function typeColumns(
+  conn: DuckDBConnection,
+  table: string,
+  described: { name: string; type: string }[],
+  forced: Set<string>,
+): Promise<ColumnInfo[]> {
+  const toCheck = described.filter((d) => !forced.has(d.name) && d.type === 'VARCHAR');
+  const nonNumeric = new Map<string, number>();
+  if (toCheck.length > 0) {
+    // One scan for every text column: count non-missing values that do not parse as a double.
+    const exprs = toCheck.map((d, i) => {
+      const c = ident(d.name);
+      return `count(*) FILTER (WHERE ${c} IS NOT NULL AND TRIM(${c}) <> '' AND TRY_CAST(${c} AS DOUBLE) IS NULL) AS b${i}, count(*) FILTER (WHERE isfinite(TRY_CAST(${c} AS DOUBLE))) AS f${i}`;
+    });
+    const [r] = await queryRows(conn, `SELECT ${exprs.join(', ')} FROM ${table}`);
+    toCheck.forEach((d, i) => {
+      const bad = count(r?.[`b${i}`]);
+      const finite = count(r?.[`f${i}`]);
+      nonNumeric.set(d.name, bad > 0 || finite === 0 ? 1 : 0);
+    });
+  }
+  return described.map((d) => {
+    if (forced.has(d.name)) return { name: d.name, kind: 'categorical' };
+    if (NUMERIC_TYPES.test(d.type)) return { name: d.name, kind: 'numeric' };
+    if (d.type === 'VARCHAR' && nonNumeric.get(d.name) === 0) return { name: d.name, kind: 'numeric' };
+    return { name: d.name, kind: 'categorical' };
+  });
+}
+
+/** The error for columns a table does not have, listing the ones it has. */
+export function unknownColumns(file: string, unknown: string[], available: string[]): InputError {
+  const s = unknown.length > 1 ? 's' : '';
+  return new InputError(
+    `${file}: unknown column${s} ${unknown.map((c) => `'${c}'`).join(', ')}; available: ${available.join(', ')}`,
+  );
+}
+
+/** The column named `name` of a loaded table, or an InputError listing the available columns. */
+export function requireColumn(table: LoadedTable, name: string): ColumnInfo {
+  const found = table.columns.find((c) => c.name === name);
+  if (!found) {
+    throw unknownColumns(
+      table.path,
+      [name],
+      table.columns.map((c) => c.name),
+    );
+  }
+  return found;
+}
+
+/** DuckDB's reading error without its long list of possible fixes (keeps the line number and the line). */
+function duckdbMessage(err: unknown): string {
+  const lines = String((err as Error).message).split('\n');
+  const cut = lines.findIndex((l) => /^(Possible fixes|The search space used|LINE \d)/.test(l));
+  return (cut > 0 ? lines.slice(0, cut) : lines).join(' ').trim();
+}
