@@ -250,6 +250,25 @@ def generate_quality(rng):
     return quality_case('quality', c, r, cur_kinds, ref_kinds, 'y')
 
 
+def special_functions():
+    """Distribution tails the engine reimplements: every branch of kstwo.sf and chi2.sf."""
+    kstwo_cases = []
+    for n in [3, 8, 30, 100, 140, 141, 400, 5000, 99999, 100001, 500000, 1000001, 2000000]:
+        for nx2 in [0.3, 0.7, 1.5, 3.0, 5.0, 12.0, 40.0, 300.0]:
+            x = math.sqrt(nx2 / n)
+            if x < 1:
+                kstwo_cases.append([x, n, float(stats.kstwo.sf(x, n))])
+        for x in [0.55, 0.9, 1.2 / n, 0.7 / n]:
+            if x < 1:
+                kstwo_cases.append([x, n, float(stats.kstwo.sf(x, n))])
+    chi2_cases = []
+    for dof in [1, 2, 3, 7, 20, 99, 1000, 40000]:
+        for ratio in [0.01, 0.3, 0.9, 1.0, 1.1, 2.0, 5.0]:
+            x = dof * ratio
+            chi2_cases.append([x, dof, float(stats.chi2.sf(x, dof))])
+    return {'kstwo_sf': kstwo_cases, 'chi2_sf': chi2_cases}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261123)
@@ -268,7 +287,7 @@ def main():
     meta = {'generator': 'scripts/reference/make_drift_fixtures.py', 'python': sys.version.split()[0],
             'numpy': np.__version__, 'scipy': scipy.__version__, 'pandas': pd.__version__}
     with open(os.path.join(OUT, 'expected.json'), 'w') as fh:
-        json.dump({'meta': meta, 'cases': cases, 'quality': quality}, fh, indent=1, allow_nan=False)
+        json.dump({'meta': meta, 'cases': cases, 'quality': quality, 'special': special_functions()}, fh, indent=1, allow_nan=False)
         fh.write('\n')
 
 
