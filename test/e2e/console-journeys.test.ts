@@ -112,6 +112,21 @@ describe('console journeys on a fixture portfolio (real server, real Chromium)',
       `/api/v1/reviews/${reviewId}`,
     );
     expect(stored.checklist.items.find((i) => i.evidenceType === 'model_card')?.status).toBe('satisfied');
+    const findingForm = page.getByRole('form', { name: 'Log a finding' });
+    await findingForm.getByLabel('Title').fill('Calibration drifts on recent applicants');
+    await findingForm.getByLabel('Severity').selectOption('high');
+    await findingForm.getByLabel('Category').selectOption('performance');
+    await findingForm.getByLabel('Description').fill('Expected calibration error doubled since 1.0.0.');
+    await findingForm.getByRole('button', { name: 'Log finding' }).click();
+    await page.getByText('Calibration drifts on recent applicants').first().waitFor();
+    const findings = await server.api<{
+      items: { title: string; severity: string; reviewId: string | null }[];
+    }>('GET', `/api/v1/findings?modelKey=${model.key}`);
+    expect(findings.items.map((f) => [f.title, f.severity, f.reviewId])).toContainEqual([
+      'Calibration drifts on recent applicants',
+      'high',
+      reviewId,
+    ]);
     await screenshot(page, '05-review-workspace');
 
     await page.getByRole('button', { name: 'Submit for validation' }).click();

@@ -143,9 +143,12 @@ export interface SuggestedFinding {
   rationale: string;
 }
 
-/** A signed decision. */
+/** A decision: proposed, then signed by the people the policy asks for. */
 export interface DecisionView {
   id: string;
+  state: string;
+  /** Who still has to sign, e.g. "approver 1 of 2". */
+  signOff: string;
   outcome: string;
   signedBy: string;
   signedAt: string;
@@ -171,6 +174,8 @@ export interface NewFinding {
   title: string;
   severity: string;
   description: string;
+  category: string;
+  owner: string;
   suggestionId?: string;
 }
 
@@ -178,7 +183,7 @@ export interface NewFinding {
 export interface NewDecision {
   outcome: 'approve' | 'approve_with_conditions' | 'reject' | 'hold';
   rationale: string;
-  conditions: { text: string; dueAt: string | null }[];
+  conditions: { text: string; owner: string; dueAt: string }[];
 }
 
 /** A histogram: bin edges (n+1) and counts (n). */

@@ -1,4 +1,5 @@
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
+import type { Decision } from '../../../src/contracts/decisions.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
 import type { Finding } from '../../../src/contracts/findings.ts';
 import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
@@ -213,7 +214,11 @@ export interface ConsoleClient {
   transitionReview(id: string, event: string, rowVersion: number): Promise<unknown>;
   linkEvidence(target: EvidenceTarget, title: string, url: string): Promise<unknown>;
   uploadEvidence(target: EvidenceTarget, title: string, file: File): Promise<unknown>;
-  logFinding(reviewId: string, finding: NewFinding): Promise<unknown>;
+  logFinding(
+    review: { id: string; modelKey: string; versionLabel: string | null },
+    finding: NewFinding,
+  ): Promise<unknown>;
+  countersign(decisionId: string): Promise<unknown>;
   signDecision(reviewId: string, decision: NewDecision): Promise<unknown>;
   validationReport(modelKey: string, label: string): Promise<ValidationReport>;
 }
@@ -283,11 +288,14 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     },
     getReview: async (id) => {
       const r = await x.get<ContractReviewDetail>(review(id));
-      const evidence = await x.get<{ items: Evidence[] }>(
-        `${model(r.modelKey)}/versions/${seg(r.versionLabel)}/evidence`,
-        { includeSuperseded: 'false' },
-      );
-      return toReviewDetail(r, evidence.items);
+      const [evidence, findings, decisions] = await Promise.all([
+        x.get<{ items: Evidence[] }>(`${model(r.modelKey)}/versions/${seg(r.versionLabel)}/evidence`, {
+          includeSuperseded: 'false',
+        }),
+        x.get<Page<Finding>>('/api/v1/findings', { modelKey: r.modelKey, limit: 500 }),
+        x.get<Page<Decision>>('/api/v1/decisions', { modelKey: r.modelKey, limit: 500 }),
+      ]);
+      return toReviewDetail(r, evidence.items, findings.items, decisions.items);
     },
     openReview: (modelKey, label, type, gate) =>
       x.post<{ id: string }>(`${model(modelKey)}/versions/${seg(label)}/reviews`, { type, gate }),
@@ -312,8 +320,22 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
       });
     },
-    logFinding: (reviewId, finding) => x.post(`${review(reviewId)}/findings`, finding),
-    signDecision: (reviewId, decision) => x.post(`${review(reviewId)}/decisions`, decision),
+    logFinding: (r, f) =>
+      x.post(`${model(r.modelKey)}/versions/${seg(r.versionLabel ?? '')}/findings`, {
+        title: f.title,
+        description: f.description || f.title,
+        category: f.category,
+        severity: f.severity,
+        owner: f.owner,
+        reviewId: r.id,
+      }),
+    signDecision: (reviewId, d) =>
+      x.post(`${review(reviewId)}/decisions`, {
+        outcome: d.outcome,
+        rationale: d.rationale,
+        ...(d.conditions.length ? { conditions: d.conditions } : {}),
+      }),
+    countersign: (decisionId) => x.post(`/api/v1/decisions/${seg(decisionId)}/sign`, {}),
     validationReport: (modelKey, label) =>
       x.get<ValidationReport>(`${model(modelKey)}/versions/${seg(label)}/validation`),
   };

@@ -1,3 +1,4 @@
+import type { Decision } from '../../../src/contracts/decisions.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
 import type { Finding } from '../../../src/contracts/findings.ts';
 import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
@@ -10,6 +11,7 @@ import {
 import type { ReviewDetail as ContractReviewDetail, Review } from '../../../src/contracts/reviews.ts';
 import type {
   DashboardMetrics,
+  DecisionView,
   EvidenceItem,
   FindingCard,
   GateResult,
@@ -75,7 +77,12 @@ export function reviewEventLabel(event: string): string {
 }
 
 /** A review with its checklist, joined with the version's evidence, as the workspace's view. */
-export function toReviewDetail(r: ContractReviewDetail, evidence: readonly Evidence[]): ReviewDetail {
+export function toReviewDetail(
+  r: ContractReviewDetail,
+  evidence: readonly Evidence[],
+  findings: readonly Finding[] = [],
+  decisions: readonly Decision[] = [],
+): ReviewDetail {
   const byId = new Map(evidence.map((e) => [e.id, e]));
   return {
     ...toReviewRow(r),
@@ -91,9 +98,9 @@ export function toReviewDetail(r: ContractReviewDetail, evidence: readonly Evide
         .filter((e): e is Evidence => e !== undefined)
         .map(evidenceItem),
     })),
-    findings: [],
+    findings: findings.filter((f) => f.reviewId === r.id).map(toFindingCard),
     suggestedFindings: [],
-    decisions: [],
+    decisions: decisions.filter((d) => d.reviewId === r.id).map(toDecisionView),
     nextStates: r.allowedEvents.filter((e) => e !== 'close'),
     rowVersion: r.rowVersion,
   };
@@ -203,5 +210,20 @@ export function toGateResult(
       message: x.message,
       fixPath: fixPathOf(x.code, modelKey, version),
     })),
+  };
+}
+
+/** A decision of the API as the workspace shows it. */
+export function toDecisionView(d: Decision): DecisionView {
+  const last = d.signatures[d.signatures.length - 1];
+  return {
+    id: d.id,
+    state: d.state,
+    signOff: d.signOff.map((n) => `${n.role} ${n.signed} of ${n.count}`).join(', '),
+    outcome: d.outcome,
+    signedBy: d.signatures.map((s) => s.signer).join(', ') || `proposed by ${d.proposedBy}`,
+    signedAt: last?.signedAt ?? d.createdAt,
+    rationale: d.rationale,
+    conditions: d.conditions.map((c) => ({ text: c.text, dueAt: c.dueAt })),
   };
 }

@@ -16,7 +16,7 @@ const OUTCOMES: { id: NewDecision['outcome']; label: string }[] = [
 
 /** Signed decisions with their conditions, and the form an approver signs with. */
 export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
-  const { client, can } = useSession();
+  const { client, can, me } = useSession();
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<NewDecision['outcome']>('approve');
   const [rationale, setRationale] = useState('');
@@ -31,13 +31,26 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });
+  const countersign = useMutation({
+    mutationFn: (id: string) => client.countersign(id),
+    onSuccess: () => {
+      onNotice({ tone: 'ok', text: 'Signed.' });
+      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+    },
+    onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const list = conditions
       .split('\n')
       .map((c) => c.trim())
       .filter(Boolean)
-      .map((text) => ({ text, dueAt: null }));
+      // Conditions are owned by the signer and due in 90 days unless the API is asked otherwise.
+      .map((text) => ({
+        text,
+        owner: me.username,
+        dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      }));
     sign.mutate({ outcome, rationale, conditions: outcome === 'approve_with_conditions' ? list : [] });
   };
   return (
@@ -46,7 +59,14 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
       {review.decisions.length === 0 ? <p className="muted">No decision signed yet.</p> : null}
       {review.decisions.map((d) => (
         <div key={d.id} style={{ marginBottom: 10 }}>
-          <strong>{d.outcome.replaceAll('_', ' ')}</strong> by {d.signedBy}, <Time value={d.signedAt} />
+          <strong>{d.outcome.replaceAll('_', ' ')}</strong> <span className="badge">{d.state}</span> signed by{' '}
+          {d.signedBy}, <Time value={d.signedAt} />
+          {d.signOff ? <div className="small muted">Sign-off: {d.signOff}</div> : null}
+          {d.state === 'pending' && can.decide ? (
+            <button type="button" disabled={countersign.isPending} onClick={() => countersign.mutate(d.id)}>
+              Sign this decision
+            </button>
+          ) : null}
           {d.rationale ? <div className="small">{d.rationale}</div> : null}
           {d.conditions.length ? (
             <ul className="small" style={{ paddingLeft: 18 }}>

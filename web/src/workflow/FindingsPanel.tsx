@@ -4,18 +4,40 @@ import type { NewFinding, ReviewDetail } from '../app/api-workflow.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
 
+/** The default policy's finding taxonomy (the server refuses categories its policy does not list). */
+const CATEGORIES = [
+  'documentation',
+  'data_quality',
+  'performance',
+  'fairness',
+  'robustness',
+  'explainability',
+  'monitoring',
+  'security',
+  'privacy',
+  'compliance',
+  'operational',
+];
+
 type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
 
 /** The review's findings, the engine's suggestions to adopt, and a form to log a new one. */
 export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
   const { client, can } = useSession();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<NewFinding>({ title: '', severity: 'medium', description: '' });
+  const empty: NewFinding = {
+    title: '',
+    severity: 'medium',
+    description: '',
+    category: 'performance',
+    owner: review.openedBy ?? '',
+  };
+  const [draft, setDraft] = useState<NewFinding>(empty);
   const log = useMutation({
-    mutationFn: (f: NewFinding) => client.logFinding(review.id, f),
+    mutationFn: (f: NewFinding) => client.logFinding(review, f),
     onSuccess: (_, f) => {
       onNotice({ tone: 'ok', text: `Finding “${f.title}” logged.` });
-      setDraft({ title: '', severity: 'medium', description: '' });
+      setDraft(empty);
       void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
@@ -53,6 +75,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
                       disabled={log.isPending}
                       onClick={() =>
                         log.mutate({
+                          ...empty,
                           title: s.title,
                           severity: s.severity,
                           description: s.rationale,
@@ -86,6 +109,24 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
                 <option key={s}>{s}</option>
               ))}
             </select>
+          </label>
+          <label className="field">
+            Category
+            <select value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })}>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {c.replaceAll('_', ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            Owner <span className="hint">who remediates it (username)</span>
+            <input
+              value={draft.owner}
+              onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
+              required
+            />
           </label>
           <label className="field">
             Description
