@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
 import { registerModelCommands } from './model-commands.ts';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerModelCommands(program);
   registerLineageCommands(program);
   registerTransferCommands(program);
+  registerGateCommands(program);
 }
