@@ -113,7 +113,7 @@ export function numericDriftOfSamples(
     previousAbs = Math.abs(diff);
   }
   const minS = Math.min(Math.max(-minDiff, 0), 1);
-  const ks = ksTwoSamplePValue(n1, n2, minS > maxDiff ? minS : maxDiff);
+  const ks = ksTwoSamplePValue(n1, n2, Math.max(minS, maxDiff));
   const std = populationStd(ref);
   const w = wasserstein.value;
   const edges = decileEdges(ref);

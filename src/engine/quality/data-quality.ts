@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, literal, num, numericExpr, queryRows } from '../drift/sql.ts';
+import { categoricalExpr, count, ident, literal, numericExpr, queryRows } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { profileColumns } from './column-profile.ts';
 
