@@ -174,6 +174,20 @@ export interface EvidenceTarget {
   type: EvidenceType;
 }
 
+/** A piece of evidence of a version, as the evidence table lists it. */
+export interface EvidenceRow {
+  id: string;
+  title: string;
+  type: string;
+  href: string;
+  sha256: string | null;
+  producedBy: string | null;
+  uploadedBy: string;
+  createdAt: string;
+  validUntil: string | null;
+  expired: boolean;
+}
+
 /** Everything the console asks of the server. */
 export interface ConsoleClient {
   me(): Promise<Me>;
@@ -221,6 +235,7 @@ export interface ConsoleClient {
   countersign(decisionId: string): Promise<unknown>;
   signDecision(reviewId: string, decision: NewDecision): Promise<unknown>;
   validationReport(modelKey: string, label: string): Promise<ValidationReport>;
+  versionEvidence(modelKey: string, label: string): Promise<EvidenceRow[]>;
 }
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
@@ -336,6 +351,21 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         ...(d.conditions.length ? { conditions: d.conditions } : {}),
       }),
     countersign: (decisionId) => x.post(`/api/v1/decisions/${seg(decisionId)}/sign`, {}),
+    versionEvidence: async (modelKey, label) =>
+      (await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`)).items.map(
+        (e) => ({
+          id: e.id,
+          title: e.title,
+          type: e.type,
+          href: e.externalUrl ?? `/api/v1/evidence/${seg(e.id)}/content`,
+          sha256: e.file?.sha256 ?? null,
+          producedBy: e.producedBy ? `${e.producedBy.tool} ${e.producedBy.version ?? ''}`.trim() : null,
+          uploadedBy: e.uploadedBy,
+          createdAt: e.createdAt,
+          validUntil: e.validUntil,
+          expired: e.expired,
+        }),
+      ),
     validationReport: (modelKey, label) =>
       x.get<ValidationReport>(`${model(modelKey)}/versions/${seg(label)}/validation`),
   };

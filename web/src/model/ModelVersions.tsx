@@ -73,7 +73,7 @@ export function ModelVersions({ modelKey }: { modelKey: string }) {
                         <Link
                           to={`/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(v.label)}/report`}
                         >
-                          Validation report
+                          Evidence &amp; report
                         </Link>
                       </td>
                     </tr>

@@ -3,6 +3,7 @@ import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { ReportView } from '../workflow/ReportView.tsx';
+import { VersionEvidence } from '../workflow/VersionEvidence.tsx';
 
 /** The validation report of a version, optionally side by side with another version's. */
 export function ReportPage({ modelKey, label }: { modelKey: string; label: string }) {
@@ -29,8 +30,8 @@ export function ReportPage({ modelKey, label }: { modelKey: string; label: strin
       </div>
       <div className="page-head">
         <div>
-          <h1>Validation report</h1>
-          <p>The engine's evidence for this version, drawn.</p>
+          <h1>Evidence and validation report</h1>
+          <p>What is attached to this version, and the engine's validation evidence drawn.</p>
         </div>
         <label className="field">
           Compare with
@@ -44,6 +45,8 @@ export function ReportPage({ modelKey, label }: { modelKey: string; label: strin
           </select>
         </label>
       </div>
+      <VersionEvidence modelKey={modelKey} label={label} />
+      <h2 style={{ marginTop: 16 }}>Validation report</h2>
       <div className={compare ? 'grid grid-2' : ''}>
         <QueryView query={report} what="Loading the report">
           {(r) => <ReportView report={r} />}

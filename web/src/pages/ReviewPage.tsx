@@ -60,7 +60,7 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
                   <button
                     key={to}
                     type="button"
-                    className="primary"
+                    className={to === 'withdraw' ? 'danger' : 'primary'}
                     disabled={move.isPending}
                     onClick={() => move.mutate({ to, r })}
                   >
