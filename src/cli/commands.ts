@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerDecisionCommands } from './decision-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerLineageCommands(program);
   registerTransferCommands(program);
   registerGateCommands(program);
+  registerDecisionCommands(program);
 }
