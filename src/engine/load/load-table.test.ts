@@ -88,6 +88,15 @@ describe('loadTable', async () => {
     );
   });
 
+  it('keeps yes/no and dates as the text of the file', async () => {
+    const t = await loadTable(conn, write('txt.csv', 'a,d\nyes,2024-01-02\nno,2024-03-04\n'));
+    const rows = await queryRows(conn, `SELECT a, d FROM ${t.table}`);
+    expect(rows).toEqual([
+      { a: 'yes', d: '2024-01-02' },
+      { a: 'no', d: '2024-03-04' },
+    ]);
+  });
+
   it('chooses the format from the extension', () => {
     expect(formatOf('a.CSV.gz')).toBe('csv');
     expect(formatOf('a.ndjson')).toBe('jsonl');

@@ -47,7 +47,9 @@ function readerSql(format: DataFormat, file: string, allVarchar: boolean): strin
   if (format === 'jsonl') return `read_json(${f}, format = 'newline_delimited')`;
   // skip = 0: the sniffer must never silently drop leading rows; the delimiter comes from the extension.
   const delim = /\.tsv(\.gz)?$/i.test(file) ? "'\\t'" : "','";
-  return `read_csv(${f}, header = true, skip = 0, delim = ${delim}${allVarchar ? ', all_varchar = true' : ''})`;
+  // Only numbers or text: the sniffer must not turn 'yes'/'no' into booleans or reformat dates.
+  const types = allVarchar ? 'all_varchar = true' : "auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']";
+  return `read_csv(${f}, header = true, skip = 0, delim = ${delim}, ${types})`;
 }
 
 const NUMERIC_TYPES =

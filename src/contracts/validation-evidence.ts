@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { dataQualityResultSchema, driftResultSchema } from './validation-drift.ts';
+
+/**
+ * The `assay.validation/v1` evidence document written by `assay validate`. Keys use the
+ * scikit-learn / Fairlearn names; numbers undefined for the data (e.g. ROC AUC with one class)
+ * are `null`, never a silent 0.
+ */
+
+/** Confusion matrix of the thresholded score (weighted sums when a weight column is given). */
+export const confusionMatrixSchema = z.object({
+  tn: z.number(),
+  fp: z.number(),
+  fn: z.number(),
+  tp: z.number(),
+});
+
+/** Reliability curve over the ECE bins: bin i holds scores with min(floor(p * 10), 9) = i. */
+export const calibrationCurveSchema = z.object({
+  bin: z.array(z.number().int()),
+  prob_true: z.array(z.number()),
+  prob_pred: z.array(z.number()),
+  count: z.array(z.number()),
+});
+
+/** Binary-classification performance, as scikit-learn computes it. */
+export const performanceResultSchema = z.object({
+  label: z.string(),
+  score: z.string(),
+  positive_label: z.string(),
+  threshold: z.number(),
+  weight: z.string().nullable(),
+  /** Rows (unweighted). */
+  count: z.number().int(),
+  accuracy: z.number().nullable(),
+  balanced_accuracy: z.number().nullable(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
+  roc_auc: z.number().nullable(),
+  average_precision: z.number().nullable(),
+  log_loss: z.number().nullable(),
+  brier_score: z.number().nullable(),
+  ece: z.number().nullable(),
+  confusion_matrix: confusionMatrixSchema,
+  calibration_curve: calibrationCurveSchema,
+  note: z.string().nullable(),
+});
+export type PerformanceResult = z.infer<typeof performanceResultSchema>;
+
+/** Metrics of one group (Fairlearn MetricFrame.by_group). */
+export const groupMetricsSchema = z.object({
+  count: z.number().int(),
+  selection_rate: z.number().nullable(),
+  true_positive_rate: z.number().nullable(),
+  false_positive_rate: z.number().nullable(),
+  accuracy: z.number().nullable(),
+  /** selection_rate / the largest selection rate (NYC LL 144 impact ratio). */
+  impact_ratio: z.number().nullable(),
+  /** count < min_group_size: too small to judge (kept, never dropped). */
+  too_small: z.boolean(),
+});
+export type GroupMetrics = z.infer<typeof groupMetricsSchema>;
+
+/** Fairness of one group column; differences are max − min over groups, ratios min / max. */
+export const fairnessResultSchema = z.object({
+  groups: z.record(z.string(), groupMetricsSchema),
+  demographic_parity_difference: z.number().nullable(),
+  demographic_parity_ratio: z.number().nullable(),
+  equalized_odds_difference: z.number().nullable(),
+  equalized_odds_ratio: z.number().nullable(),
+  equal_opportunity_difference: z.number().nullable(),
+  /** demographic_parity_ratio < four_fifths_threshold. */
+  four_fifths_violation: z.boolean(),
+  small_groups: z.array(z.string()),
+  min_group_size: z.number().int(),
+  four_fifths_threshold: z.number(),
+});
+export type FairnessResult = z.infer<typeof fairnessResultSchema>;
+
+/** An input file: its role, path, SHA-256 and row count. */
+export const evidenceInputSchema = z.object({
+  role: z.enum(['data', 'reference']),
+  path: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  rows: z.number().int(),
+  columns: z.array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']) })),
+});
+
+/** The options the run used (echoed so the evidence can be reproduced). */
+export const validationConfigSchema = z.object({
+  label: z.string().nullable(),
+  score: z.string().nullable(),
+  threshold: z.number(),
+  positive_label: z.string().nullable(),
+  weight: z.string().nullable(),
+  groups: z.array(z.string()),
+  features: z.array(z.string()),
+  categorical: z.array(z.string()),
+  min_group_size: z.number().int(),
+});
+export type ValidationConfig = z.infer<typeof validationConfigSchema>;
+
+/** The whole evidence document. */
+export const validationEvidenceSchema = z.object({
+  schema: z.literal('assay.validation/v1'),
+  engine: z.object({ name: z.literal('assay'), version: z.string() }),
+  created_at: z.string(),
+  inputs: z.array(evidenceInputSchema),
+  config: validationConfigSchema,
+  performance: performanceResultSchema.nullable(),
+  fairness: z.record(z.string(), fairnessResultSchema).nullable(),
+  drift: driftResultSchema.nullable(),
+  data_quality: dataQualityResultSchema.nullable(),
+});
+export type ValidationEvidence = z.infer<typeof validationEvidenceSchema>;

@@ -1,0 +1,106 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { count, doubleLiteral, ident, literal, num, queryRows, tempTableName } from '../drift/sql.ts';
+import { InputError } from '../load/input-error.ts';
+import { requireColumn } from '../load/load-table.ts';
+import type { LoadedTable } from '../table.ts';
+
+/** Which columns hold the label, the score and (optionally) the sample weight. */
+export interface ScoredColumns {
+  label: string;
+  score: string;
+  /** The predicted class is `score >= threshold` (default 0.5). */
+  threshold?: number;
+  weight?: string;
+  /** The positive label value (default: 1 for a numeric label, else the greater value in sort order). */
+  positiveLabel?: string;
+}
+
+/**
+ * A view of the table with `__y` (1 = positive), `__p` (score), `__yhat` (score >= threshold)
+ * and `__w` (weight, 1 without a weight column) next to the original columns.
+ */
+export interface ScoredView {
+  view: string;
+  threshold: number;
+  positiveLabel: string;
+  weighted: boolean;
+  rows: number;
+}
+
+/** Checks label, score and weight and creates the scored view; errors name the first bad row. */
+export async function createScoredView(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  columns: ScoredColumns,
+): Promise<ScoredView> {
+  const label = requireColumn(table, columns.label);
+  requireColumn(table, columns.score);
+  if (columns.weight) requireColumn(table, columns.weight);
+  const threshold = columns.threshold ?? 0.5;
+  if (!Number.isFinite(threshold)) throw new InputError(`threshold must be a finite number`);
+  const l = ident(label.name);
+  const firstBad = async (where: string): Promise<number | null> => {
+    const [r] = await queryRows(
+      conn,
+      `SELECT min(rn) AS rn FROM (SELECT row_number() OVER () AS rn, * FROM ${table.table}) WHERE ${where}`,
+    );
+    return num(r?.rn);
+  };
+  const missingLabel = await firstBad(`${l} IS NULL OR TRIM(CAST(${l} AS VARCHAR)) = ''`);
+  if (missingLabel !== null)
+    throw new InputError(`label '${label.name}' is missing in data row ${missingLabel}`);
+  const p = `TRY_CAST(${ident(columns.score)} AS DOUBLE)`;
+  const badScore = await firstBad(`${p} IS NULL OR NOT (${p} >= 0 AND ${p} <= 1)`);
+  if (badScore !== null) {
+    throw new InputError(`score '${columns.score}' must be a number in [0, 1]; data row ${badScore} is not`);
+  }
+  let w = 'CAST(1 AS DOUBLE)';
+  if (columns.weight) {
+    w = `TRY_CAST(${ident(columns.weight)} AS DOUBLE)`;
+    const badWeight = await firstBad(`${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`);
+    if (badWeight !== null) {
+      throw new InputError(
+        `weight '${columns.weight}' must be a finite number >= 0; data row ${badWeight} is not`,
+      );
+    }
+  }
+  const numericLabel = label.kind === 'numeric';
+  const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
+  const distinct = await queryRows(
+    conn,
+    `SELECT DISTINCT ${valueExpr} AS v FROM ${table.table} ORDER BY v LIMIT 3`,
+  );
+  const values = distinct.map((d) => d.v as number | string);
+  if (values.length > 2) {
+    throw new InputError(
+      `label '${label.name}' has more than two classes; only binary classification is supported`,
+    );
+  }
+  let positive: number | string;
+  if (columns.positiveLabel !== undefined) {
+    positive = numericLabel ? Number(columns.positiveLabel) : columns.positiveLabel;
+    if (!values.includes(positive)) {
+      throw new InputError(
+        `positive label '${columns.positiveLabel}' does not occur in '${label.name}' (values: ${values.join(', ')})`,
+      );
+    }
+  } else {
+    positive = numericLabel && values.includes(1) ? 1 : (values[values.length - 1] as number | string);
+  }
+  const isPositive =
+    typeof positive === 'number'
+      ? `${valueExpr} = ${doubleLiteral(positive)}`
+      : `${valueExpr} = ${literal(positive)}`;
+  const view = ident(tempTableName('scored'));
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, CAST(${isPositive} AS INTEGER) AS __y, ${p} AS __p, CAST(${p} >= ${doubleLiteral(threshold)} AS INTEGER) AS __yhat, ${w} AS __w FROM ${table.table}`,
+  );
+  const [r] = await queryRows(conn, `SELECT count(*) AS n FROM ${view}`);
+  return {
+    view,
+    threshold,
+    positiveLabel: String(positive),
+    weighted: columns.weight !== undefined,
+    rows: count(r?.n),
+  };
+}
