@@ -127,6 +127,18 @@ describe('console journeys on a fixture portfolio (real server, real Chromium)',
       'high',
       reviewId,
     ]);
+    const tiering = page.getByRole('form', { name: 'Tiering questionnaire' });
+    const groups = tiering.getByRole('group');
+    for (let i = 0; i < (await groups.count()); i++) await groups.nth(i).getByRole('radio').last().check();
+    await tiering.getByRole('button', { name: 'Compute the tier' }).click();
+    const verdict = tiering.getByRole('status');
+    await verdict.waitFor();
+    const tierings = await server.api<{ items: { computedTier: number }[] } | { computedTier: number }[]>(
+      'GET',
+      `/api/v1/models/${model.key}/tierings`,
+    );
+    const latest = Array.isArray(tierings) ? tierings[0] : tierings.items[0];
+    expect(await verdict.innerText()).toContain(`Tier ${latest!.computedTier}`);
     await screenshot(page, '05-review-workspace');
 
     await page.getByRole('button', { name: 'Submit for validation' }).click();

@@ -6,7 +6,14 @@ import type { GateResult as ContractGateResult } from '../../../src/contracts/ga
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
 import type { Metrics } from '../../../src/contracts/metrics.ts';
-import type { ActivePolicy, EvidenceType, PolicyVersion } from '../../../src/contracts/policy.ts';
+import {
+  type ActivePolicy,
+  type EvidenceType,
+  type PolicyVersion,
+  policyDocumentSchema,
+  type Tiering,
+  type TieringQuestion,
+} from '../../../src/contracts/policy.ts';
 import type {
   ReviewDetail as ContractReviewDetail,
   Review,
@@ -236,6 +243,8 @@ export interface ConsoleClient {
   signDecision(reviewId: string, decision: NewDecision): Promise<unknown>;
   validationReport(modelKey: string, label: string): Promise<ValidationReport>;
   versionEvidence(modelKey: string, label: string): Promise<EvidenceRow[]>;
+  tieringQuestions(): Promise<TieringQuestion[]>;
+  assessTier(modelKey: string, label: string, answers: Record<string, string>): Promise<Tiering>;
 }
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
@@ -351,6 +360,13 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         ...(d.conditions.length ? { conditions: d.conditions } : {}),
       }),
     countersign: (decisionId) => x.post(`/api/v1/decisions/${seg(decisionId)}/sign`, {}),
+    tieringQuestions: async () => {
+      const active = await x.get<ActivePolicy>('/api/v1/policy');
+      const doc = policyDocumentSchema.safeParse(active.document);
+      return doc.success ? doc.data.tiering.questions : [];
+    },
+    assessTier: (modelKey, label, answers) =>
+      x.post<Tiering>(`${model(modelKey)}/versions/${seg(label)}/tiering`, { answers }),
     versionEvidence: async (modelKey, label) =>
       (await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`)).items.map(
         (e) => ({

@@ -10,6 +10,7 @@ import { ChecklistPanel } from '../workflow/ChecklistPanel.tsx';
 import { DecisionPanel } from '../workflow/DecisionPanel.tsx';
 import { FindingsPanel } from '../workflow/FindingsPanel.tsx';
 import { plainRefusal } from '../workflow/refusal.ts';
+import { TieringForm } from '../workflow/TieringForm.tsx';
 
 /** The review workspace: checklist and evidence, findings, decision and state transitions. */
 export function ReviewPage({ reviewId }: { reviewId: string }) {
@@ -80,7 +81,10 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
             </div>
           ) : null}
           <div className="grid" style={{ gridTemplateColumns: '3fr 2fr' }}>
-            <ChecklistPanel review={r} onNotice={setNotice} />
+            <div className="stack">
+              <ChecklistPanel review={r} onNotice={setNotice} />
+              {r.versionLabel ? <TieringForm modelKey={r.modelKey} label={r.versionLabel} /> : null}
+            </div>
             <div className="stack">
               <FindingsPanel review={r} onNotice={setNotice} />
               <DecisionPanel review={r} onNotice={setNotice} />
