@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Acceptance, AcceptanceCreate } from '../../contracts/findings.ts';
 import type { Severity } from '../../contracts/policy.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
-import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -100,11 +99,10 @@ export class AcceptancesService {
 
   /** Approves: not the requester, a role the policy allows; the findings become risk_accepted. */
   async approve(caller: Caller, id: string, note?: string): Promise<Acceptance> {
-    if (decide(caller.principal, 'acceptance.approve') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not approve risk acceptances`);
     const policy = await this.policy.active();
     return this.db.write(async (tx) => {
       const row = await this.readable(caller, id, tx);
+      await this.models.authorize(caller.principal, row.model_key, 'acceptance.approve', tx);
       if (row.state !== 'pending') throw new ConflictError(`acceptance ${id} is ${row.state}`);
       const findings = await this.findingRows(tx, id);
       checkAcceptanceApprover(policy.document, {
@@ -135,10 +133,9 @@ export class AcceptancesService {
 
   /** Rejects a pending acceptance (not by the requester). */
   async reject(caller: Caller, id: string, note?: string): Promise<Acceptance> {
-    if (decide(caller.principal, 'acceptance.approve') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not decide risk acceptances`);
     return this.db.write(async (tx) => {
       const row = await this.readable(caller, id, tx);
+      await this.models.authorize(caller.principal, row.model_key, 'acceptance.approve', tx);
       if (row.state !== 'pending') throw new ConflictError(`acceptance ${id} is ${row.state}`);
       if (row.requested_by === caller.audit.actor)
         throw new ForbiddenError('the requester of a risk acceptance cannot decide it', {

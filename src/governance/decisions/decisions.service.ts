@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionCreate } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
-import { decide } from '../../platform/auth/permissions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -48,8 +47,6 @@ export class DecisionsService {
 
   /** Proposes a decision on a review waiting for one. Audited as `decision.proposed`. */
   async propose(caller: Caller, reviewId: string, input: DecisionCreate): Promise<Decision> {
-    if (decide(caller.principal, 'decision.propose') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not propose decisions`);
     const conditions = input.conditions ?? [];
     if (input.outcome === 'approve_with_conditions' && conditions.length === 0)
       throw new ValidationError('approve_with_conditions needs at least one condition', 'conditions');
@@ -65,7 +62,7 @@ export class DecisionsService {
       const review = await this.reviews.reviewIn(tx, reviewId).catch(() => null);
       if (!review) throw new NotFoundError('review', reviewId);
       const model = await this.models
-        .authorize(caller.principal, review.modelKey, 'model.read', tx)
+        .authorize(caller.principal, review.modelKey, 'decision.propose', tx)
         .catch((err) => {
           throw err instanceof NotFoundError ? new NotFoundError('review', reviewId) : err;
         });
@@ -160,11 +157,10 @@ export class DecisionsService {
    * findings changed since the first signature. Audited as `decision.signed`.
    */
   async sign(caller: Caller, id: string, note?: string): Promise<Decision> {
-    if (decide(caller.principal, 'decision.sign') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not sign decisions`);
     const policy = await this.policy.active();
     return this.db.write(async (tx) => {
       const row = await this.readable(caller, id, tx);
+      await this.models.authorize(caller.principal, row.model_key, 'decision.sign', tx);
       if (row.state !== 'pending')
         throw new ConflictError(`decision ${id} is ${row.state}`, { state: row.state });
       const relations = await this.models.store.relations(row.model_id, tx);
