@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelLineage } from '../../web/src/app/api.ts';
 import { capabilitiesOf } from '../../web/src/app/capabilities.ts';
 import { listQueryOf } from '../../web/src/app/inventory-adapters.ts';
+import { toValidationReport } from '../../web/src/app/report-adapter.ts';
 import { matchPath } from '../../web/src/app/router.tsx';
 import { csvCell, toCsv } from '../../web/src/inventory/csv-export.ts';
 import {
@@ -197,5 +198,93 @@ describe('inventory list query', () => {
     });
     expect(listQueryOf({ sort: 'owner', tier: 'tier1' })).toEqual({});
     expect(listQueryOf({ sort: 'name' })).toEqual({ sort: 'name', order: 'asc' });
+  });
+});
+
+describe('validation report view', () => {
+  const doc = {
+    schema: 'assay.validation/v1' as const,
+    engine: { name: 'assay' as const, version: '0.1.0' },
+    created_at: '2026-11-20T10:00:00Z',
+    inputs: [{ role: 'data' as const, path: 'x.csv', sha256: 'a'.repeat(64), rows: 6032, columns: [] }],
+    config: {
+      label: 'y',
+      score: 's',
+      threshold: 0.5,
+      positive_label: '1',
+      weight: null,
+      groups: ['sex'],
+      features: [],
+      categorical: [],
+      min_group_size: 30,
+    },
+    performance: {
+      label: 'y',
+      score: 's',
+      positive_label: '1',
+      threshold: 0.5,
+      weight: null,
+      count: 6032,
+      accuracy: 0.85,
+      balanced_accuracy: null,
+      precision: 0.7,
+      recall: 0.6,
+      f1: 0.65,
+      roc_auc: 0.9,
+      average_precision: 0.8,
+      log_loss: 0.3,
+      brier_score: 0.1,
+      ece: 0.02,
+      confusion_matrix: { tn: 1, fp: 2, fn: 3, tp: 4 },
+      calibration_curve: { bin: [0, 1], prob_true: [0.05, 0.2], prob_pred: [0.04, 0.15], count: [10, 20] },
+      note: null,
+    },
+    fairness: {
+      sex: {
+        groups: {
+          Female: {
+            count: 1960,
+            selection_rate: 0.11,
+            true_positive_rate: null,
+            false_positive_rate: null,
+            accuracy: null,
+            impact_ratio: 0.74,
+            too_small: false,
+          },
+          Male: {
+            count: 4072,
+            selection_rate: 0.149,
+            true_positive_rate: null,
+            false_positive_rate: null,
+            accuracy: null,
+            impact_ratio: 1,
+            too_small: false,
+          },
+        },
+        demographic_parity_difference: 0.039,
+        demographic_parity_ratio: 0.74,
+        equalized_odds_difference: null,
+        equalized_odds_ratio: null,
+        equal_opportunity_difference: null,
+        four_fifths_violation: true,
+        small_groups: [],
+        min_group_size: 30,
+        four_fifths_threshold: 0.8,
+      },
+    },
+    drift: null,
+    data_quality: null,
+  };
+  it('keeps defined metrics only, the calibration bins, and the four-fifths disparity per group column', () => {
+    const r = toValidationReport(doc, { modelKey: 'm', versionLabel: '1.0', sha256: null });
+    expect(r.metrics.map((m) => m.name)).not.toContain('Balanced accuracy');
+    expect(r.metrics.find((m) => m.name === 'ROC AUC')?.value).toBe(0.9);
+    expect(r.calibration).toEqual([
+      { predicted: 0.04, observed: 0.05, count: 10 },
+      { predicted: 0.15, observed: 0.2, count: 20 },
+    ]);
+    expect(r.groups[0]).toMatchObject({ attribute: 'sex', disparity: 0.74, threshold: 0.8 });
+    expect(r.groups[0]!.rows.map((g) => g.group)).toEqual(['Female', 'Male']);
+    expect(r.datasetRows).toBe(6032);
   });
 });

@@ -19,6 +19,7 @@ import type {
   Review,
   ReviewCreate,
 } from '../../../src/contracts/reviews.ts';
+import { validationEvidenceSchema } from '../../../src/contracts/validation-evidence.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import type {
@@ -42,6 +43,10 @@ import {
   toModelDetailAsOf,
   toModelRow,
 } from './inventory-adapters.ts';
+import { type EvidenceRow, toEvidenceRow, toValidationReport } from './report-adapter.ts';
+
+export type { EvidenceRow } from './report-adapter.ts';
+
 import {
   toDashboardMetrics,
   toFindingCard,
@@ -179,20 +184,6 @@ export interface EvidenceTarget {
   modelKey: string;
   versionLabel: string;
   type: EvidenceType;
-}
-
-/** A piece of evidence of a version, as the evidence table lists it. */
-export interface EvidenceRow {
-  id: string;
-  title: string;
-  type: string;
-  href: string;
-  sha256: string | null;
-  producedBy: string | null;
-  uploadedBy: string;
-  createdAt: string;
-  validUntil: string | null;
-  expired: boolean;
 }
 
 /** Everything the console asks of the server. */
@@ -369,20 +360,25 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       x.post<Tiering>(`${model(modelKey)}/versions/${seg(label)}/tiering`, { answers }),
     versionEvidence: async (modelKey, label) =>
       (await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`)).items.map(
-        (e) => ({
-          id: e.id,
-          title: e.title,
-          type: e.type,
-          href: e.externalUrl ?? `/api/v1/evidence/${seg(e.id)}/content`,
-          sha256: e.file?.sha256 ?? null,
-          producedBy: e.producedBy ? `${e.producedBy.tool} ${e.producedBy.version ?? ''}`.trim() : null,
-          uploadedBy: e.uploadedBy,
-          createdAt: e.createdAt,
-          validUntil: e.validUntil,
-          expired: e.expired,
-        }),
+        toEvidenceRow,
       ),
-    validationReport: (modelKey, label) =>
-      x.get<ValidationReport>(`${model(modelKey)}/versions/${seg(label)}/validation`),
+    validationReport: async (modelKey, label) => {
+      const list = await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`, {
+        type: 'validation_report',
+      });
+      const newest = list.items.find((e) => e.file);
+      if (!newest)
+        throw new Error(`version ${label} has no validation evidence yet; run \`assay validate\` for it`);
+      const doc = validationEvidenceSchema.safeParse(
+        await x.get(`/api/v1/evidence/${seg(newest.id)}/content`),
+      );
+      if (!doc.success)
+        throw new Error(`the newest validation evidence of ${label} is not an assay.validation/v1 document`);
+      return toValidationReport(doc.data, {
+        modelKey,
+        versionLabel: label,
+        sha256: newest.file?.sha256 ?? null,
+      });
+    },
   };
 }
