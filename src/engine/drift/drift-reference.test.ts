@@ -53,11 +53,11 @@ function compare(what: string, actual: Record<string, unknown>, expected: Record
 describe('drift matches SciPy/NumPy reference values', async () => {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
-  for (const c of readReferenceCases()) {
-    it(`case ${c.name}`, async () => {
+  for (const [c, typed] of readReferenceCases().flatMap((c) => [[c, false] as const, [c, true] as const])) {
+    it(`case ${c.name}${typed ? ' (typed columns)' : ' (text columns)'}`, async () => {
       const kinds: ColumnInfo[] = Object.entries(c.kinds).map(([name, kind]) => ({ name, kind }));
-      const reference = await loadCsvAsText(conn, c.reference, kinds);
-      const current = await loadCsvAsText(conn, c.current, kinds);
+      const reference = await loadCsvAsText(conn, c.reference, kinds, typed);
+      const current = await loadCsvAsText(conn, c.current, kinds, typed);
       const result = await computeDrift(conn, reference, current, kinds);
       expect(Object.keys(result.features)).toEqual(Object.keys(c.features));
       for (const [column, expected] of Object.entries(c.features)) {

@@ -11,6 +11,7 @@ import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { categoricalDrift } from './categorical-drift.ts';
 import { type DistinctEstimates, numericDrift } from './numeric-drift.ts';
 import { approxDistinct } from './sorted-sample.ts';
+import { columnTypes } from './sql.ts';
 
 /**
  * Default drift thresholds (Evidently-like). For a numeric column the KS p-value decides when the
@@ -52,12 +53,19 @@ export async function computeDrift(
   const numeric = [...features, ...(options.prediction ? [options.prediction] : [])]
     .filter((c) => c.kind === 'numeric')
     .map((c) => c.name);
-  const refDistinct = await approxDistinct(conn, reference.table, numeric);
-  const curDistinct = await approxDistinct(conn, current.table, numeric);
-  const estimates = new Map(
+  const refTypes = await columnTypes(conn, reference.table);
+  const curTypes = await columnTypes(conn, current.table);
+  const refDistinct = await approxDistinct(conn, reference.table, numeric, refTypes);
+  const curDistinct = await approxDistinct(conn, current.table, numeric, curTypes);
+  const estimates = new Map<string, DistinctEstimates>(
     numeric.map((name, i) => [
       name,
-      { reference: refDistinct[i] as number, current: curDistinct[i] as number },
+      {
+        reference: refDistinct[i] as number,
+        current: curDistinct[i] as number,
+        referenceType: refTypes.get(name),
+        currentType: curTypes.get(name),
+      },
     ]),
   );
   const run = (column: ColumnInfo) =>

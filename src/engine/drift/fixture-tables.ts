@@ -26,17 +26,21 @@ export function readReferenceCases(): ReferenceCase[] {
 
 let loaded = 0;
 
-/** Loads a CSV as text columns (the engine's SQL casts numeric columns itself), for tests and fixtures. */
+/**
+ * Loads a CSV for tests: as text columns (the engine's SQL then parses numbers itself) or, with
+ * `typed`, with DuckDB's detected types (numbers stored as numbers), as the real loader does.
+ */
 export async function loadCsvAsText(
   conn: DuckDBConnection,
   file: string,
   columns?: ColumnInfo[],
+  typed = false,
 ): Promise<LoadedTable> {
   loaded += 1;
   const table = `fixture_${loaded}`;
   const absolute = path.resolve(REPO_ROOT, file);
   await conn.run(
-    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${literal(absolute)}, all_varchar = true, header = true)`,
+    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv(${literal(absolute)}, all_varchar = ${typed ? 'false' : 'true'}, header = true)`,
   );
   const [row] = await queryRows(conn, `SELECT count(*) AS n FROM ${ident(table)}`);
   const described = await queryRows(conn, `DESCRIBE ${ident(table)}`);

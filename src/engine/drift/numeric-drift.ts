@@ -25,6 +25,9 @@ const DECILES = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i / 10);
 export interface DistinctEstimates {
   reference: number;
   current: number;
+  /** DuckDB types of the column in each table, when known (numbers then skip the text parse). */
+  referenceType?: string;
+  currentType?: string;
 }
 
 /**
@@ -39,8 +42,22 @@ export async function numericDrift(
   histogramBins: number,
   distinct: DistinctEstimates,
 ): Promise<NumericDriftStats> {
-  const ref = await loadSortedSample(conn, reference.table, column, distinct.reference, reference.rows);
-  const cur = await loadSortedSample(conn, current.table, column, distinct.current, current.rows);
+  const ref = await loadSortedSample(
+    conn,
+    reference.table,
+    column,
+    distinct.reference,
+    reference.rows,
+    distinct.referenceType,
+  );
+  const cur = await loadSortedSample(
+    conn,
+    current.table,
+    column,
+    distinct.current,
+    current.rows,
+    distinct.currentType,
+  );
   return numericDriftOfSamples(ref, cur, histogramBins);
 }
 

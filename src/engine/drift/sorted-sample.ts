@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { count, numericExpr } from './sql.ts';
+import { count, typedNumericExpr } from './sql.ts';
 
 /**
  * The finite values of a numeric column in ascending order: either every value (`counts` null)
@@ -20,9 +20,10 @@ export async function approxDistinct(
   conn: DuckDBConnection,
   table: string,
   columns: string[],
+  types: Map<string, string>,
 ): Promise<number[]> {
   if (columns.length === 0) return [];
-  const parts = columns.map((c, i) => `approx_count_distinct(${numericExpr(c)}) AS d${i}`);
+  const parts = columns.map((c, i) => `approx_count_distinct(${typedNumericExpr(c, types.get(c))}) AS d${i}`);
   const reader = await conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`);
   const row = reader.getRowObjectsJS()[0] ?? {};
   return columns.map((_, i) => count(row[`d${i}`]));
@@ -40,8 +41,9 @@ export async function loadSortedSample(
   column: string,
   distinctEstimate: number,
   rows: number,
+  type?: string,
 ): Promise<SortedSample> {
-  const v = numericExpr(column);
+  const v = typedNumericExpr(column, type);
   if (distinctEstimate <= GROUPED_MAX_DISTINCT) {
     const result = await conn.run(
       `SELECT v, CAST(count(*) AS DOUBLE) AS c FROM (SELECT ${v} AS v FROM ${table}) WHERE isfinite(v) GROUP BY v ORDER BY v`,

@@ -43,10 +43,31 @@ export function numericExpr(column: string): string {
   return `TRY_CAST(${ident(column)} AS DOUBLE)`;
 }
 
+const NATIVE_NUMBER =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/** Like numericExpr, but skips the (costly) text parse when DuckDB already stores the column as a number. */
+export function typedNumericExpr(column: string, type: string | undefined): string {
+  if (type === 'DOUBLE') return ident(column);
+  if (type !== undefined && NATIVE_NUMBER.test(type)) return `CAST(${ident(column)} AS DOUBLE)`;
+  return numericExpr(column);
+}
+
+/** SQL that is true when a text value is blank; the cheap first-character test spares most TRIMs. */
+export function blankText(sqlValue: string): string {
+  return `(${sqlValue} = '' OR (ascii(${sqlValue}) <= 32 AND TRIM(${sqlValue}) = ''))`;
+}
+
+/** DuckDB column types of a table. */
+export async function columnTypes(conn: DuckDBConnection, table: string): Promise<Map<string, string>> {
+  const rows = await queryRows(conn, `DESCRIBE ${table}`);
+  return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));
+}
+
 /** The categorical value of a column: its text, NULL when missing (NULL or blank). */
 export function categoricalExpr(column: string): string {
   const text = `CAST(${ident(column)} AS VARCHAR)`;
-  return `(CASE WHEN TRIM(${text}) = '' THEN NULL ELSE ${text} END)`;
+  return `(CASE WHEN ${blankText(text)} THEN NULL ELSE ${text} END)`;
 }
 
 let tempCounter = 0;

@@ -1,6 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, num, numericExpr, queryRows } from '../drift/sql.ts';
+import {
+  blankText,
+  categoricalExpr,
+  columnTypes,
+  count,
+  ident,
+  num,
+  queryRows,
+  typedNumericExpr,
+} from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 
 /** Missing values, constancy and IQR outliers of every column, from one scan of the table. */
@@ -17,15 +26,17 @@ export async function profileColumns(
   table: LoadedTable,
   iqrMultiplier: number,
 ): Promise<ColumnProfiles> {
+  const types = await columnTypes(conn, table.table);
   const parts: string[] = [];
   table.columns.forEach((column, i) => {
     const raw = ident(column.name);
     parts.push(`count(*) - count(${raw}) AS null_${i}`);
-    parts.push(
-      `count(*) FILTER (WHERE ${raw} IS NOT NULL AND TRIM(CAST(${raw} AS VARCHAR)) = '') AS empty_${i}`,
-    );
+    // only text columns can hold blank strings (casting numbers to text would cost a lot)
+    if (types.get(column.name) === 'VARCHAR') {
+      parts.push(`count(*) FILTER (WHERE ${raw} IS NOT NULL AND ${blankText(raw)}) AS empty_${i}`);
+    }
     if (column.kind === 'numeric') {
-      const v = numericExpr(column.name);
+      const v = typedNumericExpr(column.name, types.get(column.name));
       parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
       // at most one distinct value ⇔ min = max (far cheaper than count(DISTINCT))
@@ -60,13 +71,14 @@ export async function profileColumns(
     const q = row?.[`quartiles_${i}`];
     if (Array.isArray(q) && q.length === 2) quartiles.set(i, [num(q[0]) as number, num(q[1]) as number]);
   });
-  const outliers = await countOutliers(conn, table, quartiles, iqrMultiplier);
+  const outliers = await countOutliers(conn, table, types, quartiles, iqrMultiplier);
   return { missing, constant, outliers };
 }
 
 async function countOutliers(
   conn: DuckDBConnection,
   table: LoadedTable,
+  types: Map<string, string>,
   quartiles: Map<number, [number, number]>,
   multiplier: number,
 ): Promise<Record<string, ColumnOutliers>> {
@@ -83,7 +95,7 @@ async function countOutliers(
     const iqr = q3 - q1;
     const b = { q1, q3, lower: q1 - multiplier * iqr, upper: q3 + multiplier * iqr };
     bounds.set(i, b);
-    const v = numericExpr(column.name);
+    const v = typedNumericExpr(column.name, types.get(column.name));
     parts.push(
       `count(*) FILTER (WHERE isfinite(${v}) AND (${v} < CAST('${b.lower}' AS DOUBLE) OR ${v} > CAST('${b.upper}' AS DOUBLE))) AS out_${i}`,
     );

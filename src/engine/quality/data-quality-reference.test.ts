@@ -48,10 +48,10 @@ const kindsOf = (k: Record<string, 'numeric' | 'categorical'>): ColumnInfo[] =>
 describe('data quality matches pandas/NumPy/scikit-learn reference values', async () => {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
-  for (const c of cases) {
-    it(`case ${c.name}`, async () => {
-      const current = await loadCsvAsText(conn, c.current, kindsOf(c.current_kinds));
-      const reference = await loadCsvAsText(conn, c.reference, kindsOf(c.reference_kinds));
+  for (const [c, typed] of cases.flatMap((c) => [[c, false] as const, [c, true] as const])) {
+    it(`case ${c.name}${typed ? ' (typed columns)' : ' (text columns)'}`, async () => {
+      const current = await loadCsvAsText(conn, c.current, kindsOf(c.current_kinds), typed);
+      const reference = await loadCsvAsText(conn, c.reference, kindsOf(c.reference_kinds), typed);
       const q = await computeDataQuality(conn, current, reference, { label: c.label });
       expect(q.rows).toBe(c.rows);
       expect(q.columns).toBe(c.columns);
