@@ -7,6 +7,7 @@ import { registerLineageCommands } from './lineage-commands.ts';
 import { registerModelCommands } from './model-commands.ts';
 import { registerServe } from './serve.ts';
 import { registerTransferCommands } from './transfer-commands.ts';
+import { registerValidateCommand } from './validate.ts';
 
 /**
  * The one list of CLI command groups. Each feature's command module exports a `register*` function
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerModelCommands(program);
   registerLineageCommands(program);
   registerTransferCommands(program);
+  registerValidateCommand(program);
   registerGateCommands(program);
   registerDecisionCommands(program);
 }

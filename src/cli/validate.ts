@@ -1,0 +1,120 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
+import { InputError } from '../engine/load/input-error.ts';
+import { renderReport } from '../engine/report/report.ts';
+import { validate } from '../engine/validate.ts';
+import { CliError } from './exit.ts';
+
+interface ValidateCliOptions {
+  data: string;
+  reference?: string;
+  label?: string;
+  score?: string;
+  threshold: string;
+  positiveLabel?: string;
+  weight?: string;
+  group: string[];
+  features?: string;
+  categorical?: string;
+  minGroupSize: string;
+  out?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+
+function numberOption(value: string, flag: string, integer = false): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new CliError(`${flag} must be ${integer ? 'an integer' : 'a number'}, got '${value}'`);
+  }
+  return n;
+}
+
+function summary(evidence: ValidationEvidence): string {
+  const lines = evidence.inputs.map(
+    (i) => `${i.role}: ${i.path} (${i.rows} rows, sha256 ${i.sha256.slice(0, 12)}…)`,
+  );
+  const p = evidence.performance;
+  if (p) {
+    lines.push(
+      `performance: roc_auc ${p.roc_auc ?? 'n/a'}, accuracy ${p.accuracy ?? 'n/a'}, log_loss ${p.log_loss ?? 'n/a'}, ece ${p.ece ?? 'n/a'}`,
+    );
+  }
+  for (const [column, f] of Object.entries(evidence.fairness ?? {})) {
+    lines.push(
+      `fairness by ${column}: demographic_parity_ratio ${f.demographic_parity_ratio ?? 'n/a'}${f.four_fifths_violation ? ' (below four-fifths)' : ''}, equalized_odds_difference ${f.equalized_odds_difference ?? 'n/a'}`,
+    );
+  }
+  const d = evidence.drift;
+  if (d) lines.push(`drift: ${d.drifted_count} of ${d.feature_count} features drifted`);
+  const q = evidence.data_quality;
+  if (q)
+    lines.push(
+      `data quality: ${q.duplicates.count} duplicate rows, ${q.constant_columns.length} constant columns`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `assay validate`: performance, fairness, data quality and drift evidence for a scored data file. */
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('Compute validation evidence (assay.validation/v1) for a scored data file')
+    .requiredOption('--data <file>', 'the data to validate (CSV, Parquet, JSON lines; .gz allowed)')
+    .option('--reference <file>', 'reference data for drift and schema comparison')
+    .option('--label <column>', 'the true label column')
+    .option('--score <column>', 'the predicted probability of the positive class')
+    .option('--threshold <t>', 'predicted class is score >= threshold', '0.5')
+    .option('--positive-label <value>', 'the positive label value (default 1, or the greater value)')
+    .option('--weight <column>', 'sample weights')
+    .option('--group <column>', 'a group column for fairness (repeatable)', collect, [])
+    .option('--features <cols>', 'comma-separated drift features (default: all but label, score, weight)')
+    .option('--categorical <cols>', 'comma-separated columns to treat as categorical')
+    .option('--min-group-size <n>', 'groups smaller than this are flagged as too small', '30')
+    .option('--out <dir>', 'write evidence.json and report.html to this directory')
+    .option('--json', 'print only the evidence document on standard output')
+    .action(async (opts: ValidateCliOptions) => {
+      const features = list(opts.features);
+      const categorical = list(opts.categorical);
+      let evidence: ValidationEvidence;
+      try {
+        evidence = await validate({
+          data: opts.data,
+          ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+          ...(opts.label !== undefined ? { label: opts.label } : {}),
+          ...(opts.score !== undefined ? { score: opts.score } : {}),
+          threshold: numberOption(opts.threshold, '--threshold'),
+          ...(opts.positiveLabel !== undefined ? { positiveLabel: opts.positiveLabel } : {}),
+          ...(opts.weight !== undefined ? { weight: opts.weight } : {}),
+          groups: opts.group,
+          ...(features ? { features } : {}),
+          ...(categorical ? { categorical } : {}),
+          minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
+          now: new Date(),
+          progress: (message) => process.stderr.write(`assay validate: ${message}\n`),
+        });
+      } catch (err) {
+        if (err instanceof InputError) throw new CliError(err.message);
+        throw err;
+      }
+      const document = `${JSON.stringify(evidence, null, 2)}\n`;
+      if (opts.out) {
+        const dir = path.resolve(opts.out);
+        await mkdir(dir, { recursive: true });
+        await writeFile(path.join(dir, 'evidence.json'), document);
+        await writeFile(path.join(dir, 'report.html'), renderReport(evidence));
+        process.stderr.write(`assay validate: wrote ${path.join(dir, 'evidence.json')} and report.html\n`);
+      }
+      process.stdout.write(opts.json ? document : summary(evidence));
+    });
+}

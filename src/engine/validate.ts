@@ -1,0 +1,150 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
+import { ASSAY_VERSION } from '../version.ts';
+import { computeDrift } from './drift/drift.ts';
+import { computeFairness, DEFAULT_MIN_GROUP_SIZE } from './fairness/fairness.ts';
+import { InputError } from './load/input-error.ts';
+import { loadTable, requireColumn } from './load/load-table.ts';
+import { computePerformance } from './performance/performance.ts';
+import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
+import { computeDataQuality } from './quality/data-quality.ts';
+import type { ColumnInfo, LoadedTable } from './table.ts';
+
+/** What to validate and how (the options of `assay validate`). */
+export interface ValidateOptions {
+  data: string;
+  reference?: string;
+  label?: string;
+  score?: string;
+  threshold?: number;
+  positiveLabel?: string;
+  weight?: string;
+  groups?: string[];
+  /** Drift features (default: every column except label, score and weight). */
+  features?: string[];
+  categorical?: string[];
+  minGroupSize?: number;
+  /** The time stamped on the evidence (injected so runs are reproducible in tests). */
+  now: Date;
+  /** Progress messages (the CLI writes them to standard error). */
+  progress?: (message: string) => void;
+}
+
+/** Columns that the data does not have, checked before any work. */
+function checkColumns(table: LoadedTable, names: string[]): void {
+  for (const name of names) requireColumn(table, name);
+}
+
+/** Loads the inputs and computes performance, fairness, data quality and drift into one evidence document. */
+export async function validate(options: ValidateOptions): Promise<ValidationEvidence> {
+  const say = options.progress ?? (() => {});
+  if ((options.label === undefined) !== (options.score === undefined)) {
+    throw new InputError('performance needs both --label and --score');
+  }
+  if ((options.groups ?? []).length > 0 && options.label === undefined) {
+    throw new InputError('fairness (--group) needs --label and --score');
+  }
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const categorical = options.categorical ?? [];
+    say(`loading ${options.data}`);
+    const data = await loadTable(conn, options.data, { categorical });
+    const reference = options.reference
+      ? (say(`loading ${options.reference}`), await loadTable(conn, options.reference, { categorical }))
+      : undefined;
+    const roles = [options.label, options.score, options.weight].filter((c): c is string => c !== undefined);
+    checkColumns(data, [...roles, ...(options.groups ?? []), ...(options.features ?? [])]);
+    if (reference && options.features) checkColumns(reference, options.features);
+    let scored: ScoredView | null = null;
+    let performance: ValidationEvidence['performance'] = null;
+    if (options.label !== undefined && options.score !== undefined) {
+      say('performance');
+      const names = {
+        label: options.label,
+        score: options.score,
+        ...(options.weight ? { weight: options.weight } : {}),
+      };
+      scored = await createScoredView(conn, data, {
+        ...names,
+        ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+        ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
+      });
+      performance = await computePerformance(conn, scored, names);
+    }
+    let fairness: Record<string, FairnessResult> | null = null;
+    if (scored && (options.groups ?? []).length > 0) {
+      fairness = {};
+      for (const group of options.groups ?? []) {
+        say(`fairness by ${group}`);
+        fairness[group] = await computeFairness(conn, scored, group, {
+          minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        });
+      }
+    }
+    const featureNames =
+      options.features ?? data.columns.map((c) => c.name).filter((name) => !roles.includes(name));
+    const kindIn = (t: LoadedTable | undefined, name: string) =>
+      t?.columns.find((c) => c.name === name)?.kind;
+    // A column numeric in one sample and text in the other is compared as categorical.
+    const featureOf = (name: string): ColumnInfo => ({
+      name,
+      kind:
+        kindIn(data, name) === 'numeric' && (kindIn(reference, name) ?? 'numeric') === 'numeric'
+          ? 'numeric'
+          : 'categorical',
+    });
+    say('data quality');
+    const dataQuality = await computeDataQuality(conn, data, reference, {
+      ...(options.label !== undefined ? { label: options.label } : {}),
+      ...(scored ? { positiveLabel: scored.positiveLabel } : {}),
+    });
+    let drift: ValidationEvidence['drift'] = null;
+    if (reference) {
+      say('drift');
+      const shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
+      const prediction =
+        options.score !== undefined && kindIn(reference, options.score) !== undefined
+          ? featureOf(options.score)
+          : undefined;
+      drift = await computeDrift(
+        conn,
+        reference,
+        data,
+        shared.map(featureOf),
+        prediction ? { prediction } : {},
+      );
+    }
+    const input = (role: 'data' | 'reference', t: LoadedTable) => ({
+      role,
+      path: t.path,
+      sha256: t.sha256,
+      rows: t.rows,
+      columns: t.columns,
+    });
+    return {
+      schema: 'assay.validation/v1',
+      engine: { name: 'assay', version: ASSAY_VERSION },
+      created_at: options.now.toISOString(),
+      inputs: [input('data', data), ...(reference ? [input('reference', reference)] : [])],
+      config: {
+        label: options.label ?? null,
+        score: options.score ?? null,
+        threshold: scored?.threshold ?? options.threshold ?? 0.5,
+        positive_label: scored?.positiveLabel ?? options.positiveLabel ?? null,
+        weight: options.weight ?? null,
+        groups: options.groups ?? [],
+        features: featureNames,
+        categorical,
+        min_group_size: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+      },
+      performance,
+      fairness,
+      drift,
+      data_quality: dataQuality,
+    };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
