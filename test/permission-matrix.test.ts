@@ -6,13 +6,19 @@ import { renderPermissionsDoc } from '../src/platform/auth/permissions-doc.ts';
 import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/platform/auth/roles.ts';
 import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
+import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
-import { FIXTURE_VALIDATOR, WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
+import { WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
 
-const CASES: Record<string, RouteCase> = { ...IDENTITY_CASES, ...INVENTORY_CASES, ...WORKFLOW_CASES };
+const CASES: Record<string, RouteCase> = {
+  ...IDENTITY_CASES,
+  ...INVENTORY_CASES,
+  ...WORKFLOW_CASES,
+  ...DECISION_CASES,
+};
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 
 /** The relation a user of this role naturally holds to a model it works on (none for global roles). */
@@ -35,6 +41,7 @@ function expectedStatus(
 }
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
 
 describe('the route guard table and docs/permissions.md', () => {
   it('docs/permissions.md is generated from the current tables', () => {

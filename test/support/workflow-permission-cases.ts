@@ -1,3 +1,4 @@
+import { FIXTURE_VALIDATOR } from './decision-permission-cases.ts';
 import { modelFor, ok } from './inventory-permission-cases.ts';
 import type { CaseContext, RouteCase } from './permission-cases.ts';
 import type { TestServer } from './test-server.ts';
@@ -59,9 +60,6 @@ async function evidenceFor(ctx: CaseContext) {
     throw new Error(`fixture evidence upload failed: ${res.statusCode} ${res.body}`);
   return { key, id: (res.json() as { id: string }).id };
 }
-
-/** A user with the validator role, independent of every fixture model. */
-export const FIXTURE_VALIDATOR = 'fixture-validator';
 
 /**
  * A review of 1.0.0 opened by the admin, taken as far as `upTo`; when assigned, the validator is the
