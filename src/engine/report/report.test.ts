@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DataQualityResult, DriftResult } from '../../contracts/validation-drift.ts';
+import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
 import { renderReport } from './report.ts';
 import { escapeHtml, formatNumber } from './svg-charts.ts';
 
@@ -139,5 +140,13 @@ describe('renderReport', () => {
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(Number.NaN)).toBe('—');
     expect(formatNumber(1.23456e-9)).toBe('1.235e-9');
+  });
+});
+
+describe('renderReport and the evidence contract', () => {
+  it('accepts the assay.validation/v1 evidence document type', () => {
+    // compile-time check: the report reads the evidence as E1's schema types it
+    const render: (evidence: ValidationEvidence) => string = renderReport;
+    expect(typeof render).toBe('function');
   });
 });

@@ -210,7 +210,12 @@ function fairnessSection(fairness: Record<string, ReportFairness>): string {
       .filter((r): r is number => typeof r === 'number');
     const maxRate = rates.length > 0 ? Math.max(...rates) : 0;
     const rows = groups.map(([name, g]) => {
-      const ratio = typeof g.selection_rate === 'number' && maxRate > 0 ? g.selection_rate / maxRate : null;
+      const ratio =
+        g.impact_ratio !== undefined
+          ? g.impact_ratio
+          : typeof g.selection_rate === 'number' && maxRate > 0
+            ? g.selection_rate / maxRate
+            : null;
       const flagged = ratio !== null && !g.too_small && ratio < FOUR_FIFTHS;
       return `<tr class="${flagged ? 'flag' : ''}${g.too_small ? ' small' : ''}"><td>${e(name)}${g.too_small ? ' <span class="badge">too small</span>' : ''}</td>
 <td class="num">${f(g.count)}</td><td class="num">${f(g.selection_rate)}</td><td class="num">${f(ratio)}</td>
