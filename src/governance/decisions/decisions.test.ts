@@ -407,4 +407,56 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
     await call('olivia', 'GET', '/api/v1/metrics', undefined, 403);
     await call('admin', 'GET', '/api/v1/metrics?bogus=1', undefined, 400);
   });
+
+  it('refuses bad input with the field named and writes nothing', async () => {
+    const count = async () =>
+      (await t.store.db.kysely.selectFrom('audit_events').select('seq').execute()).length;
+    const before = await count();
+    const url = '/api/v1/models/credit-score/versions/1.0.0/findings';
+    const good = {
+      title: 'ok title',
+      description: 'd',
+      category: 'performance',
+      severity: 'low',
+      owner: 'olivia',
+    };
+    const unknown = await call('vera', 'POST', url, { ...good, sneaky: 1 }, 400);
+    expect(unknown.body).toContain('sneaky');
+    expect(
+      (await call('vera', 'POST', url, { ...good, severity: 'apocalyptic' }, 400)).json().error.details.field,
+    ).toContain('severity');
+    await call('vera', 'POST', url, { ...good, title: 'x'.repeat(301) }, 400);
+    await call('vera', 'POST', url, { ...good, owner: 'nobody-here' }, 400);
+    await call('vera', 'POST', '/api/v1/models/no-such-model/versions/1.0.0/findings', good, 404);
+    await call('vera', 'POST', url, good, 201);
+    await call('admin', 'GET', '/api/v1/gate?version=1.0.0', undefined, 400);
+    await call('admin', 'GET', '/api/v1/gate?model=no-such-model&version=1.0.0', undefined, 404);
+    const missingVersion = await call(
+      'admin',
+      'GET',
+      '/api/v1/gate?model=credit-score&version=9.9.9',
+      undefined,
+      200,
+    );
+    expect(missingVersion.json().reasons[0].code).toBe('version_not_found');
+    await call(
+      'admin',
+      'POST',
+      '/api/v1/webhooks',
+      { url: 'ftp://example.com/x', events: ['gate.denied'], secret: SECRET },
+      400,
+    );
+    await call(
+      'admin',
+      'POST',
+      `/api/v1/reviews/${reviewId}/decisions`,
+      { outcome: 'approve', rationale: 'closed review' },
+      409,
+    );
+    await call('alice', 'POST', '/api/v1/decisions/not-an-id/sign', {}, 404);
+    const res = await t.call('POST', url, { ...good, title: '<script>alert(1)</script> ok' }, null);
+    expect(res.statusCode).toBe(401);
+    // Only the one valid raise above wrote (its finding and its audit event); the gate denials wrote none.
+    expect(await count()).toBe(before + 1);
+  });
 });
