@@ -87,6 +87,8 @@ export function registerValidateCommand(program: Command): void {
       const features = list(opts.features);
       const categorical = list(opts.categorical);
       let evidence: ValidationEvidence;
+      const started = performance.now();
+      const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
       try {
         evidence = await validate({
           data: opts.data,
@@ -101,7 +103,7 @@ export function registerValidateCommand(program: Command): void {
           ...(categorical ? { categorical } : {}),
           minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
           now: new Date(),
-          progress: (message) => process.stderr.write(`assay validate: ${message}\n`),
+          progress: (message) => process.stderr.write(`assay validate: [${elapsed()}s] ${message}\n`),
         });
       } catch (err) {
         if (err instanceof InputError) throw new CliError(err.message);

@@ -39,30 +39,39 @@ export async function createScoredView(
   const threshold = columns.threshold ?? 0.5;
   if (!Number.isFinite(threshold)) throw new InputError(`threshold must be a finite number`);
   const l = ident(label.name);
-  const firstBad = async (where: string): Promise<number | null> => {
+  const p = `TRY_CAST(${ident(columns.score)} AS DOUBLE)`;
+  const w = columns.weight ? `TRY_CAST(${ident(columns.weight)} AS DOUBLE)` : 'CAST(1 AS DOUBLE)';
+  const checks = [
+    {
+      where: `${l} IS NULL OR TRIM(CAST(${l} AS VARCHAR)) = ''`,
+      message: (row: number) => `label '${label.name}' is missing in data row ${row}`,
+    },
+    {
+      where: `${p} IS NULL OR NOT (${p} >= 0 AND ${p} <= 1)`,
+      message: (row: number) => `score '${columns.score}' must be a number in [0, 1]; data row ${row} is not`,
+    },
+    ...(columns.weight
+      ? [
+          {
+            where: `${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`,
+            message: (row: number) =>
+              `weight '${columns.weight}' must be a finite number >= 0; data row ${row} is not`,
+          },
+        ]
+      : []),
+  ];
+  // One scan counts bad values; only when there are some does a second scan find the first bad row.
+  const [bad] = await queryRows(
+    conn,
+    `SELECT ${checks.map((c, i) => `count(*) FILTER (WHERE ${c.where}) AS c${i}`).join(', ')} FROM ${table.table}`,
+  );
+  for (const [i, check] of checks.entries()) {
+    if (count(bad?.[`c${i}`]) === 0) continue;
     const [r] = await queryRows(
       conn,
-      `SELECT min(rn) AS rn FROM (SELECT row_number() OVER () AS rn, * FROM ${table.table}) WHERE ${where}`,
+      `SELECT min(rn) AS rn FROM (SELECT row_number() OVER () AS rn, * FROM ${table.table}) WHERE ${check.where}`,
     );
-    return num(r?.rn);
-  };
-  const missingLabel = await firstBad(`${l} IS NULL OR TRIM(CAST(${l} AS VARCHAR)) = ''`);
-  if (missingLabel !== null)
-    throw new InputError(`label '${label.name}' is missing in data row ${missingLabel}`);
-  const p = `TRY_CAST(${ident(columns.score)} AS DOUBLE)`;
-  const badScore = await firstBad(`${p} IS NULL OR NOT (${p} >= 0 AND ${p} <= 1)`);
-  if (badScore !== null) {
-    throw new InputError(`score '${columns.score}' must be a number in [0, 1]; data row ${badScore} is not`);
-  }
-  let w = 'CAST(1 AS DOUBLE)';
-  if (columns.weight) {
-    w = `TRY_CAST(${ident(columns.weight)} AS DOUBLE)`;
-    const badWeight = await firstBad(`${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`);
-    if (badWeight !== null) {
-      throw new InputError(
-        `weight '${columns.weight}' must be a finite number >= 0; data row ${badWeight} is not`,
-      );
-    }
+    throw new InputError(check.message(num(r?.rn) ?? 0));
   }
   const numericLabel = label.kind === 'numeric';
   const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
