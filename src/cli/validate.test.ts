@@ -37,7 +37,7 @@ describe('assay validate (spawned)', () => {
       'age,education,hr_per_week',
       '--json',
     );
-    expect(r.stderr).toMatch(/assay validate: performance/);
+    expect(r.stderr).toMatch(/assay validate: \[[0-9.]+s\] performance/);
     expect(r.code, r.stderr).toBe(0);
     const evidence = validationEvidenceSchema.parse(JSON.parse(r.stdout));
     const expected = JSON.parse(
