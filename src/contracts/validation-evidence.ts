@@ -44,6 +44,12 @@ export const performanceResultSchema = z.object({
   ece: z.number().nullable(),
   confusion_matrix: confusionMatrixSchema,
   calibration_curve: calibrationCurveSchema,
+  /** ROC points over distinct scores (descending), at most CURVE_POINTS of them plus (0, 0); null with one class. */
+  roc_curve: z.object({ fpr: z.array(z.number()), tpr: z.array(z.number()) }).nullable(),
+  /** Precision-recall points over the same thresholds; null with one class. */
+  precision_recall_curve: z
+    .object({ precision: z.array(z.number()), recall: z.array(z.number()) })
+    .nullable(),
   note: z.string().nullable(),
 });
 export type PerformanceResult = z.infer<typeof performanceResultSchema>;

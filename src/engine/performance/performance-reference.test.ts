@@ -3,8 +3,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../drift/fixture-tables.ts';
+import { queryRows } from '../drift/sql.ts';
 import { loadTable } from '../load/load-table.ts';
-import { computePerformance } from './performance.ts';
+import { CURVE_POINTS, computePerformance } from './performance.ts';
 import { createScoredView } from './scored-rows.ts';
 
 interface PerformanceCase {
@@ -39,6 +40,22 @@ describe('performance matches scikit-learn reference values', async () => {
       const scored = await createScoredView(conn, table, { ...names, threshold: fixture.threshold });
       const result = await computePerformance(conn, scored, names);
       const actual = result as unknown as Record<string, unknown>;
+      // The curves end at (1, 1); with few distinct scores every point is kept, so the trapezoids give roc_auc.
+      expect(result.roc_curve?.fpr.at(-1)).toBeCloseTo(1, 12);
+      expect(result.roc_curve?.tpr.at(-1)).toBeCloseTo(1, 12);
+      expect(result.precision_recall_curve?.recall.at(-1)).toBeCloseTo(1, 12);
+      const roc = result.roc_curve ?? { fpr: [], tpr: [] };
+      const [d] = await queryRows(conn, `SELECT count(DISTINCT score) AS n FROM ${table.table}`);
+      if (Number(d?.n) <= CURVE_POINTS) {
+        let area = 0;
+        for (let i = 1; i < roc.fpr.length; i++) {
+          area +=
+            ((roc.fpr[i] ?? 0) - (roc.fpr[i - 1] ?? 0)) * (((roc.tpr[i] ?? 0) + (roc.tpr[i - 1] ?? 0)) / 2);
+        }
+        expectClose(area, c.expected.roc_auc, `${c.name}.roc_curve area`);
+      } else {
+        expect(roc.fpr.length).toBeLessThanOrEqual(CURVE_POINTS + 2);
+      }
       for (const [key, value] of Object.entries(c.expected)) {
         if (key === 'confusion_matrix') {
           for (const [cell, v] of Object.entries(value as Record<string, number>)) {

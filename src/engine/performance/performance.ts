@@ -7,6 +7,8 @@ import type { ScoredView } from './scored-rows.ts';
 export const LOG_LOSS_EPS = 1e-15;
 /** Bins of the expected calibration error. */
 export const ECE_BINS = 10;
+/** At most this many points of the ROC and precision-recall curves are kept for the report. */
+export const CURVE_POINTS = 200;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
@@ -76,6 +78,7 @@ export async function computePerformance(
     ece,
     confusion_matrix: { tn, fp, fn, tp },
     calibration_curve: calibration,
+    ...(await curvePoints(conn, v, pos, neg)),
     note: oneClass
       ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
       : null,
@@ -132,4 +135,37 @@ async function calibrationBins(
     out.prob_pred.push((num(row.sp) ?? 0) / w);
   }
   return out;
+}
+
+const CUMULATIVE = (view: string) =>
+  `WITH g AS (SELECT __p AS p, sum(__w * __y) AS tp, sum(__w * (1 - __y)) AS fp FROM ${view} GROUP BY __p),
+   c AS (SELECT sum(tp) OVER w AS ctp, sum(fp) OVER w AS cfp, row_number() OVER w AS rn, count(*) OVER () AS total
+         FROM g WINDOW w AS (ORDER BY p DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))`;
+
+/** Down-sampled ROC and precision-recall curves (every k-th distinct threshold and the last one). */
+async function curvePoints(
+  conn: DuckDBConnection,
+  view: string,
+  pos: number,
+  neg: number,
+): Promise<Pick<PerformanceResult, 'roc_curve' | 'precision_recall_curve'>> {
+  if (pos <= 0 || neg <= 0) return { roc_curve: null, precision_recall_curve: null };
+  const rows = await queryRows(
+    conn,
+    `${CUMULATIVE(view)} SELECT ctp, cfp FROM c
+     WHERE rn % greatest(CAST(ceil(total / ${CURVE_POINTS}) AS BIGINT), 1) = 0 OR rn = total ORDER BY rn`,
+  );
+  const roc = { fpr: [0], tpr: [0] };
+  const pr = { precision: [] as number[], recall: [] as number[] };
+  for (const r of rows) {
+    const tp = num(r.ctp) ?? 0;
+    const fp = num(r.cfp) ?? 0;
+    roc.fpr.push(fp / neg);
+    roc.tpr.push(tp / pos);
+    if (tp + fp > 0) {
+      pr.precision.push(tp / (tp + fp));
+      pr.recall.push(tp / pos);
+    }
+  }
+  return { roc_curve: roc, precision_recall_curve: pr };
 }
