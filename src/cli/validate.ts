@@ -109,6 +109,7 @@ export function registerValidateCommand(program: Command): void {
         if (err instanceof InputError) throw new CliError(err.message);
         throw err;
       }
+      process.stderr.write(`assay validate: [${elapsed()}s] evidence computed\n`);
       const document = `${JSON.stringify(evidence, null, 2)}\n`;
       if (opts.out) {
         const dir = path.resolve(opts.out);
