@@ -1,9 +1,28 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { validationEvidenceSchema } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { REPO_ROOT } from './drift/fixture-tables.ts';
+import { literal } from './drift/sql.ts';
 import { validate } from './validate.ts';
+
+/** Deep equality with numbers to 1e-12 relative (parallel sums may differ in the last bit). */
+function expectNear(actual: unknown, expected: unknown, where: string): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(Math.abs(actual - expected), where).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(Object.keys(actual as object).sort(), where).toEqual(Object.keys(expected).sort());
+    for (const [k, v] of Object.entries(expected)) {
+      expectNear((actual as Record<string, unknown>)[k], v, `${where}.${k}`);
+    }
+  } else {
+    expect(actual, where).toEqual(expected);
+  }
+}
 
 const ADULT = path.resolve(REPO_ROOT, '../shared/data/adult');
 
@@ -31,6 +50,28 @@ describe('validate', () => {
     expect(Object.keys(evidence.drift?.features ?? {})).toEqual(['age', 'education', 'hr_per_week', 'sex']);
     expect(evidence.drift?.prediction?.column).toBe('score');
     expect(evidence.data_quality?.rows).toBe(6033);
+  });
+
+  it('gives the same evidence numbers from CSV, gzip CSV, Parquet and JSON lines', async () => {
+    const csv = path.join(ADULT, 'adult_scored_reference.csv');
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-formats-'));
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    const source = `read_csv(${literal(csv)}, header = true)`;
+    const parquet = path.join(dir, 'adult.parquet');
+    const jsonl = path.join(dir, 'adult.jsonl');
+    const gz = path.join(dir, 'adult.csv.gz');
+    await conn.run(`COPY (SELECT * FROM ${source}) TO ${literal(parquet)} (FORMAT parquet)`);
+    await conn.run(`COPY (SELECT * FROM ${source}) TO ${literal(jsonl)} (FORMAT json)`);
+    writeFileSync(gz, gzipSync(readFileSync(csv)));
+    const run = (data: string) =>
+      validate({ data, label: 'label', score: 'score', groups: ['sex'], now: new Date(0) });
+    const base = await run(csv);
+    for (const file of [gz, parquet, jsonl]) {
+      const e = await run(file);
+      expect(e.inputs[0]?.rows, file).toBe(base.inputs[0]?.rows);
+      expectNear(e.performance, base.performance, `${file} performance`);
+      expectNear(e.fairness, base.fairness, `${file} fairness`);
+    }
   });
 
   it('refuses an unknown column, listing the available ones', async () => {
