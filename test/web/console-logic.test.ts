@@ -237,6 +237,8 @@ describe('validation report view', () => {
       ece: 0.02,
       confusion_matrix: { tn: 1, fp: 2, fn: 3, tp: 4 },
       calibration_curve: { bin: [0, 1], prob_true: [0.05, 0.2], prob_pred: [0.04, 0.15], count: [10, 20] },
+      roc_curve: null,
+      precision_recall_curve: null,
       note: null,
     },
     fairness: {
