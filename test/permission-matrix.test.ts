@@ -42,7 +42,6 @@ function expectedStatus(
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
-
 describe('the route guard table and docs/permissions.md', () => {
   it('docs/permissions.md is generated from the current tables', () => {
     const file = path.resolve(import.meta.dirname, '../docs/permissions.md');

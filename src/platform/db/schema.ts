@@ -7,7 +7,8 @@ import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
  * The whole database as Kysely sees it: one interface per feature's tables, merged here.
  * Add a feature's tables by extending this interface with its `*Tables` type.
  */
-export interface Database extends PlatformTables,
+export interface Database
+  extends PlatformTables,
     InventoryTables,
     WorkflowReviewsTables,
     WorkflowDecisionsTables {}

@@ -5,4 +5,9 @@ import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
 import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
-export const migrations: readonly Migration[] = [platformMigration, inventoryMigration, workflowReviewsMigration, workflowDecisionsMigration];
+export const migrations: readonly Migration[] = [
+  platformMigration,
+  inventoryMigration,
+  workflowReviewsMigration,
+  workflowDecisionsMigration,
+];
