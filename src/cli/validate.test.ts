@@ -95,4 +95,17 @@ describe('assay validate (spawned)', () => {
     expect(m.stderr).toMatch(/Line: 30002/);
     expect(assay('--data', data, '--threshold', 'x').code).toBe(2);
   });
+
+  it('--model must be KEY@VERSION; --push needs --model and reports that push is not wired (exit 4)', () => {
+    const data = path.join(ADULT, 'adult_scored_production.csv');
+    const malformed = assay('--data', data, '--model', 'no-version', '--push');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/--model must be KEY@VERSION/);
+    const noModel = assay('--data', data, '--push');
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toMatch(/--push needs --model/);
+    const unwired = assay('--data', data, '--model', 'credit-risk@1.0.0', '--push');
+    expect(unwired.code).toBe(4);
+    expect(unwired.stderr).toMatch(/server push not yet available/);
+  });
 });

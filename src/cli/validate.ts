@@ -5,7 +5,7 @@ import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { InputError } from '../engine/load/input-error.ts';
 import { renderReport } from '../engine/report/report.ts';
 import { validate } from '../engine/validate.ts';
-import { CliError } from './exit.ts';
+import { CliError, ExitCode } from './exit.ts';
 
 interface ValidateCliOptions {
   data: string;
@@ -21,6 +21,38 @@ interface ValidateCliOptions {
   minGroupSize: string;
   out?: string;
   json?: boolean;
+  model?: string;
+  push?: boolean;
+}
+
+/** Where `--push` sends evidence: a model key and version label (`KEY@VERSION`). */
+export interface PushTarget {
+  modelKey: string;
+  versionLabel: string;
+}
+
+/** Attaches evidence.json and report.html to a model version on the server. */
+export type EvidencePusher = (
+  target: PushTarget,
+  evidence: ValidationEvidence,
+  reportHtml: string,
+) => Promise<void>;
+
+// Hook point: the server push goes through the SDK, wired by whoever composes the CLI.
+let evidencePusher: EvidencePusher | undefined;
+
+/** Installs the function `assay validate --push` uses to attach evidence to a model version. */
+export function setEvidencePusher(pusher: EvidencePusher): void {
+  evidencePusher = pusher;
+}
+
+/** Parses `--model KEY@VERSION`; exit 2 when malformed. */
+export function parsePushTarget(value: string): PushTarget {
+  const match = /^([a-z0-9][a-z0-9._-]*)@([^@\s]+)$/i.exec(value.trim());
+  if (!match?.[1] || !match[2]) {
+    throw new CliError(`--model must be KEY@VERSION (e.g. credit-risk@1.2.0), got '${value}'`);
+  }
+  return { modelKey: match[1], versionLabel: match[2] };
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -83,7 +115,14 @@ export function registerValidateCommand(program: Command): void {
     .option('--min-group-size <n>', 'groups smaller than this are flagged as too small', '30')
     .option('--out <dir>', 'write evidence.json and report.html to this directory')
     .option('--json', 'print only the evidence document on standard output')
+    .option('--model <key@version>', 'the model version the evidence is for (with --push)')
+    .option('--push', 'attach evidence.json and report.html to --model on the server')
     .action(async (opts: ValidateCliOptions) => {
+      if (opts.push && opts.model === undefined) throw new CliError('--push needs --model KEY@VERSION');
+      const pushTarget = opts.model !== undefined ? parsePushTarget(opts.model) : undefined;
+      if (opts.push && !evidencePusher) {
+        throw new CliError('server push not yet available in this build', ExitCode.unavailable);
+      }
       const features = list(opts.features);
       const categorical = list(opts.categorical);
       let evidence: ValidationEvidence;
@@ -117,6 +156,12 @@ export function registerValidateCommand(program: Command): void {
         await writeFile(path.join(dir, 'evidence.json'), document);
         await writeFile(path.join(dir, 'report.html'), renderReport(evidence));
         process.stderr.write(`assay validate: wrote ${path.join(dir, 'evidence.json')} and report.html\n`);
+      }
+      if (opts.push && pushTarget && evidencePusher) {
+        await evidencePusher(pushTarget, evidence, renderReport(evidence));
+        process.stderr.write(
+          `assay validate: attached evidence to ${pushTarget.modelKey}@${pushTarget.versionLabel}\n`,
+        );
       }
       process.stdout.write(opts.json ? document : summary(evidence));
     });
