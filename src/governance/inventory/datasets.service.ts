@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { DatasetsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { decodeCursor, encodeCursor } from './model-rules.ts';
+import { containsPattern, decodeCursor, encodeCursor } from './model-rules.ts';
 import type { Caller } from './models.service.ts';
 
 type DatasetPatch = Partial<Omit<DatasetCreate, 'name'>>;
@@ -204,7 +204,7 @@ export class DatasetsService {
     if (query.status) q = q.where('status', '=', query.status);
     if (query.pii !== undefined) q = q.where('contains_pii', '=', query.pii ? 1 : 0);
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+      const pattern = containsPattern(query.q.toLowerCase());
       q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
     }
     if (query.cursor) {

@@ -5,6 +5,7 @@ import {
   allowedTransitions,
   canTransition,
   computeCompleteness,
+  containsPattern,
   decodeCursor,
   encodeCursor,
   parseRequiredFields,
@@ -95,6 +96,13 @@ describe('completeness', () => {
   it('refuses unknown configured fields', () => {
     expect(() => parseRequiredFields('purpose,shoeSize')).toThrow(/unknown completeness field 'shoeSize'/);
     expect(parseRequiredFields('purpose, owner')).toEqual(['purpose', 'owner']);
+  });
+});
+
+describe('containsPattern', () => {
+  it('escapes LIKE wildcards and the escape character so they match literally', () => {
+    expect(containsPattern('50%_off\\x')).toBe('%50\\%\\_off\\\\x%');
+    expect(containsPattern('plain')).toBe('%plain%');
   });
 });
 

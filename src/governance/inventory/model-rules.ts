@@ -87,6 +87,14 @@ export function computeCompleteness(
   return { score: Math.round(score * 1000) / 1000, missing };
 }
 
+/**
+ * A `LIKE … ESCAPE '\\'` pattern matching `text` anywhere: the wildcards `%` and `_` (and the escape
+ * character itself) in the user's text are escaped so they match literally.
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+}
+
 /** An opaque keyset cursor: the sort value and id of the last row of a page. */
 export function encodeCursor(value: string | number | null, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');

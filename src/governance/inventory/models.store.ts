@@ -3,7 +3,7 @@ import type { Model, ModelListQuery } from '../../contracts/inventory.ts';
 import type { ModelRelation } from '../../platform/auth/roles.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
-import { decodeCursor } from './model-rules.ts';
+import { containsPattern, decodeCursor } from './model-rules.ts';
 
 /** Relations of a model by user. */
 export interface RelationRow {
@@ -156,11 +156,11 @@ export class ModelsStore {
     if (query.genai !== undefined) q = q.where('models.genai', '=', query.genai ? 1 : 0);
     if (query.tag) {
       // Tags are stored as a JSON array; match the quoted element exactly.
-      const pattern = `%${JSON.stringify(query.tag).replace(/[%_\\]/g, '\\$&')}%`;
+      const pattern = containsPattern(JSON.stringify(query.tag));
       q = q.where(sql<boolean>`models.tags like ${pattern} escape '\\'`);
     }
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+      const pattern = containsPattern(query.q.toLowerCase());
       q = q.where((eb) =>
         eb.or(
           ['models.key', 'models.name', 'models.description', 'models.purpose'].map(
