@@ -11,13 +11,9 @@ import {
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { auditContextOf, principalOf } from '../../platform/http/request-context.ts';
+import { auditContextOf, callerOf, principalOf, withEtag } from '../../platform/http/request-context.ts';
 import type { Caller } from '../inventory/models.service.ts';
 import type { EvidenceService, UploadedFile } from './evidence.service.ts';
-
-function callerOf(request: FastifyRequest): Caller {
-  return { principal: principalOf(request), audit: auditContextOf(request) };
-}
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 const idParams = z.strictObject({ id: z.string().min(1).max(200) });

@@ -26,7 +26,13 @@ import {
   versionUpdateSchema,
 } from '../../contracts/inventory.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { auditContextOf, ifMatchVersion, principalOf } from '../../platform/http/request-context.ts';
+import {
+  auditContextOf,
+  callerOf,
+  ifMatchVersion,
+  principalOf,
+  withEtag,
+} from '../../platform/http/request-context.ts';
 import type { DatasetsService } from './datasets.service.ts';
 import type { LineageService } from './lineage.service.ts';
 import type { Caller, ModelsService } from './models.service.ts';
@@ -38,15 +44,6 @@ export interface InventoryServices {
   versions: VersionsService;
   datasets: DatasetsService;
   lineage: LineageService;
-}
-
-function callerOf(request: FastifyRequest): Caller {
-  return { principal: principalOf(request), audit: auditContextOf(request) };
-}
-
-function withEtag<T extends { rowVersion: number }>(reply: FastifyReply, body: T): T {
-  reply.header('etag', `"${body.rowVersion}"`);
-  return body;
 }
 
 const keyParams = z.strictObject({ key: modelKeySchema });

@@ -8,6 +8,7 @@ import type {
   ModelUpdate,
 } from '../../contracts/inventory.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -19,11 +20,7 @@ import { newId } from '../../platform/ids.ts';
 import { canTransition, computeCompleteness, encodeCursor, GATED_STATUSES } from './model-rules.ts';
 import { ModelsStore, toModelView } from './models.store.ts';
 
-/** Who is acting: the principal for permissions and the audit context for the trail. */
-export interface Caller {
-  principal: Principal;
-  audit: AuditContext;
-}
+export type { Caller } from '../../platform/auth/caller.ts';
 
 /** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
 export class ModelsService {

@@ -12,18 +12,15 @@ import {
   reviewTransitionSchema,
 } from '../../contracts/reviews.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { auditContextOf, ifMatchVersion, principalOf } from '../../platform/http/request-context.ts';
+import {
+  auditContextOf,
+  callerOf,
+  ifMatchVersion,
+  principalOf,
+  withEtag,
+} from '../../platform/http/request-context.ts';
 import type { Caller } from '../inventory/models.service.ts';
 import type { ReviewsService } from './reviews.service.ts';
-
-function callerOf(request: FastifyRequest): Caller {
-  return { principal: principalOf(request), audit: auditContextOf(request) };
-}
-
-function withEtag<T extends { rowVersion: number }>(reply: FastifyReply, body: T): T {
-  reply.header('etag', `"${body.rowVersion}"`);
-  return body;
-}
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 const idParams = z.strictObject({ id: z.string().min(1).max(200) });

@@ -9,13 +9,15 @@ import {
   tierOverrideSchema,
 } from '../../contracts/policy.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { auditContextOf, ifMatchVersion, principalOf } from '../../platform/http/request-context.ts';
+import {
+  auditContextOf,
+  callerOf,
+  ifMatchVersion,
+  principalOf,
+  withEtag,
+} from '../../platform/http/request-context.ts';
 import type { Caller } from '../inventory/models.service.ts';
 import type { TieringService } from './tiering.service.ts';
-
-function callerOf(request: FastifyRequest): Caller {
-  return { principal: principalOf(request), audit: auditContextOf(request) };
-}
 
 const keyParams = z.strictObject({ key: modelKeySchema });
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });

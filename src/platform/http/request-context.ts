@@ -1,5 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../audit/audit-trail.ts';
+import type { Caller } from '../auth/caller.ts';
 import type { Principal } from '../auth/roles.ts';
 import { UnauthenticatedError, ValidationError } from '../errors.ts';
 
@@ -19,6 +20,17 @@ export function principalOf(request: FastifyRequest): Principal {
 /** The audit context (actor and request id) of a request. */
 export function auditContextOf(request: FastifyRequest): AuditContext {
   return { actor: principalOf(request).username, requestId: String(request.id) };
+}
+
+/** The caller of a request as services take it: principal and audit context. */
+export function callerOf(request: FastifyRequest): Caller {
+  return { principal: principalOf(request), audit: auditContextOf(request) };
+}
+
+/** Sets `ETag: "<rowVersion>"` for an entity answer and returns the entity. */
+export function withEtag<T extends { rowVersion: number }>(reply: FastifyReply, body: T): T {
+  reply.header('etag', `"${body.rowVersion}"`);
+  return body;
 }
 
 /** Parses an `If-Match: "7"` (or `W/"7"`, or `7`) header into a row version, if present. */
