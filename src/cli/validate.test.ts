@@ -96,7 +96,7 @@ describe('assay validate (spawned)', () => {
     expect(assay('--data', data, '--threshold', 'x').code).toBe(2);
   });
 
-  it('--model must be KEY@VERSION; --push needs --model and reports that push is not wired (exit 4)', () => {
+  it('--model must be KEY@VERSION; --push needs --model; no server answering is exit 4', () => {
     const data = path.join(ADULT, 'adult_scored_production.csv');
     const malformed = assay('--data', data, '--model', 'no-version', '--push');
     expect(malformed.code).toBe(2);
@@ -104,8 +104,18 @@ describe('assay validate (spawned)', () => {
     const noModel = assay('--data', data, '--push');
     expect(noModel.code).toBe(2);
     expect(noModel.stderr).toMatch(/--push needs --model/);
-    const unwired = assay('--data', data, '--model', 'credit-risk@1.0.0', '--push');
-    expect(unwired.code).toBe(4);
-    expect(unwired.stderr).toMatch(/server push not yet available/);
+    const unreachable = assay(
+      '--data',
+      data,
+      '--model',
+      'credit-risk@1.0.0',
+      '--push',
+      '--url',
+      'http://127.0.0.1:9',
+      '--token',
+      'assay_x',
+    );
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toMatch(/cannot reach the Assay server/);
   });
 });

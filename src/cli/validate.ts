@@ -6,6 +6,7 @@ import { InputError } from '../engine/load/input-error.ts';
 import { renderReport } from '../engine/report/report.ts';
 import { validate } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
+import type { PushTarget } from './validate-push.ts';
 
 interface ValidateCliOptions {
   data: string;
@@ -23,27 +24,8 @@ interface ValidateCliOptions {
   json?: boolean;
   model?: string;
   push?: boolean;
-}
-
-/** Where `--push` sends evidence: a model key and version label (`KEY@VERSION`). */
-export interface PushTarget {
-  modelKey: string;
-  versionLabel: string;
-}
-
-/** Attaches evidence.json and report.html to a model version on the server. */
-export type EvidencePusher = (
-  target: PushTarget,
-  evidence: ValidationEvidence,
-  reportHtml: string,
-) => Promise<void>;
-
-// Hook point: the server push goes through the SDK, wired by whoever composes the CLI.
-let evidencePusher: EvidencePusher | undefined;
-
-/** Installs the function `assay validate --push` uses to attach evidence to a model version. */
-export function setEvidencePusher(pusher: EvidencePusher): void {
-  evidencePusher = pusher;
+  url?: string;
+  token?: string;
 }
 
 /** Parses `--model KEY@VERSION`; exit 2 when malformed. */
@@ -117,11 +99,14 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
     .option('--push', 'attach evidence.json and report.html to --model on the server')
+    .option('--url <url>', 'server URL for --push (default ASSAY_URL or http://localhost:7420)')
+    .option('--token <token>', 'API token for --push (default ASSAY_TOKEN)')
     .action(async (opts: ValidateCliOptions) => {
       if (opts.push && opts.model === undefined) throw new CliError('--push needs --model KEY@VERSION');
       const pushTarget = opts.model !== undefined ? parsePushTarget(opts.model) : undefined;
-      if (opts.push && !evidencePusher) {
-        throw new CliError('server push not yet available in this build', ExitCode.unavailable);
+      if (opts.push && !(opts.token ?? process.env.ASSAY_TOKEN)) {
+        // refuse before a long run rather than after it
+        throw new CliError('--push needs an API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);
       }
       const features = list(opts.features);
       const categorical = list(opts.categorical);
@@ -157,11 +142,18 @@ export function registerValidateCommand(program: Command): void {
         await writeFile(path.join(dir, 'report.html'), renderReport(evidence));
         process.stderr.write(`assay validate: wrote ${path.join(dir, 'evidence.json')} and report.html\n`);
       }
-      if (opts.push && pushTarget && evidencePusher) {
-        await evidencePusher(pushTarget, evidence, renderReport(evidence));
-        process.stderr.write(
-          `assay validate: attached evidence to ${pushTarget.modelKey}@${pushTarget.versionLabel}\n`,
-        );
+      if (opts.push && pushTarget) {
+        const { pushEvidence } = await import('./validate-push.ts');
+        const remote = {
+          ...(opts.url !== undefined ? { url: opts.url } : {}),
+          ...(opts.token !== undefined ? { token: opts.token } : {}),
+        };
+        const attached = await pushEvidence(remote, pushTarget, evidence, document, renderReport(evidence));
+        for (const e of attached) {
+          process.stderr.write(
+            `assay validate: attached ${e.type} ${e.file?.filename ?? ''} (sha256 ${e.file?.sha256.slice(0, 12)}…) to ${pushTarget.modelKey}@${pushTarget.versionLabel} as evidence ${e.id}\n`,
+          );
+        }
       }
       process.stdout.write(opts.json ? document : summary(evidence));
     });

@@ -8,6 +8,7 @@ import { loadTable, requireColumn } from './load/load-table.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
 import { computeDataQuality } from './quality/data-quality.ts';
+import { TableScan } from './scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from './table.ts';
 
 /** What to validate and how (the options of `assay validate`). */
@@ -44,7 +45,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   if ((options.groups ?? []).length > 0 && options.label === undefined) {
     throw new InputError('fairness (--group) needs --label and --score');
   }
-  const instance = await DuckDBInstance.create(':memory:');
+  // Nothing depends on row order (values read together come from one query), and DuckDB loads
+  // and scans faster without keeping it.
+  const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
   const conn = await instance.connect();
   try {
     const categorical = options.categorical ?? [];
@@ -94,10 +97,18 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
           ? 'numeric'
           : 'categorical',
     });
+    // one scan per table shared by data quality and drift (sorted numeric samples, category counts)
+    const scans = {
+      current: new TableScan(conn, data),
+      reference: reference && new TableScan(conn, reference),
+    };
     say('data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(scored ? { positiveLabel: scored.positiveLabel } : {}),
+      // single-feature leakage is judged on the features, never on the model's own score
+      columns: data.columns.filter((c) => featureNames.includes(c.name)),
+      scans: { current: scans.current, ...(scans.reference ? { reference: scans.reference } : {}) },
     });
     let drift: ValidationEvidence['drift'] = null;
     if (reference) {
@@ -107,14 +118,13 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         options.score !== undefined && kindIn(reference, options.score) !== undefined
           ? featureOf(options.score)
           : undefined;
-      drift = await computeDrift(
-        conn,
-        reference,
-        data,
-        shared.map(featureOf),
-        prediction ? { prediction } : {},
-      );
+      drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
+        ...(prediction ? { prediction } : {}),
+        ...(scans.reference ? { scans: { reference: scans.reference, current: scans.current } } : {}),
+      });
     }
+    scans.current.releaseAll();
+    scans.reference?.releaseAll();
     const input = (role: 'data' | 'reference', t: LoadedTable) => ({
       role,
       path: t.path,

@@ -31,6 +31,8 @@ export interface CallOptions<T> {
   json?: unknown;
   /** A raw body (file upload) with its content type. */
   raw?: { body: string | Uint8Array<ArrayBuffer>; contentType: string } | undefined;
+  /** A multipart/form-data body (fetch sets the content type with its boundary). */
+  form?: FormData | undefined;
   ifMatch?: number | undefined;
   /** The schema the answer must match; omitted for non-JSON answers. */
   schema?: z.ZodType<T>;
@@ -104,6 +106,8 @@ export class Transport {
     } else if (options.raw) {
       headers['content-type'] = options.raw.contentType;
       init.body = options.raw.body;
+    } else if (options.form) {
+      init.body = options.form;
     }
     let res: Response;
     try {

@@ -1,4 +1,5 @@
 import { type AssayClientOptions, Transport } from './client.ts';
+import { evidenceApi } from './evidence.ts';
 import { auditApi, identityApi } from './identity.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { transferApi } from './transfer.ts';
@@ -23,6 +24,7 @@ export class AssayClient {
   readonly versions: ReturnType<typeof versionsApi>;
   readonly datasets: ReturnType<typeof datasetsApi>;
   readonly deployments: ReturnType<typeof deploymentsApi>;
+  readonly evidence: ReturnType<typeof evidenceApi>;
 
   constructor(options: AssayClientOptions) {
     this.transport = new Transport(options);
@@ -35,6 +37,7 @@ export class AssayClient {
     this.versions = versionsApi(this.transport);
     this.datasets = datasetsApi(this.transport);
     this.deployments = deploymentsApi(this.transport);
+    this.evidence = evidenceApi(this.transport);
   }
 
   /** The server's health (no token needed). */

@@ -1,6 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LoadedTable } from '../table.ts';
-import { categoricalExpr, count } from './sql.ts';
+import type { CategoryCounts } from '../scan/table-scan.ts';
 import {
   type ChiSquareResult,
   chiSquareContingency,
@@ -21,28 +19,28 @@ export interface CategoricalDriftStats {
 
 const OTHER_LABEL = '(other)';
 
-/** Chi-square, Jensen–Shannon and PSI over the categories of either sample (counted by DuckDB). */
-export async function categoricalDrift(
-  conn: DuckDBConnection,
-  reference: LoadedTable,
-  current: LoadedTable,
-  column: string,
+/** Chi-square, Jensen–Shannon and PSI over the categories of either sample. */
+export function categoricalDriftOfCounts(
+  reference: CategoryCounts,
+  current: CategoryCounts,
   histogramBins: number,
-): Promise<CategoricalDriftStats> {
-  const expr = categoricalExpr(column);
-  const grouped = (table: string) =>
-    `SELECT v, count(*) AS c FROM (SELECT ${expr} AS v FROM ${table}) WHERE v IS NOT NULL GROUP BY v`;
-  const reader = await conn.runAndReadAll(
-    `WITH r AS (${grouped(reference.table)}), c AS (${grouped(current.table)})
-     SELECT coalesce(r.v, c.v) AS v, coalesce(r.c, 0) AS rc, coalesce(c.c, 0) AS cc
-     FROM r FULL OUTER JOIN c ON r.v = c.v ORDER BY v`,
-  );
-  const [labelsCol, refCol, curCol] = reader.getColumnsJS() as [unknown[], unknown[], unknown[]];
-  const labels = (labelsCol ?? []).map((v) => String(v));
-  const referenceCounts = (refCol ?? []).map(count);
-  const currentCounts = (curCol ?? []).map(count);
-  const n1 = referenceCounts.reduce((a, b) => a + b, 0);
-  const n2 = currentCounts.reduce((a, b) => a + b, 0);
+): CategoricalDriftStats {
+  // merge the two sorted category lists (both in DuckDB's byte order = code point order)
+  const labels: string[] = [];
+  const referenceCounts: number[] = [];
+  const currentCounts: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < reference.values.length || j < current.values.length) {
+    const r = reference.values[i];
+    const c = current.values[j];
+    const order = r === undefined ? 1 : c === undefined ? -1 : compareCodePoints(r, c);
+    labels.push((order <= 0 ? r : c) as string);
+    referenceCounts.push(order <= 0 ? (reference.counts[i++] as number) : 0);
+    currentCounts.push(order >= 0 ? (current.counts[j++] as number) : 0);
+  }
+  const n1 = reference.total;
+  const n2 = current.total;
   const bothPresent = n1 > 0 && n2 > 0;
   return {
     referenceCount: n1,
@@ -53,6 +51,23 @@ export async function categoricalDrift(
     psi: bothPresent ? populationStabilityIndex(referenceCounts, currentCounts) : null,
     histogram: topCategories(labels, referenceCounts, currentCounts, n1, n2, histogramBins),
   };
+}
+
+/** Orders strings by Unicode code point (the order of their UTF-8 bytes, as DuckDB sorts text). */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(k);
+    if (x === y) continue;
+    // a surrogate (U+D800–DFFF, part of a code point above U+FFFF) sorts after U+E000–FFFF
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy && (x >= 0xe000 || y >= 0xe000)) return sx ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** The most frequent categories (by combined count) and a pooled rest, as proportions. */

@@ -67,8 +67,8 @@ describe('drift matches SciPy/NumPy reference values', async () => {
           expected,
         );
         if (c.kinds[column] === 'numeric') {
-          // computeDrift groups low-cardinality columns in DuckDB; columnDrift without estimates
-          // streams and radix-sorts every value: both paths must give SciPy's numbers
+          // computeDrift shares its scans across columns; columnDrift reads one column alone:
+          // both must give SciPy's numbers
           const info: ColumnInfo = { name: column, kind: 'numeric' };
           const streamed = await columnDrift(conn, reference, current, info, DEFAULT_DRIFT_THRESHOLDS, 20);
           compare(`${c.name}.${column} (streamed)`, streamed as unknown as Record<string, unknown>, expected);

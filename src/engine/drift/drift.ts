@@ -7,11 +7,10 @@ import type {
   FeatureDrift,
   NumericFeatureDrift,
 } from '../../contracts/validation-drift.ts';
+import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
-import { categoricalDrift } from './categorical-drift.ts';
-import { type DistinctEstimates, numericDrift } from './numeric-drift.ts';
-import { approxDistinct } from './sorted-sample.ts';
-import { columnTypes } from './sql.ts';
+import { categoricalDriftOfCounts } from './categorical-drift.ts';
+import { numericDriftOfSamples } from './numeric-drift.ts';
 
 /**
  * Default drift thresholds (Evidently-like). For a numeric column the KS p-value decides when the
@@ -38,6 +37,8 @@ export interface DriftOptions {
   prediction?: ColumnInfo;
   /** Bins of the report histograms (numeric: equal width; categorical: top categories). */
   histogramBins?: number;
+  /** Scans shared with data quality (created here when absent). */
+  scans?: { reference: TableScan; current: TableScan };
 }
 
 /** Drift of each feature between reference and current, the dataset drift share and prediction drift. */
@@ -50,26 +51,18 @@ export async function computeDrift(
 ): Promise<DriftResult> {
   const thresholds: DriftThresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...options.thresholds };
   const bins = options.histogramBins ?? 20;
-  const numeric = [...features, ...(options.prediction ? [options.prediction] : [])]
-    .filter((c) => c.kind === 'numeric')
-    .map((c) => c.name);
-  const refTypes = await columnTypes(conn, reference.table);
-  const curTypes = await columnTypes(conn, current.table);
-  const refDistinct = await approxDistinct(conn, reference.table, numeric, refTypes);
-  const curDistinct = await approxDistinct(conn, current.table, numeric, curTypes);
-  const estimates = new Map<string, DistinctEstimates>(
-    numeric.map((name, i) => [
-      name,
-      {
-        reference: refDistinct[i] as number,
-        current: curDistinct[i] as number,
-        referenceType: refTypes.get(name),
-        currentType: curTypes.get(name),
-      },
-    ]),
-  );
-  const run = (column: ColumnInfo) =>
-    columnDrift(conn, reference, current, column, thresholds, bins, estimates.get(column.name));
+  const scans = options.scans ?? {
+    reference: new TableScan(conn, reference),
+    current: new TableScan(conn, current),
+  };
+  const all = [...features, ...(options.prediction ? [options.prediction] : [])];
+  const categorical = all.filter((c) => c.kind === 'categorical').map((c) => c.name);
+  scans.reference.prefetchCategories(categorical);
+  scans.current.prefetchCategories(categorical);
+  const numeric = all.filter((c) => c.kind === 'numeric').map((c) => c.name);
+  scans.reference.prefetchNumeric(numeric);
+  scans.current.prefetchNumeric(numeric);
+  const run = (column: ColumnInfo) => columnDriftOfScans(scans, column, thresholds, bins);
   const result: Record<string, FeatureDrift> = {};
   for (const feature of features) result[feature.name] = await run(feature);
   const driftedCount = Object.values(result).filter((f) => f.drifted).length;
@@ -119,10 +112,25 @@ export async function columnDrift(
   column: ColumnInfo,
   thresholds: DriftThresholds,
   bins: number,
-  distinct: DistinctEstimates = { reference: Number.POSITIVE_INFINITY, current: Number.POSITIVE_INFINITY },
 ): Promise<FeatureDrift> {
+  const scans = { reference: new TableScan(conn, reference), current: new TableScan(conn, current) };
+  return columnDriftOfScans(scans, column, thresholds, bins);
+}
+
+async function columnDriftOfScans(
+  scans: { reference: TableScan; current: TableScan },
+  column: ColumnInfo,
+  thresholds: DriftThresholds,
+  bins: number,
+): Promise<FeatureDrift> {
+  const reference = scans.reference.table;
+  const current = scans.current.table;
   if (column.kind === 'numeric') {
-    const s = await numericDrift(conn, reference, current, column.name, bins, distinct);
+    // the reference sample is used once; the current one may be shared with data quality
+    const ref = (await scans.reference.numeric(column.name)).sample;
+    scans.reference.release(column.name);
+    const cur = (await scans.current.numeric(column.name)).sample;
+    const s = numericDriftOfSamples(ref, cur, bins);
     const small = s.referenceCount <= thresholds.small_sample_max;
     const test: DriftTest =
       thresholds.numeric_test === 'auto' ? (small ? 'ks' : 'wasserstein') : thresholds.numeric_test;
@@ -152,7 +160,11 @@ export async function columnDrift(
     };
     return drift;
   }
-  const s = await categoricalDrift(conn, reference, current, column.name, bins);
+  const s = categoricalDriftOfCounts(
+    await scans.reference.categories(column.name),
+    await scans.current.categories(column.name),
+    bins,
+  );
   const small = s.referenceCount <= thresholds.small_sample_max;
   const test: DriftTest =
     thresholds.categorical_test === 'auto' ? (small ? 'chi2' : 'js') : thresholds.categorical_test;

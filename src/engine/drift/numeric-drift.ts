@@ -1,7 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LoadedTable } from '../table.ts';
 import { ksTwoSamplePValue } from './kolmogorov.ts';
-import { loadSortedSample, type SortedSample } from './sorted-sample.ts';
+import type { SortedSample } from './sorted-sample.ts';
 import { linearQuantile, populationStabilityIndex } from './statistics.ts';
 
 /** Raw numeric drift statistics of one column (the decision is made by the caller). */
@@ -20,46 +18,6 @@ export interface NumericDriftStats {
 }
 
 const DECILES = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i / 10);
-
-/** Cardinality estimates that pick how each sample is loaded (see sorted-sample.ts). */
-export interface DistinctEstimates {
-  reference: number;
-  current: number;
-  /** DuckDB types of the column in each table, when known (numbers then skip the text parse). */
-  referenceType?: string;
-  currentType?: string;
-}
-
-/**
- * KS, Wasserstein and decile PSI of a numeric column. Both samples are loaded sorted (grouped
- * by DuckDB when they have few distinct values) and everything follows from one merge.
- */
-export async function numericDrift(
-  conn: DuckDBConnection,
-  reference: LoadedTable,
-  current: LoadedTable,
-  column: string,
-  histogramBins: number,
-  distinct: DistinctEstimates,
-): Promise<NumericDriftStats> {
-  const ref = await loadSortedSample(
-    conn,
-    reference.table,
-    column,
-    distinct.reference,
-    reference.rows,
-    distinct.referenceType,
-  );
-  const cur = await loadSortedSample(
-    conn,
-    current.table,
-    column,
-    distinct.current,
-    current.rows,
-    distinct.currentType,
-  );
-  return numericDriftOfSamples(ref, cur, histogramBins);
-}
 
 /** Neumaier-compensated running sum (sums of up to millions of terms keep ~1 ulp accuracy). */
 class CompensatedSum {

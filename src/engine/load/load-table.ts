@@ -74,6 +74,9 @@ export async function loadTable(
   }
   if (size === 0) throw new InputError(`${file}: the file is empty`);
   const table = ident(options.table ?? tempTableName('load'));
+  // hashing reads the file on the main thread while DuckDB parses it on its own threads
+  const digest = sha256File(absolute);
+  digest.catch(() => {});
   const create = (allVarchar: boolean) =>
     conn.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${readerSql(format, absolute, allVarchar)}`);
   try {
@@ -105,7 +108,7 @@ export async function loadTable(
     described.map((d) => ({ name: String(d.column_name), type: String(d.column_type) })),
     forced,
   );
-  return { table, path: absolute, rows, columns, sha256: await sha256File(absolute) };
+  return { table, path: absolute, rows, columns, sha256: await digest };
 }
 
 async function typeColumns(
@@ -115,24 +118,26 @@ async function typeColumns(
   forced: Set<string>,
 ): Promise<ColumnInfo[]> {
   const toCheck = described.filter((d) => !forced.has(d.name) && d.type === 'VARCHAR');
-  const nonNumeric = new Map<string, number>();
-  if (toCheck.length > 0) {
-    // One scan for every text column: count non-missing values that do not parse as a double.
-    const exprs = toCheck.map((d, i) => {
-      const c = ident(d.name);
-      return `count(*) FILTER (WHERE ${c} IS NOT NULL AND TRIM(${c}) <> '' AND TRY_CAST(${c} AS DOUBLE) IS NULL) AS b${i}, count(*) FILTER (WHERE isfinite(TRY_CAST(${c} AS DOUBLE))) AS f${i}`;
-    });
-    const [r] = await queryRows(conn, `SELECT ${exprs.join(', ')} FROM ${table}`);
-    toCheck.forEach((d, i) => {
-      const bad = count(r?.[`b${i}`]);
-      const finite = count(r?.[`f${i}`]);
-      nonNumeric.set(d.name, bad > 0 || finite === 0 ? 1 : 0);
-    });
+  const numericText = new Set<string>();
+  for (const d of toCheck) {
+    const c = ident(d.name);
+    // Numeric when no non-blank value fails to parse and at least one is finite. A text column
+    // usually fails on its first rows, so the probe stops early instead of parsing every value.
+    const [bad] = await queryRows(
+      conn,
+      `SELECT 1 AS x FROM ${table} WHERE ${c} IS NOT NULL AND TRY_CAST(${c} AS DOUBLE) IS NULL AND TRIM(${c}) <> '' LIMIT 1`,
+    );
+    if (bad) continue;
+    const [finite] = await queryRows(
+      conn,
+      `SELECT 1 AS x FROM ${table} WHERE isfinite(TRY_CAST(${c} AS DOUBLE)) LIMIT 1`,
+    );
+    if (finite) numericText.add(d.name);
   }
   return described.map((d) => {
     if (forced.has(d.name)) return { name: d.name, kind: 'categorical' };
     if (NUMERIC_TYPES.test(d.type)) return { name: d.name, kind: 'numeric' };
-    if (d.type === 'VARCHAR' && nonNumeric.get(d.name) === 0) return { name: d.name, kind: 'numeric' };
+    if (d.type === 'VARCHAR' && numericText.has(d.name)) return { name: d.name, kind: 'numeric' };
     return { name: d.name, kind: 'categorical' };
   });
 }

@@ -1,18 +1,9 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
-import {
-  blankText,
-  categoricalExpr,
-  columnTypes,
-  count,
-  ident,
-  num,
-  queryRows,
-  typedNumericExpr,
-} from '../drift/sql.ts';
-import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { blankText, count, ident, queryRows, typedNumericExpr } from '../drift/sql.ts';
+import { linearQuantile } from '../drift/statistics.ts';
+import type { TableScan } from '../scan/table-scan.ts';
 
-/** Missing values, constancy and IQR outliers of every column, from one scan of the table. */
+/** Missing values, constancy and IQR outliers of every column. */
 export interface ColumnProfiles {
   missing: Record<string, ColumnMissing>;
   /** Columns with at most one distinct non-missing value. */
@@ -20,13 +11,14 @@ export interface ColumnProfiles {
   outliers: Record<string, ColumnOutliers>;
 }
 
-/** Profiles all columns of a table with one aggregate query (plus one for the outlier counts). */
-export async function profileColumns(
-  conn: DuckDBConnection,
-  table: LoadedTable,
-  iqrMultiplier: number,
-): Promise<ColumnProfiles> {
-  const types = await columnTypes(conn, table.table);
+/**
+ * Profiles all columns of a table: missing counts from one aggregate query; constancy, quartiles
+ * (numpy.quantile, linear) and IQR outliers from the sorted numeric samples and category counts
+ * that the scan shares with drift.
+ */
+export async function profileColumns(scan: TableScan, iqrMultiplier: number): Promise<ColumnProfiles> {
+  const table = scan.table;
+  const types = await scan.columnTypes();
   const parts: string[] = [];
   table.columns.forEach((column, i) => {
     const raw = ident(column.name);
@@ -39,21 +31,15 @@ export async function profileColumns(
       const v = typedNumericExpr(column.name, types.get(column.name));
       parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
-      // at most one distinct value ⇔ min = max (far cheaper than count(DISTINCT))
-      parts.push(
-        `(min(${v}) FILTER (WHERE isfinite(${v})) IS NOT DISTINCT FROM max(${v}) FILTER (WHERE isfinite(${v}))) AS constant_${i}`,
-      );
-      parts.push(`quantile_cont(${v}, [0.25, 0.75]) FILTER (WHERE isfinite(${v})) AS quartiles_${i}`);
-    } else {
-      const c = categoricalExpr(column.name);
-      parts.push(`(min(${c}) IS NOT DISTINCT FROM max(${c})) AS constant_${i}`);
     }
   });
-  const [row] = await queryRows(conn, `SELECT ${parts.join(', ')} FROM ${table.table}`);
+  const [row] = await queryRows(scan.conn, `SELECT ${parts.join(', ')} FROM ${table.table}`);
+  scan.prefetchCategories(table.columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  scan.prefetchNumeric(table.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
   const missing: Record<string, ColumnMissing> = {};
   const constant: string[] = [];
-  const quartiles = new Map<number, [number, number]>();
-  table.columns.forEach((column, i) => {
+  const outliers: Record<string, ColumnOutliers> = {};
+  for (const [i, column] of table.columns.entries()) {
     const nulls = count(row?.[`null_${i}`]);
     const empty = count(row?.[`empty_${i}`]);
     const nan = count(row?.[`nan_${i}`]);
@@ -67,52 +53,53 @@ export async function profileColumns(
       nan,
       infinite: inf,
     };
-    if (row?.[`constant_${i}`] === true) constant.push(column.name);
-    const q = row?.[`quartiles_${i}`];
-    if (Array.isArray(q) && q.length === 2) quartiles.set(i, [num(q[0]) as number, num(q[1]) as number]);
-  });
-  const outliers = await countOutliers(conn, table, types, quartiles, iqrMultiplier);
+    if (column.kind === 'numeric') {
+      const { sample } = await scan.numeric(column.name);
+      const values = sample.values;
+      // at most one distinct finite value
+      if (sample.n === 0 || values[0] === values[sample.n - 1]) constant.push(column.name);
+      outliers[column.name] = iqrOutliers(values, table.rows, iqrMultiplier);
+    } else if ((await scan.categories(column.name)).values.length <= 1) {
+      constant.push(column.name);
+    }
+  }
   return { missing, constant, outliers };
 }
 
-async function countOutliers(
-  conn: DuckDBConnection,
-  table: LoadedTable,
-  types: Map<string, string>,
-  quartiles: Map<number, [number, number]>,
-  multiplier: number,
-): Promise<Record<string, ColumnOutliers>> {
-  const outliers: Record<string, ColumnOutliers> = {};
-  const numeric = table.columns
-    .map((c, i) => [c, i] as [ColumnInfo, number])
-    .filter(([c]) => c.kind === 'numeric');
-  const bounds = new Map<number, { q1: number; q3: number; lower: number; upper: number }>();
-  const parts: string[] = [];
-  for (const [column, i] of numeric) {
-    const q = quartiles.get(i);
-    if (!q) continue;
-    const [q1, q3] = q;
-    const iqr = q3 - q1;
-    const b = { q1, q3, lower: q1 - multiplier * iqr, upper: q3 + multiplier * iqr };
-    bounds.set(i, b);
-    const v = typedNumericExpr(column.name, types.get(column.name));
-    parts.push(
-      `count(*) FILTER (WHERE isfinite(${v}) AND (${v} < CAST('${b.lower}' AS DOUBLE) OR ${v} > CAST('${b.upper}' AS DOUBLE))) AS out_${i}`,
-    );
+/** Quartiles (numpy.quantile, linear) of sorted finite values and the count outside the IQR fences. */
+function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): ColumnOutliers {
+  const n = sorted.length;
+  if (n === 0) return { q1: null, q3: null, lower: null, upper: null, count: 0, share: 0 };
+  const at = (rank: number) => sorted[rank] as number;
+  const q1 = linearQuantile(n, 0.25, at);
+  const q3 = linearQuantile(n, 0.75, at);
+  const iqr = q3 - q1;
+  const lower = q1 - multiplier * iqr;
+  const upper = q3 + multiplier * iqr;
+  const outside = countBelow(sorted, lower) + (n - countAtMost(sorted, upper));
+  return { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
+}
+
+/** Number of sorted values < x. */
+function countBelow(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
   }
-  const [row] =
-    parts.length > 0 ? await queryRows(conn, `SELECT ${parts.join(', ')} FROM ${table.table}`) : [];
-  for (const [column, i] of numeric) {
-    const b = bounds.get(i);
-    const n = b ? count(row?.[`out_${i}`]) : 0;
-    outliers[column.name] = {
-      q1: b?.q1 ?? null,
-      q3: b?.q3 ?? null,
-      lower: b?.lower ?? null,
-      upper: b?.upper ?? null,
-      count: n,
-      share: table.rows > 0 ? n / table.rows : 0,
-    };
+  return lo;
+}
+
+/** Number of sorted values ≤ x. */
+function countAtMost(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
   }
-  return outliers;
+  return lo;
 }

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, literal, numericExpr, queryRows } from '../drift/sql.ts';
+import { categoricalExpr, count, ident, queryRows } from '../drift/sql.ts';
+import { LABEL_NEGATIVE, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
+import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { profileColumns } from './column-profile.ts';
 
@@ -18,6 +20,8 @@ export interface DataQualityOptions {
   columns?: ColumnInfo[];
   iqrMultiplier?: number;
   leakageAuc?: number;
+  /** Scans shared with drift (created here when absent). */
+  scans?: { current: TableScan; reference?: TableScan };
 }
 
 /** Data quality of the current data, and its schema and overlap against the reference when given. */
@@ -29,7 +33,14 @@ export async function computeDataQuality(
 ): Promise<DataQualityResult> {
   const iqrMultiplier = options.iqrMultiplier ?? DEFAULT_IQR_MULTIPLIER;
   const leakageAuc = options.leakageAuc ?? DEFAULT_LEAKAGE_AUC;
-  const profile = await profileColumns(conn, current, iqrMultiplier);
+  const currentScan = options.scans?.current ?? new TableScan(conn, current);
+  const referenceScan = reference ? (options.scans?.reference ?? new TableScan(conn, reference)) : undefined;
+  // the label is read beside each numeric column for the single-feature AUC
+  const label = options.label ? await binaryLabel(currentScan, options.label, options.positiveLabel) : null;
+  if (label?.positive !== undefined && label.positive !== null && options.label) {
+    currentScan.setLabel({ expr: categoricalExpr(options.label), positive: label.positive });
+  }
+  const profile = await profileColumns(currentScan, iqrMultiplier);
   const [distinctRows] = await queryRows(
     conn,
     `SELECT count(*) AS n FROM (SELECT DISTINCT * FROM ${current.table})`,
@@ -43,21 +54,23 @@ export async function computeDataQuality(
     duplicates: { count: duplicates, share: current.rows > 0 ? duplicates / current.rows : 0 },
     constant_columns: profile.constant,
     outliers: profile.outliers,
-    schema_changes: reference ? await schemaChanges(conn, current, reference) : null,
-    leakage: await leakage(conn, current, reference, options, leakageAuc),
+    schema_changes: referenceScan ? await schemaChanges(currentScan, referenceScan) : null,
+    leakage: await leakage(conn, currentScan, reference, options, label, leakageAuc),
     thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
   };
 }
 
-async function schemaChanges(
-  conn: DuckDBConnection,
-  current: LoadedTable,
-  reference: LoadedTable,
-): Promise<SchemaChanges> {
+async function schemaChanges(currentScan: TableScan, referenceScan: TableScan): Promise<SchemaChanges> {
+  const current = currentScan.table;
+  const reference = referenceScan.table;
   const referenceKinds = new Map(reference.columns.map((c) => [c.name, c.kind]));
   const currentNames = new Set(current.columns.map((c) => c.name));
   const retyped: SchemaChanges['retyped_columns'] = [];
   const unseen: SchemaChanges['unseen_categories'] = {};
+  const categorical = current.columns.filter(
+    (c) => c.kind === 'categorical' && referenceKinds.get(c.name) === 'categorical',
+  );
+  referenceScan.prefetchCategories(categorical.map((c) => c.name));
   for (const column of current.columns) {
     const referenceKind = referenceKinds.get(column.name);
     if (referenceKind === undefined) continue;
@@ -66,18 +79,20 @@ async function schemaChanges(
       continue;
     }
     if (column.kind !== 'categorical') continue;
-    const expr = categoricalExpr(column.name);
-    const [row] = await queryRows(
-      conn,
-      `WITH cur AS (SELECT v, count(*) AS c FROM (SELECT ${expr} AS v FROM ${current.table}) WHERE v IS NOT NULL GROUP BY v),
-            ref AS (SELECT DISTINCT ${expr} AS v FROM ${reference.table})
-       SELECT count(*) AS d, sum(c) AS r, list(v ORDER BY c DESC, v)[1:20] AS examples
-       FROM cur WHERE NOT EXISTS (SELECT 1 FROM ref WHERE ref.v = cur.v)`,
-    );
-    const distinct = count(row?.d);
-    if (distinct > 0) {
-      const examples = Array.isArray(row?.examples) ? (row.examples as unknown[]).map(String) : [];
-      unseen[column.name] = { distinct, rows: count(row?.r), examples };
+    const cur = await currentScan.categories(column.name);
+    const seen = new Set((await referenceScan.categories(column.name)).values);
+    const found: { v: string; c: number }[] = [];
+    cur.values.forEach((v, i) => {
+      if (!seen.has(v)) found.push({ v, c: cur.counts[i] as number });
+    });
+    if (found.length > 0) {
+      // most frequent first, then by value (the values arrive in DuckDB's order; the sort is stable)
+      found.sort((a, b) => b.c - a.c);
+      unseen[column.name] = {
+        distinct: found.length,
+        rows: found.reduce((s, f) => s + f.c, 0),
+        examples: found.slice(0, 20).map((f) => f.v),
+      };
     }
   }
   return {
@@ -98,13 +113,25 @@ function positiveOf(values: string[], requested: string | undefined): string | n
   return [...values].sort()[1] as string;
 }
 
+/** The label's distinct values and, when it has exactly two, the positive one. */
+async function binaryLabel(
+  scan: TableScan,
+  label: string,
+  requested: string | undefined,
+): Promise<{ values: string[]; positive: string | null }> {
+  const { values } = await scan.categories(label);
+  return { values, positive: positiveOf(values, requested) };
+}
+
 async function leakage(
   conn: DuckDBConnection,
-  current: LoadedTable,
+  scan: TableScan,
   reference: LoadedTable | undefined,
   options: DataQualityOptions,
+  label: { values: string[]; positive: string | null } | null,
   threshold: number,
 ): Promise<Leakage> {
+  const current = scan.table;
   const overlap = reference ? await rowsInReference(conn, current, reference) : null;
   const base: Leakage = {
     label: options.label ?? null,
@@ -115,16 +142,12 @@ async function leakage(
     rows_in_reference_share: overlap === null ? null : current.rows > 0 ? overlap / current.rows : 0,
     note: null,
   };
-  if (!options.label) return { ...base, note: 'no label: single-feature AUC not computed' };
-  const label = categoricalExpr(options.label);
-  const values = (
-    await queryRows(conn, `SELECT DISTINCT ${label} AS y FROM ${current.table} WHERE ${label} IS NOT NULL`)
-  ).map((r) => String(r.y));
-  const positive = positiveOf(values, options.positiveLabel);
+  if (!options.label || !label) return { ...base, note: 'no label: single-feature AUC not computed' };
+  const positive = label.positive;
   if (positive === null) {
     return {
       ...base,
-      note: `label has ${values.length} distinct values; single-feature AUC needs a binary label`,
+      note: `label has ${label.values.length} distinct values; single-feature AUC needs a binary label`,
     };
   }
   const features = (options.columns ?? current.columns).filter(
@@ -132,7 +155,7 @@ async function leakage(
   );
   const featureAuc: Record<string, number | null> = {};
   for (const feature of features) {
-    const auc = await singleFeatureAuc(conn, current, feature.name, label, positive);
+    const auc = singleFeatureAuc(await scan.numeric(feature.name, true));
     featureAuc[feature.name] = auc === null ? null : Math.max(auc, 1 - auc);
   }
   const suspicious = Object.entries(featureAuc)
@@ -141,39 +164,31 @@ async function leakage(
   return { ...base, positive_label: positive, feature_auc: featureAuc, suspicious_features: suspicious };
 }
 
-/** ROC AUC of a feature's values as scores (ties count one half, as sklearn), by exact integer sums. */
-async function singleFeatureAuc(
-  conn: DuckDBConnection,
-  table: LoadedTable,
-  feature: string,
-  label: string,
-  positive: string,
-): Promise<number | null> {
-  const v = numericExpr(feature);
-  // DuckDB counts positives and negatives per distinct value; the running sum is done here
-  // because a global ORDER BY window is single-threaded in DuckDB and slow on many groups.
-  const result = await conn.run(
-    `SELECT CAST(count(*) FILTER (WHERE y = ${literal(positive)}) AS DOUBLE) AS p,
-            CAST(count(*) FILTER (WHERE y <> ${literal(positive)}) AS DOUBLE) AS n
-     FROM (SELECT ${v} AS v, ${label} AS y FROM ${table.table})
-     WHERE y IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
-  );
+/**
+ * ROC AUC of a feature's values as scores (ties count one half, as sklearn), by exact integer
+ * sums over the sorted values with their label classes; rows without a label are left out.
+ */
+function singleFeatureAuc(column: NumericColumn): number | null {
+  const values = column.sample.values;
+  const labels = column.labels;
+  if (!labels) return null;
   let below = 0;
   let twiceWins = 0;
   let pos = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const pv = chunk.getColumnVector(0) as unknown as { getItem(i: number): unknown };
-    const nv = chunk.getColumnVector(1) as unknown as { getItem(i: number): unknown };
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const p = pv.getItem(i) as number;
-      const n = nv.getItem(i) as number;
-      // integer arithmetic, exact below 2^53
-      twiceWins += p * (2 * below + n);
-      below += n;
-      pos += p;
+  let i = 0;
+  while (i < values.length) {
+    const v = values[i] as number;
+    let p = 0;
+    let n = 0;
+    for (; i < values.length && values[i] === v; i++) {
+      const y = labels[i] as number;
+      if (y === LABEL_POSITIVE) p++;
+      else if (y === LABEL_NEGATIVE) n++;
     }
+    // integer arithmetic, exact below 2^53
+    twiceWins += p * (2 * below + n);
+    below += n;
+    pos += p;
   }
   const neg = below;
   if (pos === 0 || neg === 0) return null;

@@ -1,0 +1,70 @@
+import type { Evidence } from '../contracts/evidence.ts';
+import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
+import { type RemoteOptions, withClient } from './remote.ts';
+
+/** Where `--push` sends evidence: a model key and version label (`KEY@VERSION`). */
+export interface PushTarget {
+  modelKey: string;
+  versionLabel: string;
+}
+
+/**
+ * Attaches a validation run to a model version: `evidence.json` and `report.html` as
+ * `validation_report` evidence, and — when fairness was computed — the same JSON as a
+ * `fairness_assessment` (the blob store keeps one copy; the checklist item is satisfied by it).
+ * Provenance: produced by `assay-validate` at the engine's version, from the input files' hashes.
+ */
+export async function pushEvidence(
+  remote: RemoteOptions,
+  target: PushTarget,
+  evidence: ValidationEvidence,
+  document: string,
+  reportHtml: string,
+): Promise<Evidence[]> {
+  const producedBy = { tool: 'assay-validate', version: evidence.engine.version };
+  const inputs = evidence.inputs.map((i) => `${i.role}:${i.path} sha256:${i.sha256} rows:${i.rows}`);
+  const json = new TextEncoder().encode(document);
+  const html = new TextEncoder().encode(reportHtml);
+  const groups = Object.keys(evidence.fairness ?? {});
+  return withClient(remote, async (client) => {
+    const { modelKey: key, versionLabel: label } = target;
+    const attached: Evidence[] = [];
+    const meta = (title: string, type: 'validation_report' | 'fairness_assessment') => ({
+      type,
+      title,
+      description: `assay validate run of ${evidence.created_at}`,
+      producedBy,
+      inputs,
+    });
+    attached.push(
+      await client.evidence.upload(
+        key,
+        label,
+        meta('Validation evidence (assay.validation/v1)', 'validation_report'),
+        {
+          filename: 'evidence.json',
+          mediaType: 'application/json',
+          content: json,
+        },
+      ),
+    );
+    attached.push(
+      await client.evidence.upload(key, label, meta('Validation report', 'validation_report'), {
+        filename: 'report.html',
+        mediaType: 'text/html',
+        content: html,
+      }),
+    );
+    if (groups.length > 0) {
+      attached.push(
+        await client.evidence.upload(
+          key,
+          label,
+          meta(`Fairness assessment by ${groups.join(', ')}`, 'fairness_assessment'),
+          { filename: 'evidence.json', mediaType: 'application/json', content: json },
+        ),
+      );
+    }
+    return attached;
+  });
+}

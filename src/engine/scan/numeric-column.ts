@@ -1,0 +1,110 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SortedSample } from '../drift/sorted-sample.ts';
+import { sortFloat64With } from '../drift/sorted-sample.ts';
+
+/**
+ * The finite values of a numeric column in ascending order, read once and shared by data quality
+ * (quartiles, outliers, constancy, single-feature AUC) and drift (KS, Wasserstein, PSI).
+ */
+export interface NumericColumn {
+  sample: SortedSample;
+  /**
+   * The label class of each sorted value (1 positive, 0 negative, 2 label missing), when the
+   * column was read with a label; null otherwise.
+   */
+  labels: Uint8Array | null;
+}
+
+/** The label read beside a numeric column: a SQL expression and the value that counts as positive. */
+export interface LabelSpec {
+  expr: string;
+  positive: string;
+}
+
+export const LABEL_NEGATIVE = 0;
+export const LABEL_POSITIVE = 1;
+export const LABEL_MISSING = 2;
+
+interface RawVector {
+  itemCount: number;
+  getItem(index: number): unknown;
+}
+
+/** The vector's values as a typed array when the binding exposes them and there are no NULLs. */
+function itemsOf<T extends Float64Array | Uint8Array>(vector: unknown): T | null {
+  const v = vector as { items?: unknown; validity?: { data?: unknown } };
+  if (!(v.items instanceof Float64Array || v.items instanceof Uint8Array)) return null;
+  if (v.validity?.data) return null; // a validity mask: read item by item
+  return v.items as T;
+}
+
+/**
+ * Reads several numeric columns of a table in one query (one pass, one stream of chunks) and
+ * returns each column's finite values sorted (radix sort), with the label class of each value
+ * when `label` is given (labels move with their values). Values and labels come from the same
+ * rows of the same query, so they stay aligned whatever order DuckDB scans in.
+ */
+export async function readNumericColumns(
+  conn: DuckDBConnection,
+  table: string,
+  valueExprs: string[],
+  rows: number,
+  label?: LabelSpec,
+): Promise<NumericColumn[]> {
+  if (valueExprs.length === 0) return [];
+  // non-finite and missing values arrive as NaN, so every vector is NULL-free (bulk copies)
+  const projected = valueExprs
+    .map((e, i) => `CASE WHEN isfinite(v${i}) THEN v${i} ELSE CAST('NaN' AS DOUBLE) END AS v${i}`)
+    .join(', ');
+  const inner = valueExprs.map((e, i) => `${e} AS v${i}`).join(', ');
+  const labelSql = label
+    ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${sqlString(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
+    : '';
+  const result = await conn.run(
+    `SELECT ${projected}${labelSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''} FROM ${table})`,
+  );
+  const k = valueExprs.length;
+  const values = valueExprs.map(() => new Float64Array(rows));
+  const counts = new Array<number>(k).fill(0);
+  const labels = label ? valueExprs.map(() => new Uint8Array(rows)) : null;
+  const chunkValues = new Float64Array(2048);
+  const chunkLabels = new Uint8Array(2048);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const size = chunk.rowCount;
+    const y = label ? readInto(chunk.getColumnVector(k), size, chunkLabels) : null;
+    for (let c = 0; c < k; c++) {
+      const x = readInto(chunk.getColumnVector(c), size, chunkValues);
+      const out = values[c] as Float64Array;
+      const outLabels = labels?.[c];
+      let n = counts[c] as number;
+      for (let i = 0; i < size; i++) {
+        const v = x[i] as number;
+        if (v !== v) continue; // NaN: missing or not finite
+        out[n] = v;
+        if (outLabels && y) outLabels[n] = y[i] as number;
+        n++;
+      }
+      counts[c] = n;
+    }
+  }
+  return values.map((v, c) => {
+    const n = counts[c] as number;
+    const sorted = sortFloat64With(v.subarray(0, n), labels?.[c]?.subarray(0, n));
+    return { sample: { values: sorted.values, counts: null, n }, labels: sorted.payload ?? null };
+  });
+}
+
+/** A vector's items: the binding's own typed array when it exposes one, else copied into `scratch`. */
+function readInto<T extends Float64Array | Uint8Array>(vector: unknown, size: number, scratch: T): T {
+  const fast = itemsOf<T>(vector);
+  if (fast && fast.length === size) return fast;
+  const slow = vector as RawVector;
+  for (let i = 0; i < size; i++) scratch[i] = slow.getItem(i) as number;
+  return scratch;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

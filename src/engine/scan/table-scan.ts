@@ -1,0 +1,165 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { categoricalExpr, columnTypes, count, typedNumericExpr } from '../drift/sql.ts';
+import type { LoadedTable } from '../table.ts';
+import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
+
+/** The non-missing values of a column as text with their counts, in DuckDB's (byte) order. */
+export interface CategoryCounts {
+  values: string[];
+  counts: number[];
+  /** Sum of counts: the non-missing rows. */
+  total: number;
+}
+
+/**
+ * Reads the columns of one loaded table once for every analysis that needs them: data quality,
+ * drift and leakage share the sorted numeric samples and the category counts instead of each
+ * scanning the table again. Results are cached until released.
+ */
+export class TableScan {
+  private types: Promise<Map<string, string>> | undefined;
+  private readonly numericCache = new Map<string, Promise<NumericColumn>>();
+  private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
+  private label: LabelSpec | undefined;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly conn: DuckDBConnection,
+    readonly table: LoadedTable,
+  ) {}
+
+  /** DuckDB column types of the table. */
+  columnTypes(): Promise<Map<string, string>> {
+    this.types ??= columnTypes(this.conn, this.table.table);
+    return this.types;
+  }
+
+  /**
+   * Reads the label beside every numeric column from now on (for single-feature AUC); set it
+   * before the first numeric read, or columns already read are read again when asked with labels.
+   */
+  setLabel(label: LabelSpec): void {
+    this.label = label;
+  }
+
+  /**
+   * The sorted finite values of a numeric column, with their label classes when a label is set.
+   * `needLabels` re-reads a column that was read before the label was set.
+   */
+  numeric(column: string, needLabels = false): Promise<NumericColumn> {
+    const cached = this.numericCache.get(column);
+    if (cached) {
+      const label = this.label;
+      if (!needLabels || label === undefined) return cached;
+      return cached.then((c) =>
+        c.labels ? c : this.readNumeric([column]).then((r) => r[0] as NumericColumn),
+      );
+    }
+    this.prefetchNumeric([column]);
+    return this.numericCache.get(column) as Promise<NumericColumn>;
+  }
+
+  /** Reads several numeric columns in one pass over the table (columns already read are skipped). */
+  prefetchNumeric(columns: string[]): void {
+    const todo = [...new Set(columns)].filter((c) => !this.numericCache.has(c));
+    if (todo.length === 0) return;
+    const all = this.readNumeric(todo);
+    todo.forEach((column, i) => {
+      this.numericCache.set(
+        column,
+        all.then((r) => r[i] as NumericColumn),
+      );
+    });
+    all.catch(() => {});
+  }
+
+  private readNumeric(columns: string[]): Promise<NumericColumn[]> {
+    const label = this.label;
+    const read = this.queue.then(async () => {
+      const types = await this.columnTypes();
+      return readNumericColumns(
+        this.conn,
+        this.table.table,
+        columns.map((c) => typedNumericExpr(c, types.get(c))),
+        this.table.rows,
+        label,
+      );
+    });
+    this.queue = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
+  }
+
+  /** Forgets a column's numeric sample (frees its memory). */
+  release(column: string): void {
+    this.numericCache.delete(column);
+  }
+
+  /** Forgets everything read. */
+  releaseAll(): void {
+    this.numericCache.clear();
+    this.categoryCache.clear();
+  }
+
+  /** The category counts of a column (text values; blank and NULL are missing and not counted). */
+  categories(column: string): Promise<CategoryCounts> {
+    const cached = this.categoryCache.get(column);
+    if (cached) return cached;
+    this.prefetchCategories([column]);
+    return this.categoryCache.get(column) as Promise<CategoryCounts>;
+  }
+
+  /** Counts the categories of several columns in one query (one scan of the table). */
+  prefetchCategories(columns: string[]): void {
+    const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
+    // grouping_id is a bit mask per column: at most 30 columns a query
+    for (let start = 0; start < todo.length; start += 30) {
+      const batch = todo.slice(start, start + 30);
+      // one query at a time on the connection
+      const all = this.queue.then(() => this.countCategories(batch));
+      this.queue = all.then(
+        () => undefined,
+        () => undefined,
+      );
+      batch.forEach((column, i) => {
+        this.categoryCache.set(
+          column,
+          all.then((r) => r[i] as CategoryCounts),
+        );
+      });
+      // a failure surfaces through each column's promise; do not leave it unhandled here
+      all.catch(() => {});
+    }
+  }
+
+  private async countCategories(columns: string[]): Promise<CategoryCounts[]> {
+    const projected = columns.map((c, i) => `${categoricalExpr(c)} AS v${i}`).join(', ');
+    const sets = columns.map((_, i) => `(v${i})`).join(', ');
+    const ids = columns.map((_, i) => `v${i}`).join(', ');
+    const value = columns.map((_, i) => `v${i}`).join(', ');
+    const reader = await this.conn.runAndReadAll(
+      `SELECT grouping_id(${ids}) AS g, coalesce(${value}) AS v, count(*) AS c
+       FROM (SELECT ${projected} FROM ${this.table.table})
+       GROUP BY GROUPING SETS (${sets})
+       HAVING coalesce(${value}) IS NOT NULL
+       ORDER BY g, v`,
+    );
+    const [gs, vs, cs] = reader.getColumnsJS() as [unknown[], unknown[], unknown[]];
+    const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
+    const k = columns.length;
+    for (let r = 0; r < (gs?.length ?? 0); r++) {
+      // grouping_id has a 1 bit for every column NOT grouped; the grouped one is the 0 bit
+      const g = count(gs?.[r]);
+      const index = k - 1 - Math.log2(((2 ** k - 1) ^ g) >>> 0);
+      const target = out[index];
+      if (!target) continue;
+      const c = count(cs?.[r]);
+      target.values.push(String(vs?.[r]));
+      target.counts.push(c);
+      target.total += c;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { type Evidence, type EvidenceCreate, evidenceSchema } from '../contracts/evidence.ts';
+import { seg, type Transport } from './client.ts';
+
+/** A file to attach as evidence. */
+export interface EvidenceFile {
+  filename: string;
+  mediaType: string;
+  content: Uint8Array<ArrayBuffer>;
+}
+
+const evidenceList = z.object({ items: z.array(evidenceSchema) });
+
+/** Evidence attached to model versions. */
+export function evidenceApi(t: Transport) {
+  const base = (key: string, label: string) => `/api/v1/models/${seg(key)}/versions/${seg(label)}/evidence`;
+  return {
+    /** Uploads a file as evidence (multipart: the metadata part first, then the file). */
+    upload: (key: string, label: string, metadata: EvidenceCreate, file: EvidenceFile): Promise<Evidence> => {
+      const form = new FormData();
+      form.append('metadata', JSON.stringify(metadata));
+      form.append('file', new Blob([file.content], { type: file.mediaType }), file.filename);
+      return t.call('POST', base(key, label), { form, schema: evidenceSchema });
+    },
+    /** Links evidence by URL (`metadata.externalUrl`). */
+    link: (key: string, label: string, metadata: EvidenceCreate): Promise<Evidence> =>
+      t.call('POST', base(key, label), { json: metadata, schema: evidenceSchema }),
+    /** Current evidence of a version, newest first. */
+    list: async (key: string, label: string): Promise<Evidence[]> =>
+      (await t.call('GET', base(key, label), { schema: evidenceList })).items,
+  };
+}
