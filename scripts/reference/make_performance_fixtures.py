@@ -94,9 +94,13 @@ def main():
 
     adult['pred'] = (adult['score'] >= THRESHOLD).astype(int)
     fairness = {}
-    for column in ['sex', 'race']:
+    # single columns and an intersection (Fairlearn's MetricFrame with several sensitive features)
+    for spec in [['sex'], ['race'], ['sex', 'race']]:
+        column = '+'.join(spec)
         groups = {}
-        for value, g in adult.groupby(column):
+        for value, g in adult.groupby(spec if len(spec) > 1 else spec[0]):
+            if isinstance(value, tuple):
+                value = ' | '.join(str(v) for v in value)
             pos = g[g['label'] == 1]
             neg = g[g['label'] == 0]
             groups[str(value)] = {

@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift } from './drift/drift.ts';
-import { computeFairness, DEFAULT_MIN_GROUP_SIZE } from './fairness/fairness.ts';
+import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { InputError } from './load/input-error.ts';
 import { loadTable, requireColumn } from './load/load-table.ts';
 import { computePerformance } from './performance/performance.ts';
@@ -31,6 +31,17 @@ export interface ValidateOptions {
   progress?: (message: string) => void;
 }
 
+/**
+ * A `--group` value: a column, or an intersection `a+b[+c…]` of columns (a column whose own name
+ * contains `+` is taken as it is).
+ */
+function groupSpec(table: LoadedTable, value: string): string[] {
+  if (table.columns.some((c) => c.name === value)) return [value];
+  const parts = value.split('+').map((p) => p.trim());
+  if (parts.length < 2 || parts.some((p) => p === '')) return [value];
+  return parts;
+}
+
 /** Columns that the data does not have, checked before any work. */
 function checkColumns(table: LoadedTable, names: string[]): void {
   for (const name of names) requireColumn(table, name);
@@ -57,7 +68,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       ? (say(`loading ${options.reference}`), await loadTable(conn, options.reference, { categorical }))
       : undefined;
     const roles = [options.label, options.score, options.weight].filter((c): c is string => c !== undefined);
-    checkColumns(data, [...roles, ...(options.groups ?? []), ...(options.features ?? [])]);
+    const groupSpecs = (options.groups ?? []).map((g) => groupSpec(data, g));
+    checkColumns(data, [...roles, ...groupSpecs.flat(), ...(options.features ?? [])]);
     if (reference && options.features) checkColumns(reference, options.features);
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
@@ -76,14 +88,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       performance = await computePerformance(conn, scored, names);
     }
     let fairness: Record<string, FairnessResult> | null = null;
-    if (scored && (options.groups ?? []).length > 0) {
-      fairness = {};
-      for (const group of options.groups ?? []) {
-        say(`fairness by ${group}`);
-        fairness[group] = await computeFairness(conn, scored, group, {
-          minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
-        });
-      }
+    if (scored && groupSpecs.length > 0) {
+      say(`fairness by ${groupSpecs.map(groupKey).join(', ')}`);
+      fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
+        minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+      });
     }
     const featureNames =
       options.features ?? data.columns.map((c) => c.name).filter((name) => !roles.includes(name));

@@ -16,11 +16,13 @@ export function sortFloat64(input: Float64Array): Float64Array {
 /**
  * Sorts doubles ascending (LSD radix sort on their order-preserving bit patterns, little-endian);
  * when given, `payload[i]` travels with `input[i]` (a stable sort: equal values keep their order).
- * The inputs are not modified.
+ * With `inPlace` the input arrays are used as working memory (and left scrambled); otherwise they
+ * are not modified.
  */
 export function sortFloat64With(
   input: Float64Array,
   payload?: Uint8Array,
+  inPlace = false,
 ): { values: Float64Array; payload: Uint8Array | undefined } {
   const n = input.length;
   if (n < 4096) {
@@ -32,44 +34,48 @@ export function sortFloat64With(
       payload: payload ? Uint8Array.from(order, (i) => payload[i] as number) : undefined,
     };
   }
-  const a = new Float64Array(input);
-  const au = new Uint32Array(a.buffer);
+  const a = inPlace ? input : new Float64Array(input);
+  const au = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  // map each double to an unsigned key that sorts like the number, and count all four
+  // 16-bit digits in the same pass
+  const histograms = new Uint32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
-    const hi = au[2 * i + 1] as number;
+    let hi = au[2 * i + 1] as number;
+    let lo = au[2 * i] as number;
     if (hi & 0x80000000) {
-      au[2 * i + 1] = ~hi >>> 0;
-      au[2 * i] = ~(au[2 * i] as number) >>> 0;
+      hi = ~hi >>> 0;
+      lo = ~lo >>> 0;
     } else {
-      au[2 * i + 1] = (hi | 0x80000000) >>> 0;
+      hi = (hi | 0x80000000) >>> 0;
     }
+    au[2 * i + 1] = hi;
+    au[2 * i] = lo;
+    histograms[lo & 0xffff] = (histograms[lo & 0xffff] as number) + 1;
+    histograms[65536 + (lo >>> 16)] = (histograms[65536 + (lo >>> 16)] as number) + 1;
+    histograms[131072 + (hi & 0xffff)] = (histograms[131072 + (hi & 0xffff)] as number) + 1;
+    histograms[196608 + (hi >>> 16)] = (histograms[196608 + (hi >>> 16)] as number) + 1;
   }
-  const b = new Float64Array(n);
-  let src = au;
-  let dst = new Uint32Array(b.buffer);
-  let srcP = payload ? Uint8Array.from(payload) : undefined;
-  let dstP = payload ? new Uint8Array(n) : undefined;
-  const histogram = new Uint32Array(65536);
+  let src: Uint32Array = au;
+  let dst: Uint32Array = new Uint32Array(2 * n);
+  let srcP: Uint8Array | undefined = payload ? (inPlace ? payload : Uint8Array.from(payload)) : undefined;
+  let dstP: Uint8Array | undefined = payload ? new Uint8Array(n) : undefined;
   for (let pass = 0; pass < 4; pass++) {
     const word = pass < 2 ? 0 : 1;
     const shift = (pass % 2) * 16;
-    histogram.fill(0);
-    for (let i = 0; i < n; i++) {
-      const digit = ((src[2 * i + word] as number) >>> shift) & 0xffff;
-      histogram[digit] = (histogram[digit] as number) + 1;
-    }
+    const base = pass * 65536;
     // a pass where every key has the same digit changes nothing
-    if ((histogram[((src[word] as number) >>> shift) & 0xffff] as number) === n) continue;
+    if ((histograms[base + (((src[word] as number) >>> shift) & 0xffff)] as number) === n) continue;
     let offset = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = histogram[d] as number;
-      histogram[d] = offset;
+    for (let d = base; d < base + 65536; d++) {
+      const c = histograms[d] as number;
+      histograms[d] = offset;
       offset += c;
     }
     if (srcP && dstP) {
       for (let i = 0; i < n; i++) {
-        const digit = ((src[2 * i + word] as number) >>> shift) & 0xffff;
-        const pos = histogram[digit] as number;
-        histogram[digit] = pos + 1;
+        const digit = base + (((src[2 * i + word] as number) >>> shift) & 0xffff);
+        const pos = histograms[digit] as number;
+        histograms[digit] = pos + 1;
         dst[2 * pos] = src[2 * i] as number;
         dst[2 * pos + 1] = src[2 * i + 1] as number;
         dstP[pos] = srcP[i] as number;
@@ -79,9 +85,9 @@ export function sortFloat64With(
       dstP = tp;
     } else {
       for (let i = 0; i < n; i++) {
-        const digit = ((src[2 * i + word] as number) >>> shift) & 0xffff;
-        const pos = histogram[digit] as number;
-        histogram[digit] = pos + 1;
+        const digit = base + (((src[2 * i + word] as number) >>> shift) & 0xffff);
+        const pos = histograms[digit] as number;
+        histograms[digit] = pos + 1;
         dst[2 * pos] = src[2 * i] as number;
         dst[2 * pos + 1] = src[2 * i + 1] as number;
       }
@@ -99,5 +105,5 @@ export function sortFloat64With(
       src[2 * i] = ~(src[2 * i] as number) >>> 0;
     }
   }
-  return { values: new Float64Array(src.buffer), payload: srcP };
+  return { values: new Float64Array(src.buffer, src.byteOffset, n), payload: srcP };
 }

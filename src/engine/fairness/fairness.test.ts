@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import type { FairnessResult } from '../../contracts/validation-evidence.ts';
 import { REPO_ROOT } from '../drift/fixture-tables.ts';
 import { loadTable } from '../load/load-table.ts';
 import { createScoredView } from '../performance/scored-rows.ts';
-import { computeFairness, MISSING_GROUP } from './fairness.ts';
+import { computeFairness, computeFairnessBySpecs, MISSING_GROUP } from './fairness.ts';
 
 const fixture = JSON.parse(
   readFileSync(path.join(REPO_ROOT, 'test/fixtures/reference/fairness/expected.json'), 'utf8'),
@@ -34,7 +35,12 @@ describe('fairness matches the pandas (Fairlearn-definition) reference on adult'
   });
   for (const [column, expected] of Object.entries(fixture.columns)) {
     it(`by ${column}`, async () => {
-      const result = await computeFairness(conn, scored, column);
+      // 'sex+race' is the intersection of two columns
+      const spec = column.split('+');
+      const result =
+        spec.length > 1
+          ? ((await computeFairnessBySpecs(conn, scored, [spec]))[column] as FairnessResult)
+          : await computeFairness(conn, scored, column);
       const actual = result as unknown as Record<string, unknown>;
       const groups = expected.groups as Record<string, Record<string, unknown>>;
       expect(Object.keys(result.groups).sort()).toEqual(Object.keys(groups).sort());
@@ -57,6 +63,14 @@ describe('fairness matches the pandas (Fairlearn-definition) reference on adult'
       }
     });
   }
+  it('computes every spec in one grouped scan with the same numbers as one at a time', async () => {
+    const specs = Object.keys(fixture.columns).map((c) => c.split('+'));
+    const together = await computeFairnessBySpecs(conn, scored, specs);
+    for (const spec of specs) {
+      const alone = await computeFairnessBySpecs(conn, scored, [spec]);
+      expect(together[spec.join('+')]).toEqual(alone[spec.join('+')]);
+    }
+  });
 });
 
 describe('fairness edge cases', async () => {

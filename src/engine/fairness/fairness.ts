@@ -26,38 +26,116 @@ function spread(values: (number | null)[]): { difference: number | null; ratio: 
   return { difference: max - min, ratio: max > 0 ? min / max : null };
 }
 
+/** The separator of the values of an intersectional group (e.g. `Female | Black`). */
+export const INTERSECTION_SEPARATOR = ' | ';
+
+/** The key of a group spec in the evidence: the column, or the columns of an intersection joined by `+`. */
+export function groupKey(columns: string[]): string {
+  return columns.join('+');
+}
+
+interface GroupSums {
+  grp: string | null;
+  n: number;
+  sw: number;
+  sel: number;
+  pos: number;
+  tp: number;
+  neg: number;
+  fp: number;
+  correct: number;
+}
+
+/** A group value as text; blank is missing. For an intersection, missing when any part is missing. */
+function groupExpr(columns: string[]): string {
+  const part = (c: string) => {
+    const g = `CAST(${ident(c)} AS VARCHAR)`;
+    return `CASE WHEN ${g} IS NULL OR TRIM(${g}) = '' THEN NULL ELSE ${g} END`;
+  };
+  if (columns.length === 1) return part(columns[0] as string);
+  // concat_ws skips NULLs, so test for a missing part explicitly
+  const anyMissing = columns.map((c) => `(${part(c)}) IS NULL`).join(' OR ');
+  return `CASE WHEN ${anyMissing} THEN NULL ELSE concat_ws('${INTERSECTION_SEPARATOR}', ${columns.map(part).join(', ')}) END`;
+}
+
 /**
- * Fairlearn's group metrics and disparities for one group column: per group count, selection rate,
- * TPR, FPR and accuracy (weighted when the view has weights); differences max − min, ratios min / max.
+ * Fairlearn's group metrics and disparities for several group specs at once — each a column or
+ * an intersection of columns — from one grouped scan (GROUPING SETS) of the scored rows.
  */
+export async function computeFairnessBySpecs(
+  conn: DuckDBConnection,
+  scored: ScoredView,
+  specs: string[][],
+  options: FairnessOptions = {},
+): Promise<Record<string, FairnessResult>> {
+  const out: Record<string, FairnessResult> = {};
+  if (specs.length === 0) return out;
+  // grouping_id is a bit mask per set: at most 30 specs a query
+  for (let start = 0; start < specs.length; start += 30) {
+    const batch = specs.slice(start, start + 30);
+    const k = batch.length;
+    const projected = batch.map((spec, i) => `${groupExpr(spec)} AS g${i}`).join(', ');
+    const ids = batch.map((_, i) => `g${i}`).join(', ');
+    const rows = await queryRows(
+      conn,
+      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS grp, count(*) AS n,
+         sum(__w) AS sw, sum(__w * __yhat) AS sel, sum(__w * __y) AS pos, sum(__w * __y * __yhat) AS tp,
+         sum(__w * (1 - __y)) AS neg, sum(__w * (1 - __y) * __yhat) AS fp,
+         sum(CASE WHEN __y = __yhat THEN __w ELSE 0 END) AS correct
+       FROM (SELECT ${projected}, __w, __y, __yhat FROM ${scored.view})
+       GROUP BY GROUPING SETS (${batch.map((_, i) => `(g${i})`).join(', ')})
+       ORDER BY gid, grp NULLS LAST`,
+    );
+    const bySpec = batch.map((): GroupSums[] => []);
+    for (const r of rows) {
+      // the grouped set is the one 0 bit of grouping_id (the first column is the highest bit)
+      const index = k - 1 - Math.log2(((2 ** k - 1) ^ count(r.gid)) >>> 0);
+      bySpec[index]?.push({
+        grp: r.grp === null ? null : String(r.grp),
+        n: count(r.n),
+        sw: num(r.sw) ?? 0,
+        sel: num(r.sel) ?? 0,
+        pos: num(r.pos) ?? 0,
+        tp: num(r.tp) ?? 0,
+        neg: num(r.neg) ?? 0,
+        fp: num(r.fp) ?? 0,
+        correct: num(r.correct) ?? 0,
+      });
+    }
+    batch.forEach((spec, i) => {
+      out[groupKey(spec)] = fairnessOfGroups(bySpec[i] ?? [], options);
+    });
+  }
+  return out;
+}
+
+/** Fairlearn's group metrics and disparities for one group column. */
 export async function computeFairness(
   conn: DuckDBConnection,
   scored: ScoredView,
   column: string,
   options: FairnessOptions = {},
 ): Promise<FairnessResult> {
+  const result = await computeFairnessBySpecs(conn, scored, [[column]], options);
+  return result[column] as FairnessResult;
+}
+
+/**
+ * Per group count, selection rate, TPR, FPR and accuracy (weighted when the view has weights);
+ * differences max − min, ratios min / max.
+ */
+function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const g = `CAST(${ident(column)} AS VARCHAR)`;
-  const rows = await queryRows(
-    conn,
-    `SELECT CASE WHEN ${g} IS NULL OR TRIM(${g}) = '' THEN NULL ELSE ${g} END AS grp, count(*) AS n,
-       sum(__w) AS sw, sum(__w * __yhat) AS sel, sum(__w * __y) AS pos, sum(__w * __y * __yhat) AS tp,
-       sum(__w * (1 - __y)) AS neg, sum(__w * (1 - __y) * __yhat) AS fp,
-       sum(CASE WHEN __y = __yhat THEN __w ELSE 0 END) AS correct
-     FROM ${scored.view} GROUP BY grp ORDER BY grp NULLS LAST`,
-  );
   const groups: Record<string, GroupMetrics> = {};
   for (const r of rows) {
-    const sw = num(r.sw) ?? 0;
-    const n = count(r.n);
-    groups[r.grp === null ? MISSING_GROUP : String(r.grp)] = {
-      count: n,
-      selection_rate: ratio(num(r.sel) ?? 0, sw),
-      true_positive_rate: ratio(num(r.tp) ?? 0, num(r.pos) ?? 0),
-      false_positive_rate: ratio(num(r.fp) ?? 0, num(r.neg) ?? 0),
-      accuracy: ratio(num(r.correct) ?? 0, sw),
+    groups[r.grp === null ? MISSING_GROUP : r.grp] = {
+      count: r.n,
+      selection_rate: ratio(r.sel, r.sw),
+      true_positive_rate: ratio(r.tp, r.pos),
+      false_positive_rate: ratio(r.fp, r.neg),
+      accuracy: ratio(r.correct, r.sw),
       impact_ratio: null,
-      too_small: n < minGroupSize,
+      too_small: r.n < minGroupSize,
     };
   }
   const metrics = Object.values(groups);

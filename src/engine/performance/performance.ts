@@ -48,7 +48,7 @@ export async function computePerformance(
   const balanced =
     perClassRecall.length > 0 ? perClassRecall.reduce((a, b) => a + b, 0) / perClassRecall.length : null;
   const f1Denominator = 2 * tp + fp + fn;
-  const curves = await rankMetrics(conn, v, pos, neg);
+  const curves = await rankCurves(conn, v, pos, neg);
   const calibration = await calibrationBins(conn, v);
   const ece =
     sw > 0
@@ -78,35 +78,82 @@ export async function computePerformance(
     ece,
     confusion_matrix: { tn, fp, fn, tp },
     calibration_curve: calibration,
-    ...(await curvePoints(conn, v, pos, neg)),
+    roc_curve: curves.roc_curve,
+    precision_recall_curve: curves.precision_recall_curve,
     note: oneClass
       ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
       : null,
   };
 }
 
-/** ROC AUC (trapezoids over distinct scores, ties as one step) and step-wise average precision. */
-async function rankMetrics(
+/** ROC AUC, average precision and the down-sampled ROC and precision-recall curves. */
+interface RankCurves {
+  rocAuc: number | null;
+  averagePrecision: number | null;
+  roc_curve: PerformanceResult['roc_curve'];
+  precision_recall_curve: PerformanceResult['precision_recall_curve'];
+}
+
+interface DoubleVector {
+  getItem(index: number): unknown;
+}
+
+/**
+ * sklearn's _binary_clf_curve: one point per distinct score, descending, with cumulative weighted
+ * TP and FP. DuckDB groups and orders the scores; one pass here sums the ROC trapezoids and the
+ * step-wise average precision and keeps every k-th point (and the last) of both curves.
+ */
+async function rankCurves(
   conn: DuckDBConnection,
   view: string,
   pos: number,
   neg: number,
-): Promise<{ rocAuc: number | null; averagePrecision: number | null }> {
-  if (pos <= 0 || neg <= 0) return { rocAuc: null, averagePrecision: null };
-  // One point per distinct score, descending, with cumulative weighted TP/FP (sklearn's _binary_clf_curve).
-  const [r] = await queryRows(
-    conn,
-    `WITH g AS (SELECT __p AS p, sum(__w * __y) AS tp, sum(__w * (1 - __y)) AS fp FROM ${view} GROUP BY __p),
-     c AS (SELECT p, sum(tp) OVER w AS ctp, sum(fp) OVER w AS cfp FROM g
-           WINDOW w AS (ORDER BY p DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
-     d AS (SELECT ctp, cfp, coalesce(lag(ctp) OVER o, 0) AS ptp, coalesce(lag(cfp) OVER o, 0) AS pfp FROM c
-           WINDOW o AS (ORDER BY p DESC))
-     SELECT sum((cfp - pfp) * (ctp + ptp) / 2) AS area,
-            sum(CASE WHEN ctp + cfp > 0 THEN (ctp - ptp) * (ctp / (ctp + cfp)) ELSE 0 END) AS ap FROM d`,
+): Promise<RankCurves> {
+  if (pos <= 0 || neg <= 0) {
+    return { rocAuc: null, averagePrecision: null, roc_curve: null, precision_recall_curve: null };
+  }
+  const [d] = await queryRows(conn, `SELECT count(DISTINCT __p) AS n FROM ${view}`);
+  const distinct = count(d?.n);
+  const every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
+  const result = await conn.run(
+    `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
+     FROM ${view} GROUP BY __p ORDER BY __p DESC`,
   );
+  let ctp = 0;
+  let cfp = 0;
+  let area = 0;
+  let ap = 0;
+  let rn = 0;
+  const roc = { fpr: [0], tpr: [0] };
+  const pr = { precision: [] as number[], recall: [] as number[] };
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const tpv = chunk.getColumnVector(0) as unknown as DoubleVector;
+    const fpv = chunk.getColumnVector(1) as unknown as DoubleVector;
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const ptp = ctp;
+      const pfp = cfp;
+      ctp += tpv.getItem(i) as number;
+      cfp += fpv.getItem(i) as number;
+      area += ((cfp - pfp) * (ctp + ptp)) / 2;
+      if (ctp + cfp > 0) ap += (ctp - ptp) * (ctp / (ctp + cfp));
+      rn++;
+      if (rn % every === 0 || rn === distinct) {
+        roc.fpr.push(cfp / neg);
+        roc.tpr.push(ctp / pos);
+        if (ctp + cfp > 0) {
+          pr.precision.push(ctp / (ctp + cfp));
+          pr.recall.push(ctp / pos);
+        }
+      }
+    }
+  }
   return {
-    rocAuc: (num(r?.area) ?? 0) / (pos * neg),
-    averagePrecision: (num(r?.ap) ?? 0) / pos,
+    rocAuc: area / (pos * neg),
+    averagePrecision: ap / pos,
+    roc_curve: roc,
+    precision_recall_curve: pr,
   };
 }
 
@@ -135,37 +182,4 @@ async function calibrationBins(
     out.prob_pred.push((num(row.sp) ?? 0) / w);
   }
   return out;
-}
-
-const CUMULATIVE = (view: string) =>
-  `WITH g AS (SELECT __p AS p, sum(__w * __y) AS tp, sum(__w * (1 - __y)) AS fp FROM ${view} GROUP BY __p),
-   c AS (SELECT sum(tp) OVER w AS ctp, sum(fp) OVER w AS cfp, row_number() OVER w AS rn, count(*) OVER () AS total
-         FROM g WINDOW w AS (ORDER BY p DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))`;
-
-/** Down-sampled ROC and precision-recall curves (every k-th distinct threshold and the last one). */
-async function curvePoints(
-  conn: DuckDBConnection,
-  view: string,
-  pos: number,
-  neg: number,
-): Promise<Pick<PerformanceResult, 'roc_curve' | 'precision_recall_curve'>> {
-  if (pos <= 0 || neg <= 0) return { roc_curve: null, precision_recall_curve: null };
-  const rows = await queryRows(
-    conn,
-    `${CUMULATIVE(view)} SELECT ctp, cfp FROM c
-     WHERE rn % greatest(CAST(ceil(total / ${CURVE_POINTS}) AS BIGINT), 1) = 0 OR rn = total ORDER BY rn`,
-  );
-  const roc = { fpr: [0], tpr: [0] };
-  const pr = { precision: [] as number[], recall: [] as number[] };
-  for (const r of rows) {
-    const tp = num(r.ctp) ?? 0;
-    const fp = num(r.cfp) ?? 0;
-    roc.fpr.push(fp / neg);
-    roc.tpr.push(tp / pos);
-    if (tp + fp > 0) {
-      pr.precision.push(tp / (tp + fp));
-      pr.recall.push(tp / pos);
-    }
-  }
-  return { roc_curve: roc, precision_recall_curve: pr };
 }

@@ -35,6 +35,11 @@ export async function computeDataQuality(
   const leakageAuc = options.leakageAuc ?? DEFAULT_LEAKAGE_AUC;
   const currentScan = options.scans?.current ?? new TableScan(conn, current);
   const referenceScan = reference ? (options.scans?.reference ?? new TableScan(conn, reference)) : undefined;
+  // one grouped scan counts the categories of every text column and of the label
+  currentScan.prefetchCategories([
+    ...current.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+    ...(options.label ? [options.label] : []),
+  ]);
   // the label is read beside each numeric column for the single-feature AUC
   const label = options.label ? await binaryLabel(currentScan, options.label, options.positiveLabel) : null;
   if (label?.positive !== undefined && label.positive !== null && options.label) {

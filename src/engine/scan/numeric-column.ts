@@ -91,7 +91,8 @@ export async function readNumericColumns(
   }
   return values.map((v, c) => {
     const n = counts[c] as number;
-    const sorted = sortFloat64With(v.subarray(0, n), labels?.[c]?.subarray(0, n));
+    // the read buffers are this function's own: sort in them
+    const sorted = sortFloat64With(v.subarray(0, n), labels?.[c]?.subarray(0, n), true);
     return { sample: { values: sorted.values, counts: null, n }, labels: sorted.payload ?? null };
   });
 }
