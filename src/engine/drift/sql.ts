@@ -53,9 +53,13 @@ export function typedNumericExpr(column: string, type: string | undefined): stri
   return numericExpr(column);
 }
 
-/** SQL that is true when a text value is blank; the cheap first-character test spares most TRIMs. */
+/**
+ * SQL that is true when a text value is blank. `v < '!'` (byte order) holds exactly for the empty
+ * string and text whose first byte is a space or control character; only those few reach TRIM
+ * (a CASE, because DuckDB evaluates both sides of an AND on every row).
+ */
 export function blankText(sqlValue: string): string {
-  return `(${sqlValue} = '' OR (ascii(${sqlValue}) <= 32 AND TRIM(${sqlValue}) = ''))`;
+  return `(CASE WHEN ${sqlValue} < '!' THEN TRIM(${sqlValue}) = '' ELSE false END)`;
 }
 
 /** DuckDB column types of a table. */

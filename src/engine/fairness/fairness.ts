@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FairnessResult, GroupMetrics } from '../../contracts/validation-evidence.ts';
-import { count, ident, num, queryRows } from '../drift/sql.ts';
+import { blankText, count, ident, num, queryRows } from '../drift/sql.ts';
 import type { ScoredView } from '../performance/scored-rows.ts';
 
 /** Groups with fewer rows than this are flagged as too small to judge (kept in every statistic). */
@@ -50,7 +50,7 @@ interface GroupSums {
 function groupExpr(columns: string[]): string {
   const part = (c: string) => {
     const g = `CAST(${ident(c)} AS VARCHAR)`;
-    return `CASE WHEN ${g} IS NULL OR TRIM(${g}) = '' THEN NULL ELSE ${g} END`;
+    return `CASE WHEN ${g} IS NULL OR ${blankText(g)} THEN NULL ELSE ${g} END`;
   };
   if (columns.length === 1) return part(columns[0] as string);
   // concat_ws skips NULLs, so test for a missing part explicitly

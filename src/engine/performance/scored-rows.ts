@@ -1,5 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { count, doubleLiteral, ident, literal, num, queryRows, tempTableName } from '../drift/sql.ts';
+import {
+  blankText,
+  count,
+  doubleLiteral,
+  ident,
+  literal,
+  num,
+  queryRows,
+  tempTableName,
+} from '../drift/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
@@ -43,7 +52,7 @@ export async function createScoredView(
   const w = columns.weight ? `TRY_CAST(${ident(columns.weight)} AS DOUBLE)` : 'CAST(1 AS DOUBLE)';
   const checks = [
     {
-      where: `${l} IS NULL OR TRIM(CAST(${l} AS VARCHAR)) = ''`,
+      where: `${l} IS NULL OR ${blankText(`CAST(${l} AS VARCHAR)`)}`,
       message: (row: number) => `label '${label.name}' is missing in data row ${row}`,
     },
     {

@@ -46,11 +46,7 @@ export async function computeDataQuality(
     currentScan.setLabel({ expr: categoricalExpr(options.label), positive: label.positive });
   }
   const profile = await profileColumns(currentScan, iqrMultiplier);
-  const [distinctRows] = await queryRows(
-    conn,
-    `SELECT count(*) AS n FROM (SELECT DISTINCT * FROM ${current.table})`,
-  );
-  const duplicates = current.rows - count(distinctRows?.n);
+  const duplicates = await duplicateRows(conn, current);
   return {
     rows: current.rows,
     columns: current.columns.length,
@@ -60,7 +56,7 @@ export async function computeDataQuality(
     constant_columns: profile.constant,
     outliers: profile.outliers,
     schema_changes: referenceScan ? await schemaChanges(currentScan, referenceScan) : null,
-    leakage: await leakage(conn, currentScan, reference, options, label, leakageAuc),
+    leakage: await leakage(conn, currentScan, referenceScan, options, label, leakageAuc),
     thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
   };
 }
@@ -131,13 +127,13 @@ async function binaryLabel(
 async function leakage(
   conn: DuckDBConnection,
   scan: TableScan,
-  reference: LoadedTable | undefined,
+  referenceScan: TableScan | undefined,
   options: DataQualityOptions,
   label: { values: string[]; positive: string | null } | null,
   threshold: number,
 ): Promise<Leakage> {
   const current = scan.table;
-  const overlap = reference ? await rowsInReference(conn, current, reference) : null;
+  const overlap = referenceScan ? await rowsInReference(conn, scan, referenceScan) : null;
   const base: Leakage = {
     label: options.label ?? null,
     positive_label: null,
@@ -201,31 +197,70 @@ function singleFeatureAuc(column: NumericColumn): number | null {
 }
 
 /** Current rows equal (missing equal to missing) on every common column to some reference row. */
+/**
+ * Rows equal (missing equal to missing) to an earlier row. A 64-bit hash of every row finds the
+ * candidates in one cheap pass; only rows whose hash repeats are then compared column by column,
+ * so the count is exact.
+ */
+async function duplicateRows(conn: DuckDBConnection, table: LoadedTable): Promise<number> {
+  const hash = `hash(${table.columns.map((c) => ident(c.name)).join(', ')})`;
+  const repeated = `SELECT ${hash} AS h FROM ${table.table} GROUP BY h HAVING count(*) > 1`;
+  const [any] = await queryRows(conn, `SELECT count(*) AS n FROM (${repeated})`);
+  if (count(any?.n) === 0) return 0;
+  const [row] = await queryRows(
+    conn,
+    `WITH cand AS (SELECT * FROM ${table.table} WHERE ${hash} IN (${repeated}))
+     SELECT (SELECT count(*) FROM cand) - (SELECT count(*) FROM (SELECT DISTINCT * FROM cand)) AS n`,
+  );
+  return count(row?.n);
+}
+
+const NUMBER_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/**
+ * Current rows equal (missing equal to missing) on every common column to some reference row.
+ * Hashes of the rows pick the candidates; the candidates are then compared column by column.
+ */
 async function rowsInReference(
   conn: DuckDBConnection,
-  current: LoadedTable,
-  reference: LoadedTable,
+  currentScan: TableScan,
+  referenceScan: TableScan,
 ): Promise<number> {
-  const types = async (table: string) =>
-    new Map(
-      (await queryRows(conn, `DESCRIBE ${table}`)).map((r) => [String(r.column_name), String(r.column_type)]),
-    );
-  const currentTypes = await types(current.table);
-  const referenceTypes = await types(reference.table);
+  const current = currentScan.table;
+  const reference = referenceScan.table;
+  const currentTypes = await currentScan.columnTypes();
+  const referenceTypes = await referenceScan.columnTypes();
   const common = current.columns.map((c) => c.name).filter((n) => referenceTypes.has(n));
   if (common.length === 0) return 0;
-  // native types compare fastest; a column typed differently in the two files is compared as text
+  // native types compare fastest; numbers typed differently compare as doubles, anything else as text
   const select = common
     .map((n, i) => {
-      const same = currentTypes.get(n) === referenceTypes.get(n);
-      return `${same ? ident(n) : `CAST(${ident(n)} AS VARCHAR)`} AS c${i}`;
+      const a = currentTypes.get(n) ?? '';
+      const b = referenceTypes.get(n) ?? '';
+      const expr =
+        a === b
+          ? ident(n)
+          : NUMBER_TYPE.test(a) && NUMBER_TYPE.test(b)
+            ? `CAST(${ident(n)} AS DOUBLE)`
+            : `CAST(${ident(n)} AS VARCHAR)`;
+      return `${expr} AS c${i}`;
     })
     .join(', ');
+  const hash = `hash(${common.map((_, i) => `c${i}`).join(', ')})`;
+  const hashed = (table: string) => `(SELECT *, ${hash} AS __h FROM (SELECT ${select} FROM ${table}))`;
+  const [any] = await queryRows(
+    conn,
+    `SELECT count(*) AS n FROM ${hashed(current.table)} WHERE __h IN (SELECT __h FROM ${hashed(reference.table)})`,
+  );
+  if (count(any?.n) === 0) return 0;
   const on = common.map((_, i) => `cur.c${i} IS NOT DISTINCT FROM ref.c${i}`).join(' AND ');
   const [row] = await queryRows(
     conn,
-    `SELECT count(*) AS n FROM (SELECT ${select} FROM ${current.table}) cur
-     SEMI JOIN (SELECT DISTINCT ${select} FROM ${reference.table}) ref ON ${on}`,
+    `WITH rh AS (SELECT DISTINCT __h FROM ${hashed(reference.table)}),
+          cur AS (SELECT * FROM ${hashed(current.table)} WHERE __h IN (SELECT __h FROM rh)),
+          ref AS (SELECT DISTINCT * FROM ${hashed(reference.table)} WHERE __h IN (SELECT __h FROM cur))
+     SELECT count(*) AS n FROM cur SEMI JOIN ref ON cur.__h = ref.__h AND ${on}`,
   );
   return count(row?.n);
 }
