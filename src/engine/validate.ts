@@ -8,6 +8,7 @@ import { loadTable, requireColumn } from './load/load-table.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
 import { computeDataQuality } from './quality/data-quality.ts';
+import { SortPool } from './scan/sort-pool.ts';
 import { TableScan } from './scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from './table.ts';
 
@@ -60,6 +61,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // and scans faster without keeping it.
   const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
   const conn = await instance.connect();
+  const sorter = new SortPool();
   try {
     const categorical = options.categorical ?? [];
     say(`loading ${options.data}`);
@@ -163,6 +165,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       data_quality: dataQuality,
     };
   } finally {
+    await sorter.close();
     conn.closeSync();
     instance.closeSync();
   }

@@ -3,10 +3,30 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 /** A row returned by DuckDB with JS values (BIGINT/HUGEINT become bigint; converted by `num`). */
 export type SqlRow = Record<string, unknown>;
 
+const queues = new WeakMap<DuckDBConnection, Promise<void>>();
+
+/**
+ * Runs `work` when no other exclusive work is running on the connection. A connection runs one
+ * query at a time and a new query invalidates an unfinished streamed result, while the engine
+ * starts reads ahead (prefetches) and sorts in a worker meanwhile: every query goes through here.
+ * `work` must use the connection directly (not queryRows), or it waits for itself.
+ */
+export function exclusive<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(conn) ?? Promise.resolve();
+  const next = previous.then(work);
+  queues.set(
+    conn,
+    next.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return next;
+}
+
 /** Runs a query and returns its rows as plain objects. */
-export async function queryRows(conn: DuckDBConnection, sql: string): Promise<SqlRow[]> {
-  const reader = await conn.runAndReadAll(sql);
-  return reader.getRowObjectsJS() as SqlRow[];
+export function queryRows(conn: DuckDBConnection, sql: string): Promise<SqlRow[]> {
+  return exclusive(conn, async () => (await conn.runAndReadAll(sql)).getRowObjectsJS() as SqlRow[]);
 }
 
 /** A column name quoted as a DuckDB identifier. */

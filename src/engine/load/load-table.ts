@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { count, ident, literal, queryRows, tempTableName } from '../drift/sql.ts';
+import { count, exclusive, ident, literal, queryRows, tempTableName } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { InputError } from './input-error.ts';
 
@@ -78,7 +78,11 @@ export async function loadTable(
   const digest = sha256File(absolute);
   digest.catch(() => {});
   const create = (allVarchar: boolean) =>
-    conn.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${readerSql(format, absolute, allVarchar)}`);
+    exclusive(conn, () =>
+      conn.run(
+        `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${readerSql(format, absolute, allVarchar)}`,
+      ),
+    );
   try {
     await create(false);
   } catch (err) {

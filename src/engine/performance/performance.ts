@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
-import { count, num, queryRows } from '../drift/sql.ts';
+import { count, exclusive, num, queryRows } from '../drift/sql.ts';
 import type { ScoredView } from './scored-rows.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
@@ -115,10 +115,6 @@ async function rankCurves(
   const [d] = await queryRows(conn, `SELECT count(DISTINCT __p) AS n FROM ${view}`);
   const distinct = count(d?.n);
   const every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
-  const result = await conn.run(
-    `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
-     FROM ${view} GROUP BY __p ORDER BY __p DESC`,
-  );
   let ctp = 0;
   let cfp = 0;
   let area = 0;
@@ -126,29 +122,35 @@ async function rankCurves(
   let rn = 0;
   const roc = { fpr: [0], tpr: [0] };
   const pr = { precision: [] as number[], recall: [] as number[] };
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const tpv = chunk.getColumnVector(0) as unknown as DoubleVector;
-    const fpv = chunk.getColumnVector(1) as unknown as DoubleVector;
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const ptp = ctp;
-      const pfp = cfp;
-      ctp += tpv.getItem(i) as number;
-      cfp += fpv.getItem(i) as number;
-      area += ((cfp - pfp) * (ctp + ptp)) / 2;
-      if (ctp + cfp > 0) ap += (ctp - ptp) * (ctp / (ctp + cfp));
-      rn++;
-      if (rn % every === 0 || rn === distinct) {
-        roc.fpr.push(cfp / neg);
-        roc.tpr.push(ctp / pos);
-        if (ctp + cfp > 0) {
-          pr.precision.push(ctp / (ctp + cfp));
-          pr.recall.push(ctp / pos);
+  await exclusive(conn, async () => {
+    const result = await conn.run(
+      `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
+       FROM ${view} GROUP BY __p ORDER BY __p DESC`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const tpv = chunk.getColumnVector(0) as unknown as DoubleVector;
+      const fpv = chunk.getColumnVector(1) as unknown as DoubleVector;
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const ptp = ctp;
+        const pfp = cfp;
+        ctp += tpv.getItem(i) as number;
+        cfp += fpv.getItem(i) as number;
+        area += ((cfp - pfp) * (ctp + ptp)) / 2;
+        if (ctp + cfp > 0) ap += (ctp - ptp) * (ctp / (ctp + cfp));
+        rn++;
+        if (rn % every === 0 || rn === distinct) {
+          roc.fpr.push(cfp / neg);
+          roc.tpr.push(ctp / pos);
+          if (ctp + cfp > 0) {
+            pr.precision.push(ctp / (ctp + cfp));
+            pr.recall.push(ctp / pos);
+          }
         }
       }
     }
-  }
+  });
   return {
     rocAuc: area / (pos * neg),
     averagePrecision: ap / pos,

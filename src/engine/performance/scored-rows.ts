@@ -110,7 +110,8 @@ export async function createScoredView(
       ? `${valueExpr} = ${doubleLiteral(positive)}`
       : `${valueExpr} = ${literal(positive)}`;
   const view = ident(tempTableName('scored'));
-  await conn.run(
+  await queryRows(
+    conn,
     `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, CAST(${isPositive} AS INTEGER) AS __y, ${p} AS __p, CAST(${p} >= ${doubleLiteral(threshold)} AS INTEGER) AS __yhat, ${w} AS __w FROM ${table.table}`,
   );
   const [r] = await queryRows(conn, `SELECT count(*) AS n FROM ${view}`);

@@ -45,8 +45,15 @@ export async function computeDataQuality(
   if (label?.positive !== undefined && label.positive !== null && options.label) {
     currentScan.setLabel({ expr: categoricalExpr(options.label), positive: label.positive });
   }
-  const profile = await profileColumns(currentScan, iqrMultiplier);
+  // start the sorted numeric reads (their sorts run on a worker) and the reference's category
+  // counts, then keep DuckDB busy with the row-level checks while the worker sorts
+  currentScan.prefetchNumeric(current.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
+  referenceScan?.prefetchCategories(
+    reference?.columns.filter((c) => c.kind === 'categorical').map((c) => c.name) ?? [],
+  );
   const duplicates = await duplicateRows(conn, current);
+  const overlap = referenceScan ? await rowsInReference(conn, currentScan, referenceScan) : null;
+  const profile = await profileColumns(currentScan, iqrMultiplier);
   return {
     rows: current.rows,
     columns: current.columns.length,
@@ -56,7 +63,7 @@ export async function computeDataQuality(
     constant_columns: profile.constant,
     outliers: profile.outliers,
     schema_changes: referenceScan ? await schemaChanges(currentScan, referenceScan) : null,
-    leakage: await leakage(conn, currentScan, referenceScan, options, label, leakageAuc),
+    leakage: await leakage(currentScan, overlap, options, label, leakageAuc),
     thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
   };
 }
@@ -125,15 +132,13 @@ async function binaryLabel(
 }
 
 async function leakage(
-  conn: DuckDBConnection,
   scan: TableScan,
-  referenceScan: TableScan | undefined,
+  overlap: number | null,
   options: DataQualityOptions,
   label: { values: string[]; positive: string | null } | null,
   threshold: number,
 ): Promise<Leakage> {
   const current = scan.table;
-  const overlap = referenceScan ? await rowsInReference(conn, scan, referenceScan) : null;
   const base: Leakage = {
     label: options.label ?? null,
     positive_label: null,

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortedSample } from '../drift/sorted-sample.ts';
-import { sortFloat64With } from '../drift/sorted-sample.ts';
+import { exclusive } from '../drift/sql.ts';
+import type { SortPool } from './sort-pool.ts';
 
 /**
  * The finite values of a numeric column in ascending order, read once and shared by data quality
@@ -49,8 +50,9 @@ export async function readNumericColumns(
   table: string,
   valueExprs: string[],
   rows: number,
-  label?: LabelSpec,
-): Promise<NumericColumn[]> {
+  label: LabelSpec | undefined,
+  sorter: SortPool,
+): Promise<Promise<NumericColumn>[]> {
   if (valueExprs.length === 0) return [];
   // non-finite and missing values arrive as NaN, so every vector is NULL-free (bulk copies)
   const projected = valueExprs
@@ -60,39 +62,41 @@ export async function readNumericColumns(
   const labelSql = label
     ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${sqlString(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
     : '';
-  const result = await conn.run(
-    `SELECT ${projected}${labelSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''} FROM ${table})`,
-  );
   const k = valueExprs.length;
   const values = valueExprs.map(() => new Float64Array(rows));
   const counts = new Array<number>(k).fill(0);
   const labels = label ? valueExprs.map(() => new Uint8Array(rows)) : null;
   const chunkValues = new Float64Array(2048);
   const chunkLabels = new Uint8Array(2048);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const size = chunk.rowCount;
-    const y = label ? readInto(chunk.getColumnVector(k), size, chunkLabels) : null;
-    for (let c = 0; c < k; c++) {
-      const x = readInto(chunk.getColumnVector(c), size, chunkValues);
-      const out = values[c] as Float64Array;
-      const outLabels = labels?.[c];
-      let n = counts[c] as number;
-      for (let i = 0; i < size; i++) {
-        const v = x[i] as number;
-        if (v !== v) continue; // NaN: missing or not finite
-        out[n] = v;
-        if (outLabels && y) outLabels[n] = y[i] as number;
-        n++;
+  await exclusive(conn, async () => {
+    const result = await conn.run(
+      `SELECT ${projected}${labelSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''} FROM ${table})`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const size = chunk.rowCount;
+      const y = label ? readInto(chunk.getColumnVector(k), size, chunkLabels) : null;
+      for (let c = 0; c < k; c++) {
+        const x = readInto(chunk.getColumnVector(c), size, chunkValues);
+        const out = values[c] as Float64Array;
+        const outLabels = labels?.[c];
+        let n = counts[c] as number;
+        for (let i = 0; i < size; i++) {
+          const v = x[i] as number;
+          if (v !== v) continue; // NaN: missing or not finite
+          out[n] = v;
+          if (outLabels && y) outLabels[n] = y[i] as number;
+          n++;
+        }
+        counts[c] = n;
       }
-      counts[c] = n;
     }
-  }
-  return values.map((v, c) => {
+  });
+  // the connection is free again: the sorts run on the worker while DuckDB serves the next query
+  return values.map(async (v, c) => {
     const n = counts[c] as number;
-    // the read buffers are this function's own: sort in them
-    const sorted = sortFloat64With(v.subarray(0, n), labels?.[c]?.subarray(0, n), true);
+    const sorted = await sorter.sort(v.subarray(0, n), labels?.[c]?.subarray(0, n));
     return { sample: { values: sorted.values, counts: null, n }, labels: sorted.payload ?? null };
   });
 }

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { categoricalExpr, columnTypes, count, typedNumericExpr } from '../drift/sql.ts';
+import { categoricalExpr, columnTypes, count, exclusive, typedNumericExpr } from '../drift/sql.ts';
 import type { LoadedTable } from '../table.ts';
 import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
+import { SortPool } from './sort-pool.ts';
 
 /** The non-missing values of a column as text with their counts, in DuckDB's (byte) order. */
 export interface CategoryCounts {
@@ -21,11 +22,11 @@ export class TableScan {
   private readonly numericCache = new Map<string, Promise<NumericColumn>>();
   private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
   private label: LabelSpec | undefined;
-  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly conn: DuckDBConnection,
     readonly table: LoadedTable,
+    private readonly sorter: SortPool = new SortPool(),
   ) {}
 
   /** DuckDB column types of the table. */
@@ -75,21 +76,18 @@ export class TableScan {
 
   private readNumeric(columns: string[]): Promise<NumericColumn[]> {
     const label = this.label;
-    const read = this.queue.then(async () => {
+    return (async () => {
       const types = await this.columnTypes();
-      return readNumericColumns(
+      const sorted = await readNumericColumns(
         this.conn,
         this.table.table,
         columns.map((c) => typedNumericExpr(c, types.get(c))),
         this.table.rows,
         label,
+        this.sorter,
       );
-    });
-    this.queue = read.then(
-      () => undefined,
-      () => undefined,
-    );
-    return read;
+      return Promise.all(sorted);
+    })();
   }
 
   /** Forgets a column's numeric sample (frees its memory). */
@@ -117,12 +115,7 @@ export class TableScan {
     // grouping_id is a bit mask per column: at most 30 columns a query
     for (let start = 0; start < todo.length; start += 30) {
       const batch = todo.slice(start, start + 30);
-      // one query at a time on the connection
-      const all = this.queue.then(() => this.countCategories(batch));
-      this.queue = all.then(
-        () => undefined,
-        () => undefined,
-      );
+      const all = this.countCategories(batch);
       batch.forEach((column, i) => {
         this.categoryCache.set(
           column,
@@ -139,12 +132,14 @@ export class TableScan {
     const sets = columns.map((_, i) => `(v${i})`).join(', ');
     const ids = columns.map((_, i) => `v${i}`).join(', ');
     const value = columns.map((_, i) => `v${i}`).join(', ');
-    const reader = await this.conn.runAndReadAll(
-      `SELECT grouping_id(${ids}) AS g, coalesce(${value}) AS v, count(*) AS c
-       FROM (SELECT ${projected} FROM ${this.table.table})
-       GROUP BY GROUPING SETS (${sets})
-       HAVING coalesce(${value}) IS NOT NULL
-       ORDER BY g, v`,
+    const reader = await exclusive(this.conn, () =>
+      this.conn.runAndReadAll(
+        `SELECT grouping_id(${ids}) AS g, coalesce(${value}) AS v, count(*) AS c
+         FROM (SELECT ${projected} FROM ${this.table.table})
+         GROUP BY GROUPING SETS (${sets})
+         HAVING coalesce(${value}) IS NOT NULL
+         ORDER BY g, v`,
+      ),
     );
     const [gs, vs, cs] = reader.getColumnsJS() as [unknown[], unknown[], unknown[]];
     const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
