@@ -14,4 +14,9 @@ export interface LoadedTable {
   rows: number;
   columns: ColumnInfo[];
   sha256: string;
+  /**
+   * The SQL table function that reads the file as it was loaded. Loading does not keep the file's
+   * row order (faster); row numbers for messages come from reading the file again in order.
+   */
+  source?: string;
 }

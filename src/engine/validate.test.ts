@@ -84,4 +84,15 @@ describe('validate', () => {
       }),
     ).rejects.toThrow(/unknown column 'scor'; available: age, type_employer/);
   });
+
+  it('names the file row of a bad score in a file large enough to be read in parallel', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-rows-'));
+    const file = path.join(dir, 'big.csv');
+    const lines = ['label,score'];
+    for (let i = 1; i <= 1_500_000; i++) lines.push(`${i % 2},${i === 1_234_567 ? 1.5 : (i % 100) / 100}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    await expect(validate({ data: file, label: 'label', score: 'score', now: new Date() })).rejects.toThrow(
+      /data row 1234567 /,
+    );
+  }, 60_000);
 });

@@ -77,6 +77,7 @@ export async function loadTable(
   // hashing reads the file on the main thread while DuckDB parses it on its own threads
   const digest = sha256File(absolute);
   digest.catch(() => {});
+  let source = readerSql(format, absolute, false);
   const create = (allVarchar: boolean) =>
     exclusive(conn, () =>
       conn.run(
@@ -90,6 +91,7 @@ export async function loadTable(
     // The CSV sniffer types columns from a sample; a later value of another type needs text columns.
     if (format === 'csv' && /Could not convert|Conversion Error/i.test(message)) {
       try {
+        source = readerSql(format, absolute, true);
         await create(true);
       } catch (again) {
         throw new InputError(`${file}: ${duckdbMessage(again)}`);
@@ -112,7 +114,7 @@ export async function loadTable(
     described.map((d) => ({ name: String(d.column_name), type: String(d.column_type) })),
     forced,
   );
-  return { table, path: absolute, rows, columns, sha256: await digest };
+  return { table, path: absolute, rows, columns, sha256: await digest, source };
 }
 
 async function typeColumns(
@@ -143,6 +145,32 @@ async function typeColumns(
     if (NUMERIC_TYPES.test(d.type)) return { name: d.name, kind: 'numeric' };
     if (d.type === 'VARCHAR' && numericText.has(d.name)) return { name: d.name, kind: 'numeric' };
     return { name: d.name, kind: 'categorical' };
+  });
+}
+
+/**
+ * The 1-based data row number of the first row of the file matching `where` (SQL over the file's
+ * columns), or null. Reads the file again with its row order kept (only on error paths).
+ */
+export async function firstRowWhere(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  where: string,
+): Promise<number | null> {
+  const from = table.source ?? table.table;
+  return exclusive(conn, async () => {
+    const setting = await conn.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS v");
+    const previous = Boolean(setting.getRowObjectsJS()[0]?.v);
+    await conn.run('SET preserve_insertion_order = true');
+    try {
+      const reader = await conn.runAndReadAll(
+        `SELECT min(rn) AS rn FROM (SELECT row_number() OVER () AS rn, * FROM ${from}) WHERE ${where}`,
+      );
+      const rn = reader.getRowObjectsJS()[0]?.rn;
+      return rn === null || rn === undefined ? null : Number(rn);
+    } finally {
+      await conn.run(`SET preserve_insertion_order = ${previous}`);
+    }
   });
 }
 

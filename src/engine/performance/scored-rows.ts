@@ -10,7 +10,7 @@ import {
   tempTableName,
 } from '../drift/sql.ts';
 import { InputError } from '../load/input-error.ts';
-import { requireColumn } from '../load/load-table.ts';
+import { firstRowWhere, requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 
 /** Which columns hold the label, the score and (optionally) the sample weight. */
@@ -76,11 +76,7 @@ export async function createScoredView(
   );
   for (const [i, check] of checks.entries()) {
     if (count(bad?.[`c${i}`]) === 0) continue;
-    const [r] = await queryRows(
-      conn,
-      `SELECT min(rn) AS rn FROM (SELECT row_number() OVER () AS rn, * FROM ${table.table}) WHERE ${check.where}`,
-    );
-    throw new InputError(check.message(num(r?.rn) ?? 0));
+    throw new InputError(check.message((await firstRowWhere(conn, table, check.where)) ?? 0));
   }
   const numericLabel = label.kind === 'numeric';
   const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
