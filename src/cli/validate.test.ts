@@ -96,6 +96,75 @@ describe('assay validate (spawned)', () => {
     expect(assay('--data', data, '--threshold', 'x').code).toBe(2);
   });
 
+  it('--prediction gives multiclass and regression evidence; a score on a multiclass label is exit 2', () => {
+    const tasks = path.join(ROOT, 'test/fixtures/reference/tasks');
+    const expected = JSON.parse(readFileSync(path.join(tasks, 'expected.json'), 'utf8')) as {
+      cases: { name: string; expected: Record<string, number> }[];
+    };
+    const of = (name: string) => expected.cases.find((c) => c.name === name)?.expected ?? {};
+    const mc = assay(
+      '--data',
+      path.join(tasks, 'multiclass.csv'),
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+      '--json',
+    );
+    expect(mc.code, mc.stderr).toBe(0);
+    const mcDoc = validationEvidenceSchema.parse(JSON.parse(mc.stdout));
+    expect(mcDoc.performance?.task).toBe('multiclass');
+    expect(mcDoc.performance?.balanced_accuracy).toBeCloseTo(
+      of('multiclass').balanced_accuracy ?? Number.NaN,
+      12,
+    );
+    expect(mcDoc.config.features).not.toContain('prediction');
+    const rg = assay(
+      '--data',
+      path.join(tasks, 'regression.csv'),
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+    );
+    expect(rg.code, rg.stderr).toBe(0);
+    expect(rg.stdout).toMatch(/performance \(regression\): mean_absolute_error 3\.83/);
+    const scoreOnMulticlass = assay(
+      '--data',
+      path.join(tasks, 'multiclass.csv'),
+      '--label',
+      'label',
+      '--score',
+      'prediction',
+    );
+    expect(scoreOnMulticlass.code).toBe(2);
+    expect(scoreOnMulticlass.stderr).toMatch(/more than two classes: multiclass metrics need --prediction/);
+    const both = assay(
+      '--data',
+      path.join(tasks, 'multiclass.csv'),
+      '--label',
+      'label',
+      '--score',
+      'a',
+      '--prediction',
+      'b',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--score or --prediction, not both/);
+    const groupsOnRegression = assay(
+      '--data',
+      path.join(tasks, 'regression.csv'),
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+      '--group',
+      'weight',
+    );
+    expect(groupsOnRegression.code).toBe(2);
+    expect(groupsOnRegression.stderr).toMatch(/needs a binary label; 'label' is continuous/);
+  });
+
   it('--model must be KEY@VERSION; --push needs --model; no server answering is exit 4', () => {
     const data = path.join(ADULT, 'adult_scored_production.csv');
     const malformed = assay('--data', data, '--model', 'no-version', '--push');

@@ -13,6 +13,7 @@ interface ValidateCliOptions {
   reference?: string;
   label?: string;
   score?: string;
+  prediction?: string;
   threshold: string;
   positiveLabel?: string;
   weight?: string;
@@ -59,7 +60,15 @@ function summary(evidence: ValidationEvidence): string {
     (i) => `${i.role}: ${i.path} (${i.rows} rows, sha256 ${i.sha256.slice(0, 12)}…)`,
   );
   const p = evidence.performance;
-  if (p) {
+  if (p?.task === 'regression') {
+    lines.push(
+      `performance (regression): mean_absolute_error ${p.mean_absolute_error ?? 'n/a'}, root_mean_squared_error ${p.root_mean_squared_error ?? 'n/a'}, r2 ${p.r2 ?? 'n/a'}`,
+    );
+  } else if (p?.task === 'multiclass') {
+    lines.push(
+      `performance (multiclass, ${p.multiclass?.classes.length ?? 0} classes): accuracy ${p.accuracy ?? 'n/a'}, balanced_accuracy ${p.balanced_accuracy ?? 'n/a'}, f1_macro ${p.f1 ?? 'n/a'}`,
+    );
+  } else if (p) {
     lines.push(
       `performance: roc_auc ${p.roc_auc ?? 'n/a'}, accuracy ${p.accuracy ?? 'n/a'}, log_loss ${p.log_loss ?? 'n/a'}, ece ${p.ece ?? 'n/a'}`,
     );
@@ -88,6 +97,10 @@ export function registerValidateCommand(program: Command): void {
     .option('--reference <file>', 'reference data for drift and schema comparison')
     .option('--label <column>', 'the true label column')
     .option('--score <column>', 'the predicted probability of the positive class')
+    .option(
+      '--prediction <column>',
+      'the predicted class (binary or multiclass) or value (regression), instead of --score',
+    )
     .option('--threshold <t>', 'predicted class is score >= threshold', '0.5')
     .option('--positive-label <value>', 'the positive label value (default 1, or the greater value)')
     .option('--weight <column>', 'sample weights')
@@ -119,6 +132,7 @@ export function registerValidateCommand(program: Command): void {
           ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
           ...(opts.label !== undefined ? { label: opts.label } : {}),
           ...(opts.score !== undefined ? { score: opts.score } : {}),
+          ...(opts.prediction !== undefined ? { prediction: opts.prediction } : {}),
           threshold: numberOption(opts.threshold, '--threshold'),
           ...(opts.positiveLabel !== undefined ? { positiveLabel: opts.positiveLabel } : {}),
           ...(opts.weight !== undefined ? { weight: opts.weight } : {}),

@@ -23,12 +23,44 @@ export const calibrationCurveSchema = z.object({
   count: z.array(z.number()),
 });
 
-/** Binary-classification performance, as scikit-learn computes it. */
+/** Per-class metrics of a multiclass classifier (sklearn precision_recall_fscore_support, zero_division 0). */
+export const classMetricsSchema = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  /** Rows (weighted) whose true label is this class. */
+  support: z.number(),
+});
+
+/** Multiclass details: the classes (sorted as sklearn's unique_labels), the K × K confusion matrix (rows: true). */
+export const multiclassResultSchema = z.object({
+  classes: z.array(z.string()),
+  confusion_matrix: z.array(z.array(z.number())),
+  per_class: z.record(z.string(), classMetricsSchema),
+  precision_macro: z.number(),
+  recall_macro: z.number(),
+  f1_macro: z.number(),
+  precision_weighted: z.number(),
+  recall_weighted: z.number(),
+  f1_weighted: z.number(),
+});
+export type MulticlassResult = z.infer<typeof multiclassResultSchema>;
+
+/**
+ * Performance as scikit-learn computes it. `task` says which metrics apply: binary (from a score
+ * column, or from a predicted-class column without the score-based metrics), multiclass (from a
+ * predicted-class column; precision/recall/f1 are the macro averages) or regression (label
+ * continuous: the error metrics). Metrics that do not apply are null.
+ */
 export const performanceResultSchema = z.object({
+  task: z.enum(['binary', 'multiclass', 'regression']).default('binary'),
   label: z.string(),
-  score: z.string(),
-  positive_label: z.string(),
-  threshold: z.number(),
+  /** The probability column (binary), or null. */
+  score: z.string().nullable(),
+  /** The predicted class (classification) or value (regression) column, or null. */
+  prediction: z.string().nullable().default(null),
+  positive_label: z.string().nullable(),
+  threshold: z.number().nullable(),
   weight: z.string().nullable(),
   /** Rows (unweighted). */
   count: z.number().int(),
@@ -42,14 +74,21 @@ export const performanceResultSchema = z.object({
   log_loss: z.number().nullable(),
   brier_score: z.number().nullable(),
   ece: z.number().nullable(),
-  confusion_matrix: confusionMatrixSchema,
-  calibration_curve: calibrationCurveSchema,
+  /** Binary confusion matrix (null for other tasks; multiclass has its own). */
+  confusion_matrix: confusionMatrixSchema.nullable(),
+  calibration_curve: calibrationCurveSchema.nullable(),
   /** ROC points over distinct scores (descending), at most CURVE_POINTS of them plus (0, 0); null with one class. */
   roc_curve: z.object({ fpr: z.array(z.number()), tpr: z.array(z.number()) }).nullable(),
   /** Precision-recall points over the same thresholds; null with one class. */
   precision_recall_curve: z
     .object({ precision: z.array(z.number()), recall: z.array(z.number()) })
     .nullable(),
+  multiclass: multiclassResultSchema.nullable().default(null),
+  mean_absolute_error: z.number().nullable().default(null),
+  mean_squared_error: z.number().nullable().default(null),
+  root_mean_squared_error: z.number().nullable().default(null),
+  r2: z.number().nullable().default(null),
+  mean_absolute_percentage_error: z.number().nullable().default(null),
   note: z.string().nullable(),
 });
 export type PerformanceResult = z.infer<typeof performanceResultSchema>;
@@ -97,6 +136,8 @@ export const evidenceInputSchema = z.object({
 export const validationConfigSchema = z.object({
   label: z.string().nullable(),
   score: z.string().nullable(),
+  prediction: z.string().nullable().default(null),
+  task: z.enum(['binary', 'multiclass', 'regression']).nullable().default(null),
   threshold: z.number(),
   positive_label: z.string().nullable(),
   weight: z.string().nullable(),

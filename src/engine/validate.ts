@@ -1,10 +1,16 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift } from './drift/drift.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { InputError } from './load/input-error.ts';
 import { loadTable, requireColumn } from './load/load-table.ts';
+import {
+  computeMulticlass,
+  computeRegression,
+  labelClassCount,
+  labelIsContinuous,
+} from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
 import { computeDataQuality } from './quality/data-quality.ts';
@@ -18,6 +24,8 @@ export interface ValidateOptions {
   reference?: string;
   label?: string;
   score?: string;
+  /** The predicted class (classification) or value (regression), instead of a score. */
+  prediction?: string;
   threshold?: number;
   positiveLabel?: string;
   weight?: string;
@@ -43,6 +51,51 @@ function groupSpec(table: LoadedTable, value: string): string[] {
   return parts;
 }
 
+/**
+ * Performance for the label's task, as scikit-learn's type_of_target decides it: continuous
+ * (numeric with a non-integer value) → regression on --prediction (or --score); more than two
+ * classes → multiclass on --prediction; else binary on --score or --prediction.
+ */
+async function taskPerformance(
+  conn: DuckDBConnection,
+  data: LoadedTable,
+  options: ValidateOptions,
+): Promise<{ performance: NonNullable<ValidationEvidence['performance']>; scored: ScoredView | null }> {
+  const label = options.label as string;
+  const weight = options.weight ? { weight: options.weight } : {};
+  const predicted = (options.prediction ?? options.score) as string;
+  if (await labelIsContinuous(conn, data, label)) {
+    return {
+      performance: await computeRegression(conn, data, { label, prediction: predicted, ...weight }),
+      scored: null,
+    };
+  }
+  if ((await labelClassCount(conn, data, label)) > 2) {
+    if (options.prediction === undefined) {
+      throw new InputError(
+        `label '${label}' has more than two classes: multiclass metrics need --prediction (the predicted class); a score is one class's probability`,
+      );
+    }
+    const performance = await computeMulticlass(conn, data, {
+      label,
+      prediction: options.prediction,
+      ...weight,
+    });
+    return { performance, scored: null };
+  }
+  const names = {
+    label,
+    ...(options.score !== undefined ? { score: options.score } : { prediction: predicted }),
+    ...weight,
+  };
+  const scored = await createScoredView(conn, data, {
+    ...names,
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
+  });
+  return { performance: await computePerformance(conn, scored, names), scored };
+}
+
 /** Columns that the data does not have, checked before any work. */
 function checkColumns(table: LoadedTable, names: string[]): void {
   for (const name of names) requireColumn(table, name);
@@ -51,11 +104,15 @@ function checkColumns(table: LoadedTable, names: string[]): void {
 /** Loads the inputs and computes performance, fairness, data quality and drift into one evidence document. */
 export async function validate(options: ValidateOptions): Promise<ValidationEvidence> {
   const say = options.progress ?? (() => {});
-  if ((options.label === undefined) !== (options.score === undefined)) {
-    throw new InputError('performance needs both --label and --score');
+  const predicted = options.score ?? options.prediction;
+  if (options.score !== undefined && options.prediction !== undefined) {
+    throw new InputError('give --score or --prediction, not both');
+  }
+  if ((options.label === undefined) !== (predicted === undefined)) {
+    throw new InputError('performance needs --label and one of --score or --prediction');
   }
   if ((options.groups ?? []).length > 0 && options.label === undefined) {
-    throw new InputError('fairness (--group) needs --label and --score');
+    throw new InputError('fairness (--group) needs --label and --score or --prediction');
   }
   // Nothing depends on row order (values read together come from one query), and DuckDB loads
   // and scans faster without keeping it.
@@ -69,25 +126,22 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const reference = options.reference
       ? (say(`loading ${options.reference}`), await loadTable(conn, options.reference, { categorical }))
       : undefined;
-    const roles = [options.label, options.score, options.weight].filter((c): c is string => c !== undefined);
+    const roles = [options.label, options.score, options.prediction, options.weight].filter(
+      (c): c is string => c !== undefined,
+    );
     const groupSpecs = (options.groups ?? []).map((g) => groupSpec(data, g));
     checkColumns(data, [...roles, ...groupSpecs.flat(), ...(options.features ?? [])]);
     if (reference && options.features) checkColumns(reference, options.features);
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
-    if (options.label !== undefined && options.score !== undefined) {
+    if (options.label !== undefined) {
       say('performance');
-      const names = {
-        label: options.label,
-        score: options.score,
-        ...(options.weight ? { weight: options.weight } : {}),
-      };
-      scored = await createScoredView(conn, data, {
-        ...names,
-        ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
-        ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
-      });
-      performance = await computePerformance(conn, scored, names);
+      ({ performance, scored } = await taskPerformance(conn, data, options));
+    }
+    if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
+      throw new InputError(
+        `fairness (--group) needs a binary label; '${options.label}' is ${performance.task === 'regression' ? 'continuous' : 'multiclass'}`,
+      );
     }
     let fairness: Record<string, FairnessResult> | null = null;
     if (scored && groupSpecs.length > 0) {
@@ -110,9 +164,13 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     });
     // one scan per table shared by data quality and drift (sorted numeric samples, category counts)
     const scans = {
-      current: new TableScan(conn, data),
-      reference: reference && new TableScan(conn, reference),
+      current: new TableScan(conn, data, sorter),
+      reference: reference && new TableScan(conn, reference, sorter),
     };
+    // the reference's drift columns are read (and sorted on the worker) while data quality runs
+    scans.reference?.prefetchNumeric(
+      featureNames.filter((n) => kindIn(data, n) === 'numeric' && kindIn(reference, n) === 'numeric'),
+    );
     say('data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),
@@ -126,8 +184,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       say('drift');
       const shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
       const prediction =
-        options.score !== undefined && kindIn(reference, options.score) !== undefined
-          ? featureOf(options.score)
+        predicted !== undefined && kindIn(reference, predicted) !== undefined
+          ? featureOf(predicted)
           : undefined;
       drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
         ...(prediction ? { prediction } : {}),
@@ -151,6 +209,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       config: {
         label: options.label ?? null,
         score: options.score ?? null,
+        prediction: options.prediction ?? null,
+        task: performance?.task ?? null,
         threshold: scored?.threshold ?? options.threshold ?? 0.5,
         positive_label: scored?.positiveLabel ?? options.positiveLabel ?? null,
         weight: options.weight ?? null,

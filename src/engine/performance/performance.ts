@@ -12,6 +12,16 @@ export const CURVE_POINTS = 200;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
+/** The metrics of the other tasks, all null: spread first into a task's result. */
+export const NO_TASK_METRICS = {
+  multiclass: null,
+  mean_absolute_error: null,
+  mean_squared_error: null,
+  root_mean_squared_error: null,
+  r2: null,
+  mean_absolute_percentage_error: null,
+} satisfies Partial<PerformanceResult>;
+
 /**
  * Binary classification metrics exactly as scikit-learn defines them, computed with DuckDB
  * aggregates over the scored view (no per-row JS objects).
@@ -19,7 +29,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 export async function computePerformance(
   conn: DuckDBConnection,
   scored: ScoredView,
-  names: { label: string; score: string; weight?: string },
+  names: { label: string; score?: string; prediction?: string; weight?: string },
 ): Promise<PerformanceResult> {
   const v = scored.view;
   const pc = `greatest(least(__p, 1 - ${LOG_LOSS_EPS}), ${LOG_LOSS_EPS})`;
@@ -48,10 +58,13 @@ export async function computePerformance(
   const balanced =
     perClassRecall.length > 0 ? perClassRecall.reduce((a, b) => a + b, 0) / perClassRecall.length : null;
   const f1Denominator = 2 * tp + fp + fn;
-  const curves = await rankCurves(conn, v, pos, neg);
-  const calibration = await calibrationBins(conn, v);
+  // a predicted-class column has no probabilities: the score-based metrics do not apply
+  const curves = scored.hasScore
+    ? await rankCurves(conn, v, pos, neg)
+    : { rocAuc: null, averagePrecision: null, roc_curve: null, precision_recall_curve: null };
+  const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
   const ece =
-    sw > 0
+    calibration && sw > 0
       ? calibration.count.reduce(
           (acc, c, i) =>
             acc + (c / sw) * Math.abs((calibration.prob_true[i] ?? 0) - (calibration.prob_pred[i] ?? 0)),
@@ -60,10 +73,13 @@ export async function computePerformance(
       : null;
   const oneClass = pos === 0 || neg === 0;
   return {
+    ...NO_TASK_METRICS,
+    task: 'binary',
     label: names.label,
-    score: names.score,
+    score: names.score ?? null,
+    prediction: names.prediction ?? null,
     positive_label: scored.positiveLabel,
-    threshold: scored.threshold,
+    threshold: scored.hasScore ? scored.threshold : null,
     weight: names.weight ?? null,
     count: n,
     accuracy: ratio(tp + tn, sw),
@@ -73,8 +89,8 @@ export async function computePerformance(
     f1: f1Denominator > 0 ? (2 * tp) / f1Denominator : 0,
     roc_auc: curves.rocAuc,
     average_precision: curves.averagePrecision,
-    log_loss: ratio(num(t?.ll) ?? 0, sw),
-    brier_score: ratio(num(t?.bs) ?? 0, sw),
+    log_loss: scored.hasScore ? ratio(num(t?.ll) ?? 0, sw) : null,
+    brier_score: scored.hasScore ? ratio(num(t?.bs) ?? 0, sw) : null,
     ece,
     confusion_matrix: { tn, fp, fn, tp },
     calibration_curve: calibration,

@@ -13,11 +13,14 @@ import { InputError } from '../load/input-error.ts';
 import { firstRowWhere, requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 
-/** Which columns hold the label, the score and (optionally) the sample weight. */
+/** Which columns hold the label, the score or the predicted class, and (optionally) the sample weight. */
 export interface ScoredColumns {
   label: string;
-  score: string;
-  /** The predicted class is `score >= threshold` (default 0.5). */
+  /** The probability of the positive class (exactly one of score and prediction). */
+  score?: string;
+  /** The predicted class, in the label's values. */
+  prediction?: string;
+  /** With a score, the predicted class is `score >= threshold` (default 0.5). */
   threshold?: number;
   weight?: string;
   /** The positive label value (default: 1 for a numeric label, else the greater value in sort order). */
@@ -32,8 +35,36 @@ export interface ScoredView {
   view: string;
   threshold: number;
   positiveLabel: string;
+  /** False when the predicted class came from a prediction column (no probabilities). */
+  hasScore: boolean;
   weighted: boolean;
   rows: number;
+}
+
+/** A condition no row may meet, and the message naming the first row that does. */
+export interface RowCheck {
+  where: string;
+  message: (row: number) => string;
+}
+
+/**
+ * One scan counts the rows failing each check; only when some do is the file read again (in
+ * order) to name the first one.
+ */
+export async function assertNoBadRows(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  checks: RowCheck[],
+): Promise<void> {
+  if (checks.length === 0) return;
+  const [bad] = await queryRows(
+    conn,
+    `SELECT ${checks.map((c, i) => `count(*) FILTER (WHERE ${c.where}) AS c${i}`).join(', ')} FROM ${table.table}`,
+  );
+  for (const [i, check] of checks.entries()) {
+    if (count(bad?.[`c${i}`]) === 0) continue;
+    throw new InputError(check.message((await firstRowWhere(conn, table, check.where)) ?? 0));
+  }
 }
 
 /** Checks label, score and weight and creates the scored view; errors name the first bad row. */
@@ -43,22 +74,40 @@ export async function createScoredView(
   columns: ScoredColumns,
 ): Promise<ScoredView> {
   const label = requireColumn(table, columns.label);
-  requireColumn(table, columns.score);
+  if ((columns.score === undefined) === (columns.prediction === undefined)) {
+    throw new InputError('give either a score column or a prediction column');
+  }
+  if (columns.score !== undefined) requireColumn(table, columns.score);
+  const prediction = columns.prediction !== undefined ? requireColumn(table, columns.prediction) : undefined;
   if (columns.weight) requireColumn(table, columns.weight);
   const threshold = columns.threshold ?? 0.5;
   if (!Number.isFinite(threshold)) throw new InputError(`threshold must be a finite number`);
   const l = ident(label.name);
-  const p = `TRY_CAST(${ident(columns.score)} AS DOUBLE)`;
+  const p =
+    columns.score !== undefined ? `TRY_CAST(${ident(columns.score)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
   const w = columns.weight ? `TRY_CAST(${ident(columns.weight)} AS DOUBLE)` : 'CAST(1 AS DOUBLE)';
-  const checks = [
+  const checks: RowCheck[] = [
     {
       where: `${l} IS NULL OR ${blankText(`CAST(${l} AS VARCHAR)`)}`,
       message: (row: number) => `label '${label.name}' is missing in data row ${row}`,
     },
-    {
-      where: `${p} IS NULL OR NOT (${p} >= 0 AND ${p} <= 1)`,
-      message: (row: number) => `score '${columns.score}' must be a number in [0, 1]; data row ${row} is not`,
-    },
+    ...(columns.score !== undefined
+      ? [
+          {
+            where: `${p} IS NULL OR NOT (${p} >= 0 AND ${p} <= 1)`,
+            message: (row: number) =>
+              `score '${columns.score}' must be a number in [0, 1]; data row ${row} is not`,
+          },
+        ]
+      : []),
+    ...(prediction
+      ? [
+          {
+            where: `${ident(prediction.name)} IS NULL OR ${blankText(`CAST(${ident(prediction.name)} AS VARCHAR)`)}`,
+            message: (row: number) => `prediction '${prediction.name}' is missing in data row ${row}`,
+          },
+        ]
+      : []),
     ...(columns.weight
       ? [
           {
@@ -69,15 +118,7 @@ export async function createScoredView(
         ]
       : []),
   ];
-  // One scan counts bad values; only when there are some does a second scan find the first bad row.
-  const [bad] = await queryRows(
-    conn,
-    `SELECT ${checks.map((c, i) => `count(*) FILTER (WHERE ${c.where}) AS c${i}`).join(', ')} FROM ${table.table}`,
-  );
-  for (const [i, check] of checks.entries()) {
-    if (count(bad?.[`c${i}`]) === 0) continue;
-    throw new InputError(check.message((await firstRowWhere(conn, table, check.where)) ?? 0));
-  }
+  await assertNoBadRows(conn, table, checks);
   const numericLabel = label.kind === 'numeric';
   const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
   const distinct = await queryRows(
@@ -101,20 +142,42 @@ export async function createScoredView(
   } else {
     positive = numericLabel && values.includes(1) ? 1 : (values[values.length - 1] as number | string);
   }
-  const isPositive =
-    typeof positive === 'number'
-      ? `${valueExpr} = ${doubleLiteral(positive)}`
-      : `${valueExpr} = ${literal(positive)}`;
+  if (prediction && values.length === 2) {
+    const predictedValue = numericLabel
+      ? `TRY_CAST(${ident(prediction.name)} AS DOUBLE)`
+      : `CAST(${ident(prediction.name)} AS VARCHAR)`;
+    const known = values
+      .map((v) => (typeof v === 'number' ? doubleLiteral(v) : literal(String(v))))
+      .join(', ');
+    const others = await queryRows(
+      conn,
+      `SELECT DISTINCT CAST(${ident(prediction.name)} AS VARCHAR) AS v FROM ${table.table}
+       WHERE ${predictedValue} IS NULL OR ${predictedValue} NOT IN (${known}) LIMIT 5`,
+    );
+    if (others.length > 0) {
+      throw new InputError(
+        `prediction '${prediction.name}' has values that are not classes of '${label.name}' (${values.join(', ')}): ${others.map((o) => String(o.v)).join(', ')}`,
+      );
+    }
+  }
+  const equalsPositive = (expr: string) =>
+    typeof positive === 'number' ? `${expr} = ${doubleLiteral(positive)}` : `${expr} = ${literal(positive)}`;
+  const isPositive = equalsPositive(valueExpr);
+  // the predicted class: the thresholded score, or the prediction column compared like the label
+  const predicted = prediction
+    ? `coalesce(${equalsPositive(numericLabel ? `TRY_CAST(${ident(prediction.name)} AS DOUBLE)` : `CAST(${ident(prediction.name)} AS VARCHAR)`)}, false)`
+    : `${p} >= ${doubleLiteral(threshold)}`;
   const view = ident(tempTableName('scored'));
   await queryRows(
     conn,
-    `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, CAST(${isPositive} AS INTEGER) AS __y, ${p} AS __p, CAST(${p} >= ${doubleLiteral(threshold)} AS INTEGER) AS __yhat, ${w} AS __w FROM ${table.table}`,
+    `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, CAST(${isPositive} AS INTEGER) AS __y, ${p} AS __p, CAST(${predicted} AS INTEGER) AS __yhat, ${w} AS __w FROM ${table.table}`,
   );
   const [r] = await queryRows(conn, `SELECT count(*) AS n FROM ${view}`);
   return {
     view,
     threshold,
     positiveLabel: String(positive),
+    hasScore: columns.score !== undefined,
     weighted: columns.weight !== undefined,
     rows: count(r?.n),
   };

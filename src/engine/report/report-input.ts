@@ -42,8 +42,14 @@ export interface ReportPerformance {
   log_loss?: number | null;
   brier_score?: number | null;
   ece?: number | null;
-  threshold?: number;
-  confusion_matrix?: { tn?: number; fp?: number; fn?: number; tp?: number } | number[][];
+  threshold?: number | null;
+  task?: 'binary' | 'multiclass' | 'regression';
+  multiclass?: {
+    classes: string[];
+    confusion_matrix: number[][];
+    per_class: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+  } | null;
+  confusion_matrix?: { tn?: number; fp?: number; fn?: number; tp?: number } | number[][] | null;
   roc_curve?: { fpr: number[]; tpr: number[] } | null;
   precision_recall_curve?: { precision: number[]; recall: number[] } | null;
   pr_curve?: { precision: number[]; recall: number[] } | null;

@@ -136,7 +136,33 @@ const METRICS: (keyof ReportPerformance)[] = [
   'log_loss',
   'brier_score',
   'ece',
+  'mean_absolute_error',
+  'mean_squared_error',
+  'root_mean_squared_error',
+  'r2',
+  'mean_absolute_percentage_error',
 ];
+
+/** The K × K confusion matrix and per-class metrics of a multiclass evaluation. */
+function multiclassTables(p: ReportPerformance): string {
+  const m = p.multiclass;
+  if (!m) return '';
+  const head = m.classes.map((c) => `<th>predicted ${e(c)}</th>`).join('');
+  const rows = m.classes
+    .map(
+      (c, i) =>
+        `<tr><th>actual ${e(c)}</th>${(m.confusion_matrix[i] ?? []).map((v) => `<td class="num">${f(v)}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  const perClass = m.classes
+    .map((c) => {
+      const k = m.per_class[c];
+      return `<tr><th>${e(c)}</th><td class="num">${f(k?.precision ?? null)}</td><td class="num">${f(k?.recall ?? null)}</td><td class="num">${f(k?.f1 ?? null)}</td><td class="num">${f(k?.support ?? null)}</td></tr>`;
+    })
+    .join('');
+  return `<table class="confusion"><caption>Confusion matrix</caption><tr><th></th>${head}</tr>${rows}</table>
+<table class="metrics"><caption>Per class</caption><thead><tr><th>class</th><th>precision</th><th>recall</th><th>f1</th><th>support</th></tr></thead><tbody>${perClass}</tbody></table>`;
+}
 
 function confusion(p: ReportPerformance): string {
   const cm = p.confusion_matrix;
@@ -144,7 +170,7 @@ function confusion(p: ReportPerformance): string {
   const [tn, fp, fn, tp] = Array.isArray(cm)
     ? [cm[0]?.[0], cm[0]?.[1], cm[1]?.[0], cm[1]?.[1]]
     : [cm.tn, cm.fp, cm.fn, cm.tp];
-  return `<table class="confusion"><caption>Confusion matrix${p.threshold !== undefined ? ` (score ≥ ${f(p.threshold)})` : ''}</caption>
+  return `<table class="confusion"><caption>Confusion matrix${typeof p.threshold === 'number' ? ` (score ≥ ${f(p.threshold)})` : ''}</caption>
 <tr><th></th><th>predicted 0</th><th>predicted 1</th></tr>
 <tr><th>actual 0</th><td class="num">${f(tn)}</td><td class="num">${f(fp)}</td></tr>
 <tr><th>actual 1</th><td class="num">${f(fn)}</td><td class="num">${f(tp)}</td></tr></table>`;
@@ -196,7 +222,8 @@ function performanceSection(p: ReportPerformance): string {
       }),
     );
   }
-  return `<section><h2>Performance</h2><div class="row"><table class="metrics"><tbody>${metrics.join('')}</tbody></table>${confusion(p)}</div>
+  const task = p.task && p.task !== 'binary' ? ` (${e(p.task)})` : '';
+  return `<section><h2>Performance${task}</h2><div class="row"><table class="metrics"><tbody>${metrics.join('')}</tbody></table>${confusion(p)}${multiclassTables(p)}</div>
 <div class="charts">${charts.join('')}</div></section>`;
 }
 

@@ -32,11 +32,12 @@ export function toValidationReport(
         return typeof v === 'number' ? [{ name, value: v }] : [];
       })
     : [];
-  const calibration = perf
-    ? perf.calibration_curve.bin.map((_, i) => ({
-        predicted: perf.calibration_curve.prob_pred[i] ?? 0,
-        observed: perf.calibration_curve.prob_true[i] ?? 0,
-        count: perf.calibration_curve.count[i] ?? 0,
+  const curve = perf?.calibration_curve;
+  const calibration = curve
+    ? curve.bin.map((_, i) => ({
+        predicted: curve.prob_pred[i] ?? 0,
+        observed: curve.prob_true[i] ?? 0,
+        count: curve.count[i] ?? 0,
       }))
     : [];
   const groups = Object.entries(doc.fairness ?? {}).map(([attribute, f]) => ({
