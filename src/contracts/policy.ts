@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardSectionIdSchema, datasheetSectionIdSchema } from './documentation.ts';
 import { roleSchema } from './identity.ts';
 
 /** The gates a model version passes: validation (into independent validation) and production. */
@@ -72,7 +73,8 @@ export const tierRequirementsSchema = z.strictObject({
   monitoringRequired: z.boolean(),
   reviewFrequencyMonths: z.number().int().min(1).max(120),
   approvalValidityMonths: z.number().int().min(1).max(120),
-  modelCardSections: z.array(slug),
+  /** Older policies: the card sections a tier requires. Superseded by `documentation`; used only when that is absent. */
+  modelCardSections: z.array(slug).optional(),
 });
 
 /** Remediation SLA and who may accept the residual risk of a finding of one severity. */
@@ -101,6 +103,41 @@ export const euAiActSchema = z.strictObject({
   transparency: z.array(euProvisionSchema),
 });
 
+/** Lists in a model card whose number of entries the policy can require a minimum of. */
+export const cardListMinimumsSchema = z.strictObject({
+  users: z.number().int().min(0).max(100).optional(),
+  out_of_scope_uses: z.number().int().min(0).max(100).optional(),
+  hyperparameters: z.number().int().min(0).max(100).optional(),
+  training_datasets: z.number().int().min(0).max(100).optional(),
+  evaluation_datasets: z.number().int().min(0).max(100).optional(),
+  metrics: z.number().int().min(0).max(1000).optional(),
+  assumptions: z.number().int().min(0).max(100).optional(),
+  limitations: z.number().int().min(0).max(100).optional(),
+  risks: z.number().int().min(0).max(100).optional(),
+  monitoring_metrics: z.number().int().min(0).max(100).optional(),
+});
+export type CardListMinimums = z.infer<typeof cardListMinimumsSchema>;
+
+/** What documentation one tier requires (model cards and datasheets; see docs/documentation.md). */
+export const documentationTierSchema = z.strictObject({
+  tier: tierSchema,
+  /** Card sections that must have content. */
+  cardSections: z.array(cardSectionIdSchema),
+  /** The least number of characters a required section needs (its text plus its structured fields). */
+  minSectionChars: z.number().int().min(0).max(10_000),
+  /** The least number of entries of lists (e.g. limitations: 1). */
+  minEntries: cardListMinimumsSchema,
+  /** The evaluation section must cite the latest validation_report evidence of the version (when there is any). */
+  evaluationMustCiteLatestValidation: z.boolean(),
+  /** Datasheet sections that must have content. */
+  datasheetSections: z.array(datasheetSectionIdSchema),
+  /** The data_sheet checklist item needs a passing published datasheet for every training and evaluation dataset of the version. */
+  datasheetsForEveryDataset: z.boolean(),
+  /** Whether uploaded model_card / data_sheet evidence files still satisfy the checklist (false: only passing structured documents do). */
+  uploadedDocumentsCount: z.boolean(),
+});
+export type DocumentationTier = z.infer<typeof documentationTierSchema>;
+
 /** The whole policy document (YAML). */
 export const policyDocumentSchema = z
   .strictObject({
@@ -122,6 +159,8 @@ export const policyDocumentSchema = z
       taxonomy: z.array(slug).min(1),
     }),
     euAiAct: euAiActSchema,
+    /** Documentation rules per tier (optional in older policies; see docs/documentation.md). */
+    documentation: z.strictObject({ tiers: z.array(documentationTierSchema).min(1) }).optional(),
   })
   .superRefine((doc, ctx) => {
     const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {
@@ -140,6 +179,26 @@ export const policyDocumentSchema = z
     dup(doc.tiers, (t) => t.tier, ['tiers']);
     dup(doc.findings.taxonomy, (t) => t, ['findings', 'taxonomy']);
     const defined = new Set(doc.tiers.map((t) => t.tier));
+    if (doc.documentation) {
+      dup(doc.documentation.tiers, (t) => t.tier, ['documentation', 'tiers']);
+      doc.documentation.tiers.forEach((t, i) => {
+        if (!defined.has(t.tier))
+          ctx.addIssue({
+            code: 'custom',
+            message: `tier ${t.tier} has no entry in tiers`,
+            path: ['documentation', 'tiers', i, 'tier'],
+          });
+        dup(t.cardSections, (x) => x, ['documentation', 'tiers', i, 'cardSections']);
+        dup(t.datasheetSections, (x) => x, ['documentation', 'tiers', i, 'datasheetSections']);
+      });
+      for (const t of doc.tiers)
+        if (!doc.documentation.tiers.some((d) => d.tier === t.tier))
+          ctx.addIssue({
+            code: 'custom',
+            message: `tier ${t.tier} has no documentation rules`,
+            path: ['documentation', 'tiers'],
+          });
+    }
     doc.tiering.thresholds.forEach((t, i) => {
       if (!defined.has(t.tier))
         ctx.addIssue({
