@@ -6,6 +6,7 @@ import { InputError } from '../engine/load/input-error.ts';
 import { renderReport } from '../engine/report/report.ts';
 import { validate } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
+import { StageBar } from './progress-bar.ts';
 import type { PushTarget } from './validate-push.ts';
 
 interface ValidateCliOptions {
@@ -124,8 +125,7 @@ export function registerValidateCommand(program: Command): void {
       const features = list(opts.features);
       const categorical = list(opts.categorical);
       let evidence: ValidationEvidence;
-      const started = performance.now();
-      const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
+      const bar = new StageBar('assay validate');
       try {
         evidence = await validate({
           data: opts.data,
@@ -141,13 +141,14 @@ export function registerValidateCommand(program: Command): void {
           ...(categorical ? { categorical } : {}),
           minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
           now: new Date(),
-          progress: (message) => process.stderr.write(`assay validate: [${elapsed()}s] ${message}\n`),
+          progress: ({ stage, fraction }) => bar.update(stage, fraction),
         });
       } catch (err) {
+        bar.abort();
         if (err instanceof InputError) throw new CliError(err.message);
         throw err;
       }
-      process.stderr.write(`assay validate: [${elapsed()}s] evidence computed\n`);
+      bar.done('evidence computed');
       const document = `${JSON.stringify(evidence, null, 2)}\n`;
       if (opts.out) {
         const dir = path.resolve(opts.out);

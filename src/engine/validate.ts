@@ -36,8 +36,53 @@ export interface ValidateOptions {
   minGroupSize?: number;
   /** The time stamped on the evidence (injected so runs are reproducible in tests). */
   now: Date;
-  /** Progress messages (the CLI writes them to standard error). */
-  progress?: (message: string) => void;
+  /** Progress: the stage running and the share of the whole run done (0–1). */
+  progress?: (event: ProgressEvent) => void;
+}
+
+/** A progress report: the stage that runs now and the estimated share of the run done. */
+export interface ProgressEvent {
+  stage: string;
+  fraction: number;
+}
+
+/**
+ * Turns stage starts and within-stage fractions into one overall fraction, with each stage
+ * weighted by its typical share of the run (loading and data quality dominate).
+ */
+class StageProgress {
+  private readonly total: number;
+  private done = 0;
+  private current: { stage: string; weight: number } | undefined;
+
+  constructor(
+    private readonly weights: Map<string, number>,
+    private readonly emit: (event: ProgressEvent) => void,
+  ) {
+    this.total = [...weights.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** Starts `kind` (a key of the weights), shown as `stage`. */
+  start(kind: string, stage: string): void {
+    if (this.current) this.done += this.current.weight;
+    this.current = { stage, weight: this.weights.get(kind) ?? 0 };
+    this.emit({ stage, fraction: this.done / this.total });
+  }
+
+  /** Reports the share of the current stage done. */
+  within(fraction: number): void {
+    if (!this.current) return;
+    this.emit({
+      stage: this.current.stage,
+      fraction: (this.done + this.current.weight * fraction) / this.total,
+    });
+  }
+
+  finish(): void {
+    this.done = this.total;
+    this.current = undefined;
+    this.emit({ stage: 'done', fraction: 1 });
+  }
 }
 
 /**
@@ -103,7 +148,16 @@ function checkColumns(table: LoadedTable, names: string[]): void {
 
 /** Loads the inputs and computes performance, fairness, data quality and drift into one evidence document. */
 export async function validate(options: ValidateOptions): Promise<ValidationEvidence> {
-  const say = options.progress ?? (() => {});
+  const weights = new Map<string, number>([
+    ['load-data', 3],
+    ['load-reference', options.reference ? 3 : 0],
+    ['performance', options.label !== undefined ? 1 : 0],
+    ['fairness', (options.groups ?? []).length > 0 ? 0.5 : 0],
+    ['data-quality', 2.5],
+    ['drift', options.reference ? 1.5 : 0],
+  ]);
+  const progress = new StageProgress(weights, options.progress ?? (() => {}));
+  const within = (fraction: number) => progress.within(fraction);
   const predicted = options.score ?? options.prediction;
   if (options.score !== undefined && options.prediction !== undefined) {
     throw new InputError('give --score or --prediction, not both');
@@ -121,10 +175,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   const sorter = new SortPool();
   try {
     const categorical = options.categorical ?? [];
-    say(`loading ${options.data}`);
-    const data = await loadTable(conn, options.data, { categorical });
+    progress.start('load-data', `loading ${options.data}`);
+    const data = await loadTable(conn, options.data, { categorical, onProgress: within });
     const reference = options.reference
-      ? (say(`loading ${options.reference}`), await loadTable(conn, options.reference, { categorical }))
+      ? (progress.start('load-reference', `loading ${options.reference}`),
+        await loadTable(conn, options.reference, { categorical, onProgress: within }))
       : undefined;
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
@@ -135,7 +190,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
     if (options.label !== undefined) {
-      say('performance');
+      progress.start('performance', 'performance');
       ({ performance, scored } = await taskPerformance(conn, data, options));
     }
     if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
@@ -145,7 +200,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     }
     let fairness: Record<string, FairnessResult> | null = null;
     if (scored && groupSpecs.length > 0) {
-      say(`fairness by ${groupSpecs.map(groupKey).join(', ')}`);
+      progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
       fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
       });
@@ -171,7 +226,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     scans.reference?.prefetchNumeric(
       featureNames.filter((n) => kindIn(data, n) === 'numeric' && kindIn(reference, n) === 'numeric'),
     );
-    say('data quality');
+    progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(scored ? { positiveLabel: scored.positiveLabel } : {}),
@@ -181,7 +236,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     });
     let drift: ValidationEvidence['drift'] = null;
     if (reference) {
-      say('drift');
+      progress.start('drift', 'drift');
       const shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
       const prediction =
         predicted !== undefined && kindIn(reference, predicted) !== undefined
@@ -194,6 +249,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     }
     scans.current.releaseAll();
     scans.reference?.releaseAll();
+    progress.finish();
     const input = (role: 'data' | 'reference', t: LoadedTable) => ({
       role,
       path: t.path,

@@ -16,6 +16,8 @@ export interface LoadOptions {
   categorical?: string[];
   /** Name of the DuckDB table to create (default: a fresh temporary name). */
   table?: string;
+  /** Share of the file read so far (0–1), as the file is hashed beside DuckDB's read. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** The format of a data file from its extension (`.gz` allowed for CSV and JSON lines). */
@@ -34,10 +36,15 @@ export function formatOf(file: string): DataFormat {
   );
 }
 
-/** SHA-256 of a file, streamed (constant memory), as lowercase hex. */
-export async function sha256File(file: string): Promise<string> {
+/** SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read so far. */
+export async function sha256File(file: string, onBytes?: (read: number) => void): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  let read = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).length;
+    onBytes?.(read);
+  }
   return hash.digest('hex');
 }
 
@@ -75,7 +82,11 @@ export async function loadTable(
   if (size === 0) throw new InputError(`${file}: the file is empty`);
   const table = ident(options.table ?? tempTableName('load'));
   // hashing reads the file on the main thread while DuckDB parses it on its own threads
-  const digest = sha256File(absolute);
+  const onProgress = options.onProgress;
+  const digest = sha256File(
+    absolute,
+    onProgress ? (read) => onProgress(Math.min(read / size, 1)) : undefined,
+  );
   digest.catch(() => {});
   let source = readerSql(format, absolute, false);
   const create = (allVarchar: boolean) =>
