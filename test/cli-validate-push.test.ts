@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validationEvidenceSchema } from '../src/contracts/validation-evidence.ts';
 import { AssayClient } from '../src/sdk/index.ts';
 import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
 
@@ -70,6 +71,38 @@ describe('assay validate --push against a real server', () => {
     expect(json?.producedBy?.tool).toBe('assay-validate');
     const data = readFileSync(path.join(ADULT, 'adult_scored_production.csv'));
     expect(json?.inputs[0]).toContain(createHash('sha256').update(data).digest('hex'));
+
+    // the server's policy judged the run: adult's selection rates by sex breach the four-fifths rule
+    const doc = validationEvidenceSchema.parse(JSON.parse(r.stdout));
+    expect(doc.judged_by?.policy_version).toBe(1);
+    const fourFifths = doc.suggested_findings?.find(
+      (s) => s.id === 'four_fifths:fairness.sex.demographic_parity_ratio',
+    );
+    expect(fourFifths?.value).toBe(doc.fairness?.sex?.demographic_parity_ratio);
+    expect(fourFifths?.severity).toBe('high');
+    expect(r.stderr).toContain(
+      `adopt: assay findings adopt ${json?.id} ${fourFifths?.id} --owner <username>`,
+    );
+
+    // one command turns the suggestion into a finding on the version, citing the evidence
+    const adopted = runCli(
+      ['findings', 'adopt', json?.id ?? '', fourFifths?.id ?? '', '--owner', 'olga', '--json'],
+      env,
+    );
+    expect(adopted.status, adopted.stderr).toBe(0);
+    const finding = JSON.parse(adopted.stdout);
+    expect(finding).toMatchObject({
+      modelKey: 'income-clf',
+      versionLabel: '2.0.0',
+      category: 'fairness',
+      severity: 'high',
+      owner: 'olga',
+      state: 'open',
+    });
+    expect(finding.description).toContain(json?.file?.sha256);
+    const unknown = runCli(['findings', 'adopt', json?.id ?? '', 'nope:x', '--owner', 'olga'], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/has no suggested finding 'nope:x'; it has: four_fifths/);
   }, 120_000);
 
   it('refuses a version that does not exist (exit 2) and a missing token before any work (exit 3)', () => {

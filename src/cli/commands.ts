@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAdoptCommand } from './adopt-command.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerValidateCommand(program);
   registerGateCommands(program);
   registerDecisionCommands(program);
+  registerAdoptCommand(program);
 }

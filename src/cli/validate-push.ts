@@ -1,6 +1,36 @@
 import type { Evidence } from '../contracts/evidence.ts';
+import { activePolicySchema, policyDocumentSchema, type ValidationThreshold } from '../contracts/policy.ts';
 import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { type RemoteOptions, withClient } from './remote.ts';
+
+/** The policy thresholds a run is judged by, and where they came from. */
+export interface Judge {
+  rules: ValidationThreshold[];
+  tier: number | null;
+  policyVersion: number | null;
+  policySha256: string | null;
+  source: string;
+}
+
+/**
+ * Before a run that will be pushed: checks that the model version exists (a 404 now, not after
+ * minutes of work) and fetches the server's active policy thresholds and the model's tier.
+ */
+export async function fetchJudge(remote: RemoteOptions, target: PushTarget): Promise<Judge> {
+  return withClient(remote, async (client) => {
+    const model = await client.models.get(target.modelKey);
+    await client.versions.get(target.modelKey, target.versionLabel);
+    const active = await client.transport.call('GET', '/api/v1/policy', { schema: activePolicySchema });
+    const document = policyDocumentSchema.parse(active.document);
+    return {
+      rules: document.validationThresholds ?? [],
+      tier: model.tier ?? null,
+      policyVersion: active.version,
+      policySha256: active.sha256,
+      source: `${client.transport.baseUrl} (active policy)`,
+    };
+  });
+}
 
 /** Where `--push` sends evidence: a model key and version label (`KEY@VERSION`). */
 export interface PushTarget {

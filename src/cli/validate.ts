@@ -7,7 +7,7 @@ import { renderReport } from '../engine/report/report.ts';
 import { validate } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { StageBar } from './progress-bar.ts';
-import type { PushTarget } from './validate-push.ts';
+import type { Judge, PushTarget } from './validate-push.ts';
 
 interface ValidateCliOptions {
   data: string;
@@ -28,6 +28,33 @@ interface ValidateCliOptions {
   push?: boolean;
   url?: string;
   token?: string;
+  policy?: string;
+  tier?: string;
+}
+
+/** Policy thresholds from a local policy YAML (offline runs). */
+async function localJudge(file: string, tier: string | undefined): Promise<Judge> {
+  const { readFile } = await import('node:fs/promises');
+  const { parsePolicyYaml, policySha256 } = await import('../governance/policy/policy-document.ts');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`--policy ${file}: no such file`);
+  }
+  let rules: Judge['rules'];
+  try {
+    rules = parsePolicyYaml(text).validationThresholds ?? [];
+  } catch (err) {
+    throw new CliError(`--policy ${file}: ${(err as Error).message}`);
+  }
+  return {
+    rules,
+    tier: tier === undefined ? null : numberOption(tier, '--tier', true),
+    policyVersion: null,
+    policySha256: policySha256(text),
+    source: path.resolve(file),
+  };
 }
 
 /** Parses `--model KEY@VERSION`; exit 2 when malformed. */
@@ -113,6 +140,8 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
     .option('--push', 'attach evidence.json and report.html to --model on the server')
+    .option('--policy <file>', 'judge the evidence by this policy YAML (with --push: the server policy)')
+    .option('--tier <n>', "the model's tier for --policy rules that apply to some tiers only")
     .option('--url <url>', 'server URL for --push (default ASSAY_URL or http://localhost:7420)')
     .option('--token <token>', 'API token for --push (default ASSAY_TOKEN)')
     .action(async (opts: ValidateCliOptions) => {
@@ -121,6 +150,18 @@ export function registerValidateCommand(program: Command): void {
       if (opts.push && !(opts.token ?? process.env.ASSAY_TOKEN)) {
         // refuse before a long run rather than after it
         throw new CliError('--push needs an API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);
+      }
+      const remote = {
+        ...(opts.url !== undefined ? { url: opts.url } : {}),
+        ...(opts.token !== undefined ? { token: opts.token } : {}),
+      };
+      let judge: Judge | undefined;
+      let jsonEvidenceId: string | undefined;
+      if (opts.push && pushTarget) {
+        const { fetchJudge } = await import('./validate-push.ts');
+        judge = await fetchJudge(remote, pushTarget);
+      } else if (opts.policy !== undefined) {
+        judge = await localJudge(opts.policy, opts.tier);
       }
       const features = list(opts.features);
       const categorical = list(opts.categorical);
@@ -140,6 +181,7 @@ export function registerValidateCommand(program: Command): void {
           ...(features ? { features } : {}),
           ...(categorical ? { categorical } : {}),
           minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
+          ...(judge ? { judge } : {}),
           now: new Date(),
           progress: ({ stage, fraction }) => bar.update(stage, fraction),
         });
@@ -159,15 +201,26 @@ export function registerValidateCommand(program: Command): void {
       }
       if (opts.push && pushTarget) {
         const { pushEvidence } = await import('./validate-push.ts');
-        const remote = {
-          ...(opts.url !== undefined ? { url: opts.url } : {}),
-          ...(opts.token !== undefined ? { token: opts.token } : {}),
-        };
         const attached = await pushEvidence(remote, pushTarget, evidence, document, renderReport(evidence));
+        jsonEvidenceId = attached[0]?.id;
         for (const e of attached) {
           process.stderr.write(
             `assay validate: attached ${e.type} ${e.file?.filename ?? ''} (sha256 ${e.file?.sha256.slice(0, 12)}…) to ${pushTarget.modelKey}@${pushTarget.versionLabel} as evidence ${e.id}\n`,
           );
+        }
+      }
+      const suggestions = evidence.suggested_findings ?? [];
+      if (suggestions.length > 0) {
+        process.stderr.write(
+          `assay validate: ${suggestions.length} suggested finding(s) from the policy thresholds:\n`,
+        );
+        for (const s of suggestions) {
+          process.stderr.write(`  [${s.severity}] ${s.title}\n`);
+          if (jsonEvidenceId !== undefined) {
+            process.stderr.write(
+              `    adopt: assay findings adopt ${jsonEvidenceId} ${s.id} --owner <username>\n`,
+            );
+          }
         }
       }
       process.stdout.write(opts.json ? document : summary(evidence));

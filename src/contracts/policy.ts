@@ -138,6 +138,30 @@ export const documentationTierSchema = z.strictObject({
 });
 export type DocumentationTier = z.infer<typeof documentationTierSchema>;
 
+/**
+ * A threshold on a number of the validation evidence (assay.validation/v1) whose breach becomes a
+ * suggested finding. `metric` is a dotted path into the evidence; `*` matches any one key (e.g.
+ * `fairness.*.demographic_parity_ratio` checks every group column). Breach: `value <op> threshold`.
+ */
+export const validationThresholdSchema = z.strictObject({
+  id: slug,
+  metric: z
+    .string()
+    .regex(
+      /^(performance|fairness|drift|data_quality)(\.([A-Za-z0-9_+-]+|\*))+$/,
+      'a dotted path such as performance.roc_auc',
+    ),
+  op: z.enum(['<', '<=', '>', '>=']),
+  threshold: z.number(),
+  /** Tiers the rule applies to (default: every tier). */
+  tiers: z.array(tierSchema).optional(),
+  category: slug,
+  severity: severitySchema,
+  title: z.string().min(3).max(300),
+  description: z.string().max(2000).optional(),
+});
+export type ValidationThreshold = z.infer<typeof validationThresholdSchema>;
+
 /** The whole policy document (YAML). */
 export const policyDocumentSchema = z
   .strictObject({
@@ -161,6 +185,8 @@ export const policyDocumentSchema = z
     euAiAct: euAiActSchema,
     /** Documentation rules per tier (optional in older policies; see docs/documentation.md). */
     documentation: z.strictObject({ tiers: z.array(documentationTierSchema).min(1) }).optional(),
+    /** Breaches of these thresholds in validation evidence become suggested findings (optional). */
+    validationThresholds: z.array(validationThresholdSchema).max(200).optional(),
   })
   .superRefine((doc, ctx) => {
     const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {
@@ -178,6 +204,15 @@ export const policyDocumentSchema = z
     dup(doc.tiering.thresholds, (t) => t.tier, ['tiering', 'thresholds']);
     dup(doc.tiers, (t) => t.tier, ['tiers']);
     dup(doc.findings.taxonomy, (t) => t, ['findings', 'taxonomy']);
+    dup(doc.validationThresholds ?? [], (t) => t.id, ['validationThresholds']);
+    (doc.validationThresholds ?? []).forEach((t, i) => {
+      if (!doc.findings.taxonomy.includes(t.category))
+        ctx.addIssue({
+          code: 'custom',
+          message: `category '${t.category}' is not in findings.taxonomy`,
+          path: ['validationThresholds', i, 'category'],
+        });
+    });
     const defined = new Set(doc.tiers.map((t) => t.tier));
     if (doc.documentation) {
       dup(doc.documentation.tiers, (t) => t.tier, ['documentation', 'tiers']);

@@ -148,6 +148,30 @@ export const validationConfigSchema = z.object({
 });
 export type ValidationConfig = z.infer<typeof validationConfigSchema>;
 
+/** A breach of a policy validation threshold, proposed as a finding (adopted with one command). */
+export const suggestedFindingSchema = z.object({
+  /** `<rule id>:<metric path>`, stable for the same evidence and policy. */
+  id: z.string(),
+  rule: z.string(),
+  metric: z.string(),
+  value: z.number(),
+  op: z.enum(['<', '<=', '>', '>=']),
+  threshold: z.number(),
+  category: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low']),
+  title: z.string(),
+  description: z.string(),
+});
+export type SuggestedFinding = z.infer<typeof suggestedFindingSchema>;
+
+/** The policy the suggestions were judged by. */
+export const judgedBySchema = z.object({
+  policy_version: z.number().int().nullable(),
+  policy_sha256: z.string().nullable(),
+  source: z.string(),
+  tier: z.number().int().nullable(),
+});
+
 /** The whole evidence document. */
 export const validationEvidenceSchema = z.object({
   schema: z.literal('assay.validation/v1'),
@@ -159,5 +183,8 @@ export const validationEvidenceSchema = z.object({
   fairness: z.record(z.string(), fairnessResultSchema).nullable(),
   drift: driftResultSchema.nullable(),
   data_quality: dataQualityResultSchema.nullable(),
+  /** Policy threshold breaches (when a policy was given or the server's was fetched), else null. */
+  suggested_findings: z.array(suggestedFindingSchema).nullable().default(null),
+  judged_by: judgedBySchema.nullable().default(null),
 });
 export type ValidationEvidence = z.infer<typeof validationEvidenceSchema>;

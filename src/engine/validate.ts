@@ -1,8 +1,10 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift } from './drift/drift.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
+import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
 import { loadTable, requireColumn } from './load/load-table.ts';
 import {
@@ -34,6 +36,14 @@ export interface ValidateOptions {
   features?: string[];
   categorical?: string[];
   minGroupSize?: number;
+  /** Policy thresholds that turn breaches into suggested findings, and where they came from. */
+  judge?: {
+    rules: readonly ValidationThreshold[];
+    tier: number | null;
+    policyVersion: number | null;
+    policySha256: string | null;
+    source: string;
+  };
   /** The time stamped on the evidence (injected so runs are reproducible in tests). */
   now: Date;
   /** Progress: the stage running and the share of the whole run done (0–1). */
@@ -257,6 +267,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       rows: t.rows,
       columns: t.columns,
     });
+    const measured = { performance, fairness, drift, data_quality: dataQuality };
+    const judge = options.judge;
     return {
       schema: 'assay.validation/v1',
       engine: { name: 'assay', version: ASSAY_VERSION },
@@ -275,10 +287,16 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         categorical,
         min_group_size: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
       },
-      performance,
-      fairness,
-      drift,
-      data_quality: dataQuality,
+      ...measured,
+      suggested_findings: judge ? suggestFindings(measured, judge.rules, judge.tier) : null,
+      judged_by: judge
+        ? {
+            policy_version: judge.policyVersion,
+            policy_sha256: judge.policySha256,
+            source: judge.source,
+            tier: judge.tier,
+          }
+        : null,
     };
   } finally {
     await sorter.close();

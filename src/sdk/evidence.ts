@@ -25,6 +25,11 @@ export function evidenceApi(t: Transport) {
     /** Links evidence by URL (`metadata.externalUrl`). */
     link: (key: string, label: string, metadata: EvidenceCreate): Promise<Evidence> =>
       t.call('POST', base(key, label), { json: metadata, schema: evidenceSchema }),
+    /** One piece of evidence (metadata). */
+    get: (id: string): Promise<Evidence> =>
+      t.call('GET', `/api/v1/evidence/${seg(id)}`, { schema: evidenceSchema }),
+    /** The stored file of a piece of evidence, as text. */
+    content: (id: string): Promise<string> => t.text('GET', `/api/v1/evidence/${seg(id)}/content`),
     /** Current evidence of a version, newest first. */
     list: async (key: string, label: string): Promise<Evidence[]> =>
       (await t.call('GET', base(key, label), { schema: evidenceList })).items,

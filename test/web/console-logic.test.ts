@@ -286,6 +286,8 @@ describe('validation report view', () => {
     },
     drift: null,
     data_quality: null,
+    suggested_findings: null,
+    judged_by: null,
   };
   it('keeps defined metrics only, the calibration bins, and the four-fifths disparity per group column', () => {
     const r = toValidationReport(doc, { modelKey: 'm', versionLabel: '1.0', sha256: null });

@@ -1,4 +1,5 @@
 import type { DataQualityResult, DriftResult } from '../../contracts/validation-drift.ts';
+import type { SuggestedFinding } from '../../contracts/validation-evidence.ts';
 
 /**
  * The parts of an `assay.validation/v1` evidence document the report reads. Every section is
@@ -18,6 +19,8 @@ export interface ReportEvidence {
   fairness?: Record<string, ReportFairness> | null;
   drift?: DriftResult | null;
   data_quality?: DataQualityResult | null;
+  suggested_findings?: SuggestedFinding[] | null;
+  judged_by?: { policy_version: number | null; source: string; tier: number | null } | null;
 }
 
 /** One input file as listed in the evidence. */

@@ -24,6 +24,7 @@ export function renderReport(evidence: ReportEvidence): string {
 <header><h1>Validation report</h1>
 <p class="meta">${e(when)}${engine ? ` · ${e(engine)}` : ''}${evidence.schema ? ` · ${e(evidence.schema)}` : ''}</p></header>
 ${summarySection(evidence)}
+${suggestionsSection(evidence)}
 ${inputsSection(evidence)}
 ${evidence.performance ? performanceSection(evidence.performance) : ''}
 ${evidence.fairness && Object.keys(evidence.fairness).length > 0 ? fairnessSection(evidence.fairness) : ''}
@@ -31,6 +32,26 @@ ${evidence.drift ? driftSection(evidence.drift) : ''}
 ${evidence.data_quality ? qualitySection(evidence.data_quality) : ''}
 </main></body></html>
 `;
+}
+
+/** Policy threshold breaches, each with the rule, the measured value and how to adopt it. */
+function suggestionsSection(ev: ReportEvidence): string {
+  const list = ev.suggested_findings;
+  if (!list) return '';
+  const by = ev.judged_by
+    ? ` <span class="meta">judged by ${e(ev.judged_by.source)}${ev.judged_by.policy_version !== null ? `, policy version ${f(ev.judged_by.policy_version)}` : ''}${ev.judged_by.tier !== null ? `, tier ${f(ev.judged_by.tier)}` : ''}</span>`
+    : '';
+  if (list.length === 0) {
+    return `<section><h2>Suggested findings</h2><p>No policy threshold was breached.${by}</p></section>`;
+  }
+  const rows = list
+    .map(
+      (s) =>
+        `<tr><td>${e(s.severity)}</td><td>${e(s.category)}</td><td>${e(s.title)}</td><td class="hash">${e(s.id)}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>Suggested findings</h2><p>Breaches of the policy's validation thresholds. Adopt one with <code>assay findings adopt EVIDENCE_ID SUGGESTION_ID --owner USER</code>.${by}</p>
+<table><thead><tr><th>severity</th><th>category</th><th>finding</th><th>suggestion id</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function verdictCard(title: string, verdict: Verdict, lines: string[]): string {
