@@ -1,6 +1,8 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
 import { DecisionsService } from './governance/decisions/decisions.service.ts';
+import { registerDocumentationRoutes } from './governance/documentation/documentation.routes.ts';
+import { DocumentationService } from './governance/documentation/documentation.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
 import { registerFindingRoutes } from './governance/findings/findings.routes.ts';
@@ -64,6 +66,7 @@ export interface Services {
   versions: VersionsService;
   datasets: DatasetsService;
   lineage: LineageService;
+  documentation: DocumentationService;
 }
 
 /**
@@ -99,6 +102,15 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     },
   );
   const metrics = new MetricsService(db, clock, models);
+  const documentation = new DocumentationService(db, clock, {
+    policy,
+    models,
+    versions,
+    datasets,
+    evidence,
+    blobs,
+  });
+  reviews.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
   const services: Services = {
     identity,
     policy,
@@ -116,6 +128,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     versions,
     datasets,
     lineage,
+    documentation,
   };
 
   const app = await createHttpApp({
@@ -136,6 +149,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerGateRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerMetricsRoutes(app, services);
+  registerDocumentationRoutes(app, services);
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   void services;

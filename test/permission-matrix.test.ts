@@ -7,6 +7,7 @@ import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/pl
 import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
 import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
+import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
@@ -18,6 +19,7 @@ const CASES: Record<string, RouteCase> = {
   ...INVENTORY_CASES,
   ...WORKFLOW_CASES,
   ...DECISION_CASES,
+  ...DOCUMENTATION_CASES,
 };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 

@@ -49,6 +49,10 @@ export const checklistItemSchema = z.object({
   satisfiedBy: z.array(z.string()),
   /** Current but expired evidence of this type. */
   expiredEvidence: z.array(z.string()),
+  /** model_card / data_sheet: published cards or datasheets that pass the tier's documentation rules. */
+  documents: z.array(z.string()).optional(),
+  /** model_card / data_sheet, when no document counts: why (gaps of the documents). */
+  documentGaps: z.array(z.string()).optional(),
 });
 export type ChecklistItem = z.infer<typeof checklistItemSchema>;
 

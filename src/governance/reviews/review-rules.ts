@@ -51,25 +51,55 @@ export interface ChecklistEvidence {
 }
 
 /**
- * Derives each item's status at `now`: satisfied by current unexpired evidence of its type,
- * expired when only expired evidence exists, missing otherwise. Pure; never stored.
+ * How the structured documents of a version stand for one evidence type (from the documentation
+ * module): model cards for `model_card`, datasheets of its datasets for `data_sheet`.
+ */
+export interface DocumentStanding {
+  /** Ids of the published documents that pass the tier's documentation rules (empty: none counts). */
+  passing: string[];
+  /** Why the documents do not count, one line each (empty when they do). */
+  gaps: string[];
+  /** Whether uploaded evidence files of this type still satisfy the item (the policy's uploadedDocumentsCount). */
+  uploadsCount: boolean;
+}
+
+/** Document standings by evidence type. */
+export type ChecklistDocuments = Partial<Record<EvidenceType, DocumentStanding>>;
+
+/**
+ * Derives each item's status at `now`: satisfied by current unexpired evidence of its type (or, for
+ * types with a document standing, by a passing structured document; uploads count only when the
+ * standing allows it), expired when only expired evidence exists, missing otherwise. Pure; never stored.
  */
 export function checklistStatus(
   required: readonly EvidenceType[],
   evidence: readonly ChecklistEvidence[],
   now: Date,
+  documents: ChecklistDocuments = {},
 ): ChecklistItem[] {
   const current = evidence.filter((e) => !e.superseded);
   return required.map((type) => {
-    const ofType = current.filter((e) => e.type === type);
+    const doc = documents[type];
+    const uploaded = current.filter((e) => e.type === type);
+    const ofType = doc && !doc.uploadsCount ? [] : uploaded;
     const valid = ofType.filter((e) => e.validUntil === null || Date.parse(e.validUntil) > now.getTime());
     const expired = ofType.filter((e) => !valid.includes(e));
-    return {
+    const byDocument = (doc?.passing.length ?? 0) > 0;
+    const item: ChecklistItem = {
       evidenceType: type,
-      status: valid.length > 0 ? 'satisfied' : expired.length > 0 ? 'expired' : 'missing',
+      status: valid.length > 0 || byDocument ? 'satisfied' : expired.length > 0 ? 'expired' : 'missing',
       satisfiedBy: valid.map((e) => e.id),
       expiredEvidence: expired.map((e) => e.id),
     };
+    if (doc) {
+      const ignored =
+        !doc.uploadsCount && uploaded.length > 0
+          ? [`uploaded ${type} files do not count for this tier: ${uploaded.map((e) => e.id).join(', ')}`]
+          : [];
+      item.documents = [...doc.passing];
+      item.documentGaps = byDocument ? [] : [...doc.gaps, ...ignored];
+    }
+    return item;
   });
 }
 

@@ -21,7 +21,13 @@ import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
-import { checklistFor, checklistStatus, independenceViolation, nextReviewState } from './review-rules.ts';
+import {
+  type ChecklistDocuments,
+  checklistFor,
+  checklistStatus,
+  independenceViolation,
+  nextReviewState,
+} from './review-rules.ts';
 import {
   listReviewRows,
   openReviewRows,
@@ -46,8 +52,17 @@ export interface OpenReviewInput {
   reason?: string | undefined;
 }
 
+/** How structured documents of a version stand for a tier (set by the composition root from the documentation module). */
+export type DocumentStandingSource = (
+  tx: Kysely<Database>,
+  versionId: string,
+  tier: number | null,
+) => Promise<ChecklistDocuments>;
+
 /** Reviews: open, submit, assign an independent validator, move through states; checklists derived live. */
 export class ReviewsService {
+  private documentStanding: DocumentStandingSource | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -129,6 +144,11 @@ export class ReviewsService {
       after: view,
     });
     return { review: view, created: true };
+  }
+
+  /** Lets model cards and datasheets count for the model_card / data_sheet items only when they pass. */
+  setDocumentStanding(source: DocumentStandingSource): void {
+    this.documentStanding = source;
   }
 
   /** A review with its checklist. */
@@ -344,7 +364,9 @@ export class ReviewsService {
     const required = JSON.parse(row.checklist_json) as Checklist['items'][number]['evidenceType'][];
     const now = this.clock.now();
     const evidence = await this.evidence.currentForVersion(row.version_id, tx);
-    const items = checklistStatus(required, evidence, now);
+    const tier = row.tier === null ? null : Number(row.tier);
+    const documents = this.documentStanding ? await this.documentStanding(tx, row.version_id, tier) : {};
+    const items = checklistStatus(required, evidence, now, documents);
     return {
       gate: row.gate as Gate,
       tier: row.tier === null ? null : Number(row.tier),

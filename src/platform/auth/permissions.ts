@@ -54,7 +54,10 @@ export type Action =
   | 'gate.check'
   | 'metrics.read'
   | 'webhook.manage'
-  | 'scheduler.run';
+  | 'scheduler.run'
+  | 'card.read'
+  | 'card.write'
+  | 'datasheet.write';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -189,6 +192,20 @@ const RULES: Record<Action, Rule> = {
   'metrics.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'webhook.manage': { scope: 'admin', roles: ['admin'] },
   'scheduler.run': { scope: 'admin', roles: ['admin'] },
+  'card.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  // The model's makers write its card; a validator reads it but never writes it (independence).
+  'card.write': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  // The outer bound; the handler also requires the dataset's owner unless the caller is a steward.
+  'datasheet.write': { scope: 'write', roles: ['admin', 'governance', 'owner', 'developer'] },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

@@ -1,3 +1,4 @@
+import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
@@ -11,4 +12,5 @@ export interface Database
   extends PlatformTables,
     InventoryTables,
     WorkflowReviewsTables,
-    WorkflowDecisionsTables {}
+    WorkflowDecisionsTables,
+    DocumentationTables {}

@@ -3,6 +3,7 @@ import { platformMigration } from './0001_platform.ts';
 import { inventoryMigration } from './0002_inventory.ts';
 import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
 import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
+import { documentationMigration } from './0012_documentation.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   inventoryMigration,
   workflowReviewsMigration,
   workflowDecisionsMigration,
+  documentationMigration,
 ];
