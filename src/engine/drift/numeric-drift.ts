@@ -19,21 +19,6 @@ export interface NumericDriftStats {
 
 const DECILES = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i / 10);
 
-/** Neumaier-compensated running sum (sums of up to millions of terms keep ~1 ulp accuracy). */
-class CompensatedSum {
-  private sum = 0;
-  private compensation = 0;
-  add(x: number): void {
-    const t = this.sum + x;
-    if (Math.abs(this.sum) >= Math.abs(x)) this.compensation += this.sum - t + x;
-    else this.compensation += x - t + this.sum;
-    this.sum = t;
-  }
-  get value(): number {
-    return this.sum + this.compensation;
-  }
-}
-
 const countAt = (s: SortedSample, i: number): number => (s.counts ? (s.counts[i] as number) : 1);
 
 /** The drift statistics of two sorted samples. */
@@ -66,23 +51,41 @@ export function numericDriftOfSamples(
   let cc = 0;
   let maxDiff = Number.NEGATIVE_INFINITY;
   let minDiff = Number.POSITIVE_INFINITY;
-  const wasserstein = new CompensatedSum();
+  // Neumaier-compensated sum of the Wasserstein areas (inline: this loop runs per value)
+  let wSum = 0;
+  let wComp = 0;
   let previousX = 0;
   let previousAbs = 0;
   let first = true;
   const rv = ref.values;
   const cv = cur.values;
-  while (i < rv.length || j < cv.length) {
+  const rn = rv.length;
+  const cn = cv.length;
+  const rc = ref.counts;
+  const ccounts = cur.counts;
+  while (i < rn || j < cn) {
     const x =
-      j >= cv.length || (i < rv.length && (rv[i] as number) <= (cv[j] as number))
-        ? (rv[i] as number)
-        : (cv[j] as number);
-    while (i < rv.length && rv[i] === x) cr += countAt(ref, i++);
-    while (j < cv.length && cv[j] === x) cc += countAt(cur, j++);
+      j >= cn || (i < rn && (rv[i] as number) <= (cv[j] as number)) ? (rv[i] as number) : (cv[j] as number);
+    if (rc) while (i < rn && rv[i] === x) cr += rc[i++] as number;
+    else {
+      while (i < rn && rv[i] === x) i++;
+      cr = i;
+    }
+    if (ccounts) while (j < cn && cv[j] === x) cc += ccounts[j++] as number;
+    else {
+      while (j < cn && cv[j] === x) j++;
+      cc = j;
+    }
     const diff = cr / n1 - cc / n2;
     if (diff > maxDiff) maxDiff = diff;
     if (diff < minDiff) minDiff = diff;
-    if (!first) wasserstein.add(previousAbs * (x - previousX));
+    if (!first) {
+      const term = previousAbs * (x - previousX);
+      const t = wSum + term;
+      if (Math.abs(wSum) >= Math.abs(term)) wComp += wSum - t + term;
+      else wComp += term - t + wSum;
+      wSum = t;
+    }
     first = false;
     previousX = x;
     previousAbs = Math.abs(diff);
@@ -90,7 +93,7 @@ export function numericDriftOfSamples(
   const minS = Math.min(Math.max(-minDiff, 0), 1);
   const ks = ksTwoSamplePValue(n1, n2, Math.max(minS, maxDiff));
   const std = populationStd(ref);
-  const w = wasserstein.value;
+  const w = wSum + wComp;
   const edges = decileEdges(ref);
   return {
     ...empty,
@@ -106,17 +109,31 @@ export function numericDriftOfSamples(
   };
 }
 
-/** numpy.std (ddof = 0): two passes, mean first. */
+/** numpy.std (ddof = 0): two passes, mean first, each a Neumaier-compensated sum. */
 function populationStd(s: SortedSample): number {
-  const total = new CompensatedSum();
-  for (let i = 0; i < s.values.length; i++) total.add((s.values[i] as number) * countAt(s, i));
-  const mean = total.value / s.n;
-  const squares = new CompensatedSum();
-  for (let i = 0; i < s.values.length; i++) {
-    const d = (s.values[i] as number) - mean;
-    squares.add(d * d * countAt(s, i));
+  const v = s.values;
+  const c = s.counts;
+  let sum = 0;
+  let comp = 0;
+  for (let i = 0; i < v.length; i++) {
+    const term = c ? (v[i] as number) * (c[i] as number) : (v[i] as number);
+    const t = sum + term;
+    if (Math.abs(sum) >= Math.abs(term)) comp += sum - t + term;
+    else comp += term - t + sum;
+    sum = t;
   }
-  return Math.sqrt(squares.value / s.n);
+  const mean = (sum + comp) / s.n;
+  sum = 0;
+  comp = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = (v[i] as number) - mean;
+    const term = c ? d * d * (c[i] as number) : d * d;
+    const t = sum + term;
+    if (Math.abs(sum) >= Math.abs(term)) comp += sum - t + term;
+    else comp += term - t + sum;
+    sum = t;
+  }
+  return Math.sqrt((sum + comp) / s.n);
 }
 
 /** Number of values ≤ x. */
