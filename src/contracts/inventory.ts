@@ -138,6 +138,26 @@ export type Model = z.infer<typeof modelSchema>;
 export const modelDetailSchema = modelSchema.extend({ completeness: completenessSchema });
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
 
+/** Unresolved findings (open, in remediation, ready for verification) of a model, by severity. */
+export const openFindingCountsSchema = z.object({
+  critical: z.number().int(),
+  high: z.number().int(),
+  medium: z.number().int(),
+  low: z.number().int(),
+});
+export type OpenFindingCounts = z.infer<typeof openFindingCountsSchema>;
+
+/**
+ * One row of the inventory list: the model, its completeness, its unresolved findings by severity
+ * and its next review date (the earliest expiry of the current approvals of its active versions —
+ * when the periodic review is due; null when nothing is approved or the model is retired).
+ */
+export const modelListItemSchema = modelDetailSchema.extend({
+  openFindings: openFindingCountsSchema,
+  nextReviewDate: z.string().nullable(),
+});
+export type ModelListItem = z.infer<typeof modelListItemSchema>;
+
 /** Sort keys of the inventory list. */
 export const modelSortSchema = z.enum(['name', 'key', 'updatedAt', 'createdAt', 'status', 'tier']);
 

@@ -6,7 +6,15 @@ const ratio = z.number().nullable();
 /** The portfolio KPIs, computed from the data with the clock at `asOf`. */
 export const metricsSchema = z.object({
   asOf: z.string(),
-  inventory: z.object({ models: count, complete: count, completeness: ratio }),
+  inventory: z.object({
+    models: count,
+    complete: count,
+    completeness: ratio,
+    /** Models in the inventory (not retired) by tier number; `untiered` for none yet. */
+    byTier: z.record(z.string(), count),
+    /** Every model by lifecycle status, retired included. */
+    byStatus: z.record(z.string(), count),
+  }),
   tiering: z.object({ models: count, tiered: count, completeness: ratio }),
   submissionToDecision: z.object({ decisions: count, medianDays: ratio }),
   firstPassEvidence: z.object({ reviews: count, completeAtSubmission: count, rate: ratio }),

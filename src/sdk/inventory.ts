@@ -15,6 +15,7 @@ import {
   modelAsOfSchema,
   modelDetailSchema,
   modelLineageSchema,
+  modelListItemSchema,
   type modelRelationsSchema,
   modelSchema,
   type modelStatusSchema,
@@ -39,7 +40,7 @@ const version = (key: string, label: string) => `${model(key)}/versions/${seg(la
 export function modelsApi(t: Transport) {
   return {
     list: (q: ModelFilters = {}) =>
-      t.call('GET', '/api/v1/models', { query: q as Query, schema: pageOf(modelSchema) }),
+      t.call('GET', '/api/v1/models', { query: q as Query, schema: pageOf(modelListItemSchema) }),
     /** One model with its completeness. */
     get: (key: string) => t.call('GET', model(key), { schema: modelDetailSchema }),
     /** The model (and its deployments) as they were at `asOf`, replayed from the audit trail. */

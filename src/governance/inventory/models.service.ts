@@ -3,6 +3,7 @@ import type {
   Model,
   ModelCreate,
   ModelDetail,
+  ModelListItem,
   ModelListQuery,
   ModelStatus,
   ModelUpdate,
@@ -267,7 +268,7 @@ export class ModelsService {
   async list(
     principal: Principal,
     query: ModelListQuery,
-  ): Promise<{ items: ModelDetail[]; nextCursor: string | null }> {
+  ): Promise<{ items: ModelListItem[]; nextCursor: string | null }> {
     const visibleTo = GLOBAL_READ_ROLES.has(principal.role) ? null : principal.userId;
     let ownerId: string | null | undefined;
     if (query.owner) {
@@ -280,11 +281,17 @@ export class ModelsService {
     }
     const rows = await this.store.list(query, visibleTo, ownerId);
     const page = rows.slice(0, query.limit);
-    const items = page.map((r) => {
+    const figures = await this.store.figures(page.map((r) => r.id));
+    const items = page.map((r): ModelListItem => {
       const relations = r.owner_username
         ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
         : [];
-      return this.detail(toModelView(r, relations));
+      const f = figures.get(r.id)!;
+      return {
+        ...this.detail(toModelView(r, relations)),
+        openFindings: f.openFindings,
+        nextReviewDate: r.status === 'retired' ? null : f.nextReviewDate,
+      };
     });
     const last = page[page.length - 1];
     const sortValue = (r: ModelsTable): string | number | null => {

@@ -32,6 +32,19 @@ export class MetricsService {
       if (detail.completeness.score === 1) complete++;
     }
     const tiered = modelRows.filter((m) => m.tier !== null).length;
+    const byTier: Record<string, number> = {};
+    const byStatus: Record<string, number> = {};
+    for (const m of modelRows) {
+      const t = m.tier === null ? 'untiered' : String(m.tier);
+      byTier[t] = (byTier[t] ?? 0) + 1;
+      byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
+    }
+    const retired = await k
+      .selectFrom('models')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', 'retired')
+      .executeTakeFirst();
+    if (Number(retired?.n ?? 0) > 0) byStatus.retired = Number(retired?.n);
 
     const finals = await k
       .selectFrom('decisions')
@@ -122,7 +135,13 @@ export class MetricsService {
 
     return {
       asOf: nowIso,
-      inventory: { models: modelRows.length, complete, completeness: ratio(complete, modelRows.length) },
+      inventory: {
+        models: modelRows.length,
+        complete,
+        completeness: ratio(complete, modelRows.length),
+        byTier,
+        byStatus,
+      },
       tiering: { models: modelRows.length, tiered, completeness: ratio(tiered, modelRows.length) },
       submissionToDecision: { decisions: turnaround.length, medianDays: median(turnaround) },
       firstPassEvidence: {
