@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAdoptCommand } from './adopt-command.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
+import { registerDocumentationCommands } from './documentation-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerGateCommands(program);
   registerDecisionCommands(program);
   registerAdoptCommand(program);
+  registerDocumentationCommands(program);
 }

@@ -8,6 +8,7 @@ import type { IdentityService } from '../platform/auth/identity.service.ts';
 import type { Principal } from '../platform/auth/roles.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { seedDemoDocumentation } from './demo-documentation.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 
@@ -102,6 +103,7 @@ export async function seedDemoPortfolio(
   for (const m of DEMO_MODELS) {
     await seedModel(m);
   }
+  await seedDemoDocumentation(db, clock, caller);
   return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments`;
 
   async function seedModel(m: DemoModel): Promise<void> {

@@ -95,6 +95,11 @@ export class Transport {
     return (await this.send(method, path, options)).text();
   }
 
+  /** Sends one request and returns the answer's bytes (PDF exports). */
+  async bytes(method: string, path: string, options: CallOptions<unknown> = {}): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.send(method, path, options)).arrayBuffer());
+  }
+
   private async send(method: string, path: string, options: CallOptions<unknown>): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
