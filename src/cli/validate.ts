@@ -30,6 +30,14 @@ interface ValidateCliOptions {
   token?: string;
   policy?: string;
   tier?: string;
+  memoryLimit?: string;
+}
+
+/** A size such as 512MB or 4GB (DuckDB's memory_limit syntax); exit 2 otherwise. */
+function memoryLimitOption(value: string): string {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.exec(value);
+  if (!match) throw new CliError(`--memory-limit must be a size such as 512MB or 4GB, got '${value}'`);
+  return `${match[1]}${match[2]}`;
 }
 
 /** Policy thresholds from a local policy YAML (offline runs). */
@@ -140,6 +148,10 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
     .option('--push', 'attach evidence.json and report.html to --model on the server')
+    .option(
+      '--memory-limit <size>',
+      `memory the engine's database may use before spilling to a temporary directory (e.g. 2GB; default twice the input size, at least 256MB, at most a quarter of this machine's memory)`,
+    )
     .option('--policy <file>', 'judge the evidence by this policy YAML (with --push: the server policy)')
     .option('--tier <n>', "the model's tier for --policy rules that apply to some tiers only")
     .option('--url <url>', 'server URL for --push (default ASSAY_URL or http://localhost:7420)')
@@ -182,6 +194,7 @@ export function registerValidateCommand(program: Command): void {
           ...(categorical ? { categorical } : {}),
           minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
           ...(judge ? { judge } : {}),
+          ...(opts.memoryLimit !== undefined ? { memoryLimit: memoryLimitOption(opts.memoryLimit) } : {}),
           now: new Date(),
           progress: ({ stage, fraction }) => bar.update(stage, fraction),
         });

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
@@ -36,6 +39,8 @@ export interface ValidateOptions {
   features?: string[];
   categorical?: string[];
   minGroupSize?: number;
+  /** DuckDB's memory limit (e.g. '512MB', '4GB'); beyond it data spills to a temporary directory. */
+  memoryLimit?: string;
   /** Policy thresholds that turn breaches into suggested findings, and where they came from. */
   judge?: {
     rules: readonly ValidationThreshold[];
@@ -48,6 +53,32 @@ export interface ValidateOptions {
   now: Date;
   /** Progress: the stage running and the share of the whole run done (0–1). */
   progress?: (event: ProgressEvent) => void;
+}
+
+/** Inputs (data + reference) up to this size are held compressed in memory. */
+export const COMPRESS_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * DuckDB's default memory limit: twice the input size (room for the tables and the largest
+ * aggregates), at least 256 MB and at most a quarter of the machine's memory.
+ */
+export function defaultMemoryLimit(inputSize = 0): string {
+  const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
+  return `${Math.min(mb(totalmem() / 4), Math.max(256, mb(2 * inputSize)))}MB`;
+}
+
+/** Total size of the input files that exist (missing ones are reported by the loader). */
+async function inputBytes(files: (string | undefined)[]): Promise<number> {
+  let total = 0;
+  for (const file of files) {
+    if (file === undefined) continue;
+    try {
+      total += (await stat(file)).size;
+    } catch {
+      // the loader names a missing file
+    }
+  }
+  return total;
 }
 
 /** A progress report: the stage that runs now and the estimated share of the run done. */
@@ -180,24 +211,38 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   }
   // Nothing depends on row order (values read together come from one query), and DuckDB loads
   // and scans faster without keeping it.
-  const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
+  // DuckDB keeps at most `memoryLimit` in memory and spills the rest (table blocks, large
+  // aggregates) to a private temporary directory, removed afterwards.
+  const inputSize = await inputBytes([options.data, options.reference]);
+  const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    preserve_insertion_order: 'false',
+    memory_limit: options.memoryLimit ?? defaultMemoryLimit(inputSize),
+    temp_directory: spill,
+  });
   const conn = await instance.connect();
-  // Tables live in a compressed in-memory database: after loading, each table is checkpointed
-  // (compressed ~10x), which keeps peak memory under half of what pandas needs on the same files.
-  await conn.run("ATTACH ':memory:' AS work (COMPRESS)");
-  await conn.run('USE work');
-  const compress = () => conn.run('CHECKPOINT work');
+  // Inputs up to COMPRESS_MAX_BYTES are loaded into a compressed in-memory database (each table
+  // compressed ~10x right after loading, for a fraction of a second): the tables then take little
+  // memory. Larger inputs are loaded plainly, where compressing would cost seconds per table.
+  const compress = inputSize <= COMPRESS_MAX_BYTES;
+  if (compress) {
+    await conn.run("ATTACH ':memory:' AS work (COMPRESS)");
+    await conn.run('USE work');
+  }
+  const compact = async () => {
+    if (compress) await conn.run('CHECKPOINT work');
+  };
   const sorter = new SortPool();
   try {
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
     const data = await loadTable(conn, options.data, { categorical, onProgress: within });
-    await compress();
+    await compact();
     const reference = options.reference
       ? (progress.start('load-reference', `loading ${options.reference}`),
         await loadTable(conn, options.reference, { categorical, onProgress: within }))
       : undefined;
-    if (reference) await compress();
+    if (reference) await compact();
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
@@ -239,10 +284,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       current: new TableScan(conn, data, sorter),
       reference: reference && new TableScan(conn, reference, sorter),
     };
-    // the reference's drift columns are read (and sorted on the worker) while data quality runs
-    scans.reference?.prefetchNumeric(
-      featureNames.filter((n) => kindIn(data, n) === 'numeric' && kindIn(reference, n) === 'numeric'),
-    );
     progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),
@@ -309,5 +350,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     await sorter.close();
     conn.closeSync();
     instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
 }

@@ -30,6 +30,9 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
   drift_share: 0.5,
 };
 
+/** Numeric columns read per reference query in drift. */
+const DRIFT_BATCH = 3;
+
 /** Options of computeDrift. */
 export interface DriftOptions {
   thresholds?: Partial<DriftThresholds>;
@@ -60,9 +63,31 @@ export async function computeDrift(
   scans.reference.prefetchCategories(categorical);
   scans.current.prefetchCategories(categorical);
   const numeric = all.filter((c) => c.kind === 'numeric').map((c) => c.name);
-  scans.reference.prefetchNumeric(numeric);
   scans.current.prefetchNumeric(numeric);
-  const run = (column: ColumnInfo) => columnDriftOfScans(scans, column, thresholds, bins);
+  // numeric columns are read a few at a time (the next batch is read while this one is compared)
+  // and forgotten once compared, so that memory holds a few columns, not all of them
+  const batches: string[][] = [];
+  for (let i = 0; i < numeric.length; i += DRIFT_BATCH) batches.push(numeric.slice(i, i + DRIFT_BATCH));
+  const batchOf = new Map(batches.flatMap((b, i) => b.map((name) => [name, i] as const)));
+  const requested = new Set<number>();
+  const request = (i: number) => {
+    if (i >= batches.length || requested.has(i)) return;
+    requested.add(i);
+    scans.reference.prefetchNumeric(batches[i] as string[]);
+  };
+  const run = async (column: ColumnInfo) => {
+    const batch = batchOf.get(column.name);
+    if (batch !== undefined) {
+      request(batch);
+      request(batch + 1);
+    }
+    const drift = await columnDriftOfScans(scans, column, thresholds, bins);
+    if (column.kind === 'numeric') {
+      scans.reference.release(column.name);
+      scans.current.release(column.name);
+    }
+    return drift;
+  };
   const result: Record<string, FeatureDrift> = {};
   for (const feature of features) result[feature.name] = await run(feature);
   const driftedCount = Object.values(result).filter((f) => f.drifted).length;
@@ -126,9 +151,7 @@ async function columnDriftOfScans(
   const reference = scans.reference.table;
   const current = scans.current.table;
   if (column.kind === 'numeric') {
-    // the reference sample is used once; the current one may be shared with data quality
     const ref = (await scans.reference.numeric(column.name)).sample;
-    scans.reference.release(column.name);
     const cur = (await scans.current.numeric(column.name)).sample;
     const s = numericDriftOfSamples(ref, cur, bins);
     const small = s.referenceCount <= thresholds.small_sample_max;
