@@ -56,7 +56,7 @@ export async function readNumericColumns(
   if (valueExprs.length === 0) return [];
   // non-finite and missing values arrive as NaN, so every vector is NULL-free (bulk copies)
   const projected = valueExprs
-    .map((e, i) => `CASE WHEN isfinite(v${i}) THEN v${i} ELSE CAST('NaN' AS DOUBLE) END AS v${i}`)
+    .map((_, i) => `CASE WHEN isfinite(v${i}) THEN v${i} ELSE CAST('NaN' AS DOUBLE) END AS v${i}`)
     .join(', ');
   const inner = valueExprs.map((e, i) => `${e} AS v${i}`).join(', ');
   const labelSql = label
@@ -84,7 +84,7 @@ export async function readNumericColumns(
         let n = counts[c] as number;
         for (let i = 0; i < size; i++) {
           const v = x[i] as number;
-          if (v !== v) continue; // NaN: missing or not finite
+          if (Number.isNaN(v)) continue; // missing or not finite
           out[n] = v;
           if (outLabels && y) outLabels[n] = y[i] as number;
           n++;
