@@ -238,11 +238,12 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     progress.start('load-data', `loading ${options.data}`);
     const data = await loadTable(conn, options.data, { categorical, onProgress: within });
     await compact();
-    const reference = options.reference
-      ? (progress.start('load-reference', `loading ${options.reference}`),
-        await loadTable(conn, options.reference, { categorical, onProgress: within }))
-      : undefined;
-    if (reference) await compact();
+    let reference: LoadedTable | undefined;
+    if (options.reference) {
+      progress.start('load-reference', `loading ${options.reference}`);
+      reference = await loadTable(conn, options.reference, { categorical, onProgress: within });
+      await compact();
+    }
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
