@@ -740,8 +740,12 @@ function fromHeadings(body: string, warnings: string[]): Record<string, Record<s
     const block = c.heading ? (text ? `${c.heading}\n\n${text}` : '') : text;
     if (block) addText(section, block);
   }
-  if (hyper.length) (out.modelDetails ??= {}).hyperparameters = hyper;
-  for (const [section, parts] of texts) (out[section] ??= {}).text = parts.join('\n\n');
+  const sectionOf = (key: keyof ModelCardContent) => {
+    out[key] ??= {};
+    return out[key];
+  };
+  if (hyper.length) sectionOf('modelDetails').hyperparameters = hyper;
+  for (const [section, parts] of texts) sectionOf(section).text = parts.join('\n\n');
   return out;
 }
 
@@ -755,7 +759,7 @@ export function cardFromHuggingFace(readme: string): HuggingFaceImport {
   const assayShaped = body.split('\n').some((l) => MARKER.test(l));
   const sections = assayShaped ? fromMarkedBody(body, warnings) : fromHeadings(body, warnings);
   const metrics = metricsFromModelIndex(front, warnings);
-  if (metrics.length) (sections.evaluation ??= {}).metrics = metrics;
+  if (metrics.length) sections.evaluation = { ...(sections.evaluation ?? {}), metrics };
   if (!assayShaped) {
     // The Hub's `datasets` are what the model was trained on; model-index datasets were evaluated.
     const training = strings(front.datasets).map((name) => ({
