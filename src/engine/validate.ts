@@ -59,12 +59,13 @@ export interface ValidateOptions {
 export const COMPRESS_MAX_BYTES = 512 * 1024 * 1024;
 
 /**
- * DuckDB's default memory limit: twice the input size (room for the tables and the largest
- * aggregates), at least 256 MB and at most a quarter of the machine's memory.
+ * DuckDB's default memory limit: four times the input size (plain in-memory tables take about
+ * 2.2x their CSV size, plus room for the largest aggregates), at least 256 MB and at most half of
+ * the machine's memory. Beyond it DuckDB spills to disk, which is much slower but keeps working.
  */
 export function defaultMemoryLimit(inputSize = 0): string {
   const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
-  return `${Math.min(mb(totalmem() / 4), Math.max(256, mb(2 * inputSize)))}MB`;
+  return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(4 * inputSize)))}MB`;
 }
 
 /** Total size of the input files that exist (missing ones are reported by the loader). */
