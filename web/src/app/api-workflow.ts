@@ -29,19 +29,46 @@ export interface DashboardMetrics {
   firstPassEvidence?: Ratio;
 }
 
+/** The risk acceptance covering a finding (pending or active). */
+export interface FindingAcceptance {
+  id: string;
+  state: string;
+  requestedBy: string;
+  approvedBy: string | null;
+  expiresAt: string;
+  rationale: string;
+}
+
 /** A finding as the board shows it. */
 export interface FindingCard {
   id: string;
   modelKey: string;
+  /** The version the finding was raised on (closure evidence attaches there). */
+  versionLabel?: string;
   title: string;
   severity: string;
   state: string;
   owner: string | null;
   createdAt: string;
   dueAt: string | null;
+  /** The server's verdict: unresolved and past its due date. */
+  overdue?: boolean;
   remediationPlan: string | null;
+  remediator?: string | null;
+  closureEvidenceId?: string | null;
+  verifiedBy?: string | null;
+  rowVersion?: number;
+  /** The pending or active risk acceptance covering it. */
+  acceptance?: FindingAcceptance | null;
   acceptanceExpiresAt: string | null;
 }
+
+/** A move of a finding along its workflow, with what the move needs. */
+export type FindingMove =
+  | { event: 'start_remediation'; remediationPlan: string }
+  | { event: 'submit_for_verification'; closure: { title: string; url?: string; file?: File } }
+  | { event: 'verify'; note?: string }
+  | { event: 'reject_verification'; note?: string };
 
 /** A review in the list. */
 export interface ReviewRow {
@@ -159,6 +186,9 @@ export interface DecisionView {
 /** A review as its workspace shows it. */
 export interface ReviewDetail extends ReviewRow {
   openedBy: string | null;
+  submittedBy?: string | null;
+  /** The assigned validator (independent of the model and the submitter). */
+  validator?: string | null;
   tier: string | null;
   checklist: ChecklistItem[];
   findings: FindingCard[];

@@ -1,7 +1,12 @@
 import type { AuditEventQuery, AuditVerify } from '../../../src/contracts/audit.ts';
 import type { Decision } from '../../../src/contracts/decisions.ts';
+import type {
+  Completeness as DocumentCompleteness,
+  DocumentRevision,
+  ModelCard,
+} from '../../../src/contracts/documentation.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
-import type { Finding } from '../../../src/contracts/findings.ts';
+import type { Acceptance, Finding } from '../../../src/contracts/findings.ts';
 import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
 import type { ModelCreate, ModelStatus } from '../../../src/contracts/inventory.ts';
@@ -22,9 +27,11 @@ import type {
 import { validationEvidenceSchema } from '../../../src/contracts/validation-evidence.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
+import { workflowDecisionsApi } from '../../../src/sdk/workflow-decisions.ts';
 import type {
   DashboardMetrics,
   FindingCard,
+  FindingMove,
   GateResult,
   NewDecision,
   NewFinding,
@@ -179,6 +186,20 @@ export interface AuditEventRow {
   after: unknown;
 }
 
+/** A version's model card as the model page shows it (read-only). */
+export interface ModelCardView {
+  card: ModelCard | null;
+  revisions: DocumentRevision[];
+  completeness: DocumentCompleteness | null;
+}
+
+/** A model's people: one owner, developers and validators. */
+export interface ModelRelations {
+  owner: string;
+  developers: string[];
+  validators: string[];
+}
+
 /** Where evidence goes: a model version, as one evidence type of its checklist. */
 export interface EvidenceTarget {
   modelKey: string;
@@ -207,6 +228,18 @@ export interface ConsoleClient {
     owner?: string | undefined;
     model?: string | undefined;
   }): Promise<FindingCard[]>;
+  /** Moves a finding: remediation plan, closure evidence (attached first), verification or sending back. */
+  moveFinding(f: FindingCard, move: FindingMove): Promise<unknown>;
+  /** Requests accepting the residual risk of findings of one model until `expiresAt`. */
+  requestAcceptance(findingIds: string[], rationale: string, expiresAt: string): Promise<unknown>;
+  /** Approves or rejects a pending risk acceptance. */
+  decideAcceptance(id: string, decision: 'approve' | 'reject'): Promise<unknown>;
+  /** Sets a model's owner, developers and validators. */
+  setRelations(key: string, relations: ModelRelations): Promise<unknown>;
+  /** Assigns the review's validator (independent of the model and the submitter). */
+  assignValidator(reviewId: string, validator: string, rowVersion: number): Promise<unknown>;
+  /** A version's model card (latest revision), its revisions and its completeness; null card when none yet. */
+  modelCard(key: string, label: string): Promise<ModelCardView>;
   listReviews(f: { state?: string | undefined; model?: string | undefined }): Promise<ReviewRow[]>;
   gateCheck(model: string, version: string, environment: string): Promise<GateResult>;
   listUsers(): Promise<UserRow[]>;
@@ -245,7 +278,8 @@ export function createConsoleClient(token: string | null): ConsoleClient {
   const seg = x.seg;
   const model = (key: string) => `/api/v1/models/${seg(key)}`;
   const review = (id: string) => `/api/v1/reviews/${seg(id)}`;
-  return {
+  const wf = workflowDecisionsApi(sdk.transport);
+  const client: ConsoleClient = {
     me: () => sdk.auth.me(),
     login: (username, password) => sdk.auth.login(username, password),
     listModels: async ({ limit, cursor, ...f }) => {
@@ -265,18 +299,62 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
     verifyAudit: () => sdk.audit.verify(),
     metrics: async () => toDashboardMetrics(await x.get<Metrics>('/api/v1/metrics')),
-    listFindings: async (f) =>
-      (
-        await x.get<Page<Finding>>('/api/v1/findings', {
+    listFindings: async (f) => {
+      const [findings, acceptances] = await Promise.all([
+        x.get<Page<Finding>>('/api/v1/findings', {
           modelKey: f.model,
           state: f.state === 'open' ? undefined : f.state,
           limit: 500,
-        })
-      ).items
-        // "open" on the board means not closed: every state but closed.
-        .filter((x) => f.state !== 'open' || x.state !== 'closed')
-        .filter((x) => !f.owner || x.owner === f.owner)
-        .map(toFindingCard),
+        }),
+        x.get<Page<Acceptance>>('/api/v1/risk-acceptances', { modelKey: f.model, limit: 500 }),
+      ]);
+      return (
+        findings.items
+          // "open" on the board means not closed: every state but closed.
+          .filter((x) => f.state !== 'open' || x.state !== 'closed')
+          .filter((x) => !f.owner || x.owner === f.owner)
+          .map((x) => toFindingCard(x, acceptances.items))
+      );
+    },
+    moveFinding: async (f, move) => {
+      if (move.event === 'start_remediation')
+        return wf.findings.transition(f.id, { event: move.event, remediationPlan: move.remediationPlan });
+      if (move.event === 'submit_for_verification') {
+        // Closure evidence is evidence of the finding's version; the finding then cites it.
+        const target = { modelKey: f.modelKey, versionLabel: f.versionLabel ?? '', type: 'other' as const };
+        const { title, url, file } = move.closure;
+        const evidence = (
+          file
+            ? await client.uploadEvidence(target, title || file.name, file)
+            : await client.linkEvidence(target, title, url ?? '')
+        ) as Evidence;
+        return wf.findings.transition(f.id, { event: move.event, closureEvidenceId: evidence.id });
+      }
+      return wf.findings.transition(f.id, {
+        event: move.event,
+        ...(move.note ? { note: move.note } : {}),
+      });
+    },
+    requestAcceptance: (findingIds, rationale, expiresAt) =>
+      wf.acceptances.request({ findingIds, rationale, expiresAt }),
+    decideAcceptance: (id, decision) =>
+      decision === 'approve'
+        ? wf.acceptances.approve(id)
+        : x.post(`/api/v1/risk-acceptances/${seg(id)}/reject`, {}),
+    setRelations: (key, relations) => sdk.models.setRelations(key, relations),
+    modelCard: async (key, label) => {
+      const card = `${model(key)}/versions/${seg(label)}/card`;
+      // The revision list is empty (not a 404) when the version has no card yet.
+      const revisions = (await x.get<{ items: DocumentRevision[] }>(`${card}/revisions`)).items;
+      if (revisions.length === 0) return { card: null, revisions, completeness: null };
+      const [latest, completeness] = await Promise.all([
+        x.get<ModelCard>(card),
+        x.get<DocumentCompleteness>(`${card}/completeness`),
+      ]);
+      return { card: latest, revisions, completeness };
+    },
+    assignValidator: (reviewId, validator, rowVersion) =>
+      x.post(`${review(reviewId)}/validator`, { validator }, rowVersion),
     listReviews: async (f) =>
       (
         await x.get<Page<Review>>('/api/v1/reviews', { modelKey: f.model, state: f.state, limit: 500 })
@@ -381,4 +459,5 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       });
     },
   };
+  return client;
 }

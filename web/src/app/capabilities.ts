@@ -23,7 +23,19 @@ export interface Capabilities {
   submitReview: boolean;
   validate: boolean;
   decide: boolean;
+  /** Sign decisions (the policy's sign-off roles; never the model's makers or the submitter). */
+  signDecision: boolean;
   manageFindings: boolean;
+  /** Plan remediation and submit closure evidence (the finding's owner may too). */
+  remediateFindings: boolean;
+  /** Verify and close findings, or send them back (never one's own remediation). */
+  verifyFindings: boolean;
+  requestAcceptance: boolean;
+  /** Approve or reject risk acceptances (never one's own request; the policy's roles per severity). */
+  approveAcceptance: boolean;
+  /** Set a model's owner, developers and validators. */
+  editRelations: boolean;
+  assignValidator: boolean;
   viewPolicy: boolean;
 }
 
@@ -42,7 +54,14 @@ export function capabilitiesOf(role: ConsoleRole, scope: ConsoleScope): Capabili
     submitReview: write && (steward || maker),
     validate: write && (steward || role === 'validator'),
     decide: write && (steward || role === 'approver'),
+    signDecision: write && (role === 'governance' || role === 'approver'),
     manageFindings: write && (steward || maker || role === 'validator'),
+    remediateFindings: write && (steward || maker),
+    verifyFindings: write && (steward || role === 'validator'),
+    requestAcceptance: write && (steward || maker),
+    approveAcceptance: write && (role === 'governance' || role === 'approver'),
+    editRelations: write && steward,
+    assignValidator: write && steward,
     viewPolicy: steward || role === 'auditor' || role === 'approver' || role === 'validator',
   };
 }

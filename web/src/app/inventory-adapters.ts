@@ -3,6 +3,7 @@ import type {
   ModelDetail as ContractModelDetail,
   Deployment,
   Model,
+  ModelListItem,
   ModelStatus,
   ModelType,
   modelAsOfSchema,
@@ -11,9 +12,11 @@ import type {
 import type { ModelFilters as SdkModelFilters } from '../../../src/sdk/inventory.ts';
 import type { ModelDetail, ModelFilters, ModelLineage, ModelRow } from './api.ts';
 
-/** A model of the API as an inventory row (workflow figures join in when their API has them). */
-export function toModelRow(m: Model): ModelRow {
-  return { ...m, tier: m.tier };
+/** A model of the API as an inventory row; list items carry completeness, open findings and next review. */
+export function toModelRow(m: Model | ModelListItem): ModelRow {
+  if (!('openFindings' in m)) return { ...m, tier: m.tier };
+  const { completeness, ...rest } = m;
+  return { ...rest, tier: m.tier, completeness: completeness.score };
 }
 
 /** A model of the API as the model page's view; completeness is the API's derived score. */

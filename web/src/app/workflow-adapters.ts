@@ -1,6 +1,6 @@
 import type { Decision } from '../../../src/contracts/decisions.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
-import type { Finding } from '../../../src/contracts/findings.ts';
+import type { Acceptance, Finding } from '../../../src/contracts/findings.ts';
 import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
 import type { Metrics } from '../../../src/contracts/metrics.ts';
 import {
@@ -20,19 +20,41 @@ import type {
   ReviewRow,
 } from './api-workflow.ts';
 
-/** A finding of the API as a card of the findings board. */
-export function toFindingCard(f: Finding): FindingCard {
+/**
+ * A finding of the API as a card of the findings board, with the newest pending or active risk
+ * acceptance that covers it (acceptances come newest first from the API).
+ */
+export function toFindingCard(f: Finding, acceptances: readonly Acceptance[] = []): FindingCard {
+  const a = acceptances.find(
+    (x) => x.findingIds.includes(f.id) && (x.state === 'pending' || x.state === 'active'),
+  );
   return {
     id: f.id,
     modelKey: f.modelKey,
+    versionLabel: f.versionLabel,
     title: f.title,
     severity: f.severity,
     state: f.state,
     owner: f.owner,
     createdAt: f.createdAt,
     dueAt: f.dueAt,
+    overdue: f.overdue,
     remediationPlan: f.remediationPlan,
-    acceptanceExpiresAt: null,
+    remediator: f.remediator,
+    closureEvidenceId: f.closureEvidenceId,
+    verifiedBy: f.verifiedBy,
+    rowVersion: f.rowVersion,
+    acceptance: a
+      ? {
+          id: a.id,
+          state: a.state,
+          requestedBy: a.requestedBy,
+          approvedBy: a.approvedBy,
+          expiresAt: a.expiresAt,
+          rationale: a.rationale,
+        }
+      : null,
+    acceptanceExpiresAt: a?.state === 'active' ? a.expiresAt : null,
   };
 }
 
@@ -87,6 +109,8 @@ export function toReviewDetail(
   return {
     ...toReviewRow(r),
     openedBy: r.openedBy,
+    submittedBy: r.submittedBy,
+    validator: r.validator,
     tier: r.tier === null ? null : `Tier ${r.tier}`,
     checklist: r.checklist.items.map((item) => ({
       id: item.evidenceType,
@@ -98,7 +122,7 @@ export function toReviewDetail(
         .filter((e): e is Evidence => e !== undefined)
         .map(evidenceItem),
     })),
-    findings: findings.filter((f) => f.reviewId === r.id).map(toFindingCard),
+    findings: findings.filter((f) => f.reviewId === r.id).map((f) => toFindingCard(f)),
     suggestedFindings: [],
     decisions: decisions.filter((d) => d.reviewId === r.id).map(toDecisionView),
     nextStates: r.allowedEvents.filter((e) => e !== 'close'),
@@ -143,15 +167,19 @@ export function toPolicyView(active: ActivePolicy, versions: readonly PolicyVers
 
 const ratioOf = (numerator: number, denominator: number) => ({ numerator, denominator });
 
-/** The metrics API's KPIs as the dashboard's view (tier and status counts come from the inventory). */
+/** The metrics API's KPIs as the dashboard's view. */
 export function toDashboardMetrics(m: Metrics): DashboardMetrics {
   return {
     asOf: m.asOf,
     modelCount: m.inventory.models,
     inventoryCompleteness: ratioOf(m.inventory.complete, m.inventory.models),
     tieringCompleteness: ratioOf(m.tiering.tiered, m.tiering.models),
-    byTier: {},
-    byStatus: {},
+    byTier: Object.fromEntries(
+      Object.entries(m.inventory.byTier)
+        .sort(([a], [b]) => (a === 'untiered' ? 1 : b === 'untiered' ? -1 : Number(a) - Number(b)))
+        .map(([tier, n]) => [tier === 'untiered' ? 'untiered' : `Tier ${tier}`, n]),
+    ),
+    byStatus: { ...m.inventory.byStatus },
     timeToDecisionDays: {
       median: m.submissionToDecision.medianDays,
       p90: null,

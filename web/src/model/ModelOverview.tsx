@@ -1,13 +1,14 @@
 import type { ModelDetail } from '../app/api.ts';
 import { Time } from '../components/Time.tsx';
 import { tierLabel } from '../inventory/inventory-columns.tsx';
+import { ModelPeople } from './ModelPeople.tsx';
 
 function Text({ value }: { value: string | null | undefined }) {
   return value ? value : <span className="muted">not recorded</span>;
 }
 
 /** The model's purpose, use, people, classification and completeness. */
-export function ModelOverview({ model: m }: { model: ModelDetail }) {
+export function ModelOverview({ model: m, editable = false }: { model: ModelDetail; editable?: boolean }) {
   const pct =
     m.completeness === null || m.completeness === undefined ? null : Math.round(m.completeness * 100);
   return (
@@ -83,19 +84,7 @@ export function ModelOverview({ model: m }: { model: ModelDetail }) {
             </dd>
           </dl>
         </section>
-        <section className="panel" aria-labelledby="people-h">
-          <h2 id="people-h">People</h2>
-          <dl className="facts" style={{ gridTemplateColumns: '110px 1fr' }}>
-            <dt>Owner</dt>
-            <dd>{m.owner ?? '—'}</dd>
-            <dt>Business unit</dt>
-            <dd>{m.businessUnit ?? '—'}</dd>
-            <dt>Developers</dt>
-            <dd>{m.developers.join(', ') || '—'}</dd>
-            <dt>Validators</dt>
-            <dd>{m.validators.join(', ') || '—'}</dd>
-          </dl>
-        </section>
+        <ModelPeople model={m} editable={editable} />
         <section className="panel" aria-labelledby="complete-h">
           <h2 id="complete-h">Completeness {pct !== null ? `${pct}%` : ''}</h2>
           {m.missingFields.length === 0 ? (

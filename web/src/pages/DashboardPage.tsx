@@ -4,7 +4,7 @@ import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { BarChart, StackedBar } from '../charts/BarChart.tsx';
 import { SEVERITY_COLOURS, seriesColour } from '../charts/palette.ts';
-import { QueryView } from '../components/DataState.tsx';
+import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 /** A ratio as a whole percentage, or a dash when there is nothing to divide. */
@@ -104,30 +104,34 @@ export function DashboardPage() {
               />
             </div>
             <div className="grid grid-2">
-              {Object.keys(m.byTier).length ? (
-                <section className="panel" aria-labelledby="tier-h">
-                  <h2 id="tier-h">Models by tier</h2>
+              <section className="panel" aria-labelledby="tier-h">
+                <h2 id="tier-h">Models by tier</h2>
+                {Object.keys(m.byTier).length ? (
                   <BarChart
                     title="Models by tier"
                     bars={Object.entries(m.byTier).map(([label, value], i) => ({
                       label,
                       value,
-                      colour: seriesColour(i),
+                      colour: label === 'untiered' ? '#6b6b6b' : seriesColour(i),
                     }))}
                   />
-                </section>
-              ) : null}
-              {Object.keys(m.byStatus).length ? (
-                <section className="panel" aria-labelledby="status-h">
-                  <h2 id="status-h">Models by lifecycle status</h2>
+                ) : (
+                  <Empty title="No models in the inventory yet." />
+                )}
+              </section>
+              <section className="panel" aria-labelledby="status-h">
+                <h2 id="status-h">Models by lifecycle status</h2>
+                {Object.keys(m.byStatus).length ? (
                   <BarChart
                     title="Models by lifecycle status"
                     bars={[...STATUSES, ...Object.keys(m.byStatus).filter((s) => !STATUSES.includes(s))]
                       .filter((s) => s in m.byStatus)
                       .map((label) => ({ label, value: m.byStatus[label] ?? 0, colour: '#0072b2' }))}
                   />
-                </section>
-              ) : null}
+                ) : (
+                  <Empty title="No models in the inventory yet." />
+                )}
+              </section>
               <section className="panel" aria-labelledby="sev-h">
                 <h2 id="sev-h">Open findings by severity</h2>
                 <StackedBar

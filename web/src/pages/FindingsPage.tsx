@@ -4,13 +4,15 @@ import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { daysSince, Time } from '../components/Time.tsx';
+import { FindingActions } from '../workflow/FindingActions.tsx';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 // States in which a due date no longer runs (a risk acceptance has its own expiry).
 const CLOSED = new Set(['closed', 'verified', 'withdrawn', 'risk_accepted']);
 
-/** True when a finding is still open past its due date. */
+/** True when a finding is still open past its due date (the server's verdict when it gave one). */
 export function isOverdue(f: FindingCard, now: Date = new Date()): boolean {
+  if (f.overdue !== undefined) return f.overdue;
   return !CLOSED.has(f.state) && f.dueAt !== null && new Date(f.dueAt).getTime() < now.getTime();
 }
 
@@ -42,12 +44,31 @@ function Card({ f }: { f: FindingCard }) {
           </span>
         ) : null}
       </div>
-      {f.remediationPlan ? <div className="small">Plan: {f.remediationPlan}</div> : null}
+      {f.remediationPlan ? (
+        <div className="small">
+          Plan: {f.remediationPlan}
+          {f.remediator ? <span className="muted"> ({f.remediator})</span> : null}
+        </div>
+      ) : null}
+      {f.closureEvidenceId ? (
+        <div className="small">
+          Closure evidence attached
+          {f.verifiedBy ? ` · verified by ${f.verifiedBy}` : ' · awaiting verification by someone else'}
+        </div>
+      ) : null}
+      {f.acceptance?.state === 'pending' ? (
+        <div className="small">
+          <span className="badge warn">acceptance pending</span> requested by {f.acceptance.requestedBy} until{' '}
+          <Time value={f.acceptance.expiresAt} withTime={false} />
+        </div>
+      ) : null}
       {f.acceptanceExpiresAt ? (
         <div className="small">
           Risk accepted until <Time value={f.acceptanceExpiresAt} withTime={false} />
+          {f.acceptance?.approvedBy ? ` (approved by ${f.acceptance.approvedBy})` : ''}
         </div>
       ) : null}
+      <FindingActions finding={f} />
     </article>
   );
 }
@@ -75,7 +96,10 @@ export function FindingsPage() {
       <div className="page-head">
         <div>
           <h1>Findings</h1>
-          <p>Open issues from validation and monitoring, by severity. Overdue ones have a red edge.</p>
+          <p>
+            Open issues from validation and monitoring, by severity: plan the remediation, attach closure
+            evidence, verify, or accept the risk until a date. Overdue ones have a red edge and come first.
+          </p>
         </div>
       </div>
       <div className="toolbar">

@@ -5,6 +5,7 @@ import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { StatusBadge, TierBadge } from '../inventory/inventory-columns.tsx';
 import { ModelActions } from '../model/ModelActions.tsx';
+import { ModelCardTab } from '../model/ModelCard.tsx';
 import { ModelGovernance } from '../model/ModelGovernance.tsx';
 import { ModelHistory } from '../model/ModelHistory.tsx';
 import { ModelOverview } from '../model/ModelOverview.tsx';
@@ -13,6 +14,7 @@ import { ModelVersions } from '../model/ModelVersions.tsx';
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'versions', label: 'Versions & lineage' },
+  { id: 'card', label: 'Model card' },
   { id: 'governance', label: 'Reviews & findings' },
   { id: 'history', label: 'History' },
 ] as const;
@@ -73,8 +75,9 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
                 </button>
               ))}
             </div>
-            {tab === 'overview' ? <ModelOverview model={m} /> : null}
+            {tab === 'overview' ? <ModelOverview model={m} editable={!asOf} /> : null}
             {tab === 'versions' ? <ModelVersions modelKey={m.key} /> : null}
+            {tab === 'card' ? <ModelCardTab modelKey={m.key} /> : null}
             {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
             {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>

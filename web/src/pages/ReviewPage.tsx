@@ -11,6 +11,7 @@ import { DecisionPanel } from '../workflow/DecisionPanel.tsx';
 import { FindingsPanel } from '../workflow/FindingsPanel.tsx';
 import { plainRefusal } from '../workflow/refusal.ts';
 import { TieringForm } from '../workflow/TieringForm.tsx';
+import { ValidatorPanel } from '../workflow/ValidatorPanel.tsx';
 
 /** The review workspace: checklist and evidence, findings, decision and state transitions. */
 export function ReviewPage({ reviewId }: { reviewId: string }) {
@@ -86,6 +87,7 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
               {r.versionLabel ? <TieringForm modelKey={r.modelKey} label={r.versionLabel} /> : null}
             </div>
             <div className="stack">
+              <ValidatorPanel review={r} onNotice={setNotice} />
               <FindingsPanel review={r} onNotice={setNotice} />
               <DecisionPanel review={r} onNotice={setNotice} />
             </div>

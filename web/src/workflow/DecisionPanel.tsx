@@ -7,6 +7,9 @@ import { plainRefusal } from './refusal.ts';
 
 type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
 
+/** A refusal already put in plain words. */
+class AlreadyPlain extends Error {}
+
 const OUTCOMES: { id: NewDecision['outcome']; label: string }[] = [
   { id: 'approve', label: 'Approve' },
   { id: 'approve_with_conditions', label: 'Approve with conditions' },
@@ -21,21 +24,46 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
   const [outcome, setOutcome] = useState<NewDecision['outcome']>('approve');
   const [rationale, setRationale] = useState('');
   const [conditions, setConditions] = useState('');
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+    void queryClient.invalidateQueries({ queryKey: ['gate'] });
+    void queryClient.invalidateQueries({ queryKey: ['metrics'] });
+  };
+  // Proposes the decision; a user whose role signs decisions also signs it at once.
   const sign = useMutation({
-    mutationFn: (d: NewDecision) => client.signDecision(review.id, d),
-    onSuccess: () => {
-      onNotice({ tone: 'ok', text: 'Decision signed.' });
+    mutationFn: async (d: NewDecision) => {
+      const proposed = (await client.signDecision(review.id, d)) as { id: string };
+      if (!can.signDecision) return null;
+      try {
+        return (await client.countersign(proposed.id)) as { state: string };
+      } catch (err) {
+        throw new AlreadyPlain(`${plainRefusal(err)} The decision stays proposed for someone else to sign.`);
+      }
+    },
+    onSuccess: (signed) => {
+      onNotice({
+        tone: 'ok',
+        text:
+          signed === null
+            ? 'Decision proposed; someone in a sign-off role must sign it.'
+            : signed.state === 'final'
+              ? 'Decision signed; it is final.'
+              : 'Decision signed; more signatures are needed.',
+      });
       setRationale('');
       setConditions('');
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      refresh();
     },
-    onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
+    onError: (err) => {
+      onNotice({ tone: 'bad', text: err instanceof AlreadyPlain ? err.message : plainRefusal(err) });
+      refresh();
+    },
   });
   const countersign = useMutation({
     mutationFn: (id: string) => client.countersign(id),
     onSuccess: () => {
       onNotice({ tone: 'ok', text: 'Signed.' });
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      refresh();
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });
@@ -62,7 +90,7 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
           <strong>{d.outcome.replaceAll('_', ' ')}</strong> <span className="badge">{d.state}</span> signed by{' '}
           {d.signedBy}, <Time value={d.signedAt} />
           {d.signOff ? <div className="small muted">Sign-off: {d.signOff}</div> : null}
-          {d.state === 'pending' && can.decide ? (
+          {d.state === 'pending' && can.signDecision ? (
             <button type="button" disabled={countersign.isPending} onClick={() => countersign.mutate(d.id)}>
               Sign this decision
             </button>
@@ -85,7 +113,12 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
           ) : null}
         </div>
       ))}
-      {can.decide ? (
+      {can.decide && review.state !== 'decision_pending' && review.state !== 'closed' ? (
+        <p className="small muted">A decision can be proposed once validation requests one.</p>
+      ) : null}
+      {can.decide &&
+      review.state === 'decision_pending' &&
+      !review.decisions.some((d) => d.state === 'pending') ? (
         <form className="stack" onSubmit={submit} aria-label="Sign a decision">
           <fieldset>
             <legend>Outcome</legend>
@@ -114,7 +147,7 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
           </label>
           <div>
             <button type="submit" className="primary" disabled={sign.isPending}>
-              Sign decision
+              {can.signDecision ? 'Sign decision' : 'Propose decision'}
             </button>
           </div>
         </form>
