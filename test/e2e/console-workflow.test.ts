@@ -355,6 +355,44 @@ describe('console workflow: review sign-off by a second user, findings board, pe
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('shows open findings by severity and the next review date in the inventory, as the list API gives them', async () => {
+    for (const [title, severity] of [
+      ['Thin-file applicants under-scored', 'high'],
+      ['Challenger model missing', 'high'],
+      ['Variable dictionary out of date', 'low'],
+    ])
+      await server.api('POST', '/api/v1/models/retail-credit-pd/versions/1.0.0/findings', {
+        title,
+        description: `${title}.`,
+        category: 'performance',
+        severity,
+        owner: 'admin',
+      });
+    const { page, errors } = await openPage(browser);
+    await signInWithToken(page, server.url, server.adminToken, '/inventory');
+    await page.getByRole('table', { name: 'Models' }).waitFor();
+    const list = await server.api<{
+      items: {
+        key: string;
+        name: string;
+        openFindings: Record<string, number>;
+        nextReviewDate: string | null;
+      }[];
+    }>('GET', '/api/v1/models?limit=500');
+    const credit = list.items.find((m) => m.key === 'retail-credit-pd')!;
+    expect(credit.openFindings).toEqual({ critical: 0, high: 2, medium: 0, low: 1 });
+    const creditRow = page.locator('tbody tr').filter({ hasText: credit.name });
+    await creditRow.locator('[title="2 open high"]').waitFor();
+    await creditRow.locator('[title="1 open low"]').waitFor();
+    const atm = list.items.find((m) => m.key === gateKey)!;
+    expect(atm.nextReviewDate).not.toBeNull();
+    const atmRow = page.locator('tbody tr').filter({ hasText: atm.name });
+    expect(await atmRow.locator('time').first().getAttribute('datetime')).toBe(atm.nextReviewDate);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, '16-inventory-figures');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('offers an auditor no action button on any main page', async () => {
     const { page, errors } = await openPage(browser);
     await signInWithToken(page, server.url, tokens['ada.audit']!, '/dashboard');

@@ -141,7 +141,11 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
       m.completeness === null || m.completeness === undefined ? (
         '—'
       ) : (
-        <span className="row" style={{ gap: 6 }} title={`${Math.round(m.completeness * 100)}% complete`}>
+        <span
+          className="row"
+          style={{ gap: 6, flexWrap: 'nowrap' }}
+          title={`${Math.round(m.completeness * 100)}% complete`}
+        >
           <svg width="40" height="8" aria-hidden="true">
             <rect width="40" height="8" rx="4" fill="#e6e9ee" />
             <rect

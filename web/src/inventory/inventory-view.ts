@@ -16,7 +16,16 @@ export interface InventoryView {
 }
 
 /** The columns shown when the URL names none. */
-export const DEFAULT_COLUMNS = ['name', 'status', 'tier', 'type', 'owner', 'businessUnit', 'updatedAt'];
+export const DEFAULT_COLUMNS = [
+  'name',
+  'status',
+  'tier',
+  'owner',
+  'businessUnit',
+  'findings',
+  'nextReview',
+  'completeness',
+];
 
 /** Every filter key in URL order. */
 export const FILTER_KEYS = ['q', 'status', 'tier', 'owner', 'type', 'tag', 'vendor', 'genai'] as const;
