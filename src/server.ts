@@ -3,6 +3,8 @@ import { registerDecisionRoutes } from './governance/decisions/decisions.routes.
 import { DecisionsService } from './governance/decisions/decisions.service.ts';
 import { registerDocumentationRoutes } from './governance/documentation/documentation.routes.ts';
 import { DocumentationService } from './governance/documentation/documentation.service.ts';
+import { registerDocumentationFormatRoutes } from './governance/documentation/documentation-formats.routes.ts';
+import { DocumentationFormatsService } from './governance/documentation/documentation-formats.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
 import { registerFindingRoutes } from './governance/findings/findings.routes.ts';
@@ -150,6 +152,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerWebhookRoutes(app, services);
   registerMetricsRoutes(app, services);
   registerDocumentationRoutes(app, services);
+  registerDocumentationFormatRoutes(app, { formats: new DocumentationFormatsService(services) });
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   void services;

@@ -8,6 +8,7 @@ import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permis
 import { registeredApiRoutes } from './support/api-routes.ts';
 import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
+import { DOCUMENTATION_FORMAT_CASES } from './support/documentation-format-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
@@ -20,6 +21,7 @@ const CASES: Record<string, RouteCase> = {
   ...WORKFLOW_CASES,
   ...DECISION_CASES,
   ...DOCUMENTATION_CASES,
+  ...DOCUMENTATION_FORMAT_CASES,
 };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 

@@ -295,6 +295,19 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     model: true,
   },
   { method: 'GET', url: '/api/v1/models/:key/versions/:label/card/export', guard: 'card.read', model: true },
+  {
+    method: 'GET',
+    url: '/api/v1/models/:key/versions/:label/card/export/:format',
+    guard: 'card.read',
+    model: true,
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/models/:key/versions/:label/card/import',
+    guard: 'card.write',
+    model: true,
+    note: '`save: false` (convert only) needs card.read',
+  },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet', guard: 'dataset.read' },
   {
     method: 'PUT',
