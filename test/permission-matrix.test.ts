@@ -7,8 +7,8 @@ import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/pl
 import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
 import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
-import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './support/documentation-format-permission-cases.ts';
+import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
