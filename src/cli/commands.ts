@@ -3,6 +3,7 @@ import { registerAdoptCommand } from './adopt-command.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerDocumentationCommands } from './documentation-commands.ts';
+import { registerDocumentationFormatCommands } from './documentation-format-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
@@ -27,4 +28,5 @@ export function registerCommands(program: Command): void {
   registerDecisionCommands(program);
   registerAdoptCommand(program);
   registerDocumentationCommands(program);
+  registerDocumentationFormatCommands(program);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Completeness, DocumentExportFormat } from '../contracts/documentation.ts';
 import { documentationApi, type RevisionOptions } from '../sdk/documentation.ts';
+import { exportStandardCard, isStandardCardFormat } from './documentation-format-commands.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
 import { addRemoteOptions, printJson, printTable, type RemoteOptions, withClient } from './remote.ts';
@@ -190,11 +191,17 @@ export function registerDocumentationCommands(program: Command): void {
       cmd
         .command(`export ${arg}`)
         .description('Export as Markdown, self-contained HTML, PDF (server needs Chromium) or JSON')
-        .option('--format <format>', 'md | html | pdf | json', 'md')
+        .option(
+          '--format <format>',
+          kind === 'card' ? 'md | html | pdf | json | huggingface | cyclonedx' : 'md | html | pdf | json',
+          'md',
+        )
         .option('-o, --output <file>', 'write to a file (default: stdout)')
         .option('--revision <n>', 'a given revision')
         .option('--published', 'the latest published revision'),
     ).action(async (ref: string, o: ReadOpts & { format: string; output?: string }) => {
+      if (kind === 'card' && isStandardCardFormat(o.format))
+        return exportStandardCard(ref, { ...o, format: o.format });
       const f = format(o.format);
       if (f === 'pdf' && !o.output && process.stdout.isTTY)
         throw new CliError('PDF is binary: pass -o file.pdf');

@@ -16,6 +16,12 @@ import {
   modelCardDraftSchema,
   modelCardSchema,
 } from '../contracts/documentation.ts';
+import {
+  type CardImportRequest,
+  type CardImportResult,
+  type CardStandardExportFormat,
+  cardImportResultSchema,
+} from '../contracts/documentation-formats.ts';
 import type { Transport } from './client.ts';
 
 /** Which revision: a number, or the latest published (default: the latest of any status). */
@@ -58,6 +64,16 @@ export function documentationApi(t: Transport) {
       /** The card as md, html, pdf or json bytes. */
       export: (key: string, label: string, format: DocumentExportFormat, o: RevisionOptions = {}) =>
         exportOf(card(key, label), format, o),
+      /** The card as a Hugging Face README.md or a CycloneDX 1.6 ML-BOM (JSON) — bytes. */
+      exportStandard: (
+        key: string,
+        label: string,
+        format: CardStandardExportFormat,
+        o: RevisionOptions = {},
+      ) => t.bytes('GET', `${card(key, label)}/export/${format}`, { query: q(o) }),
+      /** Converts a Hugging Face README.md or Model Card Toolkit JSON; saves it as a revision unless `save: false`. */
+      import: (key: string, label: string, body: CardImportRequest): Promise<CardImportResult> =>
+        t.call('POST', `${card(key, label)}/import`, { json: body, schema: cardImportResultSchema }),
     },
     datasheet: {
       get: (dataset: string, o?: RevisionOptions): Promise<Datasheet> =>
