@@ -369,23 +369,7 @@ export class DecisionsService {
     await this.versions.freezeIn(tx, audit, model, label);
     if (model.status === 'validation') {
       // The lifecycle's gated move, made by the signed decision rather than by a person.
-      const before = await this.models.view(model, tx);
-      const next = {
-        ...model,
-        status: 'approved',
-        updated_at: this.clock.now().toISOString(),
-        row_version: model.row_version + 1,
-      };
-      if (!(await this.models.store.update(tx, next, model.row_version)))
-        throw new ConflictError(`model '${model.key}' was changed concurrently; retry`);
-      await appendAuditEvent(tx, this.clock, audit, {
-        action: 'model.transitioned',
-        entityType: 'model',
-        entityId: model.id,
-        modelId: model.id,
-        before,
-        after: { ...(await this.models.view(next, tx)), reason: `approved by decision ${d.id}` },
-      });
+      await this.models.transitionIn(tx, audit, model.id, 'approved', `approved by decision ${d.id}`);
     }
   }
 

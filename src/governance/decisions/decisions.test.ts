@@ -390,6 +390,33 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
     expect(log.items.every((d: { status: string }) => d.status === 'delivered')).toBe(true);
   });
 
+  it('sends review.opened exactly once for every review, whoever opened it (user, acceptance expiry, scheduler)', async () => {
+    const reviews = await t.store.db.kysely
+      .selectFrom('reviews')
+      .select(['id', 'type', 'opened_by'])
+      .execute();
+    // The user-opened initial review, the incident review of the expired acceptance, the periodic one.
+    expect(new Set(reviews.map((r) => `${r.type}:${r.opened_by}`))).toEqual(
+      new Set(['initial:olivia', 'incident:system', 'periodic:system']),
+    );
+    const sent = await t.store.db.kysely
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where('event', '=', 'review.opened')
+      .execute();
+    const ids = sent.map((d) => (JSON.parse(d.payload) as { data: { reviewId: string } }).data.reviewId);
+    expect(ids.sort()).toEqual(reviews.map((r) => r.id).sort());
+    const initial = sent
+      .map((d) => JSON.parse(d.payload) as { data: Record<string, unknown> })
+      .find((p) => p.data.reviewId === reviewId);
+    expect(initial?.data).toMatchObject({
+      modelKey: 'credit-score',
+      versionLabel: '1.0.0',
+      type: 'initial',
+      openedBy: 'olivia',
+    });
+  });
+
   it('reports portfolio metrics as JSON and CSV', async () => {
     const m = (await call('gina', 'GET', '/api/v1/metrics', undefined, 200)).json();
     expect(m.tiering).toMatchObject({ models: 1, tiered: 1, completeness: 1 });

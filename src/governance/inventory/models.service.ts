@@ -225,6 +225,48 @@ export class ModelsService {
     });
   }
 
+  /**
+   * Moves a model along its lifecycle inside a write transaction the caller holds, without a
+   * permission check: for workflow steps that make the gated move themselves (a final approval
+   * moves `validation` to `approved`). The lifecycle rule still applies (409 otherwise). Audited as
+   * `model.transitioned` (or `model.retired`) with `reason`.
+   */
+  async transitionIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    modelId: string,
+    to: ModelStatus,
+    reason?: string,
+  ): Promise<ModelDetail> {
+    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirst();
+    if (!row) throw new NotFoundError('model', modelId);
+    const from = row.status as ModelStatus;
+    if (!canTransition(from, to))
+      throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
+        from,
+        to,
+        field: 'to',
+      });
+    const before = await this.view(row, tx);
+    const now = this.clock.now().toISOString();
+    const next: ModelsTable = {
+      ...row,
+      status: to,
+      retired_at: to === 'retired' ? now : row.retired_at,
+      updated_at: now,
+      row_version: row.row_version + 1,
+    };
+    return this.commitChange(
+      tx,
+      audit,
+      row,
+      next,
+      before,
+      to === 'retired' ? 'model.retired' : 'model.transitioned',
+      reason,
+    );
+  }
+
   /** Replaces the owner, developers and validators of a model. */
   async setRelations(
     caller: Caller,

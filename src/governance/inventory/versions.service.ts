@@ -15,8 +15,13 @@ import type { Caller, ModelsService } from './models.service.ts';
 
 type VersionPatch = Omit<Partial<VersionCreate>, 'label'>;
 
-/** Called after a version is committed (the workflow opens change reviews on material changes). */
+/**
+ * Called inside the transaction that creates a version (the workflow opens a change review on a
+ * material change there): a listener that fails rolls the version back too, so the version and
+ * what it triggers are saved together or not at all.
+ */
 export type VersionCreatedListener = (event: {
+  tx: Kysely<Database>;
   model: ModelsTable;
   version: Version;
   audit: AuditContext;
@@ -37,9 +42,12 @@ export class VersionsService {
     this.listeners.push(listener);
   }
 
-  /** Tells the subscribers about versions committed outside `create` (bulk import), after commit. */
-  async announceCreated(events: readonly Parameters<VersionCreatedListener>[0][]): Promise<void> {
-    for (const event of events) for (const l of this.listeners) await l(event);
+  /** Tells the subscribers about versions created outside `create` (bulk import), in the same transaction. */
+  async announceCreated(
+    tx: Kysely<Database>,
+    events: readonly Omit<Parameters<VersionCreatedListener>[0], 'tx'>[],
+  ): Promise<void> {
+    for (const event of events) for (const l of this.listeners) await l({ ...event, tx });
   }
 
   /** The API view of version rows. */
@@ -125,7 +133,7 @@ export class VersionsService {
   /** Adds a version to a model. */
   async create(caller: Caller, key: string, input: VersionCreate): Promise<Version> {
     const now = this.clock.now().toISOString();
-    const { model, version } = await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'version.write', tx);
       if (model.status === 'retired')
         throw new ConflictError(`model '${key}' is retired; it takes no new versions`);
@@ -168,10 +176,9 @@ export class VersionsService {
         modelId: model.id,
         after,
       });
-      return { model, version: after! };
+      for (const l of this.listeners) await l({ tx, model, version: after!, audit: caller.audit });
+      return after!;
     });
-    for (const l of this.listeners) await l({ model, version, audit: caller.audit });
-    return version;
   }
 
   /** Edits a version; frozen versions refuse. */

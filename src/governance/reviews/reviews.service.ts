@@ -21,6 +21,7 @@ import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import {
   type ChecklistDocuments,
   checklistFor,
@@ -85,7 +86,10 @@ export class ReviewsService {
     return this.db.write((tx) => this.openReviewIn(tx, caller, input, options));
   }
 
-  /** `openReview` inside a transaction the caller already holds (e.g. W2's acceptance expiry). */
+  /**
+   * `openReview` inside a transaction the caller already holds (the scheduler, an acceptance
+   * expiry). Queues the `review.opened` webhook event when it creates a review.
+   */
   async openReviewIn(
     tx: Kysely<Database>,
     caller: WorkflowCaller,
@@ -142,6 +146,18 @@ export class ReviewsService {
       entityId: row.id,
       modelId: model.id,
       after: view,
+    });
+    // Every path that opens a review (a user, the scheduler, an acceptance expiry, a material
+    // change) comes through here, so `review.opened` is sent exactly once per review, and only
+    // if the review commits (outbox in the same transaction).
+    await enqueueWebhookEvent(tx, this.clock, 'review.opened', {
+      reviewId: view.id,
+      modelKey: model.key,
+      versionLabel: version.label,
+      type: view.type,
+      gate: view.gate,
+      openedBy: view.openedBy,
+      reason: view.reason,
     });
     return { review: view, created: true };
   }

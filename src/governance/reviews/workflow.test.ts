@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
@@ -328,6 +329,55 @@ describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine)
     expect((await t.call('GET', '/api/v1/reviews?modelKey=credit-pd&type=change')).json().items).toHaveLength(
       1,
     );
+  });
+
+  it('a material-change version and its change review are saved together or not at all', async () => {
+    const db = t.store.db.kysely;
+    // A real failure of the review insert: a trigger that refuses every new review.
+    if (engine === 'sqlite') {
+      await sql`CREATE TRIGGER refuse_reviews BEFORE INSERT ON reviews BEGIN SELECT RAISE(ABORT, 'reviews refused'); END`.execute(
+        db,
+      );
+    } else {
+      await sql`CREATE FUNCTION refuse_reviews() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'reviews refused'; END $$ LANGUAGE plpgsql`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER refuse_reviews BEFORE INSERT ON reviews FOR EACH ROW EXECUTE FUNCTION refuse_reviews()`.execute(
+        db,
+      );
+    }
+    const audited = async () =>
+      (await db.selectFrom('audit_events').select('id').where('action', '=', 'version.created').execute())
+        .length;
+    const before = await audited();
+    try {
+      const failed = await t.call(
+        'POST',
+        '/api/v1/models/credit-pd/versions',
+        { label: '1.3', materialChange: true, changeSummary: 'new segment' },
+        tok.dev,
+      );
+      expect(failed.statusCode).toBe(500);
+      // The error is the whole truth: the version was not saved and nothing was audited.
+      expect(
+        (await t.call('GET', '/api/v1/models/credit-pd/versions/1.3', undefined, tok.dev)).statusCode,
+      ).toBe(404);
+      expect(await audited()).toBe(before);
+    } finally {
+      await sql`DROP TRIGGER refuse_reviews${engine === 'sqlite' ? sql`` : sql` ON reviews`}`.execute(db);
+      if (engine === 'postgres') await sql`DROP FUNCTION refuse_reviews()`.execute(db);
+    }
+    // Retrying the same request now saves both.
+    const retried = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions',
+      { label: '1.3', materialChange: true, changeSummary: 'new segment' },
+      tok.dev,
+    );
+    expect(retried.statusCode).toBe(201);
+    const change = (await t.call('GET', '/api/v1/reviews?modelKey=credit-pd&type=change')).json().items;
+    expect(change.map((r: { versionLabel: string }) => r.versionLabel).sort()).toEqual(['1.1', '1.3']);
+    expect(await audited()).toBe(before + 1);
   });
 
   it('a Tier 4 model gets the light checklist', async () => {

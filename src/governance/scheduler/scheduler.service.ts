@@ -193,7 +193,8 @@ export class SchedulerService {
       .select(['models.key', 'model_versions.label', 'decisions.expires_at'])
       .where('decisions.id', '=', decisionId)
       .executeTakeFirstOrThrow();
-    const { review, created } = await this.deps.reviews.openReviewIn(
+    // openReviewIn queues the `review.opened` webhook event when it creates the review.
+    await this.deps.reviews.openReviewIn(
       tx,
       { principal: null, audit: SYSTEM },
       {
@@ -205,14 +206,6 @@ export class SchedulerService {
       },
       { reuseOpen: true },
     );
-    if (created)
-      await enqueueWebhookEvent(tx, this.clock, 'review.opened', {
-        reviewId: review.id,
-        modelKey: d.key,
-        versionLabel: d.label,
-        type: 'periodic',
-        reason: review.reason,
-      });
   }
 
   /** Records a flag (overdue, expiring, expired) as an audit event and, for some, a webhook event. */

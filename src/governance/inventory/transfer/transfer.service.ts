@@ -57,16 +57,19 @@ export class TransferService {
   ): Promise<ImportResult> {
     demand(caller.principal, 'inventory.import');
     const rows = readImportFile(kind, format, body);
-    const { created, updated, unchanged, createdVersions } = await this.db.write(async (tx) => {
+    const { created, updated, unchanged } = await this.db.write(async (tx) => {
       const run = { tx, clock: this.clock, caller, problems: new ProblemList() };
-      if (kind === 'models') return { ...(await importModels(run, rows)), createdVersions: [] };
-      if (kind === 'versions') return importVersions(run, this.inventory.versions, rows);
-      return { ...(await importDatasets(run, this.inventory.datasets, rows)), createdVersions: [] };
+      if (kind === 'models') return importModels(run, rows);
+      if (kind === 'datasets') return importDatasets(run, this.inventory.datasets, rows);
+      const result = await importVersions(run, this.inventory.versions, rows);
+      // Like a version added by hand, an imported material change opens its change review, in the
+      // import's transaction (all or nothing).
+      await this.inventory.versions.announceCreated(
+        tx,
+        result.createdVersions.map((v) => ({ ...v, audit: caller.audit })),
+      );
+      return result;
     });
-    // Like a version added by hand, an imported material change opens its change review.
-    await this.inventory.versions.announceCreated(
-      createdVersions.map((v) => ({ ...v, audit: caller.audit })),
-    );
     return { kind, rows: rows.length, created, updated, unchanged };
   }
 
