@@ -11,6 +11,7 @@ import {
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
+import { documentRequestBody, inputJsonSchema } from '../../platform/http/openapi-body.ts';
 import { auditContextOf, callerOf, principalOf, withEtag } from '../../platform/http/request-context.ts';
 import type { Caller } from '../inventory/models.service.ts';
 import type { EvidenceService, UploadedFile } from './evidence.service.ts';
@@ -32,6 +33,35 @@ export function parseEvidenceMetadata(raw: unknown, where: string): EvidenceCrea
   const field = [where, ...path].join('.');
   throw new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field);
 }
+
+/** The upload's two request bodies, for the OpenAPI document (the route validates them itself). */
+const UPLOAD_BODY = {
+  'multipart/form-data': {
+    description:
+      'A `metadata` part (the JSON metadata, without externalUrl; send it first) and one `file` part (at most ASSAY_UPLOAD_LIMIT bytes, else 413).',
+    schema: {
+      type: 'object',
+      required: ['metadata', 'file'],
+      properties: {
+        metadata: {
+          ...inputJsonSchema(evidenceCreateSchema.omit({ externalUrl: true })),
+          description: 'JSON text (Content-Type application/json or text/plain)',
+        },
+        file: {
+          type: 'string',
+          format: 'binary',
+          contentMediaType: 'application/octet-stream',
+          description: 'The evidence file; stored content-addressed by SHA-256',
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  'application/json': {
+    description: 'Metadata of evidence held elsewhere: externalUrl (http or https) is required here.',
+    schema: evidenceCreateSchema.required({ externalUrl: true }),
+  },
+};
 
 /** A filename safe to put in a Content-Disposition header. */
 function safeFilename(name: string | null, id: string): string {
@@ -64,6 +94,8 @@ export async function registerEvidenceRoutes(
       params: versionParams,
       response: { 201: evidenceSchema },
     },
+    // The handler parses the body itself (a stream for multipart); the document still says what to send.
+    config: { swaggerTransform: documentRequestBody(UPLOAD_BODY) },
     handler: async (req, reply) => {
       const caller = callerOf(req);
       const { key, label } = req.params;

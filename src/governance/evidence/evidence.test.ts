@@ -100,6 +100,31 @@ describe.each(ENGINES)('evidence upload limits and validation on %s', (engine) =
     expect(after).toBe(before);
   });
 
+  it('the OpenAPI document describes both upload bodies (multipart with metadata and file; JSON with externalUrl)', async () => {
+    const doc = (await t.call('GET', '/api/openapi.json')).json();
+    const body = doc.paths['/api/v1/models/{key}/versions/{label}/evidence'].post.requestBody;
+    expect(Object.keys(body.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+    const form = body.content['multipart/form-data'].schema;
+    expect(form.required).toEqual(['metadata', 'file']);
+    expect(form.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(form.properties.metadata.required).toEqual(['type', 'title']);
+    expect(form.properties.metadata.properties.type.enum).toContain('validation_report');
+    expect(form.properties.metadata.properties.externalUrl).toBeUndefined();
+    const json = body.content['application/json'].schema;
+    expect(json.required).toEqual(expect.arrayContaining(['type', 'title', 'externalUrl']));
+    expect(json.additionalProperties).toBe(false);
+    // Documenting the body does not make Fastify validate it: multipart still reaches the handler.
+    const up = multipart({ type: 'test_results', title: 'small' }, Buffer.from('{}'));
+    const res = await t.call(
+      'POST',
+      '/api/v1/models/credit-pd/versions/1.0/evidence',
+      up.body,
+      tok.dev,
+      up.headers,
+    );
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
   it('content is served as a sandboxed attachment with a safe filename', async () => {
     const mp = multipart(
       { type: 'other', title: '<script>alert(1)</script>' },
