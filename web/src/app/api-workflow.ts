@@ -167,6 +167,8 @@ export interface SuggestedFinding {
   id: string;
   title: string;
   severity: string;
+  /** The policy taxonomy category of the breached rule. */
+  category?: string;
   rationale: string;
 }
 

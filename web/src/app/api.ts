@@ -38,6 +38,7 @@ import type {
   PolicyView,
   ReviewDetail,
   ReviewRow,
+  SuggestedFinding,
   TokenRow,
   UserRow,
   ValidationReport,
@@ -51,6 +52,14 @@ import {
   toModelRow,
 } from './inventory-adapters.ts';
 import { type EvidenceRow, toEvidenceRow, toValidationReport } from './report-adapter.ts';
+
+/** Whether evidence is a stored JSON file (the engine's evidence.json, not its report.html). */
+function isJsonEvidence(e: Evidence): boolean {
+  return (
+    e.file !== null &&
+    (e.file.mediaType === 'application/json' || (e.file.filename ?? '').toLowerCase().endsWith('.json'))
+  );
+}
 
 export type { EvidenceRow } from './report-adapter.ts';
 
@@ -275,6 +284,20 @@ export interface ConsoleClient {
 export function createConsoleClient(token: string | null): ConsoleClient {
   const sdk = new AssayClient({ baseUrl: window.location.origin, token });
   const x = consoleExtras(sdk.transport);
+  /** The policy's suggested findings recorded in the version's newest validation evidence JSON. */
+  const suggestionsOf = async (evidence: readonly Evidence[]): Promise<SuggestedFinding[]> => {
+    const newest = evidence.find((e) => e.type === 'validation_report' && isJsonEvidence(e));
+    if (!newest) return [];
+    const doc = validationEvidenceSchema.safeParse(await x.get(`/api/v1/evidence/${seg(newest.id)}/content`));
+    if (!doc.success) return [];
+    return (doc.data.suggested_findings ?? []).map((f) => ({
+      id: f.id,
+      title: f.title,
+      severity: f.severity,
+      category: f.category,
+      rationale: `${f.description}\n\nEvidence: ${newest.id} (${newest.file?.filename ?? ''}, sha256 ${newest.file?.sha256 ?? ''}).`,
+    }));
+  };
   const seg = x.seg;
   const model = (key: string) => `/api/v1/models/${seg(key)}`;
   const review = (id: string) => `/api/v1/reviews/${seg(id)}`;
@@ -388,7 +411,13 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         x.get<Page<Finding>>('/api/v1/findings', { modelKey: r.modelKey, limit: 500 }),
         x.get<Page<Decision>>('/api/v1/decisions', { modelKey: r.modelKey, limit: 500 }),
       ]);
-      return toReviewDetail(r, evidence.items, findings.items, decisions.items);
+      return toReviewDetail(
+        r,
+        evidence.items,
+        findings.items,
+        decisions.items,
+        await suggestionsOf(evidence.items),
+      );
     },
     openReview: (modelKey, label, type, gate) =>
       x.post<{ id: string }>(`${model(modelKey)}/versions/${seg(label)}/reviews`, { type, gate }),
@@ -444,7 +473,8 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       const list = await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`, {
         type: 'validation_report',
       });
-      const newest = list.items.find((e) => e.file);
+      // --push stores evidence.json and report.html as validation_report: read the JSON one
+      const newest = list.items.find((e) => isJsonEvidence(e));
       if (!newest)
         throw new Error(`version ${label} has no validation evidence yet; run \`assay validate\` for it`);
       const doc = validationEvidenceSchema.safeParse(

@@ -18,6 +18,7 @@ import type {
   PolicyView,
   ReviewDetail,
   ReviewRow,
+  SuggestedFinding,
 } from './api-workflow.ts';
 
 /**
@@ -104,6 +105,7 @@ export function toReviewDetail(
   evidence: readonly Evidence[],
   findings: readonly Finding[] = [],
   decisions: readonly Decision[] = [],
+  suggestedFindings: readonly SuggestedFinding[] = [],
 ): ReviewDetail {
   const byId = new Map(evidence.map((e) => [e.id, e]));
   return {
@@ -123,7 +125,7 @@ export function toReviewDetail(
         .map(evidenceItem),
     })),
     findings: findings.filter((f) => f.reviewId === r.id).map((f) => toFindingCard(f)),
-    suggestedFindings: [],
+    suggestedFindings: [...suggestedFindings],
     decisions: decisions.filter((d) => d.reviewId === r.id).map(toDecisionView),
     nextStates: r.allowedEvents.filter((e) => e !== 'close'),
     rowVersion: r.rowVersion,

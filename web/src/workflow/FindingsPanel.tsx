@@ -78,6 +78,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
                           ...empty,
                           title: s.title,
                           severity: s.severity,
+                          category: s.category ?? empty.category,
                           description: s.rationale,
                           suggestionId: s.id,
                         })
