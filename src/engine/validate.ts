@@ -5,7 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
-import { computeDrift } from './drift/drift.ts';
+import { computeDrift, DRIFT_BATCH } from './drift/drift.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
@@ -286,6 +286,19 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       current: new TableScan(conn, data, sorter),
       reference: reference && new TableScan(conn, reference, sorter),
     };
+    const shared = reference ? featureNames.filter((name) => kindIn(reference, name) !== undefined) : [];
+    const prediction =
+      reference && predicted !== undefined && kindIn(reference, predicted) !== undefined
+        ? featureOf(predicted)
+        : undefined;
+    // the first reference columns drift compares are read and sorted (on the worker) while data
+    // quality runs; the rest follow in batches during drift
+    scans.reference?.prefetchNumeric(
+      [...shared.map(featureOf), ...(prediction ? [prediction] : [])]
+        .filter((c) => c.kind === 'numeric')
+        .slice(0, DRIFT_BATCH)
+        .map((c) => c.name),
+    );
     progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),
@@ -297,11 +310,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     let drift: ValidationEvidence['drift'] = null;
     if (reference) {
       progress.start('drift', 'drift');
-      const shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
-      const prediction =
-        predicted !== undefined && kindIn(reference, predicted) !== undefined
-          ? featureOf(predicted)
-          : undefined;
       drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
         ...(prediction ? { prediction } : {}),
         ...(scans.reference ? { scans: { reference: scans.reference, current: scans.current } } : {}),

@@ -31,7 +31,7 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
 };
 
 /** Numeric columns read per reference query in drift. */
-const DRIFT_BATCH = 3;
+export const DRIFT_BATCH = 3;
 
 /** Options of computeDrift. */
 export interface DriftOptions {
