@@ -246,7 +246,11 @@ export function cardCompleteness(
     const current = facts.evidence.filter((e) => e.type === 'validation_report' && !e.superseded);
     if (current.length > 0) {
       const citedCurrent = current.filter((e) => cited.has(e.id));
-      const newestCited = citedCurrent.map((e) => e.createdAt).sort().at(-1) ?? '';
+      const newestCited =
+        citedCurrent
+          .map((e) => e.createdAt)
+          .sort()
+          .at(-1) ?? '';
       const newer = current.filter((e) => !cited.has(e.id) && e.createdAt > newestCited);
       t.check(newer.length === 0, () => ({
         section: 'evaluation',
