@@ -158,7 +158,7 @@ export class AcceptancesService {
    */
   async expireIn(tx: Kysely<Database>, audit: AuditContext, id: string): Promise<void> {
     const row = await this.rowIn(tx, id);
-    if (!row || row.state !== 'active') return;
+    if (row?.state !== 'active') return;
     const findings = await this.findingRows(tx, id);
     const versions = new Set<string>();
     for (const f of findings) {

@@ -1,5 +1,4 @@
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   type EvidenceCreate,
@@ -12,8 +11,7 @@ import { modelKeySchema } from '../../contracts/inventory.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { documentRequestBody, inputJsonSchema } from '../../platform/http/openapi-body.ts';
-import { auditContextOf, callerOf, principalOf, withEtag } from '../../platform/http/request-context.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import { callerOf } from '../../platform/http/request-context.ts';
 import type { EvidenceService, UploadedFile } from './evidence.service.ts';
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });

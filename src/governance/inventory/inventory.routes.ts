@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageOf, pageQuery } from '../../contracts/identity.ts';
 import {
@@ -27,16 +26,10 @@ import {
   versionUpdateSchema,
 } from '../../contracts/inventory.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import {
-  auditContextOf,
-  callerOf,
-  ifMatchVersion,
-  principalOf,
-  withEtag,
-} from '../../platform/http/request-context.ts';
+import { callerOf, ifMatchVersion, principalOf, withEtag } from '../../platform/http/request-context.ts';
 import type { DatasetsService } from './datasets.service.ts';
 import type { LineageService } from './lineage.service.ts';
-import type { Caller, ModelsService } from './models.service.ts';
+import type { ModelsService } from './models.service.ts';
 import type { VersionsService } from './versions.service.ts';
 
 /** The inventory services the routes call. */

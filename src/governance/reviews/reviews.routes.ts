@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { pageOf } from '../../contracts/identity.ts';
 import { modelKeySchema } from '../../contracts/inventory.ts';
@@ -12,14 +11,7 @@ import {
   reviewTransitionSchema,
 } from '../../contracts/reviews.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import {
-  auditContextOf,
-  callerOf,
-  ifMatchVersion,
-  principalOf,
-  withEtag,
-} from '../../platform/http/request-context.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import { callerOf, ifMatchVersion, withEtag } from '../../platform/http/request-context.ts';
 import type { ReviewsService } from './reviews.service.ts';
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import {
@@ -9,14 +8,7 @@ import {
   tierOverrideSchema,
 } from '../../contracts/policy.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import {
-  auditContextOf,
-  callerOf,
-  ifMatchVersion,
-  principalOf,
-  withEtag,
-} from '../../platform/http/request-context.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import { callerOf, ifMatchVersion } from '../../platform/http/request-context.ts';
 import type { TieringService } from './tiering.service.ts';
 
 const keyParams = z.strictObject({ key: modelKeySchema });
