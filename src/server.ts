@@ -113,6 +113,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     blobs,
   });
   reviews.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
+  gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
   const services: Services = {
     identity,
     policy,

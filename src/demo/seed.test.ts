@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDb, type TestDb } from '../../test/support/engines.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 import { streamAuditEvents } from '../platform/audit/audit-trail.ts';
 import { verifyAuditChain } from '../platform/audit/audit-verify.ts';
 import { IdentityService } from '../platform/auth/identity.service.ts';
 import { systemClock } from '../platform/clock.ts';
 import { DEMO_MODELS } from './demo-portfolio.ts';
+import { DEMO_GATES, demoGateResults } from './demo-workflow.ts';
 import { seedDemoPortfolio } from './seed.ts';
 
 describe.each(ENGINES)('demo portfolio on %s', (engine) => {
@@ -51,6 +53,159 @@ describe.each(ENGINES)('demo portfolio on %s', (engine) => {
       .where('dataset_id', '=', holdout.id)
       .execute();
     expect(parents).toHaveLength(1);
+  });
+
+  it('tiers the portfolio from answered questionnaires', async () => {
+    const tierings = await t.db.kysely
+      .selectFrom('tierings')
+      .innerJoin('models', 'models.id', 'tierings.model_id')
+      .select([
+        'models.key',
+        'models.tier',
+        'tierings.computed_tier',
+        'tierings.policy_version',
+        'tierings.answers_json',
+      ])
+      .execute();
+    expect(new Set(tierings.map((r) => r.key)).size).toBeGreaterThanOrEqual(15);
+    for (const r of tierings) {
+      expect(Number(r.tier)).toBe(Number(r.computed_tier));
+      expect(Number(r.policy_version)).toBe(1);
+      expect(Object.keys(JSON.parse(r.answers_json))).toHaveLength(8);
+    }
+    expect(new Set(tierings.map((r) => Number(r.computed_tier)))).toEqual(new Set([1, 2, 3, 4]));
+  });
+
+  it('has open and closed reviews, findings in every state, and decisions signed by independent people', async () => {
+    const reviews = await t.db.kysely
+      .selectFrom('reviews')
+      .innerJoin('models', 'models.id', 'reviews.model_id')
+      .select([
+        'reviews.id',
+        'models.key',
+        'reviews.type',
+        'reviews.state',
+        'reviews.opened_by',
+        'reviews.reason',
+      ])
+      .execute();
+    const states = new Set(reviews.map((r) => r.state));
+    for (const s of ['draft', 'submitted', 'in_validation', 'decision_pending', 'closed'])
+      expect(states).toContain(s);
+    // Opened by the system: the scheduler's periodic review, the expired acceptance's incident
+    // review, and the material change's change review.
+    expect(
+      reviews
+        .filter((r) => r.opened_by === 'system')
+        .map((r) => `${r.key}:${r.type}`)
+        .sort(),
+    ).toEqual([
+      'aml-transaction-monitoring:incident',
+      'collections-prioritisation:change',
+      'retail-credit-pd:periodic',
+    ]);
+
+    const findings = await t.db.kysely
+      .selectFrom('findings')
+      .select(['id', 'state', 'remediator', 'verified_by'])
+      .execute();
+    expect(new Set(findings.map((f) => f.state))).toEqual(
+      new Set(['open', 'in_remediation', 'ready_for_verification', 'closed', 'risk_accepted']),
+    );
+    for (const f of findings.filter((x) => x.state === 'closed')) {
+      expect(f.verified_by).toBeTruthy();
+      expect(f.verified_by).not.toBe(f.remediator);
+    }
+
+    const decisions = await t.db.kysely
+      .selectFrom('decisions')
+      .innerJoin('reviews', 'reviews.id', 'decisions.review_id')
+      .select([
+        'decisions.id',
+        'decisions.model_id',
+        'decisions.outcome',
+        'decisions.state',
+        'reviews.submitted_by',
+      ])
+      .execute();
+    expect(decisions.filter((d) => d.state === 'final').length).toBeGreaterThanOrEqual(6);
+    expect(decisions.some((d) => d.state === 'pending')).toBe(true);
+    for (const d of decisions) {
+      const makers = await t.db.kysely
+        .selectFrom('model_relations')
+        .innerJoin('users', 'users.id', 'model_relations.user_id')
+        .select('users.username')
+        .where('model_relations.model_id', '=', d.model_id)
+        .where('model_relations.relation', 'in', ['owner', 'developer'])
+        .execute();
+      const forbidden = new Set([...makers.map((m) => m.username), d.submitted_by]);
+      const signers = await t.db.kysely
+        .selectFrom('decision_signatures')
+        .select('signer')
+        .where('decision_id', '=', d.id)
+        .execute();
+      expect(signers.length).toBeGreaterThan(0);
+      for (const s of signers) expect(forbidden.has(s.signer), `${s.signer} signed ${d.id}`).toBe(false);
+    }
+
+    const withConditions = decisions.find(
+      (d) => d.outcome === 'approve_with_conditions' && d.state === 'final',
+    );
+    const conditions = await t.db.kysely
+      .selectFrom('decision_conditions')
+      .select(['owner', 'due_at', 'met_at'])
+      .where('decision_id', '=', withConditions!.id)
+      .execute();
+    expect(conditions.map((c) => c.met_at !== null).sort()).toEqual([false, true]);
+  });
+
+  it('expired a risk acceptance once: its finding reopened and an incident review opened', async () => {
+    const expired = await t.db.kysely
+      .selectFrom('risk_acceptances')
+      .select(['id', 'requested_by', 'approved_by', 'expired_at'])
+      .where('state', '=', 'expired')
+      .execute();
+    expect(expired).toHaveLength(1);
+    expect(expired[0]!.approved_by).not.toBe(expired[0]!.requested_by);
+    const links = await t.db.kysely
+      .selectFrom('acceptance_findings')
+      .innerJoin('findings', 'findings.id', 'acceptance_findings.finding_id')
+      .select(['findings.id', 'findings.state'])
+      .where('acceptance_id', '=', expired[0]!.id)
+      .execute();
+    expect(links.map((l) => l.state)).toEqual(['open']);
+    const reopened = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['actor'])
+      .where('action', '=', 'finding.reopen')
+      .where('entity_id', '=', links[0]!.id)
+      .execute();
+    expect(reopened).toEqual([{ actor: 'system' }]);
+    const fired = await t.db.kysely.selectFrom('fired_jobs').select(['kind']).execute();
+    expect(fired.filter((j) => j.kind === 'acceptance.expired')).toHaveLength(1);
+    expect(fired.filter((j) => j.kind === 'review.periodic')).toHaveLength(1);
+    expect(
+      await t.db.kysely.selectFrom('risk_acceptances').select('id').where('state', '=', 'active').execute(),
+    ).toHaveLength(1);
+  });
+
+  it('gates pass and fail for the intended reasons at the end of the seed', async () => {
+    const results = await demoGateResults(t.db, new ManualClock('2026-11-01T00:00:00.000Z'));
+    expect(
+      results.map(({ model, version, env, allowed, codes }) => ({ model, version, env, allowed, codes })),
+    ).toEqual(
+      DEMO_GATES.map(({ model, version, env, allowed, codes }) => ({ model, version, env, allowed, codes })),
+    );
+    const denied = new Set(results.flatMap((r) => r.codes));
+    for (const code of [
+      'not_approved',
+      'approval_expired',
+      'evidence_missing',
+      'finding_open',
+      'condition_overdue',
+    ])
+      expect(denied).toContain(code);
+    expect(results.filter((r) => r.allowed).length).toBeGreaterThanOrEqual(2);
   });
 
   it('writes a verifiable audit trail, dated in the past', async () => {

@@ -11,6 +11,7 @@ import type { Db } from '../platform/db/database.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
+import { seedDemoWorkflow } from './demo-workflow.ts';
 
 /** A clock that starts in the past and moves forward a little at every reading, ending before now. */
 class SteppingClock implements Clock {
@@ -24,6 +25,10 @@ class SteppingClock implements Clock {
   now(): Date {
     this.t += this.stepMs;
     return new Date(this.t);
+  }
+  /** Jumps forward to `t`, never back (the workflow demo lets months pass). */
+  advanceTo(t: Date): void {
+    this.t = Math.max(this.t, t.getTime());
   }
 }
 
@@ -104,7 +109,8 @@ export async function seedDemoPortfolio(
     await seedModel(m);
   }
   await seedDemoDocumentation(db, clock, caller);
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments`;
+  const workflow = await seedDemoWorkflow(db, clock, now);
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {

@@ -41,6 +41,17 @@ const stateArb: fc.Arbitrary<GateState> = fc.record({
   conditions: fc.array(fc.record({ id: fc.uuid(), dueAt: offset.map(iso), met: fc.boolean() }), {
     maxLength: 3,
   }),
+  // How a published model card stands for the tier: passing or not, uploads counting or not.
+  documents: fc.option(
+    fc.record({
+      model_card: fc.record({
+        passing: fc.subarray(['card-1']),
+        gaps: fc.constant([] as string[]),
+        uploadsCount: fc.boolean(),
+      }),
+    }),
+    { nil: undefined },
+  ),
 });
 
 /** Every requirement, checked independently of decideGate. */
@@ -48,9 +59,13 @@ function meetsEveryRequirement(s: GateState): boolean {
   const d = s.decision;
   if (!d || !['approve', 'approve_with_conditions'].includes(d.outcome)) return false;
   if (!d.expiresAt || Date.parse(d.expiresAt) <= T) return false;
-  for (const type of s.requiredEvidence)
+  for (const type of s.requiredEvidence) {
+    const doc = type === 'model_card' ? s.documents?.model_card : undefined;
+    if (doc && doc.passing.length > 0) continue;
+    if (doc && !doc.uploadsCount) return false;
     if (!s.evidence.some((e) => e.type === type && (e.validUntil === null || Date.parse(e.validUntil) > T)))
       return false;
+  }
   for (const f of s.findings) {
     if (f.severity !== 'critical' && f.severity !== 'high') continue;
     if (f.state === 'closed') continue;
@@ -61,6 +76,42 @@ function meetsEveryRequirement(s: GateState): boolean {
 }
 
 describe('decideGate', () => {
+  it('counts a passing published model card like the review checklist, and refuses uploads a tier does not count', () => {
+    const base: GateState = {
+      modelKey: 'm',
+      versionLabel: '1',
+      decision: { id: 'd1', outcome: 'approve', expiresAt: iso(30) },
+      requiredEvidence: ['model_card'],
+      evidence: [{ id: 'e1', type: 'model_card', validUntil: null }],
+      findings: [],
+      conditions: [],
+    };
+    expect(
+      decideGate(
+        {
+          ...base,
+          evidence: [],
+          documents: { model_card: { passing: ['c1'], gaps: [], uploadsCount: false } },
+        },
+        NOW,
+      ).allowed,
+    ).toBe(true);
+    const refused = decideGate(
+      {
+        ...base,
+        documents: { model_card: { passing: [], gaps: ['limitations: missing'], uploadsCount: false } },
+      },
+      NOW,
+    );
+    expect(refused.reasons).toEqual([
+      expect.objectContaining({
+        code: 'evidence_missing',
+        ref: 'model_card',
+        message: expect.stringContaining('limitations'),
+      }),
+    ]);
+  });
+
   it('never allows a version lacking any requirement, and allows one that has them all', () => {
     fc.assert(
       fc.property(stateArb, (s) => {

@@ -1,5 +1,6 @@
 import type { GateReason, GateResult } from '../../contracts/gate.ts';
 import type { EvidenceType } from '../../contracts/policy.ts';
+import { type ChecklistDocuments, checklistStatus } from '../reviews/review-rules.ts';
 
 /** Everything the gate looks at for one version, read at one moment. */
 export interface GateState {
@@ -19,6 +20,11 @@ export interface GateState {
     acceptedUntil: string | null;
   }[];
   conditions: readonly { id: string; dueAt: string; met: boolean }[];
+  /**
+   * How the version's structured documents stand (model card, datasheets), as the review checklist
+   * sees them: a passing published document satisfies its type, and a tier may refuse uploads.
+   */
+  documents?: ChecklistDocuments;
 }
 
 const BLOCKING = new Set(['critical', 'high']);
@@ -26,7 +32,8 @@ const UNRESOLVED = new Set(['open', 'in_remediation', 'ready_for_verification'])
 
 /**
  * The deployment gate. Allowed only when the version has an approval that has not expired, every
- * evidence type the tier requires is present and unexpired, no critical or high finding is open
+ * evidence type the tier requires is present and unexpired (or, for model cards and datasheets,
+ * a published document passes the tier's documentation rules), no critical or high finding is open
  * without a valid acceptance, and no condition is overdue. Reasons list every failure. Pure.
  */
 export function decideGate(state: GateState, now: Date): GateResult {
@@ -45,14 +52,22 @@ export function decideGate(state: GateState, now: Date): GateResult {
   } else if (d.expiresAt === null || Date.parse(d.expiresAt) <= t) {
     reasons.push({ code: 'approval_expired', message: `the approval expired at ${d.expiresAt}`, ref: d.id });
   }
-  for (const type of new Set(state.requiredEvidence)) {
-    const ofType = state.evidence.filter((e) => e.type === type);
-    const valid = ofType.filter((e) => e.validUntil === null || Date.parse(e.validUntil) > t);
-    if (valid.length > 0) continue;
+  // The same rule as the review checklist, so a checklist item satisfied by a passing model card
+  // satisfies the gate too, and an upload a tier does not count does not open it.
+  const items = checklistStatus(
+    [...new Set(state.requiredEvidence)],
+    state.evidence.map((e) => ({ ...e, type: e.type as EvidenceType, superseded: false })),
+    now,
+    state.documents ?? {},
+  );
+  for (const item of items) {
+    if (item.status === 'satisfied') continue;
+    const type = item.evidenceType;
+    const gaps = item.documentGaps?.length ? ` (${item.documentGaps.join('; ')})` : '';
     reasons.push(
-      ofType.length > 0
-        ? { code: 'evidence_expired', message: `the ${type} evidence has expired`, ref: type }
-        : { code: 'evidence_missing', message: `no ${type} evidence is attached`, ref: type },
+      item.status === 'expired'
+        ? { code: 'evidence_expired', message: `the ${type} evidence has expired${gaps}`, ref: type }
+        : { code: 'evidence_missing', message: `no ${type} evidence is attached${gaps}`, ref: type },
     );
   }
   for (const f of state.findings) {

@@ -9,6 +9,7 @@ import type { FindingsService } from '../findings/findings.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { checklistFor } from '../reviews/review-rules.ts';
+import type { DocumentStandingSource } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { decideGate, type GateState } from './gate-rules.ts';
 
@@ -19,6 +20,8 @@ export function gateForEnvironment(env: string): Gate {
 
 /** The deployment gate: reads one version's state and lets the pure rule decide. */
 export class GateService {
+  private documentStanding: DocumentStandingSource | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -31,6 +34,11 @@ export class GateService {
       acceptances: AcceptancesService;
     },
   ) {}
+
+  /** Lets published model cards and datasheets count as the review checklist counts them (set by the composition root). */
+  setDocumentStanding(source: DocumentStandingSource): void {
+    this.documentStanding = source;
+  }
 
   /** Whether `model@version` may deploy to `env` now, with every reason it may not. Denials fire `gate.denied`. */
   async check(caller: Caller, q: GateQuery): Promise<GateResult> {
@@ -84,6 +92,7 @@ export class GateService {
           acceptedUntil: acceptedUntil.get(f.id) ?? null,
         })),
         conditions: (decision?.conditions ?? []).map((c) => ({ id: c.id, dueAt: c.dueAt, met: c.met })),
+        documents: this.documentStanding ? await this.documentStanding(tx, version.id, tier) : {},
       };
       result = decideGate(state, now);
     }
