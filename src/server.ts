@@ -1,4 +1,6 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
+import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
+import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
 import { DecisionsService } from './governance/decisions/decisions.service.ts';
 import { registerDocumentationRoutes } from './governance/documentation/documentation.routes.ts';
@@ -40,6 +42,8 @@ import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { registerConsoleStatic } from './platform/http/console-static.ts';
 import { type ApiApp, createHttpApp } from './platform/http/http-app.ts';
+import { registerKeyRoutes } from './platform/signing/keys.routes.ts';
+import { loadSigningKey, type SigningKey } from './platform/signing/signing-key.ts';
 import { ASSAY_VERSION } from './version.ts';
 
 /** What the composition root needs from outside: the store, the clock and the configuration. */
@@ -69,6 +73,8 @@ export interface Services {
   datasets: DatasetsService;
   lineage: LineageService;
   documentation: DocumentationService;
+  signingKey: SigningKey;
+  auditPackages: AuditPackageService;
 }
 
 /**
@@ -113,6 +119,16 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     blobs,
   });
   reviews.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
+  const signingKey = loadSigningKey({ dataDir: config.dataDir, keyFile: config.signingKeyFile });
+  const auditPackages = new AuditPackageService(db, clock, {
+    models,
+    versions,
+    reviews,
+    blobs,
+    signingKey,
+    documents: documentation,
+    assayVersion: ASSAY_VERSION,
+  });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
   const services: Services = {
     identity,
@@ -132,6 +148,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     datasets,
     lineage,
     documentation,
+    signingKey,
+    auditPackages,
   };
 
   const app = await createHttpApp({
@@ -156,6 +174,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerDocumentationFormatRoutes(app, { formats: new DocumentationFormatsService(services) });
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
+  registerKeyRoutes(app, services);
+  registerAuditPackageRoutes(app, services);
   void services;
   await registerConsoleStatic(app);
   return { app, services };

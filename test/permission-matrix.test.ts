@@ -6,6 +6,7 @@ import { renderPermissionsDoc } from '../src/platform/auth/permissions-doc.ts';
 import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/platform/auth/roles.ts';
 import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
+import { AUDIT_PACKAGE_CASES } from './support/audit-package-permission-cases.ts';
 import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './support/documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
@@ -22,6 +23,7 @@ const CASES: Record<string, RouteCase> = {
   ...DECISION_CASES,
   ...DOCUMENTATION_CASES,
   ...DOCUMENTATION_FORMAT_CASES,
+  ...AUDIT_PACKAGE_CASES,
 };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 

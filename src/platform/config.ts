@@ -21,6 +21,8 @@ export interface AssayConfig {
   periodicReviewLeadDays: number;
   /** Scheduler tick interval in ms for `serve` (ASSAY_SCHEDULER_INTERVAL_MS; 0 turns it off). */
   schedulerIntervalMs: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs audit packages (ASSAY_SIGNING_KEY_FILE); unset = generated in dataDir/keys. */
+  signingKeyFile: string | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     completenessFields: env.ASSAY_COMPLETENESS_FIELDS || undefined,
     periodicReviewLeadDays: intFromEnv(env, 'ASSAY_PERIODIC_REVIEW_LEAD_DAYS', 60),
     schedulerIntervalMs: intFromEnv(env, 'ASSAY_SCHEDULER_INTERVAL_MS', 60_000),
+    signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
   };
 }

@@ -57,7 +57,8 @@ export type Action =
   | 'scheduler.run'
   | 'card.read'
   | 'card.write'
-  | 'datasheet.write';
+  | 'datasheet.write'
+  | 'audit_package.export';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -206,6 +207,12 @@ const RULES: Record<Action, Rule> = {
   },
   // The outer bound; the handler also requires the dataset's owner unless the caller is a steward.
   'datasheet.write': { scope: 'write', roles: ['admin', 'governance', 'owner', 'developer'] },
+  // Everything in the package (evidence files, records, the model's audit events) is readable by the same callers.
+  'audit_package.export': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

@@ -330,4 +330,6 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/completeness', guard: 'dataset.read' },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/export', guard: 'dataset.read' },
+  { method: 'GET', url: '/api/v1/keys', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/models/:key/audit-package', guard: 'audit_package.export', model: true },
 ];

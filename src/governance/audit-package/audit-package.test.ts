@@ -1,0 +1,408 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import { ENGINES } from '../../../test/support/engines.ts';
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { auditPackageManifestSchema } from '../../contracts/audit-package.ts';
+import { describePublicKey } from '../../platform/signing/signing-key.ts';
+import { verifyPackage } from './verify-package.ts';
+
+const TIER4 = {
+  decision_impact: 'informational',
+  autonomy: 'human_in_the_loop',
+  population_affected: 'internal_few',
+  data_sensitivity: 'internal',
+  complexity: 'statistical',
+  vendor_opacity: 'in_house',
+  regulatory_exposure: 'none',
+  financial_exposure: 'low',
+};
+
+/** Every entry of a zip, read whole (the packages in these tests are small). */
+function readZip(file: string): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on('entry', (e: yauzl.Entry) => {
+        zip.openReadStream(e, (err2, s) => {
+          if (err2 || !s) return reject(err2);
+          const parts: Buffer[] = [];
+          s.on('data', (c: Buffer) => parts.push(c));
+          s.on('end', () => {
+            out.set(e.fileName, Buffer.concat(parts));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.readEntry();
+    });
+  });
+}
+
+/** Writes entries as a new zip (evidence stored, the rest deflated, as the server does). */
+function writeZip(file: string, entries: Map<string, Buffer>): Promise<void> {
+  const zip = new ZipFile();
+  for (const [name, data] of entries) zip.addBuffer(data, name, { compress: !name.startsWith('evidence/') });
+  zip.end();
+  return new Promise((resolve, reject) => {
+    zip.outputStream.pipe(fs.createWriteStream(file)).on('finish', resolve).on('error', reject);
+  });
+}
+
+function flip(buf: Buffer, at = Math.floor(buf.length / 2)): Buffer {
+  const copy = Buffer.from(buf);
+  copy[at] = copy[at]! ^ 0x01;
+  return copy;
+}
+
+describe.each(ENGINES)('audit package on %s', (engine) => {
+  let s: TestServer;
+  let dir: string;
+  let good: string;
+  const tokens: Record<string, string> = {};
+  const as = async (who: string, method: string, url: string, body?: unknown) => {
+    const res = await s.call(method, url, body, tokens[who]);
+    if (res.statusCode >= 300) throw new Error(`${method} ${url} as ${who}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const evidenceBytes = [
+    Buffer.from('{"metric":"auc","value":0.81}\n'),
+    Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251)),
+    Buffer.from('<html><body>validation report</body></html>'),
+  ];
+
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-pkg-'));
+    tokens.admin = s.adminToken;
+    for (const [name, role] of [
+      ['olivia', 'owner'],
+      ['vera', 'validator'],
+      ['gina', 'governance'],
+      ['alice', 'approver'],
+      ['audrey', 'auditor'],
+      ['oscar', 'owner'],
+    ] as const)
+      tokens[name] = (await s.userToken(name, role)).token;
+    await as('admin', 'POST', '/api/v1/models', {
+      key: 'pkg-pd',
+      name: 'Package PD',
+      type: 'classification',
+      owner: 'olivia',
+    });
+    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions', { label: '1.0.0' });
+    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/tiering', { answers: TIER4 });
+    await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'development' });
+    await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'validation' });
+    const review = await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/reviews', {
+      type: 'initial',
+      gate: 'production',
+    });
+    await as('olivia', 'POST', `/api/v1/reviews/${review.id}/submit`);
+    await as('gina', 'POST', `/api/v1/reviews/${review.id}/validator`, { validator: 'vera' });
+    await as('vera', 'POST', `/api/v1/reviews/${review.id}/transition`, { event: 'start_validation' });
+    const caller = {
+      principal: {
+        userId: 'x',
+        username: 'vera',
+        role: 'validator' as const,
+        scope: 'write' as const,
+        tokenId: 't',
+      },
+      audit: { actor: 'vera', requestId: null },
+    };
+    const types = ['test_results', 'model_card', 'validation_report'] as const;
+    for (const [i, bytes] of evidenceBytes.entries()) {
+      const stored = await s.services.evidence.storeUpload(Readable.from([bytes]));
+      await s.services.evidence.create(
+        caller,
+        'pkg-pd',
+        '1.0.0',
+        { type: types[i]!, title: `evidence ${i}` },
+        { ...stored, mediaType: 'application/octet-stream', filename: `file-${i}.bin` },
+      );
+    }
+    await as('vera', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/evidence', {
+      type: 'test_results',
+      title: 'linked',
+      externalUrl: 'https://docs.example.com/results',
+    });
+    const finding = await as('vera', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/findings', {
+      title: 'Calibration drifts in the tail',
+      description: 'Brier score worsens above 0.8',
+      category: 'performance',
+      severity: 'high',
+      owner: 'olivia',
+      reviewId: review.id,
+    });
+    await as('vera', 'POST', `/api/v1/reviews/${review.id}/transition`, { event: 'request_decision' });
+    s.clock.advance(3600_000);
+    const decision = await as('alice', 'POST', `/api/v1/reviews/${review.id}/decisions`, {
+      outcome: 'approve_with_conditions',
+      rationale: 'Independent validation passed',
+      conditions: [{ text: 'Recalibrate by Q3', owner: 'olivia', dueAt: '2031-01-01T00:00:00Z' }],
+    });
+    await as('alice', 'POST', `/api/v1/decisions/${decision.id}/sign`, { note: 'signed' });
+    const acceptance = await as('olivia', 'POST', '/api/v1/risk-acceptances', {
+      findingIds: [finding.id],
+      rationale: 'Manual review of tail scores until recalibration',
+      expiresAt: new Date(s.clock.now().getTime() + 60 * 86_400_000).toISOString(),
+    });
+    await as('gina', 'POST', `/api/v1/risk-acceptances/${acceptance.id}/approve`, {});
+    await as('olivia', 'PUT', '/api/v1/models/pkg-pd/versions/1.0.0/card', {
+      content: { overview: { text: 'A model card for the audit package test.' } },
+    });
+    // Another model's events interleave with this one's in the global chain.
+    await as('admin', 'POST', '/api/v1/models', { key: 'other', name: 'Other', type: 'classification' });
+    await as('admin', 'POST', '/api/v1/models/pkg-pd/versions', { label: '2.0.0' });
+
+    const res = await s.call('GET', '/api/v1/models/pkg-pd/audit-package', undefined, tokens.audrey);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    good = path.join(dir, 'good.zip');
+    fs.writeFileSync(good, res.rawPayload);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verifies, and holds the records, evidence as stored, documents and the events', async () => {
+    const result = await verifyPackage(good);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    const entries = await readZip(good);
+    const manifest = auditPackageManifestSchema.parse(JSON.parse(entries.get('manifest.json')!.toString()));
+    const keys = await as('audrey', 'GET', '/api/v1/keys');
+    expect(keys.items[0].id).toBe(manifest.signingKey.id);
+    expect(describePublicKey(entries.get('signing-key.pem')!.toString()).id).toBe(keys.items[0].id);
+    // Every file but the manifest and its signature is listed.
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(
+      [...entries.keys()].filter((n) => n !== 'manifest.json' && n !== 'manifest.sig').sort(),
+    );
+    const evidence = JSON.parse(entries.get('records/evidence.json')!.toString());
+    expect(evidence).toHaveLength(4);
+    for (const [i, bytes] of evidenceBytes.entries()) {
+      const e = evidence.find((x: { title: string }) => x.title === `evidence ${i}`);
+      expect(entries.get(e.packagePath)).toEqual(bytes);
+    }
+    const decisions = JSON.parse(entries.get('records/decisions.json')!.toString());
+    expect(decisions[0].signatures.map((g: { signer: string }) => g.signer)).toEqual(['alice']);
+    expect(decisions[0].conditions[0].text).toBe('Recalibrate by Q3');
+    const reviews = JSON.parse(entries.get('records/reviews.json')!.toString());
+    expect(reviews[0].checklist.items.length).toBeGreaterThan(0);
+    expect(JSON.parse(entries.get('records/findings.json')!.toString())).toHaveLength(1);
+    expect(JSON.parse(entries.get('records/risk-acceptances.json')!.toString())[0].state).toBe('active');
+    expect(entries.has('documentation/model-card-1.0.0.html')).toBe(true);
+    expect(
+      JSON.parse(entries.get('documentation/model-card-1.0.0.json')!.toString()).document.versionLabel,
+    ).toBe('1.0.0');
+    const html = entries.get('index.html')!.toString();
+    expect(html).toContain('Calibration drifts in the tail');
+    expect(html).not.toContain('<script');
+    // The model's events, and only its events; none of the other model's.
+    const events = entries
+      .get('audit/events.jsonl')!
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const other = await s.services.models.authorize(
+      { userId: 'x', username: 'admin', role: 'admin', scope: 'admin', tokenId: 't' },
+      'other',
+      'model.read',
+    );
+    expect(events.length).toBe(manifest.audit.count);
+    expect(events.every((e: { model_id: string }) => e.model_id === manifest.model.id)).toBe(true);
+    expect(events.some((e: { model_id: string }) => e.model_id === other.id)).toBe(false);
+    expect(
+      JSON.parse(entries.get('lineage.json')!.toString()).versions.map((v: { label: string }) => v.label),
+    ).toEqual(expect.arrayContaining(['1.0.0', '2.0.0']));
+  });
+
+  it.each([
+    'manifest.json',
+    'records/evidence.json',
+    'audit/events.jsonl',
+    'index.html',
+    'signing-key.pem',
+    'documentation/model-card-1.0.0.html',
+  ])('fails naming %s when one byte of it changes', async (name) => {
+    const entries = await readZip(good);
+    entries.set(name, flip(entries.get(name)!));
+    const bad = path.join(dir, `bad-${name.replace(/\W/g, '_')}.zip`);
+    await writeZip(bad, entries);
+    const result = await verifyPackage(bad);
+    expect(result.ok).toBe(false);
+    const files = result.problems.map((p) => p.file);
+    expect(files).toContain(name);
+    if (name === 'manifest.json') {
+      // An unsigned manifest: the signature problem comes first, then what no longer matches it.
+      expect(result.problems[0]!.file).toBe('manifest.json');
+      expect(result.problems[0]!.problem).toContain('not the manifest that was signed');
+    } else if (name === 'signing-key.pem') {
+      expect(files).toEqual(expect.arrayContaining(['signing-key.pem', 'manifest.sig']));
+    } else expect([...new Set(files)]).toEqual([name]);
+  });
+
+  it('fails naming an evidence file whose bytes change in place, in the zip as downloaded', async () => {
+    const entries = await readZip(good);
+    const evidence = JSON.parse(entries.get('records/evidence.json')!.toString());
+    const target = evidence.find((x: { title: string }) => x.title === 'evidence 1').packagePath as string;
+    const bytes = fs.readFileSync(good);
+    // Stored (not deflated): the file's bytes appear verbatim in the zip.
+    const at = bytes.indexOf(evidenceBytes[1]!.subarray(1000, 1064));
+    expect(at).toBeGreaterThan(0);
+    const bad = path.join(dir, 'bad-inplace.zip');
+    fs.writeFileSync(bad, flip(bytes, at + 10));
+    const result = await verifyPackage(bad);
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.file)).toEqual([target]);
+  });
+
+  it('fails on a signature by another key, on an extra file, and on a missing file', async () => {
+    const entries = await readZip(good);
+    const sig = JSON.parse(entries.get('manifest.sig')!.toString());
+    sig.signature = flip(Buffer.from(sig.signature, 'base64'), 5).toString('base64');
+    entries.set('manifest.sig', Buffer.from(JSON.stringify(sig)));
+    const badSig = path.join(dir, 'bad-sig.zip');
+    await writeZip(badSig, entries);
+    expect((await verifyPackage(badSig)).problems.map((p) => p.file)).toEqual(['manifest.sig']);
+
+    const extra = await readZip(good);
+    extra.set('evidence/smuggled.txt', Buffer.from('not from the server'));
+    const withExtra = path.join(dir, 'extra.zip');
+    await writeZip(withExtra, extra);
+    expect((await verifyPackage(withExtra)).problems).toEqual([
+      { file: 'evidence/smuggled.txt', problem: 'is in the zip but not in the manifest' },
+    ]);
+
+    const missing = await readZip(good);
+    missing.delete('records/findings.json');
+    const withMissing = path.join(dir, 'missing.zip');
+    await writeZip(withMissing, missing);
+    expect((await verifyPackage(withMissing)).problems.map((p) => p.file)).toEqual(['records/findings.json']);
+  });
+
+  it('names the changed event when the events file is re-signed by a forger', async () => {
+    // Someone with their own key rewrites an event and signs a new manifest: the chain still fails.
+    const entries = await readZip(good);
+    const lines = entries.get('audit/events.jsonl')!.toString().trim().split('\n');
+    const e = JSON.parse(lines[2]!);
+    e.actor = 'mallory';
+    lines[2] = JSON.stringify(e);
+    entries.set('audit/events.jsonl', Buffer.from(`${lines.join('\n')}\n`));
+    const { generateKeyPairSync, createHash, sign } = await import('node:crypto');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString());
+    manifest.signingKey.id = describePublicKey(pem).id;
+    for (const f of manifest.files) {
+      const data = f.path === 'signing-key.pem' ? Buffer.from(pem) : entries.get(f.path)!;
+      f.sha256 = createHash('sha256').update(data).digest('hex');
+      f.size = data.length;
+    }
+    entries.set('signing-key.pem', Buffer.from(pem));
+    const mbytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    entries.set('manifest.json', mbytes);
+    entries.set(
+      'manifest.sig',
+      Buffer.from(
+        JSON.stringify({
+          algorithm: 'Ed25519',
+          keyId: manifest.signingKey.id,
+          manifestSha256: createHash('sha256').update(mbytes).digest('hex'),
+          signature: sign(null, mbytes, privateKey).toString('base64'),
+        }),
+      ),
+    );
+    const forged = path.join(dir, 'forged.zip');
+    await writeZip(forged, entries);
+    const result = await verifyPackage(forged);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]!.file).toBe('audit/events.jsonl');
+    expect(result.problems[0]!.problem).toContain(`event ${e.seq}`);
+    // With the server's key as the trusted key, the forger's key is named too.
+    const serverKey = (await as('audrey', 'GET', '/api/v1/keys')).items[0].publicKeyPem;
+    const trusted = await verifyPackage(forged, { trustedKeyPem: serverKey });
+    expect(trusted.problems.map((p) => p.file)).toEqual(
+      expect.arrayContaining(['signing-key.pem', 'manifest.sig', 'audit/events.jsonl']),
+    );
+  });
+
+  it('restricts to a version and shows the state as of a time', async () => {
+    const v2 = await s.call(
+      'GET',
+      '/api/v1/models/pkg-pd/audit-package?version=2.0.0',
+      undefined,
+      tokens.audrey,
+    );
+    expect(v2.statusCode).toBe(200);
+    const v2file = path.join(dir, 'v2.zip');
+    fs.writeFileSync(v2file, v2.rawPayload);
+    expect((await verifyPackage(v2file)).problems).toEqual([]);
+    const v2entries = await readZip(v2file);
+    expect(JSON.parse(v2entries.get('records/evidence.json')!.toString())).toEqual([]);
+    expect(JSON.parse(v2entries.get('records/decisions.json')!.toString())).toEqual([]);
+    expect(
+      JSON.parse(v2entries.get('records/versions.json')!.toString()).map((v: { label: string }) => v.label),
+    ).toEqual(['2.0.0']);
+
+    const events = (await readZip(good))
+      .get('audit/events.jsonl')!
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const decided = events.find((e: { action: string }) => e.action === 'decision.proposed');
+    const before = new Date(Date.parse(decided.at) - 1).toISOString();
+    const old = await s.call(
+      'GET',
+      `/api/v1/models/pkg-pd/audit-package?asOf=${before}`,
+      undefined,
+      tokens.audrey,
+    );
+    expect(old.statusCode).toBe(200);
+    const oldFile = path.join(dir, 'old.zip');
+    fs.writeFileSync(oldFile, old.rawPayload);
+    const verified = await verifyPackage(oldFile);
+    expect(verified.problems).toEqual([]);
+    expect(verified.manifest!.asOf).toBe(before);
+    const oldEntries = await readZip(oldFile);
+    expect(JSON.parse(oldEntries.get('records/decisions.json')!.toString())).toEqual([]);
+    expect(JSON.parse(oldEntries.get('records/findings.json')!.toString())).toHaveLength(1);
+    expect(
+      oldEntries
+        .get('audit/events.jsonl')!
+        .toString()
+        .trim()
+        .split('\n')
+        .every((l) => JSON.parse(l).at <= before),
+    ).toBe(true);
+
+    expect(
+      (
+        await s.call(
+          'GET',
+          '/api/v1/models/pkg-pd/audit-package?asOf=2000-01-01T00:00:00Z',
+          undefined,
+          tokens.audrey,
+        )
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (await s.call('GET', '/api/v1/models/pkg-pd/audit-package?version=9.9.9', undefined, tokens.audrey))
+        .statusCode,
+    ).toBe(404);
+    // An owner of another model cannot learn this one exists.
+    expect(
+      (await s.call('GET', '/api/v1/models/pkg-pd/audit-package', undefined, tokens.oscar)).statusCode,
+    ).toBe(404);
+  });
+});
