@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAdoptCommand } from './adopt-command.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerAuditPackageCommands } from './audit-package-commands.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerDocumentationCommands } from './documentation-commands.ts';
 import { registerDocumentationFormatCommands } from './documentation-format-commands.ts';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerModelCommands(program);
   registerLineageCommands(program);
   registerTransferCommands(program);
+  registerAuditPackageCommands(program);
   registerValidateCommand(program);
   registerGateCommands(program);
   registerDecisionCommands(program);

@@ -100,6 +100,11 @@ export class Transport {
     return new Uint8Array(await (await this.send(method, path, options)).arrayBuffer());
   }
 
+  /** Sends one request and returns the answer as it arrives (large downloads: read `body` as a stream). */
+  async response(method: string, path: string, options: CallOptions<unknown> = {}): Promise<Response> {
+    return this.send(method, path, options);
+  }
+
   private async send(method: string, path: string, options: CallOptions<unknown>): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

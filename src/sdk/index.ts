@@ -1,3 +1,4 @@
+import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
 import { evidenceApi } from './evidence.ts';
 import { auditApi, identityApi } from './identity.ts';
@@ -25,6 +26,7 @@ export class AssayClient {
   readonly datasets: ReturnType<typeof datasetsApi>;
   readonly deployments: ReturnType<typeof deploymentsApi>;
   readonly evidence: ReturnType<typeof evidenceApi>;
+  readonly auditPackages: ReturnType<typeof auditPackageApi>;
 
   constructor(options: AssayClientOptions) {
     this.transport = new Transport(options);
@@ -38,6 +40,7 @@ export class AssayClient {
     this.datasets = datasetsApi(this.transport);
     this.deployments = deploymentsApi(this.transport);
     this.evidence = evidenceApi(this.transport);
+    this.auditPackages = auditPackageApi(this.transport);
   }
 
   /** The server's health (no token needed). */

@@ -406,3 +406,37 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     ).toBe(404);
   });
 });
+
+describe('the demo Tier 1 model', () => {
+  let s: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-pkg-demo-'));
+    const { seedDemoPortfolio } = await import('../../demo/seed.ts');
+    await seedDemoPortfolio(s.store.db, s.services.identity, s.clock.now());
+  }, 180_000);
+  afterAll(async () => {
+    await s?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has a package that verifies, with its card, reviews, findings and decisions', async () => {
+    const res = await s.call('GET', '/api/v1/models/retail-credit-pd/audit-package');
+    expect(res.statusCode).toBe(200);
+    const file = path.join(dir, 'demo.zip');
+    fs.writeFileSync(file, res.rawPayload);
+    const result = await verifyPackage(file);
+    expect(result.problems).toEqual([]);
+    expect(result.events).toBeGreaterThan(5);
+    const entries = await readZip(file);
+    expect(entries.has('documentation/model-card-4.0.html')).toBe(true);
+    // Approved by two approvers and governance (src/demo/demo-workflow.ts).
+    const decisions = JSON.parse(entries.get('records/decisions.json')!.toString());
+    const signers = decisions.flatMap((d: { signatures: { signer: string }[] }) =>
+      d.signatures.map((g) => g.signer),
+    );
+    expect(signers).toEqual(expect.arrayContaining(['appr.amy', 'appr.raj', 'gov.tariq']));
+    expect(JSON.parse(entries.get('records/reviews.json')!.toString()).length).toBeGreaterThan(0);
+  });
+});

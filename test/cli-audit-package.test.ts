@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
+
+/** `assay export audit-package` and `assay verify-package` against a real server. */
+describe('audit package through the CLI', () => {
+  let server: RealServer;
+  let dir: string;
+  const env = () => ({ ASSAY_URL: server.url, ASSAY_TOKEN: server.token });
+  const http = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${server.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  beforeAll(async () => {
+    server = await startRealServer();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-cli-pkg-'));
+    await http('POST', '/api/v1/models', { key: 'cli-pkg', name: 'CLI package', type: 'classification' });
+    await http('POST', '/api/v1/models/cli-pkg/versions', { label: '1.0.0' });
+    const form = new FormData();
+    form.append(
+      'metadata',
+      new Blob([JSON.stringify({ type: 'test_results', title: 'metrics' })], { type: 'application/json' }),
+    );
+    form.append('file', new Blob([Buffer.alloc(200_000, 7)]), 'metrics.bin');
+    const res = await fetch(`${server.url}/api/v1/models/cli-pkg/versions/1.0.0/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}` },
+      body: form,
+    });
+    expect(res.status).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports a package that verifies offline, and names the file whose byte changed', async () => {
+    const out = path.join(dir, 'p.zip');
+    const exp = runCli(['export', 'audit-package', 'cli-pkg', '--version', '1.0.0', '-o', out], env());
+    expect(exp.stderr).toContain(`wrote ${out}`);
+    expect(exp.status).toBe(0);
+    const ok = runCli(['verify-package', out]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('ok: every file matches');
+    const keys = await http('GET', '/api/v1/keys');
+    expect(ok.stdout).toContain(keys.items[0].id);
+    const keyFile = path.join(dir, 'server.pem');
+    fs.writeFileSync(keyFile, keys.items[0].publicKeyPem);
+    expect(runCli(['verify-package', out, '--key', keyFile]).status).toBe(0);
+
+    // One byte of the stored evidence file, changed in place.
+    const bytes = fs.readFileSync(out);
+    const at = bytes.indexOf(Buffer.alloc(64, 7));
+    bytes[at + 100] = 8;
+    const bad = path.join(dir, 'bad.zip');
+    fs.writeFileSync(bad, bytes);
+    const failed = runCli(['verify-package', bad]);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(
+      /MISMATCH evidence\/1\.0\.0\/[^:]+-metrics\.bin: does not match the manifest/,
+    );
+    const json = JSON.parse(runCli(['verify-package', bad, '--json']).stdout);
+    expect(json.ok).toBe(false);
+    expect(json.problems).toHaveLength(1);
+  });
+
+  it('exits 2 on what is not a package, and refuses a bad --as-of', () => {
+    const junk = path.join(dir, 'junk.zip');
+    fs.writeFileSync(junk, 'not a zip at all');
+    expect(runCli(['verify-package', junk]).status).toBe(2);
+    expect(runCli(['verify-package', path.join(dir, 'missing.zip')]).status).toBe(2);
+    const r = runCli(
+      ['export', 'audit-package', 'cli-pkg', '--as-of', 'yesterday', '-o', path.join(dir, 'x.zip')],
+      env(),
+    );
+    expect(r.status).toBe(2);
+    expect(runCli(['export', 'audit-package', 'nope', '-o', path.join(dir, 'y.zip')], env()).status).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'y.zip'))).toBe(false);
+  });
+});
