@@ -1,10 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/platform/config.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { buildServer } from '../src/server.ts';
 import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
-import { ManualClock } from './support/manual-clock.ts';
 
 const TIER4 = {
   decision_impact: 'informational',
@@ -16,15 +14,16 @@ const TIER4 = {
   regulatory_exposure: 'none',
   financial_exposure: 'low',
 };
+const DAY = 86_400_000;
 
 /**
- * The whole governance loop against a real `assay serve` process: register, tier, review, evidence,
- * findings, independent sign-off, gate opens, time passes, periodic review opens.
+ * The whole governance loop against a real `assay serve` process, every step through the CLI:
+ * register, tier, review, evidence, findings, independent sign-off, gate opens, time passes,
+ * periodic review opens.
  *
- * Through the CLI: users, tokens, models, versions, findings, decisions, risk acceptances, the gate.
- * Through the HTTP API (no CLI commands for them yet): tiering, the review's states and evidence.
- * Time passing: the server runs on the wall clock, so the test opens the same
- * SQLite store in-process with a ManualClock 35 months on and runs the scheduler's `runDueJobs`.
+ * Time passing: the server is stopped and started again on the same data directory with its wall
+ * clock 35 months ahead (test/support/shifted-clock.mjs, preloaded into the server process only) and
+ * its own scheduler off, so that `assay scheduler run` is what fires the due jobs.
  */
 describe('the governance loop through the CLI', () => {
   let server: RealServer;
@@ -35,19 +34,7 @@ describe('the governance loop through the CLI', () => {
     if (r.status !== 0) throw new Error(`assay ${args.join(' ')} as ${who} exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
-  const http = async (who: string, method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${url} as ${who}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const files = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-loop-'));
 
   beforeAll(async () => {
     server = await startRealServer();
@@ -74,6 +61,7 @@ describe('the governance loop through the CLI', () => {
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
+    fs.rmSync(files, { recursive: true, force: true });
   });
 
   it('runs register → tier → review → evidence → findings → sign-off → gate → time → periodic review', async () => {
@@ -92,22 +80,54 @@ describe('the governance loop through the CLI', () => {
       'developers=["dev"]',
     ]);
     json('dev', ['versions', 'add', 'loop-pd', '--label', '1.0.0']);
-    await http('olivia', 'POST', '/api/v1/models/loop-pd/versions/1.0.0/tiering', { answers: TIER4 });
-    await http('admin', 'POST', '/api/v1/models/loop-pd/transition', { to: 'development' });
-    await http('admin', 'POST', '/api/v1/models/loop-pd/transition', { to: 'validation' });
-    const review = await http('olivia', 'POST', '/api/v1/models/loop-pd/versions/1.0.0/reviews', {
-      type: 'initial',
-      gate: 'production',
-    });
-    await http('olivia', 'POST', `/api/v1/reviews/${review.id}/submit`);
-    await http('gina', 'POST', `/api/v1/reviews/${review.id}/validator`, { validator: 'vera' });
-    await http('vera', 'POST', `/api/v1/reviews/${review.id}/transition`, { event: 'start_validation' });
-    for (const type of ['model_card', 'test_results'])
-      await http('dev', 'POST', '/api/v1/models/loop-pd/versions/1.0.0/evidence', {
-        type,
-        title: type,
-        externalUrl: `https://docs.example.com/${type}`,
-      });
+    const tiering = json('olivia', [
+      'tier',
+      'loop-pd@1.0.0',
+      ...Object.entries(TIER4).flatMap(([q, a]) => ['--answer', `${q}=${a}`]),
+    ]);
+    expect(tiering).toMatchObject({ computedTier: 4, policyVersion: 1 });
+    json('admin', ['models', 'transition', 'loop-pd', 'development']);
+    expect(json('admin', ['models', 'transition', 'loop-pd', 'validation']).status).toBe('validation');
+
+    const review = json('olivia', [
+      'reviews',
+      'open',
+      'loop-pd@1.0.0',
+      '--type',
+      'initial',
+      '--gate',
+      'production',
+    ]);
+    json('olivia', ['reviews', 'submit', review.id]);
+    // The owner cannot validate; governance assigns an independent validator.
+    expect(runCli(['reviews', 'assign', review.id, 'olivia'], as('gina')).status).not.toBe(0);
+    json('gina', ['reviews', 'assign', review.id, 'vera']);
+    json('vera', ['reviews', 'move', review.id, 'start_validation']);
+    json('dev', [
+      'evidence',
+      'add',
+      'loop-pd@1.0.0',
+      '--type',
+      'model_card',
+      '--link',
+      'https://docs.example.com/model_card',
+    ]);
+    const results = path.join(files, 'test-results.json');
+    fs.writeFileSync(results, JSON.stringify({ auc: 0.81, brier: 0.07 }));
+    const uploaded = json('dev', [
+      'evidence',
+      'add',
+      'loop-pd@1.0.0',
+      '--type',
+      'test_results',
+      '--file',
+      results,
+      '--media-type',
+      'application/json',
+    ]);
+    expect(uploaded.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const checklist = json('vera', ['reviews', 'show', review.id]).checklist;
+    expect(checklist).toMatchObject({ complete: true, tier: 4 });
 
     const finding = json('vera', [
       'findings',
@@ -127,7 +147,7 @@ describe('the governance loop through the CLI', () => {
       review.id,
     ]);
     expect(finding.state).toBe('open');
-    await http('vera', 'POST', `/api/v1/reviews/${review.id}/transition`, { event: 'request_decision' });
+    json('vera', ['reviews', 'move', review.id, 'request_decision']);
 
     const denied = runCli(['gate', 'loop-pd@1.0.0', '--env', 'production', '--json'], as('dev'));
     expect(denied.status).toBe(1);
@@ -147,11 +167,12 @@ describe('the governance loop through the CLI', () => {
     expect(refused.status).toBe(3);
     const signed = json('alice', ['decisions', 'sign', decision.id, '--note', 'signed']);
     expect(signed.state).toBe('final');
+    expect(json('admin', ['reviews', 'show', review.id]).state).toBe('closed');
 
     const stillShut = runCli(['gate', 'loop-pd@1.0.0'], as('dev'));
     expect(stillShut.status).toBe(1);
     expect(stillShut.stdout).toContain('finding_open');
-    const expires = new Date(Date.now() + 60 * 86_400_000).toISOString();
+    const expires = new Date(Date.now() + 60 * DAY).toISOString();
     const acceptance = json('olivia', [
       'acceptances',
       'request',
@@ -166,29 +187,33 @@ describe('the governance loop through the CLI', () => {
     const open = runCli(['gate', 'loop-pd@1.0.0', '--env', 'production', '--json'], as('dev'));
     expect(open.status).toBe(0);
     expect(JSON.parse(open.stdout)).toEqual({ allowed: true, reasons: [] });
+    expect(json('admin', ['scheduler', 'run']).fired).toEqual([]);
 
-    // Time passes: 35 months on, the tier-4 approval (36 months) is within 60 days of expiry.
-    // The server keeps running (its stop() deletes the data directory); SQLite in WAL mode lets this
-    // process write the same store meanwhile.
-    const dataDir = server.dataDir;
-    const db = openDatabase({ sqlitePath: path.join(dataDir, 'assay.db') });
-    try {
-      const later = new ManualClock(new Date(Date.now() + 35 * 31 * 86_400_000));
-      const { services } = await buildServer({ db, clock: later, config: { ...loadConfig({}), dataDir } });
-      const tick = await services.scheduler.runDueJobs();
-      expect(tick.failed).toEqual([]);
-      expect(tick.fired.map((j) => j.kind)).toEqual(
-        expect.arrayContaining(['review.periodic', 'acceptance.expired']),
-      );
-      const periodic = await db.kysely
-        .selectFrom('reviews')
-        .select(['type', 'state'])
-        .where('type', '=', 'periodic')
-        .execute();
-      expect(periodic).toEqual([{ type: 'periodic', state: 'draft' }]);
-      expect((await services.scheduler.runDueJobs()).fired).toEqual([]);
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
+    // Time passes: the same store, served again 35 months later. The tier-4 approval (36 months) is
+    // within 60 days of expiring and the 60-day risk acceptance has run out.
+    await server.stop(true);
+    server = await startRealServer({
+      dataDir: server.dataDir,
+      clockOffsetMs: 35 * 31 * DAY,
+      env: { ASSAY_SCHEDULER_INTERVAL_MS: '0' },
+    });
+    const tick = json('admin', ['scheduler', 'run']);
+    expect(tick.failed).toEqual([]);
+    expect(tick.fired.map((j: { kind: string }) => j.kind)).toEqual(
+      expect.arrayContaining(['review.periodic', 'acceptance.expired', 'finding.overdue']),
+    );
+    const periodic = json('gina', ['reviews', 'list', '--model', 'loop-pd', '--type', 'periodic']).items;
+    expect(periodic).toHaveLength(1);
+    expect(periodic[0]).toMatchObject({ state: 'draft', openedBy: 'system', versionLabel: '1.0.0' });
+    const incident = json('gina', ['reviews', 'list', '--model', 'loop-pd', '--type', 'incident']).items;
+    expect(incident).toHaveLength(1);
+    // The expired acceptance reopened the finding: the gate shuts again.
+    const later = runCli(['gate', 'loop-pd@1.0.0', '--env', 'production', '--json'], as('dev'));
+    expect(later.status).toBe(1);
+    expect(JSON.parse(later.stdout).reasons).toEqual([
+      expect.objectContaining({ code: 'finding_open', ref: finding.id }),
+    ]);
+    // Every due job fired once.
+    expect(json('admin', ['scheduler', 'run']).fired).toEqual([]);
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
 import { registerModelCommands } from './model-commands.ts';
+import { registerReviewCommands } from './review-commands.ts';
 import { registerServe } from './serve.ts';
 import { registerTransferCommands } from './transfer-commands.ts';
 import { registerValidateCommand } from './validate.ts';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
   registerAuditPackageCommands(program);
   registerValidateCommand(program);
   registerGateCommands(program);
+  registerReviewCommands(program);
   registerDecisionCommands(program);
   registerAdoptCommand(program);
   registerDocumentationCommands(program);

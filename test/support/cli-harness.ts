@@ -13,7 +13,8 @@ export interface RealServer {
   /** The bootstrap admin token printed on first start. */
   token: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the server and removes its data directory (kept with `keepData`, for a restart). */
+  stop(keepData?: boolean): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -28,11 +29,29 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `assay serve --no-seed` and waits for the admin token on stdout. */
-export async function startRealServer(): Promise<RealServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-cli-'));
+/** How to start a server: on an existing data directory (a restart) and with extra environment. */
+export interface RealServerOptions {
+  /** Restart on this data directory: no new admin token is printed (`token` is empty). */
+  dataDir?: string;
+  env?: Record<string, string>;
+  /** Moves the server's wall clock this many milliseconds ahead (test/support/shifted-clock.mjs). */
+  clockOffsetMs?: number;
+}
+
+/**
+ * Starts `assay serve --no-seed` and waits for the admin token on stdout (on a restart, for the
+ * line saying it serves).
+ */
+export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
+  const restart = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assay-cli-'));
   const port = await freePort();
-  const env = { ...process.env, ASSAY_DATABASE_URL: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ASSAY_DATABASE_URL: '', ...options.env };
+  if (options.clockOffsetMs) {
+    const preload = new URL('./shifted-clock.mjs', import.meta.url).href;
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${preload}`.trim();
+    env.ASSAY_TEST_CLOCK_OFFSET_MS = String(options.clockOffsetMs);
+  }
   const child: ChildProcess = spawn(
     process.execPath,
     [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--no-seed'],
@@ -48,9 +67,9 @@ export async function startRealServer(): Promise<RealServer> {
     child.stdout!.on('data', (d) => {
       out += String(d);
       const m = /\b(assay_[A-Za-z0-9_-]{20,})/.exec(out);
-      if (m) {
+      if (m || (restart && out.includes('Assay is serving'))) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m?.[1] ?? '');
       }
     });
     child.once('exit', (code) => {
@@ -62,13 +81,13 @@ export async function startRealServer(): Promise<RealServer> {
     url: `http://127.0.0.1:${port}`,
     token,
     dataDir,
-    stop: async () => {
+    stop: async (keepData = false) => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
