@@ -28,10 +28,7 @@ describe('audit package through the CLI', () => {
     await http('POST', '/api/v1/models', { key: 'cli-pkg', name: 'CLI package', type: 'classification' });
     await http('POST', '/api/v1/models/cli-pkg/versions', { label: '1.0.0' });
     const form = new FormData();
-    form.append(
-      'metadata',
-      new Blob([JSON.stringify({ type: 'test_results', title: 'metrics' })], { type: 'application/json' }),
-    );
+    form.append('metadata', JSON.stringify({ type: 'test_results', title: 'metrics' }));
     form.append('file', new Blob([Buffer.alloc(200_000, 7)]), 'metrics.bin');
     const res = await fetch(`${server.url}/api/v1/models/cli-pkg/versions/1.0.0/evidence`, {
       method: 'POST',

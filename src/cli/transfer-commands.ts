@@ -54,10 +54,11 @@ export function registerTransferCommands(program: Command): void {
     program
       .command('export')
       .description('Bulk export models, versions or datasets as CSV or JSON')
-      .requiredOption('--kind <kind>', KINDS.join(' | '))
+      // Not a required option: commander would demand it of the `export audit-package` subcommand too.
+      .option('--kind <kind>', `${KINDS.join(' | ')} (required)`)
       .option('--format <format>', 'csv | json', 'csv')
       .option('--out <file>', 'write to a file instead of stdout'),
-  ).action(async (opts: RemoteOptions & { kind: string; format: string; out?: string }) => {
+  ).action(async (opts: RemoteOptions & { kind?: string; format: string; out?: string }) => {
     const kind = kindOf(opts.kind);
     const format = formatOf(opts.format);
     await withClient(opts, async (client) => {
