@@ -4,6 +4,7 @@ import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { StatusBadge, TierBadge } from '../inventory/inventory-columns.tsx';
+import { AuditPackageButton } from '../model/AuditPackageButton.tsx';
 import { ModelActions } from '../model/ModelActions.tsx';
 import { ModelCardTab } from '../model/ModelCard.tsx';
 import { ModelGovernance } from '../model/ModelGovernance.tsx';
@@ -52,7 +53,10 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
                   </span>
                 </div>
               </div>
-              {asOf ? null : <ModelActions model={m} />}
+              <div className="stack" style={{ alignItems: 'flex-end' }}>
+                {asOf ? null : <ModelActions model={m} />}
+                <AuditPackageButton modelKey={m.key} asOf={asOf ?? null} />
+              </div>
             </div>
             {asOf ? (
               <div className="notice warn" role="status" style={{ marginBottom: 12 }}>
