@@ -98,6 +98,246 @@ describe.each(ENGINES)('workflow properties over random API actions on %s', (eng
     );
   }, 240_000);
 
+  it('the gate never allows a version lacking any requirement, and every accepted change is audited, over random API action sequences', async () => {
+    const TIER4 = {
+      decision_impact: 'informational',
+      autonomy: 'human_in_the_loop',
+      population_affected: 'internal_few',
+      data_sensitivity: 'internal',
+      complexity: 'statistical',
+      vendor_opacity: 'in_house',
+      regulatory_exposure: 'none',
+      financial_exposure: 'low',
+    };
+    const REQUIRED = ['model_card', 'test_results']; // Tier 4, production gate (default policy)
+    const auditCount = async () =>
+      Number(
+        (
+          await t.store.db.kysely
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    /** A state-changing call: an accepted one writes audit events, a refused one writes none. */
+    const change = async (who: string, method: string, url: string, body?: unknown) => {
+      const before = await auditCount();
+      const res = await call(who, method, url, body);
+      const after = await auditCount();
+      if (res.statusCode < 300) expect(after, `${method} ${url} was not audited`).toBeGreaterThan(before);
+      else {
+        expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(500);
+        expect(after, `refused ${method} ${url} wrote audit events`).toBe(before);
+      }
+      return res;
+    };
+    const action = fc.oneof(
+      fc.record({
+        kind: fc.constant('evidence' as const),
+        type: fc.constantFrom('model_card', 'test_results', 'validation_report'),
+        validDays: fc.option(fc.integer({ min: 1, max: 90 }), { nil: null }),
+      }),
+      fc.record({
+        kind: fc.constant('finding' as const),
+        severity: fc.constantFrom('critical', 'high', 'medium', 'low'),
+      }),
+      fc.record({
+        kind: fc.constant('accept' as const),
+        pick: fc.nat(),
+        days: fc.integer({ min: 1, max: 30 }),
+      }),
+      fc.record({ kind: fc.constant('close' as const), pick: fc.nat() }),
+      fc.record({
+        kind: fc.constant('approve' as const),
+        conditionDays: fc.option(fc.integer({ min: 1, max: 90 }), { nil: null }),
+      }),
+      fc.record({ kind: fc.constant('meet' as const) }),
+      fc.record({
+        kind: fc.constant('time' as const),
+        days: fc.integer({ min: 1, max: 200 }),
+        tick: fc.boolean(),
+      }),
+    );
+    let allowedSeen = 0;
+    let deniedSeen = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 12 }), async (actions) => {
+        const key = `gate-${++n}`;
+        const base = `/api/v1/models/${key}/versions/1`;
+        await must('admin', 'POST', '/api/v1/models', {
+          key,
+          name: key,
+          type: 'classification',
+          owner: 'a1',
+        });
+        await must('admin', 'POST', `/api/v1/models/${key}/versions`, { label: '1' });
+        await must('admin', 'POST', `${base}/tiering`, { answers: TIER4 });
+        const findingIds: string[] = [];
+        let reviewId: string | null = null;
+        for (const a of actions) {
+          const now = t.clock.now().getTime();
+          if (a.kind === 'evidence') {
+            await change('admin', 'POST', `${base}/evidence`, {
+              type: a.type,
+              title: a.type,
+              externalUrl: `https://e.example.com/${key}/${a.type}`,
+              ...(a.validDays ? { validUntil: new Date(now + a.validDays * DAY).toISOString() } : {}),
+            });
+          } else if (a.kind === 'finding') {
+            const res = await change('vera', 'POST', `${base}/findings`, {
+              title: `${a.severity} finding ${findingIds.length} on ${key}`,
+              description: 'raised by the property',
+              category: 'performance',
+              severity: a.severity,
+              owner: 'a1',
+            });
+            findingIds.push(res.json().id);
+          } else if (a.kind === 'accept' && findingIds.length) {
+            const res = await change('admin', 'POST', '/api/v1/risk-acceptances', {
+              findingIds: [findingIds[a.pick % findingIds.length]],
+              rationale: 'accepted by the property',
+              expiresAt: new Date(now + a.days * DAY).toISOString(),
+            });
+            if (res.statusCode < 300)
+              await change('g1', 'POST', `/api/v1/risk-acceptances/${res.json().id}/approve`, {});
+          } else if (a.kind === 'close' && findingIds.length) {
+            const id = findingIds[a.pick % findingIds.length];
+            const proof = await must('admin', 'POST', `${base}/evidence`, {
+              type: 'other',
+              title: 'fix',
+              externalUrl: `https://e.example.com/${key}/fix`,
+            });
+            await change('a1', 'POST', `/api/v1/findings/${id}/transition`, {
+              event: 'start_remediation',
+              remediationPlan: 'fix it',
+            });
+            await change('a1', 'POST', `/api/v1/findings/${id}/transition`, {
+              event: 'submit_for_verification',
+              closureEvidenceId: proof.id,
+            });
+            await change('vera', 'POST', `/api/v1/findings/${id}/transition`, { event: 'verify' });
+          } else if (a.kind === 'approve') {
+            if (!reviewId) {
+              reviewId = (
+                await must('admin', 'POST', `${base}/reviews`, { type: 'initial', gate: 'production' })
+              ).id;
+              await must('g2', 'POST', `/api/v1/reviews/${reviewId}/submit`);
+              await must('admin', 'POST', `/api/v1/reviews/${reviewId}/validator`, { validator: 'vera' });
+              await must('vera', 'POST', `/api/v1/reviews/${reviewId}/transition`, {
+                event: 'start_validation',
+              });
+              await must('vera', 'POST', `/api/v1/reviews/${reviewId}/transition`, {
+                event: 'request_decision',
+              });
+            }
+            const conditions = a.conditionDays
+              ? [
+                  {
+                    text: 'follow up',
+                    owner: 'a1',
+                    dueAt: new Date(now + a.conditionDays * DAY).toISOString(),
+                  },
+                ]
+              : [];
+            const proposed = await change('a2', 'POST', `/api/v1/reviews/${reviewId}/decisions`, {
+              outcome: conditions.length ? 'approve_with_conditions' : 'approve',
+              rationale: 'property approval',
+              ...(conditions.length ? { conditions } : {}),
+            });
+            if (proposed.statusCode < 300) {
+              const signed = await change('a3', 'POST', `/api/v1/decisions/${proposed.json().id}/sign`, {});
+              expect(signed.json().state).toBe('final');
+              reviewId = null;
+            }
+          } else if (a.kind === 'meet') {
+            const open = await t.store.db.kysely
+              .selectFrom('decision_conditions')
+              .innerJoin('models', 'models.id', 'decision_conditions.model_id')
+              .select('decision_conditions.id')
+              .where('models.key', '=', key)
+              .where('met_at', 'is', null)
+              .execute();
+            for (const c of open) await change('a1', 'POST', `/api/v1/conditions/${c.id}/met`, {});
+          } else if (a.kind === 'time') {
+            t.clock.advanceDays(a.days);
+            if (a.tick) await t.services.scheduler.runDueJobs();
+          }
+
+          // The oracle, from the API's own reads, independent of the gate's code.
+          const at = t.clock.now().getTime();
+          const finals = (
+            await must('admin', 'GET', `/api/v1/decisions?modelKey=${key}&state=final&limit=100`)
+          ).items as {
+            outcome: string;
+            finalizedAt: string;
+            expiresAt: string | null;
+            conditions: { met: boolean; dueAt: string }[];
+          }[];
+          const latest = [...finals].sort((x, y) => y.finalizedAt.localeCompare(x.finalizedAt))[0];
+          const evidence = (await must('admin', 'GET', `${base}/evidence`)).items as {
+            type: string;
+            validUntil: string | null;
+          }[];
+          const findings = (await must('admin', 'GET', `/api/v1/findings?modelKey=${key}&limit=100`))
+            .items as {
+            id: string;
+            severity: string;
+            state: string;
+          }[];
+          const active = (
+            await must('admin', 'GET', `/api/v1/risk-acceptances?modelKey=${key}&state=active&limit=100`)
+          ).items as { findingIds: string[]; expiresAt: string }[];
+          const acceptedNow = (id: string) =>
+            active.some((x) => x.findingIds.includes(id) && Date.parse(x.expiresAt) > at);
+          const approvalHolds = (d: typeof latest): boolean => {
+            if (!d?.outcome.startsWith('approve') || d.expiresAt === null) return false;
+            return (
+              Date.parse(d.expiresAt) > at && d.conditions.every((c) => c.met || Date.parse(c.dueAt) >= at)
+            );
+          };
+          const meets =
+            approvalHolds(latest) &&
+            REQUIRED.every((type) =>
+              evidence.some(
+                (e) => e.type === type && (e.validUntil === null || Date.parse(e.validUntil) > at),
+              ),
+            ) &&
+            findings.every(
+              (f) =>
+                !['critical', 'high'].includes(f.severity) ||
+                f.state === 'closed' ||
+                (f.state === 'risk_accepted' && acceptedNow(f.id)),
+            );
+          const gate = await must('admin', 'GET', `/api/v1/gate?model=${key}&version=1&env=production`);
+          expect(gate.allowed, JSON.stringify({ actions, gate })).toBe(meets);
+          expect(gate.reasons.length === 0).toBe(gate.allowed);
+          if (gate.allowed) allowedSeen++;
+          else deniedSeen++;
+        }
+      }),
+      {
+        numRuns: engine === 'sqlite' ? 20 : 6,
+        // One sequence that must open the gate, then close it again by time and a high finding.
+        examples: [
+          [
+            [
+              { kind: 'evidence', type: 'model_card', validDays: null },
+              { kind: 'evidence', type: 'test_results', validDays: 60 },
+              { kind: 'approve', conditionDays: null },
+              { kind: 'finding', severity: 'high' },
+              { kind: 'accept', pick: 0, days: 20 },
+              { kind: 'time', days: 30, tick: true },
+              { kind: 'close', pick: 0 },
+              { kind: 'time', days: 40, tick: false },
+            ],
+          ],
+        ],
+      },
+    );
+    expect(allowedSeen).toBeGreaterThan(0);
+    expect(deniedSeen).toBeGreaterThan(0);
+  }, 240_000);
+
   it('every expiry and overdue flag fires exactly once under random clock moves and concurrent ticks', async () => {
     const second = new SchedulerService(t.store.db, t.clock, {
       reviews: t.services.reviews,
