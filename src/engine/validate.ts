@@ -59,13 +59,15 @@ export interface ValidateOptions {
 export const COMPRESS_MAX_BYTES = 512 * 1024 * 1024;
 
 /**
- * DuckDB's default memory limit: four times the input size (plain in-memory tables take about
- * 2.2x their CSV size, plus room for the largest aggregates), at least 256 MB and at most half of
- * the machine's memory. Beyond it DuckDB spills to disk, which is much slower but keeps working.
+ * DuckDB's default memory limit, at least 256 MB and at most half of the machine's memory: 1.5×
+ * the input size when the tables are held compressed (they take about a tenth of the CSV; the
+ * rest is room for aggregates), four times when they are not (plain tables take about 2.2× the
+ * CSV). Beyond it DuckDB spills to disk, which is slower but keeps working.
  */
-export function defaultMemoryLimit(inputSize = 0): string {
+export function defaultMemoryLimit(inputSize = 0, compressed = false): string {
   const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
-  return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(4 * inputSize)))}MB`;
+  const wanted = compressed ? 1.5 * inputSize : 4 * inputSize;
+  return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(wanted)))}MB`;
 }
 
 /** Total size of the input files that exist (missing ones are reported by the loader). */
@@ -215,17 +217,17 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // DuckDB keeps at most `memoryLimit` in memory and spills the rest (table blocks, large
   // aggregates) to a private temporary directory, removed afterwards.
   const inputSize = await inputBytes([options.data, options.reference]);
-  const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
-  const instance = await DuckDBInstance.create(':memory:', {
-    preserve_insertion_order: 'false',
-    memory_limit: options.memoryLimit ?? defaultMemoryLimit(inputSize),
-    temp_directory: spill,
-  });
-  const conn = await instance.connect();
   // Inputs up to COMPRESS_MAX_BYTES are loaded into a compressed in-memory database (each table
   // compressed ~10x right after loading, for a fraction of a second): the tables then take little
   // memory. Larger inputs are loaded plainly, where compressing would cost seconds per table.
   const compress = inputSize <= COMPRESS_MAX_BYTES;
+  const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    preserve_insertion_order: 'false',
+    memory_limit: options.memoryLimit ?? defaultMemoryLimit(inputSize, compress),
+    temp_directory: spill,
+  });
+  const conn = await instance.connect();
   if (compress) {
     await conn.run("ATTACH ':memory:' AS work (COMPRESS)");
     await conn.run('USE work');

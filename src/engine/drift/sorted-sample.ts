@@ -13,6 +13,12 @@ export function sortFloat64(input: Float64Array): Float64Array {
   return sortFloat64With(input).values;
 }
 
+/** Working memory a caller can lend to repeated sorts (2 words per value, 1 byte per payload). */
+export interface SortScratch {
+  keys: Uint32Array;
+  payload: Uint8Array;
+}
+
 /**
  * Sorts doubles ascending (LSD radix sort on their order-preserving bit patterns, little-endian);
  * when given, `payload[i]` travels with `input[i]` (a stable sort: equal values keep their order).
@@ -23,6 +29,7 @@ export function sortFloat64With(
   input: Float64Array,
   payload?: Uint8Array,
   inPlace = false,
+  scratch?: SortScratch,
 ): { values: Float64Array; payload: Uint8Array | undefined } {
   const n = input.length;
   if (n < 4096) {
@@ -56,9 +63,15 @@ export function sortFloat64With(
     histograms[196608 + (hi >>> 16)] = (histograms[196608 + (hi >>> 16)] as number) + 1;
   }
   let src: Uint32Array = au;
-  let dst: Uint32Array = new Uint32Array(2 * n);
+  // working memory: the caller's scratch when it is large enough (reused across sorts)
+  let dst: Uint32Array =
+    scratch && scratch.keys.length >= 2 * n ? scratch.keys.subarray(0, 2 * n) : new Uint32Array(2 * n);
   let srcP: Uint8Array | undefined = payload ? (inPlace ? payload : Uint8Array.from(payload)) : undefined;
-  let dstP: Uint8Array | undefined = payload ? new Uint8Array(n) : undefined;
+  let dstP: Uint8Array | undefined = payload
+    ? scratch && scratch.payload.length >= n
+      ? scratch.payload.subarray(0, n)
+      : new Uint8Array(n)
+    : undefined;
   for (let pass = 0; pass < 4; pass++) {
     const word = pass < 2 ? 0 : 1;
     const shift = (pass % 2) * 16;
@@ -104,6 +117,12 @@ export function sortFloat64With(
       src[2 * i + 1] = ~hi >>> 0;
       src[2 * i] = ~(src[2 * i] as number) >>> 0;
     }
+  }
+  if (scratch && inPlace && src !== au) {
+    // the result sits in the scratch: copy it back so that the scratch stays the caller's
+    au.set(src);
+    if (payload && srcP) payload.set(srcP);
+    return { values: input, payload };
   }
   return { values: new Float64Array(src.buffer, src.byteOffset, n), payload: srcP };
 }

@@ -16,9 +16,14 @@ interface SortReply {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const sortFloat64With = ${sortFloat64With.toString()};
+// one working buffer reused by every sort (grown to the largest column), so that the worker's
+// memory does not grow with the number of columns
+let scratch = { keys: new Uint32Array(0), payload: new Uint8Array(0) };
 parentPort.on('message', ({ id, values, payload }) => {
   try {
-    const r = sortFloat64With(values, payload, true);
+    const n = values.length;
+    if (scratch.keys.length < 2 * n) scratch = { keys: new Uint32Array(2 * n), payload: new Uint8Array(n) };
+    const r = sortFloat64With(values, payload, true, scratch);
     const transfer = [r.values.buffer];
     if (r.payload && r.payload.buffer !== r.values.buffer) transfer.push(r.payload.buffer);
     parentPort.postMessage({ id, values: r.values, payload: r.payload }, transfer);
