@@ -1,5 +1,5 @@
 import { ksTwoSamplePValue } from './kolmogorov.ts';
-import type { SortedSample } from './sorted-sample.ts';
+import { countAtMost, type SortedSample } from './sorted-sample.ts';
 import { linearQuantile, populationStabilityIndex } from './statistics.ts';
 
 /** Raw numeric drift statistics of one column (the decision is made by the caller). */
@@ -136,15 +136,9 @@ function populationStd(s: SortedSample): number {
   return Math.sqrt((sum + comp) / s.n);
 }
 
-/** Number of values ≤ x. */
-function countAtMost(s: SortedSample, cumulative: Float64Array | null, x: number): number {
-  let lo = 0;
-  let hi = s.values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((s.values[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
+/** Number of values ≤ x (weighted by the counts of a grouped sample). */
+function countInSampleAtMost(s: SortedSample, cumulative: Float64Array | null, x: number): number {
+  const lo = countAtMost(s.values, x);
   if (!cumulative) return lo;
   return lo === 0 ? 0 : (cumulative[lo - 1] as number);
 }
@@ -181,7 +175,7 @@ function decileEdges(ref: SortedSample): number[] {
 /** Counts in the bins (−∞, e1], (e1, e2], …, (ek, +∞). */
 function binCounts(s: SortedSample, edges: number[]): number[] {
   const cumulative = cumulativeCounts(s);
-  const atMost = edges.map((e) => countAtMost(s, cumulative, e));
+  const atMost = edges.map((e) => countInSampleAtMost(s, cumulative, e));
   const counts: number[] = [];
   let previous = 0;
   for (const c of atMost) {

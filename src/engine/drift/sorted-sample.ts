@@ -8,9 +8,28 @@ export interface SortedSample {
   n: number;
 }
 
-/** Sorts doubles ascending with an LSD radix sort on their order-preserving bit patterns (little-endian). */
-export function sortFloat64(input: Float64Array): Float64Array {
-  return sortFloat64With(input).values;
+/** Number of ascending `sorted` values < x (binary search). */
+export function countBelow(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Number of ascending `sorted` values ≤ x (binary search). */
+export function countAtMost(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Working memory a caller can lend to repeated sorts (2 words per value, 1 byte per payload). */

@@ -63,13 +63,18 @@ export function numericExpr(column: string): string {
   return `TRY_CAST(${ident(column)} AS DOUBLE)`;
 }
 
-const NATIVE_NUMBER =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMBER_TYPES =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/** Whether a DuckDB column type stores numbers. */
+export function isNumberType(type: string | undefined): boolean {
+  return type !== undefined && NUMBER_TYPES.test(type);
+}
 
 /** Like numericExpr, but skips the (costly) text parse when DuckDB already stores the column as a number. */
 export function typedNumericExpr(column: string, type: string | undefined): string {
   if (type === 'DOUBLE') return ident(column);
-  if (type !== undefined && NATIVE_NUMBER.test(type)) return `CAST(${ident(column)} AS DOUBLE)`;
+  if (isNumberType(type)) return `CAST(${ident(column)} AS DOUBLE)`;
   return numericExpr(column);
 }
 
@@ -81,6 +86,17 @@ export function typedNumericExpr(column: string, type: string | undefined): stri
 export function blankText(sqlValue: string): string {
   return `(CASE WHEN ${sqlValue} < '!' THEN TRIM(${sqlValue}) = '' ELSE false END)`;
 }
+
+/**
+ * Which grouping set a row of a `GROUPING SETS ((g0), (g1), …)` query came from:
+ * `grouping_id(g0, …, gk-1)` has a 1 bit for every column not grouped, the first the highest.
+ */
+export function groupingSetIndex(groupingId: number, k: number): number {
+  return k - 1 - Math.log2(((2 ** k - 1) ^ groupingId) >>> 0);
+}
+
+/** grouping_id is a bit mask per grouping set: at most this many sets a query. */
+export const MAX_GROUPING_SETS = 30;
 
 /** DuckDB column types of a table. */
 export async function columnTypes(conn: DuckDBConnection, table: string): Promise<Map<string, string>> {

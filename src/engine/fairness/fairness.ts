@@ -1,6 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FairnessResult, GroupMetrics } from '../../contracts/validation-evidence.ts';
-import { blankText, count, ident, num, queryRows } from '../drift/sql.ts';
+import {
+  blankText,
+  count,
+  groupingSetIndex,
+  ident,
+  MAX_GROUPING_SETS,
+  num,
+  queryRows,
+} from '../drift/sql.ts';
 import type { ScoredView } from '../performance/scored-rows.ts';
 
 /** Groups with fewer rows than this are flagged as too small to judge (kept in every statistic). */
@@ -70,9 +78,8 @@ export async function computeFairnessBySpecs(
 ): Promise<Record<string, FairnessResult>> {
   const out: Record<string, FairnessResult> = {};
   if (specs.length === 0) return out;
-  // grouping_id is a bit mask per set: at most 30 specs a query
-  for (let start = 0; start < specs.length; start += 30) {
-    const batch = specs.slice(start, start + 30);
+  for (let start = 0; start < specs.length; start += MAX_GROUPING_SETS) {
+    const batch = specs.slice(start, start + MAX_GROUPING_SETS);
     const k = batch.length;
     const projected = batch.map((spec, i) => `${groupExpr(spec)} AS g${i}`).join(', ');
     const ids = batch.map((_, i) => `g${i}`).join(', ');
@@ -88,9 +95,7 @@ export async function computeFairnessBySpecs(
     );
     const bySpec = batch.map((): GroupSums[] => []);
     for (const r of rows) {
-      // the grouped set is the one 0 bit of grouping_id (the first column is the highest bit)
-      const index = k - 1 - Math.log2(((2 ** k - 1) ^ count(r.gid)) >>> 0);
-      bySpec[index]?.push({
+      bySpec[groupingSetIndex(count(r.gid), k)]?.push({
         grp: r.grp === null ? null : String(r.grp),
         n: count(r.n),
         sw: num(r.sw) ?? 0,

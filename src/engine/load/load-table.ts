@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { count, exclusive, ident, literal, queryRows, tempTableName } from '../drift/sql.ts';
+import { count, exclusive, ident, isNumberType, literal, queryRows, tempTableName } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { InputError } from './input-error.ts';
 
@@ -58,9 +58,6 @@ function readerSql(format: DataFormat, file: string, allVarchar: boolean): strin
   const types = allVarchar ? 'all_varchar = true' : "auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']";
   return `read_csv(${f}, header = true, skip = 0, delim = ${delim}, ${types})`;
 }
-
-const NUMERIC_TYPES =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
 /**
  * Loads a CSV, Parquet or JSON-lines file into a DuckDB table and types its columns: numeric when
@@ -153,7 +150,7 @@ async function typeColumns(
   }
   return described.map((d) => {
     if (forced.has(d.name)) return { name: d.name, kind: 'categorical' };
-    if (NUMERIC_TYPES.test(d.type)) return { name: d.name, kind: 'numeric' };
+    if (isNumberType(d.type)) return { name: d.name, kind: 'numeric' };
     if (d.type === 'VARCHAR' && numericText.has(d.name)) return { name: d.name, kind: 'numeric' };
     return { name: d.name, kind: 'categorical' };
   });

@@ -1,4 +1,5 @@
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
+import { countAtMost, countBelow } from '../drift/sorted-sample.ts';
 import { blankText, count, ident, queryRows, typedNumericExpr } from '../drift/sql.ts';
 import { linearQuantile } from '../drift/statistics.ts';
 import type { TableScan } from '../scan/table-scan.ts';
@@ -78,28 +79,4 @@ function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): Co
   const upper = q3 + multiplier * iqr;
   const outside = countBelow(sorted, lower) + (n - countAtMost(sorted, upper));
   return { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
-}
-
-/** Number of sorted values < x. */
-function countBelow(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of sorted values ≤ x. */
-function countAtMost(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, queryRows } from '../drift/sql.ts';
+import { categoricalExpr, count, ident, isNumberType, queryRows } from '../drift/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
@@ -220,9 +220,6 @@ async function duplicateRows(conn: DuckDBConnection, table: LoadedTable): Promis
   return count(row?.n);
 }
 
-const NUMBER_TYPE =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
-
 /**
  * Current rows equal (missing equal to missing) on every common column to some reference row.
  * Hashes of the rows pick the candidates; the candidates are then compared column by column.
@@ -246,7 +243,7 @@ async function rowsInReference(
       const expr =
         a === b
           ? ident(n)
-          : NUMBER_TYPE.test(a) && NUMBER_TYPE.test(b)
+          : isNumberType(a) && isNumberType(b)
             ? `CAST(${ident(n)} AS DOUBLE)`
             : `CAST(${ident(n)} AS VARCHAR)`;
       return `${expr} AS c${i}`;

@@ -1,5 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { categoricalExpr, columnTypes, count, exclusive, typedNumericExpr } from '../drift/sql.ts';
+import {
+  categoricalExpr,
+  columnTypes,
+  count,
+  exclusive,
+  groupingSetIndex,
+  MAX_GROUPING_SETS,
+  typedNumericExpr,
+} from '../drift/sql.ts';
 import type { LoadedTable } from '../table.ts';
 import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
 import { SortPool } from './sort-pool.ts';
@@ -112,9 +120,8 @@ export class TableScan {
   /** Counts the categories of several columns in one query (one scan of the table). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
-    // grouping_id is a bit mask per column: at most 30 columns a query
-    for (let start = 0; start < todo.length; start += 30) {
-      const batch = todo.slice(start, start + 30);
+    for (let start = 0; start < todo.length; start += MAX_GROUPING_SETS) {
+      const batch = todo.slice(start, start + MAX_GROUPING_SETS);
       const all = this.countCategories(batch);
       batch.forEach((column, i) => {
         this.categoryCache.set(
@@ -145,10 +152,7 @@ export class TableScan {
     const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
     const k = columns.length;
     for (let r = 0; r < (gs?.length ?? 0); r++) {
-      // grouping_id has a 1 bit for every column NOT grouped; the grouped one is the 0 bit
-      const g = count(gs?.[r]);
-      const index = k - 1 - Math.log2(((2 ** k - 1) ^ g) >>> 0);
-      const target = out[index];
+      const target = out[groupingSetIndex(count(gs?.[r]), k)];
       if (!target) continue;
       const c = count(cs?.[r]);
       target.values.push(String(vs?.[r]));
