@@ -93,6 +93,25 @@ export const performanceResultSchema = z.object({
 });
 export type PerformanceResult = z.infer<typeof performanceResultSchema>;
 
+/** The scalar metrics of `performance`, in the order reports and model cards list them. */
+export const PERFORMANCE_METRICS = [
+  'accuracy',
+  'balanced_accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'roc_auc',
+  'average_precision',
+  'log_loss',
+  'brier_score',
+  'ece',
+  'mean_absolute_error',
+  'mean_squared_error',
+  'root_mean_squared_error',
+  'r2',
+  'mean_absolute_percentage_error',
+] as const satisfies readonly (keyof PerformanceResult)[];
+
 /** Metrics of one group (Fairlearn MetricFrame.by_group). */
 export const groupMetricsSchema = z.object({
   count: z.number().int(),

@@ -5,7 +5,7 @@ import { blankText, count, doubleLiteral, ident, num, queryRows } from '../drift
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 import { NO_TASK_METRICS } from './performance.ts';
-import { assertNoBadRows, type RowCheck } from './scored-rows.ts';
+import { assertNoBadRows, presentCheck, weightOf } from './scored-rows.ts';
 
 /** Columns of a multiclass or regression evaluation. */
 export interface TaskColumns {
@@ -31,25 +31,6 @@ const NO_BINARY_METRICS = {
   roc_curve: null,
   precision_recall_curve: null,
 } satisfies Partial<PerformanceResult>;
-
-function weightCheck(weight: string | undefined): { expr: string; checks: RowCheck[] } {
-  if (!weight) return { expr: 'CAST(1 AS DOUBLE)', checks: [] };
-  const w = `TRY_CAST(${ident(weight)} AS DOUBLE)`;
-  return {
-    expr: w,
-    checks: [
-      {
-        where: `${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`,
-        message: (row) => `weight '${weight}' must be a finite number >= 0; data row ${row} is not`,
-      },
-    ],
-  };
-}
-
-const missing = (column: string): RowCheck => ({
-  where: `${ident(column)} IS NULL OR ${blankText(`CAST(${ident(column)} AS VARCHAR)`)}`,
-  message: (row) => `'${column}' is missing in data row ${row}`,
-});
 
 /** Whether the label is continuous, as sklearn's type_of_target: numeric with a non-integer value. */
 export async function labelIsContinuous(
@@ -97,10 +78,10 @@ export async function computeMulticlass(
   requireColumn(table, columns.prediction);
   const numeric = label.kind === 'numeric';
   const value = (c: string) => (numeric ? `TRY_CAST(${ident(c)} AS DOUBLE)` : `CAST(${ident(c)} AS VARCHAR)`);
-  const w = weightCheck(columns.weight);
+  const w = weightOf(columns.weight);
   await assertNoBadRows(conn, table, [
-    missing(columns.label),
-    missing(columns.prediction),
+    presentCheck('label', columns.label),
+    presentCheck('prediction', columns.prediction),
     ...(numeric
       ? [
           {
@@ -205,7 +186,7 @@ export async function computeRegression(
   requireColumn(table, columns.prediction);
   const y = `TRY_CAST(${ident(columns.label)} AS DOUBLE)`;
   const yhat = `TRY_CAST(${ident(columns.prediction)} AS DOUBLE)`;
-  const w = weightCheck(columns.weight);
+  const w = weightOf(columns.weight);
   await assertNoBadRows(conn, table, [
     {
       where: `${y} IS NULL OR NOT isfinite(${y})`,

@@ -58,6 +58,30 @@ export async function assertNoBadRows(
   }
 }
 
+/** The check that a role's column ('label', 'prediction') has a value in every row. */
+export function presentCheck(role: string, column: string): RowCheck {
+  const c = ident(column);
+  return {
+    where: `${c} IS NULL OR ${blankText(`CAST(${c} AS VARCHAR)`)}`,
+    message: (row) => `${role} '${column}' is missing in data row ${row}`,
+  };
+}
+
+/** The weight expression (1 without a weight column) and the check that weights are finite and ≥ 0. */
+export function weightOf(weight: string | undefined): { expr: string; checks: RowCheck[] } {
+  if (!weight) return { expr: 'CAST(1 AS DOUBLE)', checks: [] };
+  const w = `TRY_CAST(${ident(weight)} AS DOUBLE)`;
+  return {
+    expr: w,
+    checks: [
+      {
+        where: `${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`,
+        message: (row) => `weight '${weight}' must be a finite number >= 0; data row ${row} is not`,
+      },
+    ],
+  };
+}
+
 /** Checks label, score and weight and creates the scored view; errors name the first bad row. */
 export async function createScoredView(
   conn: DuckDBConnection,
@@ -76,12 +100,10 @@ export async function createScoredView(
   const l = ident(label.name);
   const p =
     columns.score !== undefined ? `TRY_CAST(${ident(columns.score)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
-  const w = columns.weight ? `TRY_CAST(${ident(columns.weight)} AS DOUBLE)` : 'CAST(1 AS DOUBLE)';
+  const weight = weightOf(columns.weight);
+  const w = weight.expr;
   const checks: RowCheck[] = [
-    {
-      where: `${l} IS NULL OR ${blankText(`CAST(${l} AS VARCHAR)`)}`,
-      message: (row: number) => `label '${label.name}' is missing in data row ${row}`,
-    },
+    presentCheck('label', label.name),
     ...(columns.score !== undefined
       ? [
           {
@@ -91,23 +113,8 @@ export async function createScoredView(
           },
         ]
       : []),
-    ...(prediction
-      ? [
-          {
-            where: `${ident(prediction.name)} IS NULL OR ${blankText(`CAST(${ident(prediction.name)} AS VARCHAR)`)}`,
-            message: (row: number) => `prediction '${prediction.name}' is missing in data row ${row}`,
-          },
-        ]
-      : []),
-    ...(columns.weight
-      ? [
-          {
-            where: `${w} IS NULL OR NOT isfinite(${w}) OR ${w} < 0`,
-            message: (row: number) =>
-              `weight '${columns.weight}' must be a finite number >= 0; data row ${row} is not`,
-          },
-        ]
-      : []),
+    ...(prediction ? [presentCheck('prediction', prediction.name)] : []),
+    ...weight.checks,
   ];
   await assertNoBadRows(conn, table, checks);
   const numericLabel = label.kind === 'numeric';

@@ -1,4 +1,5 @@
 import type { DataQualityResult, DriftResult, FeatureDrift } from '../../contracts/validation-drift.ts';
+import { PERFORMANCE_METRICS } from '../../contracts/validation-evidence.ts';
 import type { ReportEvidence, ReportFairness, ReportPerformance } from './report-input.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { escapeHtml as e, formatNumber as f, pairedHistogram, unitLineChart } from './svg-charts.ts';
@@ -145,24 +146,7 @@ function inputsSection(ev: ReportEvidence): string {
   return `<section><h2>Inputs</h2><table><thead><tr><th>role</th><th>file</th><th>rows</th><th>SHA-256</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-const METRICS: (keyof ReportPerformance)[] = [
-  'count',
-  'accuracy',
-  'balanced_accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier_score',
-  'ece',
-  'mean_absolute_error',
-  'mean_squared_error',
-  'root_mean_squared_error',
-  'r2',
-  'mean_absolute_percentage_error',
-];
+const METRICS: (keyof ReportPerformance)[] = ['count', ...PERFORMANCE_METRICS];
 
 /** The K × K confusion matrix and per-class metrics of a multiclass evaluation. */
 function multiclassTables(p: ReportPerformance): string {

@@ -7,7 +7,7 @@ import type {
 } from '../../contracts/documentation.ts';
 import { datasheetContentSchema, modelCardContentSchema } from '../../contracts/documentation.ts';
 import type { Dataset } from '../../contracts/inventory.ts';
-import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
+import { PERFORMANCE_METRICS, type ValidationEvidence } from '../../contracts/validation-evidence.ts';
 
 /**
  * Drafts of model cards and datasheets from what Assay already knows. Pure: the service gathers the
@@ -52,24 +52,6 @@ export interface CardDraftFacts {
   /** The previous version's latest card, to carry forward what is still true. */
   previousCard: ModelCardContent | null;
 }
-
-const PERFORMANCE_METRICS = [
-  'accuracy',
-  'balanced_accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier_score',
-  'ece',
-  'mean_absolute_error',
-  'mean_squared_error',
-  'root_mean_squared_error',
-  'r2',
-  'mean_absolute_percentage_error',
-] as const;
 
 const GROUP_METRICS = [
   'selection_rate',
