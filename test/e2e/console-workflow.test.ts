@@ -125,7 +125,11 @@ describe('console workflow: review sign-off by a second user, findings board, pe
     const assign = admin.page.getByRole('form', { name: 'Assign a validator' });
     await assign.getByLabel('Validator').selectOption('vic.validator');
     await assign.getByRole('button', { name: 'Assign validator' }).click();
-    await admin.page.getByText('vic.validator validates this review').waitFor();
+    // the panel's own line (server state), not the transient notice that says the same words
+    await admin.page
+      .getByRole('region', { name: 'Validator' })
+      .getByText('vic.validator validates this review')
+      .waitFor();
     await admin.page.getByRole('button', { name: 'Start validation' }).click();
     await admin.page.locator('.page-head .badge', { hasText: 'in validation' }).waitFor();
     await admin.page.getByRole('button', { name: 'Request a decision' }).click();
