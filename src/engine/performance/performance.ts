@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { count, exclusive, num, queryRows } from '../drift/sql.ts';
+import { doubleItems } from '../scan/numeric-column.ts';
 import type { ScoredView } from './scored-rows.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
@@ -110,10 +111,6 @@ interface RankCurves {
   precision_recall_curve: PerformanceResult['precision_recall_curve'];
 }
 
-interface DoubleVector {
-  getItem(index: number): unknown;
-}
-
 /**
  * sklearn's _binary_clf_curve: one point per distinct score, descending, with cumulative weighted
  * TP and FP. DuckDB groups and orders the scores; one pass here sums the ROC trapezoids and the
@@ -128,9 +125,6 @@ async function rankCurves(
   if (pos <= 0 || neg <= 0) {
     return { rocAuc: null, averagePrecision: null, roc_curve: null, precision_recall_curve: null };
   }
-  const [d] = await queryRows(conn, `SELECT count(DISTINCT __p) AS n FROM ${view}`);
-  const distinct = count(d?.n);
-  const every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
   let ctp = 0;
   let cfp = 0;
   let area = 0;
@@ -143,16 +137,20 @@ async function rankCurves(
       `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
        FROM ${view} GROUP BY __p ORDER BY __p DESC`,
     );
+    // the result is materialized: its row count is the number of distinct scores
+    const distinct = result.rowCount;
+    const every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const tpv = chunk.getColumnVector(0) as unknown as DoubleVector;
-      const fpv = chunk.getColumnVector(1) as unknown as DoubleVector;
-      for (let i = 0; i < chunk.rowCount; i++) {
+      const size = chunk.rowCount;
+      const tpv = doubleItems(chunk.getColumnVector(0), size);
+      const fpv = doubleItems(chunk.getColumnVector(1), size);
+      for (let i = 0; i < size; i++) {
         const ptp = ctp;
         const pfp = cfp;
-        ctp += tpv.getItem(i) as number;
-        cfp += fpv.getItem(i) as number;
+        ctp += tpv[i] as number;
+        cfp += fpv[i] as number;
         area += ((cfp - pfp) * (ctp + ptp)) / 2;
         if (ctp + cfp > 0) ap += (ctp - ptp) * (ctp / (ctp + cfp));
         rn++;

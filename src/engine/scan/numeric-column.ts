@@ -110,6 +110,12 @@ function readInto<T extends Float64Array | Uint8Array>(vector: unknown, size: nu
   return scratch;
 }
 
+/** A DOUBLE vector's values as a typed array (NULL reads as 0): the binding's own array when it has no NULLs. */
+export function doubleItems(vector: unknown, size: number): Float64Array {
+  const fast = itemsOf<Float64Array>(vector);
+  return fast && fast.length === size ? fast : readInto(vector, size, new Float64Array(size));
+}
+
 function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
