@@ -5,7 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
-import { computeDrift, DRIFT_BATCH } from './drift/drift.ts';
+import { computeDrift, driftBatch } from './drift/drift.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
@@ -294,13 +294,15 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         ? featureOf(predicted)
         : undefined;
     // the first reference columns drift compares are read and sorted (on the worker) while data
-    // quality runs; the rest follow in batches during drift
-    scans.reference?.prefetchNumeric(
-      [...shared.map(featureOf), ...(prediction ? [prediction] : [])]
-        .filter((c) => c.kind === 'numeric')
-        .slice(0, DRIFT_BATCH)
-        .map((c) => c.name),
-    );
+    // quality runs (as many as fit in the batch memory); the rest follow in batches during drift
+    if (reference) {
+      scans.reference?.prefetchNumeric(
+        [...shared.map(featureOf), ...(prediction ? [prediction] : [])]
+          .filter((c) => c.kind === 'numeric')
+          .slice(0, driftBatch(reference.rows))
+          .map((c) => c.name),
+      );
+    }
     progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),

@@ -30,8 +30,16 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
   drift_share: 0.5,
 };
 
-/** Numeric columns read per reference query in drift. */
-export const DRIFT_BATCH = 3;
+/** Memory the reference's numeric values read in one query may take (8 bytes a value). */
+export const DRIFT_BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Numeric columns read per reference query in drift: as many as fit in DRIFT_BATCH_BYTES (each
+ * read is a pass over the table), at least 3.
+ */
+export function driftBatch(rows: number): number {
+  return Math.max(3, Math.floor(DRIFT_BATCH_BYTES / (8 * Math.max(rows, 1))));
+}
 
 /** Options of computeDrift. */
 export interface DriftOptions {
@@ -67,7 +75,8 @@ export async function computeDrift(
   // numeric columns are read a few at a time (the next batch is read while this one is compared)
   // and forgotten once compared, so that memory holds a few columns, not all of them
   const batches: string[][] = [];
-  for (let i = 0; i < numeric.length; i += DRIFT_BATCH) batches.push(numeric.slice(i, i + DRIFT_BATCH));
+  const size = driftBatch(reference.rows);
+  for (let i = 0; i < numeric.length; i += size) batches.push(numeric.slice(i, i + size));
   const batchOf = new Map(batches.flatMap((b, i) => b.map((name) => [name, i] as const)));
   const requested = new Set<number>();
   const request = (i: number) => {

@@ -66,6 +66,13 @@ export function numericExpr(column: string): string {
 const NUMBER_TYPES =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+
+/** Whether a DuckDB column type stores integers. */
+export function isIntegerType(type: string | undefined): boolean {
+  return type !== undefined && INTEGER_TYPES.test(type);
+}
+
 /** Whether a DuckDB column type stores numbers. */
 export function isNumberType(type: string | undefined): boolean {
   return type !== undefined && NUMBER_TYPES.test(type);

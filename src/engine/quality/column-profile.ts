@@ -1,6 +1,6 @@
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
 import { countAtMost, countBelow } from '../drift/sorted-sample.ts';
-import { blankText, count, ident, queryRows, typedNumericExpr } from '../drift/sql.ts';
+import { blankText, count, ident, isIntegerType, queryRows, typedNumericExpr } from '../drift/sql.ts';
 import { linearQuantile } from '../drift/statistics.ts';
 import type { TableScan } from '../scan/table-scan.ts';
 
@@ -28,7 +28,8 @@ export async function profileColumns(scan: TableScan, iqrMultiplier: number): Pr
     if (types.get(column.name) === 'VARCHAR') {
       parts.push(`count(*) FILTER (WHERE ${raw} IS NOT NULL AND ${blankText(raw)}) AS empty_${i}`);
     }
-    if (column.kind === 'numeric') {
+    // integers cannot be NaN or infinite (the counts read as 0)
+    if (column.kind === 'numeric' && !isIntegerType(types.get(column.name))) {
       const v = typedNumericExpr(column.name, types.get(column.name));
       parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);

@@ -1,7 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, isNumberType, queryRows } from '../drift/sql.ts';
-import { LABEL_NEGATIVE, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
+import { categoricalExpr, count, ident, isIntegerType, isNumberType, queryRows } from '../drift/sql.ts';
+import {
+  LABEL_NEGATIVE,
+  LABEL_POSITIVE,
+  type LabelSpec,
+  type NumericColumn,
+} from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { profileColumns } from './column-profile.ts';
@@ -43,7 +48,9 @@ export async function computeDataQuality(
   // the label is read beside each numeric column for the single-feature AUC
   const label = options.label ? await binaryLabel(currentScan, options.label, options.positiveLabel) : null;
   if (label?.positive !== undefined && label.positive !== null && options.label) {
-    currentScan.setLabel({ expr: categoricalExpr(options.label), positive: label.positive });
+    currentScan.setLabel(
+      labelSpec(options.label, (await currentScan.columnTypes()).get(options.label), label.positive),
+    );
   }
   // start the sorted numeric reads (their sorts run on a worker) and the reference's category
   // counts, then keep DuckDB busy with the row-level checks while the worker sorts
@@ -51,8 +58,7 @@ export async function computeDataQuality(
   referenceScan?.prefetchCategories(
     reference?.columns.filter((c) => c.kind === 'categorical').map((c) => c.name) ?? [],
   );
-  const duplicates = await duplicateRows(conn, current);
-  const overlap = referenceScan ? await rowsInReference(conn, currentScan, referenceScan) : null;
+  const { duplicates, overlap } = await rowChecks(conn, currentScan, referenceScan);
   const profile = await profileColumns(currentScan, iqrMultiplier);
   return {
     rows: current.rows,
@@ -109,6 +115,18 @@ async function schemaChanges(currentScan: TableScan, referenceScan: TableScan): 
     retyped_columns: retyped,
     unseen_categories: unseen,
   };
+}
+
+/**
+ * The label as read beside the numeric columns. An integer column is compared as a number: its
+ * text is the canonical integer, so `label = 1` holds exactly when its text equals '1' (and no
+ * value is blank), without turning every value into text.
+ */
+function labelSpec(label: string, type: string | undefined, positive: string): LabelSpec {
+  if (isIntegerType(type) && /^-?(0|[1-9][0-9]{0,17})$/.test(positive)) {
+    return { expr: ident(label), positive };
+  }
+  return { expr: categoricalExpr(label), positive };
 }
 
 /** Chooses the positive label among exactly two label values; null when the label is not binary. */
@@ -201,17 +219,49 @@ function singleFeatureAuc(column: NumericColumn): number | null {
   return twiceWins / (2 * pos * neg);
 }
 
-/** Current rows equal (missing equal to missing) on every common column to some reference row. */
 /**
- * Rows equal (missing equal to missing) to an earlier row. A 64-bit hash of every row finds the
- * candidates in one cheap pass; only rows whose hash repeats are then compared column by column,
- * so the count is exact.
+ * Duplicate rows and rows found in the reference, from 64-bit hashes of the rows: one pass hashes
+ * every current row once and answers both "does any hash repeat" and "is any hash among the
+ * reference's"; only when one does are the candidate rows compared column by column, so the
+ * counts are exact.
  */
-async function duplicateRows(conn: DuckDBConnection, table: LoadedTable): Promise<number> {
-  const hash = `hash(${table.columns.map((c) => ident(c.name)).join(', ')})`;
+async function rowChecks(
+  conn: DuckDBConnection,
+  currentScan: TableScan,
+  referenceScan: TableScan | undefined,
+): Promise<{ duplicates: number; overlap: number | null }> {
+  const current = currentScan.table;
+  const allHash = `hash(${current.columns.map((c) => ident(c.name)).join(', ')})`;
+  const common = referenceScan ? await commonColumns(currentScan, referenceScan) : null;
+  // the overlap hash is the row hash itself when every column is shared with the same type
+  const sameHash =
+    common !== null &&
+    common.length === current.columns.length &&
+    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === ident(c.name));
+  const commonHash = common && `hash(${common.map((c) => c.expr).join(', ')})`;
+  const overlapSql =
+    referenceScan && common && common.length > 0
+      ? `, (SELECT count(*) FROM c WHERE ${sameHash ? 'h' : 'o'} IN (SELECT ${commonHash} FROM ${referenceScan.table.table})) AS in_ref`
+      : '';
+  const [probe] = await queryRows(
+    conn,
+    `WITH c AS MATERIALIZED (SELECT ${allHash} AS h${overlapSql && !sameHash ? `, ${commonHash} AS o` : ''} FROM ${current.table})
+     SELECT (SELECT count(*) - count(DISTINCT h) FROM c) AS repeats${overlapSql}`,
+  );
+  const duplicates = count(probe?.repeats) === 0 ? 0 : await duplicateRows(conn, current, allHash);
+  let overlap: number | null = null;
+  if (referenceScan && common) {
+    overlap =
+      common.length === 0 || count(probe?.in_ref) === 0
+        ? 0
+        : await rowsInReference(conn, currentScan, referenceScan, common);
+  }
+  return { duplicates, overlap };
+}
+
+/** Rows equal (missing equal to missing) to an earlier row, among the rows whose hash repeats. */
+async function duplicateRows(conn: DuckDBConnection, table: LoadedTable, hash: string): Promise<number> {
   const repeated = `SELECT ${hash} AS h FROM ${table.table} GROUP BY h HAVING count(*) > 1`;
-  const [any] = await queryRows(conn, `SELECT count(*) AS n FROM (${repeated})`);
-  if (count(any?.n) === 0) return 0;
   const [row] = await queryRows(
     conn,
     `WITH cand AS (SELECT * FROM ${table.table} WHERE ${hash} IN (${repeated}))
@@ -220,24 +270,23 @@ async function duplicateRows(conn: DuckDBConnection, table: LoadedTable): Promis
   return count(row?.n);
 }
 
+/** A column both tables have, as the expression that makes its values comparable across them. */
+interface CommonColumn {
+  name: string;
+  expr: string;
+}
+
 /**
- * Current rows equal (missing equal to missing) on every common column to some reference row.
- * Hashes of the rows pick the candidates; the candidates are then compared column by column.
+ * The columns the current data shares with the reference, in the current order: native types
+ * compare fastest; numbers typed differently compare as doubles, anything else as text.
  */
-async function rowsInReference(
-  conn: DuckDBConnection,
-  currentScan: TableScan,
-  referenceScan: TableScan,
-): Promise<number> {
-  const current = currentScan.table;
-  const reference = referenceScan.table;
+async function commonColumns(currentScan: TableScan, referenceScan: TableScan): Promise<CommonColumn[]> {
   const currentTypes = await currentScan.columnTypes();
   const referenceTypes = await referenceScan.columnTypes();
-  const common = current.columns.map((c) => c.name).filter((n) => referenceTypes.has(n));
-  if (common.length === 0) return 0;
-  // native types compare fastest; numbers typed differently compare as doubles, anything else as text
-  const select = common
-    .map((n, i) => {
+  return currentScan.table.columns
+    .map((c) => c.name)
+    .filter((n) => referenceTypes.has(n))
+    .map((n) => {
       const a = currentTypes.get(n) ?? '';
       const b = referenceTypes.get(n) ?? '';
       const expr =
@@ -246,16 +295,25 @@ async function rowsInReference(
           : isNumberType(a) && isNumberType(b)
             ? `CAST(${ident(n)} AS DOUBLE)`
             : `CAST(${ident(n)} AS VARCHAR)`;
-      return `${expr} AS c${i}`;
-    })
-    .join(', ');
+      return { name: n, expr };
+    });
+}
+
+/**
+ * Current rows equal (missing equal to missing) on every common column to some reference row,
+ * among the rows whose hash is also a reference row's hash.
+ */
+async function rowsInReference(
+  conn: DuckDBConnection,
+  currentScan: TableScan,
+  referenceScan: TableScan,
+  common: CommonColumn[],
+): Promise<number> {
+  const current = currentScan.table;
+  const reference = referenceScan.table;
+  const select = common.map((c, i) => `${c.expr} AS c${i}`).join(', ');
   const hash = `hash(${common.map((_, i) => `c${i}`).join(', ')})`;
   const hashed = (table: string) => `(SELECT *, ${hash} AS __h FROM (SELECT ${select} FROM ${table}))`;
-  const [any] = await queryRows(
-    conn,
-    `SELECT count(*) AS n FROM ${hashed(current.table)} WHERE __h IN (SELECT __h FROM ${hashed(reference.table)})`,
-  );
-  if (count(any?.n) === 0) return 0;
   const on = common.map((_, i) => `cur.c${i} IS NOT DISTINCT FROM ref.c${i}`).join(' AND ');
   const [row] = await queryRows(
     conn,
