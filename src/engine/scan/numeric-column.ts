@@ -69,7 +69,9 @@ export async function readNumericColumns(
   const chunkValues = new Float64Array(2048);
   const chunkLabels = new Uint8Array(2048);
   await exclusive(conn, async () => {
-    const result = await conn.run(
+    // streamed, not materialized: DuckDB holds a few chunks at a time instead of a second copy
+    // of every value until the result is garbage-collected
+    const result = await conn.stream(
       `SELECT ${projected}${labelSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''} FROM ${table})`,
     );
     for (;;) {
