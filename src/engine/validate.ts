@@ -6,6 +6,7 @@ import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
+import { queryRows } from './drift/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
@@ -18,7 +19,7 @@ import {
 } from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
-import { computeDataQuality } from './quality/data-quality.ts';
+import { computeDataQuality, referenceOverlap } from './quality/data-quality.ts';
 import { SortPool } from './scan/sort-pool.ts';
 import { TableScan } from './scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from './table.ts';
@@ -68,6 +69,14 @@ export function defaultMemoryLimit(inputSize = 0, compressed = false): string {
   const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
   const wanted = compressed ? 1.5 * inputSize : 4 * inputSize;
   return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(wanted)))}MB`;
+}
+
+/** Memory the reference's numeric samples may take for the reference table to be read at once and dropped. */
+export const DETACH_MAX_BYTES = 128 * 1024 * 1024;
+
+/** Whether the reference's compared numeric columns (8 bytes a value) fit in DETACH_MAX_BYTES. */
+function detachable(rows: number, numericColumns: number): boolean {
+  return rows * numericColumns * 8 <= DETACH_MAX_BYTES;
 }
 
 /** Total size of the input files that exist (missing ones are reported by the loader). */
@@ -245,7 +254,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     if (options.reference) {
       progress.start('load-reference', `loading ${options.reference}`);
       reference = await loadTable(conn, options.reference, { categorical, onProgress: within });
-      await compact();
     }
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
@@ -253,24 +261,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const groupSpecs = (options.groups ?? []).map((g) => groupSpec(data, g));
     checkColumns(data, [...roles, ...groupSpecs.flat(), ...(options.features ?? [])]);
     if (reference && options.features) checkColumns(reference, options.features);
-    let scored: ScoredView | null = null;
-    let performance: ValidationEvidence['performance'] = null;
-    if (options.label !== undefined) {
-      progress.start('performance', 'performance');
-      ({ performance, scored } = await taskPerformance(conn, data, options));
-    }
-    if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
-      throw new InputError(
-        `fairness (--group) needs a binary label; '${options.label}' is ${performance.task === 'regression' ? 'continuous' : 'multiclass'}`,
-      );
-    }
-    let fairness: Record<string, FairnessResult> | null = null;
-    if (scored && groupSpecs.length > 0) {
-      progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
-      fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
-        minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
-      });
-    }
     const featureNames =
       options.features ?? data.columns.map((c) => c.name).filter((name) => !roles.includes(name));
     const kindIn = (t: LoadedTable | undefined, name: string) =>
@@ -293,15 +283,46 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       reference && predicted !== undefined && kindIn(reference, predicted) !== undefined
         ? featureOf(predicted)
         : undefined;
+    const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
+    const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
+    let rowsInReference: number | undefined;
+    if (reference && scans.reference) {
+      if (compress && detachable(reference.rows, comparedNumeric.length)) {
+        // Read now everything the reference is needed for (the numeric columns drift compares,
+        // every category count, the rows also in the current data), then drop it: cheaper than
+        // compressing a table that is read once.
+        rowsInReference = await referenceOverlap(conn, scans.current, scans.reference);
+        await scans.reference.detach(comparedNumeric, [
+          ...reference.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+          ...compared.filter((c) => c.kind === 'categorical').map((c) => c.name),
+        ]);
+        await queryRows(conn, `DROP TABLE ${reference.table}`);
+      } else {
+        await compact();
+      }
+    }
+    let scored: ScoredView | null = null;
+    let performance: ValidationEvidence['performance'] = null;
+    if (options.label !== undefined) {
+      progress.start('performance', 'performance');
+      ({ performance, scored } = await taskPerformance(conn, data, options));
+    }
+    if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
+      throw new InputError(
+        `fairness (--group) needs a binary label; '${options.label}' is ${performance.task === 'regression' ? 'continuous' : 'multiclass'}`,
+      );
+    }
+    let fairness: Record<string, FairnessResult> | null = null;
+    if (scored && groupSpecs.length > 0) {
+      progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
+      fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
+        minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+      });
+    }
     // the first reference columns drift compares are read and sorted (on the worker) while data
     // quality runs (as many as fit in the batch memory); the rest follow in batches during drift
     if (reference) {
-      scans.reference?.prefetchNumeric(
-        [...shared.map(featureOf), ...(prediction ? [prediction] : [])]
-          .filter((c) => c.kind === 'numeric')
-          .slice(0, driftBatch(reference.rows))
-          .map((c) => c.name),
-      );
+      scans.reference?.prefetchNumeric(comparedNumeric.slice(0, driftBatch(reference.rows)));
     }
     progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
@@ -310,6 +331,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       // single-feature leakage is judged on the features, never on the model's own score
       columns: data.columns.filter((c) => featureNames.includes(c.name)),
       scans: { current: scans.current, ...(scans.reference ? { reference: scans.reference } : {}) },
+      ...(rowsInReference !== undefined ? { rowsInReference } : {}),
     });
     let drift: ValidationEvidence['drift'] = null;
     if (reference) {

@@ -27,6 +27,8 @@ export interface DataQualityOptions {
   leakageAuc?: number;
   /** Scans shared with drift (created here when absent). */
   scans?: { current: TableScan; reference?: TableScan };
+  /** Rows in the reference, when counted already (by referenceOverlap, before the reference table was dropped). */
+  rowsInReference?: number;
 }
 
 /** Data quality of the current data, and its schema and overlap against the reference when given. */
@@ -58,7 +60,10 @@ export async function computeDataQuality(
   referenceScan?.prefetchCategories(
     reference?.columns.filter((c) => c.kind === 'categorical').map((c) => c.name) ?? [],
   );
-  const { duplicates, overlap } = await rowChecks(conn, currentScan, referenceScan);
+  const known = options.rowsInReference;
+  const checks = await rowChecks(conn, currentScan, known === undefined ? referenceScan : undefined);
+  const duplicates = checks.duplicates;
+  const overlap = known ?? checks.overlap;
   const profile = await profileColumns(currentScan, iqrMultiplier);
   return {
     rows: current.rows,
@@ -257,6 +262,25 @@ async function rowChecks(
         : await rowsInReference(conn, currentScan, referenceScan, common);
   }
   return { duplicates, overlap };
+}
+
+/**
+ * Current rows equal (missing equal to missing) on every common column to some reference row:
+ * hashes find the candidates, which are then compared column by column.
+ */
+export async function referenceOverlap(
+  conn: DuckDBConnection,
+  currentScan: TableScan,
+  referenceScan: TableScan,
+): Promise<number> {
+  const common = await commonColumns(currentScan, referenceScan);
+  if (common.length === 0) return 0;
+  const hash = `hash(${common.map((c) => c.expr).join(', ')})`;
+  const [probe] = await queryRows(
+    conn,
+    `SELECT count(*) AS n FROM ${currentScan.table.table} WHERE ${hash} IN (SELECT ${hash} FROM ${referenceScan.table.table})`,
+  );
+  return count(probe?.n) === 0 ? 0 : rowsInReference(conn, currentScan, referenceScan, common);
 }
 
 /** Rows equal (missing equal to missing) to an earlier row, among the rows whose hash repeats. */

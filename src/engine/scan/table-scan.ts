@@ -30,6 +30,9 @@ export class TableScan {
   private readonly numericCache = new Map<string, Promise<NumericColumn>>();
   private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
   private label: LabelSpec | undefined;
+  private detached = false;
+  /** Numeric reads started, to wait for before the table is dropped. */
+  private readonly reads: Promise<unknown>[] = [];
 
   constructor(
     readonly conn: DuckDBConnection,
@@ -57,6 +60,7 @@ export class TableScan {
    */
   numeric(column: string, needLabels = false): Promise<NumericColumn> {
     const cached = this.numericCache.get(column);
+    if (!cached) this.assertAttached(column);
     if (cached) {
       const label = this.label;
       if (!needLabels || label === undefined) return cached;
@@ -72,6 +76,7 @@ export class TableScan {
   prefetchNumeric(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.numericCache.has(c));
     if (todo.length === 0) return;
+    this.assertAttached(todo[0] as string);
     const all = this.readNumeric(todo);
     todo.forEach((column, i) => {
       this.numericCache.set(
@@ -84,9 +89,10 @@ export class TableScan {
 
   private readNumeric(columns: string[]): Promise<NumericColumn[]> {
     const label = this.label;
-    return (async () => {
+    // resolves once DuckDB has delivered the values (their sorts may still be running)
+    const read = (async () => {
       const types = await this.columnTypes();
-      const sorted = await readNumericColumns(
+      return readNumericColumns(
         this.conn,
         this.table.table,
         columns.map((c) => typedNumericExpr(c, types.get(c))),
@@ -94,13 +100,39 @@ export class TableScan {
         label,
         this.sorter,
       );
-      return Promise.all(sorted);
     })();
+    this.reads.push(read.catch(() => []));
+    return read.then((sorted) => Promise.all(sorted));
   }
 
-  /** Forgets a column's numeric sample (frees its memory). */
+  /** Forgets a column's numeric sample (frees its memory); a detached scan keeps everything. */
   release(column: string): void {
-    this.numericCache.delete(column);
+    if (!this.detached) this.numericCache.delete(column);
+  }
+
+  /**
+   * Reads these numeric columns, these columns' category counts and the column types now, and
+   * from then on answers from them alone, so that the table itself can be dropped (resolves when
+   * DuckDB has delivered everything; numeric sorts may still run on the worker). Reading anything
+   * else afterwards is a programming error and throws.
+   */
+  async detach(numeric: string[], categorical: string[]): Promise<void> {
+    this.prefetchNumeric(numeric);
+    this.prefetchCategories(categorical);
+    await Promise.all([
+      this.columnTypes(),
+      ...this.reads,
+      ...categorical.map((c) => this.categoryCache.get(c)),
+    ]);
+    this.detached = true;
+  }
+
+  private assertAttached(column: string): void {
+    if (this.detached) {
+      throw new Error(
+        `internal: column '${column}' of ${this.table.path} was not read before its table was dropped`,
+      );
+    }
   }
 
   /** Forgets everything read. */
@@ -113,6 +145,7 @@ export class TableScan {
   categories(column: string): Promise<CategoryCounts> {
     const cached = this.categoryCache.get(column);
     if (cached) return cached;
+    this.assertAttached(column);
     this.prefetchCategories([column]);
     return this.categoryCache.get(column) as Promise<CategoryCounts>;
   }
@@ -120,6 +153,7 @@ export class TableScan {
   /** Counts the categories of several columns in one query (one scan of the table). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
+    if (todo.length > 0) this.assertAttached(todo[0] as string);
     for (let start = 0; start < todo.length; start += MAX_GROUPING_SETS) {
       const batch = todo.slice(start, start + MAX_GROUPING_SETS);
       const all = this.countCategories(batch);
