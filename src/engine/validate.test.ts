@@ -74,6 +74,34 @@ describe('validate', () => {
     }
   });
 
+  it('gives the same evidence whether the reference is dropped after one read or kept compressed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-keep-'));
+    // a reference that shares 40 rows with the current data (the overlap is counted too) and
+    // whose 'age' is text ('n/a' once), so that age is compared as categories
+    const production = readFileSync(path.join(ADULT, 'adult_scored_production.csv'), 'utf8').split('\n');
+    const textAge = (production[41] as string).replace(/^[^,]*/, 'n/a');
+    const reference = path.join(dir, 'reference.csv');
+    writeFileSync(
+      reference,
+      `${readFileSync(path.join(ADULT, 'adult_scored_reference.csv'), 'utf8').trimEnd()}\n${production.slice(1, 41).join('\n')}\n${textAge}\n`,
+    );
+    const run = (keepReference: boolean) =>
+      validate({
+        data: path.join(ADULT, 'adult_scored_production.csv'),
+        reference,
+        label: 'label',
+        score: 'score',
+        keepReference,
+        now: new Date(0),
+      });
+    const dropped = await run(false);
+    const kept = await run(true);
+    expect(dropped.data_quality?.leakage.rows_in_reference).toBeGreaterThanOrEqual(40);
+    expect(dropped.data_quality?.schema_changes?.retyped_columns.map((c) => c.column)).toEqual(['age']);
+    expect(dropped.drift?.features.age?.kind).toBe('categorical');
+    expectNear(dropped, kept, 'evidence');
+  });
+
   it('refuses an unknown column, listing the available ones', async () => {
     await expect(
       validate({

@@ -40,6 +40,12 @@ export interface ValidateOptions {
   features?: string[];
   categorical?: string[];
   minGroupSize?: number;
+  /**
+   * Keep the reference table (compressed) for the whole run instead of reading what drift and
+   * data quality need from it at once and dropping it (the default when that fits in memory);
+   * both give the same evidence.
+   */
+  keepReference?: boolean;
   /** DuckDB's memory limit (e.g. '512MB', '4GB'); beyond it data spills to a temporary directory. */
   memoryLimit?: string;
   /** Policy thresholds that turn breaches into suggested findings, and where they came from. */
@@ -287,7 +293,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
     let rowsInReference: number | undefined;
     if (reference && scans.reference) {
-      if (compress && detachable(reference.rows, comparedNumeric.length)) {
+      if (compress && !options.keepReference && detachable(reference.rows, comparedNumeric.length)) {
         // Read now everything the reference is needed for (the numeric columns drift compares,
         // every category count, the rows also in the current data), then drop it: cheaper than
         // compressing a table that is read once.
