@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numericDriftOfSamples } from './numeric-drift.ts';
+import { numericDriftOfSamples, runEnd } from './numeric-drift.ts';
 import type { SortedSample } from './sorted-sample.ts';
 
 /** A deterministic pseudo-random stream (mulberry32), so failures reproduce. */
@@ -68,6 +68,23 @@ describe('report histograms of numeric drift', () => {
         const expected = histogramByValue(ref, cur, bins);
         expect(histogram.reference).toEqual(expected.reference);
         expect(histogram.current).toEqual(expected.current);
+      }
+    }
+  });
+});
+
+describe('runEnd', () => {
+  it('finds where every run of equal values ends, for runs of every length', () => {
+    const next = random(11);
+    for (const distinct of [1, 2, 3, 10, 1000, 100_000]) {
+      const values = Float64Array.from({ length: 5000 }, () => Math.floor(next() * distinct)).sort();
+      for (let start = 0; start <= values.length; start++) {
+        const x = start < values.length ? (values[start] as number) : 0;
+        let expected = start;
+        while (expected < values.length && values[expected] === x) expected++;
+        expect(runEnd(values, start, x)).toBe(expected);
+        // a value that does not start there ends nothing
+        expect(runEnd(values, start, -1)).toBe(start);
       }
     }
   });

@@ -66,12 +66,12 @@ export function numericDriftOfSamples(
       j >= cn || (i < rn && (rv[i] as number) <= (cv[j] as number)) ? (rv[i] as number) : (cv[j] as number);
     if (rc) while (i < rn && rv[i] === x) cr += rc[i++] as number;
     else {
-      while (i < rn && rv[i] === x) i++;
+      i = runEnd(rv, i, x);
       cr = i;
     }
     if (ccounts) while (j < cn && cv[j] === x) cc += ccounts[j++] as number;
     else {
-      while (j < cn && cv[j] === x) j++;
+      j = runEnd(cv, j, x);
       cc = j;
     }
     const diff = cr / n1 - cc / n2;
@@ -107,31 +107,72 @@ export function numericDriftOfSamples(
   };
 }
 
-/** numpy.std (ddof = 0): two passes, mean first, each a Neumaier-compensated sum. */
+/**
+ * The end of the run of `x` that starts at `start` in ascending `values` (the first index whose
+ * value is not `x`; `start` itself when values[start] is not `x`): one step for a value that
+ * occurs once, a galloping then binary search over long runs of a repeated value, so that columns
+ * with few distinct values are merged in far fewer steps than values.
+ */
+export function runEnd(values: Float64Array, start: number, x: number): number {
+  const n = values.length;
+  if (start >= n || values[start] !== x) return start;
+  if (start + 1 >= n || values[start + 1] !== x) return start + 1;
+  let lo = start + 1; // values[lo] === x
+  let step = 2;
+  let hi = start + step;
+  while (hi < n && values[hi] === x) {
+    lo = hi;
+    step *= 2;
+    hi = start + step;
+  }
+  if (hi > n) hi = n;
+  // values[lo] === x; values[hi] !== x or hi === n
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] === x) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/**
+ * numpy.std (ddof = 0): two passes, mean first, each a Neumaier-compensated sum; a run of equal
+ * values enters each sum once, multiplied by its length (or by its counts in a grouped sample).
+ */
 function populationStd(s: SortedSample): number {
   const v = s.values;
   const c = s.counts;
-  let sum = 0;
-  let comp = 0;
-  for (let i = 0; i < v.length; i++) {
-    const term = c ? (v[i] as number) * (c[i] as number) : (v[i] as number);
-    const t = sum + term;
-    if (Math.abs(sum) >= Math.abs(term)) comp += sum - t + term;
-    else comp += term - t + sum;
-    sum = t;
-  }
-  const mean = (sum + comp) / s.n;
-  sum = 0;
-  comp = 0;
-  for (let i = 0; i < v.length; i++) {
-    const d = (v[i] as number) - mean;
-    const term = c ? d * d * (c[i] as number) : d * d;
-    const t = sum + term;
-    if (Math.abs(sum) >= Math.abs(term)) comp += sum - t + term;
-    else comp += term - t + sum;
-    sum = t;
-  }
-  return Math.sqrt((sum + comp) / s.n);
+  const n = v.length;
+  // the runs of equal values, as (value, weight) pairs visited in order
+  const visit = (term: (value: number) => number): number => {
+    let sum = 0;
+    let comp = 0;
+    for (let i = 0; i < n; ) {
+      const x = v[i] as number;
+      let weight: number;
+      if (c) {
+        weight = c[i] as number;
+        i++;
+      } else {
+        const end = runEnd(v, i, x);
+        weight = end - i;
+        i = end;
+      }
+      const t0 = term(x) * weight;
+      const t = sum + t0;
+      if (Math.abs(sum) >= Math.abs(t0)) comp += sum - t + t0;
+      else comp += t0 - t + sum;
+      sum = t;
+    }
+    return sum + comp;
+  };
+  const mean = visit((x) => x) / s.n;
+  return Math.sqrt(
+    visit((x) => {
+      const d = x - mean;
+      return d * d;
+    }) / s.n,
+  );
 }
 
 /** Number of values ≤ x (weighted by the counts of a grouped sample). */
