@@ -232,9 +232,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // DuckDB keeps at most `memoryLimit` in memory and spills the rest (table blocks, large
   // aggregates) to a private temporary directory, removed afterwards.
   const inputSize = await inputBytes([options.data, options.reference]);
-  // Inputs up to COMPRESS_MAX_BYTES are loaded into a compressed in-memory database (each table
-  // compressed ~10x right after loading, for a fraction of a second): the tables then take little
-  // memory. Larger inputs are loaded plainly, where compressing would cost seconds per table.
+  // Inputs up to COMPRESS_MAX_BYTES are loaded into a compressed in-memory database (the current
+  // table compressed ~10x right after loading, for a fraction of a second; the reference too when
+  // it is kept rather than read once and dropped): the tables then take little memory. Larger
+  // inputs are loaded plainly, where compressing would cost seconds per table.
   const compress = inputSize <= COMPRESS_MAX_BYTES;
   const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
   const instance = await DuckDBInstance.create(':memory:', {
