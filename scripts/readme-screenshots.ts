@@ -10,20 +10,9 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, openPage, signInWithToken } from '../test/e2e/support/browser.ts';
 import { ensureConsoleBuilt } from '../test/e2e/support/build-console.ts';
 import { startConsoleServer } from '../test/e2e/support/console-server.ts';
+import { TIER4_ANSWERS } from '../test/support/tier-answers.ts';
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
-
-/** Answers that score Tier 4 under the default policy (one approver signs). */
-const TIER4_ANSWERS = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
 
 ensureConsoleBuilt();
 const [server, browser] = await Promise.all([startConsoleServer(), launchBrowser()]);

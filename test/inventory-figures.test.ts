@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/engines.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
-
-/** Answers that score Tier 4 under the default policy (one approver signs; model card + test results). */
-const TIER4_ANSWERS = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
+import { TIER4_ANSWERS } from './support/tier-answers.ts';
 
 interface ListItem {
   key: string;

@@ -3,17 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
+import { TIER4_ANSWERS } from './support/tier-answers.ts';
 
-const TIER4 = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
 const DAY = 86_400_000;
 
 /**
@@ -83,7 +74,7 @@ describe('the governance loop through the CLI', () => {
     const tiering = json('olivia', [
       'tier',
       'loop-pd@1.0.0',
-      ...Object.entries(TIER4).flatMap(([q, a]) => ['--answer', `${q}=${a}`]),
+      ...Object.entries(TIER4_ANSWERS).flatMap(([q, a]) => ['--answer', `${q}=${a}`]),
     ]);
     expect(tiering).toMatchObject({ computedTier: 4, policyVersion: 1 });
     json('admin', ['models', 'transition', 'loop-pd', 'development']);

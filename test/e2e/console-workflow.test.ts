@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TIER4_ANSWERS } from '../support/tier-answers.ts';
 import {
   launchBrowser,
   openPage,
@@ -10,18 +11,6 @@ import {
 import { ensureConsoleBuilt } from './support/build-console.ts';
 import { seedFixturePortfolio } from './support/console-fixtures.ts';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.ts';
-
-/** Answers that score Tier 4 under the default policy: one approver signs; model card + test results. */
-const TIER4_ANSWERS = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
 
 /** Buttons that change something; an auditor must see none of them on any page. */
 const ACTION_BUTTON =

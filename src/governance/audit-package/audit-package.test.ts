@@ -7,20 +7,10 @@ import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 import { auditPackageManifestSchema } from '../../contracts/audit-package.ts';
 import { describePublicKey } from '../../platform/signing/signing-key.ts';
 import { verifyPackage } from './verify-package.ts';
-
-const TIER4 = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
 
 /** Every entry of a zip, read whole (the packages in these tests are small). */
 function readZip(file: string): Promise<Map<string, Buffer>> {
@@ -97,7 +87,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
       owner: 'olivia',
     });
     await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions', { label: '1.0.0' });
-    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/tiering', { answers: TIER4 });
+    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/tiering', { answers: TIER4_ANSWERS });
     await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'development' });
     await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'validation' });
     const review = await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/reviews', {

@@ -3,19 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 import { verifySignature } from '../webhooks/webhook-signing.ts';
 
-/** Answers that score Tier 4 under the default policy (one approver signs; model card + test results for production). */
-const TIER4_ANSWERS = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
-};
 const DAY = 86_400_000;
 const SECRET = 'a-webhook-secret-of-some-length';
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 import { SchedulerService } from '../scheduler/scheduler.service.ts';
 
 const POOL = ['a1', 'a2', 'a3', 'g1', 'g2'] as const;
@@ -99,16 +100,6 @@ describe.each(ENGINES)('workflow properties over random API actions on %s', (eng
   }, 240_000);
 
   it('the gate never allows a version lacking any requirement, and every accepted change is audited, over random API action sequences', async () => {
-    const TIER4 = {
-      decision_impact: 'informational',
-      autonomy: 'human_in_the_loop',
-      population_affected: 'internal_few',
-      data_sensitivity: 'internal',
-      complexity: 'statistical',
-      vendor_opacity: 'in_house',
-      regulatory_exposure: 'none',
-      financial_exposure: 'low',
-    };
     const REQUIRED = ['model_card', 'test_results']; // Tier 4, production gate (default policy)
     const auditCount = async () =>
       Number(
@@ -171,7 +162,7 @@ describe.each(ENGINES)('workflow properties over random API actions on %s', (eng
           owner: 'a1',
         });
         await must('admin', 'POST', `/api/v1/models/${key}/versions`, { label: '1' });
-        await must('admin', 'POST', `${base}/tiering`, { answers: TIER4 });
+        await must('admin', 'POST', `${base}/tiering`, { answers: TIER4_ANSWERS });
         const findingIds: string[] = [];
         let reviewId: string | null = null;
         for (const a of actions) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 
 /** A multipart/form-data body with a metadata JSON part and a file part. */
 function multipart(
@@ -33,16 +34,6 @@ const TIER1_ANSWERS = {
   vendor_opacity: 'in_house',
   regulatory_exposure: 'regulated_use',
   financial_exposure: 'high',
-};
-const TIER4_ANSWERS = {
-  decision_impact: 'informational',
-  autonomy: 'human_in_the_loop',
-  population_affected: 'internal_few',
-  data_sensitivity: 'internal',
-  complexity: 'statistical',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'none',
-  financial_exposure: 'low',
 };
 
 describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine) => {
