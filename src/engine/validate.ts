@@ -328,9 +328,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     }
     // the first reference columns drift compares are read and sorted (on the worker) while data
     // quality runs (as many as fit in the batch memory); the rest follow in batches during drift
-    if (reference) {
-      scans.reference?.prefetchNumeric(comparedNumeric.slice(0, driftBatch(reference.rows)));
-    }
+    scans.reference?.prefetchNumeric(comparedNumeric.slice(0, driftBatch(scans.reference.table.rows)));
     progress.start('data-quality', 'data quality');
     const dataQuality = await computeDataQuality(conn, data, reference, {
       ...(options.label !== undefined ? { label: options.label } : {}),

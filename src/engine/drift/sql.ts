@@ -63,11 +63,10 @@ export function numericExpr(column: string): string {
   return `TRY_CAST(${ident(column)} AS DOUBLE)`;
 }
 
-const NUMBER_TYPES =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
-
-const INTEGER_TYPES =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const INTEGER_TYPE_NAMES =
+  'TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT';
+const INTEGER_TYPES = new RegExp(`^(${INTEGER_TYPE_NAMES})$`);
+const NUMBER_TYPES = new RegExp(`^(${INTEGER_TYPE_NAMES}|FLOAT|DOUBLE|DECIMAL.*)$`);
 
 /** Whether a DuckDB column type stores integers. */
 export function isIntegerType(type: string | undefined): boolean {

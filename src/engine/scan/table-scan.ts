@@ -60,7 +60,6 @@ export class TableScan {
    */
   numeric(column: string, needLabels = false): Promise<NumericColumn> {
     const cached = this.numericCache.get(column);
-    if (!cached) this.assertAttached(column);
     if (cached) {
       const label = this.label;
       if (!needLabels || label === undefined) return cached;
@@ -76,7 +75,6 @@ export class TableScan {
   prefetchNumeric(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.numericCache.has(c));
     if (todo.length === 0) return;
-    this.assertAttached(todo[0] as string);
     const all = this.readNumeric(todo);
     todo.forEach((column, i) => {
       this.numericCache.set(
@@ -87,7 +85,9 @@ export class TableScan {
     all.catch(() => {});
   }
 
+  /** Every numeric read of the table goes through here. */
   private readNumeric(columns: string[]): Promise<NumericColumn[]> {
+    this.assertAttached(columns);
     const label = this.label;
     // resolves once DuckDB has delivered the values (their sorts may still be running)
     const read = (async () => {
@@ -127,10 +127,10 @@ export class TableScan {
     this.detached = true;
   }
 
-  private assertAttached(column: string): void {
+  private assertAttached(columns: string[]): void {
     if (this.detached) {
       throw new Error(
-        `internal: column '${column}' of ${this.table.path} was not read before its table was dropped`,
+        `internal: column(s) ${columns.map((c) => `'${c}'`).join(', ')} of ${this.table.path} were not read before the table was dropped`,
       );
     }
   }
@@ -145,7 +145,6 @@ export class TableScan {
   categories(column: string): Promise<CategoryCounts> {
     const cached = this.categoryCache.get(column);
     if (cached) return cached;
-    this.assertAttached(column);
     this.prefetchCategories([column]);
     return this.categoryCache.get(column) as Promise<CategoryCounts>;
   }
@@ -153,7 +152,8 @@ export class TableScan {
   /** Counts the categories of several columns in one query (one scan of the table). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
-    if (todo.length > 0) this.assertAttached(todo[0] as string);
+    // every category count of the table goes through here
+    if (todo.length > 0) this.assertAttached(todo);
     for (let start = 0; start < todo.length; start += MAX_GROUPING_SETS) {
       const batch = todo.slice(start, start + MAX_GROUPING_SETS);
       const all = this.countCategories(batch);

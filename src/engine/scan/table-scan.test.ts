@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../drift/fixture-tables.ts';
+import { queryRows } from '../drift/sql.ts';
+import { loadTable } from '../load/load-table.ts';
+import { SortPool } from './sort-pool.ts';
+import { TableScan } from './table-scan.ts';
+
+const ADULT = path.resolve(REPO_ROOT, '../shared/data/adult/adult_scored_reference.csv');
+
+describe('TableScan.detach', () => {
+  it('answers from what it read before its table was dropped and refuses to read anything else', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const sorter = new SortPool();
+    try {
+      const table = await loadTable(conn, ADULT);
+      const scan = new TableScan(conn, table, sorter);
+      const before = await scan.numeric('age');
+      await scan.detach(['age', 'hr_per_week'], ['sex']);
+      await queryRows(conn, `DROP TABLE ${table.table}`);
+      expect((await scan.numeric('age')).sample.n).toBe(before.sample.n);
+      expect((await scan.numeric('hr_per_week')).sample.n).toBe(table.rows);
+      expect((await scan.categories('sex')).values).toEqual(['Female', 'Male']);
+      // released columns stay: the table they came from is gone
+      scan.release('age');
+      expect((await scan.numeric('age')).sample.n).toBe(before.sample.n);
+      expect(() => scan.numeric('fnlwgt')).toThrow(/'fnlwgt' .* were not read before the table was dropped/);
+      expect(() => scan.categories('race')).toThrow(/'race' .* were not read before the table was dropped/);
+    } finally {
+      await sorter.close();
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
