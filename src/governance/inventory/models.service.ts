@@ -23,6 +23,17 @@ import { ModelsStore, toModelView } from './models.store.ts';
 
 export type { Caller } from '../../platform/auth/caller.ts';
 
+/** The lifecycle rule: a 409 naming both states when a model in `from` cannot move to `to`. */
+function assertTransition(from: ModelStatus, to: ModelStatus): void {
+  if (!canTransition(from, to)) {
+    throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
+      from,
+      to,
+      field: 'to',
+    });
+  }
+}
+
 /** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
 export class ModelsService {
   readonly store: ModelsStore;
@@ -194,34 +205,10 @@ export class ModelsService {
         to === 'retired' ? 'model.retire' : GATED_STATUSES.has(to) ? 'model.status.gated' : 'model.update';
       // Whether the lifecycle allows the move is said before whether this caller may make it.
       const visible = await this.authorize(caller.principal, key, 'model.read', tx);
-      const from = visible.status as ModelStatus;
-      if (!canTransition(from, to)) {
-        throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
-          from,
-          to,
-          field: 'to',
-        });
-      }
+      assertTransition(visible.status as ModelStatus, to);
       const row = await this.authorize(caller.principal, key, action, tx);
       this.checkVersion(row, ifMatch);
-      const before = await this.view(row, tx);
-      const now = this.clock.now().toISOString();
-      const next: ModelsTable = {
-        ...row,
-        status: to,
-        retired_at: to === 'retired' ? now : row.retired_at,
-        updated_at: now,
-        row_version: row.row_version + 1,
-      };
-      return this.commitChange(
-        tx,
-        caller.audit,
-        row,
-        next,
-        before,
-        to === 'retired' ? 'model.retired' : 'model.transitioned',
-        reason,
-      );
+      return this.move(tx, caller.audit, row, to, reason);
     });
   }
 
@@ -240,13 +227,18 @@ export class ModelsService {
   ): Promise<ModelDetail> {
     const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirst();
     if (!row) throw new NotFoundError('model', modelId);
-    const from = row.status as ModelStatus;
-    if (!canTransition(from, to))
-      throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
-        from,
-        to,
-        field: 'to',
-      });
+    assertTransition(row.status as ModelStatus, to);
+    return this.move(tx, audit, row, to, reason);
+  }
+
+  /** Writes a lifecycle move the caller has checked, audited as `model.transitioned` or `model.retired`. */
+  private async move(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    row: ModelsTable,
+    to: ModelStatus,
+    reason: string | undefined,
+  ): Promise<ModelDetail> {
     const before = await this.view(row, tx);
     const now = this.clock.now().toISOString();
     const next: ModelsTable = {
