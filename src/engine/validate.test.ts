@@ -74,7 +74,7 @@ describe('validate', () => {
     }
   });
 
-  it('gives the same evidence whether the reference is dropped after one read or kept compressed', async () => {
+  it('gives the same evidence whether the tables are dropped after one read or kept compressed', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'assay-keep-'));
     // a reference that shares 40 rows with the current data (the overlap is counted too) and
     // whose 'age' is text ('n/a' once), so that age is compared as categories
@@ -85,13 +85,13 @@ describe('validate', () => {
       reference,
       `${readFileSync(path.join(ADULT, 'adult_scored_reference.csv'), 'utf8').trimEnd()}\n${production.slice(1, 41).join('\n')}\n${textAge}\n`,
     );
-    const run = (keepReference: boolean) =>
+    const run = (keepTables: boolean) =>
       validate({
         data: path.join(ADULT, 'adult_scored_production.csv'),
         reference,
         label: 'label',
         score: 'score',
-        keepReference,
+        keepTables,
         now: new Date(0),
       });
     const dropped = await run(false);
@@ -100,6 +100,24 @@ describe('validate', () => {
     expect(dropped.data_quality?.schema_changes?.retyped_columns.map((c) => c.column)).toEqual(['age']);
     expect(dropped.drift?.features.age?.kind).toBe('categorical');
     expectNear(dropped, kept, 'evidence');
+  });
+
+  it('reads a label written as decimals (0.0 / 1.0) as numbers for single-feature leakage, as for performance', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-double-label-'));
+    const file = path.join(dir, 'scored.csv');
+    const lines = ['label,score,leak,noise'];
+    for (let i = 0; i < 200; i++) {
+      const y = i % 3 === 0 ? 1 : 0;
+      lines.push(`${y}.0,${((i * 37) % 100) / 100},${y * 10 + (i % 5)},${(i * 7919) % 97}`);
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const e = await validate({ data: file, label: 'label', score: 'score', now: new Date(0) });
+    expect(e.performance?.positive_label).toBe('1');
+    const leakage = e.data_quality?.leakage;
+    expect(leakage?.positive_label).toBe('1');
+    expect(leakage?.feature_auc.leak).toBe(1);
+    expect(leakage?.suspicious_features).toEqual(['leak']);
+    expect(leakage?.feature_auc.noise).toBeLessThan(0.95);
   });
 
   it('refuses an unknown column, listing the available ones', async () => {

@@ -6,7 +6,7 @@ import type { ValidationThreshold } from '../contracts/policy.ts';
 import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
-import { queryRows } from './drift/sql.ts';
+import { queryRows, returnFreedMemory } from './drift/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
@@ -19,7 +19,8 @@ import {
 } from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
-import { computeDataQuality, referenceOverlap } from './quality/data-quality.ts';
+import { currentDataQuality, referenceOverlap, withReference } from './quality/data-quality.ts';
+import { labelSpecOf } from './scan/numeric-column.ts';
 import { SortPool } from './scan/sort-pool.ts';
 import { TableScan } from './scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from './table.ts';
@@ -41,11 +42,11 @@ export interface ValidateOptions {
   categorical?: string[];
   minGroupSize?: number;
   /**
-   * Keep the reference table (compressed) for the whole run instead of reading what drift and
-   * data quality need from it at once and dropping it (the default when that fits in memory);
-   * both give the same evidence.
+   * Keep both tables (compressed) for the whole run instead of reading what each is needed for
+   * right after loading it and dropping it (the default; the reference is kept anyway when its
+   * compared numeric columns would not fit in DETACH_MAX_BYTES); both give the same evidence.
    */
-  keepReference?: boolean;
+  keepTables?: boolean;
   /** DuckDB's memory limit (e.g. '512MB', '4GB'); beyond it data spills to a temporary directory. */
   memoryLimit?: string;
   /** Policy thresholds that turn breaches into suggested findings, and where they came from. */
@@ -62,19 +63,18 @@ export interface ValidateOptions {
   progress?: (event: ProgressEvent) => void;
 }
 
-/** Inputs (data + reference) up to this size are held compressed in memory. */
+/** Inputs (data + reference) up to this size are held compressed in memory when a table is kept. */
 export const COMPRESS_MAX_BYTES = 512 * 1024 * 1024;
 
 /**
- * DuckDB's default memory limit, at least 256 MB and at most half of the machine's memory: 1.5×
- * the input size when the tables are held compressed (they take about a tenth of the CSV; the
- * rest is room for aggregates), four times when they are not (plain tables take about 2.2× the
- * CSV). Beyond it DuckDB spills to disk, which is slower but keeps working.
+ * DuckDB's default memory limit, at least 256 MB and at most half of the machine's memory: four
+ * times the largest input file (a plain table takes about 2.2× its CSV, and at most one is held
+ * plainly at a time; the rest is room for aggregates). Beyond it DuckDB spills to disk, which is
+ * slower but keeps working.
  */
-export function defaultMemoryLimit(inputSize = 0, compressed = false): string {
+export function defaultMemoryLimit(largestInput = 0): string {
   const mb = (bytes: number) => Math.floor(bytes / 1024 / 1024);
-  const wanted = compressed ? 1.5 * inputSize : 4 * inputSize;
-  return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(wanted)))}MB`;
+  return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(4 * largestInput)))}MB`;
 }
 
 /** Memory the reference's numeric samples may take for the reference table to be read at once and dropped. */
@@ -85,18 +85,18 @@ function detachable(rows: number, numericColumns: number): boolean {
   return rows * numericColumns * 8 <= DETACH_MAX_BYTES;
 }
 
-/** Total size of the input files that exist (missing ones are reported by the loader). */
-async function inputBytes(files: (string | undefined)[]): Promise<number> {
-  let total = 0;
+/** Sizes of the input files that exist (missing ones are reported by the loader). */
+async function inputSizes(files: (string | undefined)[]): Promise<number[]> {
+  const sizes: number[] = [];
   for (const file of files) {
     if (file === undefined) continue;
     try {
-      total += (await stat(file)).size;
+      sizes.push((await stat(file)).size);
     } catch {
       // the loader names a missing file
     }
   }
-  return total;
+  return sizes;
 }
 
 /** A progress report: the stage that runs now and the estimated share of the run done. */
@@ -162,9 +162,10 @@ function groupSpec(table: LoadedTable, value: string): string[] {
  */
 async function taskPerformance(
   conn: DuckDBConnection,
-  data: LoadedTable,
+  scan: TableScan,
   options: ValidateOptions,
 ): Promise<{ performance: NonNullable<ValidationEvidence['performance']>; scored: ScoredView | null }> {
+  const data = scan.table;
   const label = options.label as string;
   const weight = options.weight ? { weight: options.weight } : {};
   const predicted = (options.prediction ?? options.score) as string;
@@ -197,7 +198,22 @@ async function taskPerformance(
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
   });
-  return { performance: await computePerformance(conn, scored, names), scored };
+  // The numeric columns are read now, sorted on the worker, with the label class of each value
+  // (for data quality's single-feature AUC), the score first: unweighted ROC and precision-recall
+  // come from its sorted sample, and the other sorts run while DuckDB computes the rest.
+  const labelColumn = requireColumn(data, label);
+  scan.setLabel(labelSpecOf(labelColumn, (await scan.columnTypes()).get(label), scored.positiveLabel));
+  const score =
+    options.score !== undefined && requireColumn(data, options.score).kind === 'numeric'
+      ? options.score
+      : undefined;
+  scan.prefetchNumeric([
+    ...(score !== undefined ? [score] : []),
+    ...data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
+  ]);
+  const sortedScore =
+    score !== undefined && !scored.weighted ? { sortedScore: scan.numeric(score, true) } : {};
+  return { performance: await computePerformance(conn, scored, names, sortedScore), scored };
 }
 
 /** Columns that the data does not have, checked before any work. */
@@ -231,16 +247,16 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // and scans faster without keeping it.
   // DuckDB keeps at most `memoryLimit` in memory and spills the rest (table blocks, large
   // aggregates) to a private temporary directory, removed afterwards.
-  const inputSize = await inputBytes([options.data, options.reference]);
-  // Inputs up to COMPRESS_MAX_BYTES are loaded into a compressed in-memory database (the current
-  // table compressed ~10x right after loading, for a fraction of a second; the reference too when
-  // it is kept rather than read once and dropped): the tables then take little memory. Larger
-  // inputs are loaded plainly, where compressing would cost seconds per table.
-  const compress = inputSize <= COMPRESS_MAX_BYTES;
+  const sizes = await inputSizes([options.data, options.reference]);
+  // A table kept for the whole run (the reference when its compared numeric columns are too many
+  // to read at once, or both with keepTables) is compressed (~10x, for a fraction of a second) when
+  // the inputs are up to COMPRESS_MAX_BYTES; larger ones stay plain, where compressing would cost
+  // seconds per table.
+  const compress = sizes.reduce((a, b) => a + b, 0) <= COMPRESS_MAX_BYTES;
   const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
   const instance = await DuckDBInstance.create(':memory:', {
     preserve_insertion_order: 'false',
-    memory_limit: options.memoryLimit ?? defaultMemoryLimit(inputSize, compress),
+    memory_limit: options.memoryLimit ?? defaultMemoryLimit(Math.max(0, ...sizes)),
     temp_directory: spill,
   });
   const conn = await instance.connect();
@@ -248,71 +264,35 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     await conn.run("ATTACH ':memory:' AS work (COMPRESS)");
     await conn.run('USE work');
   }
+  // compressing a table frees its plain form: that memory is returned before the next step
   const compact = async () => {
-    if (compress) await conn.run('CHECKPOINT work');
+    if (!compress) return;
+    await conn.run('CHECKPOINT work');
+    await returnFreedMemory(conn);
   };
   const sorter = new SortPool();
   try {
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
     const data = await loadTable(conn, options.data, { categorical, onProgress: within });
-    await compact();
-    let reference: LoadedTable | undefined;
-    if (options.reference) {
-      progress.start('load-reference', `loading ${options.reference}`);
-      reference = await loadTable(conn, options.reference, { categorical, onProgress: within });
-    }
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
     const groupSpecs = (options.groups ?? []).map((g) => groupSpec(data, g));
     checkColumns(data, [...roles, ...groupSpecs.flat(), ...(options.features ?? [])]);
-    if (reference && options.features) checkColumns(reference, options.features);
     const featureNames =
       options.features ?? data.columns.map((c) => c.name).filter((name) => !roles.includes(name));
-    const kindIn = (t: LoadedTable | undefined, name: string) =>
-      t?.columns.find((c) => c.name === name)?.kind;
-    // A column numeric in one sample and text in the other is compared as categorical.
-    const featureOf = (name: string): ColumnInfo => ({
-      name,
-      kind:
-        kindIn(data, name) === 'numeric' && (kindIn(reference, name) ?? 'numeric') === 'numeric'
-          ? 'numeric'
-          : 'categorical',
-    });
-    // one scan per table shared by data quality and drift (sorted numeric samples, category counts)
-    const scans = {
-      current: new TableScan(conn, data, sorter),
-      reference: reference && new TableScan(conn, reference, sorter),
-    };
-    const shared = reference ? featureNames.filter((name) => kindIn(reference, name) !== undefined) : [];
-    const prediction =
-      reference && predicted !== undefined && kindIn(reference, predicted) !== undefined
-        ? featureOf(predicted)
-        : undefined;
-    const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
-    const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
-    let rowsInReference: number | undefined;
-    if (reference && scans.reference) {
-      if (compress && !options.keepReference && detachable(reference.rows, comparedNumeric.length)) {
-        // Read now everything the reference is needed for (the numeric columns drift compares,
-        // every category count, the rows also in the current data), then drop it: cheaper than
-        // compressing a table that is read once.
-        rowsInReference = await referenceOverlap(conn, scans.current, scans.reference);
-        await scans.reference.detach(comparedNumeric, [
-          ...reference.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
-          ...compared.filter((c) => c.kind === 'categorical').map((c) => c.name),
-        ]);
-        await queryRows(conn, `DROP TABLE ${reference.table}`);
-      } else {
-        await compact();
-      }
-    }
+    // Everything the current data is needed for is computed or read right after loading it:
+    // performance and fairness, its own data quality, its sorted numeric columns and category
+    // counts (shared with drift). Then its table is dropped before the reference is loaded, so
+    // that memory never holds both tables. Only a column drift compares differently than data
+    // quality read it (numeric here, text in the reference) is read from the file again.
+    const current = new TableScan(conn, data, sorter);
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
     if (options.label !== undefined) {
       progress.start('performance', 'performance');
-      ({ performance, scored } = await taskPerformance(conn, data, options));
+      ({ performance, scored } = await taskPerformance(conn, current, options));
     }
     if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
       throw new InputError(
@@ -326,28 +306,86 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
       });
     }
-    // the first reference columns drift compares are read and sorted (on the worker) while data
-    // quality runs (as many as fit in the batch memory); the rest follow in batches during drift
-    scans.reference?.prefetchNumeric(comparedNumeric.slice(0, driftBatch(scans.reference.table.rows)));
     progress.start('data-quality', 'data quality');
-    const dataQuality = await computeDataQuality(conn, data, reference, {
+    const quality = await currentDataQuality(conn, current, {
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(scored ? { positiveLabel: scored.positiveLabel } : {}),
       // single-feature leakage is judged on the features, never on the model's own score
       columns: data.columns.filter((c) => featureNames.includes(c.name)),
-      scans: { current: scans.current, ...(scans.reference ? { reference: scans.reference } : {}) },
-      ...(rowsInReference !== undefined ? { rowsInReference } : {}),
+      keepRowHashes: options.reference !== undefined,
     });
+    if (scored) await queryRows(conn, `DROP VIEW ${scored.view}`);
+    if (options.keepTables) {
+      await compact();
+    } else {
+      await current.detach(
+        data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
+        data.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+      );
+      await queryRows(conn, `DROP TABLE ${data.table}`);
+      await returnFreedMemory(conn);
+    }
+
+    let reference: LoadedTable | undefined;
+    let referenceScan: TableScan | undefined;
+    let overlap = 0;
+    const kindIn = (t: LoadedTable | undefined, name: string) =>
+      t?.columns.find((c) => c.name === name)?.kind;
+    // A column numeric in one sample and text in the other is compared as categorical.
+    const featureOf = (name: string): ColumnInfo => ({
+      name,
+      kind:
+        kindIn(data, name) === 'numeric' && (kindIn(reference, name) ?? 'numeric') === 'numeric'
+          ? 'numeric'
+          : 'categorical',
+    });
+    let shared: string[] = [];
+    let prediction: ColumnInfo | undefined;
+    if (options.reference) {
+      progress.start('load-reference', `loading ${options.reference}`);
+      reference = await loadTable(conn, options.reference, { categorical, onProgress: within });
+      if (options.features) checkColumns(reference, options.features);
+      referenceScan = new TableScan(conn, reference, sorter);
+      shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
+      prediction =
+        predicted !== undefined && kindIn(reference, predicted) !== undefined
+          ? featureOf(predicted)
+          : undefined;
+      const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
+      const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
+      overlap = await referenceOverlap(conn, current, referenceScan, quality.rowHashes);
+      if (quality.rowHashes) await queryRows(conn, `DROP TABLE ${quality.rowHashes}`);
+      if (!options.keepTables && detachable(reference.rows, comparedNumeric.length)) {
+        // Read now everything the reference is needed for (the numeric columns drift compares,
+        // every category count), then drop it: cheaper than compressing a table read once.
+        await referenceScan.detach(comparedNumeric, [
+          ...reference.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+          ...compared.filter((c) => c.kind === 'categorical').map((c) => c.name),
+        ]);
+        await queryRows(conn, `DROP TABLE ${reference.table}`);
+        await returnFreedMemory(conn);
+      } else {
+        await compact();
+        // the first reference columns drift compares are read and sorted (on the worker) while
+        // the schema is compared; the rest follow in batches during drift
+        referenceScan.prefetchNumeric(comparedNumeric.slice(0, driftBatch(reference.rows)));
+      }
+    }
+    const dataQuality = await withReference(
+      quality,
+      current,
+      referenceScan ? { scan: referenceScan, overlap } : undefined,
+    );
     let drift: ValidationEvidence['drift'] = null;
-    if (reference) {
+    if (reference && referenceScan) {
       progress.start('drift', 'drift');
       drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
         ...(prediction ? { prediction } : {}),
-        ...(scans.reference ? { scans: { reference: scans.reference, current: scans.current } } : {}),
+        scans: { reference: referenceScan, current },
       });
     }
-    scans.current.releaseAll();
-    scans.reference?.releaseAll();
+    current.releaseAll();
+    referenceScan?.releaseAll();
     progress.finish();
     const input = (role: 'data' | 'reference', t: LoadedTable) => ({
       role,

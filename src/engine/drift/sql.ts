@@ -29,6 +29,22 @@ export function queryRows(conn: DuckDBConnection, sql: string): Promise<SqlRow[]
   return exclusive(conn, async () => (await conn.runAndReadAll(sql)).getRowObjectsJS() as SqlRow[]);
 }
 
+/**
+ * Hands the memory DuckDB has freed back to the operating system now. DuckDB's allocator (jemalloc
+ * on Linux) keeps freed pages for reuse and returns them only after a delay, so a table freed by
+ * compressing or dropping it still counts in the process's memory while the next table loads.
+ * DuckDB purges every allocator arena when it relaunches its worker threads; changing the thread
+ * count and setting it back does that, in a few milliseconds.
+ */
+export function returnFreedMemory(conn: DuckDBConnection): Promise<void> {
+  return exclusive(conn, async () => {
+    const reader = await conn.runAndReadAll("SELECT current_setting('threads') AS t");
+    const threads = Number(reader.getRowObjectsJS()[0]?.t ?? 1);
+    await conn.run(`SET threads = ${threads > 1 ? threads - 1 : 2}`);
+    await conn.run(`SET threads = ${threads}`);
+  });
+}
+
 /** A column name quoted as a DuckDB identifier. */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

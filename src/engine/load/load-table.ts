@@ -3,7 +3,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { count, exclusive, ident, isNumberType, literal, queryRows, tempTableName } from '../drift/sql.ts';
+import {
+  count,
+  exclusive,
+  ident,
+  isNumberType,
+  literal,
+  queryRows,
+  returnFreedMemory,
+  tempTableName,
+} from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { InputError } from './input-error.ts';
 
@@ -108,6 +117,8 @@ export async function loadTable(
       throw new InputError(`${file}: ${duckdbMessage(err)}`);
     }
   }
+  // the parser's buffers are free now: return them before the table is worked on
+  await returnFreedMemory(conn);
   const [row] = await queryRows(conn, `SELECT count(*) AS n FROM ${table}`);
   const rows = count(row?.n);
   if (rows === 0) throw new InputError(`${file}: the file has no data rows`);

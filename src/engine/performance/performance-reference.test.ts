@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../drift/fixture-tables.ts';
 import { queryRows } from '../drift/sql.ts';
-import { loadTable } from '../load/load-table.ts';
+import { loadTable, requireColumn } from '../load/load-table.ts';
+import { labelSpecOf } from '../scan/numeric-column.ts';
+import { SortPool } from '../scan/sort-pool.ts';
+import { TableScan } from '../scan/table-scan.ts';
 import { CURVE_POINTS, computePerformance } from './performance.ts';
 import { createScoredView } from './scored-rows.ts';
 
@@ -33,12 +36,23 @@ function expectClose(actual: unknown, expected: unknown, what: string): void {
 
 describe('performance matches scikit-learn reference values', async () => {
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
+  const sorter = new SortPool();
+  afterAll(() => sorter.close());
   for (const c of fixture.cases) {
     it(`case ${c.name}`, async () => {
       const table = await loadTable(conn, path.resolve(REPO_ROOT, c.file));
       const names = { label: 'label', score: 'score', ...(c.weight ? { weight: c.weight } : {}) };
       const scored = await createScoredView(conn, table, { ...names, threshold: fixture.threshold });
-      const result = await computePerformance(conn, scored, names);
+      const viaQuery = await computePerformance(conn, scored, names);
+      // unweighted, the curves come from the score's sorted sample (as in validate): the same numbers
+      let result = viaQuery;
+      if (!c.weight) {
+        const scan = new TableScan(conn, table, sorter);
+        const label = requireColumn(table, 'label');
+        scan.setLabel(labelSpecOf(label, (await scan.columnTypes()).get('label'), scored.positiveLabel));
+        result = await computePerformance(conn, scored, names, { sortedScore: scan.numeric('score') });
+        expect(result).toEqual(viaQuery);
+      }
       const actual = result as unknown as Record<string, unknown>;
       // The curves end at (1, 1); with few distinct scores every point is kept, so the trapezoids give roc_auc.
       expect(result.roc_curve?.fpr.at(-1)).toBeCloseTo(1, 12);

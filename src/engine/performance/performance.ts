@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { count, exclusive, num, queryRows } from '../drift/sql.ts';
-import { doubleItems } from '../scan/numeric-column.ts';
+import { doubleItems, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
 import type { ScoredView } from './scored-rows.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
@@ -31,6 +31,13 @@ export async function computePerformance(
   conn: DuckDBConnection,
   scored: ScoredView,
   names: { label: string; score?: string; prediction?: string; weight?: string },
+  options: {
+    /**
+     * The score column's sorted sample with label classes (positive = the scored view's positive
+     * label), when already read: unweighted ROC and precision-recall then come from it.
+     */
+    sortedScore?: Promise<NumericColumn>;
+  } = {},
 ): Promise<PerformanceResult> {
   const v = scored.view;
   const pc = `greatest(least(__p, 1 - ${LOG_LOSS_EPS}), ${LOG_LOSS_EPS})`;
@@ -60,9 +67,11 @@ export async function computePerformance(
     perClassRecall.length > 0 ? perClassRecall.reduce((a, b) => a + b, 0) / perClassRecall.length : null;
   const f1Denominator = 2 * tp + fp + fn;
   // a predicted-class column has no probabilities: the score-based metrics do not apply
-  const curves = scored.hasScore
-    ? await rankCurves(conn, v, pos, neg)
-    : { rocAuc: null, averagePrecision: null, roc_curve: null, precision_recall_curve: null };
+  const curves = !scored.hasScore
+    ? NO_CURVES
+    : options.sortedScore && !scored.weighted
+      ? rankCurvesOfSorted(await options.sortedScore, pos, neg)
+      : await rankCurves(conn, v, pos, neg);
   const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
   const ece =
     calibration && sw > 0
@@ -112,65 +121,120 @@ interface RankCurves {
 }
 
 /**
- * sklearn's _binary_clf_curve: one point per distinct score, descending, with cumulative weighted
- * TP and FP. DuckDB groups and orders the scores; one pass here sums the ROC trapezoids and the
- * step-wise average precision and keeps every k-th point (and the last) of both curves.
+ * sklearn's _binary_clf_curve walked one distinct score at a time, descending, with the weighted
+ * TP and FP of each score: sums the ROC trapezoids and the step-wise average precision and keeps
+ * every k-th point (and the last) of both curves.
  */
+class CurveWalk {
+  private ctp = 0;
+  private cfp = 0;
+  private area = 0;
+  private ap = 0;
+  private seen = 0;
+  private readonly every: number;
+  private readonly roc = { fpr: [0], tpr: [0] };
+  private readonly pr = { precision: [] as number[], recall: [] as number[] };
+
+  constructor(
+    private readonly pos: number,
+    private readonly neg: number,
+    private readonly distinct: number,
+  ) {
+    this.every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
+  }
+
+  /** The next distinct score (lower than every score before it), with its weighted TP and FP. */
+  add(tp: number, fp: number): void {
+    const ptp = this.ctp;
+    const pfp = this.cfp;
+    this.ctp += tp;
+    this.cfp += fp;
+    const ctp = this.ctp;
+    const cfp = this.cfp;
+    this.area += ((cfp - pfp) * (ctp + ptp)) / 2;
+    if (ctp + cfp > 0) this.ap += (ctp - ptp) * (ctp / (ctp + cfp));
+    this.seen++;
+    if (this.seen % this.every === 0 || this.seen === this.distinct) {
+      this.roc.fpr.push(cfp / this.neg);
+      this.roc.tpr.push(ctp / this.pos);
+      if (ctp + cfp > 0) {
+        this.pr.precision.push(ctp / (ctp + cfp));
+        this.pr.recall.push(ctp / this.pos);
+      }
+    }
+  }
+
+  result(): RankCurves {
+    return {
+      rocAuc: this.area / (this.pos * this.neg),
+      averagePrecision: this.ap / this.pos,
+      roc_curve: this.roc,
+      precision_recall_curve: this.pr,
+    };
+  }
+}
+
+const NO_CURVES: RankCurves = {
+  rocAuc: null,
+  averagePrecision: null,
+  roc_curve: null,
+  precision_recall_curve: null,
+};
+
+/** ROC and precision-recall from the scored view: DuckDB groups and orders the scores. */
 async function rankCurves(
   conn: DuckDBConnection,
   view: string,
   pos: number,
   neg: number,
 ): Promise<RankCurves> {
-  if (pos <= 0 || neg <= 0) {
-    return { rocAuc: null, averagePrecision: null, roc_curve: null, precision_recall_curve: null };
-  }
-  let ctp = 0;
-  let cfp = 0;
-  let area = 0;
-  let ap = 0;
-  let rn = 0;
-  const roc = { fpr: [0], tpr: [0] };
-  const pr = { precision: [] as number[], recall: [] as number[] };
-  await exclusive(conn, async () => {
+  if (pos <= 0 || neg <= 0) return NO_CURVES;
+  return exclusive(conn, async () => {
     const result = await conn.run(
       `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
        FROM ${view} GROUP BY __p ORDER BY __p DESC`,
     );
     // the result is materialized: its row count is the number of distinct scores
-    const distinct = result.rowCount;
-    const every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
+    const walk = new CurveWalk(pos, neg, result.rowCount);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const size = chunk.rowCount;
       const tpv = doubleItems(chunk.getColumnVector(0), size);
       const fpv = doubleItems(chunk.getColumnVector(1), size);
-      for (let i = 0; i < size; i++) {
-        const ptp = ctp;
-        const pfp = cfp;
-        ctp += tpv[i] as number;
-        cfp += fpv[i] as number;
-        area += ((cfp - pfp) * (ctp + ptp)) / 2;
-        if (ctp + cfp > 0) ap += (ctp - ptp) * (ctp / (ctp + cfp));
-        rn++;
-        if (rn % every === 0 || rn === distinct) {
-          roc.fpr.push(cfp / neg);
-          roc.tpr.push(ctp / pos);
-          if (ctp + cfp > 0) {
-            pr.precision.push(ctp / (ctp + cfp));
-            pr.recall.push(ctp / pos);
-          }
-        }
-      }
+      for (let i = 0; i < size; i++) walk.add(tpv[i] as number, fpv[i] as number);
     }
+    return walk.result();
   });
-  return {
-    rocAuc: area / (pos * neg),
-    averagePrecision: ap / pos,
-    roc_curve: roc,
-    precision_recall_curve: pr,
-  };
+}
+
+/**
+ * ROC and precision-recall from the unweighted scores sorted ascending with their label classes
+ * (the scan's sorted sample of the score column, read with the same positive label): the same
+ * counts as grouping the scored view, without a query.
+ */
+export function rankCurvesOfSorted(score: NumericColumn, pos: number, neg: number): RankCurves {
+  if (pos <= 0 || neg <= 0) return NO_CURVES;
+  const values = score.sample.values;
+  const labels = score.labels;
+  if (!labels) throw new Error('internal: the score sample was read without label classes');
+  let distinct = 0;
+  for (let i = values.length - 1; i >= 0; i--) {
+    if (i === values.length - 1 || values[i] !== values[i + 1]) distinct++;
+  }
+  const walk = new CurveWalk(pos, neg, distinct);
+  let i = values.length - 1;
+  while (i >= 0) {
+    const v = values[i] as number;
+    let tp = 0;
+    let fp = 0;
+    for (; i >= 0 && values[i] === v; i--) {
+      if (labels[i] === LABEL_POSITIVE) tp++;
+      else fp++;
+    }
+    walk.add(tp, fp);
+  }
+  return walk.result();
 }
 
 /** Weighted count, mean label and mean score of each non-empty ECE bin. */

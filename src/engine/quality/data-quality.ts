@@ -1,12 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { categoricalExpr, count, ident, isIntegerType, isNumberType, queryRows } from '../drift/sql.ts';
 import {
-  LABEL_NEGATIVE,
-  LABEL_POSITIVE,
-  type LabelSpec,
-  type NumericColumn,
-} from '../scan/numeric-column.ts';
+  categoricalExpr,
+  count,
+  ident,
+  isIntegerType,
+  isNumberType,
+  queryRows,
+  type SqlRow,
+  tempTableName,
+} from '../drift/sql.ts';
+import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { profileColumns } from './column-profile.ts';
@@ -31,6 +35,96 @@ export interface DataQualityOptions {
   rowsInReference?: number;
 }
 
+/**
+ * What data quality learns from the current data alone, while its table exists: everything but
+ * the comparison with the reference (schema changes, rows found in the reference).
+ */
+export interface CurrentQuality {
+  result: Omit<DataQualityResult, 'reference_rows' | 'schema_changes'>;
+  /**
+   * A temporary table with the hash of every current row (column `h`), kept for the overlap with
+   * a reference loaded later (see referenceOverlap); null unless asked for.
+   */
+  rowHashes: string | null;
+}
+
+/**
+ * Data quality of the current data: missing values, duplicates, constant columns, outliers and
+ * single-feature leakage. With `keepRowHashes` the row hashes stay in a temporary table for
+ * referenceOverlap (drop it when done).
+ */
+export async function currentDataQuality(
+  conn: DuckDBConnection,
+  currentScan: TableScan,
+  options: Omit<DataQualityOptions, 'scans' | 'rowsInReference'> & { keepRowHashes?: boolean } = {},
+): Promise<CurrentQuality> {
+  const current = currentScan.table;
+  const iqrMultiplier = options.iqrMultiplier ?? DEFAULT_IQR_MULTIPLIER;
+  const leakageAuc = options.leakageAuc ?? DEFAULT_LEAKAGE_AUC;
+  const numeric = current.columns.filter((c) => c.kind === 'numeric').map((c) => c.name);
+  const labelColumn = options.label ? current.columns.find((c) => c.name === options.label) : undefined;
+  const types = await currentScan.columnTypes();
+  // The label is read beside each numeric column for the single-feature AUC. With the positive
+  // label known (from the scored rows), the sorted numeric reads start first, so that the worker
+  // sorts while DuckDB runs the other checks.
+  if (labelColumn && options.positiveLabel !== undefined) {
+    currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), options.positiveLabel));
+    currentScan.prefetchNumeric(numeric);
+  }
+  // one grouped scan counts the categories of every text column and of the label
+  currentScan.prefetchCategories([
+    ...current.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+    ...(labelColumn ? [labelColumn.name] : []),
+  ]);
+  const label = labelColumn ? await binaryLabel(currentScan, labelColumn, options.positiveLabel) : null;
+  if (labelColumn && label?.positive && options.positiveLabel === undefined) {
+    currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), label.positive));
+  }
+  currentScan.prefetchNumeric(numeric);
+  const rows = await rowChecks(conn, currentScan, options.keepRowHashes ?? false);
+  const profile = await profileColumns(currentScan, iqrMultiplier);
+  return {
+    result: {
+      rows: current.rows,
+      columns: current.columns.length,
+      missing: profile.missing,
+      duplicates: {
+        count: rows.duplicates,
+        share: current.rows > 0 ? rows.duplicates / current.rows : 0,
+      },
+      constant_columns: profile.constant,
+      outliers: profile.outliers,
+      leakage: await leakage(currentScan, options, label, leakageAuc),
+      thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
+    },
+    rowHashes: rows.hashes,
+  };
+}
+
+/**
+ * The data quality document: the current data's own quality, and with a reference its schema
+ * changes and the current rows found in it (`overlap`, from referenceOverlap).
+ */
+export async function withReference(
+  quality: CurrentQuality,
+  currentScan: TableScan,
+  reference: { scan: TableScan; overlap: number } | undefined,
+): Promise<DataQualityResult> {
+  const result = quality.result;
+  const overlap = reference ? reference.overlap : null;
+  const rows = currentScan.table.rows;
+  return {
+    ...result,
+    reference_rows: reference ? reference.scan.table.rows : null,
+    schema_changes: reference ? await schemaChanges(currentScan, reference.scan) : null,
+    leakage: {
+      ...result.leakage,
+      rows_in_reference: overlap,
+      rows_in_reference_share: overlap === null ? null : rows > 0 ? overlap / rows : 0,
+    },
+  };
+}
+
 /** Data quality of the current data, and its schema and overlap against the reference when given. */
 export async function computeDataQuality(
   conn: DuckDBConnection,
@@ -38,45 +132,12 @@ export async function computeDataQuality(
   reference: LoadedTable | undefined,
   options: DataQualityOptions = {},
 ): Promise<DataQualityResult> {
-  const iqrMultiplier = options.iqrMultiplier ?? DEFAULT_IQR_MULTIPLIER;
-  const leakageAuc = options.leakageAuc ?? DEFAULT_LEAKAGE_AUC;
   const currentScan = options.scans?.current ?? new TableScan(conn, current);
   const referenceScan = reference ? (options.scans?.reference ?? new TableScan(conn, reference)) : undefined;
-  // one grouped scan counts the categories of every text column and of the label
-  currentScan.prefetchCategories([
-    ...current.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
-    ...(options.label ? [options.label] : []),
-  ]);
-  // the label is read beside each numeric column for the single-feature AUC
-  const label = options.label ? await binaryLabel(currentScan, options.label, options.positiveLabel) : null;
-  if (label?.positive !== undefined && label.positive !== null && options.label) {
-    currentScan.setLabel(
-      labelSpec(options.label, (await currentScan.columnTypes()).get(options.label), label.positive),
-    );
-  }
-  // start the sorted numeric reads (their sorts run on a worker) and the reference's category
-  // counts, then keep DuckDB busy with the row-level checks while the worker sorts
-  currentScan.prefetchNumeric(current.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
-  referenceScan?.prefetchCategories(
-    reference?.columns.filter((c) => c.kind === 'categorical').map((c) => c.name) ?? [],
-  );
-  const known = options.rowsInReference;
-  const checks = await rowChecks(conn, currentScan, known === undefined ? referenceScan : undefined);
-  const duplicates = checks.duplicates;
-  const overlap = known ?? checks.overlap;
-  const profile = await profileColumns(currentScan, iqrMultiplier);
-  return {
-    rows: current.rows,
-    columns: current.columns.length,
-    reference_rows: reference ? reference.rows : null,
-    missing: profile.missing,
-    duplicates: { count: duplicates, share: current.rows > 0 ? duplicates / current.rows : 0 },
-    constant_columns: profile.constant,
-    outliers: profile.outliers,
-    schema_changes: referenceScan ? await schemaChanges(currentScan, referenceScan) : null,
-    leakage: await leakage(currentScan, overlap, options, label, leakageAuc),
-    thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
-  };
+  const quality = await currentDataQuality(conn, currentScan, options);
+  if (!referenceScan) return withReference(quality, currentScan, undefined);
+  const overlap = options.rowsInReference ?? (await referenceOverlap(conn, currentScan, referenceScan, null));
+  return withReference(quality, currentScan, { scan: referenceScan, overlap });
 }
 
 async function schemaChanges(currentScan: TableScan, referenceScan: TableScan): Promise<SchemaChanges> {
@@ -123,40 +184,34 @@ async function schemaChanges(currentScan: TableScan, referenceScan: TableScan): 
 }
 
 /**
- * The label as read beside the numeric columns. An integer column is compared as a number: its
- * text is the canonical integer, so `label = 1` holds exactly when its text equals '1' (and no
- * value is blank), without turning every value into text.
+ * Chooses the positive label among exactly two label values (their text); null when the label
+ * is not binary. The requested value must be one of them (numerically for a numeric label);
+ * by default, as for the scored rows, 1 when a numeric label has it, else the greater value.
  */
-function labelSpec(label: string, type: string | undefined, positive: string): LabelSpec {
-  if (isIntegerType(type) && /^-?(0|[1-9][0-9]{0,17})$/.test(positive)) {
-    return { expr: ident(label), positive };
-  }
-  return { expr: categoricalExpr(label), positive };
-}
-
-/** Chooses the positive label among exactly two label values; null when the label is not binary. */
-function positiveOf(values: string[], requested: string | undefined): string | null {
+function positiveOf(values: string[], requested: string | undefined, numeric: boolean): string | null {
   if (values.length !== 2) return null;
-  if (requested !== undefined) return values.includes(requested) ? requested : null;
-  const numeric = values.map(Number);
-  if (numeric.every((v) => Number.isFinite(v)))
-    return (numeric[0] as number) > (numeric[1] as number) ? (values[0] as string) : (values[1] as string);
+  const same = (v: string, w: string) => (numeric ? Number(v) === Number(w) : v === w);
+  if (requested !== undefined) return values.some((v) => same(v, requested)) ? requested : null;
+  if (numeric) {
+    const [a, b] = values.map(Number) as [number, number];
+    if (a === 1 || b === 1) return a === 1 ? (values[0] as string) : (values[1] as string);
+    return a > b ? (values[0] as string) : (values[1] as string);
+  }
   return [...values].sort()[1] as string;
 }
 
 /** The label's distinct values and, when it has exactly two, the positive one. */
 async function binaryLabel(
   scan: TableScan,
-  label: string,
+  label: ColumnInfo,
   requested: string | undefined,
 ): Promise<{ values: string[]; positive: string | null }> {
-  const { values } = await scan.categories(label);
-  return { values, positive: positiveOf(values, requested) };
+  const { values } = await scan.categories(label.name);
+  return { values, positive: positiveOf(values, requested, label.kind === 'numeric') };
 }
 
 async function leakage(
   scan: TableScan,
-  overlap: number | null,
   options: DataQualityOptions,
   label: { values: string[]; positive: string | null } | null,
   threshold: number,
@@ -167,8 +222,9 @@ async function leakage(
     positive_label: null,
     feature_auc: {},
     suspicious_features: [],
-    rows_in_reference: overlap,
-    rows_in_reference_share: overlap === null ? null : current.rows > 0 ? overlap / current.rows : 0,
+    // filled in by withReference
+    rows_in_reference: null,
+    rows_in_reference_share: null,
     note: null,
   };
   if (!options.label || !label) return { ...base, note: 'no label: single-feature AUC not computed' };
@@ -225,61 +281,68 @@ function singleFeatureAuc(column: NumericColumn): number | null {
 }
 
 /**
- * Duplicate rows and rows found in the reference, from 64-bit hashes of the rows: one pass hashes
- * every current row once and answers both "does any hash repeat" and "is any hash among the
- * reference's"; only when one does are the candidate rows compared column by column, so the
- * counts are exact.
+ * Duplicate rows, from 64-bit hashes of the rows: one pass hashes every row and answers "does any
+ * hash repeat"; only when one does are the candidate rows compared column by column, so the count
+ * is exact. With `keepHashes` the hashes stay in a temporary table (for referenceOverlap).
  */
 async function rowChecks(
   conn: DuckDBConnection,
   currentScan: TableScan,
-  referenceScan: TableScan | undefined,
-): Promise<{ duplicates: number; overlap: number | null }> {
+  keepHashes: boolean,
+): Promise<{ duplicates: number; hashes: string | null }> {
   const current = currentScan.table;
-  const allHash = `hash(${current.columns.map((c) => ident(c.name)).join(', ')})`;
-  const common = referenceScan ? await commonColumns(currentScan, referenceScan) : null;
-  // the overlap hash is the row hash itself when every column is shared with the same type
-  const sameHash =
-    common !== null &&
-    common.length === current.columns.length &&
-    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === ident(c.name));
-  const commonHash = common && `hash(${common.map((c) => c.expr).join(', ')})`;
-  const overlapSql =
-    referenceScan && common && common.length > 0
-      ? `, (SELECT count(*) FROM c WHERE ${sameHash ? 'h' : 'o'} IN (SELECT ${commonHash} FROM ${referenceScan.table.table})) AS in_ref`
-      : '';
-  const [probe] = await queryRows(
-    conn,
-    `WITH c AS MATERIALIZED (SELECT ${allHash} AS h${overlapSql && !sameHash ? `, ${commonHash} AS o` : ''} FROM ${current.table})
-     SELECT (SELECT count(*) - count(DISTINCT h) FROM c) AS repeats${overlapSql}`,
-  );
-  const duplicates = count(probe?.repeats) === 0 ? 0 : await duplicateRows(conn, current, allHash);
-  let overlap: number | null = null;
-  if (referenceScan && common) {
-    overlap =
-      common.length === 0 || count(probe?.in_ref) === 0
-        ? 0
-        : await rowsInReference(conn, currentScan, referenceScan, common);
+  const allHash = rowHash(current);
+  let probe: SqlRow | undefined;
+  let hashes: string | null = null;
+  if (keepHashes) {
+    // the distinct hashes with their counts: repeats and, later, the overlap probe
+    hashes = ident(tempTableName('row_hashes'));
+    await queryRows(
+      conn,
+      `CREATE TEMP TABLE ${hashes} AS SELECT ${allHash} AS h, count(*) AS n FROM ${current.table} GROUP BY h`,
+    );
+    [probe] = await queryRows(conn, `SELECT sum(n) - count(*) AS repeats FROM ${hashes}`);
+  } else {
+    [probe] = await queryRows(
+      conn,
+      `SELECT count(*) - count(DISTINCT ${allHash}) AS repeats FROM ${current.table}`,
+    );
   }
-  return { duplicates, overlap };
+  const duplicates = count(probe?.repeats) === 0 ? 0 : await duplicateRows(conn, current, allHash);
+  return { duplicates, hashes };
+}
+
+/** The hash of a whole row of the table (its columns in order). */
+function rowHash(table: LoadedTable): string {
+  return `hash(${table.columns.map((c) => ident(c.name)).join(', ')})`;
 }
 
 /**
  * Current rows equal (missing equal to missing) on every common column to some reference row:
- * hashes find the candidates, which are then compared column by column.
+ * hashes find the candidates, which are then compared column by column. `currentHashes` (from
+ * currentDataQuality's keepRowHashes) spares hashing the current rows again when both tables have
+ * the same columns with the same types; the current rows are read (from the file, once its table
+ * is dropped) only to compare candidates.
  */
 export async function referenceOverlap(
   conn: DuckDBConnection,
   currentScan: TableScan,
   referenceScan: TableScan,
+  currentHashes: string | null,
 ): Promise<number> {
   const common = await commonColumns(currentScan, referenceScan);
   if (common.length === 0) return 0;
+  const current = currentScan.table;
   const hash = `hash(${common.map((c) => c.expr).join(', ')})`;
-  const [probe] = await queryRows(
-    conn,
-    `SELECT count(*) AS n FROM ${currentScan.table.table} WHERE ${hash} IN (SELECT ${hash} FROM ${referenceScan.table.table})`,
-  );
+  // the common-column hash is the row hash itself when every column is shared with the same type
+  const sameHash =
+    common.length === current.columns.length &&
+    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === ident(c.name));
+  const candidates =
+    currentHashes !== null && sameHash
+      ? `SELECT count(*) AS n FROM ${currentHashes} WHERE h IN (SELECT ${hash} FROM ${referenceScan.from()})`
+      : `SELECT count(*) AS n FROM ${currentScan.from()} WHERE ${hash} IN (SELECT ${hash} FROM ${referenceScan.from()})`;
+  const [probe] = await queryRows(conn, candidates);
   return count(probe?.n) === 0 ? 0 : rowsInReference(conn, currentScan, referenceScan, common);
 }
 
@@ -333,17 +396,16 @@ async function rowsInReference(
   referenceScan: TableScan,
   common: CommonColumn[],
 ): Promise<number> {
-  const current = currentScan.table;
-  const reference = referenceScan.table;
   const select = common.map((c, i) => `${c.expr} AS c${i}`).join(', ');
   const hash = `hash(${common.map((_, i) => `c${i}`).join(', ')})`;
-  const hashed = (table: string) => `(SELECT *, ${hash} AS __h FROM (SELECT ${select} FROM ${table}))`;
+  const hashed = (scan: TableScan) =>
+    `(SELECT *, ${hash} AS __h FROM (SELECT ${select} FROM ${scan.from()}))`;
   const on = common.map((_, i) => `cur.c${i} IS NOT DISTINCT FROM ref.c${i}`).join(' AND ');
   const [row] = await queryRows(
     conn,
-    `WITH rh AS (SELECT DISTINCT __h FROM ${hashed(reference.table)}),
-          cur AS (SELECT * FROM ${hashed(current.table)} WHERE __h IN (SELECT __h FROM rh)),
-          ref AS (SELECT DISTINCT * FROM ${hashed(reference.table)} WHERE __h IN (SELECT __h FROM cur))
+    `WITH rh AS (SELECT DISTINCT __h FROM ${hashed(referenceScan)}),
+          cur AS (SELECT * FROM ${hashed(currentScan)} WHERE __h IN (SELECT __h FROM rh)),
+          ref AS (SELECT DISTINCT * FROM ${hashed(referenceScan)} WHERE __h IN (SELECT __h FROM cur))
      SELECT count(*) AS n FROM cur SEMI JOIN ref ON cur.__h = ref.__h AND ${on}`,
   );
   return count(row?.n);

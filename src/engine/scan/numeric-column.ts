@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortedSample } from '../drift/sorted-sample.ts';
-import { exclusive } from '../drift/sql.ts';
+import { categoricalExpr, exclusive, ident, isIntegerType } from '../drift/sql.ts';
+import type { ColumnInfo } from '../table.ts';
 import type { SortPool } from './sort-pool.ts';
 
 /**
@@ -20,6 +21,19 @@ export interface NumericColumn {
 export interface LabelSpec {
   expr: string;
   positive: string;
+}
+
+/**
+ * The label as read beside the numeric columns, with `positive` (one of its values as text). A
+ * numeric label is compared as a number (an integer column as it is: `label = 1` holds exactly
+ * when its text is '1', without turning every value into text), any other as text.
+ */
+export function labelSpecOf(label: ColumnInfo, type: string | undefined, positive: string): LabelSpec {
+  if (label.kind === 'numeric') {
+    const expr = isIntegerType(type) ? ident(label.name) : `TRY_CAST(${ident(label.name)} AS DOUBLE)`;
+    return { expr, positive };
+  }
+  return { expr: categoricalExpr(label.name), positive };
 }
 
 export const LABEL_NEGATIVE = 0;

@@ -5,7 +5,10 @@ import {
   count,
   exclusive,
   groupingSetIndex,
+  ident,
   MAX_GROUPING_SETS,
+  queryRows,
+  returnFreedMemory,
   typedNumericExpr,
 } from '../drift/sql.ts';
 import type { LoadedTable } from '../table.ts';
@@ -30,6 +33,7 @@ export class TableScan {
   private readonly numericCache = new Map<string, Promise<NumericColumn>>();
   private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
   private label: LabelSpec | undefined;
+  /** Set once everything needed was read and the table may be dropped (see detach). */
   private detached = false;
   /** Numeric reads started, to wait for before the table is dropped. */
   private readonly reads: Promise<unknown>[] = [];
@@ -64,7 +68,7 @@ export class TableScan {
       const label = this.label;
       if (!needLabels || label === undefined) return cached;
       return cached.then((c) =>
-        c.labels ? c : this.readNumeric([column]).then((r) => r[0] as NumericColumn),
+        c.labels ? c : this.readNumeric([column]).then((r) => r[0] as Promise<NumericColumn>),
       );
     }
     this.prefetchNumeric([column]);
@@ -79,22 +83,28 @@ export class TableScan {
     todo.forEach((column, i) => {
       this.numericCache.set(
         column,
-        all.then((r) => r[i] as NumericColumn),
+        // each column is ready when its own sort is done
+        all.then((r) => r[i] as Promise<NumericColumn>),
       );
     });
-    all.catch(() => {});
+    // a failure surfaces through each column's promise; do not leave it unhandled here
+    all.then(
+      (sorts) => {
+        for (const sort of sorts) sort.catch(() => {});
+      },
+      () => {},
+    );
   }
 
   /** Every numeric read of the table goes through here. */
-  private readNumeric(columns: string[]): Promise<NumericColumn[]> {
-    this.assertAttached(columns);
+  private readNumeric(columns: string[]): Promise<Promise<NumericColumn>[]> {
     const label = this.label;
     // resolves once DuckDB has delivered the values (their sorts may still be running)
     const read = (async () => {
       const types = await this.columnTypes();
       return readNumericColumns(
         this.conn,
-        this.table.table,
+        this.from(),
         columns.map((c) => typedNumericExpr(c, types.get(c))),
         this.table.rows,
         label,
@@ -102,7 +112,7 @@ export class TableScan {
       );
     })();
     this.reads.push(read.catch(() => []));
-    return read.then((sorted) => Promise.all(sorted));
+    return read;
   }
 
   /** Forgets a column's numeric sample (frees its memory); a detached scan keeps everything. */
@@ -112,27 +122,44 @@ export class TableScan {
 
   /**
    * Reads these numeric columns, these columns' category counts and the column types now, and
-   * from then on answers from them alone, so that the table itself can be dropped (resolves when
-   * DuckDB has delivered everything; numeric sorts may still run on the worker). Reading anything
-   * else afterwards is a programming error and throws.
+   * from then on answers from them, so that the table itself can be dropped (resolves when DuckDB
+   * has delivered everything; numeric sorts may still run on the worker). The table's other
+   * columns are dropped before the numeric values are read: call it when the table is no
+   * longer needed otherwise. Anything else asked
+   * afterwards is read from the file again (`table.source`): exact, but a whole new parse, so
+   * callers detach with everything they expect to need.
    */
   async detach(numeric: string[], categorical: string[]): Promise<void> {
-    this.prefetchNumeric(numeric);
     this.prefetchCategories(categorical);
-    await Promise.all([
-      this.columnTypes(),
-      ...this.reads,
-      ...categorical.map((c) => this.categoryCache.get(c)),
-    ]);
+    await Promise.all([this.columnTypes(), ...categorical.map((c) => this.categoryCache.get(c))]);
+    const toRead = [...new Set(numeric)].filter((c) => !this.numericCache.has(c));
+    if (toRead.length > 0 && this.label === undefined) {
+      // the numeric columns left to read are all the table is still needed for: its other columns
+      // are dropped first, so that their memory is free while the values are read and sorted
+      await Promise.all(this.reads);
+      const keep = new Set(toRead);
+      for (const column of this.table.columns) {
+        if (!keep.has(column.name)) {
+          await queryRows(this.conn, `ALTER TABLE ${this.table.table} DROP COLUMN ${ident(column.name)}`);
+        }
+      }
+      await returnFreedMemory(this.conn);
+    }
+    this.prefetchNumeric(toRead);
+    await Promise.all(this.reads);
     this.detached = true;
   }
 
-  private assertAttached(columns: string[]): void {
-    if (this.detached) {
-      throw new Error(
-        `internal: column(s) ${columns.map((c) => `'${c}'`).join(', ')} of ${this.table.path} were not read before the table was dropped`,
-      );
+  /**
+   * What to read the table's rows from in SQL: the table, or once detached the file itself (read
+   * again as it was loaded, so with the same column types).
+   */
+  from(): string {
+    if (!this.detached) return this.table.table;
+    if (this.table.source === undefined) {
+      throw new Error(`internal: ${this.table.path} was detached but cannot be read again (no source)`);
     }
+    return `(SELECT * FROM ${this.table.source})`;
   }
 
   /** Forgets everything read. */
@@ -152,8 +179,6 @@ export class TableScan {
   /** Counts the categories of several columns in one query (one scan of the table). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
-    // every category count of the table goes through here
-    if (todo.length > 0) this.assertAttached(todo);
     for (let start = 0; start < todo.length; start += MAX_GROUPING_SETS) {
       const batch = todo.slice(start, start + MAX_GROUPING_SETS);
       const all = this.countCategories(batch);
@@ -176,7 +201,7 @@ export class TableScan {
     const reader = await exclusive(this.conn, () =>
       this.conn.runAndReadAll(
         `SELECT grouping_id(${ids}) AS g, coalesce(${value}) AS v, count(*) AS c
-         FROM (SELECT ${projected} FROM ${this.table.table})
+         FROM (SELECT ${projected} FROM ${this.from()})
          GROUP BY GROUPING SETS (${sets})
          HAVING coalesce(${value}) IS NOT NULL
          ORDER BY g, v`,
