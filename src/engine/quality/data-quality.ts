@@ -1,15 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import {
-  categoricalExpr,
-  count,
-  ident,
-  isIntegerType,
-  isNumberType,
-  queryRows,
-  type SqlRow,
-  tempTableName,
-} from '../drift/sql.ts';
+import { count, ident, isNumberType, queryRows, type SqlRow, tempTableName } from '../drift/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
