@@ -271,6 +271,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     await returnFreedMemory(conn);
   };
   const sorter = new SortPool();
+  // the sorting worker starts while the first file loads
+  sorter.warm();
   try {
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);

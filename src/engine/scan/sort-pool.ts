@@ -73,6 +73,11 @@ export class SortPool {
     });
   }
 
+  /** Starts the worker now (it takes tens of milliseconds), e.g. while the caller waits for a load. */
+  warm(): void {
+    this.start();
+  }
+
   /** Stops the worker (pending sorts fail). */
   async close(): Promise<void> {
     const worker = this.worker;

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +37,24 @@ describe('TableScan.detach', () => {
       expect(await scan.categories('race')).toEqual(race);
     } finally {
       await sorter.close();
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('counts categories as text, blank and NULL values missing, numbers by their text', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'assay-categories-'));
+      const file = path.join(dir, 'c.csv');
+      writeFileSync(file, 'c,n\nb,2\n   ,1\n,10\na,2\nb,\na,2\n"  ",1\n');
+      const table = await loadTable(conn, file);
+      const scan = new TableScan(conn, table);
+      expect(await scan.categories('c')).toEqual({ values: ['a', 'b'], counts: [2, 2], total: 4 });
+      // DuckDB's order of text: '10' before '2'
+      expect(await scan.categories('n')).toEqual({ values: ['1', '10', '2'], counts: [2, 1, 3], total: 6 });
+    } finally {
       conn.closeSync();
       instance.closeSync();
     }

@@ -4,9 +4,7 @@ import {
   columnTypes,
   count,
   exclusive,
-  groupingSetIndex,
   ident,
-  MAX_GROUPING_SETS,
   queryRows,
   returnFreedMemory,
   typedNumericExpr,
@@ -14,6 +12,9 @@ import {
 import type { LoadedTable } from '../table.ts';
 import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
 import { SortPool } from './sort-pool.ts';
+
+/** Columns whose categories are counted in one query. */
+const CATEGORY_BATCH = 30;
 
 /** The non-missing values of a column as text with their counts, in DuckDB's (byte) order. */
 export interface CategoryCounts {
@@ -179,8 +180,8 @@ export class TableScan {
   /** Counts the categories of several columns in one query (one scan of the table). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
-    for (let start = 0; start < todo.length; start += MAX_GROUPING_SETS) {
-      const batch = todo.slice(start, start + MAX_GROUPING_SETS);
+    for (let start = 0; start < todo.length; start += CATEGORY_BATCH) {
+      const batch = todo.slice(start, start + CATEGORY_BATCH);
       const all = this.countCategories(batch);
       batch.forEach((column, i) => {
         this.categoryCache.set(
@@ -194,24 +195,25 @@ export class TableScan {
   }
 
   private async countCategories(columns: string[]): Promise<CategoryCounts[]> {
-    const projected = columns.map((c, i) => `${categoricalExpr(c)} AS v${i}`).join(', ');
-    const sets = columns.map((_, i) => `(v${i})`).join(', ');
-    const ids = columns.map((_, i) => `v${i}`).join(', ');
-    const value = columns.map((_, i) => `v${i}`).join(', ');
+    // each column is grouped by its raw values first (cheap), and only their few distinct values
+    // are turned into category text (blank and NULL are missing), so equal texts merge after
+    // (a file read again is read once, into a temporary result all the groupings scan)
+    const again = this.detached;
+    const from = again ? 'src' : this.table.table;
+    const parts = columns.map(
+      (c, i) =>
+        `SELECT ${i} AS g, v, sum(c) AS c FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c FROM (SELECT ${ident(c)} AS __x, count(*) AS __c FROM ${from} GROUP BY 1)) WHERE v IS NOT NULL GROUP BY v`,
+    );
+    const src = again
+      ? `WITH src AS MATERIALIZED (SELECT ${columns.map(ident).join(', ')} FROM ${this.from()}) `
+      : '';
     const reader = await exclusive(this.conn, () =>
-      this.conn.runAndReadAll(
-        `SELECT grouping_id(${ids}) AS g, coalesce(${value}) AS v, count(*) AS c
-         FROM (SELECT ${projected} FROM ${this.from()})
-         GROUP BY GROUPING SETS (${sets})
-         HAVING coalesce(${value}) IS NOT NULL
-         ORDER BY g, v`,
-      ),
+      this.conn.runAndReadAll(`${src}${parts.join(' UNION ALL ')} ORDER BY g, v`),
     );
     const [gs, vs, cs] = reader.getColumnsJS() as [unknown[], unknown[], unknown[]];
     const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
-    const k = columns.length;
     for (let r = 0; r < (gs?.length ?? 0); r++) {
-      const target = out[groupingSetIndex(count(gs?.[r]), k)];
+      const target = out[count(gs?.[r])];
       if (!target) continue;
       const c = count(cs?.[r]);
       target.values.push(String(vs?.[r]));
