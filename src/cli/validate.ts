@@ -150,7 +150,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--push', 'attach evidence.json and report.html to --model on the server')
     .option(
       '--memory-limit <size>',
-      `memory the engine's database may use before spilling to a temporary directory (e.g. 2GB; default 1.5x the input when held compressed (inputs up to 512MB), else 4x; at least 256MB, at most half the RAM)`,
+      `memory the engine's database may use before spilling to a temporary directory (e.g. 2GB; default 4x the largest input file; at least 256MB, at most half the RAM)`,
     )
     .option('--policy <file>', 'judge the evidence by this policy YAML (with --push: the server policy)')
     .option('--tier <n>', "the model's tier for --policy rules that apply to some tiers only")
