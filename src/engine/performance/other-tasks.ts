@@ -47,7 +47,10 @@ export async function labelIsContinuous(
   return r !== undefined;
 }
 
-/** Distinct non-missing label values (up to `limit`). */
+/**
+ * Distinct non-missing label values (up to `limit`): numbers for a numeric label (as the scored
+ * rows compare them, without turning every value into text), else text.
+ */
 export async function labelClassCount(
   conn: DuckDBConnection,
   table: LoadedTable,
@@ -55,12 +58,13 @@ export async function labelClassCount(
   limit = 3,
 ): Promise<number> {
   const c = ident(label);
-  const rows = await queryRows(
-    conn,
-    `SELECT DISTINCT CAST(${c} AS VARCHAR) AS v FROM ${table.table}
-     WHERE ${c} IS NOT NULL AND NOT ${blankText(`CAST(${c} AS VARCHAR)`)} LIMIT ${limit}`,
-  );
-  return rows.length;
+  const sql =
+    requireColumn(table, label).kind === 'numeric'
+      ? `SELECT DISTINCT TRY_CAST(${c} AS DOUBLE) AS v FROM ${table.table}
+         WHERE TRY_CAST(${c} AS DOUBLE) IS NOT NULL LIMIT ${limit}`
+      : `SELECT DISTINCT CAST(${c} AS VARCHAR) AS v FROM ${table.table}
+         WHERE ${c} IS NOT NULL AND NOT ${blankText(`CAST(${c} AS VARCHAR)`)} LIMIT ${limit}`;
+  return (await queryRows(conn, sql)).length;
 }
 
 /**
