@@ -59,4 +59,37 @@ describe('TableScan.detach', () => {
       instance.closeSync();
     }
   });
+
+  it('fails the columns being sorted when the sorter stops, without unhandled rejections for the others', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const sorter = new SortPool();
+    try {
+      const rows = 2_000_000;
+      await conn.run(`CREATE TABLE big AS SELECT random() AS x, random() AS y FROM range(${rows})`);
+      const table = {
+        table: 'big',
+        path: 'big',
+        rows,
+        columns: [
+          { name: 'x', kind: 'numeric' as const },
+          { name: 'y', kind: 'numeric' as const },
+        ],
+        sha256: '',
+      };
+      const scan = new TableScan(conn, table, sorter);
+      await scan.columnTypes();
+      scan.prefetchNumeric(['x', 'y']);
+      await new Promise((resolve) => setImmediate(resolve));
+      // queued behind the read: once it answers, both sorts are on the worker
+      await queryRows(conn, 'SELECT 1');
+      await sorter.close();
+      await expect(scan.numeric('x')).rejects.toThrow(/sort worker/);
+      // 'y' is never asked for: its failure must not surface as an unhandled rejection
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
 });

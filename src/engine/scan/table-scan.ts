@@ -82,11 +82,11 @@ export class TableScan {
     if (todo.length === 0) return;
     const all = this.readNumeric(todo);
     todo.forEach((column, i) => {
-      this.numericCache.set(
-        column,
-        // each column is ready when its own sort is done
-        all.then((r) => r[i] as Promise<NumericColumn>),
-      );
+      // each column is ready when its own sort is done
+      const entry = all.then((r) => r[i] as Promise<NumericColumn>);
+      // a failure surfaces where the column is asked for; one never asked for is not unhandled
+      entry.catch(() => {});
+      this.numericCache.set(column, entry);
     });
     // a failure surfaces through each column's promise; do not leave it unhandled here
     all.then(
@@ -183,11 +183,10 @@ export class TableScan {
     for (let start = 0; start < todo.length; start += CATEGORY_BATCH) {
       const batch = todo.slice(start, start + CATEGORY_BATCH);
       const all = this.countCategories(batch);
-      batch.forEach((column, i) => {
-        this.categoryCache.set(
-          column,
-          all.then((r) => r[i] as CategoryCounts),
-        );
+      batch.forEach((column, k) => {
+        const entry = all.then((r) => r[k] as CategoryCounts);
+        entry.catch(() => {});
+        this.categoryCache.set(column, entry);
       });
       // a failure surfaces through each column's promise; do not leave it unhandled here
       all.catch(() => {});
