@@ -67,12 +67,13 @@ export async function computePerformance(
     perClassRecall.length > 0 ? perClassRecall.reduce((a, b) => a + b, 0) / perClassRecall.length : null;
   const f1Denominator = 2 * tp + fp + fn;
   // a predicted-class column has no probabilities: the score-based metrics do not apply
+  // the calibration query runs while the score's sort (when the curves come from it) finishes
+  const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
   const curves = !scored.hasScore
     ? NO_CURVES
     : options.sortedScore && !scored.weighted
       ? rankCurvesOfSorted(await options.sortedScore, pos, neg)
       : await rankCurves(conn, v, pos, neg);
-  const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
   const ece =
     calibration && sw > 0
       ? calibration.count.reduce(

@@ -12,12 +12,8 @@ export interface ColumnProfiles {
   outliers: Record<string, ColumnOutliers>;
 }
 
-/**
- * Profiles all columns of a table: missing counts from one aggregate query; constancy, quartiles
- * (numpy.quantile, linear) and IQR outliers from the sorted numeric samples and category counts
- * that the scan shares with drift.
- */
-export async function profileColumns(scan: TableScan, iqrMultiplier: number): Promise<ColumnProfiles> {
+/** The missing-value counts of every column (one aggregate query), by column name. */
+export async function missingCounts(scan: TableScan): Promise<Record<string, ColumnMissing>> {
   const table = scan.table;
   const types = await scan.columnTypes();
   const parts: string[] = [];
@@ -35,12 +31,8 @@ export async function profileColumns(scan: TableScan, iqrMultiplier: number): Pr
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
     }
   });
-  const [row] = await queryRows(scan.conn, `SELECT ${parts.join(', ')} FROM ${table.table}`);
-  scan.prefetchCategories(table.columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
-  scan.prefetchNumeric(table.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
+  const [row] = await queryRows(scan.conn, `SELECT ${parts.join(', ')} FROM ${scan.from()}`);
   const missing: Record<string, ColumnMissing> = {};
-  const constant: string[] = [];
-  const outliers: Record<string, ColumnOutliers> = {};
   for (const [i, column] of table.columns.entries()) {
     const nulls = count(row?.[`null_${i}`]);
     const empty = count(row?.[`empty_${i}`]);
@@ -55,6 +47,26 @@ export async function profileColumns(scan: TableScan, iqrMultiplier: number): Pr
       nan,
       infinite: inf,
     };
+  }
+  return missing;
+}
+
+/**
+ * Profiles all columns of a table: missing counts (from missingCounts); constancy, quartiles
+ * (numpy.quantile, linear) and IQR outliers from the sorted numeric samples and category counts
+ * that the scan shares with drift.
+ */
+export async function profileColumns(
+  scan: TableScan,
+  missing: Record<string, ColumnMissing>,
+  iqrMultiplier: number,
+): Promise<ColumnProfiles> {
+  const table = scan.table;
+  scan.prefetchCategories(table.columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  scan.prefetchNumeric(table.columns.filter((c) => c.kind === 'numeric').map((c) => c.name));
+  const constant: string[] = [];
+  const outliers: Record<string, ColumnOutliers> = {};
+  for (const column of table.columns) {
     if (column.kind === 'numeric') {
       const { sample } = await scan.numeric(column.name);
       const values = sample.values;

@@ -4,7 +4,7 @@ import { count, ident, isNumberType, queryRows, type SqlRow, tempTableName } fro
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
-import { profileColumns } from './column-profile.ts';
+import { missingCounts, profileColumns } from './column-profile.ts';
 
 /** Defaults: Tukey's 1.5 × IQR fences; a single feature with ROC AUC ≥ 0.95 is a leakage suspect. */
 export const DEFAULT_IQR_MULTIPLIER = 1.5;
@@ -31,7 +31,8 @@ export interface DataQualityOptions {
  * the comparison with the reference (schema changes, rows found in the reference).
  */
 export interface CurrentQuality {
-  result: Omit<DataQualityResult, 'reference_rows' | 'schema_changes'>;
+  /** Resolves once the numeric sorts it needs are done (the table itself is no longer needed). */
+  result: Promise<Omit<DataQualityResult, 'reference_rows' | 'schema_changes'>>;
   /**
    * A temporary table with the hash of every current row (column `h`), kept for the overlap with
    * a reference loaded later (see referenceOverlap); null unless asked for.
@@ -73,9 +74,12 @@ export async function currentDataQuality(
   }
   currentScan.prefetchNumeric(numeric);
   const rows = await rowChecks(conn, currentScan, options.keepRowHashes ?? false);
-  const profile = await profileColumns(currentScan, iqrMultiplier);
-  return {
-    result: {
+  const missing = await missingCounts(currentScan);
+  // every query of the table is done: the rest waits only for the sorts and runs in JS, while the
+  // caller may go on (drop the table, load the next)
+  const result = (async (): Promise<Awaited<CurrentQuality['result']>> => {
+    const profile = await profileColumns(currentScan, missing, iqrMultiplier);
+    return {
       rows: current.rows,
       columns: current.columns.length,
       missing: profile.missing,
@@ -87,9 +91,11 @@ export async function currentDataQuality(
       outliers: profile.outliers,
       leakage: await leakage(currentScan, options, label, leakageAuc),
       thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
-    },
-    rowHashes: rows.hashes,
-  };
+    };
+  })();
+  // a failure surfaces where the result is awaited
+  result.catch(() => {});
+  return { result, rowHashes: rows.hashes };
 }
 
 /**
@@ -101,7 +107,7 @@ export async function withReference(
   currentScan: TableScan,
   reference: { scan: TableScan; overlap: number } | undefined,
 ): Promise<DataQualityResult> {
-  const result = quality.result;
+  const result = await quality.result;
   const overlap = reference ? reference.overlap : null;
   const rows = currentScan.table.rows;
   return {
