@@ -373,6 +373,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         referenceScan.prefetchNumeric(comparedNumeric.slice(0, driftBatch(reference.rows)));
       }
     }
+    // from here on the main thread only waits for the reference's sorts and compares: it sorts too
+    const helping = sorter.help();
     const dataQuality = await withReference(
       quality,
       current,
@@ -386,6 +388,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         scans: { reference: referenceScan, current },
       });
     }
+    await helping;
     current.releaseAll();
     referenceScan?.releaseAll();
     progress.finish();

@@ -77,9 +77,10 @@ export async function readNumericColumns(
     ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${sqlString(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
     : '';
   const k = valueExprs.length;
-  const values = valueExprs.map(() => new Float64Array(rows));
+  // in memory the sorting worker shares, so that each column is sorted in place
+  const values = valueExprs.map(() => sorter.allocate(rows));
   const counts = new Array<number>(k).fill(0);
-  const labels = label ? valueExprs.map(() => new Uint8Array(rows)) : null;
+  const labels = label ? valueExprs.map(() => sorter.allocatePayload(rows)) : null;
   const chunkValues = new Float64Array(2048);
   const chunkLabels = new Uint8Array(2048);
   await exclusive(conn, async () => {
