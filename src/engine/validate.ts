@@ -77,8 +77,12 @@ export function defaultMemoryLimit(largestInput = 0): string {
   return `${Math.min(mb(totalmem() / 2), Math.max(256, mb(4 * largestInput)))}MB`;
 }
 
-/** Memory the reference's numeric samples may take for the reference table to be read at once and dropped. */
-export const DETACH_MAX_BYTES = 128 * 1024 * 1024;
+/**
+ * Memory the reference's numeric samples may take for the reference table to be read at once and
+ * dropped: 1 GB, or an eighth of the machine's memory when that is less (beyond it the table is
+ * kept and its columns are read a few at a time as drift compares them).
+ */
+export const DETACH_MAX_BYTES = Math.min(1024 * 1024 * 1024, Math.floor(totalmem() / 8));
 
 /** Whether the reference's compared numeric columns (8 bytes a value) fit in DETACH_MAX_BYTES. */
 function detachable(rows: number, numericColumns: number): boolean {
