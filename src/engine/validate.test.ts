@@ -120,6 +120,25 @@ describe('validate', () => {
     expect(leakage?.feature_auc.noise).toBeLessThan(0.95);
   });
 
+  it('names a missing or empty reference file before working through the data', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-ref-'));
+    const empty = path.join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const progress: string[] = [];
+    const run = (reference: string) =>
+      validate({
+        data: path.join(ADULT, 'adult_scored_production.csv'),
+        reference,
+        label: 'label',
+        score: 'score',
+        now: new Date(0),
+        progress: (e) => progress.push(e.stage),
+      });
+    await expect(run(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: no such file/);
+    await expect(run(empty)).rejects.toThrow(/empty\.csv: the file is empty/);
+    expect(progress).toEqual([]);
+  });
+
   it('refuses an unknown column, listing the available ones', async () => {
     await expect(
       validate({

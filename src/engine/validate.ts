@@ -10,7 +10,7 @@ import { queryRows, returnFreedMemory } from './drift/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
-import { loadTable, requireColumn } from './load/load-table.ts';
+import { checkInputFile, loadTable, requireColumn } from './load/load-table.ts';
 import {
   computeMulticlass,
   computeRegression,
@@ -251,6 +251,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // and scans faster without keeping it.
   // DuckDB keeps at most `memoryLimit` in memory and spills the rest (table blocks, large
   // aggregates) to a private temporary directory, removed afterwards.
+  // the reference is loaded after the current data is worked through: a missing, empty or unknown
+  // file is named before any work
+  if (options.reference !== undefined) await checkInputFile(options.reference);
   const sizes = await inputSizes([options.data, options.reference]);
   // A table kept for the whole run (the reference when its compared numeric columns are too many
   // to read at once, or both with keepTables) is compressed (~10x, for a fraction of a second) when

@@ -69,14 +69,12 @@ function readerSql(format: DataFormat, file: string, allVarchar: boolean): strin
 }
 
 /**
- * Loads a CSV, Parquet or JSON-lines file into a DuckDB table and types its columns: numeric when
- * every non-missing value (not NULL, not blank) parses as a number, else categorical.
+ * The checks every input passes before it is read: a known format (from the extension), an
+ * existing, non-empty file. Callers that load a file late can run them first to fail fast.
  */
-export async function loadTable(
-  conn: DuckDBConnection,
+export async function checkInputFile(
   file: string,
-  options: LoadOptions = {},
-): Promise<LoadedTable> {
+): Promise<{ absolute: string; format: DataFormat; size: number }> {
   const absolute = path.resolve(file);
   const format = formatOf(absolute);
   let size: number;
@@ -86,6 +84,19 @@ export async function loadTable(
     throw new InputError(`${file}: no such file`);
   }
   if (size === 0) throw new InputError(`${file}: the file is empty`);
+  return { absolute, format, size };
+}
+
+/**
+ * Loads a CSV, Parquet or JSON-lines file into a DuckDB table and types its columns: numeric when
+ * every non-missing value (not NULL, not blank) parses as a number, else categorical.
+ */
+export async function loadTable(
+  conn: DuckDBConnection,
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedTable> {
+  const { absolute, format, size } = await checkInputFile(file);
   const table = ident(options.table ?? tempTableName('load'));
   // hashing reads the file on the main thread while DuckDB parses it on its own threads
   const onProgress = options.onProgress;
