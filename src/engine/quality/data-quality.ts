@@ -63,7 +63,7 @@ export async function currentDataQuality(
     currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), options.positiveLabel));
     currentScan.prefetchNumeric(numeric);
   }
-  // one grouped scan counts the categories of every text column and of the label
+  // one query counts the categories of every text column and of the label
   currentScan.prefetchCategories([
     ...current.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
     ...(labelColumn ? [labelColumn.name] : []),

@@ -177,7 +177,7 @@ export class TableScan {
     return this.categoryCache.get(column) as Promise<CategoryCounts>;
   }
 
-  /** Counts the categories of several columns in one query (one scan of the table). */
+  /** Counts the categories of several columns in one query (up to CATEGORY_BATCH columns a query). */
   prefetchCategories(columns: string[]): void {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
     for (let start = 0; start < todo.length; start += CATEGORY_BATCH) {
