@@ -24,13 +24,15 @@ describe.each(ENGINES)('inventory list figures and portfolio counts on %s', (eng
   beforeAll(async () => {
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z');
     tok.admin = t.adminToken;
-    for (const [name, role] of [
-      ['olivia', 'owner'],
-      ['vera', 'validator'],
-      ['alice', 'approver'],
-      ['gina', 'governance'],
-    ] as const)
-      tok[name] = (await t.userToken(name, role)).token;
+    Object.assign(
+      tok,
+      await t.userTokens([
+        ['olivia', 'owner'],
+        ['vera', 'validator'],
+        ['alice', 'approver'],
+        ['gina', 'governance'],
+      ]),
+    );
     for (const key of ['alpha-model', 'beta-model', 'gamma-model'])
       await call(
         'admin',

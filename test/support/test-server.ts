@@ -28,6 +28,8 @@ export interface TestServer {
   ): Promise<LightMyRequestResponse>;
   /** Creates a user with `role` and returns its write-scoped token (admin-scoped for admins). */
   userToken(username: string, role: Role): Promise<{ userId: string; token: string }>;
+  /** Creates each user with its role and returns their tokens by username. */
+  userTokens(users: readonly (readonly [string, Role])[]): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,15 @@ export async function startTestServer(
   const boot = await bootstrapAdmin(services.identity);
   if (!boot) throw new Error('test store was not empty');
   const ctx = { actor: 'admin', requestId: null };
+  const userToken = async (username: string, role: Role) => {
+    const user = await services.identity.createUser(ctx, { username, role });
+    const { token } = await services.identity.createToken(ctx, {
+      userId: user.id,
+      name: 'test',
+      scope: role === 'admin' ? 'admin' : 'write',
+    });
+    return { userId: user.id, token };
+  };
   return {
     app,
     services,
@@ -68,14 +79,11 @@ export async function startTestServer(
             : { payload: body as object }),
       });
     },
-    userToken: async (username, role) => {
-      const user = await services.identity.createUser(ctx, { username, role });
-      const { token } = await services.identity.createToken(ctx, {
-        userId: user.id,
-        name: 'test',
-        scope: role === 'admin' ? 'admin' : 'write',
-      });
-      return { userId: user.id, token };
+    userToken,
+    userTokens: async (users) => {
+      const tokens: Record<string, string> = {};
+      for (const [username, role] of users) tokens[username] = (await userToken(username, role)).token;
+      return tokens;
     },
     close: async () => {
       await app.close();

@@ -1,5 +1,6 @@
 import { FIXTURE_VALIDATOR } from './decision-permission-cases.ts';
 import { modelFor, ok } from './inventory-permission-cases.ts';
+import { multipart } from './multipart.ts';
 import type { CaseContext, RouteCase } from './permission-cases.ts';
 import type { TestServer } from './test-server.ts';
 
@@ -34,21 +35,15 @@ async function pendingOverride(ctx: CaseContext) {
   return o.id;
 }
 
-const BOUNDARY = 'matrix-boundary';
-
-/** A multipart upload of a small text file with evidence metadata. */
-function multipart(meta: unknown): { body: string; headers: Record<string, string> } {
-  const body =
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(meta)}\r\n` +
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="report.txt"\r\nContent-Type: text/plain\r\n\r\n` +
-    `validation notes\r\n--${BOUNDARY}--\r\n`;
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } };
-}
-
 /** Evidence with a stored file on version 1.0.0 of a model the caller relates to as asked. */
 async function evidenceFor(ctx: CaseContext) {
   const { key } = await modelFor(ctx);
-  const { body, headers } = multipart({ type: 'validation_report', title: 'Report' });
+  const { body, headers } = multipart(
+    { type: 'validation_report', title: 'Report' },
+    Buffer.from('validation notes'),
+    'report.txt',
+    'text/plain',
+  );
   const res = await ctx.s.call(
     'POST',
     `/api/v1/models/${key}/versions/1.0.0/evidence`,

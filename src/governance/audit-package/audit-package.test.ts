@@ -71,15 +71,17 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     s = await startTestServer(engine);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-pkg-'));
     tokens.admin = s.adminToken;
-    for (const [name, role] of [
-      ['olivia', 'owner'],
-      ['vera', 'validator'],
-      ['gina', 'governance'],
-      ['alice', 'approver'],
-      ['audrey', 'auditor'],
-      ['oscar', 'owner'],
-    ] as const)
-      tokens[name] = (await s.userToken(name, role)).token;
+    Object.assign(
+      tokens,
+      await s.userTokens([
+        ['olivia', 'owner'],
+        ['vera', 'validator'],
+        ['gina', 'governance'],
+        ['alice', 'approver'],
+        ['audrey', 'auditor'],
+        ['oscar', 'owner'],
+      ]),
+    );
     await as('admin', 'POST', '/api/v1/models', {
       key: 'pkg-pd',
       name: 'Package PD',

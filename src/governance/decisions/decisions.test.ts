@@ -50,16 +50,17 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
     hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z');
     tok.admin = t.adminToken;
-    for (const [name, role] of [
-      ['olivia', 'owner'],
-      ['dev', 'developer'],
-      ['vera', 'validator'],
-      ['gina', 'governance'],
-      ['alice', 'approver'],
-      ['andy', 'approver'],
-    ] as const) {
-      tok[name] = (await t.userToken(name, role)).token;
-    }
+    Object.assign(
+      tok,
+      await t.userTokens([
+        ['olivia', 'owner'],
+        ['dev', 'developer'],
+        ['vera', 'validator'],
+        ['gina', 'governance'],
+        ['alice', 'approver'],
+        ['andy', 'approver'],
+      ]),
+    );
     await call(
       'admin',
       'POST',

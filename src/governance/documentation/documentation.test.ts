@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
+import { multipart } from '../../../test/support/multipart.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { findChromium } from './pdf.ts';
 
@@ -70,19 +71,6 @@ function validationDoc(auc: number) {
     drift: null,
     data_quality: null,
   };
-}
-
-function multipart(meta: unknown, file: Buffer, filename: string) {
-  const boundary = `----assay${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(meta)}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/json\r\n\r\n`,
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 /** Everything a Tier 1 card needs under the default policy, citing the given evidence. */

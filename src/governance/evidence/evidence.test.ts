@@ -1,26 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
+import { multipart } from '../../../test/support/multipart.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
-
-/** A multipart/form-data body with a metadata JSON part and a file part. */
-function multipart(
-  meta: unknown,
-  file: Buffer,
-  filename = 'evidence.json',
-  type = 'application/json',
-  metaType?: string,
-) {
-  const boundary = `----assay${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n${metaType ? `Content-Type: ${metaType}\r\n` : ''}\r\n${JSON.stringify(meta)}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.each(ENGINES)('evidence upload limits and validation on %s', (engine) => {
   let t: TestServer;

@@ -1,40 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
+import { multipart } from '../../../test/support/multipart.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
-import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
-
-/** A multipart/form-data body with a metadata JSON part and a file part. */
-function multipart(
-  meta: unknown,
-  file: Buffer,
-  filename = 'evidence.json',
-  type = 'application/json',
-  metaType?: string,
-) {
-  const boundary = `----assay${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n${metaType ? `Content-Type: ${metaType}\r\n` : ''}\r\n${JSON.stringify(meta)}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-/** Answers that score Tier 1 under the default policy (riskiest answer of every question). */
-const TIER1_ANSWERS = {
-  decision_impact: 'legal_or_safety',
-  autonomy: 'fully_automated',
-  population_affected: 'public_large',
-  data_sensitivity: 'special_category',
-  complexity: 'machine_learning',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'regulated_use',
-  financial_exposure: 'high',
-};
+import { TIER1_ANSWERS, TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 
 describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine) => {
   let t: TestServer;
@@ -43,17 +12,18 @@ describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine)
 
   beforeAll(async () => {
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z', { uploadLimit: 4096 });
-    for (const [name, role] of [
-      ['olivia', 'owner'],
-      ['dev', 'developer'],
-      ['vera', 'validator'],
-      ['victor', 'validator'],
-      ['gina', 'governance'],
-      ['gabe', 'governance'],
-      ['otto', 'owner'],
-    ] as const) {
-      tok[name] = (await t.userToken(name, role)).token;
-    }
+    Object.assign(
+      tok,
+      await t.userTokens([
+        ['olivia', 'owner'],
+        ['dev', 'developer'],
+        ['vera', 'validator'],
+        ['victor', 'validator'],
+        ['gina', 'governance'],
+        ['gabe', 'governance'],
+        ['otto', 'owner'],
+      ]),
+    );
     const m = await t.call(
       'POST',
       '/api/v1/models',

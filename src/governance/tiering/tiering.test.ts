@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
-
-/** Answers that score Tier 1 under the default policy. */
-const TIER1_ANSWERS = {
-  decision_impact: 'legal_or_safety',
-  autonomy: 'fully_automated',
-  population_affected: 'public_large',
-  data_sensitivity: 'special_category',
-  complexity: 'machine_learning',
-  vendor_opacity: 'in_house',
-  regulatory_exposure: 'regulated_use',
-  financial_exposure: 'high',
-};
+import { TIER1_ANSWERS } from '../../../test/support/tier-answers.ts';
 
 describe.each(ENGINES)('tiering and tier overrides on %s', (engine) => {
   let t: TestServer;
@@ -20,17 +9,18 @@ describe.each(ENGINES)('tiering and tier overrides on %s', (engine) => {
 
   beforeAll(async () => {
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z');
-    for (const [name, role] of [
-      ['olivia', 'owner'],
-      ['dev', 'developer'],
-      ['vera', 'validator'],
-      ['victor', 'validator'],
-      ['gina', 'governance'],
-      ['gabe', 'governance'],
-      ['otto', 'owner'],
-    ] as const) {
-      tok[name] = (await t.userToken(name, role)).token;
-    }
+    Object.assign(
+      tok,
+      await t.userTokens([
+        ['olivia', 'owner'],
+        ['dev', 'developer'],
+        ['vera', 'validator'],
+        ['victor', 'validator'],
+        ['gina', 'governance'],
+        ['gabe', 'governance'],
+        ['otto', 'owner'],
+      ]),
+    );
     const m = await t.call(
       'POST',
       '/api/v1/models',
