@@ -4,6 +4,7 @@ import { ENGINES } from '../../../test/support/engines.ts';
 import { multipart } from '../../../test/support/multipart.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { TIER1_ANSWERS, TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
+import { WORKFLOW_TEAM } from '../../../test/support/workflow-team.ts';
 
 describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine) => {
   let t: TestServer;
@@ -12,18 +13,7 @@ describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine)
 
   beforeAll(async () => {
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z', { uploadLimit: 4096 });
-    Object.assign(
-      tok,
-      await t.userTokens([
-        ['olivia', 'owner'],
-        ['dev', 'developer'],
-        ['vera', 'validator'],
-        ['victor', 'validator'],
-        ['gina', 'governance'],
-        ['gabe', 'governance'],
-        ['otto', 'owner'],
-      ]),
-    );
+    Object.assign(tok, await t.userTokens(WORKFLOW_TEAM));
     const m = await t.call(
       'POST',
       '/api/v1/models',

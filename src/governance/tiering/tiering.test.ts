@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { TIER1_ANSWERS } from '../../../test/support/tier-answers.ts';
+import { WORKFLOW_TEAM } from '../../../test/support/workflow-team.ts';
 
 describe.each(ENGINES)('tiering and tier overrides on %s', (engine) => {
   let t: TestServer;
@@ -9,18 +10,7 @@ describe.each(ENGINES)('tiering and tier overrides on %s', (engine) => {
 
   beforeAll(async () => {
     t = await startTestServer(engine, '2026-03-01T09:00:00.000Z');
-    Object.assign(
-      tok,
-      await t.userTokens([
-        ['olivia', 'owner'],
-        ['dev', 'developer'],
-        ['vera', 'validator'],
-        ['victor', 'validator'],
-        ['gina', 'governance'],
-        ['gabe', 'governance'],
-        ['otto', 'owner'],
-      ]),
-    );
+    Object.assign(tok, await t.userTokens(WORKFLOW_TEAM));
     const m = await t.call(
       'POST',
       '/api/v1/models',
