@@ -509,6 +509,19 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     return findings.raise(as(by), key, label, { ...f, ...(reviewId ? { reviewId } : {}) });
   };
 
+  /** The finding's owner asks to accept its risk for `days`; `approver` approves with `note`. */
+  const acceptRisk = async (
+    findingId: string,
+    a: { owner: string; rationale: string; days: number; approver: string; note: string },
+  ) => {
+    const acceptance = await acceptances.request(as(a.owner), {
+      findingIds: [findingId],
+      rationale: a.rationale,
+      expiresAt: inDays(a.days),
+    });
+    await acceptances.approve(as(a.approver), acceptance.id, a.note);
+  };
+
   const closureEvidence = async (by: string, key: string, label: string, title: string) => {
     counts.evidence++;
     return evidence.create(as(by), key, label, {
@@ -623,12 +636,13 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     severity: 'high',
     owner: 'sofia.garcia',
   });
-  const amlAcceptance = await acceptances.request(as('sofia.garcia'), {
-    findingIds: [amlFinding.id],
+  await acceptRisk(amlFinding.id, {
+    owner: 'sofia.garcia',
     rationale: 'Compensating control: daily manual review of cash deposits until the scenario change ships.',
-    expiresAt: inDays(85),
+    days: 85,
+    approver: 'gov.tariq',
+    note: 'Accepted with the manual control, 85 days',
   });
-  await acceptances.approve(as('gov.tariq'), amlAcceptance.id, 'Accepted with the manual control, 85 days');
 
   // motor-claims-severity 3.1 (Tier 2): approved; much later monitoring raises a high finding,
   // now in remediation, which shuts the gate.
@@ -833,12 +847,13 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     severity: 'high',
     owner: 'olivia.chen',
   });
-  const churnAcceptance = await acceptances.request(as('olivia.chen'), {
-    findingIds: [churnFinding.id],
+  await acceptRisk(churnFinding.id, {
+    owner: 'olivia.chen',
     rationale: 'Offers are marketing only; a manual top-up campaign for over-65s runs until the retrain.',
-    expiresAt: inDays(85),
+    days: 85,
+    approver: 'grace.hopper',
+    note: 'Accepted until the Q1 retrain',
   });
-  await acceptances.approve(as('grace.hopper'), churnAcceptance.id, 'Accepted until the Q1 retrain');
 
   // collections-prioritisation: a new version flagged as a material change opens a change review.
   at(40);
