@@ -99,6 +99,15 @@ export async function readNumericColumns(
         const out = values[c] as Float64Array;
         const outLabels = labels?.[c];
         let n = counts[c] as number;
+        // a chunk without missing or non-finite values (NaN here) is copied whole
+        let first = 0;
+        while (first < size && !Number.isNaN(x[first] as number)) first++;
+        if (first === size) {
+          out.set(x.subarray(0, size), n);
+          if (outLabels && y) outLabels.set(y.subarray(0, size), n);
+          counts[c] = n + size;
+          continue;
+        }
         for (let i = 0; i < size; i++) {
           const v = x[i] as number;
           if (Number.isNaN(v)) continue; // missing or not finite
