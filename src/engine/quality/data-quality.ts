@@ -22,8 +22,6 @@ export interface DataQualityOptions {
   leakageAuc?: number;
   /** Scans shared with drift (created here when absent). */
   scans?: { current: TableScan; reference?: TableScan };
-  /** Rows in the reference, when counted already (by referenceOverlap, before the reference table was dropped). */
-  rowsInReference?: number;
 }
 
 /**
@@ -48,7 +46,7 @@ export interface CurrentQuality {
 export async function currentDataQuality(
   conn: DuckDBConnection,
   currentScan: TableScan,
-  options: Omit<DataQualityOptions, 'scans' | 'rowsInReference'> & { keepRowHashes?: boolean } = {},
+  options: Omit<DataQualityOptions, 'scans'> & { keepRowHashes?: boolean } = {},
 ): Promise<CurrentQuality> {
   const current = currentScan.table;
   const iqrMultiplier = options.iqrMultiplier ?? DEFAULT_IQR_MULTIPLIER;
@@ -133,7 +131,7 @@ export async function computeDataQuality(
   const referenceScan = reference ? (options.scans?.reference ?? new TableScan(conn, reference)) : undefined;
   const quality = await currentDataQuality(conn, currentScan, options);
   if (!referenceScan) return withReference(quality, currentScan, undefined);
-  const overlap = options.rowsInReference ?? (await referenceOverlap(conn, currentScan, referenceScan, null));
+  const overlap = await referenceOverlap(conn, currentScan, referenceScan, null);
   return withReference(quality, currentScan, { scan: referenceScan, overlap });
 }
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortedSample } from '../drift/sorted-sample.ts';
-import { categoricalExpr, exclusive, ident, isIntegerType } from '../drift/sql.ts';
+import { categoricalExpr, exclusive, ident, isIntegerType, literal } from '../drift/sql.ts';
 import type { ColumnInfo } from '../table.ts';
 import type { SortPool } from './sort-pool.ts';
 
@@ -74,7 +74,7 @@ export async function readNumericColumns(
     .join(', ');
   const inner = valueExprs.map((e, i) => `${e} AS v${i}`).join(', ');
   const labelSql = label
-    ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${sqlString(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
+    ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${literal(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
     : '';
   const k = valueExprs.length;
   // in memory the sorting worker shares, so that each column is sorted in place
@@ -140,8 +140,4 @@ function readInto<T extends Float64Array | Uint8Array>(vector: unknown, size: nu
 export function doubleItems(vector: unknown, size: number): Float64Array {
   const fast = itemsOf<Float64Array>(vector);
   return fast && fast.length === size ? fast : readInto(vector, size, new Float64Array(size));
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -125,10 +125,10 @@ export class TableScan {
    * Reads these numeric columns, these columns' category counts and the column types now, and
    * from then on answers from them, so that the table itself can be dropped (resolves when DuckDB
    * has delivered everything; numeric sorts may still run on the worker). The table's other
-   * columns are dropped before the numeric values are read: call it when the table is no
-   * longer needed otherwise. Anything else asked
-   * afterwards is read from the file again (`table.source`): exact, but a whole new parse, so
-   * callers detach with everything they expect to need.
+   * columns are dropped before the numeric values are read: call it when the table is no longer
+   * needed otherwise. Anything else asked afterwards is read from the file again
+   * (`table.source`): exact, but a whole new parse, so callers detach with everything they expect
+   * to need.
    */
   async detach(numeric: string[], categorical: string[]): Promise<void> {
     this.prefetchCategories(categorical);
