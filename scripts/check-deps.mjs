@@ -3,6 +3,8 @@
 //   governance -> engine, contracts, platform (and other governance features);
 //   cli -> sdk, engine, contracts, platform (serve may import server.ts); sdk -> contracts;
 //   nothing imports server.ts except cli/serve.ts and tests.
+// Also: the repository stands alone, so no source, test, script or fixture names ../shared (the
+// developers' reading folder, which a user's clone does not have).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -42,6 +44,26 @@ for (const file of walk(path.join(root, 'src'))) {
     const ok = allowed[layer];
     if (ok && !ok.includes(targetLayer))
       problems.push(`${rel}: ${layer} must not import ${targetLayer} (${spec})`);
+  }
+}
+const OUTSIDE = /\.\.\/(?:\.\.\/)*shared\/|'shared', 'data'/;
+function* walkAll(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walkAll(p);
+    else if (/\.(?:[cm]?[jt]sx?|json|py|sh|ya?ml)$/.test(entry.name)) yield p;
+  }
+}
+for (const dir of ['src', 'test', 'scripts', 'bench', 'web/src', '.ci']) {
+  const abs = path.join(root, dir);
+  if (!fs.existsSync(abs)) continue;
+  for (const file of walkAll(abs)) {
+    if (file === import.meta.filename) continue;
+    if (OUTSIDE.test(fs.readFileSync(file, 'utf8')))
+      problems.push(
+        `${path.relative(root, file)}: reads ../shared, which a clone does not have (copy the data into the repository)`,
+      );
   }
 }
 if (problems.length) {

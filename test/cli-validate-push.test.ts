@@ -6,7 +6,7 @@ import { validationEvidenceSchema } from '../src/contracts/validation-evidence.t
 import { AssayClient } from '../src/sdk/index.ts';
 import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
 
-const ADULT = path.resolve(import.meta.dirname, '../../shared/data/adult');
+const ADULT = path.resolve(import.meta.dirname, '../data/adult');
 
 describe('assay validate --push against a real server', () => {
   let server: RealServer;

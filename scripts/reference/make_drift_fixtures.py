@@ -21,7 +21,7 @@ from sklearn.metrics import roc_auc_score
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'reference', 'drift')
-ADULT = os.path.join(os.path.dirname(ROOT), 'shared', 'data', 'adult')
+ADULT = os.path.join(ROOT, 'data', 'adult')
 DECILES = [i / 10 for i in range(1, 10)]
 FLOOR = 1e-4
 

@@ -18,7 +18,7 @@ from sklearn import metrics as m
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PERF = os.path.join(ROOT, 'test', 'fixtures', 'reference', 'performance')
 FAIR = os.path.join(ROOT, 'test', 'fixtures', 'reference', 'fairness')
-ADULT = os.path.join(os.path.dirname(ROOT), 'shared', 'data', 'adult', 'adult_scored_reference.csv')
+ADULT = os.path.join(ROOT, 'data', 'adult', 'adult_scored_reference.csv')
 THRESHOLD = 0.5
 
 
@@ -67,7 +67,7 @@ def main():
     rng = np.random.default_rng(20261123)
     cases = []
     adult = pd.read_csv(ADULT, float_precision='round_trip')
-    cases.append({'name': 'adult', 'file': '../shared/data/adult/adult_scored_reference.csv', 'weight': None,
+    cases.append({'name': 'adult', 'file': 'data/adult/adult_scored_reference.csv', 'weight': None,
                   'expected': performance(adult['label'].to_numpy(), adult['score'].to_numpy())})
     n = 400
     ties = write_case('ties', pd.DataFrame({
@@ -125,7 +125,7 @@ def main():
             'equal_opportunity_difference': tpr_d,
         }
     with open(os.path.join(FAIR, 'expected.json'), 'w') as f:
-        json.dump({'file': '../shared/data/adult/adult_scored_reference.csv', 'threshold': THRESHOLD,
+        json.dump({'file': 'data/adult/adult_scored_reference.csv', 'threshold': THRESHOLD,
                    'columns': fairness}, f, indent=1)
 
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validationEvidenceSchema } from '../contracts/validation-evidence.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ADULT = path.resolve(ROOT, '../shared/data/adult');
+const ADULT = path.resolve(ROOT, 'data/adult');
 const tmp = mkdtempSync(path.join(tmpdir(), 'assay-validate-cli-'));
 
 function assay(...args: string[]) {

@@ -51,12 +51,16 @@ const TREAS = 'Treasury & Markets';
 const HR = 'People';
 const INS = 'Insurance Underwriting';
 
-/** The demo organisation's datasets; `derivedFrom` names earlier datasets (lineage). */
+/**
+ * The demo organisation's datasets; `derivedFrom` names earlier datasets (lineage). A location
+ * without a scheme is a file in this repository (the UCI Adult data in data/adult/): the seed
+ * records its absolute file:// URL and its real SHA-256.
+ */
 export const DEMO_DATASETS = [
   {
     name: 'census-income-raw',
     role: 'reference',
-    location: 'file://shared/data/adult/adult.csv',
+    location: 'data/adult/adult.csv',
     rows: 30162,
     pii: ['age', 'sex', 'race', 'country'],
     derivedFrom: [] as string[],
@@ -72,7 +76,7 @@ export const DEMO_DATASETS = [
   {
     name: 'census-income-holdout',
     role: 'validation',
-    location: 'file://shared/data/adult/adult_scored_reference.csv',
+    location: 'data/adult/adult_scored_reference.csv',
     rows: 6032,
     pii: ['age', 'sex', 'race'],
     derivedFrom: ['census-income-raw'],
@@ -80,7 +84,7 @@ export const DEMO_DATASETS = [
   {
     name: 'census-income-production-2026-10',
     role: 'monitoring',
-    location: 'file://shared/data/adult/adult_scored_production.csv',
+    location: 'data/adult/adult_scored_production.csv',
     rows: 6033,
     pii: ['age', 'sex', 'race'],
     derivedFrom: [],

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ModelStatus } from '../contracts/inventory.ts';
 import { DatasetsService } from '../governance/inventory/datasets.service.ts';
 import { DEFAULT_REQUIRED_FIELDS } from '../governance/inventory/model-rules.ts';
@@ -46,6 +49,18 @@ function fakeSha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Where a demo dataset is and its hash: a repository file by its real URL and content hash. */
+function datasetLocation(location: string): { locationUri: string; sha256: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(location)) return { locationUri: location, sha256: fakeSha(location) };
+  const file = path.join(REPO_ROOT, location);
+  return {
+    locationUri: pathToFileURL(file).href,
+    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+  };
+}
+
 /**
  * Seeds the demo organisation into an empty store: its people, datasets with lineage, 26 models
  * across statuses with versions and deployments. Runs through the real services, so every record
@@ -89,13 +104,12 @@ export async function seedDemoPortfolio(
     const created = await datasets.create(caller, {
       name: d.name,
       role: d.role,
-      locationUri: d.location,
+      ...datasetLocation(d.location),
       rowCount: d.rows,
       owner: 'grace.hopper',
       containsPii: d.pii.length > 0,
       piiColumns: [...d.pii],
       derivedFrom: d.derivedFrom.map((n) => datasetIds.get(n)!),
-      sha256: fakeSha(d.location),
       retentionNote: d.pii.length
         ? 'Retain 7 years after account closure, then delete (GDPR Art. 5(1)(e))'
         : null,

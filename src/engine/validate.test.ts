@@ -24,7 +24,7 @@ function expectNear(actual: unknown, expected: unknown, where: string): void {
   }
 }
 
-const ADULT = path.resolve(REPO_ROOT, '../shared/data/adult');
+const ADULT = path.resolve(REPO_ROOT, 'data/adult');
 
 describe('validate', () => {
   it('writes a schema-valid evidence document for the adult files', async () => {

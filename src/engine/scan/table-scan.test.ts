@@ -9,7 +9,7 @@ import { loadTable } from '../load/load-table.ts';
 import { SortPool } from './sort-pool.ts';
 import { TableScan } from './table-scan.ts';
 
-const ADULT = path.resolve(REPO_ROOT, '../shared/data/adult/adult_scored_reference.csv');
+const ADULT = path.resolve(REPO_ROOT, 'data/adult/adult_scored_reference.csv');
 
 describe('TableScan.detach', () => {
   it('answers from what it read before its table was dropped, and reads anything else from the file again', async () => {
