@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../src/platform/auth/permissions.ts';
 import { renderPermissionsDoc } from '../src/platform/auth/permissions-doc.ts';
 import { type ModelRelation, ROLES, type Role, type TokenScope } from '../src/platform/auth/roles.ts';
-import { ROUTE_GUARDS, type RouteGuard } from '../src/platform/auth/route-permissions.ts';
+import {
+  ROUTE_GUARDS,
+  type RouteGuard,
+  requiredScope,
+  scopeSuffices,
+} from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
 import { AUDIT_PACKAGE_CASES } from './support/audit-package-permission-cases.ts';
 import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
@@ -40,13 +45,48 @@ function expectedStatus(
   relation: ModelRelation | null,
   ok: number,
 ): number {
-  if (guard.guard === 'public' || guard.guard === 'authenticated') return ok;
+  if (guard.guard === 'public') return ok;
+  // The token's scope is checked before anything else: a read token never reaches a write handler.
+  if (!scopeSuffices(actor.scope, requiredScope(guard.method, guard.url))) return 403;
+  if (guard.guard === 'authenticated') return ok;
   const p = { ...actor, tokenId: 't' };
   const d = guard.model ? decide(p, guard.guard, relation ? [relation] : []) : decide(p, guard.guard);
   return d === 'allow' ? ok : d === 'hidden' ? 404 : 403;
 }
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
+/** Percent-encodes every character of `text` (`api` → `%61%70%69`). */
+const encodeAll = (text: string) =>
+  [...text].map((ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+
+/** Spellings of `url` that Fastify's router decodes back to the same route. */
+function sameRouteSpellings(url: string): string[] {
+  const [, ...rest] = url.split('/');
+  return [
+    url.replace('/api', '/%61pi'),
+    url.replace('/api', '/%61%70%69'),
+    `/${rest.map((seg) => (seg === 'x' ? seg : encodeAll(seg))).join('/')}`,
+  ];
+}
+
+/** Spellings the router does not match (doubled slashes, case, trailing slash, `;`, `%2F`). */
+function otherSpellings(url: string): string[] {
+  return [
+    `/${url}`,
+    url.replace('/api/', '/api//'),
+    url.replace('/api', '/API'),
+    url.replace('/api', '/Api'),
+    `${url}/`,
+    `${url};jsessionid=1`,
+    url.replace('/api', '/api;x=1'),
+    url.replaceAll('/', '%2F'),
+    url.replace('/api/', '/api%2F'),
+    url.replace('/api/', '/api%2f'),
+    url.replace('/api/', '/api/./'),
+    url.replace('/api/', '/api/v1/../'),
+  ];
+}
 
 describe('the route guard table and docs/permissions.md', () => {
   it('docs/permissions.md is generated from the current tables', () => {
@@ -107,6 +147,68 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
       if (!PUBLIC.has(key(r))) expect(bad.statusCode, `${key(r)} with a forged token`).toBe(401);
     }
   });
+
+  it('answers 401 without a token on every route whatever the path encoding', async () => {
+    const failures: string[] = [];
+    for (const r of ROUTE_GUARDS) {
+      if (PUBLIC.has(key(r))) continue;
+      const url = r.url.replace(/:(\w+)/g, 'x');
+      const body = r.method === 'GET' ? undefined : {};
+      // Spellings the router decodes to the same route: must be refused exactly like the plain one.
+      for (const variant of sameRouteSpellings(url)) {
+        const res = await s.call(r.method, variant, body, null);
+        if (res.statusCode !== 401) failures.push(`${r.method} ${variant}: ${res.statusCode}, want 401`);
+      }
+      // Spellings the router does not match: never an answer from the API (401 or the 404 envelope).
+      for (const variant of otherSpellings(url)) {
+        const res = await s.call(r.method, variant, body, null);
+        const envelope = res.headers['content-type']?.toString().startsWith('application/json')
+          ? (res.json() as { error?: { code?: string } })
+          : null;
+        const refused = [401, 404].includes(res.statusCode) && envelope?.error !== undefined;
+        const consoleShell =
+          r.method === 'GET' &&
+          res.statusCode === 200 &&
+          /text\/html/.test(String(res.headers['content-type']));
+        if (!refused && !consoleShell)
+          failures.push(`${r.method} ${variant}: ${res.statusCode} ${res.body.slice(0, 80)}`);
+        if (consoleShell) failures.push(`${r.method} ${variant}: the console shell answered an API path`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses every write route to a read-scope token with 403 naming the scope, whatever the role', async () => {
+    const failures: string[] = [];
+    const readActors = actors.filter((a) => a.scope === 'read');
+    let writeRoutes = 0;
+    for (const guard of ROUTE_GUARDS) {
+      if (guard.guard === 'public') continue;
+      const need = requiredScope(guard.method, guard.url);
+      if (need === 'read') {
+        expect(guard.method === 'GET' || guard.scope === 'read', `${key(guard)} needs read`).toBe(true);
+        continue;
+      }
+      writeRoutes++;
+      const c = CASES[key(guard)]!;
+      for (const actor of engine === 'sqlite' ? readActors : readActors.slice(0, 2)) {
+        // The caller's natural relation, so only the scope stands between them and the write.
+        const relation = guard.model ? (NATURAL_RELATION[actor.role] ?? null) : null;
+        const req = await c.build({ s, actor, relation, unique: `${++n}` });
+        const res = await s.call(guard.method, req.url, req.body, actor.token, req.headers);
+        const err = res.json().error as { message?: string; details?: { rule?: string } } | undefined;
+        if (
+          res.statusCode !== 403 ||
+          err?.details?.rule !== 'token_scope' ||
+          !err.message?.startsWith("this token's scope is 'read'; ") ||
+          !err.message.endsWith(`needs '${need}'`)
+        )
+          failures.push(`${key(guard)} as ${actor.role}/read: ${res.statusCode} ${res.body.slice(0, 160)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(writeRoutes).toBeGreaterThan(40);
+  }, 300_000);
 
   it('answers each role and token scope exactly as the rules say', async () => {
     const failures: string[] = [];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionCreate } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import { demandTokenScope } from '../../platform/auth/permissions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -272,6 +273,7 @@ export class DecisionsService {
         await this.models.authorize(caller.principal, model.key, 'condition.meet', tx).catch((err) => {
           throw err instanceof NotFoundError ? new NotFoundError('condition', id) : err;
         });
+      else demandTokenScope(caller.principal, 'condition.meet'); // the owner shortcut still needs a write token
       if (c.met_at !== null) throw new ConflictError(`condition ${id} is already met`);
       const now = this.clock.now();
       const next = {

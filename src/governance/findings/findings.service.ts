@@ -7,7 +7,7 @@ import type {
   FindingTransition,
 } from '../../contracts/findings.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
-import { decide } from '../../platform/auth/permissions.ts';
+import { decide, demandTokenScope } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -155,6 +155,7 @@ export class FindingsService {
     return this.db.write(async (tx) => {
       const row = await this.readable(caller, id, tx);
       const isOwner = row.owner === caller.audit.actor;
+      if (isOwner) demandTokenScope(caller.principal, 'finding.remediate'); // the owner shortcut still needs a write token
       if (input.event === 'start_remediation' || input.event === 'submit_for_verification') {
         if (!isOwner) await this.models.authorize(caller.principal, row.model_key, 'finding.remediate', tx);
       } else if (decide(caller.principal, 'finding.verify') !== 'allow') {

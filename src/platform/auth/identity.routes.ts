@@ -44,6 +44,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
   app.route({
     method: 'POST',
     url: '/api/v1/auth/login',
+    config: { public: true },
     schema: {
       tags: ['identity'],
       summary: 'Sign in with username and password; returns a 12-hour session token',

@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../errors.ts';
 import {
   GLOBAL_READ_ROLES,
   type ModelRelation,
@@ -248,4 +249,26 @@ export function decide(principal: Principal, action: Action, relations?: readonl
 /** The rule table, for the permission documentation and the exhaustive matrix test. */
 export function permissionRules(): Readonly<Record<Action, Readonly<Rule>>> {
   return RULES;
+}
+
+/**
+ * The refusal of a token whose scope is below what `what` (an action or a route) needs: a 403 that
+ * names the scope as the reason (`details.rule = 'token_scope'`), whatever the caller's role.
+ */
+export function tokenScopeRefusal(scope: TokenScope, need: TokenScope, what: string): ForbiddenError {
+  return new ForbiddenError(`this token's scope is '${scope}'; ${what} needs '${need}'`, {
+    rule: 'token_scope',
+    scope,
+    need,
+  });
+}
+
+/**
+ * Throws the token-scope refusal unless the caller's token reaches the scope `action` needs. For the
+ * paths that allow a caller without `decide()` (an owner shortcut): the role may not matter there,
+ * but the token's scope always does.
+ */
+export function demandTokenScope(principal: Principal, action: Action): void {
+  const need = RULES[action].scope;
+  if (SCOPE_RANK[principal.scope] < SCOPE_RANK[need]) throw tokenScopeRefusal(principal.scope, need, action);
 }

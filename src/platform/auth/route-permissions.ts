@@ -1,4 +1,5 @@
-import type { Action } from './permissions.ts';
+import { type Action, permissionRules } from './permissions.ts';
+import type { TokenScope } from './roles.ts';
 
 /**
  * How each API route is guarded: the single table behind docs/permissions.md and the exhaustive
@@ -15,6 +16,12 @@ export interface RouteGuard {
   model?: boolean;
   /** What the matrix cannot read off the rule alone (ownership checks inside the handler). */
   note?: string;
+  /**
+   * The least token scope the route needs, checked by the authentication hook before the handler
+   * runs. Unset: `read` for GET, `write` for every other method, raised to the action's own scope.
+   * Set it only for a non-GET route that changes nothing by itself (a preview; revoking a token).
+   */
+  scope?: TokenScope;
 }
 
 /** Every /api route and its guard, in documentation order. */
@@ -44,6 +51,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     method: 'POST',
     url: '/api/v1/tokens/:id/revoke',
     guard: 'token.own',
+    scope: 'read',
     note: "own tokens; token.any for anyone's; others' tokens are 404",
   },
   {
@@ -286,6 +294,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     url: '/api/v1/models/:key/versions/:label/card/draft',
     guard: 'card.read',
     model: true,
+    scope: 'read',
     note: '`save: true` needs card.write',
   },
   {
@@ -306,6 +315,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     url: '/api/v1/models/:key/versions/:label/card/import',
     guard: 'card.write',
     model: true,
+    scope: 'read',
     note: '`save: false` (convert only) needs card.read',
   },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet', guard: 'dataset.read' },
@@ -326,6 +336,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     method: 'POST',
     url: '/api/v1/datasets/:id/datasheet/draft',
     guard: 'dataset.read',
+    scope: 'read',
     note: "`save: true` needs datasheet.write as the dataset's owner, or admin/governance",
   },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/completeness', guard: 'dataset.read' },
@@ -333,3 +344,31 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   { method: 'GET', url: '/api/v1/keys', guard: 'authenticated' },
   { method: 'GET', url: '/api/v1/models/:key/audit-package', guard: 'audit_package.export', model: true },
 ];
+
+const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BY_KEY = new Map(ROUTE_GUARDS.map((r) => [`${r.method} ${r.url}`, r]));
+
+/** The guard row of a registered route, if it has one. */
+export function routeGuardOf(method: string, url: string): RouteGuard | undefined {
+  return BY_KEY.get(`${method === 'HEAD' ? 'GET' : method} ${url}`);
+}
+
+/**
+ * The least token scope a route needs: the row's own `scope` when stated, otherwise `write` for
+ * any method that can change state (`read` for GET/HEAD), raised to the scope of the route's action.
+ * Routes without a row (a new route someone forgot to list) need `write` unless they are GETs.
+ */
+export function requiredScope(method: string, url: string): TokenScope {
+  const row = routeGuardOf(method, url);
+  if (row?.scope) return row.scope;
+  const base: TokenScope = READ_METHODS.has(method) ? 'read' : 'write';
+  if (!row || row.guard === 'public' || row.guard === 'authenticated') return base;
+  const actionScope = permissionRules()[row.guard].scope;
+  return SCOPE_RANK[actionScope] > SCOPE_RANK[base] ? actionScope : base;
+}
+
+/** True when a token of `scope` reaches what `need` asks for. */
+export function scopeSuffices(scope: TokenScope, need: TokenScope): boolean {
+  return SCOPE_RANK[scope] >= SCOPE_RANK[need];
+}

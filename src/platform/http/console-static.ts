@@ -25,6 +25,32 @@ export async function registerConsoleStatic(
   app: FastifyInstance,
   distDir: string = CONSOLE_DIST,
 ): Promise<void> {
+  // One encapsulated scope whose routes (the static plugin's included) are all public: the console's
+  // files need no token, the API it calls does.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), public: true };
+    });
+    await consoleRoutes(scope, distDir);
+  });
+}
+
+/** The decoded path, or null for a malformed percent-escape. */
+function decodedPath(url: string): string | null {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return null;
+  }
+}
+
+/** True for any spelling of a path under /api (percent-encoded, doubled slashes, any case). */
+function looksLikeApi(decoded: string): boolean {
+  const normal = decoded.replace(/[/\\]+/g, '/').toLowerCase();
+  return normal === '/api' || normal.startsWith('/api/') || normal.startsWith('/api;');
+}
+
+async function consoleRoutes(app: FastifyInstance, distDir: string): Promise<void> {
   const built = existsSync(path.join(distDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
@@ -41,11 +67,11 @@ export async function registerConsoleStatic(
     });
   }
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const url = request.url.split('?')[0] ?? '/';
-    if (url === '/api' || url.startsWith('/api/')) return reply.callNotFound();
+    const url = decodedPath(request.url.split('?')[0] ?? '/');
+    if (url === null || looksLikeApi(url)) return reply.callNotFound();
     if (path.extname(url) !== '') {
       // Files added by a rebuild after start (new fingerprints) are served too; a missing file is a 404.
-      const rel = path.normalize(decodeURIComponent(url)).replace(/^[/\\]+/, '');
+      const rel = path.normalize(url).replace(/^[/\\]+/, '');
       if (built && !rel.startsWith('..') && existsSync(path.join(distDir, rel))) return reply.sendFile(rel);
       return reply.callNotFound();
     }
