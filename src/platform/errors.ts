@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unprocessable'
+  | 'too_many_requests'
   | 'unavailable';
 
 /** Base class of every error a service may throw on purpose. */
@@ -70,5 +71,15 @@ export class UnprocessableError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('payload_too_large', message, details);
+  }
+}
+
+/** Too many attempts (sign-in throttling); the caller may retry after `retryAfterSeconds`. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', message, { retryAfterSeconds });
   }
 }

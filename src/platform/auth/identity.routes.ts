@@ -47,12 +47,13 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
     config: { public: true },
     schema: {
       tags: ['identity'],
-      summary: 'Sign in with username and password; returns a 12-hour session token',
+      summary:
+        'Sign in with username and password; returns a 12-hour session token. Throttled per account and address (429 with Retry-After)',
       security: [],
       body: loginRequestSchema,
       response: { 200: loginResponseSchema },
     },
-    handler: async (req) => identity.login(req.body.username, req.body.password, String(req.id)),
+    handler: async (req) => identity.login(req.body.username, req.body.password, String(req.id), req.ip),
   });
 
   const meHandler = async (req: Parameters<typeof principalOf>[0]) => {

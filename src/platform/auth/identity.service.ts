@@ -12,8 +12,16 @@ import {
 } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { IdentityStore } from './identity.store.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import type { Principal, Role, TokenScope } from './roles.ts';
-import { generateToken, hashPassword, hashToken, tokenPrefix, verifyPassword } from './token-secret.ts';
+import {
+  dummyPasswordHash,
+  generateToken,
+  hashPassword,
+  hashToken,
+  tokenPrefix,
+  verifyPassword,
+} from './token-secret.ts';
 
 /** A user as the API shows it: never the password hash. */
 export interface UserView {
@@ -62,12 +70,14 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 export class IdentityService {
   readonly store: IdentityStore;
   private readonly touched = new Map<string, number>();
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
     this.store = new IdentityStore(db.kysely);
+    this.throttle = new LoginThrottle(db, clock);
   }
 
   /** Resolves a bearer token to its principal, or throws 401 (unknown, revoked, expired, disabled user). */
@@ -228,16 +238,25 @@ export class IdentityService {
     });
   }
 
-  /** Signs in with a password and returns a 12-hour session token (for the console). */
+  /**
+   * Signs in with a password and returns a 12-hour session token (for the console). Throttled per
+   * account and per client `address` (429 with a wait); an unknown, disabled or password-less user
+   * costs the same password check as a known one, so the answer's timing names no usernames.
+   */
   async login(
     username: string,
     password: string,
     requestId: string | null,
+    address = 'unknown',
   ): Promise<{ token: string; user: UserView; expiresAt: string }> {
+    const attempt = { username, address };
+    await this.throttle.begin(attempt);
     const user = await this.store.findUser({ username });
-    if (!user || user.disabled || !user.password_hash || !verifyPassword(password, user.password_hash)) {
+    const matches = verifyPassword(password, user?.password_hash ?? dummyPasswordHash());
+    if (!user || user.disabled || !user.password_hash || !matches) {
       throw new UnauthenticatedError('unknown username or wrong password');
     }
+    await this.throttle.succeeded(attempt);
     const expiresAt = new Date(this.clock.now().getTime() + 12 * 3600_000).toISOString();
     const scope: TokenScope = user.role === 'admin' ? 'admin' : 'write';
     const { token } = await this.createToken(

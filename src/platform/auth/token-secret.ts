@@ -32,3 +32,14 @@ export function verifyPassword(password: string, stored: string): boolean {
   const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
   return timingSafeEqual(actual, expected);
 }
+
+let dummy: string | undefined;
+
+/**
+ * A real scrypt hash of a random password nobody knows: checked against when the username is
+ * unknown, so that such an answer takes as long as a wrong password for a real user.
+ */
+export function dummyPasswordHash(): string {
+  dummy ??= hashPassword(randomBytes(32).toString('base64url'));
+  return dummy;
+}

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { DomainError, type ErrorCode } from '../errors.ts';
+import { DomainError, type ErrorCode, TooManyRequestsError } from '../errors.ts';
 
 /** HTTP status for each domain error code: the only place that knows. */
 const STATUS: Record<ErrorCode, number> = {
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
 };
 
@@ -34,6 +35,7 @@ function send(
 /** Installs the error mapper and the 404 handler that answer every failure with the envelope. */
 export function installErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof DomainError)
       return send(reply, request, STATUS[err.code], err.code, err.message, err.details);
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -51,9 +51,17 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
+/** Failed sign-in counters (migration 0030): `account:<username>` or `address:<ip>`. */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+}
+
 export interface PlatformTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   schema_migrations: SchemaMigrationsTable;
+  login_throttle: LoginThrottleTable;
 }
