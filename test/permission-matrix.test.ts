@@ -11,25 +11,14 @@ import {
   scopeSuffices,
 } from '../src/platform/auth/route-permissions.ts';
 import { registeredApiRoutes } from './support/api-routes.ts';
-import { AUDIT_PACKAGE_CASES } from './support/audit-package-permission-cases.ts';
-import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
-import { DOCUMENTATION_FORMAT_CASES } from './support/documentation-format-permission-cases.ts';
-import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
+import { FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
-import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
-import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
+import { FIXTURE_OWNER } from './support/inventory-permission-cases.ts';
+import type { MatrixActor } from './support/permission-cases.ts';
+import { ROUTE_CASES } from './support/route-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
-import { WORKFLOW_CASES } from './support/workflow-permission-cases.ts';
 
-const CASES: Record<string, RouteCase> = {
-  ...IDENTITY_CASES,
-  ...INVENTORY_CASES,
-  ...WORKFLOW_CASES,
-  ...DECISION_CASES,
-  ...DOCUMENTATION_CASES,
-  ...DOCUMENTATION_FORMAT_CASES,
-  ...AUDIT_PACKAGE_CASES,
-};
+const CASES = ROUTE_CASES;
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 
 /** The relation a user of this role naturally holds to a model it works on (none for global roles). */

@@ -1,7 +1,7 @@
 import { type Deployment, deploymentSchema, type Model, modelSchema } from '../../contracts/inventory.ts';
 import { parseSnapshot } from '../../platform/audit/audit-trail.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { DatasetsService } from './datasets.service.ts';
 import { decodeCursor, encodeCursor } from './model-rules.ts';
 import type { Caller, ModelsService } from './models.service.ts';
@@ -130,7 +130,10 @@ export class LineageService {
   async history(caller: Caller, key: string, limit: number, cursor?: string) {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
     let q = this.db.kysely.selectFrom('audit_events').selectAll().where('model_id', '=', model.id);
-    if (cursor) q = q.where('seq', '<', Number(decodeCursor(cursor).value));
+    const before = cursor ? decodeCursor(cursor).value : undefined;
+    if (before !== undefined && !(typeof before === 'number' && Number.isSafeInteger(before)))
+      throw new ValidationError('cursor is not one this server issued', 'query.cursor');
+    if (before !== undefined) q = q.where('seq', '<', before);
     const rows = await q
       .orderBy('seq', 'desc')
       .limit(limit + 1)

@@ -57,11 +57,33 @@ function issuesFromZod(doc: Document, lines: LineCounter, error: z.ZodError): Po
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 
+/** The largest policy text accepted; the shipped default is a few KiB. */
+export const MAX_POLICY_BYTES = 256 * 1024;
+
+/**
+ * The document as plain data, with aliases expanded at most a few times each: a "billion laughs"
+ * document (aliases of aliases) is refused as a syntax problem instead of exhausting memory.
+ */
+function expandAliases(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 20 });
+  } catch (err) {
+    throw new ValidationError(`policy is invalid: ${(err as Error).message}`, '(syntax)', {
+      issues: [{ line: null, column: null, field: '(syntax)', message: (err as Error).message }],
+    });
+  }
+}
+
 /**
  * Parses and validates a policy document. Throws a ValidationError whose message names the first
  * problem's line and field path, and whose details list every problem.
  */
 export function parsePolicyYaml(yamlText: string): PolicyDocument {
+  if (Buffer.byteLength(yamlText, 'utf8') > MAX_POLICY_BYTES)
+    throw new ValidationError(
+      `a policy document may be at most ${MAX_POLICY_BYTES / 1024} KiB`,
+      '(document)',
+    );
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   let issues: PolicyIssue[];
@@ -76,7 +98,7 @@ export function parsePolicyYaml(yamlText: string): PolicyDocument {
       };
     });
   } else {
-    const parsed = policyDocumentSchema.safeParse(doc.toJS());
+    const parsed = policyDocumentSchema.safeParse(expandAliases(doc));
     if (parsed.success) return parsed.data;
     issues = issuesFromZod(doc, lines, parsed.error);
   }

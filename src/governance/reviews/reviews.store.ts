@@ -79,8 +79,8 @@ function encodeCursor(createdAt: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
-      return [v[0], v[1]];
+    const text = (x: unknown): x is string => typeof x === 'string' && !x.includes('\u0000');
+    if (Array.isArray(v) && v.length === 2 && text(v[0]) && text(v[1])) return [v[0], v[1]];
   } catch {
     // fall through to the error below
   }

@@ -41,16 +41,33 @@ export function isPrivateAddress(ip: string): boolean {
  * Checked at creation and again before every delivery (DNS can change between the two).
  */
 export async function checkTarget(url: string, allowPrivate: boolean): Promise<void> {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ValidationError('a webhook URL must be an absolute http or https URL', 'url');
+  }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new ValidationError('a webhook URL must be http or https', 'url');
   if (allowPrivate) return;
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  const addresses = net.isIP(host) ? [host] : await resolve(host);
   const bad = addresses.find(isPrivateAddress);
   if (bad)
     throw new ValidationError(
       `the webhook target ${u.hostname} resolves to a private address (${bad}); an admin can set allowPrivate`,
       'url',
     );
+}
+
+/** The addresses of `host`; a host that does not resolve is the caller's input error, not ours. */
+async function resolve(host: string): Promise<string[]> {
+  try {
+    return (await lookup(host, { all: true })).map((a) => a.address);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'lookup failed';
+    throw new ValidationError(`the webhook target host '${host}' does not resolve (${code})`, 'url', {
+      rule: 'webhook_target',
+    });
+  }
 }

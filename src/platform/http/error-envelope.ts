@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { storeErrorToDomain } from '../db/store-errors.ts';
 import { DomainError, type ErrorCode, TooManyRequestsError } from '../errors.ts';
 
 /** HTTP status for each domain error code: the only place that knows. */
@@ -32,9 +33,20 @@ function send(
   return reply.status(status).type('application/json').send(body);
 }
 
+/**
+ * Fastify's own refusals before routing (a malformed percent-escape, an over-long path parameter):
+ * the same envelope, naming the URL as the field.
+ */
+export function frameworkErrorEnvelope(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, request, 400, 'bad_request', `the URL is not valid: ${err.message}`, { field: 'url' });
+}
+
 /** Installs the error mapper and the 404 handler that answer every failure with the envelope. */
 export function installErrorEnvelope(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const fromStore = storeErrorToDomain(raw);
+    if (fromStore) request.log.warn({ err: raw }, 'bad input reached the store');
+    const err = (fromStore ?? raw) as FastifyError;
     if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof DomainError)
       return send(reply, request, STATUS[err.code], err.code, err.message, err.details);
@@ -81,7 +93,10 @@ export function installErrorEnvelope(app: FastifyInstance): void {
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return send(reply, request, err.statusCode, 'bad_request', err.message, {});
     }
-    request.log.error({ err }, 'unhandled error');
+    request.log.error(
+      { err, requestId: request.id, method: request.method, url: request.url },
+      'unhandled error',
+    );
     return send(
       reply,
       request,

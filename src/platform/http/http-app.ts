@@ -19,7 +19,8 @@ import type { TokenScope } from '../auth/roles.ts';
 import { requiredScope, routeGuardOf, scopeSuffices } from '../auth/route-permissions.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { installErrorEnvelope } from './error-envelope.ts';
+import { frameworkErrorEnvelope, installErrorEnvelope } from './error-envelope.ts';
+import { refuseNulBytes } from './nul-guard.ts';
 
 /** The Fastify instance every feature's routes register on (zod-typed). */
 export type ApiApp = FastifyInstance<
@@ -63,6 +64,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ApiApp> {
     },
     bodyLimit: options.bodyLimit,
     genReqId: () => newId(),
+    frameworkErrors: frameworkErrorEnvelope,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -101,6 +103,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ApiApp> {
     if (!scopeSuffices(principal.scope, need))
       throw tokenScopeRefusal(principal.scope, need, `${request.method} ${request.routeOptions.url}`);
   });
+
+  app.addHook('preValidation', refuseNulBytes);
 
   app.get(
     '/api/health',
