@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
     .option('--host <h>', 'interface to bind (default ASSAY_HOST or 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory (default ASSAY_DATA_DIR or ./.assay)')
     .option('--no-seed', 'do not seed the demo portfolio into an empty store')
-    .option('--log', 'log every request as JSON lines')
+    .option('--log', 'log every request as JSON lines (errors are always logged, on standard error)')
     .action(
       async (opts: { port?: string; host?: string; dataDir?: string; seed: boolean; log?: boolean }) => {
         const env = { ...process.env };

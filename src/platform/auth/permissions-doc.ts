@@ -1,6 +1,6 @@
 import { type Action, decide, permissionRules } from './permissions.ts';
 import { MODEL_RELATIONS, type Principal, ROLES, type Role, TOKEN_SCOPES } from './roles.ts';
-import { ROUTE_GUARDS, type RouteGuard } from './route-permissions.ts';
+import { ROUTE_GUARDS, type RouteGuard, requiredScope } from './route-permissions.ts';
 
 function principal(role: Role): Principal {
   return { userId: 'u', username: 'u', role, scope: role === 'admin' ? 'admin' : 'write', tokenId: 't' };
@@ -44,7 +44,8 @@ export function renderPermissionsDoc(): string {
   const routes = ROUTE_GUARDS.map((r) => {
     const cells = ROLES.map((role) => cellFor(role, r.guard, Boolean(r.model)));
     const guard = r.guard === 'public' || r.guard === 'authenticated' ? r.guard : `\`${r.guard}\``;
-    return `| \`${r.method} ${r.url}\` | ${guard}${r.note ? ` (${r.note})` : ''} | ${cells.join(' | ')} |`;
+    const scope = r.guard === 'public' ? '–' : requiredScope(r.method, r.url);
+    return `| \`${r.method} ${r.url}\` | ${guard}${r.note ? ` (${r.note})` : ''} | ${scope} | ${cells.join(' | ')} |`;
   });
   return [
     '# Permission matrix',
@@ -57,10 +58,24 @@ export function renderPermissionsDoc(): string {
     `Token scopes: ${TOKEN_SCOPES.map((s) => `\`${s}\``).join(' < ')}; a request may do what both the user's role and the token's`,
     'scope allow (a `read` token of an admin cannot write). Tokens with scope `admin` exist only for admins.',
     '',
-    'Every route except `GET /api/health` and `POST /api/v1/auth/login` answers **401** without a valid token',
-    '(missing, unknown, expired, revoked, or its user disabled). A caller who may not see a model gets **404**',
-    '(the model "does not exist" for them), never 403; **403** means the caller can see the thing but the role,',
-    'relation or token scope forbids the action.',
+    "Every route except `GET /api/health`, `POST /api/v1/auth/login` and the console's files answers **401** without",
+    'a valid token (missing, unknown, expired, revoked, or its user disabled). Whether a route needs a token is',
+    'decided by the route the router matched (its `config.public`), never by the text of the URL, so every',
+    'spelling of a path (`/%61pi/v1/...`, `%2F`, doubled slashes, other case, a trailing slash or `;`) is either',
+    'the same route with the same guard or a 404. A caller who may not see a model gets **404** (the model "does',
+    'not exist" for them), never 403; **403** means the caller can see the thing but the role, relation or token',
+    'scope forbids the action.',
+    '',
+    'The **token scope** column is checked for every request before the handler runs (the authentication hook',
+    'reads it from this table): `read` for GET, `write` for every other method unless the row says otherwise,',
+    "raised to the action's own scope. A token below it gets **403** with `details.rule = 'token_scope'` and the",
+    "message \"this token's scope is 'read'; POST /api/v1/... needs 'write'\", whatever the role and whatever",
+    "shortcut the handler has for owners (a finding's or condition's owner also needs a write token).",
+    '',
+    '`POST /api/v1/auth/login` is throttled per account (the username as typed, known or not) and per client',
+    'address: after 5 (account) or 20 (address) failures each further failure doubles the wait (1 s, 2 s, 4 s …,',
+    'at most 15 minutes) and attempts during it get **429** with `Retry-After`; a successful sign-in resets the',
+    'account. Counters are in the store, so several servers on one database share them.',
     '',
     '## Routes × roles',
     '',
@@ -69,7 +84,7 @@ export function renderPermissionsDoc(): string {
     'means: allowed when the user holds the owner or developer relation to the model, 403 with the validator',
     'relation (the model is visible), and 404 for a model the user has no relation to.',
     '',
-    `| Route | Guard ${head.slice(2)}`.replace('|---|', '|---|---|'),
+    `| Route | Guard | Token scope ${head.slice(2)}`.replace('|---|', '|---|---|---|'),
     ...routes,
     '',
     '## Actions × roles',

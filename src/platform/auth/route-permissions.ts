@@ -44,7 +44,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     method: 'POST',
     url: '/api/v1/tokens',
     guard: 'token.own',
-    note: "for yourself; for another user needs token.any; scope ≤ the calling token's scope",
+    note: "for yourself; for another user needs token.any; scope ≤ the calling token's scope; a write token (a leaked read token cannot mint lasting ones)",
   },
   { method: 'GET', url: '/api/v1/tokens', guard: 'token.own', note: 'own tokens; token.any sees all' },
   {
@@ -52,7 +52,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
     url: '/api/v1/tokens/:id/revoke',
     guard: 'token.own',
     scope: 'read',
-    note: "own tokens; token.any for anyone's; others' tokens are 404",
+    note: "own tokens; token.any for anyone's; others' tokens are 404; a read token may revoke (it only takes access away)",
   },
   {
     method: 'GET',
