@@ -1,100 +1,20 @@
-import type { DecisionRead, ModelSnap, RelationsAt, Snapshot } from './snapshot.ts';
+import {
+  allowedGates,
+  classAt,
+  hasException,
+  type Invariant,
+  isApproval,
+  latestFinal,
+  signerProblems,
+  versionProhibited,
+} from './oracle-facts.ts';
+import { SOD_INVARIANTS } from './oracle-sod.ts';
+import type { RelationsAt, Snapshot } from './snapshot.ts';
 
 /** One broken invariant, with what the oracle saw. */
 export interface Violation {
   invariant: InvariantId;
   message: string;
-}
-
-/** What an invariant gets: the state before the step, after it, and the past relations. */
-interface Ctx {
-  prev: Snapshot | null;
-  cur: Snapshot;
-  relationsAt: RelationsAt;
-}
-
-interface Invariant {
-  id: string;
-  /** One sentence: what must hold (docs/controls-property.md lists them). */
-  says: string;
-  check(ctx: Ctx): Promise<string[]>;
-}
-
-const APPROVALS = new Set(['approve', 'approve_with_conditions']);
-const isApproval = (d: DecisionRead | undefined): d is DecisionRead => !!d && APPROVALS.has(d.outcome);
-
-/** The latest final decision of a version (by finalization time), as the gate reads it. */
-export function latestFinal(m: ModelSnap, label: string): DecisionRead | undefined {
-  return m.decisions
-    .filter((d) => d.versionLabel === label && d.state === 'final' && d.finalizedAt)
-    .sort((a, b) => b.finalizedAt!.localeCompare(a.finalizedAt!))[0];
-}
-
-/** The model's EU AI Act class at a past time: its latest tiering assessed then or before. */
-function classAt(m: ModelSnap, at: string): string | null {
-  return m.tierings.find((t) => t.assessedAt <= at)?.euAiAct.class ?? null;
-}
-
-/** Whether a version's own latest tiering classifies it prohibited. */
-function versionProhibited(m: ModelSnap, label: string): boolean {
-  return m.tierings.find((t) => t.versionLabel === label)?.euAiAct.class === 'prohibited';
-}
-
-/** Why `person` is not independent of `m` as it is now and of review `reviewId`, or null. */
-function dependenceNow(m: ModelSnap, reviewId: string, person: string): string | null {
-  if (m.owner === person) return `${person} owns ${m.key} now`;
-  if (m.developers.includes(person)) return `${person} develops ${m.key} now`;
-  const r = m.reviews.find((x) => x.id === reviewId);
-  if (r?.submittedBy === person) return `${person} submitted the review`;
-  if (r?.validator === person) return `${person} validated the review`;
-  return null;
-}
-
-/** Why the signers of `d` were not independent when they signed, or are not now. */
-async function signerProblems(
-  ctx: Ctx,
-  m: ModelSnap,
-  d: DecisionRead,
-  when: 'then' | 'now',
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const s of d.signatures) {
-    if (when === 'now') {
-      const why = dependenceNow(m, d.reviewId, s.signer);
-      if (why) out.push(`decision ${d.id} (${m.key}@${d.versionLabel}) signed by ${s.signer}, but ${why}`);
-      continue;
-    }
-    const then = await ctx.relationsAt(m.key, s.signedAt);
-    const r = m.reviews.find((x) => x.id === d.reviewId);
-    const why =
-      then.owner === s.signer
-        ? 'owned the model'
-        : then.developers.includes(s.signer)
-          ? 'developed the model'
-          : r?.submittedBy === s.signer
-            ? 'submitted the review'
-            : r?.validator === s.signer
-              ? 'validated the review'
-              : null;
-    if (why)
-      out.push(
-        `decision ${d.id} (${m.key}@${d.versionLabel}): ${s.signer} signed at ${s.signedAt} but ${why}`,
-      );
-  }
-  return out;
-}
-
-/** Yields every (model, version label, env) whose gate allowed in the current snapshot. */
-function* allowedGates(cur: Snapshot, env?: string): Generator<[ModelSnap, string, string]> {
-  for (const m of cur.models)
-    for (const [k, g] of Object.entries(m.gates)) {
-      const [label, e] = k.split('/') as [string, string];
-      if (g.allowed && (!env || e === env)) yield [m, label, e];
-    }
-}
-
-function hasException(m: ModelSnap, label: string | null): boolean {
-  return m.exceptions.some((x) => x.active && (x.version === null || x.version === label));
 }
 
 /** The invariants of issue 12, each checked from the API's reads alone. */
@@ -107,8 +27,44 @@ export const INVARIANTS = [
       for (const [m, label, env] of allowedGates(cur)) {
         const d = latestFinal(m, label);
         if (!isApproval(d)) out.push(`${m.key}@${label} passes the ${env} gate without a final approval`);
-        else if (d.expiresAt && d.expiresAt <= cur.at)
+        else if (d.expiresAt === null || Date.parse(d.expiresAt) <= Date.parse(cur.at))
           out.push(`${m.key}@${label} passes the ${env} gate on approval ${d.id} expired at ${d.expiresAt}`);
+      }
+      return out;
+    },
+  },
+  {
+    id: 'gate.requirements_met',
+    says: "A gate allows only when every evidence type the model's tier requires at that gate is current and unexpired, no critical or high finding is unresolved (or its acceptance lapsed), and no condition of the approval is overdue.",
+    async check({ cur }) {
+      const out: string[] = [];
+      const now = Date.parse(cur.at);
+      for (const [m, label, env] of allowedGates(cur)) {
+        const gate = env === 'production' ? 'production' : 'validation';
+        const byTier = [...cur.tiers].sort((a, b) => a.tier - b.tier);
+        // An untiered model gets Tier 1's list, as the review checklist does.
+        const tier = (m.tier === null ? byTier[0] : byTier.find((t) => t.tier === m.tier)) ?? byTier[0]!;
+        const ev = m.evidence[label] ?? [];
+        for (const type of tier.requiredEvidence[gate])
+          if (!ev.some((e) => e.type === type && (e.validUntil === null || Date.parse(e.validUntil) > now)))
+            out.push(`${m.key}@${label} passes the ${env} gate without current ${type} evidence`);
+        const accepted = (id: string) =>
+          m.acceptances.some(
+            (a) => a.state === 'active' && a.findingIds.includes(id) && Date.parse(a.expiresAt) > now,
+          );
+        for (const f of m.findings)
+          if (
+            f.versionLabel === label &&
+            (f.severity === 'critical' || f.severity === 'high') &&
+            f.state !== 'closed' &&
+            !(f.state === 'risk_accepted' && accepted(f.id))
+          )
+            out.push(
+              `${m.key}@${label} passes the ${env} gate with ${f.severity} finding ${f.id} ${f.state}`,
+            );
+        for (const c of latestFinal(m, label)?.conditions ?? [])
+          if (!c.met && Date.parse(c.dueAt) < now)
+            out.push(`${m.key}@${label} passes the ${env} gate with a condition overdue since ${c.dueAt}`);
       }
       return out;
     },
@@ -146,7 +102,7 @@ export const INVARIANTS = [
         const v = m.versions.find((x) => x.label === label);
         if (v && v.artifactSha256 !== d.binding.artifactSha256)
           out.push(`${m.key}@${label} passes production but its artifact changed since approval ${d.id}`);
-        const current = new Set(m.currentEvidence[label] ?? []);
+        const current = new Set((m.evidence[label] ?? []).map((e) => e.id));
         for (const e of d.binding.evidence)
           if (!current.has(e.id))
             out.push(
@@ -277,85 +233,8 @@ export const INVARIANTS = [
       return out;
     },
   },
-  ...SOD_INVARIANTS(),
+  ...SOD_INVARIANTS,
 ] as const satisfies readonly Invariant[];
-
-/** Separation of duties as the API shows it: signers, validators, verifiers, four eyes. */
-function SOD_INVARIANTS() {
-  return [
-    {
-      id: 'sod.signers_independent' as const,
-      says: "Every signature on a pending decision or a version's latest final decision is by someone independent of the model and the review, when signed and now.",
-      async check(ctx: Ctx) {
-        const out: string[] = [];
-        for (const m of ctx.cur.models) {
-          const live = m.decisions.filter(
-            (d) =>
-              d.state === 'pending' || (d.state === 'final' && latestFinal(m, d.versionLabel)?.id === d.id),
-          );
-          for (const d of live)
-            out.push(
-              ...(await signerProblems(ctx, m, d, 'then')),
-              ...(await signerProblems(ctx, m, d, 'now')),
-            );
-        }
-        return out;
-      },
-    },
-    {
-      id: 'sod.validator_independent' as const,
-      says: "An open review's validator is not the model's owner or developer now, nor the review's submitter.",
-      async check({ cur }: Ctx) {
-        const out: string[] = [];
-        for (const m of cur.models)
-          for (const r of m.reviews) {
-            if (!r.validator || r.state === 'closed' || r.state === 'withdrawn') continue;
-            const v = r.validator;
-            if (m.owner === v || m.developers.includes(v) || r.submittedBy === v)
-              out.push(
-                `review ${r.id} of ${m.key}@${r.versionLabel} is validated by ${v}, who ${m.owner === v ? 'owns' : r.submittedBy === v ? 'submitted' : 'develops'} it`,
-              );
-          }
-        return out;
-      },
-    },
-    {
-      id: 'sod.verifier_independent' as const,
-      says: 'A closed finding was verified by someone other than its remediator who did not own or develop the model then.',
-      async check(ctx: Ctx) {
-        const out: string[] = [];
-        for (const m of ctx.cur.models)
-          for (const f of m.findings) {
-            if (f.state !== 'closed' || !f.verifiedBy) continue;
-            if (f.verifiedBy === f.remediator)
-              out.push(`finding ${f.id} was remediated and verified by ${f.verifiedBy}`);
-            const then = await ctx.relationsAt(m.key, f.closedAt!);
-            if (then.owner === f.verifiedBy || then.developers.includes(f.verifiedBy))
-              out.push(
-                `finding ${f.id} of ${m.key} was verified by ${f.verifiedBy}, who owned or developed the model then`,
-              );
-          }
-        return out;
-      },
-    },
-    {
-      id: 'sod.four_eyes' as const,
-      says: 'Nobody approves their own risk acceptance or tier override.',
-      async check({ cur }: Ctx) {
-        const out: string[] = [];
-        for (const m of cur.models) {
-          for (const a of m.acceptances)
-            if (a.approvedBy && a.approvedBy === a.requestedBy)
-              out.push(`acceptance ${a.id} approved by its requester`);
-          for (const o of m.overrides)
-            if (o.status === 'approved' && o.decidedBy === o.requestedBy)
-              out.push(`override ${o.id} approved by its requester`);
-        }
-        return out;
-      },
-    },
-  ];
-}
 
 /** The id of an invariant the oracle checks after every step. */
 export type InvariantId = (typeof INVARIANTS)[number]['id'] | 'api.no_server_error' | 'audit.chain_verifies';

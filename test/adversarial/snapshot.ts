@@ -23,6 +23,7 @@ export interface DecisionRead {
   finalizedAt: string | null;
   expiresAt: string | null;
   signatures: SignatureRead[];
+  conditions: { met: boolean; dueAt: string }[];
   binding: {
     artifactSha256: string | null;
     evidence: { id: string; type: string }[];
@@ -40,6 +41,8 @@ export interface ReviewRead {
 }
 export interface FindingRead {
   id: string;
+  versionLabel: string;
+  severity: string;
   state: string;
   remediator: string | null;
   verifiedBy: string | null;
@@ -83,16 +86,28 @@ export interface ModelSnap {
   reviews: ReviewRead[];
   findings: FindingRead[];
   deployments: DeploymentRead[];
-  acceptances: { id: string; requestedBy: string; approvedBy: string | null; state: string }[];
+  acceptances: {
+    id: string;
+    requestedBy: string;
+    approvedBy: string | null;
+    state: string;
+    findingIds: string[];
+    expiresAt: string;
+  }[];
   overrides: { id: string; requestedBy: string; decidedBy: string | null; status: string }[];
   exceptions: ExceptionRead[];
-  /** Current (not superseded) evidence ids per version label. */
-  currentEvidence: Record<string, string[]>;
+  /**
+   * Current (not superseded) evidence per version label; read only for versions with an approval
+   * or an open gate (the only ones an invariant looks at).
+   */
+  evidence: Record<string, { id: string; type: string; validUntil: string | null }[]>;
   /** The gate's answer per `label/env`. */
   gates: Record<string, { allowed: boolean; reasons: { code: string }[] }>;
 }
 export interface Snapshot {
   at: string;
+  /** The active policy's evidence requirements per tier and gate. */
+  tiers: { tier: number; requiredEvidence: { validation: string[]; production: string[] } }[];
   users: Record<string, string>;
   models: ModelSnap[];
 }
@@ -147,19 +162,19 @@ export async function takeSnapshot(w: World): Promise<Snapshot> {
     const versions = (await read<{ items: VersionRead[] }>(w, `/api/v1/models/${key}/versions`)).items;
     const tierings = (await read<{ items: TieringRead[] }>(w, `/api/v1/models/${key}/tierings`)).items;
     const modelDecisions = decisions.get(key) ?? [];
-    const currentEvidence: Record<string, string[]> = {};
+    const evidence: ModelSnap['evidence'] = {};
     const gates: ModelSnap['gates'] = {};
     for (const v of versions) {
-      // Only an approval's binding is compared with the current evidence: read it only then.
-      if (modelDecisions.some((d) => d.versionLabel === v.label && d.binding)) {
-        const ev = await read<{ items: { id: string }[] }>(
-          w,
-          `/api/v1/models/${key}/versions/${v.label}/evidence`,
-        );
-        currentEvidence[v.label] = ev.items.map((e) => e.id);
-      }
       for (const env of ENVIRONMENTS)
         gates[`${v.label}/${env}`] = await read(w, `/api/v1/gate?model=${key}&version=${v.label}&env=${env}`);
+      const open = ENVIRONMENTS.some((env) => gates[`${v.label}/${env}`]!.allowed);
+      if (open || modelDecisions.some((d) => d.versionLabel === v.label && d.binding))
+        evidence[v.label] = (
+          await read<{ items: ModelSnap['evidence'][string] }>(
+            w,
+            `/api/v1/models/${key}/versions/${v.label}/evidence`,
+          )
+        ).items;
     }
     const exceptions = EXCEPTIONS_ROUTE
       ? (await read<{ items: Record<string, unknown>[] }>(w, EXCEPTIONS_ROUTE(key))).items.map((x) =>
@@ -183,11 +198,17 @@ export async function takeSnapshot(w: World): Promise<Snapshot> {
       overrides: (await read<{ items: ModelSnap['overrides'] }>(w, `/api/v1/models/${key}/tier-overrides`))
         .items,
       exceptions,
-      currentEvidence,
+      evidence,
       gates,
     });
   }
-  return { at, users: Object.fromEntries(users.items.map((u) => [u.username, u.role])), models };
+  const policy = await read<{ document: { tiers: Snapshot['tiers'] } }>(w, '/api/v1/policy');
+  return {
+    at,
+    tiers: policy.document.tiers,
+    users: Object.fromEntries(users.items.map((u) => [u.username, u.role])),
+    models,
+  };
 }
 
 /** Reads relations as of a past time, remembering answers (the past does not change). */
