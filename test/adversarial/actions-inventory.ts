@@ -167,7 +167,11 @@ export const INVENTORY_ACTIONS: ActionSpec<never>[] = [
     weight: 1,
     params: fc.record({ actor: actorFrom(STEWARDS), variant: fc.constantFrom(...POLICY_VARIANTS) }),
     async run(w, p) {
-      await act(w, p.actor, 'PUT', '/api/v1/policy', { yaml: policyVariant(w.defaultPolicyYaml, p.variant) });
+      const yaml = policyVariant(w.defaultPolicyYaml, p.variant);
+      // A variant whose text no longer matches the default would silently test nothing.
+      if (p.variant !== 'default' && yaml === w.defaultPolicyYaml)
+        throw new Error(`policy variant ${p.variant} no longer applies to the default policy`);
+      await act(w, p.actor, 'PUT', '/api/v1/policy', { yaml });
     },
   }),
   action({
