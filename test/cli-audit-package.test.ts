@@ -98,7 +98,7 @@ describe('audit package through the CLI', () => {
     const json = JSON.parse(runCli(['verify-package', bad, '--json']).stdout);
     expect(json.ok).toBe(false);
     expect(json.problems).toHaveLength(1);
-  });
+  }, 240_000);
 
   it('exits 2 on what is not a package, and refuses a bad --as-of', () => {
     const junk = path.join(dir, 'junk.zip');

@@ -7,6 +7,7 @@ import { ENGINES, openTestDb } from '../../../test/support/engines.ts';
 import { ManualClock } from '../../../test/support/manual-clock.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { loadConfig } from '../../platform/config.ts';
+import { SigningKeyRing } from '../../platform/signing/key-ring.ts';
 import { buildServer } from '../../server.ts';
 import { scheduledCheckpointDue } from './checkpoint-rules.ts';
 
@@ -209,6 +210,39 @@ describe('the checkpoint directory', () => {
           config: { ...loadConfig({}), dataDir, checkpointDir: path.join(dataDir, 'checkpoints') },
         }),
       ).rejects.toThrow(/ASSAY_CHECKPOINT_DIR .* is inside the data directory/);
+    } finally {
+      await store.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a signing key from ASSAY_SIGNING_KEY_FILE', () => {
+  it('is not rotated through the API, and a new file on restart retires the old key but keeps it listed', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-keyfile-'));
+    const store = await openTestDb('sqlite');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const write = (name: string) => {
+      const file = path.join(dataDir, name);
+      fs.writeFileSync(
+        file,
+        generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      );
+      return file;
+    };
+    try {
+      const clock = new ManualClock('2026-01-01T00:00:00.000Z');
+      const first = await SigningKeyRing.open(store.db, clock, { dataDir, keyFile: write('a.pem') });
+      await expect(first.rotate({ actor: 'admin', requestId: null })).rejects.toThrow(
+        /ASSAY_SIGNING_KEY_FILE/,
+      );
+      clock.advance(1000);
+      const second = await SigningKeyRing.open(store.db, clock, { dataDir, keyFile: write('b.pem') });
+      const keys = await second.list();
+      expect(keys.map((k) => [k.id, k.active, k.retiredAt])).toEqual([
+        [second.publicKey.id, true, null],
+        [first.publicKey.id, false, '2026-01-01T00:00:01.000Z'],
+      ]);
     } finally {
       await store.dispose();
       fs.rmSync(dataDir, { recursive: true, force: true });

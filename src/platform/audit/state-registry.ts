@@ -93,6 +93,8 @@ async function enrichDatasets(db: Kysely<Database>, views: StoredViews): Promise
  */
 export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
   user: { table: 'users' },
+  // lastUsedAt moves on every request and is not audited; the scope, expiry and revocation are.
+  token: { table: 'api_tokens', skip: ['lastUsedAt'] },
   model: { table: 'models', enrich: enrichModels },
   version: { table: 'model_versions' },
   dataset: { table: 'datasets', enrich: enrichDatasets },

@@ -66,7 +66,9 @@ export class SigningKeyRing implements SigningKey {
       .selectAll()
       .orderBy('created_at', 'desc')
       .execute();
-    return rows.map((r) => keyView(r, this.current.publicKey.id));
+    const id = this.current.publicKey.id;
+    // The key in use first, then the others newest first.
+    return rows.map((r) => keyView(r, id)).sort((a, b) => Number(b.active) - Number(a.active));
   }
 
   /**
