@@ -112,5 +112,5 @@ describe('audit package through the CLI', () => {
     expect(r.status).toBe(2);
     expect(runCli(['export', 'audit-package', 'nope', '-o', path.join(dir, 'y.zip')], env()).status).toBe(2);
     expect(fs.existsSync(path.join(dir, 'y.zip'))).toBe(false);
-  });
+  }, 120_000);
 });

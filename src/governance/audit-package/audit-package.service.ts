@@ -14,12 +14,11 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { SigningKey } from '../../platform/signing/signing-key.ts';
-import { checkpointRows } from '../audit-checkpoints/checkpoints.store.ts';
 import type { DocumentationService } from '../documentation/documentation.service.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
-import { PACKAGE_CHECKPOINTS, packageCheckpointPath } from './package-checkpoints.ts';
+import { addPackageCheckpoints } from './package-checkpoints.ts';
 import { HTML_EVENT_ROWS, renderIndexHtml } from './package-html.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
 import { PackageState } from './package-state.ts';
@@ -172,15 +171,8 @@ export class AuditPackageService {
     const shown: { seq: number; at: string; actor: string; action: string; entity: string }[] = [];
     let count = 0;
 
-    // 0. The latest signed checkpoints of the whole chain up to the package's head (before the events,
-    // so the verifier knows which event hashes to compare with them while it streams the events).
-    const checkpoints = ctx.head
-      ? await checkpointRows(this.db.kysely, PACKAGE_CHECKPOINTS, ctx.head.seq)
-      : [];
-    for (const cp of checkpoints) {
-      const { checkpoint, signature, publicKeyPem } = cp;
-      zip.addBytes(packageCheckpointPath(cp, cp.id), json({ checkpoint, signature, publicKeyPem }));
-    }
+    // 0. The latest signed checkpoints of the chain, before the events (see addPackageCheckpoints).
+    const checkpoints = await addPackageCheckpoints(this.db.kysely, zip, ctx.head);
 
     // 1. The model's events, streamed, while the state of each entity is replayed from them.
     const source = this.modelEvents(ctx.model.id, ctx.head?.seq ?? 0, ctx.asOf);
@@ -327,7 +319,7 @@ export class AuditPackageService {
       version: ctx.version,
       asOf: ctx.asOf,
       signingKey: { id: key.publicKey.id, algorithm: 'Ed25519', file: PACKAGE_PATHS.publicKey },
-      audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head, checkpoints: checkpoints.length },
+      audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head, checkpoints },
       files: zip.files,
     };
     const manifestBytes = Buffer.from(json(manifest), 'utf8');

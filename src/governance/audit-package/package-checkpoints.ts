@@ -1,5 +1,9 @@
+import type { Kysely } from 'kysely';
 import { type SignedCheckpoint, signedCheckpointSchema } from '../../contracts/audit.ts';
 import { checkpointSignatureProblem, type TrustedKeys } from '../../platform/audit/checkpoint.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { checkpointRows } from '../audit-checkpoints/checkpoints.store.ts';
+import type { PackageZip } from './package-zip.ts';
 
 /** Where the package keeps the signed checkpoints of the chain (one file each, as published). */
 export const CHECKPOINTS_DIR = 'audit/checkpoints/';
@@ -10,6 +14,27 @@ export const PACKAGE_CHECKPOINTS = 20;
 /** The file name of a checkpoint inside the package. */
 export function packageCheckpointPath(sc: SignedCheckpoint, id: string): string {
   return `${CHECKPOINTS_DIR}checkpoint-${String(sc.checkpoint.sequence).padStart(12, '0')}-${id.slice(-8)}.json`;
+}
+
+/**
+ * Adds the latest signed checkpoints of the whole chain up to the package's head, each as published.
+ * They go before the events, so the verifier knows which event hashes to compare with them while it
+ * streams the events. Returns how many.
+ */
+export async function addPackageCheckpoints(
+  db: Kysely<Database>,
+  zip: PackageZip,
+  head: { seq: number } | null,
+): Promise<number> {
+  const rows = head ? await checkpointRows(db, PACKAGE_CHECKPOINTS, head.seq) : [];
+  for (const cp of rows) {
+    const { checkpoint, signature, publicKeyPem } = cp;
+    zip.addBytes(
+      packageCheckpointPath(cp, cp.id),
+      `${JSON.stringify({ checkpoint, signature, publicKeyPem }, null, 2)}\n`,
+    );
+  }
+  return rows.length;
 }
 
 /** Parses a checkpoint file of a package; a message when it is not one. */

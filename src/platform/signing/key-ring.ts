@@ -1,10 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import type { PublicKey } from '../../contracts/audit-package.ts';
 import { type AuditContext, appendAuditEvent } from '../audit/audit-trail.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import type { SigningKeysTable } from '../db/tables/audit-checkpoints.ts';
 import { ConflictError } from '../errors.ts';
 import {
@@ -117,7 +119,7 @@ export class SigningKeyRing implements SigningKey {
   }
 
   /** Records `key` (default: the current one) as the key in use and retires every other. */
-  private async record(tx: Parameters<Parameters<Db['write']>[0]>[0], key: SigningKey | null): Promise<void> {
+  private async record(tx: Kysely<Database>, key: SigningKey | null): Promise<void> {
     const k = key ?? this.current;
     const now = this.clock.now().toISOString();
     const known = await tx
