@@ -1,4 +1,7 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
+import { prepareCheckpointDir } from './governance/audit-checkpoints/checkpoint-publish.ts';
+import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpoints.routes.ts';
+import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
@@ -42,8 +45,8 @@ import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { registerConsoleStatic } from './platform/http/console-static.ts';
 import { type ApiApp, createHttpApp } from './platform/http/http-app.ts';
+import { SigningKeyRing } from './platform/signing/key-ring.ts';
 import { registerKeyRoutes } from './platform/signing/keys.routes.ts';
-import { loadSigningKey, type SigningKey } from './platform/signing/signing-key.ts';
 import { ASSAY_VERSION } from './version.ts';
 
 /** What the composition root needs from outside: the store, the clock and the configuration. */
@@ -73,8 +76,9 @@ export interface Services {
   datasets: DatasetsService;
   lineage: LineageService;
   documentation: DocumentationService;
-  signingKey: SigningKey;
+  signingKey: SigningKeyRing;
   auditPackages: AuditPackageService;
+  checkpoints: CheckpointsService;
 }
 
 /**
@@ -119,7 +123,16 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     blobs,
   });
   reviews.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
-  const signingKey = loadSigningKey({ dataDir: config.dataDir, keyFile: config.signingKeyFile });
+  const signingKey = await SigningKeyRing.open(db, clock, {
+    dataDir: config.dataDir,
+    keyFile: config.signingKeyFile,
+  });
+  const checkpoints = new CheckpointsService(db, clock, signingKey, {
+    intervalMs: config.checkpointIntervalMs,
+    directory: config.checkpointDir ? prepareCheckpointDir(config.checkpointDir, config.dataDir) : undefined,
+    report: (message) => process.stderr.write(`assay: ${message}\n`),
+  });
+  scheduler.addTickTask(() => checkpoints.runScheduled());
   const auditPackages = new AuditPackageService(db, clock, {
     models,
     versions,
@@ -150,6 +163,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     documentation,
     signingKey,
     auditPackages,
+    checkpoints,
   };
 
   const app = await createHttpApp({
@@ -176,6 +190,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   registerKeyRoutes(app, services);
   registerAuditPackageRoutes(app, services);
+  registerCheckpointRoutes(app, { checkpoints, db });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

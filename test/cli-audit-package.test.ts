@@ -43,18 +43,46 @@ describe('audit package through the CLI', () => {
   });
 
   it('exports a package that verifies offline, and names the file whose byte changed', async () => {
+    const cp = runCli(['audit', 'checkpoint'], env());
+    expect(cp.status).toBe(0);
     const out = path.join(dir, 'p.zip');
     const exp = runCli(['export', 'audit-package', 'cli-pkg', '--version', '1.0.0', '-o', out], env());
     expect(exp.stderr).toContain(`wrote ${out}`);
     expect(exp.status).toBe(0);
+    // Without a trusted key: integrity only, said plainly, with its own exit code.
     const ok = runCli(['verify-package', out]);
-    expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('ok: every file matches');
+    expect(ok.stdout).toContain('INTEGRITY ONLY, ORIGIN NOT CHECKED');
+    expect(ok.stdout).toContain('1 chain checkpoints');
+    expect(ok.status).toBe(5);
     const keys = await http('GET', '/api/v1/keys');
     expect(ok.stdout).toContain(keys.items[0].id);
     const keyFile = path.join(dir, 'server.pem');
     fs.writeFileSync(keyFile, keys.items[0].publicKeyPem);
-    expect(runCli(['verify-package', out, '--key', keyFile]).status).toBe(0);
+    const trusted = runCli(['verify-package', out, '--key', keyFile]);
+    expect(trusted.stdout).toContain('ok: signed by a trusted key');
+    expect(trusted.status).toBe(0);
+    const listed = path.join(dir, 'keys.json');
+    fs.writeFileSync(listed, JSON.stringify(keys));
+    expect(runCli(['verify-package', out, '--trusted-keys', listed]).status).toBe(0);
+    expect(runCli(['verify-package', out, '--trust-server', server.url], env()).status).toBe(0);
+
+    // After a rotation the old key is retired but still listed: the old package still verifies.
+    const rotated = runCli(['keys', 'rotate', '--json'], env());
+    expect(rotated.status).toBe(0);
+    expect(JSON.parse(rotated.stdout).previous).toMatchObject({ id: keys.items[0].id, active: false });
+    const after = runCli(['verify-package', out, '--trust-server', server.url], env());
+    expect(after.stdout).toContain('ok: signed by a trusted key');
+    expect(after.status).toBe(0);
+    // A key list that does not hold the package's key fails, naming the key file.
+    const { generateKeyPairSync } = await import('node:crypto');
+    const stranger = path.join(dir, 'stranger.pem');
+    fs.writeFileSync(
+      stranger,
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const refused = runCli(['verify-package', out, '--trusted-keys', stranger]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('MISMATCH signing-key.pem: is key');
 
     // One byte of the stored evidence file, changed in place.
     const bytes = fs.readFileSync(out);
@@ -70,7 +98,7 @@ describe('audit package through the CLI', () => {
     const json = JSON.parse(runCli(['verify-package', bad, '--json']).stdout);
     expect(json.ok).toBe(false);
     expect(json.problems).toHaveLength(1);
-  });
+  }, 240_000);
 
   it('exits 2 on what is not a package, and refuses a bad --as-of', () => {
     const junk = path.join(dir, 'junk.zip');
@@ -84,5 +112,5 @@ describe('audit package through the CLI', () => {
     expect(r.status).toBe(2);
     expect(runCli(['export', 'audit-package', 'nope', '-o', path.join(dir, 'y.zip')], env()).status).toBe(2);
     expect(fs.existsSync(path.join(dir, 'y.zip'))).toBe(false);
-  });
+  }, 120_000);
 });

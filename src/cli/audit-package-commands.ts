@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { PackageInputError, verifyPackage } from '../governance/audit-package/verify-package.ts';
+import { parseTrustedKeys } from '../platform/signing/trusted-keys.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { addRemoteOptions, printJson, type RemoteOptions, withClient } from './remote.ts';
 
@@ -50,30 +51,30 @@ export function registerAuditPackageCommands(program: Command): void {
     });
   });
 
-  program
-    .command('verify-package <file>')
-    .description(
-      'Check an audit package offline: signature, every file against the manifest, files not listed, the audit-event chain',
-    )
-    .option(
-      '--key <pem>',
-      "trust only this public key (PEM file, e.g. from GET /api/v1/keys), not the package's own",
-    )
-    .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { key?: string; json?: boolean }) => {
+  addRemoteOptions(
+    program
+      .command('verify-package <file>')
+      .description(
+        'Check an audit package offline: signature, every file against the manifest, files not listed, the audit-event chain, the checkpoints it carries; with trusted keys also its origin',
+      )
+      .option('--key <pem>', "trust only this public key (PEM file), not the package's own")
+      .option('--trusted-keys <file>', 'trusted public keys: the JSON of GET /api/v1/keys, or PEM blocks')
+      .option(
+        '--trust-server <url>',
+        'trust the keys a server lists at /api/v1/keys (token: --token or ASSAY_TOKEN)',
+      )
+      .option('--json', 'print the result as JSON'),
+  ).action(
+    async (
+      file: string,
+      opts: RemoteOptions & { key?: string; trustedKeys?: string; trustServer?: string; json?: boolean },
+    ) => {
       if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
-      let trustedKeyPem: string | undefined;
-      if (opts.key) {
-        try {
-          trustedKeyPem = fs.readFileSync(opts.key, 'utf8');
-        } catch (err) {
-          throw new CliError(`cannot read --key ${opts.key}: ${(err as Error).message}`);
-        }
-      }
+      const trust = await trustedKeysFrom(opts);
       const started = performance.now();
       let result: Awaited<ReturnType<typeof verifyPackage>>;
       try {
-        result = await verifyPackage(file, { trustedKeyPem });
+        result = await verifyPackage(file, { trustedKeys: trust?.keys });
       } catch (err) {
         if (err instanceof PackageInputError) throw new CliError(err.message, ExitCode.badInput);
         throw new CliError(`cannot verify ${file}: ${(err as Error).message}`, ExitCode.badInput);
@@ -87,15 +88,41 @@ export function registerAuditPackageCommands(program: Command): void {
           : 'unknown package';
         const mb = result.bytes / 1e6;
         process.stdout.write(
-          `${what}\n${result.files} files, ${mb.toFixed(1)} MB, ${result.events} audit events; signed by ${result.keyId ?? 'unknown key'}${opts.key ? ' (trusted key given)' : ''}\n`,
+          `${what}\n${result.files} files, ${mb.toFixed(1)} MB, ${result.events} audit events, ${result.checkpoints} chain checkpoints; signed by ${result.keyId ?? 'unknown key'}${trust ? ` (trusted keys from ${trust.from})` : ''}\n`,
         );
         for (const p of result.problems) process.stdout.write(`MISMATCH ${p.file}: ${p.problem}\n`);
-        process.stdout.write(
-          result.ok
-            ? `ok: every file matches the signed manifest and the audit events chain (${seconds.toFixed(2)} s, ${(mb / Math.max(seconds, 1e-3)).toFixed(0)} MB/s)\n`
-            : `FAILED: ${result.problems.length} problem(s)\n`,
-        );
+        if (!result.ok) process.stdout.write(`FAILED: ${result.problems.length} problem(s)\n`);
+        else if (result.origin === 'trusted')
+          process.stdout.write(
+            `ok: signed by a trusted key; every file matches the signed manifest and the audit events chain (${seconds.toFixed(2)} s, ${(mb / Math.max(seconds, 1e-3)).toFixed(0)} MB/s)\n`,
+          );
+        else
+          process.stdout.write(
+            `INTEGRITY ONLY, ORIGIN NOT CHECKED: every file matches the manifest signed by the key the package carries (${result.keyId}), but anyone can sign a package with a key of their own. Pass --trusted-keys FILE or --trust-server URL to check it came from your Assay. (exit ${ExitCode.originUnchecked})\n`,
+          );
       }
       if (!result.ok) process.exitCode = ExitCode.failed;
-    });
+      else if (result.origin === 'unchecked') process.exitCode = ExitCode.originUnchecked;
+    },
+  );
+}
+
+/** The trusted keys of verify-package: --key, --trusted-keys or --trust-server (none: origin unchecked). */
+async function trustedKeysFrom(
+  opts: RemoteOptions & { key?: string; trustedKeys?: string; trustServer?: string },
+): Promise<{ keys: Map<string, string>; from: string } | null> {
+  const given = [opts.key, opts.trustedKeys, opts.trustServer].filter(Boolean).length;
+  if (given > 1) throw new CliError('give one of --key, --trusted-keys and --trust-server');
+  const file = opts.key ?? opts.trustedKeys;
+  if (file) {
+    const flag = opts.key ? '--key' : '--trusted-keys';
+    try {
+      return { keys: parseTrustedKeys(fs.readFileSync(file, 'utf8')), from: file };
+    } catch (err) {
+      throw new CliError(`cannot read ${flag} ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (!opts.trustServer) return null;
+  const items = await withClient({ ...opts, url: opts.trustServer }, (client) => client.auditPackages.keys());
+  return { keys: parseTrustedKeys(JSON.stringify({ items })), from: `${opts.trustServer}/api/v1/keys` };
 }

@@ -11,6 +11,11 @@ export const ExitCode = {
   refused: 3,
   /** The server or database could not be reached or failed. */
   unavailable: 4,
+  /**
+   * verify-package without a trusted key: everything matched the key the package carries, but
+   * nothing shows whose key that is (integrity checked, origin not).
+   */
+  originUnchecked: 5,
 } as const;
 
 /** An error that carries the exit code the CLI should end with. */

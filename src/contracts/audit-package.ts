@@ -10,10 +10,18 @@ export const publicKeySchema = z.object({
   jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string() }),
   /** Whether the server signs with this key now. */
   active: z.boolean(),
+  /** When this store first signed with it (absent in lists from older servers). */
+  createdAt: z.string().optional(),
+  /** When the server stopped signing with it; null for the current key. */
+  retiredAt: z.string().nullable().optional(),
 });
 export type PublicKey = z.infer<typeof publicKeySchema>;
 
 export const publicKeyListSchema = z.object({ items: z.array(publicKeySchema) });
+
+/** POST /api/v1/keys/rotate answer. */
+export const keyRotationSchema = z.object({ previous: publicKeySchema, current: publicKeySchema });
+export type KeyRotation = z.infer<typeof keyRotationSchema>;
 
 /** GET /api/v1/models/{key}/audit-package query. */
 export const auditPackageQuerySchema = z.strictObject({
@@ -50,6 +58,8 @@ export const auditPackageManifestSchema = z.object({
     count: z.number().int().nonnegative(),
     /** The last event of the whole chain when the package was built. */
     chainHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+    /** How many signed checkpoints of the chain are in audit/checkpoints/ (absent in older packages). */
+    checkpoints: z.number().int().nonnegative().optional(),
   }),
   files: z.array(manifestFileSchema),
 });

@@ -7,6 +7,7 @@ export const webhookEventSchema = z.enum([
   'finding.overdue',
   'acceptance.expiring',
   'gate.denied',
+  'audit.checkpoint',
 ]);
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 

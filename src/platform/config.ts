@@ -23,6 +23,10 @@ export interface AssayConfig {
   schedulerIntervalMs: number;
   /** Ed25519 private key (PKCS#8 PEM) that signs audit packages (ASSAY_SIGNING_KEY_FILE); unset = generated in dataDir/keys. */
   signingKeyFile: string | undefined;
+  /** Directory outside dataDir where every audit checkpoint is also written (ASSAY_CHECKPOINT_DIR); unset = none. */
+  checkpointDir: string | undefined;
+  /** Scheduled audit checkpoints at most this often, when the head moved (ASSAY_CHECKPOINT_INTERVAL_MS; 0 = none). */
+  checkpointIntervalMs: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,5 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     periodicReviewLeadDays: intFromEnv(env, 'ASSAY_PERIODIC_REVIEW_LEAD_DAYS', 60),
     schedulerIntervalMs: intFromEnv(env, 'ASSAY_SCHEDULER_INTERVAL_MS', 60_000),
     signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
+    checkpointDir: env.ASSAY_CHECKPOINT_DIR ? path.resolve(env.ASSAY_CHECKPOINT_DIR) : undefined,
+    checkpointIntervalMs: intFromEnv(env, 'ASSAY_CHECKPOINT_INTERVAL_MS', 3_600_000),
   };
 }

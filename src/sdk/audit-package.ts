@@ -1,4 +1,9 @@
-import { type AuditPackageQuery, type PublicKey, publicKeyListSchema } from '../contracts/audit-package.ts';
+import {
+  type AuditPackageQuery,
+  keyRotationSchema,
+  type PublicKey,
+  publicKeyListSchema,
+} from '../contracts/audit-package.ts';
 import { seg, type Transport } from './client.ts';
 
 /** Audit packages and the server's public keys. */
@@ -7,6 +12,8 @@ export function auditPackageApi(t: Transport) {
     /** The server's public signing keys. */
     keys: async (): Promise<PublicKey[]> =>
       (await t.call('GET', '/api/v1/keys', { schema: publicKeyListSchema })).items,
+    /** Replaces the server's signing key (admin); the old public key stays listed. */
+    rotateKey: () => t.call('POST', '/api/v1/keys/rotate', { schema: keyRotationSchema }),
     /**
      * The audit package of a model as a byte stream (application/zip) and the server's file name;
      * read `body` to the end (it is not buffered).

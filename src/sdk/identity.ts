@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { type AuditEventQuery, auditEventPageSchema, auditVerifySchema } from '../contracts/audit.ts';
+import {
+  type AuditEventQuery,
+  type AuditVerifyRequest,
+  auditEventPageSchema,
+  auditFullVerifySchema,
+  auditVerifySchema,
+  checkpointListSchema,
+  storedCheckpointSchema,
+} from '../contracts/audit.ts';
 import {
   loginResponseSchema,
   meSchema,
@@ -51,5 +59,13 @@ export function auditApi(t: Transport) {
       t.call('GET', '/api/v1/audit/events', { query: q, schema: auditEventPageSchema }),
     /** Verifies the chain on the server's live store. */
     verify: () => t.call('GET', '/api/v1/audit/verify', { schema: auditVerifySchema }),
+    /** Verifies the chain, that it extends the given checkpoints, and optionally the state tables. */
+    verifyTrail: (body: Partial<AuditVerifyRequest>) =>
+      t.call('POST', '/api/v1/audit/verify', { json: body, schema: auditFullVerifySchema }),
+    /** Makes a signed checkpoint of the chain head now. */
+    checkpoint: () => t.call('POST', '/api/v1/audit/checkpoints', { schema: storedCheckpointSchema }),
+    /** Signed checkpoints, newest first. */
+    checkpoints: (limit = 100) =>
+      t.call('GET', '/api/v1/audit/checkpoints', { query: { limit }, schema: checkpointListSchema }),
   };
 }

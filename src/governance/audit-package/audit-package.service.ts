@@ -18,6 +18,7 @@ import type { DocumentationService } from '../documentation/documentation.servic
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
+import { addPackageCheckpoints } from './package-checkpoints.ts';
 import { HTML_EVENT_ROWS, renderIndexHtml } from './package-html.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
 import { PackageState } from './package-state.ts';
@@ -170,6 +171,9 @@ export class AuditPackageService {
     const shown: { seq: number; at: string; actor: string; action: string; entity: string }[] = [];
     let count = 0;
 
+    // 0. The latest signed checkpoints of the chain, before the events (see addPackageCheckpoints).
+    const checkpoints = await addPackageCheckpoints(this.db.kysely, zip, ctx.head);
+
     // 1. The model's events, streamed, while the state of each entity is replayed from them.
     const source = this.modelEvents(ctx.model.id, ctx.head?.seq ?? 0, ctx.asOf);
     const lines = async function* () {
@@ -315,7 +319,7 @@ export class AuditPackageService {
       version: ctx.version,
       asOf: ctx.asOf,
       signingKey: { id: key.publicKey.id, algorithm: 'Ed25519', file: PACKAGE_PATHS.publicKey },
-      audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head },
+      audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head, checkpoints },
       files: zip.files,
     };
     const manifestBytes = Buffer.from(json(manifest), 'utf8');

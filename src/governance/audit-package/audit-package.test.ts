@@ -227,7 +227,12 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     'documentation/model-card-1.0.0.html',
   ])('fails naming %s when one byte of it changes', async (name) => {
     const entries = await readZip(good);
-    entries.set(name, flip(entries.get(name)!));
+    const original = entries.get(name)!;
+    // In the manifest, a byte inside a digest: the manifest stays valid JSON, only unsigned.
+    entries.set(
+      name,
+      name === 'manifest.json' ? flip(original, original.indexOf('"sha256": "') + 20) : flip(original),
+    );
     const bad = path.join(dir, `bad-${name.replace(/\W/g, '_')}.zip`);
     await writeZip(bad, entries);
     const result = await verifyPackage(bad);

@@ -53,6 +53,8 @@ export class PackageState {
     if (!this.belongs(e.entity_type, e.entity_id, snap)) return false;
     this.included.add(e.entity_id);
     const k = `${e.entity_type}\u0000${e.entity_id}`;
+    // A scheduler flag (`finding.overdue_flagged`: `{ job, flaggedAt }`) is about the entity, not a snapshot of it.
+    if (e.action.endsWith('_flagged')) return true;
     if (after === null) this.entities.delete(k);
     else
       this.entities.set(k, {

@@ -9,6 +9,7 @@ import { type AuditPackageManifest, auditPackageManifestSchema } from '../../con
 import { GENESIS_HASH } from '../../platform/audit/audit-hash.ts';
 import { checkAuditEvent, type StoredAuditEvent } from '../../platform/audit/audit-verify.ts';
 import { describePublicKey, verifySignature } from '../../platform/signing/signing-key.ts';
+import { CHECKPOINTS_DIR, packageCheckpointProblem, parsePackageCheckpoint } from './package-checkpoints.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
 
 /** One thing that does not match, named by the file it is in. */
@@ -26,6 +27,13 @@ export interface PackageVerifyResult {
   files: number;
   bytes: number;
   events: number;
+  /** Signed checkpoints of the chain the package carries (each checked). */
+  checkpoints: number;
+  /**
+   * `trusted`: the package is signed by one of the trusted keys given; `unchecked`: no trusted key
+   * was given, so only integrity was checked (anyone can sign a package with a key of their own).
+   */
+  origin: 'trusted' | 'unchecked';
   problems: PackageProblem[];
 }
 
@@ -114,6 +122,9 @@ class EventChainCheck {
   private rest = '';
   private readonly decoder = new StringDecoder('utf8');
   private prev: StoredAuditEvent | null = null;
+  /** Seqs whose hashes are kept (the checkpoints' sequences), and the hashes seen. */
+  readonly watch = new Set<number>();
+  readonly watched = new Map<number, string>();
   count = 0;
   broken = 0;
   readonly problems: string[] = [];
@@ -156,6 +167,7 @@ class EventChainCheck {
     const linked = prev && e.seq === prev.seq + 1 ? prev.hash : e.seq === 1 ? GENESIS_HASH : null;
     const found = checkAuditEvent(e, linked, null);
     if (found) this.report(found.message);
+    if (this.watch.has(e.seq)) this.watched.set(e.seq, e.hash);
     this.prev = e;
   }
 }
@@ -185,9 +197,15 @@ function parseSignatureFile(buf: Buffer): SignatureFile | null {
  */
 export async function verifyPackage(
   file: string,
-  options: { trustedKeyPem?: string | undefined } = {},
+  options: { trustedKeyPem?: string | undefined; trustedKeys?: ReadonlyMap<string, string> | undefined } = {},
 ): Promise<PackageVerifyResult> {
+  const trusted: ReadonlyMap<string, string> | null =
+    options.trustedKeys ??
+    (options.trustedKeyPem
+      ? new Map([[describePublicKey(options.trustedKeyPem).id, options.trustedKeyPem]])
+      : null);
   const entries = await readDirectory(file);
+  const checkpoints: { file: string; value: ReturnType<typeof parsePackageCheckpoint> }[] = [];
   const problems: PackageProblem[] = [];
   const measured = new Map<string, { sha256: string; size: number }>();
   const small = new Map<string, Buffer>();
@@ -206,7 +224,8 @@ export async function verifyPackage(
         problems.push({ file: e.fileName, problem: 'appears twice in the zip' });
         continue;
       }
-      const keep = smallNames.has(e.fileName) && e.uncompressedSize <= MAX_SMALL;
+      const isCheckpoint = e.fileName.startsWith(CHECKPOINTS_DIR);
+      const keep = (smallNames.has(e.fileName) || isCheckpoint) && e.uncompressedSize <= MAX_SMALL;
       const parts: Buffer[] = [];
       const isEvents = e.fileName === PACKAGE_PATHS.events;
       try {
@@ -225,6 +244,12 @@ export async function verifyPackage(
         bytes += m.size;
         if (keep) small.set(e.fileName, Buffer.concat(parts));
         if (isEvents) events.end();
+        if (isCheckpoint) {
+          // Packages carry checkpoints before the events, so their sequences are watched while those stream.
+          const value = parsePackageCheckpoint(Buffer.concat(parts));
+          if (typeof value !== 'string') events.watch.add(value.checkpoint.sequence);
+          checkpoints.push({ file: e.fileName, value });
+        }
       } catch (err) {
         problems.push({ file: e.fileName, problem: `cannot be read: ${(err as Error).message}` });
         measured.set(e.fileName, { sha256: '', size: -1 });
@@ -258,18 +283,24 @@ export async function verifyPackage(
       } catch {
         problems.push({ file: keyFile, problem: 'is not an Ed25519 public key' });
       }
-    } else if (!options.trustedKeyPem) problems.push({ file: keyFile, problem: 'is missing' });
+    } else if (!trusted) problems.push({ file: keyFile, problem: 'is missing' });
     if (manifest && keyId && keyId !== manifest.signingKey.id)
       problems.push({
         file: keyFile,
         problem: `is key ${keyId}, but the manifest names ${manifest.signingKey.id}`,
       });
     let verifyWith = packagedKey;
-    if (options.trustedKeyPem) {
-      const trusted = describePublicKey(options.trustedKeyPem).id;
-      if (keyId && keyId !== trusted)
-        problems.push({ file: keyFile, problem: `is key ${keyId}, not the trusted key ${trusted}` });
-      verifyWith = options.trustedKeyPem;
+    if (trusted) {
+      const named = keyId ?? manifest?.signingKey.id ?? null;
+      if (named === null || !trusted.has(named)) {
+        const ids = [...trusted.keys()];
+        problems.push({
+          file: keyFile,
+          problem: `is key ${named ?? 'unknown'}, not ${ids.length === 1 ? `the trusted key ${ids[0]}` : `one of the ${ids.length} trusted keys`}`,
+        });
+      }
+      // Never the package's own key: a key that is not trusted cannot make the signature hold.
+      verifyWith = (named !== null ? trusted.get(named) : undefined) ?? [...trusted.values()][0]!;
     }
     const sigFile = small.get(PACKAGE_PATHS.signature);
     const sig = sigFile ? parseSignatureFile(sigFile) : null;
@@ -333,6 +364,17 @@ export async function verifyPackage(
       file: PACKAGE_PATHS.events,
       problem: `audit chain: ${events.broken - events.problems.length} more broken events`,
     });
+  for (const cp of checkpoints) {
+    const problem =
+      typeof cp.value === 'string'
+        ? cp.value
+        : packageCheckpointProblem(cp.value, {
+            chainHead: manifest?.audit.chainHead ?? null,
+            eventHash: (seq) => events.watched.get(seq),
+            trusted,
+          });
+    if (problem) problems.push({ file: cp.file, problem });
+  }
   return {
     ok: problems.length === 0,
     manifest,
@@ -340,6 +382,8 @@ export async function verifyPackage(
     files: measured.size,
     bytes,
     events: events.count,
+    checkpoints: checkpoints.length,
+    origin: trusted ? 'trusted' : 'unchecked',
     problems,
   };
 }

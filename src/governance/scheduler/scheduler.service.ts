@@ -36,6 +36,8 @@ export interface TickResult {
  */
 export class SchedulerService {
   private running: Promise<TickResult> | null = null;
+  /** Periodic work of other features run on every tick (audit checkpoints); each handles its own errors. */
+  private readonly tickTasks: (() => Promise<unknown>)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -112,6 +114,11 @@ export class SchedulerService {
     }
   }
 
+  /** Adds work to every tick, run after the due jobs and before webhook deliveries. */
+  addTickTask(task: () => Promise<unknown>): void {
+    this.tickTasks.push(task);
+  }
+
   /** Checks the caller may run the scheduler by hand (admin). */
   authorize(caller: Caller): void {
     if (decide(caller.principal, 'scheduler.run') !== 'allow')
@@ -133,6 +140,7 @@ export class SchedulerService {
       await this.firePass(now, fired, failed);
       if (fired.length === before) break;
     }
+    for (const task of this.tickTasks) await task().catch(() => undefined);
     const deliveries = await this.deps.webhooks.deliverDue(now);
     return { fired, failed, deliveries };
   }

@@ -29,6 +29,8 @@ export type Action =
   | 'inventory.export'
   | 'audit.read_all'
   | 'audit.verify'
+  | 'audit.checkpoint'
+  | 'key.rotate'
   | 'user.read'
   | 'user.manage'
   | 'token.own'
@@ -122,6 +124,9 @@ const RULES: Record<Action, Rule> = {
   'inventory.export': { scope: 'read', roles: ALL },
   'audit.read_all': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
   'audit.verify': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
+  // Making a checkpoint changes no governed state; the auditor may anchor the chain whenever they look.
+  'audit.checkpoint': { scope: 'write', roles: ['admin', 'governance', 'auditor'] },
+  'key.rotate': { scope: 'admin', roles: ['admin'] },
   'user.read': { scope: 'read', roles: ALL },
   'user.manage': { scope: 'admin', roles: ['admin'] },
   'token.own': { scope: 'read', roles: ALL },

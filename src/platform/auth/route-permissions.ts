@@ -125,6 +125,10 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/audit/events', guard: 'audit.read_all' },
   { method: 'GET', url: '/api/v1/audit/verify', guard: 'audit.verify' },
+  { method: 'POST', url: '/api/v1/audit/verify', guard: 'audit.verify' },
+  { method: 'GET', url: '/api/v1/audit/checkpoints', guard: 'audit.verify' },
+  { method: 'GET', url: '/api/v1/audit/checkpoints/latest', guard: 'audit.verify' },
+  { method: 'POST', url: '/api/v1/audit/checkpoints', guard: 'audit.checkpoint' },
   { method: 'POST', url: '/api/v1/import', guard: 'inventory.import' },
   {
     method: 'GET',
@@ -342,6 +346,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/completeness', guard: 'dataset.read' },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/export', guard: 'dataset.read' },
   { method: 'GET', url: '/api/v1/keys', guard: 'authenticated' },
+  { method: 'POST', url: '/api/v1/keys/rotate', guard: 'key.rotate' },
   { method: 'GET', url: '/api/v1/models/:key/audit-package', guard: 'audit_package.export', model: true },
 ];
 

@@ -1,3 +1,4 @@
+import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { PlatformTables } from './tables/platform.ts';
@@ -13,4 +14,5 @@ export interface Database
     InventoryTables,
     WorkflowReviewsTables,
     WorkflowDecisionsTables,
-    DocumentationTables {}
+    DocumentationTables,
+    AuditCheckpointTables {}

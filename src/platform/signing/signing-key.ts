@@ -92,7 +92,7 @@ export function loadSigningKey(source: SigningKeySource): SigningKey {
         'ASSAY_SIGNING_KEY_FILE',
       );
     }
-    return fromPem(pem, source.keyFile);
+    return signingKeyFromPem(pem, source.keyFile);
   }
   const file = path.join(source.dataDir, DEFAULT_KEY_FILE);
   if (!fs.existsSync(file)) {
@@ -106,10 +106,11 @@ export function loadSigningKey(source: SigningKeySource): SigningKey {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  return fromPem(fs.readFileSync(file, 'utf8'), file);
+  return signingKeyFromPem(fs.readFileSync(file, 'utf8'), file);
 }
 
-function fromPem(pem: string, where: string): SigningKey {
+/** A signing key from a PKCS#8 private key PEM (`where` names it in errors). */
+export function signingKeyFromPem(pem: string, where: string): SigningKey {
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);

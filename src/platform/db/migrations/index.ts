@@ -5,6 +5,7 @@ import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
 import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 import { documentationMigration } from './0012_documentation.ts';
 import { loginThrottleMigration } from './0030_login_throttle.ts';
+import { auditCheckpointsMigration } from './0031_audit_checkpoints.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   workflowDecisionsMigration,
   documentationMigration,
   loginThrottleMigration,
+  auditCheckpointsMigration,
 ];

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+/** A stored view of rows, keyed by row key: column names in camelCase, `*_json` columns parsed. */
+export type StoredViews = Map<string, Record<string, unknown>>;
+
+/**
+ * How to read the current stored view of one entity type, so that `audit verify --state` can
+ * compare it with the audit trail's latest snapshot. Only snapshot fields that the stored view
+ * has are compared: derived fields (`expired`, `modelKey`…) have no column and are skipped, so
+ * they never raise a false alarm.
+ */
+export interface StateSource {
+  /** The state table. */
+  table: keyof Database & string;
+  /** The table's key column (default `id`). */
+  keyColumn?: string;
+  /**
+   * The row key an event's `after` is a snapshot of, or null when it is not a snapshot (scheduler
+   * flags record `{ job, flaggedAt }` on the entity). Default: the event's entity id when `after.id`
+   * equals it.
+   */
+  keyOf?: (entityId: string, after: Record<string, unknown>) => string | null;
+  /** Snapshot field → stored view field, where the names differ. */
+  rename?: Readonly<Record<string, string>>;
+  /** Snapshot fields never compared though the stored view has a field of that name. */
+  skip?: readonly string[];
+  /** Adds fields kept in other tables (relations, join tables) to the stored views. */
+  enrich?: (db: Kysely<Database>, views: StoredViews) => Promise<void>;
+  /**
+   * Snapshot fields that carry other entities' snapshots (a decision's `conditions`): field → entity
+   * type. Each element with an `id` counts as that entity's snapshot at this event.
+   */
+  embeds?: Readonly<Record<string, string>>;
+}
+
+async function usernames(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('users').select(['id', 'username']).execute();
+  return new Map(rows.map((r) => [r.id, r.username]));
+}
+
+/** Adds `owner` (username) and `developers`/`validators` (usernames, sorted) to model views. */
+async function enrichModels(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const names = await usernames(db);
+  for (const v of views.values()) v.owner = names.get(String(v.ownerId)) ?? null;
+  const relations = await db
+    .selectFrom('model_relations')
+    .select(['model_id', 'user_id', 'relation'])
+    .execute();
+  const lists = new Map<string, { developers: string[]; validators: string[] }>();
+  for (const r of relations) {
+    const l = lists.get(r.model_id) ?? { developers: [], validators: [] };
+    const name = names.get(r.user_id) ?? r.user_id;
+    if (r.relation === 'developer') l.developers.push(name);
+    if (r.relation === 'validator') l.validators.push(name);
+    lists.set(r.model_id, l);
+  }
+  for (const [id, v] of views) {
+    const l = lists.get(id) ?? { developers: [], validators: [] };
+    v.developers = l.developers.sort();
+    v.validators = l.validators.sort();
+  }
+}
+
+/** Splits the stored rationale document into the view's `rationale`, `summary` and `maxScore`. */
+async function enrichTierings(_db: Kysely<Database>, views: StoredViews): Promise<void> {
+  for (const v of views.values()) {
+    const r = v.rationale as { items?: unknown; summary?: unknown; maxScore?: unknown } | null;
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
+    v.rationale = r.items;
+    v.summary = r.summary;
+    v.maxScore = r.maxScore;
+  }
+}
+
+/** Adds `findingIds` (sorted) to risk acceptance views. */
+async function enrichAcceptances(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const rows = await db.selectFrom('acceptance_findings').select(['acceptance_id', 'finding_id']).execute();
+  for (const v of views.values()) v.findingIds = [];
+  for (const r of rows) (views.get(r.acceptance_id)?.findingIds as string[] | undefined)?.push(r.finding_id);
+  for (const v of views.values()) (v.findingIds as string[]).sort();
+}
+
+/** Adds `owner` (username) to dataset views. */
+async function enrichDatasets(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const names = await usernames(db);
+  for (const v of views.values()) v.owner = names.get(String(v.ownerId)) ?? null;
+}
+
+/**
+ * Entity type (as the audit trail names it) → where its state lives. Add a line when a feature adds
+ * an entity type; a type without a line is reported as "not compared", never as a failure.
+ */
+export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
+  user: { table: 'users' },
+  // lastUsedAt moves on every request and is not audited; the scope, expiry and revocation are.
+  token: { table: 'api_tokens', skip: ['lastUsedAt'] },
+  model: { table: 'models', enrich: enrichModels },
+  version: { table: 'model_versions' },
+  dataset: { table: 'datasets', enrich: enrichDatasets },
+  deployment: { table: 'deployments' },
+  tiering: { table: 'tierings', rename: { euAiAct: 'eu' }, enrich: enrichTierings },
+  tier_override: { table: 'tier_overrides' },
+  evidence: { table: 'evidence' },
+  // validator_id holds the validator's username.
+  review: { table: 'reviews', rename: { validator: 'validatorId' } },
+  finding: { table: 'findings' },
+  decision: { table: 'decisions', embeds: { conditions: 'condition' } },
+  condition: { table: 'decision_conditions' },
+  acceptance: { table: 'risk_acceptances', enrich: enrichAcceptances },
+  // One entity (`policy`) whose snapshots are the policy versions: each version is a row.
+  policy: {
+    table: 'policy_versions',
+    keyColumn: 'version',
+    keyOf: (_id, after) =>
+      typeof after.version === 'number' && typeof after.sha256 === 'string' ? String(after.version) : null,
+  },
+  webhook: { table: 'webhooks' },
+  model_card: { table: 'model_cards' },
+  datasheet: { table: 'datasheets' },
+};
