@@ -26,6 +26,7 @@ import { MetricsService } from './governance/metrics/metrics.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
 import { materialChangeListener } from './governance/reviews/material-change.ts';
+import { ReviewCyclesService } from './governance/reviews/review-cycles.service.ts';
 import { registerReviewRoutes } from './governance/reviews/reviews.routes.ts';
 import { ReviewsService } from './governance/reviews/reviews.service.ts';
 import { SchedulerService } from './governance/scheduler/scheduler.service.ts';
@@ -61,6 +62,7 @@ export interface Services {
   tiering: TieringService;
   evidence: EvidenceService;
   reviews: ReviewsService;
+  reviewCycles: ReviewCyclesService;
   findings: FindingsService;
   decisions: DecisionsService;
   acceptances: AcceptancesService;
@@ -94,7 +96,9 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const blobs = new BlobStore(`${config.dataDir}/blobs`);
   const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
+  const reviewCycles = new ReviewCyclesService(db, clock, models);
   versions.onVersionCreated(materialChangeListener(reviews));
+  models.setNextReviewDates((ids) => reviews.nextReviewDates(ids));
   const findings = new FindingsService(db, clock, policy, models, versions);
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
@@ -109,7 +113,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       acceptanceWarningDays: 14,
     },
   );
-  const metrics = new MetricsService(db, clock, models);
+  const metrics = new MetricsService(db, clock, models, reviews);
   const documentation = new DocumentationService(db, clock, {
     policy,
     models,
@@ -136,6 +140,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     tiering,
     evidence,
     reviews,
+    reviewCycles,
     findings,
     decisions,
     acceptances,

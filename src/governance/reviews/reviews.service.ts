@@ -29,6 +29,8 @@ import {
   independenceViolation,
   nextReviewState,
 } from './review-rules.ts';
+import { reviewCycleOf } from './review-cycles.store.ts';
+import { periodicReviewSchedule, type ScheduledReview } from './review-schedule.store.ts';
 import {
   listReviewRows,
   openReviewRows,
@@ -160,6 +162,27 @@ export class ReviewsService {
       reason: view.reason,
     });
     return { review: view, created: true };
+  }
+
+  /**
+   * When each approved version is next reviewed, under the active policy and the models' current
+   * tiers (the pure rule `nextPeriodicReview`): what the scheduler, inventory and metrics read.
+   */
+  async periodicSchedule(
+    tx: Kysely<Database> = this.db.kysely,
+    modelIds?: readonly string[],
+  ): Promise<ScheduledReview[]> {
+    return periodicReviewSchedule(tx, (await this.policy.active(tx)).document, modelIds);
+  }
+
+  /** The next periodic review date of each model: the earliest over its approved versions. */
+  async nextReviewDates(modelIds: readonly string[]): Promise<Map<string, string>> {
+    const dates = new Map<string, string>();
+    for (const r of await this.periodicSchedule(this.db.kysely, modelIds)) {
+      const prev = dates.get(r.modelId);
+      if (prev === undefined || r.dueAt < prev) dates.set(r.modelId, r.dueAt);
+    }
+    return dates;
   }
 
   /** Lets model cards and datasheets count for the model_card / data_sheet items only when they pass. */
@@ -382,11 +405,14 @@ export class ReviewsService {
     const evidence = await this.evidence.currentForVersion(row.version_id, tx);
     const tier = row.tier === null ? null : Number(row.tier);
     const documents = this.documentStanding ? await this.documentStanding(tx, row.version_id, tier) : {};
-    const items = checklistStatus(required, evidence, now, documents);
+    // Only evidence of this review's cycle counts (fresh, named for it, or carried forward).
+    const cycle = await reviewCycleOf(tx, row);
+    const items = checklistStatus(required, evidence, now, documents, cycle);
     return {
       gate: row.gate as Gate,
       tier: row.tier === null ? null : Number(row.tier),
       policyVersion: Number(row.policy_version),
+      cycleStartsAt: cycle.startsAt,
       complete: items.every((i) => i.status === 'satisfied'),
       items,
       evaluatedAt: now.toISOString(),
