@@ -99,7 +99,10 @@ export class EvidenceService {
           .where('id', '=', meta.reviewId)
           .executeTakeFirst();
         if (!review || review.version_id !== version.id)
-          throw new ValidationError(`review '${meta.reviewId}' is not a review of ${key}@${label}`, 'reviewId');
+          throw new ValidationError(
+            `review '${meta.reviewId}' is not a review of ${key}@${label}`,
+            'reviewId',
+          );
         if (review.state === 'closed' || review.state === 'withdrawn')
           throw new ValidationError(`review '${meta.reviewId}' is ${review.state}`, 'reviewId');
       }

@@ -135,8 +135,7 @@ export class ModelsStore {
    */
   async figures(modelIds: readonly string[]): Promise<Map<string, ModelFigures>> {
     const out = new Map<string, ModelFigures>();
-    for (const id of modelIds)
-      out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
+    for (const id of modelIds) out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
     if (modelIds.length === 0) return out;
     const ids = [...modelIds];
     const findings = await this.db

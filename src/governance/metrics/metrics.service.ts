@@ -67,7 +67,10 @@ export class MetricsService {
       .selectFrom('evidence')
       .select(['id', 'version_id', 'type', 'created_at', 'valid_until', 'superseded_at', 'review_id'])
       .execute();
-    const carried = await k.selectFrom('review_carry_forwards').select(['review_id', 'evidence_id', 'created_at']).execute();
+    const carried = await k
+      .selectFrom('review_carry_forwards')
+      .select(['review_id', 'evidence_id', 'created_at'])
+      .execute();
     let firstPass = 0;
     for (const r of submitted) {
       const required = JSON.parse(r.checklist_json) as string[];

@@ -8,8 +8,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { newId } from '../../platform/ids.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import { countsForCycle } from './review-cycle-rules.ts';
-import { TERMINAL_REVIEW_STATES } from './review-rules.ts';
 import { carriedForwardView, reviewCycleOf } from './review-cycles.store.ts';
+import { TERMINAL_REVIEW_STATES } from './review-rules.ts';
 import { reviewRowById } from './reviews.store.ts';
 
 /**
@@ -40,7 +40,9 @@ export class ReviewCyclesService {
       }
       const { principal } = caller;
       if (decide(principal, 'review.carry_forward') !== 'allow')
-        throw new ForbiddenError(`${principal.role} may not carry evidence forward`, { rule: 'carry_forward' });
+        throw new ForbiddenError(`${principal.role} may not carry evidence forward`, {
+          rule: 'carry_forward',
+        });
       if (principal.role === 'validator' && row.validator_id !== caller.audit.actor)
         throw new ForbiddenError('only the assigned validator or governance can carry evidence forward', {
           rule: 'carry_forward',
@@ -63,7 +65,12 @@ export class ReviewCyclesService {
       const cycle = await reviewCycleOf(tx, row);
       if (cycle.carried.some((c) => c.evidenceId === evidence.id))
         throw new ConflictError(`evidence '${evidence.id}' is already carried forward into review ${row.id}`);
-      if (countsForCycle({ id: evidence.id, createdAt: evidence.created_at, reviewId: evidence.review_id }, cycle))
+      if (
+        countsForCycle(
+          { id: evidence.id, createdAt: evidence.created_at, reviewId: evidence.review_id },
+          cycle,
+        )
+      )
         throw new ValidationError(
           `evidence '${evidence.id}' already counts for review ${row.id} (it belongs to this review cycle)`,
           'evidenceId',

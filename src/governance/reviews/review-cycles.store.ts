@@ -5,7 +5,9 @@ import type { ReviewCarryForwardsTable } from '../../platform/db/tables/review-c
 import { type ReviewCycle, reviewCycleStart } from './review-cycle-rules.ts';
 
 /** The API view of a carry-forward row (with its evidence's type). */
-export function carriedForwardView(row: ReviewCarryForwardsTable & { evidence_type: string }): CarriedForward {
+export function carriedForwardView(
+  row: ReviewCarryForwardsTable & { evidence_type: string },
+): CarriedForward {
   return {
     id: row.id,
     reviewId: row.review_id,

@@ -22,6 +22,7 @@ import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import { reviewCycleOf } from './review-cycles.store.ts';
 import {
   type ChecklistDocuments,
   checklistFor,
@@ -29,7 +30,6 @@ import {
   independenceViolation,
   nextReviewState,
 } from './review-rules.ts';
-import { reviewCycleOf } from './review-cycles.store.ts';
 import { periodicReviewSchedule, type ScheduledReview } from './review-schedule.store.ts';
 import {
   listReviewRows,

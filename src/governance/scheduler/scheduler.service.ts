@@ -75,7 +75,11 @@ export class SchedulerService {
       .where('decision_conditions.met_at', 'is', null)
       .execute();
     return {
-      periodicReviews: periodic.map((r) => ({ versionId: r.versionId, cycleStart: r.cycleStart, dueAt: r.dueAt })),
+      periodicReviews: periodic.map((r) => ({
+        versionId: r.versionId,
+        cycleStart: r.cycleStart,
+        dueAt: r.dueAt,
+      })),
       findings: findings.map((f) => ({ id: f.id, state: f.state, dueAt: f.due_at })),
       evidence: evidence.map((e) => ({ id: e.id, validUntil: e.valid_until! })),
       acceptances: acceptances.map((a) => ({ id: a.id, state: a.state, expiresAt: a.expires_at })),
