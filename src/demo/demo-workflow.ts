@@ -16,6 +16,7 @@ import { VersionsService } from '../governance/inventory/versions.service.ts';
 import { PolicyService } from '../governance/policy/policy.service.ts';
 import { materialChangeListener } from '../governance/reviews/material-change.ts';
 import { ReviewCyclesService } from '../governance/reviews/review-cycles.service.ts';
+import { ReviewScheduleService } from '../governance/reviews/review-schedule.service.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
 import { DEFAULT_SCHEDULE } from '../governance/scheduler/due-jobs.ts';
 import { SchedulerService } from '../governance/scheduler/scheduler.service.ts';
@@ -400,7 +401,13 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
   const webhooks = new WebhooksService(db, clock);
-  const scheduler = new SchedulerService(db, clock, { reviews, acceptances, webhooks }, DEFAULT_SCHEDULE);
+  const schedule = new ReviewScheduleService(db, policy);
+  const scheduler = new SchedulerService(
+    db,
+    clock,
+    { reviews, schedule, acceptances, webhooks },
+    DEFAULT_SCHEDULE,
+  );
 
   const users = new Map(
     (await db.kysely.selectFrom('users').select(['id', 'username', 'role']).execute()).map((u) => [

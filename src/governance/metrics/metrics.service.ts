@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import { writeCsv } from '../inventory/transfer/csv-codec.ts';
-import type { ReviewsService } from '../reviews/reviews.service.ts';
+import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import { ageBuckets, daysBetween, evidenceValidAt, median, metricsRows, ratio } from './metrics-rules.ts';
 
 const DAY = 86_400_000;
@@ -17,7 +17,7 @@ export class MetricsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly models: ModelsService,
-    private readonly reviews: ReviewsService,
+    private readonly schedule: ReviewScheduleService,
   ) {}
 
   /** Every KPI at now. */
@@ -110,7 +110,7 @@ export class MetricsService {
 
     // Periodic review compliance, overdue and due reviews all follow the review schedule (the
     // policy's reviewFrequencyMonths per tier), the same rule as the inventory and the scheduler.
-    const schedule = await this.reviews.periodicSchedule(k);
+    const schedule = await this.schedule.periodicSchedule(k);
     const current = schedule.filter((r) => r.dueAt > nowIso).length;
     const dueWithin = (days: number) =>
       schedule.filter((r) => r.dueAt > nowIso && Date.parse(r.dueAt) <= now.getTime() + days * DAY).length;

@@ -30,7 +30,6 @@ import {
   independenceViolation,
   nextReviewState,
 } from './review-rules.ts';
-import { periodicReviewSchedule, type ScheduledReview } from './review-schedule.store.ts';
 import {
   listReviewRows,
   openReviewRows,
@@ -162,27 +161,6 @@ export class ReviewsService {
       reason: view.reason,
     });
     return { review: view, created: true };
-  }
-
-  /**
-   * When each approved version is next reviewed, under the active policy and the models' current
-   * tiers (the pure rule `nextPeriodicReview`): what the scheduler, inventory and metrics read.
-   */
-  async periodicSchedule(
-    tx: Kysely<Database> = this.db.kysely,
-    modelIds?: readonly string[],
-  ): Promise<ScheduledReview[]> {
-    return periodicReviewSchedule(tx, (await this.policy.active(tx)).document, modelIds);
-  }
-
-  /** The next periodic review date of each model: the earliest over its approved versions. */
-  async nextReviewDates(modelIds: readonly string[]): Promise<Map<string, string>> {
-    const dates = new Map<string, string>();
-    for (const r of await this.periodicSchedule(this.db.kysely, modelIds)) {
-      const prev = dates.get(r.modelId);
-      if (prev === undefined || r.dueAt < prev) dates.set(r.modelId, r.dueAt);
-    }
-    return dates;
   }
 
   /** Lets model cards and datasheets count for the model_card / data_sheet items only when they pass. */

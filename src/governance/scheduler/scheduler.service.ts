@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
 import type { Caller } from '../inventory/models.service.ts';
+import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import type { WebhooksService } from '../webhooks/webhooks.service.ts';
@@ -42,6 +43,7 @@ export class SchedulerService {
     private readonly clock: Clock,
     private readonly deps: {
       reviews: ReviewsService;
+      schedule: ReviewScheduleService;
       acceptances: AcceptancesService;
       webhooks: WebhooksService;
     },
@@ -50,7 +52,7 @@ export class SchedulerService {
 
   /** What the scheduler looks at, read now. */
   async snapshot(tx: Kysely<Database> = this.db.kysely): Promise<ScheduleSnapshot> {
-    const periodic = await this.deps.reviews.periodicSchedule(tx);
+    const periodic = await this.deps.schedule.periodicSchedule(tx);
     const findings = await tx
       .selectFrom('findings')
       .select(['id', 'state', 'due_at'])
@@ -180,7 +182,7 @@ export class SchedulerService {
       .select('model_id')
       .where('id', '=', versionId)
       .executeTakeFirstOrThrow();
-    const due = (await this.deps.reviews.periodicSchedule(tx, [version.model_id])).find(
+    const due = (await this.deps.schedule.periodicSchedule(tx, [version.model_id])).find(
       (r) => r.versionId === versionId,
     );
     if (!due) return;
