@@ -601,8 +601,9 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   ]);
 
   // retail-credit-pd 4.0 (Tier 1): approved by two approvers and governance; the approval lasts
-  // 12 months. The scheduler opens the periodic review 60 days before it expires; nobody finishes it
-  // in time, so the gate now says the approval expired.
+  // 12 months and Tier 1 is re-reviewed every 12 months. The scheduler opens the periodic review 60
+  // days before it is due; it waits for fresh evidence, so the approval expires first and the gate
+  // now says so.
   at(455);
   const pd = await startReview(
     'retail-credit-pd',

@@ -91,10 +91,15 @@ export class ModelsService {
     return { ...model, completeness: computeCompleteness(model, this.requiredFields) };
   }
 
-  /** One model, as the caller may see it. */
+  /** One model, as the caller may see it, with its next periodic review date. */
   async get(principal: Principal, key: string): Promise<ModelDetail> {
     const row = await this.authorize(principal, key, 'model.read');
-    return this.detail(await this.view(row));
+    const dates =
+      this.nextReviewDates && row.status !== 'retired' ? await this.nextReviewDates([row.id]) : null;
+    return {
+      ...this.detail(await this.view(row)),
+      ...(dates ? { nextReviewDate: dates.get(row.id) ?? null } : {}),
+    };
   }
 
   /** Registers a model. The owner defaults to the caller; developers must be existing users. */

@@ -149,6 +149,10 @@ describe.each(ENGINES)('review cycles and the periodic review schedule on %s', (
       200,
     );
     expect(await nextReviewDate()).toBe('2027-03-01T09:01:00.000Z');
+    // The model page (GET /models/{key}) shows the same date.
+    expect((await call('admin', 'GET', MODEL, undefined, 200)).json().nextReviewDate).toBe(
+      '2027-03-01T09:01:00.000Z',
+    );
     // The approval's own expiry (approvalValidityMonths) is a different clock and does not move.
     const decisions = (
       await call('admin', 'GET', `/api/v1/decisions?modelKey=scoring`, undefined, 200)
