@@ -33,7 +33,7 @@ describe('review cycles (pure)', () => {
         fc.func(fc.boolean()),
         (ev, start, at, carry) => {
           const carried: CarriedForward[] = ev
-            .filter((e, i) => carry(i))
+            .filter((_e, i) => carry(i))
             .map((e) => ({
               id: `cf-${e.id}`,
               reviewId: 'this-review',
