@@ -29,6 +29,8 @@ import { MetricsService } from './governance/metrics/metrics.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
 import { materialChangeListener } from './governance/reviews/material-change.ts';
+import { ReviewCyclesService } from './governance/reviews/review-cycles.service.ts';
+import { ReviewScheduleService } from './governance/reviews/review-schedule.service.ts';
 import { registerReviewRoutes } from './governance/reviews/reviews.routes.ts';
 import { ReviewsService } from './governance/reviews/reviews.service.ts';
 import { SchedulerService } from './governance/scheduler/scheduler.service.ts';
@@ -64,6 +66,8 @@ export interface Services {
   tiering: TieringService;
   evidence: EvidenceService;
   reviews: ReviewsService;
+  reviewCycles: ReviewCyclesService;
+  reviewSchedule: ReviewScheduleService;
   findings: FindingsService;
   decisions: DecisionsService;
   acceptances: AcceptancesService;
@@ -98,7 +102,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const blobs = new BlobStore(`${config.dataDir}/blobs`);
   const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
+  const reviewCycles = new ReviewCyclesService(db, clock, models);
   versions.onVersionCreated(materialChangeListener(reviews));
+  const reviewSchedule = new ReviewScheduleService(db, policy);
+  models.setNextReviewDates((ids) => reviewSchedule.nextReviewDates(ids));
   const findings = new FindingsService(db, clock, policy, models, versions);
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
@@ -107,13 +114,13 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const scheduler = new SchedulerService(
     db,
     clock,
-    { reviews, acceptances, webhooks },
+    { reviews, schedule: reviewSchedule, acceptances, webhooks },
     {
       periodicReviewLeadDays: config.periodicReviewLeadDays,
       acceptanceWarningDays: 14,
     },
   );
-  const metrics = new MetricsService(db, clock, models);
+  const metrics = new MetricsService(db, clock, models, reviewSchedule);
   const documentation = new DocumentationService(db, clock, {
     policy,
     models,
@@ -149,6 +156,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     tiering,
     evidence,
     reviews,
+    reviewCycles,
+    reviewSchedule,
     findings,
     decisions,
     acceptances,

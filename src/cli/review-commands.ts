@@ -167,13 +167,37 @@ export function registerReviewCommands(program: Command): void {
     show(o, await api(o)((w) => w.reviews.transition(id, e, o.note)), REVIEW_FIELDS);
   });
   addRemoteOptions(
+    reviews
+      .command('carry-forward <id> <evidenceId>')
+      .description("Count earlier evidence for this review's cycle (the assigned validator or governance)")
+      .requiredOption('--reason <text>', 'why it still holds (at least 20 characters)')
+      .option('--json'),
+  ).action(async (id: string, evidenceId: string, o: Opts & { reason: string }) =>
+    show(o, await api(o)((w) => w.reviews.carryForward(id, { evidenceId, reason: o.reason })), [
+      'id',
+      'reviewId',
+      'evidenceId',
+      'evidenceType',
+      'carriedBy',
+      'reason',
+      'createdAt',
+    ]),
+  );
+  addRemoteOptions(
     reviews.command('show <id>').description('A review with its checklist').option('--json'),
   ).action(async (id: string, o: Opts) => {
     const r = await api(o)((w) => w.reviews.get(id));
     if (o.json) return printJson(r);
     printRecord(Object.fromEntries(REVIEW_FIELDS.map((f) => [f, (r as Record<string, unknown>)[f]])));
-    process.stdout.write(`\nchecklist (${r.checklist.complete ? 'complete' : 'incomplete'}):\n`);
-    printTable(r.checklist.items, ['evidenceType', 'status', 'satisfiedBy']);
+    const cycle = r.checklist.cycleStartsAt ? `; evidence from ${r.checklist.cycleStartsAt} counts` : '';
+    process.stdout.write(`\nchecklist (${r.checklist.complete ? 'complete' : 'incomplete'}${cycle}):\n`);
+    printTable(
+      r.checklist.items.map((i) => ({
+        ...i,
+        carriedForward: (i.carriedForward ?? []).map((c) => `${c.evidenceId} by ${c.carriedBy}: ${c.reason}`),
+      })),
+      ['evidenceType', 'status', 'satisfiedBy', 'carriedForward', 'earlierCycleEvidence'],
+    );
   });
   addRemoteOptions(
     reviews
@@ -209,6 +233,7 @@ export function registerReviewCommands(program: Command): void {
       .option('--media-type <type>', 'of the file', 'application/octet-stream')
       .option('--valid-until <iso>')
       .option('--supersedes <id>')
+      .option('--review <id>', 'the open review of this version the evidence is produced for')
       .option('--json'),
   ).action(
     async (
@@ -221,6 +246,7 @@ export function registerReviewCommands(program: Command): void {
         mediaType: string;
         validUntil?: string;
         supersedes?: string;
+        review?: string;
       },
     ) => {
       const { model, version } = parseModelAtVersion(ref);
@@ -231,6 +257,7 @@ export function registerReviewCommands(program: Command): void {
         title: o.title ?? (o.file ? path.basename(o.file) : type.replace(/_/g, ' ')),
         ...(o.validUntil ? { validUntil: o.validUntil } : {}),
         ...(o.supersedes ? { supersedes: o.supersedes } : {}),
+        ...(o.review ? { reviewId: o.review } : {}),
       };
       const e = await withClient(o, (c) => {
         if (o.link) return c.evidence.link(model, version, { ...meta, externalUrl: o.link });

@@ -36,6 +36,8 @@ export async function fetchJudge(remote: RemoteOptions, target: PushTarget): Pro
 export interface PushTarget {
   modelKey: string;
   versionLabel: string;
+  /** The open review the run is produced for (`--review`), recorded on each piece of evidence. */
+  reviewId?: string | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function pushEvidence(
       description: `assay validate run of ${evidence.created_at}`,
       producedBy,
       inputs,
+      ...(target.reviewId ? { reviewId: target.reviewId } : {}),
     });
     attached.push(
       await client.evidence.upload(

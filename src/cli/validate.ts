@@ -25,6 +25,7 @@ interface ValidateCliOptions {
   out?: string;
   json?: boolean;
   model?: string;
+  review?: string;
   push?: boolean;
   url?: string;
   token?: string;
@@ -148,6 +149,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
     .option('--push', 'attach evidence.json and report.html to --model on the server')
+    .option('--review <id>', 'with --push: the open review of the version the run is produced for')
     .option(
       '--memory-limit <size>',
       `memory the engine's database may use before spilling to a temporary directory (e.g. 2GB; default 4x the largest input file; at least 256MB, at most half the RAM)`,
@@ -158,7 +160,9 @@ export function registerValidateCommand(program: Command): void {
     .option('--token <token>', 'API token for --push (default ASSAY_TOKEN)')
     .action(async (opts: ValidateCliOptions) => {
       if (opts.push && opts.model === undefined) throw new CliError('--push needs --model KEY@VERSION');
-      const pushTarget = opts.model !== undefined ? parsePushTarget(opts.model) : undefined;
+      if (opts.review !== undefined && !opts.push) throw new CliError('--review needs --push');
+      const pushTarget =
+        opts.model !== undefined ? { ...parsePushTarget(opts.model), reviewId: opts.review } : undefined;
       if (opts.push && !(opts.token ?? process.env.ASSAY_TOKEN)) {
         // refuse before a long run rather than after it
         throw new CliError('--push needs an API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);

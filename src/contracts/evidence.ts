@@ -27,6 +27,8 @@ export const evidenceCreateSchema = z.strictObject({
   validUntil: isoTime.optional(),
   /** The id of older evidence this one replaces (it becomes superseded, never deleted). */
   supersedes: z.string().min(1).max(100).optional(),
+  /** The open review of this version the evidence is produced for (recorded; it counts for that review's cycle). */
+  reviewId: z.string().min(1).max(100).optional(),
 });
 export type EvidenceCreate = z.infer<typeof evidenceCreateSchema>;
 
@@ -61,6 +63,8 @@ export const evidenceSchema = z.object({
   supersededAt: z.string().nullable(),
   createdAt: z.string(),
   rowVersion: z.number().int(),
+  /** The review it was produced for, when named at upload. */
+  reviewId: z.string().nullable(),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 

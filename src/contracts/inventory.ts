@@ -135,7 +135,11 @@ export const modelSchema = z.object({
 export type Model = z.infer<typeof modelSchema>;
 
 /** A model with its derived completeness. */
-export const modelDetailSchema = modelSchema.extend({ completeness: completenessSchema });
+export const modelDetailSchema = modelSchema.extend({
+  completeness: completenessSchema,
+  /** GET /api/v1/models/{key}: when the next periodic review is due (docs/workflow.md, "Next review date"). */
+  nextReviewDate: z.string().nullable().optional(),
+});
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
 
 /** Unresolved findings (open, in remediation, ready for verification) of a model, by severity. */
@@ -149,8 +153,9 @@ export type OpenFindingCounts = z.infer<typeof openFindingCountsSchema>;
 
 /**
  * One row of the inventory list: the model, its completeness, its unresolved findings by severity
- * and its next review date (the earliest expiry of the current approvals of its active versions —
- * when the periodic review is due; null when nothing is approved or the model is retired).
+ * and its next review date (the earliest over its approved versions of the next periodic review,
+ * from the policy's reviewFrequencyMonths for its tier; null when nothing is approved or the model
+ * is retired).
  */
 export const modelListItemSchema = modelDetailSchema.extend({
   openFindings: openFindingCountsSchema,

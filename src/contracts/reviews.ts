@@ -41,6 +41,18 @@ export const reviewApiEventSchema = z.enum([
 export const checklistItemStatusSchema = z.enum(['satisfied', 'missing', 'expired']);
 export type ChecklistItemStatus = z.infer<typeof checklistItemStatusSchema>;
 
+/** Evidence carried forward into a review: who, when, why. */
+export const carriedForwardSchema = z.object({
+  id: z.string(),
+  reviewId: z.string(),
+  evidenceId: z.string(),
+  evidenceType: evidenceTypeSchema,
+  carriedBy: z.string(),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type CarriedForward = z.infer<typeof carriedForwardSchema>;
+
 /** One required evidence type and the evidence that satisfies it. */
 export const checklistItemSchema = z.object({
   evidenceType: evidenceTypeSchema,
@@ -53,6 +65,10 @@ export const checklistItemSchema = z.object({
   documents: z.array(z.string()).optional(),
   /** model_card / data_sheet, when no document counts: why (gaps of the documents). */
   documentGaps: z.array(z.string()).optional(),
+  /** Evidence from before this review cycle carried forward into it by a validator, with the reason. */
+  carriedForward: z.array(carriedForwardSchema).optional(),
+  /** Current evidence of this type from an earlier review cycle, which does not count unless carried forward. */
+  earlierCycleEvidence: z.array(z.string()).optional(),
 });
 export type ChecklistItem = z.infer<typeof checklistItemSchema>;
 
@@ -61,6 +77,12 @@ export const checklistSchema = z.object({
   gate: gateSchema,
   tier: z.number().int().nullable(),
   policyVersion: z.number().int(),
+  /**
+   * Evidence counts for this review when attached at or after this time (or named for the review at
+   * upload, or carried forward); null: all the version's current evidence counts (an initial review
+   * of a version no earlier review has closed on).
+   */
+  cycleStartsAt: z.string().nullable(),
   complete: z.boolean(),
   items: z.array(checklistItemSchema),
   evaluatedAt: z.string(),
@@ -103,6 +125,13 @@ export const reviewCreateSchema = z.strictObject({
   reason: z.string().trim().max(2000).optional(),
 });
 export type ReviewCreate = z.infer<typeof reviewCreateSchema>;
+
+/** POST /api/v1/reviews/{id}/carry-forward: count earlier evidence for this review, with a reason. */
+export const carryForwardCreateSchema = z.strictObject({
+  evidenceId: z.string().min(1).max(100),
+  reason: z.string().trim().min(20, 'give a reason of at least 20 characters').max(2000),
+});
+export type CarryForwardCreate = z.infer<typeof carryForwardCreateSchema>;
 
 /** POST /api/v1/reviews/{id}/validator. */
 export const reviewAssignSchema = z.strictObject({ validator: z.string().min(1).max(100) });

@@ -15,6 +15,8 @@ import { type Caller, ModelsService } from '../governance/inventory/models.servi
 import { VersionsService } from '../governance/inventory/versions.service.ts';
 import { PolicyService } from '../governance/policy/policy.service.ts';
 import { materialChangeListener } from '../governance/reviews/material-change.ts';
+import { ReviewCyclesService } from '../governance/reviews/review-cycles.service.ts';
+import { ReviewScheduleService } from '../governance/reviews/review-schedule.service.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
 import { DEFAULT_SCHEDULE } from '../governance/scheduler/due-jobs.ts';
 import { SchedulerService } from '../governance/scheduler/scheduler.service.ts';
@@ -391,6 +393,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   const blobs = new BlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
   const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
+  const cycles = new ReviewCyclesService(db, clock, models);
   versions.onVersionCreated(materialChangeListener(reviews));
   const docs = new DocumentationService(db, clock, { policy, models, versions, datasets, evidence, blobs });
   reviews.setDocumentStanding((tx, versionId, tier) => docs.standing(tx, versionId, tier));
@@ -398,7 +401,13 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
   const webhooks = new WebhooksService(db, clock);
-  const scheduler = new SchedulerService(db, clock, { reviews, acceptances, webhooks }, DEFAULT_SCHEDULE);
+  const schedule = new ReviewScheduleService(db, policy);
+  const scheduler = new SchedulerService(
+    db,
+    clock,
+    { reviews, schedule, acceptances, webhooks },
+    DEFAULT_SCHEDULE,
+  );
 
   const users = new Map(
     (await db.kysely.selectFrom('users').select(['id', 'username', 'role']).execute()).map((u) => [
@@ -592,8 +601,9 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   ]);
 
   // retail-credit-pd 4.0 (Tier 1): approved by two approvers and governance; the approval lasts
-  // 12 months. The scheduler opens the periodic review 60 days before it expires; nobody finishes it
-  // in time, so the gate now says the approval expired.
+  // 12 months and Tier 1 is re-reviewed every 12 months. The scheduler opens the periodic review 60
+  // days before it is due; it waits for fresh evidence, so the approval expires first and the gate
+  // now says so.
   at(455);
   const pd = await startReview(
     'retail-credit-pd',
@@ -785,10 +795,26 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     });
   }
 
-  // The scheduler again: the PD approval expires within 60 days, so its periodic review opens;
-  // the fraud condition is overdue.
+  // The scheduler again: the PD's periodic review (Tier 1: every 12 months since its approval) is
+  // due within 60 days, so it opens; the fraud condition is overdue.
   at(130);
   await scheduler.runDueJobs();
+  // The periodic review asks for fresh evidence: last cycle's reports do not count for it. Its
+  // validator carries one unchanged item forward with a reason; the rest waits for new work.
+  at(125);
+  const [pdPeriodic] = (
+    await reviews.list(steward, { modelKey: 'retail-credit-pd', type: 'periodic', limit: 1 })
+  ).items;
+  if (!pdPeriodic)
+    throw new Error('demo: the scheduler did not open the periodic review of retail-credit-pd');
+  await reviews.assignValidator(steward, pdPeriodic.id, 'val.wen');
+  const pdItems = (await reviews.getReview(steward, pdPeriodic.id)).checklist.items;
+  const earlier = pdItems.find((i) => i.evidenceType === 'security_review')?.earlierCycleEvidence?.[0];
+  if (!earlier) throw new Error('demo: retail-credit-pd 4.0 has no earlier security review to carry forward');
+  await cycles.carryForward(as('val.wen'), pdPeriodic.id, {
+    evidenceId: earlier,
+    reason: 'No change to the hosting or access model since the last security review; still valid.',
+  });
 
   // support-assistant-llm 1.0-rc1 (Tier 2): waiting for its decision; one of two signatures given.
   at(100);

@@ -184,6 +184,13 @@ describe.each(ENGINES)('demo portfolio on %s', (engine) => {
     const fired = await t.db.kysely.selectFrom('fired_jobs').select(['kind']).execute();
     expect(fired.filter((j) => j.kind === 'acceptance.expired')).toHaveLength(1);
     expect(fired.filter((j) => j.kind === 'review.periodic')).toHaveLength(1);
+    // The periodic review waits for fresh evidence: one item carried forward by its validator.
+    const carried = await t.db.kysely
+      .selectFrom('review_carry_forwards')
+      .innerJoin('reviews', 'reviews.id', 'review_carry_forwards.review_id')
+      .select(['reviews.type', 'reviews.state', 'review_carry_forwards.carried_by'])
+      .execute();
+    expect(carried).toEqual([{ type: 'periodic', state: 'draft', carried_by: 'val.wen' }]);
     expect(
       await t.db.kysely.selectFrom('risk_acceptances').select('id').where('state', '=', 'active').execute(),
     ).toHaveLength(1);

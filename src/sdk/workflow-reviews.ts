@@ -3,6 +3,8 @@ import { pageOf } from '../contracts/identity.ts';
 import type { Gate, TieringRequest } from '../contracts/policy.ts';
 import { tieringSchema } from '../contracts/policy.ts';
 import {
+  type CarryForwardCreate,
+  carriedForwardSchema,
   type ReviewType,
   type reviewApiEventSchema,
   reviewDetailSchema,
@@ -51,6 +53,12 @@ export function workflowReviewsApi(t: Transport) {
         t.call('POST', `/api/v1/reviews/${seg(id)}/transition`, {
           json: note ? { event, note } : { event },
           schema: reviewSchema,
+        }),
+      /** Counts earlier evidence of the version for this review's cycle, with a reason (the assigned validator or governance). */
+      carryForward: (id: string, input: CarryForwardCreate) =>
+        t.call('POST', `/api/v1/reviews/${seg(id)}/carry-forward`, {
+          json: input,
+          schema: carriedForwardSchema,
         }),
     },
   };

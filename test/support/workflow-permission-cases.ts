@@ -60,10 +60,14 @@ async function evidenceFor(ctx: CaseContext) {
  * A review of 1.0.0 opened by the admin, taken as far as `upTo`; when assigned, the validator is the
  * caller if they have the validator role (only the assigned validator may move validation on).
  */
-async function reviewFor(ctx: CaseContext, upTo: 'draft' | 'submitted' | 'assigned') {
-  const { key } = await modelFor(ctx);
+async function reviewFor(
+  ctx: CaseContext,
+  upTo: 'draft' | 'submitted' | 'assigned',
+  known?: { key: string; type: 'periodic' },
+) {
+  const { key } = known ?? (await modelFor(ctx));
   const r = await ok<{ id: string }>(ctx.s, 'POST', `/api/v1/models/${key}/versions/1.0.0/reviews`, {
-    type: 'initial',
+    type: known?.type ?? 'initial',
     gate: 'validation',
   });
   if (upTo !== 'draft') await ok(ctx.s, 'POST', `/api/v1/reviews/${r.id}/submit`);
@@ -181,6 +185,19 @@ export const WORKFLOW_CASES: Record<string, RouteCase> = {
       url: `/api/v1/reviews/${(await reviewFor(ctx, 'submitted')).id}/validator`,
       body: { validator: FIXTURE_VALIDATOR },
     }),
+  },
+  'POST /api/v1/reviews/:id/carry-forward': {
+    success: 201,
+    // Evidence from before a periodic review opened, carried into it by its assigned validator (or a steward).
+    build: async (ctx) => {
+      const { key, id: evidenceId } = await evidenceFor(ctx);
+      ctx.s.clock.advance(1000);
+      const review = await reviewFor(ctx, 'assigned', { key, type: 'periodic' });
+      return {
+        url: `/api/v1/reviews/${review.id}/carry-forward`,
+        body: { evidenceId, reason: 'the report still describes this version unchanged' },
+      };
+    },
   },
   'POST /api/v1/reviews/:id/transition': {
     success: 200,

@@ -332,6 +332,7 @@ describe.each(ENGINES)('workflow properties over random API actions on %s', (eng
   it('every expiry and overdue flag fires exactly once under random clock moves and concurrent ticks', async () => {
     const second = new SchedulerService(t.store.db, t.clock, {
       reviews: t.services.reviews,
+      schedule: t.services.reviewSchedule,
       acceptances: t.services.acceptances,
       webhooks: t.services.webhooks,
     });

@@ -89,7 +89,23 @@ export class EvidenceService {
         superseded_at: null,
         created_at: now.toISOString(),
         row_version: 1,
+        review_id: meta.reviewId ?? null,
       };
+      if (meta.reviewId) {
+        // Evidence named for a review counts for that review's cycle: it must be an open review of this version.
+        const review = await tx
+          .selectFrom('reviews')
+          .select(['version_id', 'state'])
+          .where('id', '=', meta.reviewId)
+          .executeTakeFirst();
+        if (!review || review.version_id !== version.id)
+          throw new ValidationError(
+            `review '${meta.reviewId}' is not a review of ${key}@${label}`,
+            'reviewId',
+          );
+        if (review.state === 'closed' || review.state === 'withdrawn')
+          throw new ValidationError(`review '${meta.reviewId}' is ${review.state}`, 'reviewId');
+      }
       if (meta.supersedes) {
         const old = await this.rowById(tx, meta.supersedes);
         if (!old || old.model_id !== model.id)
@@ -254,6 +270,7 @@ export class EvidenceService {
       supersededAt: row.superseded_at,
       createdAt: row.created_at,
       rowVersion: Number(row.row_version),
+      reviewId: row.review_id ?? null,
     };
   }
 }

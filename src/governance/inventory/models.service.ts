@@ -34,9 +34,13 @@ function assertTransition(from: ModelStatus, to: ModelStatus): void {
   }
 }
 
+/** The next periodic review date of each of some models (set by the composition root from the reviews module). */
+export type NextReviewDateSource = (modelIds: readonly string[]) => Promise<Map<string, string>>;
+
 /** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
 export class ModelsService {
   readonly store: ModelsStore;
+  private nextReviewDates: NextReviewDateSource | null = null;
 
   constructor(
     private readonly db: Db,
@@ -44,6 +48,11 @@ export class ModelsService {
     private readonly requiredFields: readonly string[],
   ) {
     this.store = new ModelsStore(db.kysely);
+  }
+
+  /** Lets the inventory show each model's next periodic review date (the reviews module's schedule). */
+  setNextReviewDates(source: NextReviewDateSource): void {
+    this.nextReviewDates = source;
   }
 
   /**
@@ -82,10 +91,15 @@ export class ModelsService {
     return { ...model, completeness: computeCompleteness(model, this.requiredFields) };
   }
 
-  /** One model, as the caller may see it. */
+  /** One model, as the caller may see it, with its next periodic review date. */
   async get(principal: Principal, key: string): Promise<ModelDetail> {
     const row = await this.authorize(principal, key, 'model.read');
-    return this.detail(await this.view(row));
+    const dates =
+      this.nextReviewDates && row.status !== 'retired' ? await this.nextReviewDates([row.id]) : null;
+    return {
+      ...this.detail(await this.view(row)),
+      ...(dates ? { nextReviewDate: dates.get(row.id) ?? null } : {}),
+    };
   }
 
   /** Registers a model. The owner defaults to the caller; developers must be existing users. */
@@ -316,6 +330,7 @@ export class ModelsService {
     const rows = await this.store.list(query, visibleTo, ownerId);
     const page = rows.slice(0, query.limit);
     const figures = await this.store.figures(page.map((r) => r.id));
+    const reviewDates = this.nextReviewDates ? await this.nextReviewDates(page.map((r) => r.id)) : new Map();
     const items = page.map((r): ModelListItem => {
       const relations = r.owner_username
         ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
@@ -324,7 +339,7 @@ export class ModelsService {
       return {
         ...this.detail(toModelView(r, relations)),
         openFindings: f.openFindings,
-        nextReviewDate: r.status === 'retired' ? null : f.nextReviewDate,
+        nextReviewDate: r.status === 'retired' ? null : (reviewDates.get(r.id) ?? null),
       };
     });
     const last = page[page.length - 1];

@@ -18,11 +18,9 @@ export type ModelListRow = ModelsTable & { owner_username: string | null };
 /** Workflow figures of one model for the inventory list. */
 export interface ModelFigures {
   openFindings: OpenFindingCounts;
-  nextReviewDate: string | null;
 }
 
 const UNRESOLVED_FINDINGS = ['open', 'in_remediation', 'ready_for_verification'];
-const APPROVALS = ['approve', 'approve_with_conditions'];
 
 const SORT_COLUMN = {
   name: 'models.name',
@@ -131,15 +129,13 @@ export class ModelsStore {
   }
 
   /**
-   * Open findings by severity and the next review date of a page of models, in two grouped
-   * queries over the page's ids (indexed: findings by model, decisions by version), never one per
-   * model. The next review date is the earliest, over the model's active versions, of each
-   * version's latest final approval expiry.
+   * Open findings by severity of a page of models, in one grouped query over the page's ids
+   * (indexed by model), never one per model. The next review date is filled in by the service from
+   * the periodic review schedule (`ModelsService.setNextReviewDates`).
    */
   async figures(modelIds: readonly string[]): Promise<Map<string, ModelFigures>> {
     const out = new Map<string, ModelFigures>();
-    for (const id of modelIds)
-      out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 }, nextReviewDate: null });
+    for (const id of modelIds) out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
     if (modelIds.length === 0) return out;
     const ids = [...modelIds];
     const findings = await this.db
@@ -152,23 +148,6 @@ export class ModelsStore {
     for (const f of findings) {
       const counts = out.get(f.model_id)?.openFindings;
       if (counts && f.severity in counts) counts[f.severity as keyof OpenFindingCounts] = Number(f.n);
-    }
-    const approvals = await this.db
-      .selectFrom('model_versions as v')
-      .innerJoin('decisions as d', 'd.version_id', 'v.id')
-      .select(['v.model_id', 'v.id as version_id', (eb) => eb.fn.max('d.expires_at').as('expires_at')])
-      .where('v.model_id', 'in', ids)
-      .where('v.status', '=', 'active')
-      .where('d.state', '=', 'final')
-      .where('d.outcome', 'in', APPROVALS)
-      .where('d.expires_at', 'is not', null)
-      .groupBy(['v.model_id', 'v.id'])
-      .execute();
-    for (const a of approvals) {
-      const figures = out.get(a.model_id);
-      const at = a.expires_at as string | null;
-      if (figures && at && (figures.nextReviewDate === null || at < figures.nextReviewDate))
-        figures.nextReviewDate = at;
     }
     return out;
   }

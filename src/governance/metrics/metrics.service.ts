@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import { writeCsv } from '../inventory/transfer/csv-codec.ts';
+import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import { ageBuckets, daysBetween, evidenceValidAt, median, metricsRows, ratio } from './metrics-rules.ts';
 
 const DAY = 86_400_000;
@@ -16,6 +17,7 @@ export class MetricsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly models: ModelsService,
+    private readonly schedule: ReviewScheduleService,
   ) {}
 
   /** Every KPI at now. */
@@ -49,17 +51,7 @@ export class MetricsService {
     const finals = await k
       .selectFrom('decisions')
       .innerJoin('reviews', 'reviews.id', 'decisions.review_id')
-      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
-      .innerJoin('models', 'models.id', 'decisions.model_id')
-      .select([
-        'decisions.id',
-        'decisions.version_id',
-        'decisions.finalized_at',
-        'decisions.expires_at',
-        'reviews.submitted_at',
-        'model_versions.status as version_status',
-        'models.status as model_status',
-      ])
+      .select(['decisions.id', 'decisions.finalized_at', 'reviews.submitted_at'])
       .where('decisions.state', '=', 'final')
       .execute();
     const turnaround = finals
@@ -68,19 +60,31 @@ export class MetricsService {
 
     const submitted = await k
       .selectFrom('reviews')
-      .select(['id', 'version_id', 'checklist_json', 'submitted_at'])
+      .select(['id', 'type', 'version_id', 'checklist_json', 'created_at', 'submitted_at'])
       .where('submitted_at', 'is not', null)
       .execute();
     const evidence = await k
       .selectFrom('evidence')
-      .select(['version_id', 'type', 'created_at', 'valid_until', 'superseded_at'])
+      .select(['id', 'version_id', 'type', 'created_at', 'valid_until', 'superseded_at', 'review_id'])
+      .execute();
+    const carried = await k
+      .selectFrom('review_carry_forwards')
+      .select(['review_id', 'evidence_id', 'created_at'])
       .execute();
     let firstPass = 0;
     for (const r of submitted) {
       const required = JSON.parse(r.checklist_json) as string[];
       const at = r.submitted_at!;
+      // A periodic, change or incident review counts only evidence of its own cycle (as its checklist does).
+      const ofCycle = (e: (typeof evidence)[number]) =>
+        r.type === 'initial' ||
+        e.created_at >= r.created_at ||
+        e.review_id === r.id ||
+        carried.some((c) => c.review_id === r.id && c.evidence_id === e.id && c.created_at <= at);
       const ok = required.every((t) =>
-        evidence.some((e) => e.version_id === r.version_id && e.type === t && evidenceValidAt(e, at)),
+        evidence.some(
+          (e) => e.version_id === r.version_id && e.type === t && evidenceValidAt(e, at) && ofCycle(e),
+        ),
       );
       if (ok) firstPass++;
     }
@@ -104,18 +108,12 @@ export class MetricsService {
       .where('decision_conditions.due_at', '<', nowIso)
       .execute();
 
-    const latest = new Map<string, (typeof finals)[number]>();
-    for (const d of finals) {
-      if (!d.expires_at || d.version_status === 'superseded' || d.model_status === 'retired') continue;
-      const prev = latest.get(d.version_id);
-      if (!prev || (prev.finalized_at ?? '') < (d.finalized_at ?? '')) latest.set(d.version_id, d);
-    }
-    const approvals = [...latest.values()];
-    const current = approvals.filter((d) => d.expires_at! > nowIso).length;
+    // Periodic review compliance, overdue and due reviews all follow the review schedule (the
+    // policy's reviewFrequencyMonths per tier), the same rule as the inventory and the scheduler.
+    const schedule = await this.schedule.periodicSchedule(k);
+    const current = schedule.filter((r) => r.dueAt > nowIso).length;
     const dueWithin = (days: number) =>
-      approvals.filter(
-        (d) => d.expires_at! > nowIso && Date.parse(d.expires_at!) <= now.getTime() + days * DAY,
-      ).length;
+      schedule.filter((r) => r.dueAt > nowIso && Date.parse(r.dueAt) <= now.getTime() + days * DAY).length;
 
     const acceptances = await k
       .selectFrom('risk_acceptances')
@@ -165,12 +163,12 @@ export class MetricsService {
       overdue: {
         findings: open.filter((f) => f.due_at < nowIso).length,
         conditions: overdueConditions.length,
-        reviews: approvals.length - current,
+        reviews: schedule.length - current,
       },
       periodicReview: {
-        approvedVersions: approvals.length,
+        approvedVersions: schedule.length,
         current,
-        compliance: ratio(current, approvals.length),
+        compliance: ratio(current, schedule.length),
       },
       reviewsDue: { d30: dueWithin(30), d60: dueWithin(60), d90: dueWithin(90) },
       riskAcceptances: acceptances.map((a) => ({

@@ -1,6 +1,7 @@
 import type { EvidenceType, Gate, PolicyDocument } from '../../contracts/policy.ts';
 import type { ChecklistItem, ReviewEvent, ReviewState } from '../../contracts/reviews.ts';
 import { ConflictError } from '../../platform/errors.ts';
+import { countsForCycle, type ReviewCycle } from './review-cycle-rules.ts';
 
 const TRANSITIONS: Record<ReviewState, Partial<Record<ReviewEvent, ReviewState>>> = {
   draft: { submit: 'submitted', withdraw: 'withdrawn' },
@@ -48,6 +49,10 @@ export interface ChecklistEvidence {
   type: EvidenceType;
   validUntil: string | null;
   superseded: boolean;
+  /** When it was attached (places it in a review cycle). */
+  createdAt?: string | undefined;
+  /** The review it was produced for, named at upload. */
+  reviewId?: string | null | undefined;
 }
 
 /**
@@ -69,18 +74,23 @@ export type ChecklistDocuments = Partial<Record<EvidenceType, DocumentStanding>>
 /**
  * Derives each item's status at `now`: satisfied by current unexpired evidence of its type (or, for
  * types with a document standing, by a passing structured document; uploads count only when the
- * standing allows it), expired when only expired evidence exists, missing otherwise. Pure; never stored.
+ * standing allows it), expired when only expired evidence exists, missing otherwise. With a review
+ * `cycle`, only evidence of that cycle counts (attached since it started, named for the review, or
+ * carried forward); earlier evidence is listed as `earlierCycleEvidence`. Without one (the gate),
+ * all current evidence counts. Pure; never stored.
  */
 export function checklistStatus(
   required: readonly EvidenceType[],
   evidence: readonly ChecklistEvidence[],
   now: Date,
   documents: ChecklistDocuments = {},
+  cycle?: ReviewCycle,
 ): ChecklistItem[] {
   const current = evidence.filter((e) => !e.superseded);
   return required.map((type) => {
     const doc = documents[type];
-    const uploaded = current.filter((e) => e.type === type);
+    const ofTypeAll = current.filter((e) => e.type === type);
+    const uploaded = cycle ? ofTypeAll.filter((e) => countsForCycle(e, cycle)) : ofTypeAll;
     const ofType = doc && !doc.uploadsCount ? [] : uploaded;
     const valid = ofType.filter((e) => e.validUntil === null || Date.parse(e.validUntil) > now.getTime());
     const expired = ofType.filter((e) => !valid.includes(e));
@@ -98,6 +108,10 @@ export function checklistStatus(
           : [];
       item.documents = [...doc.passing];
       item.documentGaps = byDocument ? [] : [...doc.gaps, ...ignored];
+    }
+    if (cycle && cycle.startsAt !== null) {
+      item.carriedForward = cycle.carried.filter((c) => uploaded.some((e) => e.id === c.evidenceId));
+      item.earlierCycleEvidence = ofTypeAll.filter((e) => !uploaded.includes(e)).map((e) => e.id);
     }
     return item;
   });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { pageOf } from '../../contracts/identity.ts';
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import {
+  carriedForwardSchema,
+  carryForwardCreateSchema,
   checklistSchema,
   reviewAssignSchema,
   reviewCreateSchema,
@@ -12,15 +14,19 @@ import {
 } from '../../contracts/reviews.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf, ifMatchVersion, withEtag } from '../../platform/http/request-context.ts';
+import type { ReviewCyclesService } from './review-cycles.service.ts';
 import type { ReviewsService } from './reviews.service.ts';
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 const idParams = z.strictObject({ id: z.string().min(1).max(200) });
 const tags = ['reviews'];
 
-/** Review routes: open, list, read with checklist, submit, assign a validator, transitions. */
-export function registerReviewRoutes(app: ApiApp, services: { reviews: ReviewsService }): void {
-  const { reviews } = services;
+/** Review routes: open, list, read with checklist, submit, assign a validator, transitions, carry-forward. */
+export function registerReviewRoutes(
+  app: ApiApp,
+  services: { reviews: ReviewsService; reviewCycles: ReviewCyclesService },
+): void {
+  const { reviews, reviewCycles } = services;
   app.route({
     method: 'POST',
     url: '/api/v1/models/:key/versions/:label/reviews',
@@ -117,5 +123,21 @@ export function registerReviewRoutes(app: ApiApp, services: { reviews: ReviewsSe
           req.body.note,
         ),
       ),
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/reviews/:id/carry-forward',
+    schema: {
+      tags,
+      summary:
+        "Count earlier evidence of the version for this review's cycle (the assigned validator or governance, with a reason)",
+      params: idParams,
+      body: carryForwardCreateSchema,
+      response: { 201: carriedForwardSchema },
+    },
+    handler: async (req, reply) => {
+      reply.status(201);
+      return reviewCycles.carryForward(callerOf(req), req.params.id, req.body);
+    },
   });
 }

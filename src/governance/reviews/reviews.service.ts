@@ -22,6 +22,7 @@ import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import { reviewCycleOf } from './review-cycles.store.ts';
 import {
   type ChecklistDocuments,
   checklistFor,
@@ -382,11 +383,14 @@ export class ReviewsService {
     const evidence = await this.evidence.currentForVersion(row.version_id, tx);
     const tier = row.tier === null ? null : Number(row.tier);
     const documents = this.documentStanding ? await this.documentStanding(tx, row.version_id, tier) : {};
-    const items = checklistStatus(required, evidence, now, documents);
+    // Only evidence of this review's cycle counts (fresh, named for it, or carried forward).
+    const cycle = await reviewCycleOf(tx, row);
+    const items = checklistStatus(required, evidence, now, documents, cycle);
     return {
       gate: row.gate as Gate,
       tier: row.tier === null ? null : Number(row.tier),
       policyVersion: Number(row.policy_version),
+      cycleStartsAt: cycle.startsAt,
       complete: items.every((i) => i.status === 'satisfied'),
       items,
       evaluatedAt: now.toISOString(),

@@ -16,7 +16,8 @@ export interface DueJob {
 
 /** What the scheduler looks at. */
 export interface ScheduleSnapshot {
-  approvals: readonly { decisionId: string; expiresAt: string }[];
+  /** Approved versions with their current review cycle (the pure rule `nextPeriodicReview`). */
+  periodicReviews: readonly { versionId: string; cycleStart: string; dueAt: string }[];
   findings: readonly { id: string; state: string; dueAt: string }[];
   evidence: readonly { id: string; validUntil: string }[];
   acceptances: readonly { id: string; state: string; expiresAt: string }[];
@@ -25,7 +26,7 @@ export interface ScheduleSnapshot {
 
 /** Scheduler settings. */
 export interface ScheduleConfig {
-  /** Open the periodic review this many days before an approval expires. */
+  /** Open the periodic review this many days before it is due (the policy's reviewFrequencyMonths). */
   periodicReviewLeadDays: number;
   /** Warn this many days before a risk acceptance expires. */
   acceptanceWarningDays: number;
@@ -38,14 +39,21 @@ const UNRESOLVED = new Set(['open', 'in_remediation', 'ready_for_verification'])
 
 /**
  * Every job due at `now`, whether or not it already fired (the runner skips fired keys). Keys
- * include the deadline, so a moved deadline (a new due date) is a new job. Pure.
+ * include the deadline, so a moved deadline (a new due date) is a new job. A periodic review's key
+ * is its version and cycle start, so it opens once per review cycle however the due date moves
+ * (a policy or tier change), and again only when a new cycle starts (a new approval, a completed
+ * periodic review). Pure.
  */
 export function dueJobs(s: ScheduleSnapshot, now: Date, config: ScheduleConfig = DEFAULT_SCHEDULE): DueJob[] {
   const t = now.getTime();
   const jobs: DueJob[] = [];
-  for (const a of s.approvals)
-    if (Date.parse(a.expiresAt) - config.periodicReviewLeadDays * DAY <= t)
-      jobs.push({ key: `review.periodic:${a.decisionId}`, kind: 'review.periodic', entityId: a.decisionId });
+  for (const r of s.periodicReviews)
+    if (Date.parse(r.dueAt) - config.periodicReviewLeadDays * DAY <= t)
+      jobs.push({
+        key: `review.periodic:${r.versionId}:${r.cycleStart}`,
+        kind: 'review.periodic',
+        entityId: r.versionId,
+      });
   for (const f of s.findings)
     if (UNRESOLVED.has(f.state) && Date.parse(f.dueAt) < t)
       jobs.push({ key: `finding.overdue:${f.id}:${f.dueAt}`, kind: 'finding.overdue', entityId: f.id });

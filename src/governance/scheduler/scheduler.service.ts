@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
 import type { Caller } from '../inventory/models.service.ts';
+import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import type { WebhooksService } from '../webhooks/webhooks.service.ts';
@@ -44,6 +45,7 @@ export class SchedulerService {
     private readonly clock: Clock,
     private readonly deps: {
       reviews: ReviewsService;
+      schedule: ReviewScheduleService;
       acceptances: AcceptancesService;
       webhooks: WebhooksService;
     },
@@ -52,22 +54,7 @@ export class SchedulerService {
 
   /** What the scheduler looks at, read now. */
   async snapshot(tx: Kysely<Database> = this.db.kysely): Promise<ScheduleSnapshot> {
-    const finals = await tx
-      .selectFrom('decisions')
-      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
-      .innerJoin('models', 'models.id', 'decisions.model_id')
-      .select(['decisions.id', 'decisions.version_id', 'decisions.expires_at', 'decisions.finalized_at'])
-      .where('decisions.state', '=', 'final')
-      .where('decisions.expires_at', 'is not', null)
-      .where('model_versions.status', '!=', 'superseded')
-      .where('models.status', '!=', 'retired')
-      .execute();
-    // Only the latest approval of a version schedules its re-review.
-    const latest = new Map<string, (typeof finals)[number]>();
-    for (const d of finals) {
-      const prev = latest.get(d.version_id);
-      if (!prev || (prev.finalized_at ?? '') < (d.finalized_at ?? '')) latest.set(d.version_id, d);
-    }
+    const periodic = await this.deps.schedule.periodicSchedule(tx);
     const findings = await tx
       .selectFrom('findings')
       .select(['id', 'state', 'due_at'])
@@ -92,7 +79,11 @@ export class SchedulerService {
       .where('decision_conditions.met_at', 'is', null)
       .execute();
     return {
-      approvals: [...latest.values()].map((d) => ({ decisionId: d.id, expiresAt: d.expires_at! })),
+      periodicReviews: periodic.map((r) => ({
+        versionId: r.versionId,
+        cycleStart: r.cycleStart,
+        dueAt: r.dueAt,
+      })),
       findings: findings.map((f) => ({ id: f.id, state: f.state, dueAt: f.due_at })),
       evidence: evidence.map((e) => ({ id: e.id, validUntil: e.valid_until! })),
       acceptances: acceptances.map((a) => ({ id: a.id, state: a.state, expiresAt: a.expires_at })),
@@ -193,24 +184,27 @@ export class SchedulerService {
     }
   }
 
-  private async openPeriodicReview(tx: Kysely<Database>, decisionId: string): Promise<void> {
-    const d = await tx
-      .selectFrom('decisions')
-      .innerJoin('models', 'models.id', 'decisions.model_id')
-      .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
-      .select(['models.key', 'model_versions.label', 'decisions.expires_at'])
-      .where('decisions.id', '=', decisionId)
+  private async openPeriodicReview(tx: Kysely<Database>, versionId: string): Promise<void> {
+    const version = await tx
+      .selectFrom('model_versions')
+      .select('model_id')
+      .where('id', '=', versionId)
       .executeTakeFirstOrThrow();
+    const due = (await this.deps.schedule.periodicSchedule(tx, [version.model_id])).find(
+      (r) => r.versionId === versionId,
+    );
+    if (!due) return;
+    const tier = due.tier === null ? 'untiered' : `Tier ${due.tier}`;
     // openReviewIn queues the `review.opened` webhook event when it creates the review.
     await this.deps.reviews.openReviewIn(
       tx,
       { principal: null, audit: SYSTEM },
       {
-        modelKey: d.key,
-        versionLabel: d.label,
+        modelKey: due.modelKey,
+        versionLabel: due.versionLabel,
         type: 'periodic',
         gate: 'production',
-        reason: `periodic review: approval ${decisionId} expires ${d.expires_at}`,
+        reason: `periodic review due ${due.dueAt} (${tier}: every ${due.frequencyMonths} months since ${due.cycleStart}); approval ${due.decisionId} expires ${due.approvalExpiresAt}`,
       },
       { reuseOpen: true },
     );

@@ -46,6 +46,7 @@ export type Action =
   | 'review.submit'
   | 'review.manage'
   | 'review.assign'
+  | 'review.carry_forward'
   | 'finding.raise'
   | 'finding.remediate'
   | 'finding.verify'
@@ -171,6 +172,8 @@ const RULES: Record<Action, Rule> = {
   },
   'review.manage': { scope: 'write', roles: [...STEWARDS, 'validator'] },
   'review.assign': { scope: 'write', roles: STEWARDS },
+  // The outer bound; a validator may carry forward only into a review they are assigned to.
+  'review.carry_forward': { scope: 'write', roles: [...STEWARDS, 'validator'] },
   'finding.raise': { scope: 'write', roles: [...STEWARDS, 'validator'] },
   'finding.remediate': {
     scope: 'write',

@@ -203,6 +203,13 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   {
     method: 'POST',
+    url: '/api/v1/reviews/:id/carry-forward',
+    guard: 'review.carry_forward',
+    model: true,
+    note: 'a validator only into a review assigned to them; a reason of at least 20 characters',
+  },
+  {
+    method: 'POST',
     url: '/api/v1/reviews/:id/transition',
     guard: 'review.manage',
     model: true,

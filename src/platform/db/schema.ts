@@ -2,6 +2,7 @@ import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { PlatformTables } from './tables/platform.ts';
+import type { ReviewCyclesTables } from './tables/review-cycles.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
@@ -15,4 +16,5 @@ export interface Database
     WorkflowReviewsTables,
     WorkflowDecisionsTables,
     DocumentationTables,
-    AuditCheckpointTables {}
+    AuditCheckpointTables,
+    ReviewCyclesTables {}

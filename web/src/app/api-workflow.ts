@@ -160,6 +160,10 @@ export interface ChecklistItem {
   required: boolean;
   status: string;
   evidence: EvidenceItem[];
+  /** Earlier evidence a validator carried into this review: who, when, why. */
+  carriedForward: { evidenceId: string; by: string; at: string; reason: string }[];
+  /** Current evidence of this type from an earlier review cycle, which does not count unless carried forward. */
+  earlierCycle: EvidenceItem[];
 }
 
 /** A finding the engine suggests from its evidence; a validator may adopt it. */
@@ -193,6 +197,8 @@ export interface ReviewDetail extends ReviewRow {
   validator?: string | null;
   tier: string | null;
   checklist: ChecklistItem[];
+  /** Evidence attached from this time on counts for the review (null: all the version's evidence). */
+  cycleStartsAt: string | null;
   findings: FindingCard[];
   suggestedFindings: SuggestedFinding[];
   decisions: DecisionView[];

@@ -214,6 +214,8 @@ export interface EvidenceTarget {
   modelKey: string;
   versionLabel: string;
   type: EvidenceType;
+  /** The open review the evidence is produced for (it then counts for that review's cycle). */
+  reviewId?: string;
 }
 
 /** Everything the console asks of the server. */
@@ -268,6 +270,8 @@ export interface ConsoleClient {
   transitionReview(id: string, event: string, rowVersion: number): Promise<unknown>;
   linkEvidence(target: EvidenceTarget, title: string, url: string): Promise<unknown>;
   uploadEvidence(target: EvidenceTarget, title: string, file: File): Promise<unknown>;
+  /** Counts earlier evidence for a review's cycle, with a reason (the assigned validator or governance). */
+  carryForward(reviewId: string, evidenceId: string, reason: string): Promise<unknown>;
   logFinding(
     review: { id: string; modelKey: string; versionLabel: string | null },
     finding: NewFinding,
@@ -430,10 +434,16 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         type: t.type,
         title,
         externalUrl: url,
+        ...(t.reviewId ? { reviewId: t.reviewId } : {}),
       }),
+    carryForward: (reviewId, evidenceId, reason) =>
+      x.post(`${review(reviewId)}/carry-forward`, { evidenceId, reason }),
     uploadEvidence: async (t, title, file) => {
       const form = new FormData();
-      form.set('metadata', JSON.stringify({ type: t.type, title }));
+      form.set(
+        'metadata',
+        JSON.stringify({ type: t.type, title, ...(t.reviewId ? { reviewId: t.reviewId } : {}) }),
+      );
       form.set('file', file);
       // Let the browser encode the multipart body, then send it through the SDK's raw transport.
       const encoded = new Response(form);

@@ -123,7 +123,18 @@ export function toReviewDetail(
         .map((id) => byId.get(id))
         .filter((e): e is Evidence => e !== undefined)
         .map(evidenceItem),
+      carriedForward: (item.carriedForward ?? []).map((c) => ({
+        evidenceId: c.evidenceId,
+        by: c.carriedBy,
+        at: c.createdAt,
+        reason: c.reason,
+      })),
+      earlierCycle: (item.earlierCycleEvidence ?? [])
+        .map((id) => byId.get(id))
+        .filter((e): e is Evidence => e !== undefined)
+        .map(evidenceItem),
     })),
+    cycleStartsAt: r.checklist.cycleStartsAt,
     findings: findings.filter((f) => f.reviewId === r.id).map((f) => toFindingCard(f)),
     suggestedFindings: [...suggestedFindings],
     decisions: decisions.filter((d) => d.reviewId === r.id).map(toDecisionView),

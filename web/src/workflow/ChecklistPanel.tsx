@@ -24,10 +24,12 @@ function Attach({ review, item, onNotice }: { review: ReviewDetail; item: Checkl
   const [title, setTitle] = useState('');
   const [uri, setUri] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  // Evidence attached here is produced for this review, so it counts for the review's cycle.
   const target = {
     modelKey: review.modelKey,
     versionLabel: review.versionLabel ?? '',
     type: item.id as EvidenceType,
+    reviewId: review.id,
   };
   const attach = useMutation({
     mutationFn: () =>
@@ -88,10 +90,67 @@ function Attach({ review, item, onNotice }: { review: ReviewDetail; item: Checkl
   );
 }
 
+/** Carries one piece of earlier evidence into the review, with a reason of at least 20 characters. */
+function CarryForward({
+  review,
+  evidenceId,
+  onNotice,
+}: {
+  review: ReviewDetail;
+  evidenceId: string;
+  onNotice: Notice;
+}) {
+  const { client } = useSession();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const carry = useMutation({
+    mutationFn: () => client.carryForward(review.id, evidenceId, reason),
+    onSuccess: () => {
+      onNotice({ tone: 'ok', text: 'Evidence carried forward into this review.' });
+      setOpen(false);
+      setReason('');
+      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+    },
+    onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
+  });
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Carry forward
+      </button>
+    );
+  return (
+    <form
+      className="stack"
+      aria-label={`Carry forward evidence ${evidenceId}`}
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        carry.mutate();
+      }}
+    >
+      <label className="field">
+        Why it still holds for this review (at least 20 characters)
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} minLength={20} required />
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" disabled={carry.isPending || reason.trim().length < 20}>
+          Carry forward
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** The review's evidence checklist: each item's status and evidence, and attaching more. */
 export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
-  const { can } = useSession();
+  const { can, me } = useSession();
   const done = review.checklist.filter((i) => i.status === 'satisfied').length;
+  // The server decides; the button is offered to the assigned validator and to stewards.
+  const mayCarry = can.validate && (me.role !== 'validator' || review.validator === me.username);
   return (
     <section className="panel" aria-labelledby="checklist-h">
       <h2 id="checklist-h">
@@ -100,6 +159,12 @@ export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onN
           {done} / {review.checklist.length}
         </span>
       </h2>
+      {review.cycleStartsAt ? (
+        <p className="small muted">
+          Only evidence attached since <Time value={review.cycleStartsAt} /> counts for this review, unless a
+          validator carries earlier evidence forward with a reason.
+        </p>
+      ) : null}
       {review.checklist.length === 0 ? (
         <Empty title="The policy asks for no evidence for this review." />
       ) : (
@@ -134,6 +199,19 @@ export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onN
                       valid until <Time value={ev.validUntil} withTime={false} />
                     </div>
                   ) : null}
+                </div>
+              ))}
+              {item.carriedForward.map((c) => (
+                <div key={c.evidenceId} className="small muted" style={{ marginTop: 4 }}>
+                  carried forward by {c.by} (<Time value={c.at} />) because {c.reason}
+                </div>
+              ))}
+              {item.earlierCycle.map((ev) => (
+                <div key={ev.id} className="small" style={{ marginTop: 4 }}>
+                  <span className="muted">
+                    from an earlier review cycle, does not count: {ev.title} (<Time value={ev.addedAt} />)
+                  </span>{' '}
+                  {mayCarry ? <CarryForward review={review} evidenceId={ev.id} onNotice={onNotice} /> : null}
                 </div>
               ))}
               {can.submitReview || can.validate ? (

@@ -6,6 +6,7 @@ import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 import { documentationMigration } from './0012_documentation.ts';
 import { loginThrottleMigration } from './0030_login_throttle.ts';
 import { auditCheckpointsMigration } from './0031_audit_checkpoints.ts';
+import { reviewCyclesMigration } from './0034_review_cycles.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   documentationMigration,
   loginThrottleMigration,
   auditCheckpointsMigration,
+  reviewCyclesMigration,
 ];

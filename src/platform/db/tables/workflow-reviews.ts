@@ -64,6 +64,8 @@ export interface EvidenceTable {
   superseded_at: string | null;
   created_at: string;
   row_version: number;
+  /** The review this evidence was produced for, when named at upload (migration 0034). */
+  review_id: string | null;
 }
 
 export interface ReviewsTable {
