@@ -11,6 +11,7 @@ import { DECISION_CASES, FIXTURE_VALIDATOR } from './support/decision-permission
 import { DOCUMENTATION_FORMAT_CASES } from './support/documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './support/documentation-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
+import { EXCEPTION_CASES } from './support/exception-permission-cases.ts';
 import { FIXTURE_OWNER, INVENTORY_CASES } from './support/inventory-permission-cases.ts';
 import { IDENTITY_CASES, type MatrixActor, type RouteCase } from './support/permission-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -24,6 +25,7 @@ const CASES: Record<string, RouteCase> = {
   ...DOCUMENTATION_CASES,
   ...DOCUMENTATION_FORMAT_CASES,
   ...AUDIT_PACKAGE_CASES,
+  ...EXCEPTION_CASES,
 };
 const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
 

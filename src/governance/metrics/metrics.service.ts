@@ -16,6 +16,7 @@ export class MetricsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly models: ModelsService,
+    private readonly exceptionReport: { compute(): Promise<{ counts: Metrics['exceptions'] }> },
   ) {}
 
   /** Every KPI at now. */
@@ -183,6 +184,7 @@ export class MetricsService {
         expiresAt: a.expires_at,
         findingCount: links.filter((l) => l.acceptance_id === a.id).length,
       })),
+      exceptions: (await this.exceptionReport.compute()).counts,
     };
   }
 

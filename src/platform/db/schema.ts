@@ -1,5 +1,6 @@
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
+import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
@@ -13,4 +14,5 @@ export interface Database
     InventoryTables,
     WorkflowReviewsTables,
     WorkflowDecisionsTables,
-    DocumentationTables {}
+    DocumentationTables,
+    LifecycleExceptionsTables {}
