@@ -27,6 +27,8 @@ export interface DashboardMetrics {
   periodicReviewCompliance: Ratio;
   /** Reviews whose evidence was complete when submitted. */
   firstPassEvidence?: Ratio;
+  /** The exception report's counts. */
+  exceptions?: Record<string, number>;
 }
 
 /** The risk acceptance covering a finding (pending or active). */

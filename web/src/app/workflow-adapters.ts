@@ -203,6 +203,7 @@ export function toDashboardMetrics(m: Metrics): DashboardMetrics {
     reviewsDue: { within30: m.reviewsDue.d30, within60: m.reviewsDue.d60, within90: m.reviewsDue.d90 },
     periodicReviewCompliance: ratioOf(m.periodicReview.current, m.periodicReview.approvedVersions),
     firstPassEvidence: ratioOf(m.firstPassEvidence.completeAtSubmission, m.firstPassEvidence.reviews),
+    exceptions: { ...m.exceptions },
   };
 }
 
