@@ -106,6 +106,19 @@ describe('console: exception report (real server, real Chromium)', () => {
     const badge = page.getByTestId('exception-badge');
     await badge.waitFor();
     expect(await badge.getAttribute('title')).toMatch(/ran in production before the model risk policy/);
+
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps the gate's answer Denied and says the exception beside it", async () => {
+    const { page, errors } = await openPage(browser);
+    const q = 'model=legacy-scoring&version=1.0&environment=production';
+    await signInWithToken(page, server.url, server.adminToken, `/gate?${q}`);
+    await page.getByRole('heading', { name: /Denied/ }).waitFor();
+    await expect(page.getByTestId('gate-exception-note').textContent()).resolves.toMatch(
+      /Allowed by exception/,
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -96,6 +96,8 @@ export interface GateResult {
   allowed: boolean;
   reasons: GateReason[];
   checkedAt: string;
+  /** Valid lifecycle exceptions letting this version run although the gate denies (the decision is the gate's own). */
+  exceptionNotes?: { exceptionId: string; until: string; message: string }[];
 }
 
 /** A user row for admin. */

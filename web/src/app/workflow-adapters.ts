@@ -241,6 +241,7 @@ export function toGateResult(
       message: x.message,
       fixPath: fixPathOf(x.code, modelKey, version),
     })),
+    exceptionNotes: (r.notes ?? []).map((n) => ({ exceptionId: n.ref, until: n.until, message: n.message })),
   };
 }
 
