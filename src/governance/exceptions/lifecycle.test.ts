@@ -3,8 +3,6 @@ import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { TIER1_ANSWERS, TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 
-const DAY = 86_400_000;
-
 /**
  * Invariant 4 of issue 12 through the HTTP API: lifecycle status follows governance. Each "Why"
  * example has its own test: a governance user moving a model to approved or production without a
@@ -19,7 +17,6 @@ describe.each(ENGINES)('lifecycle follows governance on %s', (engine) => {
     if (want !== undefined) expect(res.statusCode, `${method} ${url} as ${who}: ${res.body}`).toBe(want);
     return res;
   };
-  const until = (days: number) => new Date(t.clock.now().getTime() + days * DAY).toISOString();
 
   /** Registers `key` (owner olivia, developer dev) with version 1.0.0 at Tier 4, in validation. */
   const register = async (key: string) => {
@@ -72,24 +69,6 @@ describe.each(ENGINES)('lifecycle follows governance on %s', (engine) => {
     );
     await call('alice', 'POST', `/api/v1/decisions/${d.json().id}/sign`, {}, 200);
     return d.json().id as string;
-  };
-
-  const legacyException = async (key: string, allows: string[], days = 90) => {
-    const e = await call(
-      'olivia',
-      'POST',
-      '/api/v1/exceptions',
-      {
-        modelKey: key,
-        versionLabel: '1.0.0',
-        allows,
-        reason: 'In production since before the policy; validation booked for Q3',
-        until: until(days),
-      },
-      201,
-    );
-    await call('gabe', 'POST', `/api/v1/exceptions/${e.json().id}/approve`, { note: 'ok' }, 200);
-    return e.json().id as string;
   };
 
   beforeAll(async () => {
@@ -155,6 +134,27 @@ describe.each(ENGINES)('lifecycle follows governance on %s', (engine) => {
       await call('audrey', 'GET', '/api/v1/gate?model=lc-nodecision&version=1.0.0&env=production')
     ).json();
     expect(gate).toEqual({ allowed: true, reasons: [] });
+  });
+
+  it('reports an approval whose tier the model no longer has', async () => {
+    // lc-nodecision was approved at Tier 4 (previous test); it is re-tiered to Tier 1.
+    await call(
+      'gina',
+      'POST',
+      '/api/v1/models/lc-nodecision/versions/1.0.0/tiering',
+      { answers: TIER1_ANSWERS },
+      201,
+    );
+    const report = (await call('audrey', 'GET', '/api/v1/reports/exceptions')).json();
+    expect(report.approvalsOnSupersededTier).toEqual([
+      expect.objectContaining({
+        modelKey: 'lc-nodecision',
+        versionLabel: '1.0.0',
+        decisionTier: 4,
+        currentTier: 1,
+      }),
+    ]);
+    expect(report.counts.approvalsOnSupersededTier).toBe(1);
   });
 
   it('refuses production when the gate denies at that moment, even with an approval', async () => {
