@@ -12,6 +12,10 @@ import { registerDocumentationFormatRoutes } from './governance/documentation/do
 import { DocumentationFormatsService } from './governance/documentation/documentation-formats.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
+import { ExceptionReportService } from './governance/exceptions/exception-report.service.ts';
+import { registerExceptionRoutes } from './governance/exceptions/exceptions.routes.ts';
+import { ExceptionsService } from './governance/exceptions/exceptions.service.ts';
+import { LifecycleControls } from './governance/exceptions/lifecycle-controls.ts';
 import { registerFindingRoutes } from './governance/findings/findings.routes.ts';
 import { FindingsService } from './governance/findings/findings.service.ts';
 import { registerGateRoutes } from './governance/gate/gate.routes.ts';
@@ -72,6 +76,8 @@ export interface Services {
   decisions: DecisionsService;
   acceptances: AcceptancesService;
   gate: GateService;
+  exceptions: ExceptionsService;
+  exceptionReport: ExceptionReportService;
   webhooks: WebhooksService;
   scheduler: SchedulerService;
   metrics: MetricsService;
@@ -110,6 +116,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
   const gate = new GateService(db, clock, { policy, models, evidence, findings, decisions, acceptances });
+  const exceptions = new ExceptionsService(db, clock, models);
+  const lifecycle = new LifecycleControls(clock, { exceptions, gate, decisions });
+  models.setLifecycleGuard(lifecycle);
+  gate.setExceptionNotes((tx, model, version) => lifecycle.gateNotes(tx, model, version));
+  const exceptionReport = new ExceptionReportService(db, clock, { exceptions, gate, decisions });
   const webhooks = new WebhooksService(db, clock);
   const scheduler = new SchedulerService(
     db,
@@ -120,7 +131,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       acceptanceWarningDays: 14,
     },
   );
-  const metrics = new MetricsService(db, clock, models, reviewSchedule);
+  const metrics = new MetricsService(db, clock, models, reviewSchedule, exceptionReport);
   const documentation = new DocumentationService(db, clock, {
     policy,
     models,
@@ -162,6 +173,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     decisions,
     acceptances,
     gate,
+    exceptions,
+    exceptionReport,
     webhooks,
     scheduler,
     metrics,
@@ -191,6 +204,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerFindingRoutes(app, services);
   registerDecisionRoutes(app, services);
   registerGateRoutes(app, services);
+  registerExceptionRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerMetricsRoutes(app, services);
   registerDocumentationRoutes(app, services);

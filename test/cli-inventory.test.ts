@@ -100,7 +100,8 @@ describe('assay CLI against a real server: inventory', () => {
     expect(frozen.frozen).toBe(true);
     expect(json(['versions', 'list', 'credit-pd']).map((v: { label: string }) => v.label)).toEqual(['1.0.0']);
 
-    const dep = json([
+    // Production stands behind the gate: an unapproved version is refused with the gate's reasons.
+    const unapproved = cli([
       'deployments',
       'add',
       'credit-pd',
@@ -110,11 +111,26 @@ describe('assay CLI against a real server: inventory', () => {
       '--endpoint',
       'https://score.example/pd',
     ]);
-    expect(dep).toMatchObject({ modelKey: 'credit-pd', version: '1.0.0', environment: 'production' });
+    expect(unapproved.status).toBe(2);
+    expect(unapproved.stderr).toMatch(/409 conflict.*production gate denies/);
+    const dep = json([
+      'deployments',
+      'add',
+      'credit-pd',
+      '1.0.0',
+      '--environment',
+      'staging',
+      '--endpoint',
+      'https://score.example/pd',
+    ]);
+    expect(dep).toMatchObject({ modelKey: 'credit-pd', version: '1.0.0', environment: 'staging' });
     expect(json(['deployments', 'list', 'credit-pd']).map((d: { id: string }) => d.id)).toEqual([dep.id]);
 
     const retired = json(['models', 'retire', 'credit-pd', '--reason', 'replaced']);
     expect(retired.status).toBe('retired');
+    // Retiring ended what ran of it, so the exception report finds nothing still deployed (exit 0).
+    const report = json(['report', 'exceptions']);
+    expect(report.counts).toMatchObject({ retiredStillDeployed: 0, productionWithoutApproval: 0 });
 
     const verify = cli(['audit', 'verify', '--data-dir', server.dataDir], { ASSAY_DATABASE_URL: '' });
     expect(verify.status).toBe(0);

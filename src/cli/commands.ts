@@ -5,6 +5,7 @@ import { registerAuditPackageCommands } from './audit-package-commands.ts';
 import { registerDecisionCommands } from './decision-commands.ts';
 import { registerDocumentationCommands } from './documentation-commands.ts';
 import { registerDocumentationFormatCommands } from './documentation-format-commands.ts';
+import { registerExceptionCommands } from './exception-commands.ts';
 import { registerGateCommands } from './gate-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerLineageCommands } from './lineage-commands.ts';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerAuditPackageCommands(program);
   registerValidateCommand(program);
   registerGateCommands(program);
+  registerExceptionCommands(program);
   registerReviewCommands(program);
   registerDecisionCommands(program);
   registerAdoptCommand(program);

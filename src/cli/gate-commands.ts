@@ -34,6 +34,8 @@ export function registerGateCommands(program: Command): void {
       process.stdout.write(`DENIED: ${model}@${version} may not deploy to ${opts.env}\n`);
       for (const r of result.reasons)
         process.stdout.write(`  - [${r.code}] ${r.message}${r.ref ? ` (${r.ref})` : ''}\n`);
+      // The gate's decision stands; a valid recorded exception is said beside it.
+      for (const n of result.notes ?? []) process.stdout.write(`  note [${n.code}] ${n.message}\n`);
     }
     if (!result.allowed) process.exitCode = ExitCode.failed;
   });

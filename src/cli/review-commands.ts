@@ -112,12 +112,15 @@ export function registerReviewCommands(program: Command): void {
   addRemoteOptions(
     models
       .command('transition <key> <status>')
-      .description('Move a model along its lifecycle (approved and production need governance)')
+      .description(
+        'Move a model along its lifecycle (approved and production need governance and a final approval, the production gate, or a valid exception)',
+      )
       .option('--reason <text>')
+      .option('--version <label>', 'for production: the approved version that goes')
       .option('--json'),
-  ).action(async (key: string, status: string, o: Opts & { reason?: string }) => {
+  ).action(async (key: string, status: string, o: Opts & { reason?: string; version?: string }) => {
     const to = oneOf(modelStatusSchema, status, 'status');
-    const m = await withClient(o, (c) => c.models.transition(key, to, o.reason));
+    const m = await withClient(o, (c) => c.models.transition(key, to, o.reason, undefined, o.version));
     show(o, m, ['key', 'status', 'tier', 'rowVersion']);
   });
 

@@ -21,8 +21,27 @@ export const gateReasonSchema = z.object({
 });
 export type GateReason = z.infer<typeof gateReasonSchema>;
 
-/** The gate's answer: exactly these two fields (the CLI prints it as is with --json). */
-export const gateResultSchema = z.object({ allowed: z.boolean(), reasons: z.array(gateReasonSchema) });
+/**
+ * Something the gate says beside its decision: `allowed_by_exception` when the gate denies but a
+ * valid recorded lifecycle exception lets this version run in production (the decision itself
+ * stays the gate's own).
+ */
+export const gateNoteSchema = z.object({
+  code: z.enum(['allowed_by_exception']),
+  message: z.string(),
+  /** The exception's id. */
+  ref: z.string(),
+  until: z.string(),
+  reason: z.string(),
+});
+export type GateNote = z.infer<typeof gateNoteSchema>;
+
+/** The gate's answer: `allowed` and `reasons`, and `notes` only when there is one (the CLI prints it as is with --json). */
+export const gateResultSchema = z.object({
+  allowed: z.boolean(),
+  reasons: z.array(gateReasonSchema),
+  notes: z.array(gateNoteSchema).optional(),
+});
 export type GateResult = z.infer<typeof gateResultSchema>;
 
 /** GET /api/v1/gate?model=KEY&version=LABEL&env=production. */

@@ -88,7 +88,12 @@ export const modelUpdateSchema = z.strictObject({
 export type ModelUpdate = z.infer<typeof modelUpdateSchema>;
 
 /** POST /api/v1/models/{key}/transition */
-export const modelTransitionSchema = z.strictObject({ to: modelStatusSchema, reason: text(2000).optional() });
+export const modelTransitionSchema = z.strictObject({
+  to: modelStatusSchema,
+  reason: text(2000).optional(),
+  /** For a move to production: the approved version that goes (default: the newest approved active version). */
+  version: z.string().min(1).max(63).optional(),
+});
 
 /** PUT /api/v1/models/{key}/relations */
 export const modelRelationsSchema = z.strictObject({
@@ -134,11 +139,19 @@ export const modelSchema = z.object({
 });
 export type Model = z.infer<typeof modelSchema>;
 
-/** A model with its derived completeness. */
+/** The valid lifecycle exception a model stands on (who allowed what until when is at /api/v1/exceptions/{id}). */
+export const modelExceptionSchema = z.object({ id: z.string(), until: z.string(), reason: z.string() });
+export type ModelException = z.infer<typeof modelExceptionSchema>;
+
+/**
+ * A model with its derived completeness, and (on reads) the valid lifecycle exception it stands on:
+ * null when none, absent where the answer does not say.
+ */
 export const modelDetailSchema = modelSchema.extend({
   completeness: completenessSchema,
   /** GET /api/v1/models/{key}: when the next periodic review is due (docs/workflow.md, "Next review date"). */
   nextReviewDate: z.string().nullable().optional(),
+  exception: modelExceptionSchema.nullable().optional(),
 });
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
 

@@ -39,6 +39,16 @@ export const metricsSchema = z.object({
       findingCount: count,
     }),
   ),
+  /** The exception report's counts (GET /api/v1/reports/exceptions has the rows). */
+  exceptions: z.object({
+    productionWithoutApproval: count,
+    deploymentsGateDenied: count,
+    retiredStillDeployed: count,
+    approvalsOnSupersededTier: count,
+    overdueConditions: count,
+    expiredAcceptances: count,
+    exceptionsInForce: count,
+  }),
 });
 export type Metrics = z.infer<typeof metricsSchema>;
 

@@ -1,31 +1,18 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { Decision } from '../contracts/decisions.ts';
 import { type EvidenceType, euAiActAnswersSchema, type Gate } from '../contracts/policy.ts';
 import type { ReviewType } from '../contracts/reviews.ts';
-import { AcceptancesService } from '../governance/acceptances/acceptances.service.ts';
-import { DecisionsService } from '../governance/decisions/decisions.service.ts';
-import { DocumentationService } from '../governance/documentation/documentation.service.ts';
-import { EvidenceService } from '../governance/evidence/evidence.service.ts';
-import { FindingsService } from '../governance/findings/findings.service.ts';
-import { GateService } from '../governance/gate/gate.service.ts';
-import { DatasetsService } from '../governance/inventory/datasets.service.ts';
-import { DEFAULT_REQUIRED_FIELDS } from '../governance/inventory/model-rules.ts';
-import { type Caller, ModelsService } from '../governance/inventory/models.service.ts';
-import { VersionsService } from '../governance/inventory/versions.service.ts';
-import { PolicyService } from '../governance/policy/policy.service.ts';
-import { materialChangeListener } from '../governance/reviews/material-change.ts';
+import type { Caller } from '../governance/inventory/models.service.ts';
 import { ReviewCyclesService } from '../governance/reviews/review-cycles.service.ts';
 import { ReviewScheduleService } from '../governance/reviews/review-schedule.service.ts';
-import { ReviewsService } from '../governance/reviews/reviews.service.ts';
 import { DEFAULT_SCHEDULE } from '../governance/scheduler/due-jobs.ts';
 import { SchedulerService } from '../governance/scheduler/scheduler.service.ts';
 import { TieringService } from '../governance/tiering/tiering.service.ts';
 import { WebhooksService } from '../governance/webhooks/webhooks.service.ts';
 import type { Role } from '../platform/auth/roles.ts';
-import { BlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException } from './demo-exceptions.ts';
+import { demoServices } from './demo-services.ts';
 
 /** The seed's clock: it steps forward at every reading, and the workflow demo can make months pass. */
 export interface DemoClock extends Clock {
@@ -383,23 +370,11 @@ const PRODUCER: Record<EvidenceType, 'maker' | 'validator' | 'steward'> = {
  * before it. Returns a one-line summary.
  */
 export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Promise<string> {
-  const policy = new PolicyService(db, clock);
+  const { policy, models, versions, evidence, reviews, findings, decisions, acceptances, exceptions } =
+    demoServices(db, clock);
   await policy.ensureDefault({ actor: 'system', requestId: 'demo-seed' });
-  const models = new ModelsService(db, clock, DEFAULT_REQUIRED_FIELDS);
-  const versions = new VersionsService(db, clock, models);
-  const datasets = new DatasetsService(db, clock);
   const tiering = new TieringService(db, clock, policy, models, versions);
-  // The demo attaches evidence as links only; the blob store is never written.
-  const blobs = new BlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
-  const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
-  const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   const cycles = new ReviewCyclesService(db, clock, models);
-  versions.onVersionCreated(materialChangeListener(reviews));
-  const docs = new DocumentationService(db, clock, { policy, models, versions, datasets, evidence, blobs });
-  reviews.setDocumentStanding((tx, versionId, tier) => docs.standing(tx, versionId, tier));
-  const findings = new FindingsService(db, clock, policy, models, versions);
-  const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
-  const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
   const webhooks = new WebhooksService(db, clock);
   const schedule = new ReviewScheduleService(db, policy);
   const scheduler = new SchedulerService(
@@ -501,6 +476,36 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     return d;
   };
 
+  /**
+   * After its approval, governance moves a model to production (the production gate passes at that
+   * moment) and records where it runs there.
+   */
+  const release = async (key: string, label: string) => {
+    await models.transition(steward, key, 'production', 'Released after approval', undefined, label);
+    await versions.deploy(steward, key, {
+      version: label,
+      environment: 'production',
+      endpoint: `https://production.ml.northwind.example/${key}`,
+    });
+  };
+
+  /** A legacy model's owner asks to renew its exception; governance approves (or has not yet). */
+  const renew = async (e: (typeof LEGACY_EXCEPTIONS)[number]) => {
+    const r = e.renewal!;
+    at(r.daysBeforeEnd);
+    const m = await models.get(steward.principal, e.key);
+    const current = (await versions.list(steward, e.key)).filter((v) => v.status === 'active').at(-1)!;
+    await recordLegacyException(exceptions, as(m.owner!), as('gov.tariq'), {
+      key: e.key,
+      version: current.label,
+      status: m.status,
+      reason: r.reason,
+      until: daysAfter(clock.now(), r.days),
+      approve: r.approved,
+      note: 'Renewed with the compensating control described',
+    });
+  };
+
   const raise = async (
     by: string,
     key: string,
@@ -599,6 +604,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     'appr.amy',
     'gov.tariq',
   ]);
+  await release('income-propensity', '2.0.0');
 
   // retail-credit-pd 4.0 (Tier 1): approved by two approvers and governance; the approval lasts
   // 12 months and Tier 1 is re-reviewed every 12 months. The scheduler opens the periodic review 60
@@ -620,6 +626,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     'appr.raj',
     'gov.tariq',
   ]);
+  await release('retail-credit-pd', '4.0');
 
   // aml-transaction-monitoring 2026.1 (Tier 2): approved; then a high finding is risk-accepted for
   // 85 days. The acceptance expires, the finding reopens and an incident review opens.
@@ -638,6 +645,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
     'appr.raj',
     'grace.hopper',
   ]);
+  await release('aml-transaction-monitoring', '2026.1');
   at(385);
   const amlFinding = await raise('val.wen', 'aml-transaction-monitoring', '2026.1', {
     title: 'Structuring scenario misses split cash deposits across branches',
@@ -668,6 +676,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   await readyForDecision(motor, 'val.victor');
   at(360);
   await decide(motor, 'approve', 'GLM refresh validated on 2025 claims.', ['appr.raj', 'gov.tariq']);
+  await release('motor-claims-severity', '3.1');
 
   // churn-retail-banking 2.1 (Tier 3): approved by one approver.
   at(350);
@@ -681,6 +690,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   );
   await readyForDecision(churn, 'val.victor');
   await decide(churn, 'approve', 'Light validation passed.', ['appr.amy']);
+  await release('churn-retail-banking', '2.1');
 
   // card-fraud-realtime 6.0 (Tier 1): approved with two conditions; one is met, the other is overdue.
   at(330);
@@ -712,6 +722,7 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
       },
     ],
   );
+  await release('card-fraud-realtime', '6.0');
   at(295);
   await decisions.meetCondition(
     as('sofia.garcia'),
@@ -737,6 +748,13 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   await readyForDecision(nbo, 'val.wen');
   at(210);
   await decide(nbo, 'approve', 'Approved for the staging pilot only.', ['appr.raj', 'gov.tariq']);
+
+  // The legacy models' exceptions run out: their owners ask for renewals, governance approves them
+  // (the ATM cash forecast's renewal comes later, and late).
+  for (const e of [...LEGACY_EXCEPTIONS]
+    .filter((x) => x.renewal && x.renewal.daysBeforeEnd > 100)
+    .sort((x, y) => y.renewal!.daysBeforeEnd - x.renewal!.daysBeforeEnd))
+    await renew(e);
 
   // retail-credit-lgd 1.1 (Tier 1): its initial validation review (opened with the documentation)
   // is submitted and in validation; the validator raised two findings, one fixed and waiting for
@@ -893,6 +911,11 @@ export async function seedDemoWorkflow(db: Db, clock: DemoClock, now: Date): Pro
   at(20);
   await scheduler.runDueJobs();
 
+  // The ATM cash forecast's exception lapsed months ago; its owner asks for a renewal nobody has
+  // approved yet, so it stands in the exception report without cover.
+  for (const e of LEGACY_EXCEPTIONS.filter((x) => x.renewal && x.renewal.daysBeforeEnd <= 100))
+    await renew(e);
+
   return `${counts.tiered} tierings, ${counts.reviews} reviews, ${counts.findings} findings, ${counts.decisions} decisions, ${counts.evidence} evidence`;
 }
 
@@ -901,19 +924,7 @@ export async function demoGateResults(
   db: Db,
   clock: Clock,
 ): Promise<{ model: string; version: string; env: string; allowed: boolean; codes: string[] }[]> {
-  const policy = new PolicyService(db, clock);
-  const models = new ModelsService(db, clock, DEFAULT_REQUIRED_FIELDS);
-  const versions = new VersionsService(db, clock, models);
-  const blobs = new BlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
-  const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
-  const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
-  const findings = new FindingsService(db, clock, policy, models, versions);
-  const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
-  const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
-  const gate = new GateService(db, clock, { policy, models, evidence, findings, decisions, acceptances });
-  const datasets = new DatasetsService(db, clock);
-  const docs = new DocumentationService(db, clock, { policy, models, versions, datasets, evidence, blobs });
-  gate.setDocumentStanding((tx, versionId, tier) => docs.standing(tx, versionId, tier));
+  const { gate } = demoServices(db, clock);
   const auditor = await db.kysely
     .selectFrom('users')
     .select(['id', 'username'])

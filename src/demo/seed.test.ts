@@ -5,6 +5,7 @@ import { streamAuditEvents } from '../platform/audit/audit-trail.ts';
 import { verifyAuditChain } from '../platform/audit/audit-verify.ts';
 import { IdentityService } from '../platform/auth/identity.service.ts';
 import { systemClock } from '../platform/clock.ts';
+import { demoExceptionReport, LEGACY_EXCEPTIONS, WORKFLOW_APPROVED } from './demo-exceptions.ts';
 import { DEMO_MODELS } from './demo-portfolio.ts';
 import { DEMO_GATES, demoGateResults } from './demo-workflow.ts';
 import { seedDemoPortfolio } from './seed.ts';
@@ -226,5 +227,68 @@ describe.each(ENGINES)('demo portfolio on %s', (engine) => {
       .limit(1)
       .executeTakeFirstOrThrow();
     expect(last.at < '2026-11-01T00:00:00.000Z').toBe(true);
+  });
+
+  it('stands every approved or production status on a signed decision or a recorded exception', async () => {
+    const moves = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['entity_id', 'after_json'])
+      .where('action', '=', 'model.transitioned')
+      .execute();
+    const gated = moves
+      .map((m) => JSON.parse(m.after_json ?? '{}') as { key: string; status: string; reason?: string })
+      .filter((m) => m.status === 'approved' || m.status === 'production');
+    expect(gated.length).toBeGreaterThan(20);
+    for (const m of gated) expect(m.reason, `${m.key} → ${m.status}`).toMatch(/by decision|by exception/);
+    for (const m of gated.filter((x) => WORKFLOW_APPROVED.has(x.key)))
+      expect(m.reason, `${m.key} → ${m.status}`).toMatch(/by decision/);
+
+    const exceptions = await t.db.kysely.selectFrom('lifecycle_exceptions').selectAll().execute();
+    expect(exceptions.length).toBe(
+      LEGACY_EXCEPTIONS.length + LEGACY_EXCEPTIONS.filter((e) => e.renewal).length,
+    );
+    for (const e of exceptions) {
+      expect(e.reason.length).toBeGreaterThanOrEqual(20);
+      expect(e.decided_by ?? '').not.toBe(e.requested_by);
+      expect(Date.parse(e.until) - Date.parse(e.requested_at)).toBeLessThanOrEqual(365 * 86_400_000);
+    }
+    expect(exceptions.filter((e) => e.state === 'requested')).toHaveLength(1);
+  });
+
+  it('shows the legacy models and the lapsed approvals in the exception report', async () => {
+    const report = await demoExceptionReport(t.db, new ManualClock('2026-11-01T00:00:00.000Z'));
+    const production = new Map(report.productionWithoutApproval.map((r) => [r.modelKey, r]));
+    for (const key of ['sanctions-name-screening', 'customer-segmentation', 'home-insurance-pricing']) {
+      expect(production.get(key)).toMatchObject({ problem: 'no_approval' });
+      expect(production.get(key)?.exception?.reason.length).toBeGreaterThan(20);
+    }
+    // Its exception lapsed and the renewal waits for approval: no cover.
+    expect(production.get('cash-demand-forecast')).toMatchObject({ problem: 'no_approval', exception: null });
+    expect(production.get('retail-credit-pd')).toMatchObject({
+      problem: 'approval_expired',
+      exception: null,
+    });
+    for (const key of ['income-propensity', 'churn-retail-banking', 'card-fraud-realtime'])
+      expect(production.has(key)).toBe(false);
+    const denied = new Set(report.deploymentsGateDenied.map((r) => r.modelKey));
+    for (const key of [
+      'retail-credit-pd',
+      'card-fraud-realtime',
+      'motor-claims-severity',
+      'sanctions-name-screening',
+    ])
+      expect(denied).toContain(key);
+    expect(denied.has('income-propensity')).toBe(false);
+    expect(report.retiredStillDeployed).toEqual([]);
+    expect(report.overdueConditions.map((c) => c.modelKey)).toEqual(['card-fraud-realtime']);
+    expect(report.expiredAcceptances.map((a) => a.modelKey)).toEqual(['aml-transaction-monitoring']);
+    expect(report.exceptionsInForce.map((e) => e.modelKey).sort()).toEqual([
+      'customer-segmentation',
+      'doc-ocr-kyc',
+      'home-insurance-pricing',
+      'merchant-risk',
+      'sanctions-name-screening',
+    ]);
+    expect(report.counts.productionWithoutApproval).toBe(report.productionWithoutApproval.length);
   });
 });

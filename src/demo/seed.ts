@@ -3,17 +3,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModelStatus } from '../contracts/inventory.ts';
-import { DatasetsService } from '../governance/inventory/datasets.service.ts';
-import { DEFAULT_REQUIRED_FIELDS } from '../governance/inventory/model-rules.ts';
-import { type Caller, ModelsService } from '../governance/inventory/models.service.ts';
+import type { Caller } from '../governance/inventory/models.service.ts';
 import { VersionsService } from '../governance/inventory/versions.service.ts';
 import type { IdentityService } from '../platform/auth/identity.service.ts';
 import type { Principal } from '../platform/auth/roles.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
+import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
+import { demoServices } from './demo-services.ts';
 import { seedDemoWorkflow } from './demo-workflow.ts';
 
 /** A clock that starts in the past and moves forward a little at every reading, ending before now. */
@@ -74,9 +74,11 @@ export async function seedDemoPortfolio(
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
-  const models = new ModelsService(db, clock, DEFAULT_REQUIRED_FIELDS);
+  const { policy, models, datasets, exceptions } = demoServices(db, clock);
+  // The production gate (legacy deployments ask it) reads the policy.
+  await policy.ensureDefault({ actor: 'system', requestId: 'demo-seed' });
+  // The portfolio's own versions open no change reviews (the workflow demo opens the one it shows).
   const versions = new VersionsService(db, clock, models);
-  const datasets = new DatasetsService(db, clock);
 
   const system = { actor: 'system', requestId: 'demo-seed' };
   const ids = new Map<string, string>();
@@ -98,6 +100,10 @@ export async function seedDemoPortfolio(
     tokenId: 'demo-seed',
   };
   const caller: Caller = { principal: steward, audit: { actor: steward.username, requestId: 'demo-seed' } };
+  const person = (username: string, role: Principal['role']): Caller => ({
+    principal: { userId: ids.get(username)!, username, role, scope: 'write', tokenId: 'demo-seed' },
+    audit: { actor: username, requestId: 'demo-seed' },
+  });
 
   const datasetIds = new Map<string, string>();
   for (const d of DEMO_DATASETS) {
@@ -153,7 +159,13 @@ export async function seedDemoPortfolio(
         validators: m.validators,
       });
     }
-    const path = PATH[m.status];
+    // Models the workflow demo approves stop at validation here: their decisions (and, for
+    // production, the gate) move them on. The others are legacy models approved or in production
+    // before Assay: they stand on a recorded exception.
+    const governed = WORKFLOW_APPROVED.has(m.key);
+    const path = governed
+      ? PATH[m.status].filter((s) => s === 'development' || s === 'validation')
+      : PATH[m.status];
     // Versions are added while the model is being developed, deployments once it is approved.
     const preApproval: ModelStatus[] = path.filter((s) => s === 'development' || s === 'validation');
     for (const s of preApproval) await models.transition(caller, m.key, s);
@@ -176,15 +188,28 @@ export async function seedDemoPortfolio(
       versionCount++;
       if (i > 0) await versions.supersede(caller, m.key, m.versions[i - 1]!, label);
     }
+    const current = m.versions[m.versions.length - 1];
+    const legacy = LEGACY_EXCEPTIONS.find((e) => e.key === m.key);
+    if (legacy && current) {
+      await recordLegacyException(exceptions, person(m.owner, 'owner'), person('gov.tariq', 'governance'), {
+        key: m.key,
+        version: current,
+        status: m.status,
+        reason: legacy.reason,
+        until: daysAfter(clock.now(), 360),
+        approve: true,
+        note: 'Legacy model: recorded so that its status stands on something; validation to follow',
+      });
+    }
     for (const s of path.filter((x) => !preApproval.includes(x))) {
       if (s === 'approved' && m.versions.length)
         await versions.freeze(caller, m.key, m.versions[m.versions.length - 1]!);
       if (s === 'retired') continue;
       await models.transition(caller, m.key, s);
     }
-    const current = m.versions[m.versions.length - 1];
     if (current) {
-      for (const env of m.deployedTo) {
+      // A production deployment of a governed model waits for its approval (the workflow demo).
+      for (const env of m.deployedTo.filter((e) => !governed || e !== 'production')) {
         await versions.deploy(caller, m.key, {
           version: current,
           environment: env,
@@ -194,11 +219,9 @@ export async function seedDemoPortfolio(
       }
     }
     if (m.status === 'retired') {
-      // A retired model ran in production once; its deployment ends before it retires.
+      // A retired model ran in production once; retiring it ends that deployment.
       if (current)
         await versions.deploy(caller, m.key, { version: current, environment: 'production', endpoint: null });
-      const deployed = await versions.deployments(caller, m.key, true);
-      for (const d of deployed) await versions.endDeployment(caller, d.id);
       await models.transition(caller, m.key, 'retired', 'Replaced by a newer approach; decommissioned');
     }
   }

@@ -49,8 +49,18 @@ export function modelsApi(t: Transport) {
     register: (input: ModelCreate) => t.call('POST', '/api/v1/models', { json: input, schema: modelSchema }),
     update: (key: string, patch: ModelUpdate, ifMatch?: number) =>
       t.call('PATCH', model(key), { json: patch, ifMatch, schema: modelSchema }),
-    transition: (key: string, to: z.infer<typeof modelStatusSchema>, reason?: string, ifMatch?: number) =>
-      t.call('POST', `${model(key)}/transition`, { json: { to, reason }, ifMatch, schema: modelSchema }),
+    transition: (
+      key: string,
+      to: z.infer<typeof modelStatusSchema>,
+      reason?: string,
+      ifMatch?: number,
+      version?: string,
+    ) =>
+      t.call('POST', `${model(key)}/transition`, {
+        json: { to, reason, ...(version ? { version } : {}) },
+        ifMatch,
+        schema: modelSchema,
+      }),
     /** Retires a model (a transition to `retired`; nothing is deleted). */
     retire: (key: string, reason?: string) =>
       t.call('POST', `${model(key)}/retire`, {

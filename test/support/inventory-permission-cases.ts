@@ -13,7 +13,7 @@ export const FIXTURE_OWNER = 'fixture-owner';
 
 /**
  * A fresh model (as the admin) to which the caller holds `ctx.relation` (or none), with version
- * 1.0.0 and, if asked, a production deployment of it.
+ * 1.0.0 and, if asked, a staging deployment of it (production needs the gate or an exception).
  */
 export async function modelFor(ctx: CaseContext, options: { deployment?: boolean } = {}) {
   const { s, actor, relation, unique } = ctx;
@@ -29,7 +29,7 @@ export async function modelFor(ctx: CaseContext, options: { deployment?: boolean
   if (options.deployment) {
     const d = await ok<{ id: string }>(s, 'POST', `/api/v1/models/${key}/deployments`, {
       version: '1.0.0',
-      environment: 'production',
+      environment: 'staging',
     });
     deploymentId = d.id;
   }

@@ -2,6 +2,7 @@ import { AUDIT_PACKAGE_CASES } from './audit-package-permission-cases.ts';
 import { DECISION_CASES } from './decision-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
+import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
 import { WORKFLOW_CASES } from './workflow-permission-cases.ts';
@@ -18,4 +19,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...DOCUMENTATION_CASES,
   ...DOCUMENTATION_FORMAT_CASES,
   ...AUDIT_PACKAGE_CASES,
+  ...EXCEPTION_CASES,
 };

@@ -151,6 +151,15 @@ describe('list and metrics adapters', () => {
       periodicReview: { approvedVersions: 0, current: 0, compliance: null },
       reviewsDue: { d30: 0, d60: 0, d90: 0 },
       riskAcceptances: [],
+      exceptions: {
+        productionWithoutApproval: 0,
+        deploymentsGateDenied: 0,
+        retiredStillDeployed: 0,
+        approvalsOnSupersededTier: 0,
+        overdueConditions: 0,
+        expiredAcceptances: 0,
+        exceptionsInForce: 0,
+      },
     } satisfies Metrics;
     expect(Object.entries(toDashboardMetrics(m).byTier)).toEqual([
       ['Tier 1', 2],

@@ -1,7 +1,10 @@
-import type { GateQuery, GateResult } from '../../contracts/gate.ts';
+import type { Kysely } from 'kysely';
+import type { GateNote, GateQuery, GateResult } from '../../contracts/gate.ts';
 import type { Gate } from '../../contracts/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
@@ -13,6 +16,13 @@ import type { DocumentStandingSource } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { decideGate, type GateState } from './gate-rules.ts';
 
+/** The notes a valid lifecycle exception adds to a denied production answer for a version. */
+export type GateNoteSource = (
+  tx: Kysely<Database>,
+  model: ModelsTable,
+  version: ModelVersionsTable,
+) => Promise<GateNote[]>;
+
 /** Which policy gate an environment passes: production's list for production, validation's for the rest. */
 export function gateForEnvironment(env: string): Gate {
   return env === 'production' ? 'production' : 'validation';
@@ -21,6 +31,7 @@ export function gateForEnvironment(env: string): Gate {
 /** The deployment gate: reads one version's state and lets the pure rule decide. */
 export class GateService {
   private documentStanding: DocumentStandingSource | null = null;
+  private exceptionNotes: GateNoteSource | null = null;
 
   constructor(
     private readonly db: Db,
@@ -40,11 +51,14 @@ export class GateService {
     this.documentStanding = source;
   }
 
+  /** Adds the `allowed_by_exception` note to denied production answers (set by the composition root). */
+  setExceptionNotes(source: GateNoteSource): void {
+    this.exceptionNotes = source;
+  }
+
   /** Whether `model@version` may deploy to `env` now, with every reason it may not. Denials fire `gate.denied`. */
   async check(caller: Caller, q: GateQuery): Promise<GateResult> {
-    const { policy, models, evidence, findings, decisions, acceptances } = this.deps;
-    const model = await models.authorize(caller.principal, q.model, 'gate.check');
-    const now = this.clock.now();
+    const model = await this.deps.models.authorize(caller.principal, q.model, 'gate.check');
     const tx = this.db.kysely;
     const version = await tx
       .selectFrom('model_versions')
@@ -65,36 +79,11 @@ export class GateService {
         ],
       };
     } else {
-      const active = await policy.active();
-      const tier = model.tier === null ? null : Number(model.tier);
-      const decision = await decisions.latestFinalIn(tx, version.id);
-      const versionFindings = await findings.forVersionIn(tx, version.id);
-      const acceptedUntil = await acceptances.acceptedUntilIn(
-        tx,
-        versionFindings.map((f) => f.id),
-      );
-      const state: GateState = {
-        modelKey: model.key,
-        versionLabel: version.label,
-        decision: decision
-          ? { id: decision.id, outcome: decision.outcome, expiresAt: decision.expiresAt }
-          : null,
-        requiredEvidence: checklistFor(active.document, tier, gateForEnvironment(q.env)),
-        evidence: (await evidence.currentForVersion(version.id, tx)).map((e) => ({
-          id: e.id,
-          type: e.type,
-          validUntil: e.validUntil,
-        })),
-        findings: versionFindings.map((f) => ({
-          id: f.id,
-          severity: f.severity,
-          state: f.state,
-          acceptedUntil: acceptedUntil.get(f.id) ?? null,
-        })),
-        conditions: (decision?.conditions ?? []).map((c) => ({ id: c.id, dueAt: c.dueAt, met: c.met })),
-        documents: this.documentStanding ? await this.documentStanding(tx, version.id, tier) : {},
-      };
-      result = decideGate(state, now);
+      result = await this.evaluateIn(tx, model, version, q.env);
+      if (!result.allowed && q.env === 'production' && this.exceptionNotes) {
+        const notes = await this.exceptionNotes(tx, model, version);
+        if (notes.length) result = { ...result, notes };
+      }
     }
     if (!result.allowed) {
       await this.db.write((w) =>
@@ -108,5 +97,49 @@ export class GateService {
       );
     }
     return result;
+  }
+
+  /**
+   * The gate's decision for one version and environment at the clock's now, read in `tx` (also
+   * inside a write: recording a production deployment asks it). No permission check, no webhook.
+   */
+  async evaluateIn(
+    tx: Kysely<Database>,
+    model: ModelsTable,
+    version: ModelVersionsTable,
+    env: string,
+  ): Promise<GateResult> {
+    const { policy, evidence, findings, decisions, acceptances } = this.deps;
+    const now = this.clock.now();
+    const active = await policy.active(tx);
+    const tier = model.tier === null ? null : Number(model.tier);
+    const decision = await decisions.latestFinalIn(tx, version.id);
+    const versionFindings = await findings.forVersionIn(tx, version.id);
+    const acceptedUntil = await acceptances.acceptedUntilIn(
+      tx,
+      versionFindings.map((f) => f.id),
+    );
+    const state: GateState = {
+      modelKey: model.key,
+      versionLabel: version.label,
+      decision: decision
+        ? { id: decision.id, outcome: decision.outcome, expiresAt: decision.expiresAt }
+        : null,
+      requiredEvidence: checklistFor(active.document, tier, gateForEnvironment(env)),
+      evidence: (await evidence.currentForVersion(version.id, tx)).map((e) => ({
+        id: e.id,
+        type: e.type,
+        validUntil: e.validUntil,
+      })),
+      findings: versionFindings.map((f) => ({
+        id: f.id,
+        severity: f.severity,
+        state: f.state,
+        acceptedUntil: acceptedUntil.get(f.id) ?? null,
+      })),
+      conditions: (decision?.conditions ?? []).map((c) => ({ id: c.id, dueAt: c.dueAt, met: c.met })),
+      documents: this.documentStanding ? await this.documentStanding(tx, version.id, tier) : {},
+    };
+    return decideGate(state, now);
   }
 }

@@ -134,6 +134,7 @@ export function registerInventoryRoutes(app: ApiApp, s: InventoryServices): void
           req.body.to,
           req.body.reason,
           ifMatchVersion(req),
+          req.body.version,
         ),
       ),
   );
@@ -142,7 +143,7 @@ export function registerInventoryRoutes(app: ApiApp, s: InventoryServices): void
     {
       schema: {
         tags,
-        summary: 'Retire a model (nothing is deleted)',
+        summary: 'Retire a model (nothing is deleted); its active deployments end with it',
         params: keyParams,
         body: z.strictObject({ reason: z.string().max(2000).optional() }).optional(),
         response: { 200: modelDetailSchema },

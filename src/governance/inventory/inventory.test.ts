@@ -119,7 +119,10 @@ describe.each(ENGINES)('inventory API on %s', (engine) => {
     expect((await step('development', owner)).statusCode).toBe(200);
     expect((await step('validation', owner)).statusCode).toBe(200);
     expect((await step('approved', owner)).statusCode).toBe(403);
-    expect((await step('approved', gov)).json().status).toBe('approved');
+    // Governance's word alone is not a decision (docs/controls-lifecycle.md).
+    const alone = await step('approved', gov);
+    expect(alone.statusCode).toBe(409);
+    expect(alone.json().error.details.rule).toBe('lifecycle_needs_decision');
   });
 
   it('tracks versions, datasets with lineage, deployments and freezing', async () => {
@@ -191,11 +194,11 @@ describe.each(ENGINES)('inventory API on %s', (engine) => {
       await s.call(
         'POST',
         '/api/v1/models/credit-pd/deployments',
-        { version: '1.0', environment: 'production', endpoint: 'https://api/credit' },
+        { version: '1.0', environment: 'staging', endpoint: 'https://api/credit' },
         dev,
       )
     ).json();
-    expect(dep).toMatchObject({ version: '1.0', environment: 'production', endedAt: null });
+    expect(dep).toMatchObject({ version: '1.0', environment: 'staging', endedAt: null });
 
     const lineage = (await s.call('GET', '/api/v1/models/credit-pd/lineage', undefined, auditor)).json();
     expect(lineage.datasets.map((d: { name: string }) => d.name)).toEqual(['clean', 'raw', 'train-2026']);

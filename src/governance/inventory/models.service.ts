@@ -18,6 +18,8 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { endActiveDeploymentsIn } from './deployments.ts';
+import type { LifecycleGuard } from './lifecycle-guard.ts';
 import { canTransition, computeCompleteness, encodeCursor, GATED_STATUSES } from './model-rules.ts';
 import { ModelsStore, toModelView } from './models.store.ts';
 
@@ -41,6 +43,7 @@ export type NextReviewDateSource = (modelIds: readonly string[]) => Promise<Map<
 export class ModelsService {
   readonly store: ModelsStore;
   private nextReviewDates: NextReviewDateSource | null = null;
+  private guard: LifecycleGuard | null = null;
 
   constructor(
     private readonly db: Db,
@@ -53,6 +56,31 @@ export class ModelsService {
   /** Lets the inventory show each model's next periodic review date (the reviews module's schedule). */
   setNextReviewDates(source: NextReviewDateSource): void {
     this.nextReviewDates = source;
+  }
+
+  /** Sets what decides moves to approved and production and production deployments (the composition root). */
+  setLifecycleGuard(guard: LifecycleGuard): void {
+    this.guard = guard;
+  }
+
+  /** The lifecycle guard; without one, gated moves are refused rather than let through. */
+  lifecycleGuard(): LifecycleGuard {
+    if (!this.guard)
+      throw new Error('no lifecycle guard is configured: approved/production moves are refused');
+    return this.guard;
+  }
+
+  /** Adds to model details the valid lifecycle exception each stands on (`exception`, null when none). */
+  async withExceptions<T extends ModelDetail>(
+    details: readonly T[],
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<T[]> {
+    if (!this.guard) return [...details];
+    const found = await this.guard.exceptionsOf(
+      tx,
+      details.map((d) => d.id),
+    );
+    return details.map((d) => ({ ...d, exception: found.get(d.id) ?? null }));
   }
 
   /**
@@ -96,10 +124,8 @@ export class ModelsService {
     const row = await this.authorize(principal, key, 'model.read');
     const dates =
       this.nextReviewDates && row.status !== 'retired' ? await this.nextReviewDates([row.id]) : null;
-    return {
-      ...this.detail(await this.view(row)),
-      ...(dates ? { nextReviewDate: dates.get(row.id) ?? null } : {}),
-    };
+    const detail = (await this.withExceptions([this.detail(await this.view(row))]))[0]!;
+    return { ...detail, ...(dates ? { nextReviewDate: dates.get(row.id) ?? null } : {}) };
   }
 
   /** Registers a model. The owner defaults to the caller; developers must be existing users. */
@@ -206,13 +232,19 @@ export class ModelsService {
     });
   }
 
-  /** Moves a model along its lifecycle; approved and production need governance. */
+  /**
+   * Moves a model along its lifecycle. Approved and production need governance, and more than a
+   * governance user's word: a final approval (and, for production, the production gate passing
+   * now) or a valid recorded exception (the lifecycle guard decides; 409 with `details.rule`
+   * otherwise). Retiring ends the model's active deployments.
+   */
   async transition(
     caller: Caller,
     key: string,
     to: ModelStatus,
     reason?: string,
     ifMatch?: number,
+    versionLabel?: string,
   ): Promise<ModelDetail> {
     return this.db.write(async (tx) => {
       const action: Action =
@@ -222,7 +254,13 @@ export class ModelsService {
       assertTransition(visible.status as ModelStatus, to);
       const row = await this.authorize(caller.principal, key, action, tx);
       this.checkVersion(row, ifMatch);
-      return this.move(tx, caller.audit, row, to, reason);
+      let why = reason;
+      if (to === 'approved' || to === 'production') {
+        const allowed = await this.lifecycleGuard().statusMove(tx, row, to, versionLabel);
+        why = reason ? `${reason} (${allowed.basis})` : allowed.basis;
+      }
+      const moved = await this.move(tx, caller.audit, row, to, why);
+      return (await this.withExceptions([moved], tx))[0]!;
     });
   }
 
@@ -253,6 +291,15 @@ export class ModelsService {
     to: ModelStatus,
     reason: string | undefined,
   ): Promise<ModelDetail> {
+    // Nothing of a retired model keeps running: its deployments end with it, one event each.
+    if (to === 'retired')
+      await endActiveDeploymentsIn(
+        tx,
+        this.clock,
+        audit,
+        row,
+        reason ? `model retired: ${reason}` : 'model retired',
+      );
     const before = await this.view(row, tx);
     const now = this.clock.now().toISOString();
     const next: ModelsTable = {
@@ -331,6 +378,12 @@ export class ModelsService {
     const page = rows.slice(0, query.limit);
     const figures = await this.store.figures(page.map((r) => r.id));
     const reviewDates = this.nextReviewDates ? await this.nextReviewDates(page.map((r) => r.id)) : new Map();
+    const exceptions = this.guard
+      ? await this.guard.exceptionsOf(
+          this.db.kysely,
+          page.map((r) => r.id),
+        )
+      : new Map();
     const items = page.map((r): ModelListItem => {
       const relations = r.owner_username
         ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
@@ -338,6 +391,7 @@ export class ModelsService {
       const f = figures.get(r.id)!;
       return {
         ...this.detail(toModelView(r, relations)),
+        exception: exceptions.get(r.id) ?? null,
         openFindings: f.openFindings,
         nextReviewDate: r.status === 'retired' ? null : (reviewDates.get(r.id) ?? null),
       };

@@ -11,7 +11,9 @@ import type {
 } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { deploymentView } from './deployments.ts';
 import type { Caller, ModelsService } from './models.service.ts';
+import { deploymentRefusal, supersedeCycle } from './version-rules.ts';
 
 type VersionPatch = Omit<Partial<VersionCreate>, 'label'>;
 
@@ -278,6 +280,21 @@ export class VersionsService {
       const row = await this.find(model, label, tx);
       const successor = await this.find(model, by, tx);
       if (successor.id === row.id) throw new ValidationError('a version cannot supersede itself', 'by');
+      const chain = await tx
+        .selectFrom('model_versions')
+        .select(['label', 'superseded_by'])
+        .where('model_id', '=', model.id)
+        .execute();
+      const cycle = supersedeCycle(new Map(chain.map((v) => [v.label, v.superseded_by])), row.label, by);
+      if (cycle)
+        throw new ConflictError(
+          `superseding ${key}@${label} by ${by} would close a cycle: ${cycle.join(' → ')}`,
+          {
+            rule: 'supersede_cycle',
+            cycle,
+            field: 'by',
+          },
+        );
       const [before] = await this.views(model, [row], tx);
       const next = {
         ...row,
@@ -309,19 +326,7 @@ export class VersionsService {
     version: { id: string; label: string },
     d: DeploymentsTable,
   ): Deployment {
-    return {
-      id: d.id,
-      modelKey: model.key,
-      modelId: model.id,
-      version: version.label,
-      versionId: version.id,
-      environment: d.environment,
-      endpoint: d.endpoint,
-      startedAt: d.started_at,
-      endedAt: d.ended_at,
-      createdBy: d.created_by,
-      rowVersion: Number(d.row_version),
-    };
+    return deploymentView(model, version, d);
   }
 
   /** Records that a version runs in an environment. */
@@ -338,12 +343,36 @@ export class VersionsService {
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'deployment.write', tx);
       const version = await this.find(model, input.version, tx);
+      const endpoint = input.endpoint ?? null;
+      const active = await tx
+        .selectFrom('deployments')
+        .select(['id', 'version_id', 'environment', 'endpoint'])
+        .where('model_id', '=', model.id)
+        .where('ended_at', 'is', null)
+        .execute();
+      const refusal = deploymentRefusal({
+        modelStatus: model.status,
+        versionStatus: version.status,
+        versionId: version.id,
+        environment: input.environment,
+        endpoint,
+        active: active.map((d) => ({ ...d, versionId: d.version_id })),
+      });
+      if (refusal) {
+        const { message, ...details } = refusal;
+        throw new ConflictError(`cannot deploy ${key}@${version.label}: ${message}`, details);
+      }
+      // Production is where the gate stands: the version passes it now, or a valid exception covers it.
+      const allowedBy =
+        input.environment === 'production'
+          ? await this.models.lifecycleGuard().productionDeployment(tx, model, version)
+          : null;
       const row: DeploymentsTable = {
         id: newId(),
         model_id: model.id,
         version_id: version.id,
         environment: input.environment,
-        endpoint: input.endpoint ?? null,
+        endpoint,
         started_at: input.startedAt
           ? new Date(input.startedAt).toISOString()
           : this.clock.now().toISOString(),
@@ -358,7 +387,9 @@ export class VersionsService {
         entityType: 'deployment',
         entityId: row.id,
         modelId: model.id,
-        after,
+        after: allowedBy
+          ? { ...after, allowedBy: allowedBy.basis, exceptionId: allowedBy.exceptionId }
+          : after,
       });
       return after;
     });

@@ -18,6 +18,7 @@ export class MetricsService {
     private readonly clock: Clock,
     private readonly models: ModelsService,
     private readonly schedule: ReviewScheduleService,
+    private readonly exceptionReport: { compute(): Promise<{ counts: Metrics['exceptions'] }> },
   ) {}
 
   /** Every KPI at now. */
@@ -181,6 +182,7 @@ export class MetricsService {
         expiresAt: a.expires_at,
         findingCount: links.filter((l) => l.acceptance_id === a.id).length,
       })),
+      exceptions: (await this.exceptionReport.compute()).counts,
     };
   }
 

@@ -56,6 +56,10 @@ export type Action =
   | 'acceptance.request'
   | 'acceptance.approve'
   | 'gate.check'
+  | 'exception.request'
+  | 'exception.approve'
+  | 'exception.revoke'
+  | 'report.read'
   | 'metrics.read'
   | 'webhook.manage'
   | 'scheduler.run'
@@ -199,6 +203,17 @@ const RULES: Record<Action, Rule> = {
     roles: [...GLOBAL_READ_ROLES],
     relations: ['owner', 'developer', 'validator'],
   },
+  // A lifecycle exception is asked for by the model's owner or developers (or a steward) and
+  // approved by a steward who is neither the requester nor a maker of the model (checked in the service).
+  'exception.request': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'exception.approve': { scope: 'write', roles: STEWARDS },
+  'exception.revoke': { scope: 'write', roles: STEWARDS },
+  'report.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'metrics.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'webhook.manage': { scope: 'admin', roles: ['admin'] },
   'scheduler.run': { scope: 'admin', roles: ['admin'] },

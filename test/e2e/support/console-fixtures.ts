@@ -100,6 +100,22 @@ export async function seedFixturePortfolio(server: ConsoleServer): Promise<Fixtu
     environment: 'staging',
     endpoint: 'https://staging.ml.example/credit-pd',
   });
+  // Production stands behind the gate: this unvalidated version runs there under a recorded
+  // exception, asked for by the admin and approved by a second steward.
+  await server.api('POST', '/api/v1/users', { username: 'gov.fixture', role: 'governance' });
+  const steward = await server.api<{ secret: string }>('POST', '/api/v1/tokens', {
+    name: 'fixture',
+    scope: 'write',
+    username: 'gov.fixture',
+  });
+  const exception = await server.api<{ id: string }>('POST', '/api/v1/exceptions', {
+    modelKey: key,
+    versionLabel: '1.1.0',
+    allows: ['production_deployment'],
+    reason: 'Recalibrated scorecard runs while its validation is under way',
+    until: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+  });
+  await server.api('POST', `/api/v1/exceptions/${exception.id}/approve`, {}, steward.secret);
   await server.api('POST', `/api/v1/models/${key}/deployments`, {
     version: '1.1.0',
     environment: 'production',

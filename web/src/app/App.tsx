@@ -21,6 +21,9 @@ const ReviewsPage = lazy(() => import('../pages/ReviewsPage.tsx').then((m) => ({
 const ReviewPage = lazy(() => import('../pages/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const GatePage = lazy(() => import('../pages/GatePage.tsx').then((m) => ({ default: m.GatePage })));
 const AdminPage = lazy(() => import('../pages/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+const ExceptionsReportPage = lazy(() =>
+  import('../pages/ExceptionsReportPage.tsx').then((m) => ({ default: m.ExceptionsReportPage })),
+);
 const ReportPage = lazy(() => import('../pages/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
 
 interface NavItem {
@@ -40,6 +43,12 @@ function Shell() {
     { to: '/reviews', label: 'Reviews', show: true },
     { to: '/findings', label: 'Findings', show: true },
     { to: '/gate', label: 'Gate check', show: true },
+    // The report spans the portfolio: the roles that read every model (not owners and developers).
+    {
+      to: '/reports/exceptions',
+      label: 'Exception report',
+      show: me.role !== 'owner' && me.role !== 'developer',
+    },
     { to: '/admin', label: 'Admin & audit', show: can.manageUsers || can.viewPolicy || can.readAudit },
   ];
   const current = nav.find((n) => path === n.to || path.startsWith(`${n.to}/`));
@@ -100,6 +109,7 @@ function route(path: string): ReactNode {
   m = matchPath('/reviews/:id', path);
   if (m) return <ReviewPage reviewId={m.id!} />;
   if (path === '/gate') return <GatePage />;
+  if (path === '/reports/exceptions') return <ExceptionsReportPage />;
   if (path === '/admin') return <AdminPage />;
   return (
     <div className="panel">

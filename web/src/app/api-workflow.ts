@@ -27,6 +27,8 @@ export interface DashboardMetrics {
   periodicReviewCompliance: Ratio;
   /** Reviews whose evidence was complete when submitted. */
   firstPassEvidence?: Ratio;
+  /** The exception report's counts. */
+  exceptions?: Record<string, number>;
 }
 
 /** The risk acceptance covering a finding (pending or active). */
@@ -94,6 +96,8 @@ export interface GateResult {
   allowed: boolean;
   reasons: GateReason[];
   checkedAt: string;
+  /** Valid lifecycle exceptions letting this version run although the gate denies (the decision is the gate's own). */
+  exceptionNotes?: { exceptionId: string; until: string; message: string }[];
 }
 
 /** A user row for admin. */

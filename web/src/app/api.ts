@@ -6,6 +6,7 @@ import type {
   ModelCard,
 } from '../../../src/contracts/documentation.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
+import type { ExceptionReport } from '../../../src/contracts/exceptions.ts';
 import type { Acceptance, Finding } from '../../../src/contracts/findings.ts';
 import type { GateResult as ContractGateResult } from '../../../src/contracts/gate.ts';
 import type { TokenCreate, UserCreate } from '../../../src/contracts/identity.ts';
@@ -26,6 +27,7 @@ import type {
 } from '../../../src/contracts/reviews.ts';
 import { validationEvidenceSchema } from '../../../src/contracts/validation-evidence.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
+import { exceptionsApi } from '../../../src/sdk/exceptions.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import { workflowDecisionsApi } from '../../../src/sdk/workflow-decisions.ts';
 import type {
@@ -98,6 +100,8 @@ export interface ModelRow {
   openFindings?: Partial<Record<'critical' | 'high' | 'medium' | 'low', number>> | null;
   nextReviewDate?: string | null;
   updatedAt?: string | null;
+  /** The valid lifecycle exception the model stands on (approved or in production without a decision). */
+  exception?: { id: string; until: string; reason: string } | null;
 }
 
 /** Inventory filters and sort as the list call takes them. */
@@ -234,6 +238,8 @@ export interface ConsoleClient {
   auditEvents(q: Partial<AuditEventQuery>): Promise<Page<AuditEventRow & { seq: number }>>;
   verifyAudit(): Promise<AuditVerify>;
   metrics(): Promise<DashboardMetrics>;
+  /** The exception report (what an auditor looks for first). */
+  exceptionReport(): Promise<ExceptionReport>;
   listFindings(f: {
     state?: string | undefined;
     owner?: string | undefined;
@@ -326,6 +332,7 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     auditEvents: (q) => sdk.audit.events({ limit: 100, ...q }),
     verifyAudit: () => sdk.audit.verify(),
     metrics: async () => toDashboardMetrics(await x.get<Metrics>('/api/v1/metrics')),
+    exceptionReport: () => exceptionsApi(sdk.transport).report(),
     listFindings: async (f) => {
       const [findings, acceptances] = await Promise.all([
         x.get<Page<Finding>>('/api/v1/findings', {

@@ -214,6 +214,7 @@ export function toDashboardMetrics(m: Metrics): DashboardMetrics {
     reviewsDue: { within30: m.reviewsDue.d30, within60: m.reviewsDue.d60, within90: m.reviewsDue.d90 },
     periodicReviewCompliance: ratioOf(m.periodicReview.current, m.periodicReview.approvedVersions),
     firstPassEvidence: ratioOf(m.firstPassEvidence.completeAtSubmission, m.firstPassEvidence.reviews),
+    exceptions: { ...m.exceptions },
   };
 }
 
@@ -251,6 +252,7 @@ export function toGateResult(
       message: x.message,
       fixPath: fixPathOf(x.code, modelKey, version),
     })),
+    exceptionNotes: (r.notes ?? []).map((n) => ({ exceptionId: n.ref, until: n.until, message: n.message })),
   };
 }
 

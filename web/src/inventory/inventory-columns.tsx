@@ -23,9 +23,28 @@ const STATUS_TONE: Record<string, string> = {
   retired: '',
 };
 
-/** A lifecycle status as a coloured badge. */
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge ${STATUS_TONE[status] ?? ''}`}>{status}</span>;
+/** A lifecycle status as a coloured badge, marked when it stands on a lifecycle exception rather than a decision. */
+export function StatusBadge({
+  status,
+  exception,
+}: {
+  status: string;
+  exception?: { id: string; until: string; reason: string } | null | undefined;
+}) {
+  return (
+    <>
+      <span className={`badge ${STATUS_TONE[status] ?? ''}`}>{status}</span>
+      {exception ? (
+        <span
+          className="badge warn"
+          data-testid="exception-badge"
+          title={`Exception ${exception.id} until ${exception.until.slice(0, 10)}: ${exception.reason}`}
+        >
+          by exception
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 /** A risk tier as a badge; untiered models say so. */
@@ -88,8 +107,8 @@ export const INVENTORY_COLUMNS: readonly InventoryColumn[] = [
     header: 'Status',
     width: 140,
     sortKey: 'status',
-    render: (m) => <StatusBadge status={m.status} />,
-    csv: (m) => m.status,
+    render: (m) => <StatusBadge status={m.status} exception={m.exception} />,
+    csv: (m) => (m.exception ? `${m.status} (exception until ${m.exception.until.slice(0, 10)})` : m.status),
   },
   {
     id: 'tier',

@@ -103,6 +103,33 @@ export function DashboardPage() {
                 }
               />
             </div>
+            {m.exceptions ? (
+              <div className="grid grid-4" data-testid="exception-counts">
+                <Count
+                  label="In production without approval"
+                  value={m.exceptions.productionWithoutApproval ?? 0}
+                  tone={m.exceptions.productionWithoutApproval ? 'sev-critical' : ''}
+                  to="/reports/exceptions"
+                />
+                <Count
+                  label="Deployments the gate denies"
+                  value={m.exceptions.deploymentsGateDenied ?? 0}
+                  tone={m.exceptions.deploymentsGateDenied ? 'sev-critical' : ''}
+                  to="/reports/exceptions"
+                />
+                <Count
+                  label="Retired but deployed"
+                  value={m.exceptions.retiredStillDeployed ?? 0}
+                  tone={m.exceptions.retiredStillDeployed ? 'sev-critical' : ''}
+                  to="/reports/exceptions"
+                />
+                <Count
+                  label="Exceptions in force"
+                  value={m.exceptions.exceptionsInForce ?? 0}
+                  to="/reports/exceptions"
+                />
+              </div>
+            ) : null}
             <div className="grid grid-2">
               <section className="panel" aria-labelledby="tier-h">
                 <h2 id="tier-h">Models by tier</h2>

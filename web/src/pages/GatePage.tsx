@@ -93,6 +93,11 @@ export function GatePage() {
                     ))}
                   </ul>
                 )}
+                {r.exceptionNotes?.map((n) => (
+                  <p key={n.exceptionId} className="badge warn" data-testid="gate-exception-note">
+                    Allowed by exception until <Time value={n.until} withTime={false} />: {n.message}
+                  </p>
+                ))}
                 <p className="small muted">
                   Checked <Time value={r.checkedAt} />.
                 </p>

@@ -44,7 +44,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
                 <h1>{m.name}</h1>
                 <div className="row">
                   <code>{m.key}</code>
-                  <StatusBadge status={m.status} />
+                  <StatusBadge status={m.status} exception={m.exception} />
                   <TierBadge tier={m.tier} />
                   {m.genai ? <span className="badge info">GenAI</span> : null}
                   {m.vendor ? <span className="badge">vendor: {m.vendorName ?? 'third party'}</span> : null}

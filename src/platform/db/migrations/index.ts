@@ -7,6 +7,7 @@ import { documentationMigration } from './0012_documentation.ts';
 import { loginThrottleMigration } from './0030_login_throttle.ts';
 import { auditCheckpointsMigration } from './0031_audit_checkpoints.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
+import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   loginThrottleMigration,
   auditCheckpointsMigration,
   reviewCyclesMigration,
+  lifecycleExceptionsMigration,
 ];
