@@ -1,6 +1,9 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
+import { DutyChangeGuard } from './governance/access/duty-changes.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
+import { registerDecisionWithdrawalRoutes } from './governance/decisions/decision-withdrawal.routes.ts';
+import { DecisionWithdrawalService } from './governance/decisions/decision-withdrawal.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
 import { DecisionsService } from './governance/decisions/decisions.service.ts';
 import { registerDocumentationRoutes } from './governance/documentation/documentation.routes.ts';
@@ -63,6 +66,7 @@ export interface Services {
   reviews: ReviewsService;
   findings: FindingsService;
   decisions: DecisionsService;
+  decisionWithdrawals: DecisionWithdrawalService;
   acceptances: AcceptancesService;
   gate: GateService;
   webhooks: WebhooksService;
@@ -98,6 +102,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const findings = new FindingsService(db, clock, policy, models, versions);
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
+  const decisionWithdrawals = new DecisionWithdrawalService(db, clock, models, reviews);
+  // Separation of duties sees every relation and role change (platform cannot import governance).
+  const duties = new DutyChangeGuard(clock, reviews, decisionWithdrawals);
+  models.setRelationsGuard((tx, audit, modelId, next) => duties.relationsChanging(tx, audit, modelId, next));
+  identity.setRoleChangeGuard((tx, audit, user, role) => duties.roleChanging(tx, audit, user, role));
   const gate = new GateService(db, clock, { policy, models, evidence, findings, decisions, acceptances });
   const webhooks = new WebhooksService(db, clock);
   const scheduler = new SchedulerService(
@@ -138,6 +147,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     reviews,
     findings,
     decisions,
+    decisionWithdrawals,
     acceptances,
     gate,
     webhooks,
@@ -167,6 +177,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerReviewRoutes(app, services);
   registerFindingRoutes(app, services);
   registerDecisionRoutes(app, services);
+  registerDecisionWithdrawalRoutes(app, services);
   registerGateRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerMetricsRoutes(app, services);

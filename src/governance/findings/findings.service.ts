@@ -14,12 +14,14 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import { visibleModelIds } from '../decisions/visibility.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import {
   checkCategory,
+  checkClosureEvidenceDate,
   checkVerification,
   findingDueAt,
   findRepeat,
@@ -178,7 +180,7 @@ export class FindingsService {
           );
         const ev = await tx
           .selectFrom('evidence')
-          .select(['model_id', 'superseded_at'])
+          .select(['model_id', 'superseded_at', 'created_at'])
           .where('id', '=', input.closureEvidenceId)
           .executeTakeFirst();
         if (!ev || ev.model_id !== row.model_id || ev.superseded_at !== null)
@@ -186,17 +188,18 @@ export class FindingsService {
             `evidence '${input.closureEvidenceId}' is not current evidence of model '${row.model_key}'`,
             'closureEvidenceId',
           );
+        checkClosureEvidenceDate({ findingCreatedAt: row.created_at, evidenceCreatedAt: ev.created_at });
         patch.closure_evidence_id = input.closureEvidenceId;
         if (!row.remediator) patch.remediator = caller.audit.actor;
         if (input.remediationPlan) patch.remediation_plan = input.remediationPlan;
       }
       if (input.event === 'verify') {
-        checkVerification({
-          verifier: caller.audit.actor,
-          remediator: row.remediator,
-          owner: row.owner,
-          closureEvidenceId: row.closure_evidence_id,
-        });
+        checkVerification({ closureEvidenceId: row.closure_evidence_id });
+        // The verifier is independent of the remediation (or, with none on record, of the finding's
+        // owner) and of the model's development, as everyone stands now.
+        await assertSeparation(tx, row.model_id, { kind: 'verify_finding', person: caller.audit.actor }, [
+          { kind: 'remediate_finding', person: row.remediator ?? row.owner, live: true, ref: row.id },
+        ]);
         patch.verified_by = caller.audit.actor;
         patch.closed_at = this.clock.now().toISOString();
       }
