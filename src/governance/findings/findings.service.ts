@@ -48,11 +48,41 @@ export class FindingsService {
 
   /** Raises a finding; the due date comes from the policy's SLA; repeats are linked. Audited. */
   async raise(caller: Caller, key: string, label: string, input: FindingCreate): Promise<Finding> {
+    return (await this.raiseOrAdopt(caller, key, label, input)).finding;
+  }
+
+  /**
+   * `raise`, and for a suggestion adopted a second time the finding it already became
+   * (`created: false`, nothing written).
+   */
+  async raiseOrAdopt(
+    caller: Caller,
+    key: string,
+    label: string,
+    input: FindingCreate,
+  ): Promise<{ finding: Finding; created: boolean }> {
     const policy = await this.policy.active();
     checkCategory(policy.document, input.category);
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'finding.raise', tx);
       const version = await this.versions.find(model, label, tx);
+      if (input.suggestion) {
+        const ev = await tx
+          .selectFrom('evidence')
+          .select(['version_id', 'type'])
+          .where('id', '=', input.suggestion.evidenceId)
+          .executeTakeFirst();
+        if (ev?.version_id !== version.id || ev.type !== 'validation_report')
+          throw new ValidationError(
+            `evidence '${input.suggestion.evidenceId}' is not validation evidence of ${key}@${label}`,
+            'suggestion.evidenceId',
+          );
+        const adopted = await findingQuery(tx)
+          .where('findings.source_evidence_id', '=', input.suggestion.evidenceId)
+          .where('findings.source_suggestion_id', '=', input.suggestion.suggestionId)
+          .executeTakeFirst();
+        if (adopted) return { finding: findingView(adopted, this.clock.now()), created: false };
+      }
       const owner = await tx
         .selectFrom('users')
         .select('username')
@@ -114,6 +144,8 @@ export class FindingsService {
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
         row_version: 1,
+        source_evidence_id: input.suggestion?.evidenceId ?? null,
+        source_suggestion_id: input.suggestion?.suggestionId ?? null,
       };
       await tx.insertInto('findings').values(row).execute();
       const view = findingView({ ...row, model_key: model.key, version_label: version.label }, now);
@@ -124,7 +156,7 @@ export class FindingsService {
         modelId: model.id,
         after: view,
       });
-      return view;
+      return { finding: view, created: true };
     });
   }
 
