@@ -239,14 +239,14 @@ describe.each(ENGINES)('separation of duties when relations and roles change, on
     expect((await f.call('admin', 'GET', `/api/v1/reviews/${reviewId}`)).state).toBe('decision_pending');
     // The proposer withdraws their own pending decision.
     const d4 = await f.call(
-      'alice',
+      'amy',
       'POST',
       `/api/v1/reviews/${reviewId}/decisions`,
       { outcome: 'hold', rationale: 'fourth' },
       201,
     );
     await f.call(
-      'alice',
+      'amy',
       'POST',
       `/api/v1/decisions/${d4.id}/withdraw`,
       { reason: 'proposed by mistake, sorry' },
