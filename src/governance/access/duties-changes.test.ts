@@ -99,6 +99,28 @@ describe.each(ENGINES)('separation of duties when relations and roles change, on
     );
   });
 
+  it('the gate denies an approval whose signer is not independent now, even for a relation written behind the API', async () => {
+    await f.model('sod-gate');
+    const reviewId = await f.pendingReview('sod-gate', 'vera');
+    const d = await f.call(
+      'alice',
+      'POST',
+      `/api/v1/reviews/${reviewId}/decisions`,
+      { outcome: 'approve', rationale: 'validated' },
+      201,
+    );
+    await f.call('amy', 'POST', `/api/v1/decisions/${d.id}/sign`, {}, 200);
+    expect((await gate('sod-gate')).allowed).toBe(true);
+    const model = await f.call('admin', 'GET', '/api/v1/models/sod-gate', undefined, 200);
+    await f.t.store.db.kysely
+      .insertInto('model_relations')
+      .values({ model_id: model.id, user_id: f.ids.amy!, relation: 'developer' })
+      .execute();
+    const denied = await gate('sod-gate');
+    expect(denied.allowed).toBe(false);
+    expect(denied.reasons).toContainEqual(expect.objectContaining({ code: 'not_independent', ref: d.id }));
+  });
+
   it("changing a validator's role to approver invalidates their validation, and they never sign their own review", async () => {
     await f.model('sod-role');
     const reviewId = await f.pendingReview('sod-role', 'vic');

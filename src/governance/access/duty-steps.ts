@@ -192,3 +192,19 @@ export async function assertStepsHold(
   const refusal = staleStep(await withStandings(tx, modelId, earlier));
   if (refusal) throw sodForbidden(refusal);
 }
+
+/**
+ * Whether a final approval still stands on independent people NOW: its review's submitter and
+ * validator and its own signatures, re-checked with everyone's role and relations today. The
+ * gate asks this, so even a relation written behind the API's back cannot let an approval pass.
+ */
+export async function approvalIndependence(
+  tx: Kysely<Database>,
+  modelId: string,
+  decision: { id: string; reviewId: string },
+): Promise<SodRefusal | null> {
+  const steps = (await reviewSteps(tx, decision.reviewId)).filter(
+    (s) => s.kind !== 'sign_decision' || s.ref === decision.id,
+  );
+  return staleStep(await withStandings(tx, modelId, steps));
+}

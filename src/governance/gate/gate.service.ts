@@ -3,6 +3,7 @@ import type { Gate } from '../../contracts/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
+import { approvalIndependence } from '../access/duty-steps.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
@@ -95,6 +96,19 @@ export class GateService {
         documents: this.documentStanding ? await this.documentStanding(tx, version.id, tier) : {},
       };
       result = decideGate(state, now);
+      // Separation of duties, re-checked now: an approval whose validator or signers are not
+      // independent of the model today does not open the gate.
+      if (decision && (decision.outcome === 'approve' || decision.outcome === 'approve_with_conditions')) {
+        const refusal = await approvalIndependence(tx, model.id, decision);
+        if (refusal)
+          result = {
+            allowed: false,
+            reasons: [
+              ...result.reasons,
+              { code: 'not_independent', message: refusal.message, ref: decision.id },
+            ],
+          };
+      }
     }
     if (!result.allowed) {
       await this.db.write((w) =>
