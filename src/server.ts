@@ -1,9 +1,12 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
+import { DutyChangeGuard } from './governance/access/duty-changes.ts';
 import { prepareCheckpointDir } from './governance/audit-checkpoints/checkpoint-publish.ts';
 import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpoints.routes.ts';
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
+import { registerDecisionWithdrawalRoutes } from './governance/decisions/decision-withdrawal.routes.ts';
+import { DecisionWithdrawalService } from './governance/decisions/decision-withdrawal.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
 import { DecisionsService } from './governance/decisions/decisions.service.ts';
 import { registerDocumentationRoutes } from './governance/documentation/documentation.routes.ts';
@@ -74,6 +77,7 @@ export interface Services {
   reviewSchedule: ReviewScheduleService;
   findings: FindingsService;
   decisions: DecisionsService;
+  decisionWithdrawals: DecisionWithdrawalService;
   acceptances: AcceptancesService;
   gate: GateService;
   exceptions: ExceptionsService;
@@ -115,6 +119,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const findings = new FindingsService(db, clock, policy, models, versions);
   const decisions = new DecisionsService(db, clock, policy, models, versions, reviews);
   const acceptances = new AcceptancesService(db, clock, policy, models, findings, reviews);
+  const decisionWithdrawals = new DecisionWithdrawalService(db, clock, models, reviews);
+  // Separation of duties sees every relation and role change (platform cannot import governance).
+  const duties = new DutyChangeGuard(clock, reviews, decisionWithdrawals);
+  models.setRelationsGuard((tx, audit, modelId, next) => duties.relationsChanging(tx, audit, modelId, next));
+  identity.setRoleChangeGuard((tx, audit, user, role) => duties.roleChanging(tx, audit, user, role));
   const gate = new GateService(db, clock, { policy, models, evidence, findings, decisions, acceptances });
   const exceptions = new ExceptionsService(db, clock, models);
   const lifecycle = new LifecycleControls(clock, { exceptions, gate, decisions });
@@ -171,6 +180,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     reviewSchedule,
     findings,
     decisions,
+    decisionWithdrawals,
     acceptances,
     gate,
     exceptions,
@@ -203,6 +213,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerReviewRoutes(app, services);
   registerFindingRoutes(app, services);
   registerDecisionRoutes(app, services);
+  registerDecisionWithdrawalRoutes(app, services);
   registerGateRoutes(app, services);
   registerExceptionRoutes(app, services);
   registerWebhookRoutes(app, services);

@@ -60,6 +60,8 @@ export function registerAdoptCommand(program: Command): void {
         severity: suggestion.severity,
         owner: o.owner,
         ...(o.review ? { reviewId: o.review } : {}),
+        // The server returns the finding this suggestion already became instead of a second one.
+        suggestion: { evidenceId: evidence.id, suggestionId: suggestion.id },
       });
     });
     if (o.json) printJson(finding);

@@ -119,7 +119,9 @@ export function registerDecisionCommands(program: Command): void {
     },
   );
 
-  const decisions = program.command('decisions').description('Decisions: propose on a review, sign, show');
+  const decisions = program
+    .command('decisions')
+    .description('Decisions: propose on a review, sign, show, withdraw (pending) or void (final)');
   addRemoteOptions(
     decisions
       .command('propose <reviewId>')
@@ -137,6 +139,22 @@ export function registerDecisionCommands(program: Command): void {
       show(o, await api(o)((w) => w.decisions.sign(id, o.note)), DECISION_FIELDS);
     },
   );
+  for (const [name, what] of [
+    ['withdraw', 'Withdraw a pending decision (governance or its proposer)'],
+    ['void', 'Void a final decision (governance); its review takes a new decision'],
+  ] as const)
+    addRemoteOptions(
+      decisions
+        .command(`${name} <id>`)
+        .description(what)
+        .requiredOption('--reason <text>', 'why (at least 20 characters; recorded in the audit trail)')
+        .option('--json'),
+    ).action(async (id: string, o: Opts & { reason: string }) => {
+      const d = await api(o)((w) =>
+        name === 'withdraw' ? w.decisions.withdraw(id, o.reason) : w.decisions.void(id, o.reason),
+      );
+      show(o, d, [...DECISION_FIELDS, 'voidedBy', 'voidReason']);
+    });
   addRemoteOptions(decisions.command('show <id>').option('--json')).action(async (id: string, o: Opts) => {
     show(o, await api(o)((w) => w.decisions.get(id)), DECISION_FIELDS);
   });

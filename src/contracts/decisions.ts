@@ -7,7 +7,7 @@ export const decisionOutcomeSchema = z.enum(['approve', 'approve_with_conditions
 export type DecisionOutcome = z.infer<typeof decisionOutcomeSchema>;
 
 /** pending until enough people signed; final after; an approval's validity runs out at expiresAt. */
-export const decisionStateSchema = z.enum(['pending', 'final', 'withdrawn']);
+export const decisionStateSchema = z.enum(['pending', 'final', 'withdrawn', 'voided']);
 export type DecisionState = z.infer<typeof decisionStateSchema>;
 
 /** What a signature binds: the exact version, the evidence (by hash) and the open findings. */
@@ -74,8 +74,15 @@ export const decisionSchema = z.object({
   binding: decisionBindingSchema.nullable(),
   conditions: z.array(conditionSchema),
   rowVersion: z.number().int(),
+  /** Withdrawn (while pending) or voided (final, or invalidated by separation of duties): when, who, why. */
+  voidedAt: z.string().nullable(),
+  voidedBy: z.string().nullable(),
+  voidReason: z.string().nullable(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
+
+/** POST /api/v1/decisions/{id}/withdraw and /void: why, in at least 20 characters. */
+export const decisionVoidSchema = z.strictObject({ reason: z.string().trim().min(20).max(2000) });
 
 /** POST /api/v1/reviews/{id}/decisions. */
 export const decisionCreateSchema = z.strictObject({

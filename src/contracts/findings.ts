@@ -49,6 +49,8 @@ export const findingSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   rowVersion: z.number().int(),
+  /** The validation run's suggestion this finding was adopted from (adopting it again returns this finding). */
+  adoptedFrom: z.object({ evidenceId: z.string(), suggestionId: z.string() }).nullable(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
@@ -61,6 +63,13 @@ export const findingCreateSchema = z.strictObject({
   owner: z.string().min(1).max(100),
   reviewId: z.string().min(1).max(100).optional(),
   repeatOf: z.string().min(1).max(100).optional(),
+  /**
+   * Adopts a suggestion recorded in validation evidence of this version (`suggested_findings` of
+   * its evidence.json): adopting the same one again returns the finding it became (200), no second.
+   */
+  suggestion: z
+    .strictObject({ evidenceId: z.string().min(1).max(100), suggestionId: z.string().min(1).max(200) })
+    .optional(),
 });
 export type FindingCreate = z.infer<typeof findingCreateSchema>;
 

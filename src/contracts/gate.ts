@@ -10,6 +10,8 @@ export const gateReasonCodeSchema = z.enum([
   'evidence_expired',
   'finding_open',
   'condition_overdue',
+  /** The approval's validator or a signer is not independent of the model now (separation of duties). */
+  'not_independent',
 ]);
 export type GateReasonCode = z.infer<typeof gateReasonCodeSchema>;
 

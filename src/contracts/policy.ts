@@ -84,6 +84,11 @@ export const severityRuleSchema = z.strictObject({
   acceptanceRoles: z.array(roleSchema),
   /** The longest a risk acceptance may last, in days. */
   maxAcceptanceDays: z.number().int().min(0).max(3650),
+  /**
+   * How many times an accepted finding's acceptance may be renewed (accepted again after it
+   * expired); 0 = once only. Older policies without it get 1.
+   */
+  maxRenewals: z.number().int().min(0).max(100).default(1),
 });
 
 /** An EU AI Act provision as data: which article, what it covers, from when it applies. */
@@ -276,6 +281,13 @@ export const policyVersionSchema = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   active: z.boolean(),
+  /** proposed → approved (by a second person) or rejected; the active policy is the newest approved. */
+  state: z.enum(['proposed', 'approved', 'rejected']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  /** The active version a proposal was made against. */
+  baseVersion: z.number().int().nullable(),
 });
 export type PolicyVersion = z.infer<typeof policyVersionSchema>;
 
@@ -285,6 +297,9 @@ export type ActivePolicy = z.infer<typeof activePolicySchema>;
 
 /** PUT /api/v1/policy with a JSON body. */
 export const policyPutJsonSchema = z.strictObject({ yaml: z.string().min(1) });
+
+/** POST /api/v1/policy/versions/{version}/approve and /reject. */
+export const policyDecisionSchema = z.strictObject({ note: z.string().trim().min(1).max(2000).optional() });
 
 /** One problem in a policy document: where (line, column, field path) and what. */
 export const policyIssueSchema = z.object({

@@ -49,6 +49,12 @@ export function workflowDecisionsApi(t: Transport) {
           schema: decisionSchema,
         }),
       get: (id: string) => t.call('GET', `/api/v1/decisions/${seg(id)}`, { schema: decisionSchema }),
+      /** Withdraws a pending decision (governance or its proposer); `reason` ≥ 20 characters. */
+      withdraw: (id: string, reason: string) =>
+        t.call('POST', `/api/v1/decisions/${seg(id)}/withdraw`, { json: { reason }, schema: decisionSchema }),
+      /** Voids a final decision (governance); its review returns to decision_pending. */
+      void: (id: string, reason: string) =>
+        t.call('POST', `/api/v1/decisions/${seg(id)}/void`, { json: { reason }, schema: decisionSchema }),
     },
     acceptances: {
       request: (input: AcceptanceCreate) =>

@@ -60,6 +60,15 @@ async function pendingDecision(ctx: CaseContext) {
   });
 }
 
+/** A final (reject) decision: proposed by the admin, signed by a fresh governance user. */
+async function finalDecision(ctx: CaseContext) {
+  const d = await pendingDecision(ctx);
+  const { token } = await ctx.s.userToken(`fx-signer-${ctx.unique}`, 'governance');
+  const res = await ctx.s.call('POST', `/api/v1/decisions/${d.id}/sign`, {}, token);
+  if (res.statusCode !== 200) throw new Error(`fixture signature failed: ${res.statusCode} ${res.body}`);
+  return d;
+}
+
 /** A condition (owned by someone else) of an approve_with_conditions decision. */
 async function conditionFor(ctx: CaseContext) {
   const { reviewId } = await pendingReview(ctx, true);
@@ -158,6 +167,20 @@ export const DECISION_CASES: Record<string, RouteCase> = {
   'POST /api/v1/decisions/:id/sign': {
     success: 200,
     build: async (ctx) => ({ url: `/api/v1/decisions/${(await pendingDecision(ctx)).id}/sign`, body: {} }),
+  },
+  'POST /api/v1/decisions/:id/withdraw': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/decisions/${(await pendingDecision(ctx)).id}/withdraw`,
+      body: { reason: 'the matrix withdraws this pending decision' },
+    }),
+  },
+  'POST /api/v1/decisions/:id/void': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/decisions/${(await finalDecision(ctx)).id}/void`,
+      body: { reason: 'the matrix voids this final decision' },
+    }),
   },
   'POST /api/v1/conditions/:id/met': {
     success: 200,

@@ -35,6 +35,14 @@ async function pendingOverride(ctx: CaseContext) {
   return o.id;
 }
 
+/** A policy version proposed by the fixture admin (so any other user may decide it); its number. */
+async function proposedPolicy({ s, unique }: CaseContext): Promise<number> {
+  const active = (await s.call('GET', '/api/v1/policy')).json() as { yaml: string };
+  const proposal = await s.call('PUT', '/api/v1/policy', { yaml: `${active.yaml}\n# matrix ${unique}\n` });
+  if (proposal.statusCode !== 202) throw new Error(`fixture policy proposal failed: ${proposal.body}`);
+  return (proposal.json() as { version: number }).version;
+}
+
 /** Evidence with a stored file on version 1.0.0 of a model the caller relates to as asked. */
 async function evidenceFor(ctx: CaseContext) {
   const { key } = await modelFor(ctx);
@@ -88,6 +96,18 @@ export const WORKFLOW_CASES: Record<string, RouteCase> = {
     build: async ({ s }) => ({
       url: '/api/v1/policy',
       body: { yaml: (await s.call('GET', '/api/v1/policy')).json().yaml },
+    }),
+  },
+
+  'POST /api/v1/policy/versions/:version/approve': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/policy/versions/${await proposedPolicy(ctx)}/approve`, body: {} }),
+  },
+  'POST /api/v1/policy/versions/:version/reject': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/policy/versions/${await proposedPolicy(ctx)}/reject`,
+      body: { note: 'not now' },
     }),
   },
 

@@ -33,6 +33,7 @@ const finding: Finding = {
   createdAt: '2025-12-01T00:00:00.000Z',
   updatedAt: '2025-12-01T00:00:00.000Z',
   rowVersion: 3,
+  adoptedFrom: null,
 };
 
 const acceptance = (state: Acceptance['state'], findingIds = ['f1']): Acceptance => ({
@@ -98,15 +99,15 @@ describe('plain-word refusals', () => {
   const refusal = (status: number, message: string, details: Record<string, unknown>) =>
     plainRefusal(new AssayApiError(status, 'x', message, details));
   it('explains separation-of-duties rules and says who may act instead', () => {
-    expect(
-      refusal(403, 'the verifier of a finding cannot be its remediator', { rule: 'verifier_independence' }),
-    ).toMatch(/^Separation of duties: whoever remediated a finding cannot also verify it\. Ask a validator/);
-    expect(
-      refusal(403, 'the requester of a risk acceptance cannot approve it', { rule: 'requester_approver' }),
-    ).toMatch(/cannot approve or reject it/);
-    expect(refusal(403, 'x', { rule: 'sign_off', violation: 'submitter' })).toMatch(
-      /whoever submitted the review cannot sign/,
+    const sod = (violation: string, step: string) =>
+      refusal(403, 'x', { rule: 'separation_of_duties', violation, step, person: 'p', earlier: false });
+    expect(sod('remediator', 'verify_finding')).toMatch(
+      /^Separation of duties: whoever remediated a finding cannot also verify it\. Ask a validator/,
     );
+    expect(sod('requester', 'approve_acceptance')).toMatch(/cannot approve or reject it/);
+    expect(sod('submitter', 'sign_decision')).toMatch(/whoever submitted the review cannot sign/);
+    expect(sod('developer', 'sign_decision')).toMatch(/a developer of a model cannot sign its approval/);
+    expect(sod('validator', 'sign_decision')).toMatch(/whoever validated the review cannot sign/);
     expect(refusal(409, 'assign a validator first', { rule: 'validator_required' })).toMatch(
       /Assign an independent validator/,
     );

@@ -1,6 +1,6 @@
 import type { PolicyDocument, Severity } from '../../contracts/policy.ts';
 import type { Role } from '../../platform/auth/roles.ts';
-import { ForbiddenError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.ts';
 
 const DAY = 86_400_000;
 
@@ -33,23 +33,38 @@ export function checkAcceptanceExpiry(
 }
 
 /**
- * Checks an approver: not the requester, and of a role the policy lets accept every severity
- * among the findings. Pure.
+ * Checks an approver's role: one the policy lets accept every severity among the findings. (Not the
+ * requester and not the model's makers: `access/separation-of-duties.ts`.) Pure.
  */
 export function checkAcceptanceApprover(
   policy: PolicyDocument,
-  f: { approver: string; approverRole: Role; requester: string; severities: readonly Severity[] },
+  f: { approverRole: Role; severities: readonly Severity[] },
 ): void {
-  if (f.approver === f.requester)
-    throw new ForbiddenError('the requester of a risk acceptance cannot approve it', {
-      rule: 'requester_approver',
-    });
   for (const s of f.severities) {
     const roles = policy.findings.severities[s].acceptanceRoles as readonly string[];
     if (!roles.includes(f.approverRole))
       throw new ForbiddenError(
         `a ${f.approverRole} may not accept ${s} findings (the policy allows: ${roles.join(', ') || 'nobody'})`,
         { rule: 'acceptance_role', severity: s },
+      );
+  }
+}
+
+/**
+ * Checks the renewal limit: a finding may be risk-accepted once plus at most `maxRenewals` more
+ * times (the smallest limit of its severity). `priorApprovals` counts its earlier approved
+ * acceptances (active or expired). Pure.
+ */
+export function checkAcceptanceRenewals(
+  policy: PolicyDocument,
+  findings: readonly { id: string; severity: Severity; priorApprovals: number }[],
+): void {
+  for (const f of findings) {
+    const max = policy.findings.severities[f.severity].maxRenewals;
+    if (f.priorApprovals > max)
+      throw new ConflictError(
+        `finding ${f.id} has been risk-accepted ${f.priorApprovals} times; the policy allows ${max} renewal(s) of a ${f.severity} finding's acceptance`,
+        { rule: 'acceptance_renewal_limit', findingId: f.id, maxRenewals: max, field: 'findingIds' },
       );
   }
 }

@@ -6,15 +6,20 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { RiskAcceptancesTable } from '../../platform/db/tables/workflow-decisions.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import { offsetCursor } from '../decisions/paging.ts';
 import { visibleModelIds } from '../decisions/visibility.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
-import { checkAcceptanceApprover, checkAcceptanceExpiry } from './acceptance-rules.ts';
+import {
+  checkAcceptanceApprover,
+  checkAcceptanceExpiry,
+  checkAcceptanceRenewals,
+} from './acceptance-rules.ts';
 
 type AcceptanceRow = RiskAcceptancesTable & { model_key: string };
 
@@ -66,6 +71,7 @@ export class AcceptancesService {
         new Date(input.expiresAt),
         now,
       );
+      checkAcceptanceRenewals(policy.document, await this.renewalFacts(tx, rows));
       const row: RiskAcceptancesTable = {
         id: newId(),
         model_id: model.id,
@@ -104,13 +110,13 @@ export class AcceptancesService {
       const row = await this.readable(caller, id, tx);
       await this.models.authorize(caller.principal, row.model_key, 'acceptance.approve', tx);
       if (row.state !== 'pending') throw new ConflictError(`acceptance ${id} is ${row.state}`);
+      await this.assertDecider(tx, row, caller.audit.actor);
       const findings = await this.findingRows(tx, id);
       checkAcceptanceApprover(policy.document, {
-        approver: caller.audit.actor,
         approverRole: caller.principal.role,
-        requester: row.requested_by,
         severities: findings.map((f) => f.severity as Severity),
       });
+      checkAcceptanceRenewals(policy.document, await this.renewalFacts(tx, findings));
       // The cap is checked again at approval against the policy in force now.
       checkAcceptanceExpiry(
         policy.document,
@@ -137,10 +143,7 @@ export class AcceptancesService {
       const row = await this.readable(caller, id, tx);
       await this.models.authorize(caller.principal, row.model_key, 'acceptance.approve', tx);
       if (row.state !== 'pending') throw new ConflictError(`acceptance ${id} is ${row.state}`);
-      if (row.requested_by === caller.audit.actor)
-        throw new ForbiddenError('the requester of a risk acceptance cannot decide it', {
-          rule: 'requester_approver',
-        });
+      await this.assertDecider(tx, row, caller.audit.actor);
       return this.commit(
         tx,
         caller.audit,
@@ -266,6 +269,38 @@ export class AcceptancesService {
       after: note ? { ...after, note } : after,
     });
     return after;
+  }
+
+  /** Separation of duties: the decider is not the requester nor a maker of the model. */
+  private async assertDecider(tx: Kysely<Database>, row: AcceptanceRow, person: string): Promise<void> {
+    await assertSeparation(tx, row.model_id, { kind: 'approve_acceptance', person }, [
+      { kind: 'request_acceptance', person: row.requested_by, live: true, ref: row.id },
+    ]);
+  }
+
+  /** How many approved acceptances (active or expired) each finding already had. */
+  private async renewalFacts(
+    tx: Kysely<Database>,
+    findings: readonly { id: string; severity: string }[],
+  ): Promise<{ id: string; severity: Severity; priorApprovals: number }[]> {
+    if (findings.length === 0) return [];
+    const rows = await tx
+      .selectFrom('acceptance_findings')
+      .innerJoin('risk_acceptances', 'risk_acceptances.id', 'acceptance_findings.acceptance_id')
+      .select(['acceptance_findings.finding_id'])
+      .where(
+        'acceptance_findings.finding_id',
+        'in',
+        findings.map((f) => f.id),
+      )
+      .where('risk_acceptances.approved_by', 'is not', null)
+      .where('risk_acceptances.state', 'in', ['active', 'expired'])
+      .execute();
+    return findings.map((f) => ({
+      id: f.id,
+      severity: f.severity as Severity,
+      priorApprovals: rows.filter((r) => r.finding_id === f.id).length,
+    }));
   }
 
   private async findingRows(tx: Kysely<Database>, acceptanceId: string) {

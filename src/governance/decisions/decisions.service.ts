@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation, reviewSteps } from '../access/duty-steps.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
@@ -164,7 +165,14 @@ export class DecisionsService {
       await this.models.authorize(caller.principal, row.model_key, 'decision.sign', tx);
       if (row.state !== 'pending')
         throw new ConflictError(`decision ${id} is ${row.state}`, { state: row.state });
-      const relations = await this.models.store.relations(row.model_id, tx);
+      // Separation of duties first: never the model's makers, the submitter or the validator, and
+      // everyone who acted before on this review still independent now.
+      await assertSeparation(
+        tx,
+        row.model_id,
+        { kind: 'sign_decision', person: caller.audit.actor },
+        await reviewSteps(tx, row.review_id),
+      );
       const signatures = await tx
         .selectFrom('decision_signatures')
         .selectAll()
@@ -174,9 +182,6 @@ export class DecisionsService {
       const violation = signerViolation({
         signer: caller.audit.actor,
         signerRole: caller.principal.role,
-        owner: relations.find((r) => r.relation === 'owner')?.username ?? null,
-        developers: relations.filter((r) => r.relation === 'developer').map((r) => r.username),
-        submitter: row.submitted_by,
         requirements,
         signatures: signatures.map((s) => ({ signer: s.signer, role: s.role as Role })),
       });
@@ -412,12 +417,6 @@ function stripJoin(row: DecisionRow): DecisionsTable {
 
 function signerMessage(v: string, role: string): string {
   switch (v) {
-    case 'owner':
-      return "the model's owner can never sign its approval";
-    case 'developer':
-      return "the model's developers can never sign its approval";
-    case 'submitter':
-      return "the review's submitter can never sign its decision";
     case 'already_signed':
       return 'you have already signed this decision';
     case 'role_full':

@@ -79,6 +79,9 @@ export async function decisionView(tx: Kysely<Database>, row: DecisionRow, now: 
     binding: row.binding_json ? (JSON.parse(row.binding_json) as DecisionBinding) : null,
     conditions: conditions.map((c) => conditionView(c, now)),
     rowVersion: Number(row.row_version),
+    voidedAt: row.voided_at ?? null,
+    voidedBy: row.voided_by ?? null,
+    voidReason: row.void_reason ?? null,
   };
 }
 

@@ -215,6 +215,10 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
       { event: 'submit_for_verification' },
       400,
     );
+    // Closure evidence must postdate the finding: added a minute later (the clock then returns, so
+    // the dates the later tests pin stay as they were).
+    const raisedAt = t.clock.now();
+    t.clock.advance(60_000);
     const ev = (
       await call(
         'gina',
@@ -231,8 +235,12 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
       { event: 'submit_for_verification', closureEvidenceId: ev.id },
       200,
     );
+    t.clock.set(raisedAt);
     const self = await call('gina', 'POST', `/api/v1/findings/${f.id}/transition`, { event: 'verify' }, 403);
-    expect(self.json().error.details.rule).toBe('verifier_independence');
+    expect(self.json().error.details).toMatchObject({
+      rule: 'separation_of_duties',
+      violation: 'remediator',
+    });
     const closed = await call(
       'vera',
       'POST',

@@ -6,37 +6,24 @@ export interface SignOffRequirement {
   count: number;
 }
 
-/** The people who can never sign a model's approval. */
+/** What decides whether a signature fits the tier's sign-off (independence is separation-of-duties'). */
 export interface SignerFacts {
   signer: string;
   signerRole: Role;
-  owner: string | null;
-  developers: readonly string[];
-  /** Who submitted the review the decision closes. */
-  submitter: string | null;
   requirements: readonly SignOffRequirement[];
   /** Signatures already on the decision. */
   signatures: readonly { signer: string; role: Role }[];
 }
 
-/** Why a signature is refused. */
-export type SignerViolation =
-  | 'owner'
-  | 'developer'
-  | 'submitter'
-  | 'already_signed'
-  | 'role_not_required'
-  | 'role_full';
+/** Why a signature does not fit the sign-off. */
+export type SignerViolation = 'already_signed' | 'role_not_required' | 'role_full';
 
 /**
- * Why `signer` may not sign, or null. The model's owner, its developers and the review's submitter
- * never sign; a signer signs once; the signer's role must be one the tier requires and still short
- * of its count. Pure.
+ * Why `signer` may not sign, or null: a signer signs once; the signer's role must be one the tier
+ * requires and still short of its count. Who may never sign (the model's owner and developers, the
+ * review's submitter and validator) is `access/separation-of-duties.ts`. Pure.
  */
 export function signerViolation(f: SignerFacts): SignerViolation | null {
-  if (f.owner !== null && f.signer === f.owner) return 'owner';
-  if (f.developers.includes(f.signer)) return 'developer';
-  if (f.submitter !== null && f.signer === f.submitter) return 'submitter';
   if (f.signatures.some((s) => s.signer === f.signer)) return 'already_signed';
   const need = f.requirements.find((r) => r.role === f.signerRole);
   if (!need) return 'role_not_required';

@@ -1,6 +1,6 @@
 import type { FindingEvent, FindingState } from '../../contracts/findings.ts';
 import type { PolicyDocument, Severity } from '../../contracts/policy.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, ValidationError } from '../../platform/errors.ts';
 
 const TRANSITIONS: Record<FindingState, Partial<Record<FindingEvent, FindingState>>> = {
   open: { start_remediation: 'in_remediation', accept_risk: 'risk_accepted' },
@@ -55,23 +55,27 @@ export function checkCategory(policy: PolicyDocument, category: string): void {
 }
 
 /**
- * Closure needs closure evidence and a verifier who is not the remediator (nor, when there is no
- * remediator on record, the finding's owner). Pure.
+ * Closure needs closure evidence on record. Who may verify (never the remediator nor the model's
+ * makers) is `access/separation-of-duties.ts`. Pure.
  */
-export function checkVerification(f: {
-  verifier: string;
-  remediator: string | null;
-  owner: string;
-  closureEvidenceId: string | null;
-}): void {
+export function checkVerification(f: { closureEvidenceId: string | null }): void {
   if (!f.closureEvidenceId)
     throw new ConflictError('closing a finding needs closure evidence; submit it for verification first', {
       rule: 'closure_evidence',
     });
-  if (f.verifier === (f.remediator ?? f.owner))
-    throw new ForbiddenError('the verifier of a finding cannot be its remediator', {
-      rule: 'verifier_independence',
-    });
+}
+
+/**
+ * Closure evidence must postdate the finding: evidence added before the finding was raised cannot
+ * show that the finding was remedied. Pure.
+ */
+export function checkClosureEvidenceDate(f: { findingCreatedAt: string; evidenceCreatedAt: string }): void {
+  if (Date.parse(f.evidenceCreatedAt) <= Date.parse(f.findingCreatedAt))
+    throw new ValidationError(
+      `closure evidence must be added after the finding was raised (${f.findingCreatedAt}); this evidence was added ${f.evidenceCreatedAt}`,
+      'closureEvidenceId',
+      { rule: 'closure_evidence_date' },
+    );
 }
 
 function words(title: string): Set<string> {

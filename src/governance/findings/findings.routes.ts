@@ -27,16 +27,21 @@ export function registerFindingRoutes(
     url: '/api/v1/models/:key/versions/:label/findings',
     schema: {
       tags,
-      summary: 'Raise a finding (due date from the policy SLA; repeats linked)',
+      summary:
+        'Raise a finding (due date from the policy SLA; repeats linked); adopting a suggestion already adopted returns its finding (200)',
       params: versionParams,
       body: findingCreateSchema,
-      response: { 201: findingSchema },
+      response: { 200: findingSchema, 201: findingSchema },
     },
-    handler: async (req, reply) =>
-      withEtag(
-        reply.status(201),
-        await findings.raise(callerOf(req), req.params.key, req.params.label, req.body),
-      ),
+    handler: async (req, reply) => {
+      const { finding, created } = await findings.raiseOrAdopt(
+        callerOf(req),
+        req.params.key,
+        req.params.label,
+        req.body,
+      );
+      return withEtag(reply.status(created ? 201 : 200), finding);
+    },
   });
   app.route({
     method: 'GET',

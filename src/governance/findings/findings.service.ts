@@ -14,12 +14,14 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import { visibleModelIds } from '../decisions/visibility.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import {
   checkCategory,
+  checkClosureEvidenceDate,
   checkVerification,
   findingDueAt,
   findRepeat,
@@ -46,11 +48,41 @@ export class FindingsService {
 
   /** Raises a finding; the due date comes from the policy's SLA; repeats are linked. Audited. */
   async raise(caller: Caller, key: string, label: string, input: FindingCreate): Promise<Finding> {
+    return (await this.raiseOrAdopt(caller, key, label, input)).finding;
+  }
+
+  /**
+   * `raise`, and for a suggestion adopted a second time the finding it already became
+   * (`created: false`, nothing written).
+   */
+  async raiseOrAdopt(
+    caller: Caller,
+    key: string,
+    label: string,
+    input: FindingCreate,
+  ): Promise<{ finding: Finding; created: boolean }> {
     const policy = await this.policy.active();
     checkCategory(policy.document, input.category);
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'finding.raise', tx);
       const version = await this.versions.find(model, label, tx);
+      if (input.suggestion) {
+        const ev = await tx
+          .selectFrom('evidence')
+          .select(['version_id', 'type'])
+          .where('id', '=', input.suggestion.evidenceId)
+          .executeTakeFirst();
+        if (ev?.version_id !== version.id || ev.type !== 'validation_report')
+          throw new ValidationError(
+            `evidence '${input.suggestion.evidenceId}' is not validation evidence of ${key}@${label}`,
+            'suggestion.evidenceId',
+          );
+        const adopted = await findingQuery(tx)
+          .where('findings.source_evidence_id', '=', input.suggestion.evidenceId)
+          .where('findings.source_suggestion_id', '=', input.suggestion.suggestionId)
+          .executeTakeFirst();
+        if (adopted) return { finding: findingView(adopted, this.clock.now()), created: false };
+      }
       const owner = await tx
         .selectFrom('users')
         .select('username')
@@ -112,6 +144,8 @@ export class FindingsService {
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
         row_version: 1,
+        source_evidence_id: input.suggestion?.evidenceId ?? null,
+        source_suggestion_id: input.suggestion?.suggestionId ?? null,
       };
       await tx.insertInto('findings').values(row).execute();
       const view = findingView({ ...row, model_key: model.key, version_label: version.label }, now);
@@ -122,7 +156,7 @@ export class FindingsService {
         modelId: model.id,
         after: view,
       });
-      return view;
+      return { finding: view, created: true };
     });
   }
 
@@ -179,7 +213,7 @@ export class FindingsService {
           );
         const ev = await tx
           .selectFrom('evidence')
-          .select(['model_id', 'superseded_at'])
+          .select(['model_id', 'superseded_at', 'created_at'])
           .where('id', '=', input.closureEvidenceId)
           .executeTakeFirst();
         if (!ev || ev.model_id !== row.model_id || ev.superseded_at !== null)
@@ -187,17 +221,18 @@ export class FindingsService {
             `evidence '${input.closureEvidenceId}' is not current evidence of model '${row.model_key}'`,
             'closureEvidenceId',
           );
+        checkClosureEvidenceDate({ findingCreatedAt: row.created_at, evidenceCreatedAt: ev.created_at });
         patch.closure_evidence_id = input.closureEvidenceId;
         if (!row.remediator) patch.remediator = caller.audit.actor;
         if (input.remediationPlan) patch.remediation_plan = input.remediationPlan;
       }
       if (input.event === 'verify') {
-        checkVerification({
-          verifier: caller.audit.actor,
-          remediator: row.remediator,
-          owner: row.owner,
-          closureEvidenceId: row.closure_evidence_id,
-        });
+        checkVerification({ closureEvidenceId: row.closure_evidence_id });
+        // The verifier is independent of the remediation (or, with none on record, of the finding's
+        // owner) and of the model's development, as everyone stands now.
+        await assertSeparation(tx, row.model_id, { kind: 'verify_finding', person: caller.audit.actor }, [
+          { kind: 'remediate_finding', person: row.remediator ?? row.owner, live: true, ref: row.id },
+        ]);
         patch.verified_by = caller.audit.actor;
         patch.closed_at = this.clock.now().toISOString();
       }

@@ -36,6 +36,10 @@ export function findingView(r: FindingRow, now: Date): Finding {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     rowVersion: Number(r.row_version),
+    adoptedFrom:
+      r.source_evidence_id && r.source_suggestion_id
+        ? { evidenceId: r.source_evidence_id, suggestionId: r.source_suggestion_id }
+        : null,
   };
 }
 

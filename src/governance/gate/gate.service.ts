@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
+import { approvalIndependence } from '../access/duty-steps.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
@@ -140,6 +141,20 @@ export class GateService {
       conditions: (decision?.conditions ?? []).map((c) => ({ id: c.id, dueAt: c.dueAt, met: c.met })),
       documents: this.documentStanding ? await this.documentStanding(tx, version.id, tier) : {},
     };
-    return decideGate(state, now);
+    const result = decideGate(state, now);
+    // Separation of duties, re-checked now: an approval whose validator or signers are not
+    // independent of the model today does not open the gate.
+    if (decision && (decision.outcome === 'approve' || decision.outcome === 'approve_with_conditions')) {
+      const refusal = await approvalIndependence(tx, model.id, decision);
+      if (refusal)
+        return {
+          allowed: false,
+          reasons: [
+            ...result.reasons,
+            { code: 'not_independent', message: refusal.message, ref: decision.id },
+          ],
+        };
+    }
+    return result;
   }
 }

@@ -25,6 +25,17 @@ import { ModelsStore, toModelView } from './models.store.ts';
 
 export type { Caller } from '../../platform/auth/caller.ts';
 
+/**
+ * Called inside the transaction before a model's relations are replaced (set by the composition
+ * root from separation of duties): refuses the change or invalidates the steps it taints.
+ */
+export type RelationsGuard = (
+  tx: Kysely<Database>,
+  audit: AuditContext,
+  modelId: string,
+  next: readonly { user_id: string; relation: string }[],
+) => Promise<void>;
+
 /** The lifecycle rule: a 409 naming both states when a model in `from` cannot move to `to`. */
 function assertTransition(from: ModelStatus, to: ModelStatus): void {
   if (!canTransition(from, to)) {
@@ -44,6 +55,7 @@ export class ModelsService {
   readonly store: ModelsStore;
   private nextReviewDates: NextReviewDateSource | null = null;
   private guard: LifecycleGuard | null = null;
+  private relationsGuard: RelationsGuard | null = null;
 
   constructor(
     private readonly db: Db,
@@ -81,6 +93,21 @@ export class ModelsService {
       details.map((d) => d.id),
     );
     return details.map((d) => ({ ...d, exception: found.get(d.id) ?? null }));
+  }
+
+  /** Lets separation of duties check every change of a model's relations. */
+  setRelationsGuard(guard: RelationsGuard): void {
+    this.relationsGuard = guard;
+  }
+
+  /** Runs the relations guard (if set) before `next` replaces a model's relations in `tx`. */
+  async relationsChangingIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    modelId: string,
+    next: readonly { user_id: string; relation: string }[],
+  ): Promise<void> {
+    if (this.relationsGuard) await this.relationsGuard(tx, audit, modelId, next);
   }
 
   /**
@@ -226,6 +253,7 @@ export class ModelsService {
           before.validators,
         );
         next.owner_id = relations.find((r) => r.relation === 'owner')!.user_id;
+        await this.relationsChangingIn(tx, caller.audit, row.id, relations);
         await this.store.replaceRelations(tx, row.id, relations);
       }
       return this.commitChange(tx, caller.audit, row, next, before, 'model.updated');
@@ -330,6 +358,7 @@ export class ModelsService {
       const row = await this.authorize(caller.principal, key, 'model.relations', tx);
       const before = await this.view(row, tx);
       const relations = await this.resolveRelations(tx, input.owner, input.developers, input.validators);
+      await this.relationsChangingIn(tx, caller.audit, row.id, relations);
       await this.store.replaceRelations(tx, row.id, relations);
       const next: ModelsTable = {
         ...row,

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { PolicyVersionsTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import { defaultPolicyYaml, parsePolicyYaml, policySha256 } from './policy-document.ts';
 
 /** A stored policy version with its parsed document. */
@@ -18,6 +19,11 @@ export interface LoadedPolicy {
   document: PolicyDocument;
   createdBy: string;
   createdAt: string;
+  state: PolicyVersion['state'];
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  baseVersion: number | null;
 }
 
 function versionView(row: PolicyVersionsTable, activeVersion: number): PolicyVersion {
@@ -27,6 +33,11 @@ function versionView(row: PolicyVersionsTable, activeVersion: number): PolicyVer
     createdBy: row.created_by,
     createdAt: row.created_at,
     active: Number(row.version) === activeVersion,
+    state: row.state as PolicyVersion['state'],
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    decisionNote: row.decision_note,
+    baseVersion: row.base_version === null ? null : Number(row.base_version),
   };
 }
 
@@ -46,16 +57,37 @@ export class PolicyService {
     return this.db.write(async (tx) => {
       const any = await tx.selectFrom('policy_versions').select('version').limit(1).executeTakeFirst();
       if (any) return false;
-      await this.insertVersion(tx, ctx, yaml, 1);
+      // The first install on an empty store is automatic: there is nobody yet to propose or approve.
+      const now = this.clock.now().toISOString();
+      const row: PolicyVersionsTable = {
+        version: 1,
+        yaml,
+        sha256: policySha256(yaml),
+        created_by: ctx.actor,
+        created_at: now,
+        state: 'approved',
+        decided_by: ctx.actor,
+        decided_at: now,
+        decision_note: null,
+        base_version: null,
+      };
+      await tx.insertInto('policy_versions').values(row).execute();
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'policy.installed',
+        entityType: 'policy',
+        entityId: 'policy',
+        after: { ...versionView(row, 1), yaml },
+      });
       return true;
     });
   }
 
-  /** The active (latest) policy; pass `tx` when inside a write transaction. */
+  /** The active policy (the newest approved version); pass `tx` when inside a write transaction. */
   async active(tx: Kysely<Database> = this.db.kysely): Promise<LoadedPolicy> {
     const row = await tx
       .selectFrom('policy_versions')
       .selectAll()
+      .where('state', '=', 'approved')
       .orderBy('version', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -63,9 +95,9 @@ export class PolicyService {
     return this.load(row);
   }
 
-  /** One stored policy version. */
-  async byVersion(version: number): Promise<LoadedPolicy> {
-    const row = await this.db.kysely
+  /** One stored policy version (proposed, approved or rejected). */
+  async byVersion(version: number, tx: Kysely<Database> = this.db.kysely): Promise<LoadedPolicy> {
+    const row = await tx
       .selectFrom('policy_versions')
       .selectAll()
       .where('version', '=', version)
@@ -82,15 +114,18 @@ export class PolicyService {
       .selectAll()
       .orderBy('version', 'desc')
       .execute();
-    const activeVersion = rows[0] ? Number(rows[0].version) : 0;
+    const active = rows.find((r) => r.state === 'approved');
+    const activeVersion = active ? Number(active.version) : 0;
     return rows.map((r) => versionView(r, activeVersion));
   }
 
   /**
-   * Replaces the active policy with `yaml` (validated first; errors name the line and field).
-   * The same text as the active policy is a no-op. Audited as `policy.updated`.
+   * Proposes `yaml` as the next policy (validated first; errors name the line and field). It takes
+   * effect only when a second person approves it. The same text as the active policy is a no-op;
+   * the same text as an open proposal returns that proposal. `ifMatch`: the active version.
+   * Audited as `policy.proposed`.
    */
-  async replace(
+  async propose(
     principal: Principal,
     ctx: AuditContext,
     yaml: string,
@@ -99,52 +134,128 @@ export class PolicyService {
     this.authorize(principal, 'policy.manage');
     parsePolicyYaml(yaml);
     const sha = policySha256(yaml);
-    const result = await this.db.write(async (tx) => {
+    const version = await this.db.write(async (tx) => {
+      const active = await this.activeRow(tx);
+      if (ifMatch !== undefined && ifMatch !== Number(active?.version ?? 0))
+        throw new ConflictError(
+          `the active policy is version ${active?.version ?? 0}, not ${ifMatch}; reload and retry`,
+        );
+      if (active && active.sha256 === sha) return null;
+      const open = await tx
+        .selectFrom('policy_versions')
+        .select('version')
+        .where('state', '=', 'proposed')
+        .where('sha256', '=', sha)
+        .where('base_version', '=', Number(active?.version ?? 0))
+        .executeTakeFirst();
+      if (open) return { version: Number(open.version), changed: false };
       const last = await tx
         .selectFrom('policy_versions')
-        .selectAll()
+        .select('version')
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (ifMatch !== undefined && ifMatch !== Number(last?.version ?? 0))
-        throw new ConflictError(
-          `the active policy is version ${last?.version ?? 0}, not ${ifMatch}; reload and retry`,
-        );
-      if (last && last.sha256 === sha) return { version: Number(last.version), changed: false };
-      const version = last ? Number(last.version) + 1 : 1;
-      await this.insertVersion(tx, ctx, yaml, version, last ?? null);
-      return { version, changed: true };
+      const row: PolicyVersionsTable = {
+        version: Number(last?.version ?? 0) + 1,
+        yaml,
+        sha256: sha,
+        created_by: ctx.actor,
+        created_at: this.clock.now().toISOString(),
+        state: 'proposed',
+        decided_by: null,
+        decided_at: null,
+        decision_note: null,
+        base_version: active ? Number(active.version) : null,
+      };
+      await tx.insertInto('policy_versions').values(row).execute();
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: 'policy.proposed',
+        entityType: 'policy_version',
+        entityId: String(row.version),
+        after: { ...versionView(row, Number(active?.version ?? 0)), yaml },
+      });
+      return { version: row.version, changed: true };
     });
-    return { policy: await this.byVersion(result.version), changed: result.changed };
+    if (version === null) return { policy: await this.active(), changed: false };
+    return { policy: await this.byVersion(version.version), changed: version.changed };
   }
 
-  private async insertVersion(
-    tx: Kysely<Database>,
+  /**
+   * Approves or rejects a proposed version: a second person (never the proposer, by separation of
+   * duties). Approving needs the proposal's base still active (else propose again); the approved
+   * version becomes the active policy. Audited as `policy.approved` (the active policy before and
+   * after) or `policy.rejected`.
+   */
+  async decide(
+    principal: Principal,
     ctx: AuditContext,
-    yaml: string,
     version: number,
-    previous: PolicyVersionsTable | null = null,
-  ): Promise<void> {
-    const row: PolicyVersionsTable = {
-      version,
-      yaml,
-      sha256: policySha256(yaml),
-      created_by: ctx.actor,
-      created_at: this.clock.now().toISOString(),
-    };
-    await tx.insertInto('policy_versions').values(row).execute();
-    const view = { ...versionView(row, version), yaml };
-    await appendAuditEvent(tx, this.clock, ctx, {
-      action: previous === null ? 'policy.installed' : 'policy.updated',
-      entityType: 'policy',
-      entityId: 'policy',
-      // Full snapshots (the active policy before and after), so history replays without joins.
-      before:
-        previous === null
-          ? null
-          : { ...versionView(previous, Number(previous.version)), yaml: previous.yaml },
-      after: view,
+    outcome: 'approved' | 'rejected',
+    note?: string,
+  ): Promise<LoadedPolicy> {
+    this.authorize(principal, 'policy.manage');
+    await this.db.write(async (tx) => {
+      const row = await tx
+        .selectFrom('policy_versions')
+        .selectAll()
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('policy version', String(version));
+      if (row.state !== 'proposed')
+        throw new ConflictError(`policy version ${version} is ${row.state}, not proposed`, {
+          state: row.state,
+        });
+      await assertSeparation(tx, null, { kind: 'approve_policy', person: ctx.actor }, [
+        { kind: 'propose_policy', person: row.created_by, live: true, ref: `policy version ${version}` },
+      ]);
+      const active = await this.activeRow(tx);
+      const activeVersion = Number(active?.version ?? 0);
+      if (outcome === 'approved' && Number(row.base_version ?? 0) !== activeVersion)
+        throw new ConflictError(
+          `policy version ${version} was proposed against version ${row.base_version ?? 0}, but version ${activeVersion} is active now; propose it again`,
+          { rule: 'policy_base_changed', activeVersion },
+        );
+      const next: PolicyVersionsTable = {
+        ...row,
+        state: outcome,
+        decided_by: ctx.actor,
+        decided_at: this.clock.now().toISOString(),
+        decision_note: note ?? null,
+      };
+      const res = await tx
+        .updateTable('policy_versions')
+        .set({
+          state: next.state,
+          decided_by: next.decided_by,
+          decided_at: next.decided_at,
+          decision_note: next.decision_note,
+        })
+        .where('version', '=', version)
+        .where('state', '=', 'proposed')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new ConflictError(`policy version ${version} changed concurrently`);
+      const nowActive = outcome === 'approved' ? version : activeVersion;
+      await appendAuditEvent(tx, this.clock, ctx, {
+        action: `policy.${outcome}`,
+        entityType: 'policy',
+        entityId: 'policy',
+        // Full snapshots (the active policy before and after), so history replays without joins.
+        before: active ? { ...versionView(active, activeVersion), yaml: active.yaml } : null,
+        after: { ...versionView(next, nowActive), yaml: next.yaml },
+      });
     });
+    return this.byVersion(version);
+  }
+
+  private activeRow(tx: Kysely<Database>): Promise<PolicyVersionsTable | undefined> {
+    return tx
+      .selectFrom('policy_versions')
+      .selectAll()
+      .where('state', '=', 'approved')
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   private load(row: PolicyVersionsTable): LoadedPolicy {
@@ -161,6 +272,11 @@ export class PolicyService {
       document,
       createdBy: row.created_by,
       createdAt: row.created_at,
+      state: row.state as PolicyVersion['state'],
+      decidedBy: row.decided_by,
+      decidedAt: row.decided_at,
+      decisionNote: row.decision_note,
+      baseVersion: row.base_version === null ? null : Number(row.base_version),
     };
   }
 

@@ -89,22 +89,93 @@ describe.each(ENGINES)('policy API on %s', (engine) => {
     expect(body.sha256).toBe(policySha256(defaultPolicyYaml()));
   });
 
-  it('PUT stores a new version (YAML and JSON bodies), audited; the same text is a no-op', async () => {
+  it('PUT proposes a version; a second person approves it before it is active; the same text is a no-op', async () => {
+    const { token: gov } = await t.userToken('gov-policy', 'governance');
     const next = defaultPolicyYaml().replace('name: Assay default policy', 'name: Acme policy');
     const res = await t.call('PUT', '/api/v1/policy', next, undefined, { 'content-type': 'text/yaml' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ version: 2, changed: true });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({
+      version: 2,
+      state: 'proposed',
+      active: false,
+      changed: true,
+      baseVersion: 1,
+    });
+    expect((await t.call('GET', '/api/v1/policy')).json().version).toBe(1);
     const stale = await t.call('PUT', '/api/v1/policy', { yaml: `${next}\n# edit` }, undefined, {
-      'if-match': '"1"',
+      'if-match': '"2"',
     });
     expect(stale.statusCode).toBe(409);
+    const same = await t.call('PUT', '/api/v1/policy', { yaml: next });
+    expect(same.statusCode).toBe(202);
+    expect(same.json()).toMatchObject({ version: 2, changed: false });
+    // The proposer cannot approve their own proposal.
+    const self = await t.call('POST', '/api/v1/policy/versions/2/approve', {});
+    expect(self.statusCode).toBe(403);
+    expect(self.json().error.details).toMatchObject({ rule: 'separation_of_duties', violation: 'requester' });
+    const approved = await t.call('POST', '/api/v1/policy/versions/2/approve', { note: 'reviewed' }, gov);
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({
+      version: 2,
+      state: 'approved',
+      active: true,
+      decidedBy: 'gov-policy',
+    });
+    expect((await t.call('GET', '/api/v1/policy')).json()).toMatchObject({ version: 2, state: 'approved' });
+    expect((await t.call('POST', '/api/v1/policy/versions/2/approve', {}, gov)).statusCode).toBe(409);
     const again = await t.call('PUT', '/api/v1/policy', { yaml: next }, undefined, { 'if-match': '"2"' });
+    expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ version: 2, changed: false });
     const versions = (await t.call('GET', '/api/v1/policy/versions')).json().items;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-    const audit = await t.call('GET', '/api/v1/audit/events?entityType=policy');
+    const audit = await t.call('GET', '/api/v1/audit/events?limit=500');
     expect(audit.json().items.map((e: { action: string }) => e.action)).toEqual(
-      expect.arrayContaining(['policy.installed', 'policy.updated']),
+      expect.arrayContaining(['policy.installed', 'policy.proposed', 'policy.approved']),
+    );
+  });
+
+  it('one governance user cannot replace the policy alone; rejected and outdated proposals never become active', async () => {
+    const tok = await t.userTokens([
+      ['gov-a', 'governance'],
+      ['gov-b', 'governance'],
+    ]);
+    const active = (await t.call('GET', '/api/v1/policy')).json();
+    const propose = (text: string, who: string) => t.call('PUT', '/api/v1/policy', { yaml: text }, tok[who]);
+    const lone = await propose(`${active.yaml}\n# gov-a alone\n`, 'gov-a');
+    expect(lone.statusCode).toBe(202);
+    const v = lone.json().version;
+    const alone = await t.call('POST', `/api/v1/policy/versions/${v}/approve`, {}, tok['gov-a']);
+    expect(alone.statusCode).toBe(403);
+    expect(alone.json().error.details).toMatchObject({
+      rule: 'separation_of_duties',
+      violation: 'requester',
+    });
+    expect((await t.call('POST', `/api/v1/policy/versions/${v}/reject`, {}, tok['gov-a'])).statusCode).toBe(
+      403,
+    );
+    expect((await t.call('GET', '/api/v1/policy')).json().version).toBe(active.version);
+    const rejected = await t.call(
+      'POST',
+      `/api/v1/policy/versions/${v}/reject`,
+      { note: 'no' },
+      tok['gov-b'],
+    );
+    expect(rejected.json()).toMatchObject({ state: 'rejected', active: false });
+    expect((await t.call('POST', `/api/v1/policy/versions/${v}/approve`, {}, tok['gov-b'])).statusCode).toBe(
+      409,
+    );
+    // Two proposals against the same active version: approving one outdates the other.
+    const a = (await propose(`${active.yaml}\n# proposal a\n`, 'gov-a')).json().version;
+    const b = (await propose(`${active.yaml}\n# proposal b\n`, 'gov-a')).json().version;
+    expect((await t.call('POST', `/api/v1/policy/versions/${a}/approve`, {}, tok['gov-b'])).statusCode).toBe(
+      200,
+    );
+    const outdated = await t.call('POST', `/api/v1/policy/versions/${b}/approve`, {}, tok['gov-b']);
+    expect(outdated.statusCode).toBe(409);
+    expect(outdated.json().error.details.rule).toBe('policy_base_changed');
+    expect((await t.call('GET', '/api/v1/policy')).json().version).toBe(a);
+    expect((await t.call('POST', '/api/v1/policy/versions/999/approve', {}, tok['gov-b'])).statusCode).toBe(
+      404,
     );
   });
 
@@ -115,7 +186,8 @@ describe.each(ENGINES)('policy API on %s', (engine) => {
     const err = res.json().error;
     expect(err.details.field).toBe('tiers.2.approvalValidityMonths');
     expect(err.message).toContain(`line ${lineOf(bad, 'approvalValidityMonths: lots')}`);
-    expect((await t.call('GET', '/api/v1/policy')).json().version).toBe(2);
+    expect((await t.call('GET', '/api/v1/policy')).json().version).toBe(4);
+    expect((await t.call('GET', '/api/v1/policy/versions')).json().items[0].version).toBe(5);
   });
 
   it('only stewards change the policy; everyone reads it; unknown JSON fields are refused', async () => {

@@ -116,22 +116,3 @@ export function checklistStatus(
     return item;
   });
 }
-
-/** The people a validator must be independent of. */
-export interface IndependenceFacts {
-  validator: string;
-  owner: string | null;
-  developers: readonly string[];
-  submitter: string | null;
-}
-
-/**
- * Why `validator` may not validate this review, or null when independent: a validator is never the
- * model's owner, one of its developers, or the review's submitter. Pure.
- */
-export function independenceViolation(f: IndependenceFacts): 'owner' | 'developer' | 'submitter' | null {
-  if (f.owner !== null && f.validator === f.owner) return 'owner';
-  if (f.developers.includes(f.validator)) return 'developer';
-  if (f.submitter !== null && f.validator === f.submitter) return 'submitter';
-  return null;
-}

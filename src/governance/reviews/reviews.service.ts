@@ -17,19 +17,14 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { ReviewsTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation, assertStepsHold, reviewSteps } from '../access/duty-steps.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { reviewCycleOf } from './review-cycles.store.ts';
-import {
-  type ChecklistDocuments,
-  checklistFor,
-  checklistStatus,
-  independenceViolation,
-  nextReviewState,
-} from './review-rules.ts';
+import { type ChecklistDocuments, checklistFor, checklistStatus, nextReviewState } from './review-rules.ts';
 import {
   listReviewRows,
   openReviewRows,
@@ -204,11 +199,13 @@ export class ReviewsService {
       ifMatch,
       'review.submit',
       async (row, tx) => {
-        if (row.validator_id !== null && row.validator_id === caller.audit.actor)
-          throw new ForbiddenError('the assigned validator cannot submit the review they validate', {
-            rule: 'independence',
-          });
-        await this.assertIndependent(tx, row, row.validator_id, caller.audit.actor);
+        // The submitter is never the review's validator, and the validator stays independent.
+        await assertSeparation(
+          tx,
+          row.model_id,
+          { kind: 'submit_review', person: caller.audit.actor },
+          await reviewSteps(tx, row.id),
+        );
         return {
           state: nextReviewState(row.state as Review['state'], 'submit'),
           submitted_by: caller.audit.actor,
@@ -237,7 +234,11 @@ export class ReviewsService {
         if (!user) throw new ValidationError(`no user '${validator}'`, 'validator');
         if (user.role !== 'validator')
           throw new ValidationError(`'${validator}' does not have the validator role`, 'validator');
-        await this.assertIndependent(tx, row, validator, row.submitted_by);
+        // The validator being replaced no longer carries the review (but stays in its history).
+        const earlier = (await reviewSteps(tx, row.id)).map((s) =>
+          s.kind === 'validate' && s.person === row.validator_id ? { ...s, live: false } : s,
+        );
+        await assertSeparation(tx, row.model_id, { kind: 'validate', person: validator }, earlier);
         return { validator_id: validator };
       },
       'review.validator_assigned',
@@ -258,7 +259,7 @@ export class ReviewsService {
       id,
       ifMatch,
       action,
-      async (row) => {
+      async (row, tx) => {
         const next = nextReviewState(row.state as Review['state'], event);
         if (event !== 'withdraw') {
           if (row.validator_id === null)
@@ -266,6 +267,16 @@ export class ReviewsService {
           const steward = caller.principal.role === 'admin' || caller.principal.role === 'governance';
           if (!steward && row.validator_id !== caller.audit.actor)
             throw new ForbiddenError('only the assigned validator or governance can move validation on');
+          // Every validation step re-checks the validator (and everyone before) as they stand now.
+          const earlier = await reviewSteps(tx, row.id);
+          if (row.validator_id === caller.audit.actor)
+            await assertSeparation(
+              tx,
+              row.model_id,
+              { kind: 'validate', person: caller.audit.actor },
+              earlier,
+            );
+          else await assertStepsHold(tx, row.model_id, earlier);
         }
         return {
           state: next,
@@ -298,6 +309,58 @@ export class ReviewsService {
       row,
       { state, ...(terminal ? { closed_at: this.now(), outcome: outcome ?? state } : {}) },
       `review.${event}`,
+    );
+  }
+
+  /**
+   * Separation of duties: the validator no longer counts (a relation or role change made them
+   * non-independent). The validator is unassigned and validation starts again from `submitted`.
+   * Audited as `review.validation_invalidated` with the reason. Outside the state machine on purpose:
+   * it is a control's correction, not a step of the workflow.
+   */
+  async invalidateValidationIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    id: string,
+    reason: string,
+  ): Promise<Review | null> {
+    const row = await reviewRowById(tx, id);
+    if (!row || row.state === 'closed' || row.state === 'withdrawn') return null;
+    const back = row.state === 'in_validation' || row.state === 'decision_pending';
+    return this.commit(
+      tx,
+      audit,
+      row,
+      { validator_id: null, ...(back ? { state: 'submitted' } : {}) },
+      'review.validation_invalidated',
+      reason,
+    );
+  }
+
+  /**
+   * A voided final decision closed this review: the review returns to `decision_pending` so a new
+   * decision can be proposed, unless another review of the same version, type and gate is open
+   * (that one takes the new decision). Audited as `review.reopened`.
+   */
+  async reopenForDecisionIn(
+    tx: Kysely<Database>,
+    audit: AuditContext,
+    id: string,
+    reason: string,
+  ): Promise<Review | null> {
+    const row = await reviewRowById(tx, id);
+    if (row?.state !== 'closed') return null;
+    const open = (await openReviewRows(tx, row.version_id)).find(
+      (r) => r.type === row.type && r.gate === row.gate,
+    );
+    if (open) return null;
+    return this.commit(
+      tx,
+      audit,
+      row,
+      { state: 'decision_pending', closed_at: null, outcome: null },
+      'review.reopened',
+      reason,
     );
   }
 
@@ -351,30 +414,6 @@ export class ReviewsService {
       after: note ? { ...after, note } : after,
     });
     return after;
-  }
-
-  private async assertIndependent(
-    tx: Kysely<Database>,
-    row: ReviewRow,
-    validator: string | null,
-    submitter: string | null,
-  ): Promise<void> {
-    if (validator === null) return;
-    const relations = await this.models.store.relations(row.model_id, tx);
-    const violation = independenceViolation({
-      validator,
-      owner: relations.find((r) => r.relation === 'owner')?.username ?? null,
-      developers: relations.filter((r) => r.relation === 'developer').map((r) => r.username),
-      submitter,
-    });
-    if (violation)
-      throw new ForbiddenError(
-        `'${validator}' is not independent: they are the ${violation === 'submitter' ? "review's submitter" : `model's ${violation}`}`,
-        {
-          rule: 'independence',
-          violation,
-        },
-      );
   }
 
   private async checklistOf(row: ReviewRow, tx: Kysely<Database> = this.db.kysely): Promise<Checklist> {

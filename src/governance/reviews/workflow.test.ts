@@ -79,7 +79,10 @@ describe.each(ENGINES)('governance workflow (reviews, evidence) on %s', (engine)
     expect(rel.statusCode).toBe(200);
     const refused = await assign('vera');
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().error.details).toMatchObject({ rule: 'independence', violation: 'developer' });
+    expect(refused.json().error.details).toMatchObject({
+      rule: 'separation_of_duties',
+      violation: 'developer',
+    });
     await t.call(
       'PUT',
       '/api/v1/models/credit-pd/relations',

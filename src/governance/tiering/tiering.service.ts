@@ -10,6 +10,7 @@ import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
@@ -229,10 +230,10 @@ export class TieringService {
       });
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
         throw new ForbiddenError(`${caller.principal.role} may not decide tier overrides`);
-      if (row.requested_by === caller.audit.actor)
-        throw new ForbiddenError('the requester of a tier override cannot decide it; a second person must', {
-          rule: 'four_eyes',
-        });
+      // Four eyes through separation of duties: not the requester, not a maker of the model.
+      await assertSeparation(tx, model.id, { kind: 'approve_override', person: caller.audit.actor }, [
+        { kind: 'request_override', person: row.requested_by, live: true, ref: row.id },
+      ]);
       if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
         throw new ConflictError(`tier override '${id}' is at row version ${row.row_version}, not ${ifMatch}`);
       if (row.status !== 'pending') throw new ConflictError(`tier override '${id}' is already ${row.status}`);

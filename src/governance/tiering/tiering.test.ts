@@ -85,7 +85,7 @@ describe.each(ENGINES)('tiering and tier overrides on %s', (engine) => {
     const id = req.json().id;
     const self = await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.gina);
     expect(self.statusCode).toBe(403);
-    expect(self.json().error.details.rule).toBe('four_eyes');
+    expect(self.json().error.details).toMatchObject({ rule: 'separation_of_duties', violation: 'requester' });
     expect((await t.call('POST', `/api/v1/tier-overrides/${id}/approve`, {}, tok.vera)).statusCode).toBe(403);
     expect((await t.call('GET', '/api/v1/models/credit-pd')).json().tier).toBe(1);
     const ok = await t.call('POST', `/api/v1/tier-overrides/${id}/reject`, { note: 'keep Tier 1' }, tok.gabe);

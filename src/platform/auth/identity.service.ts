@@ -1,7 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { AuditContext } from '../audit/audit-trail.ts';
 import { appendAuditEvent } from '../audit/audit-trail.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import type { ApiTokensTable, UsersTable } from '../db/tables/platform.ts';
 import {
   ConflictError,
@@ -66,11 +68,23 @@ export interface NewToken {
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
+/**
+ * Called inside the transaction before a user's role changes (set by the composition root from
+ * separation of duties, which platform cannot import): refuses or invalidates the steps it taints.
+ */
+export type RoleChangeGuard = (
+  tx: Kysely<Database>,
+  ctx: AuditContext,
+  user: { id: string; username: string },
+  nextRole: Role,
+) => Promise<void>;
+
 /** Users, tokens and authentication. */
 export class IdentityService {
   readonly store: IdentityStore;
   private readonly touched = new Map<string, number>();
   private readonly throttle: LoginThrottle;
+  private roleGuard: RoleChangeGuard | null = null;
 
   constructor(
     private readonly db: Db,
@@ -78,6 +92,11 @@ export class IdentityService {
   ) {
     this.store = new IdentityStore(db.kysely);
     this.throttle = new LoginThrottle(db, clock);
+  }
+
+  /** Lets separation of duties check every role change. */
+  setRoleChangeGuard(guard: RoleChangeGuard): void {
+    this.roleGuard = guard;
   }
 
   /** Resolves a bearer token to its principal, or throws 401 (unknown, revoked, expired, disabled user). */
@@ -164,6 +183,8 @@ export class IdentityService {
         disabled: patch.disabled === undefined ? before.disabled : patch.disabled ? 1 : 0,
         row_version: before.row_version + 1,
       };
+      if (this.roleGuard && next.role !== before.role)
+        await this.roleGuard(tx, ctx, { id, username: before.username }, next.role as Role);
       await this.store.updateUser(tx, id, next);
       const after = toUserView(next);
       await appendAuditEvent(tx, this.clock, ctx, {

@@ -52,6 +52,8 @@ export type Action =
   | 'finding.verify'
   | 'decision.propose'
   | 'decision.sign'
+  | 'decision.withdraw'
+  | 'decision.void'
   | 'condition.meet'
   | 'acceptance.request'
   | 'acceptance.approve'
@@ -189,6 +191,9 @@ const RULES: Record<Action, Rule> = {
   'decision.propose': { scope: 'write', roles: [...STEWARDS, 'approver'] },
   // The outer bound; the policy's sign-off roles for the tier and the independence rule narrow it.
   'decision.sign': { scope: 'write', roles: ['governance', 'approver'] },
+  // Governance withdraws a pending decision (so may its proposer) or voids a final one, with a reason.
+  'decision.withdraw': { scope: 'write', roles: ['governance'] },
+  'decision.void': { scope: 'write', roles: ['governance'] },
   'condition.meet': {
     scope: 'write',
     roles: STEWARDS,

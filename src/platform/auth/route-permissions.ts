@@ -144,7 +144,24 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/policy', guard: 'policy.read' },
   { method: 'GET', url: '/api/v1/policy/versions', guard: 'policy.read' },
-  { method: 'PUT', url: '/api/v1/policy', guard: 'policy.manage' },
+  {
+    method: 'PUT',
+    url: '/api/v1/policy',
+    guard: 'policy.manage',
+    note: 'proposes a version; it takes effect when another person approves it',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/policy/versions/:version/approve',
+    guard: 'policy.manage',
+    note: 'never the proposer (separation of duties)',
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/policy/versions/:version/reject',
+    guard: 'policy.manage',
+    note: 'never the proposer (separation of duties)',
+  },
   {
     method: 'POST',
     url: '/api/v1/models/:key/versions/:label/tiering',
@@ -271,6 +288,20 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/decisions', guard: 'authenticated', note: 'only models the caller may see' },
   { method: 'GET', url: '/api/v1/decisions/:id', guard: 'model.read', model: true },
+  {
+    method: 'POST',
+    url: '/api/v1/decisions/:id/withdraw',
+    guard: 'decision.withdraw',
+    model: true,
+    note: "pending only; also the decision's proposer; a reason of 20+ characters",
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/decisions/:id/void',
+    guard: 'decision.void',
+    model: true,
+    note: 'final only; a reason of 20+ characters; the review returns to decision_pending',
+  },
   {
     method: 'POST',
     url: '/api/v1/decisions/:id/sign',

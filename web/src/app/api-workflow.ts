@@ -173,6 +173,8 @@ export interface ChecklistItem {
 /** A finding the engine suggests from its evidence; a validator may adopt it. */
 export interface SuggestedFinding {
   id: string;
+  /** The validation evidence that suggests it (adopting sends both, so adopting twice finds the first). */
+  evidenceId?: string;
   title: string;
   severity: string;
   /** The policy taxonomy category of the breached rule. */
@@ -219,6 +221,7 @@ export interface NewFinding {
   category: string;
   owner: string;
   suggestionId?: string;
+  evidenceId?: string;
 }
 
 /** A decision to sign. */

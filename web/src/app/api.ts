@@ -302,6 +302,7 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     if (!doc.success) return [];
     return (doc.data.suggested_findings ?? []).map((f) => ({
       id: f.id,
+      evidenceId: newest.id,
       title: f.title,
       severity: f.severity,
       category: f.category,
@@ -467,6 +468,9 @@ export function createConsoleClient(token: string | null): ConsoleClient {
         severity: f.severity,
         owner: f.owner,
         reviewId: r.id,
+        ...(f.suggestionId && f.evidenceId
+          ? { suggestion: { evidenceId: f.evidenceId, suggestionId: f.suggestionId } }
+          : {}),
       }),
     signDecision: (reviewId, d) =>
       x.post(`${review(reviewId)}/decisions`, {

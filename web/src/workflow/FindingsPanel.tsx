@@ -81,6 +81,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
                           category: s.category ?? empty.category,
                           description: s.rationale,
                           suggestionId: s.id,
+                          ...(s.evidenceId ? { evidenceId: s.evidenceId } : {}),
                         })
                       }
                     >

@@ -3,6 +3,7 @@ import { type ModelImportRow, modelImportRowSchema } from '../../../contracts/tr
 import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
 import { newId } from '../../../platform/ids.ts';
+import type { ModelsService } from '../models.service.ts';
 import { type RelationRow, toModelView } from '../models.store.ts';
 import {
   chunks,
@@ -108,7 +109,11 @@ function unchanged(a: Model, b: Model): boolean {
 }
 
 /** Plans every model row (recording problems), then, if there are none, writes the changes. */
-export async function importModels(run: ImportRun, rows: readonly FileRow[]): Promise<ImportCounts> {
+export async function importModels(
+  run: ImportRun,
+  rows: readonly FileRow[],
+  models: Pick<ModelsService, 'relationsChangingIn'>,
+): Promise<ImportCounts> {
   const { tx, problems, caller } = run;
   const valid = validateRows(rows, modelImportRowSchema, problems);
   const firstRow = new Map<string, number>();
@@ -194,6 +199,8 @@ export async function importModels(run: ImportRun, rows: readonly FileRow[]): Pr
     if (current) {
       const { id, ...rest } = row;
       await tx.updateTable('models').set(rest).where('id', '=', id).execute();
+      // Separation of duties sees an imported relation change like one made through the API.
+      await models.relationsChangingIn(tx, caller.audit, id, relations);
       await tx.deleteFrom('model_relations').where('model_id', '=', id).execute();
       counts.updated++;
     } else {

@@ -6,7 +6,7 @@ import type { Db } from '../../../platform/db/database.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
 import { ForbiddenError } from '../../../platform/errors.ts';
 import type { DatasetsService } from '../datasets.service.ts';
-import type { Caller } from '../models.service.ts';
+import type { Caller, ModelsService } from '../models.service.ts';
 import { type RelationRow, toModelView } from '../models.store.ts';
 import type { VersionsService } from '../versions.service.ts';
 import { writeCsv } from './csv-codec.ts';
@@ -45,7 +45,11 @@ export class TransferService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly inventory: { versions: VersionsService; datasets: DatasetsService },
+    private readonly inventory: {
+      versions: VersionsService;
+      datasets: DatasetsService;
+      models: ModelsService;
+    },
   ) {}
 
   /** Imports a whole file in one transaction (all rows or none). */
@@ -59,7 +63,7 @@ export class TransferService {
     const rows = readImportFile(kind, format, body);
     const { created, updated, unchanged } = await this.db.write(async (tx) => {
       const run = { tx, clock: this.clock, caller, problems: new ProblemList() };
-      if (kind === 'models') return importModels(run, rows);
+      if (kind === 'models') return importModels(run, rows, this.inventory.models);
       if (kind === 'datasets') return importDatasets(run, this.inventory.datasets, rows);
       const result = await importVersions(run, this.inventory.versions, rows);
       // Like a version added by hand, an imported material change opens its change review, in the

@@ -6,6 +6,7 @@ import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 import { documentationMigration } from './0012_documentation.ts';
 import { loginThrottleMigration } from './0030_login_throttle.ts';
 import { auditCheckpointsMigration } from './0031_audit_checkpoints.ts';
+import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
 
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   auditCheckpointsMigration,
   reviewCyclesMigration,
   lifecycleExceptionsMigration,
+  separationOfDutiesMigration,
 ];

@@ -23,6 +23,9 @@ export interface FindingsTable {
   created_at: string;
   updated_at: string;
   row_version: number;
+  /** The validation evidence and suggestion a finding was adopted from (migration 0032). */
+  source_evidence_id?: string | null;
+  source_suggestion_id?: string | null;
 }
 
 export interface DecisionsTable {
@@ -45,6 +48,10 @@ export interface DecisionsTable {
   finalized_at: string | null;
   expires_at: string | null;
   row_version: number;
+  /** Withdrawn (pending) or voided (final, or invalidated by separation of duties): when, who, why (migration 0032). */
+  voided_at?: string | null;
+  voided_by?: string | null;
+  void_reason?: string | null;
 }
 
 export interface DecisionSignaturesTable {

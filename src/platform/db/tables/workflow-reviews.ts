@@ -6,6 +6,13 @@ export interface PolicyVersionsTable {
   sha256: string;
   created_by: string;
   created_at: string;
+  /** proposed | approved | rejected (migration 0032); the active policy is the newest approved. */
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  /** The active version a proposal was made against; approving needs it still active. */
+  base_version: number | null;
 }
 
 export interface TieringsTable {
