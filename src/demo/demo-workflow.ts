@@ -369,6 +369,18 @@ const PRODUCER: Record<EvidenceType, 'maker' | 'validator' | 'steward'> = {
   privacy_assessment: 'steward',
   approval_record: 'steward',
   other: 'maker',
+  // EU AI Act obligations: the provider's records by the model's makers, the legal steps by governance.
+  risk_management_system: 'maker',
+  data_governance: 'maker',
+  technical_documentation: 'maker',
+  record_keeping: 'maker',
+  instructions_for_use: 'maker',
+  human_oversight: 'maker',
+  conformity_assessment: 'steward',
+  eu_database_registration: 'steward',
+  post_market_monitoring_plan: 'maker',
+  fundamental_rights_impact_assessment: 'steward',
+  transparency_notice: 'maker',
 };
 
 /**

@@ -80,6 +80,7 @@ export class DecisionsService {
         throw new ConflictError(`decision ${pending.id} is already pending on this review`, {
           decisionId: pending.id,
         });
+      if (isApproval(input.outcome)) assertNotProhibited(model);
       if (isApproval(input.outcome) && !review.checklist.complete) {
         const missing = review.checklist.items
           .filter((i) => i.status !== 'satisfied')
@@ -184,6 +185,10 @@ export class DecisionsService {
           rule: 'sign_off',
           violation,
         });
+      if (isApproval(row.outcome))
+        assertNotProhibited(
+          await tx.selectFrom('models').selectAll().where('id', '=', row.model_id).executeTakeFirstOrThrow(),
+        );
       const version = await tx
         .selectFrom('model_versions')
         .selectAll()
@@ -194,7 +199,7 @@ export class DecisionsService {
         const first = JSON.parse(row.binding_json) as { digest: string };
         if (first.digest !== binding.digest)
           throw new ConflictError(
-            'the version, its evidence or its open findings changed since the first signature; propose a new decision',
+            'the version, its tier, tiering or EU AI Act class, its evidence or its open findings changed since the first signature; propose a new decision',
             {
               rule: 'binding_changed',
             },
@@ -401,6 +406,15 @@ export class DecisionsService {
     }
     return row;
   }
+}
+
+/** A system classified prohibited under the EU AI Act (Art. 5) can never be approved, whatever the policy. */
+function assertNotProhibited(model: { key: string; eu_ai_act_class: string | null }): void {
+  if (model.eu_ai_act_class === 'prohibited')
+    throw new ConflictError(
+      `model '${model.key}' is classified prohibited under the EU AI Act (Art. 5): it can never be approved`,
+      { rule: 'eu_ai_act_prohibited' },
+    );
 }
 
 function stripJoin(row: DecisionRow): DecisionsTable {

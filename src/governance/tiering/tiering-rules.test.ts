@@ -110,6 +110,8 @@ const none: EuAiActAnswers = {
   transparency: [],
   art6_3Derogation: false,
   profilesNaturalPersons: false,
+  publicServiceDeployer: false,
+  creditOrInsuranceAssessment: false,
 };
 const eu = policy.euAiAct;
 const subset = (ids: string[]) => fc.subarray(ids);
@@ -120,6 +122,8 @@ const euAnswers = fc.record({
   transparency: subset(eu.transparency.map((p) => p.id)),
   art6_3Derogation: fc.boolean(),
   profilesNaturalPersons: fc.boolean(),
+  publicServiceDeployer: fc.boolean(),
+  creditOrInsuranceAssessment: fc.boolean(),
 });
 const RANK = { prohibited: 0, high_risk: 1, limited_risk: 2, minimal: 3 } as const;
 

@@ -4,6 +4,7 @@ import { inventoryMigration } from './0002_inventory.ts';
 import { workflowReviewsMigration } from './0010_workflow_reviews.ts';
 import { workflowDecisionsMigration } from './0011_workflow_decisions.ts';
 import { documentationMigration } from './0012_documentation.ts';
+import { approvalBindingMigration } from './0033_approval_binding.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   workflowReviewsMigration,
   workflowDecisionsMigration,
   documentationMigration,
+  approvalBindingMigration,
 ];
