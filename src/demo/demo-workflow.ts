@@ -264,7 +264,12 @@ const TIERING: readonly { key: string; answers: Answers; euAiAct?: Record<string
       'regulated_use',
       'moderate',
     ),
-    euAiAct: { annexIIIAreas: ['essential_services'], profilesNaturalPersons: true },
+    // Life insurance risk assessment and pricing: Annex III 5(c), so Art. 27 applies.
+    euAiAct: {
+      annexIIIAreas: ['essential_services'],
+      profilesNaturalPersons: true,
+      creditOrInsuranceAssessment: true,
+    },
   },
   {
     key: 'liquidity-stress-forecast',
@@ -291,7 +296,12 @@ const TIERING: readonly { key: string; answers: Answers; euAiAct?: Record<string
       'regulated_use',
       'high',
     ),
-    euAiAct: { annexIIIAreas: ['essential_services'], profilesNaturalPersons: true },
+    // Creditworthiness of natural persons: Annex III 5(b), so Art. 27 applies.
+    euAiAct: {
+      annexIIIAreas: ['essential_services'],
+      profilesNaturalPersons: true,
+      creditOrInsuranceAssessment: true,
+    },
   },
   {
     key: 'collections-prioritisation',

@@ -12,7 +12,7 @@ import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { checklistFor } from '../reviews/review-rules.ts';
 import type { DocumentStandingSource } from '../reviews/reviews.service.ts';
-import { euObligationsFor } from '../tiering/eu-obligations.ts';
+import { euObligationsFor, obligationLabels } from '../tiering/eu-obligations.ts';
 import { classificationOf } from '../tiering/tiering.store.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { decideGate, type GateState } from './gate-rules.ts';
@@ -79,9 +79,7 @@ export class GateService {
       );
       const gate = gateForEnvironment(q.env);
       const eu = await classificationOf(tx, model.id);
-      const obligations: Partial<Record<EvidenceType, string[]>> = {};
-      for (const o of euObligationsFor(active.document, eu).filter((x) => x.gates.includes(gate)))
-        for (const type of o.evidence) (obligations[type] ??= []).push(`${o.article} ${o.title}`);
+      const obligations = obligationLabels(euObligationsFor(active.document, eu), gate);
       const state: GateState = {
         modelKey: model.key,
         versionLabel: version.label,

@@ -48,6 +48,19 @@ export function obligationEvidence(obligations: readonly EuObligation[], gate: G
   return [...new Set(obligations.filter((o) => o.gates.includes(gate)).flatMap((o) => o.evidence))];
 }
 
+/** For each evidence type, the obligations (`article title`) that require it at one gate. Pure. */
+export function obligationLabels(
+  obligations: readonly EuObligation[],
+  gate: Gate,
+): Partial<Record<EvidenceType, string[]>> {
+  const out: Partial<Record<EvidenceType, string[]>> = {};
+  for (const o of obligations) {
+    if (!o.gates.includes(gate)) continue;
+    for (const type of o.evidence) out[type] = [...(out[type] ?? []), `${o.article} ${o.title}`];
+  }
+  return out;
+}
+
 /**
  * Whether a fundamental rights impact assessment is due (Art. 27(1)): a high-risk Annex III system
  * (point 2, critical infrastructure, excepted) deployed by a public body or a private entity
