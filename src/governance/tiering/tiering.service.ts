@@ -6,14 +6,13 @@ import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
-import { planRetiering, type RetieringPlan, retieringApproverViolation } from './retiering-rules.ts';
+import { planRetiering, retieringApproverViolation } from './retiering-rules.ts';
 import {
   latestEffectiveTiering,
   overrideInForce,
