@@ -205,6 +205,24 @@ describe.each(ENGINES)('approval binding and EU AI Act classes on %s', (engine) 
     expect(refused.json().error.details.rule).toBe('binding_changed');
   });
 
+  it('a riskier tier since the review opened refuses the signature (its sign-off was fixed for the old tier)', async () => {
+    await register('up');
+    await tier('olivia', 'up', { answers: TIER4_ANSWERS }, 201);
+    const review = await reviewReady('up', 'production', ['model_card', 'test_results']);
+    await tier('dev', 'up', { answers: TIER1_ANSWERS }, 201);
+    const d = (
+      await call(
+        'alice',
+        'POST',
+        `/api/v1/reviews/${review}/decisions`,
+        { outcome: 'approve', rationale: 'validated and approved' },
+        201,
+      )
+    ).json();
+    const refused = await call('alice', 'POST', `/api/v1/decisions/${d.id}/sign`, {}, 409);
+    expect(refused.json().error.details).toMatchObject({ rule: 'binding_changed', field: 'tier' });
+  });
+
   it('an approved tier override survives a re-tiering that computes the tier it argued against, and is superseded (audited) by one that does not', async () => {
     await register('ovr');
     await tier('olivia', 'ovr', { answers: TIER2_ANSWERS }, 201);

@@ -195,6 +195,12 @@ export class DecisionsService {
         .where('id', '=', row.version_id)
         .executeTakeFirstOrThrow();
       const binding = await currentBinding(tx, version);
+      // The sign-off and checklist were fixed for the review's tier: a riskier tier since needs a new review.
+      if (row.tier !== null && binding.tier != null && binding.tier < Number(row.tier))
+        throw new ConflictError(
+          `the model is Tier ${binding.tier} now, riskier than the Tier ${row.tier} this review was opened at; open a new review`,
+          { rule: 'binding_changed', field: 'tier' },
+        );
       if (row.binding_json) {
         const first = JSON.parse(row.binding_json) as { digest: string };
         if (first.digest !== binding.digest)
