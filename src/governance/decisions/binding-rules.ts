@@ -1,4 +1,5 @@
 import type { DecisionBinding } from '../../contracts/decisions.ts';
+import { ConflictError } from '../../platform/errors.ts';
 
 /** What can change under an approval. */
 export type BindingChangeKind =
@@ -56,4 +57,13 @@ export function bindingChanges(bound: BoundState, now: BoundState): BindingChang
       message: `approved evidence was superseded or changed: ${changed.map((e) => `${e.type} ${e.id}`).join(', ')}`,
     });
   return out;
+}
+
+/** A system classified prohibited under the EU AI Act (Art. 5) can never be approved, whatever the policy. */
+export function assertNotProhibited(model: { key: string; eu_ai_act_class: string | null }): void {
+  if (model.eu_ai_act_class === 'prohibited')
+    throw new ConflictError(
+      `model '${model.key}' is classified prohibited under the EU AI Act (Art. 5): it can never be approved`,
+      { rule: 'eu_ai_act_prohibited' },
+    );
 }

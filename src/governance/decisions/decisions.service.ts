@@ -13,6 +13,7 @@ import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import { assertNotProhibited } from './binding-rules.ts';
 import {
   conditionView,
   currentBinding,
@@ -412,15 +413,6 @@ export class DecisionsService {
     }
     return row;
   }
-}
-
-/** A system classified prohibited under the EU AI Act (Art. 5) can never be approved, whatever the policy. */
-function assertNotProhibited(model: { key: string; eu_ai_act_class: string | null }): void {
-  if (model.eu_ai_act_class === 'prohibited')
-    throw new ConflictError(
-      `model '${model.key}' is classified prohibited under the EU AI Act (Art. 5): it can never be approved`,
-      { rule: 'eu_ai_act_prohibited' },
-    );
 }
 
 function stripJoin(row: DecisionRow): DecisionsTable {
