@@ -31,33 +31,44 @@ export async function takeEffect(
   const override = await overrideInForce(tx, model.id);
   if (override && plan.overrideFate !== 'none') {
     const carried = plan.overrideFate === 'carried';
-    const next: TierOverridesTable = {
-      ...override,
-      status: carried ? 'approved' : 'superseded',
-      carried_to_tiering_id: carried ? tiering.id : override.carried_to_tiering_id,
-      superseded_by_tiering_id: carried ? null : tiering.id,
-      superseded_at: carried ? null : deps.clock.now().toISOString(),
-      row_version: Number(override.row_version) + 1,
-    };
-    await tx
-      .updateTable('tier_overrides')
-      .set({
-        status: next.status,
-        carried_to_tiering_id: next.carried_to_tiering_id,
-        superseded_by_tiering_id: next.superseded_by_tiering_id,
-        superseded_at: next.superseded_at,
-        row_version: next.row_version,
-      })
-      .where('id', '=', override.id)
-      .execute();
-    await appendAuditEvent(tx, deps.clock, caller.audit, {
-      action: carried ? 'tier_override.carried_forward' : 'tier_override.superseded',
-      entityType: 'tier_override',
-      entityId: override.id,
-      modelId: model.id,
-      before: overrideView(override, model.key),
-      after: overrideView(next, model.key),
-    });
+    // Superseding ends every approved override of the model, so that an older one never comes back in force.
+    const ended = carried
+      ? [override]
+      : await tx
+          .selectFrom('tier_overrides')
+          .selectAll()
+          .where('model_id', '=', model.id)
+          .where('status', '=', 'approved')
+          .execute();
+    for (const row of ended) {
+      const next: TierOverridesTable = {
+        ...row,
+        status: carried ? 'approved' : 'superseded',
+        carried_to_tiering_id: carried ? tiering.id : row.carried_to_tiering_id,
+        superseded_by_tiering_id: carried ? null : tiering.id,
+        superseded_at: carried ? null : deps.clock.now().toISOString(),
+        row_version: Number(row.row_version) + 1,
+      };
+      await tx
+        .updateTable('tier_overrides')
+        .set({
+          status: next.status,
+          carried_to_tiering_id: next.carried_to_tiering_id,
+          superseded_by_tiering_id: next.superseded_by_tiering_id,
+          superseded_at: next.superseded_at,
+          row_version: next.row_version,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      await appendAuditEvent(tx, deps.clock, caller.audit, {
+        action: carried ? 'tier_override.carried_forward' : 'tier_override.superseded',
+        entityType: 'tier_override',
+        entityId: row.id,
+        modelId: model.id,
+        before: overrideView(row, model.key),
+        after: overrideView(next, model.key),
+      });
+    }
   }
   // A pending override was argued against the previous score; a new assessment voids it.
   await voidPendingOverrides(deps, tx, caller, model);
