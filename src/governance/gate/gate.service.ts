@@ -1,5 +1,5 @@
 import type { GateQuery, GateResult } from '../../contracts/gate.ts';
-import type { EvidenceType, Gate } from '../../contracts/policy.ts';
+import type { Gate } from '../../contracts/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
