@@ -143,6 +143,7 @@ export async function fillInventory(db: Db, models: number, log: (s: string) => 
         decision_impact: 'Medium',
         status: STATUSES[i % STATUSES.length]!,
         tier: i % 4 === 0 ? null : (i % 3) + 1,
+        eu_ai_act_class: null,
         tags: JSON.stringify([`t${i % 20}`, 'bench']),
         links: '{}',
         created_at: new Date(at).toISOString(),

@@ -16,6 +16,7 @@ const MODEL_COLUMNS = ['key', 'name', 'type', 'status', 'tier', 'owner', 'busine
 interface ListOptions extends RemoteOptions {
   status?: string;
   tier?: string;
+  euAiActClass?: string;
   owner?: string;
   type?: string;
   tag?: string;
@@ -41,6 +42,7 @@ export function registerModelCommands(program: Command): void {
       .description('List models (filters combine)')
       .option('--status <status>')
       .option('--tier <n>')
+      .option('--eu-ai-act-class <class>', 'prohibited | high_risk | limited_risk | minimal')
       .option('--owner <username>')
       .option('--type <type>')
       .option('--tag <tag>')
@@ -58,6 +60,7 @@ export function registerModelCommands(program: Command): void {
     const q: ModelFilters = {
       status: opts.status as ModelFilters['status'],
       tier: intOption(opts.tier, '--tier'),
+      euAiActClass: opts.euAiActClass as ModelFilters['euAiActClass'],
       owner: opts.owner,
       type: opts.type as ModelFilters['type'],
       tag: opts.tag,

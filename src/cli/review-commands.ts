@@ -57,6 +57,14 @@ function answersOf(pairs: readonly string[], file?: string): Record<string, stri
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** EU AI Act answers that are yes/no rather than lists of provision ids. */
+const EU_FLAGS = new Set([
+  'art6_3Derogation',
+  'profilesNaturalPersons',
+  'publicServiceDeployer',
+  'creditOrInsuranceAssessment',
+]);
+
 /**
  * `assay tier`, `assay reviews open|submit|assign|move|show|list`, `assay evidence add|list` and
  * `assay models transition`: the steps of the governance loop before findings and decisions.
@@ -83,10 +91,7 @@ export function registerReviewCommands(program: Command): void {
       if (eq <= 0) throw new CliError(`--eu takes field=value, got '${pair}'`);
       const field = pair.slice(0, eq);
       const value = pair.slice(eq + 1);
-      euAiAct[field] =
-        field === 'art6_3Derogation' || field === 'profilesNaturalPersons'
-          ? value === 'true'
-          : value.split(',').filter(Boolean);
+      euAiAct[field] = EU_FLAGS.has(field) ? value === 'true' : value.split(',').filter(Boolean);
     }
     const tiering = await withClient(o, (c) =>
       workflowReviewsApi(c.transport).tiering.assess(model, version, {
@@ -103,8 +108,33 @@ export function registerReviewCommands(program: Command): void {
         summary: tiering.summary,
         euAiAct: tiering.euAiAct.class,
         policyVersion: tiering.policyVersion,
+        status: tiering.status,
       });
   });
+
+  const tierings = program
+    .command('tierings')
+    .description('Pending re-tierings: approve or reject (a second governance person)');
+  for (const outcome of ['approve', 'reject'] as const)
+    addRemoteOptions(
+      tierings
+        .command(`${outcome} <id>`)
+        .description(`${outcome === 'approve' ? 'Approve' : 'Reject'} a pending re-tiering`)
+        .option('--note <text>')
+        .option('--json'),
+    ).action(async (id: string, o: Opts & { note?: string }) => {
+      const t = await withClient(o, (c) =>
+        workflowReviewsApi(c.transport).tiering.decide(id, outcome, o.note),
+      );
+      if (o.json) printJson(t);
+      else
+        printRecord({
+          id: t.id,
+          model: `${t.modelKey}@${t.versionLabel}`,
+          tier: t.computedTier,
+          status: t.status,
+        });
+    });
 
   const models =
     program.commands.find((c) => c.name() === 'models') ??

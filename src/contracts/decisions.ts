@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuery, roleSchema } from './identity.ts';
 import { modelKeySchema } from './inventory.ts';
+import { euAiActClassSchema } from './policy.ts';
 
 /** What a decision says about a version. */
 export const decisionOutcomeSchema = z.enum(['approve', 'approve_with_conditions', 'hold', 'reject']);
@@ -10,11 +11,25 @@ export type DecisionOutcome = z.infer<typeof decisionOutcomeSchema>;
 export const decisionStateSchema = z.enum(['pending', 'final', 'withdrawn', 'voided']);
 export type DecisionState = z.infer<typeof decisionStateSchema>;
 
-/** What a signature binds: the exact version, the evidence (by hash) and the open findings. */
+/**
+ * What a signature binds: the exact version (its content), its tier and tiering record (and the
+ * approved override in force), its EU AI Act class, the policy version of the tiering, the
+ * evidence (by hash) and the open findings. The gate compares every field but the open findings
+ * with the state now. Fields marked optional are absent from bindings made before issue 12.
+ */
 export const decisionBindingSchema = z.object({
   versionId: z.string(),
   versionLabel: z.string(),
   artifactSha256: z.string().nullable(),
+  /** SHA-256 of what defines the version: artifact URI and hash, code repository and commit, registry reference, datasets (id, usage, hash). */
+  contentSha256: z.string().optional(),
+  tier: z.number().int().nullable().optional(),
+  tieringId: z.string().nullable().optional(),
+  /** The policy version the tiering was scored with. */
+  tieringPolicyVersion: z.number().int().nullable().optional(),
+  /** The approved tier override in force, if any. */
+  tierOverrideId: z.string().nullable().optional(),
+  euAiActClass: euAiActClassSchema.nullable().optional(),
   evidence: z.array(
     z.object({ id: z.string(), type: z.string(), sha256: z.string().nullable(), url: z.string().nullable() }),
   ),

@@ -12,13 +12,17 @@ export const gateReasonCodeSchema = z.enum([
   'condition_overdue',
   /** The approval's validator or a signer is not independent of the model now (separation of duties). */
   'not_independent',
+  /** The EU AI Act class is prohibited: no environment, ever. */
+  'eu_prohibited',
+  /** Something the approval bound (content, tier, tiering, override, class, policy version, evidence) changed since. */
+  'binding_changed',
 ]);
 export type GateReasonCode = z.infer<typeof gateReasonCodeSchema>;
 
 export const gateReasonSchema = z.object({
   code: gateReasonCodeSchema,
   message: z.string(),
-  /** What the reason is about: a decision, evidence type, finding or condition id. */
+  /** What the reason is about: a decision, evidence type, finding or condition id, or the binding field that changed. */
   ref: z.string().nullable(),
 });
 export type GateReason = z.infer<typeof gateReasonSchema>;

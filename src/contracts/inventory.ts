@@ -126,6 +126,8 @@ export const modelSchema = z.object({
   decisionImpact: z.string().nullable(),
   status: modelStatusSchema,
   tier: z.number().int().nullable(),
+  /** The EU AI Act class of the latest effective tiering (null: never tiered). */
+  euAiActClass: z.enum(['prohibited', 'high_risk', 'limited_risk', 'minimal']).nullable(),
   tags: z.array(z.string()),
   links: z.object({
     repository: z.string().nullable().optional(),
@@ -187,6 +189,7 @@ export const modelListQuerySchema = z.strictObject({
   q: z.string().max(200).optional(),
   status: modelStatusSchema.optional(),
   tier: z.coerce.number().int().min(0).max(9).optional(),
+  euAiActClass: z.enum(['prohibited', 'high_risk', 'limited_risk', 'minimal']).optional(),
   owner: username.optional(),
   type: modelTypeSchema.optional(),
   tag: z.string().max(63).optional(),

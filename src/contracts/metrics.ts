@@ -14,6 +14,8 @@ export const metricsSchema = z.object({
     byTier: z.record(z.string(), count),
     /** Every model by lifecycle status, retired included. */
     byStatus: z.record(z.string(), count),
+    /** Models in the inventory (not retired) by EU AI Act class; `unclassified` for never tiered. */
+    byEuAiActClass: z.record(z.string(), count),
   }),
   tiering: z.object({ models: count, tiered: count, completeness: ratio }),
   submissionToDecision: z.object({ decisions: count, medianDays: ratio }),

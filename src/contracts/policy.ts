@@ -18,6 +18,18 @@ export const evidenceTypeSchema = z.enum([
   'privacy_assessment',
   'approval_record',
   'other',
+  // EU AI Act obligations (the policy's euAiAct.obligations say which class needs which).
+  'risk_management_system',
+  'data_governance',
+  'technical_documentation',
+  'record_keeping',
+  'instructions_for_use',
+  'human_oversight',
+  'conformity_assessment',
+  'eu_database_registration',
+  'post_market_monitoring_plan',
+  'fundamental_rights_impact_assessment',
+  'transparency_notice',
 ]);
 export type EvidenceType = z.infer<typeof evidenceTypeSchema>;
 
@@ -99,6 +111,32 @@ export const euProvisionSchema = z.strictObject({
   appliesFrom: isoDate,
 });
 
+/**
+ * An obligation the EU AI Act puts on a class, as a checklist requirement: the evidence types that
+ * satisfy it (every one is required) at the gates listed.
+ */
+export const euObligationSchema = z.strictObject({
+  id: slug,
+  article: z.string().min(1).max(100),
+  title: z.string().min(1).max(300),
+  /** Evidence types that satisfy it; the checklist requires each of them. */
+  evidence: z.array(evidenceTypeSchema).min(1).max(10),
+  /** The gates whose checklist requires it. */
+  gates: z.array(gateSchema).min(1),
+  /** Only when the classification says a fundamental rights impact assessment is due (Art. 27). */
+  onlyWhenArt27: z.boolean().optional(),
+  /** Only when one of these provisions matched (e.g. the paragraph of Art. 50 that applies). */
+  ifMatched: z.array(slug).optional(),
+});
+export type EuObligation = z.infer<typeof euObligationSchema>;
+
+/** Obligations per class. `prohibited` needs none: it can never be approved nor pass a gate (not configurable). */
+export const euObligationsSchema = z.strictObject({
+  high_risk: z.array(euObligationSchema).max(50),
+  limited_risk: z.array(euObligationSchema).max(50),
+  minimal: z.array(euObligationSchema).max(50).optional(),
+});
+
 /** EU AI Act classification data (Regulation (EU) 2024/1689 as amended). Dates are data, not code. */
 export const euAiActSchema = z.strictObject({
   instrument: z.string().min(1).max(300),
@@ -106,6 +144,8 @@ export const euAiActSchema = z.strictObject({
   annexIIIAreas: z.array(euProvisionSchema),
   annexIProducts: z.array(euProvisionSchema),
   transparency: z.array(euProvisionSchema),
+  /** What each class requires (optional in older policies: then no class adds checklist items). */
+  obligations: euObligationsSchema.optional(),
 });
 
 /** Lists in a model card whose number of entries the policy can require a minimum of. */
@@ -210,6 +250,25 @@ export const policyDocumentSchema = z
     dup(doc.tiers, (t) => t.tier, ['tiers']);
     dup(doc.findings.taxonomy, (t) => t, ['findings', 'taxonomy']);
     dup(doc.validationThresholds ?? [], (t) => t.id, ['validationThresholds']);
+    const provisions = new Set(
+      [...doc.euAiAct.annexIIIAreas, ...doc.euAiAct.annexIProducts, ...doc.euAiAct.transparency].map(
+        (p) => p.id,
+      ),
+    );
+    for (const cls of ['high_risk', 'limited_risk', 'minimal'] as const) {
+      const list = doc.euAiAct.obligations?.[cls] ?? [];
+      dup(list, (o) => o.id, ['euAiAct', 'obligations', cls]);
+      list.forEach((o, i) => {
+        (o.ifMatched ?? []).forEach((id, j) => {
+          if (!provisions.has(id))
+            ctx.addIssue({
+              code: 'custom',
+              message: `'${id}' is not a provision of euAiAct (annexIIIAreas, annexIProducts, transparency)`,
+              path: ['euAiAct', 'obligations', cls, i, 'ifMatched', j],
+            });
+        });
+      });
+    }
     (doc.validationThresholds ?? []).forEach((t, i) => {
       if (!doc.findings.taxonomy.includes(t.category))
         ctx.addIssue({
@@ -320,6 +379,10 @@ export const euAiActAnswersSchema = z.strictObject({
   art6_3Derogation: z.boolean().default(false),
   /** The system profiles natural persons (then an Annex III system is always high-risk). */
   profilesNaturalPersons: z.boolean().default(false),
+  /** Art. 27(1): the deployer is a body governed by public law or a private entity providing public services. */
+  publicServiceDeployer: z.boolean().default(false),
+  /** Art. 27(1) with Annex III 5(b)/(c): creditworthiness or credit scoring of natural persons, or life and health insurance risk assessment and pricing. */
+  creditOrInsuranceAssessment: z.boolean().default(false),
 });
 export type EuAiActAnswers = z.infer<typeof euAiActAnswersSchema>;
 
@@ -345,6 +408,20 @@ export const euClassificationSchema = z.object({
   /** The earliest date from which the deciding class's obligations apply (null for minimal). */
   obligationsFrom: z.string().nullable(),
   notes: z.array(z.string()),
+  /** A fundamental rights impact assessment is due before deployment (Art. 27; absent in older tierings: false). */
+  fundamentalRightsImpactAssessment: z.boolean().optional(),
+  /** The obligations the policy attaches to this classification (absent in older tierings). */
+  obligations: z
+    .array(
+      z.object({
+        id: z.string(),
+        article: z.string(),
+        title: z.string(),
+        evidence: z.array(evidenceTypeSchema),
+        gates: z.array(gateSchema),
+      }),
+    )
+    .optional(),
 });
 export type EuClassification = z.infer<typeof euClassificationSchema>;
 
@@ -379,10 +456,24 @@ export const tieringSchema = z.object({
   rationale: z.array(tieringContributionSchema),
   summary: z.string(),
   euAiAct: euClassificationSchema,
+  /** The EU AI Act answers the classification used (kept: a re-tiering without them reuses these). */
+  euAiActAnswers: euAiActAnswersSchema,
   assessedBy: z.string(),
   assessedAt: z.string(),
+  /**
+   * effective: it set the model's tier and class; pending: a re-tiering of a frozen or approved
+   * version that lowers the tier or class, waiting for a second governance person; rejected.
+   */
+  status: z.enum(['effective', 'pending', 'rejected']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  rowVersion: z.number().int(),
 });
 export type Tiering = z.infer<typeof tieringSchema>;
+
+/** POST /api/v1/tierings/{id}/approve|reject. */
+export const tieringDecisionSchema = z.strictObject({ note: z.string().max(2000).optional() });
 
 /** POST /api/v1/models/{key}/tier-overrides: ask for a different tier than the computed one. */
 export const tierOverrideRequestSchema = z.strictObject({
@@ -401,12 +492,18 @@ export const tierOverrideSchema = z.object({
   fromTier: z.number().int(),
   toTier: z.number().int(),
   justification: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected']),
+  /** superseded: a re-tiering computed a different tier than the one the override argued against. */
+  status: z.enum(['pending', 'approved', 'rejected', 'superseded']),
   requestedBy: z.string(),
   requestedAt: z.string(),
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable(),
+  /** The latest re-tiering the approved override survived (it computed the tier the override argued against). */
+  carriedToTieringId: z.string().nullable(),
+  /** The re-tiering that superseded it (it computed another tier), and when. */
+  supersededByTieringId: z.string().nullable(),
+  supersededAt: z.string().nullable(),
   rowVersion: z.number().int(),
 });
 export type TierOverride = z.infer<typeof tierOverrideSchema>;

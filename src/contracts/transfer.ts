@@ -40,6 +40,8 @@ export const modelImportRowSchema = modelCreateSchema.extend({
   status: modelStatusSchema.optional(),
   ...readOnly,
   tier: z.number().int().nullable().optional(),
+  /** Read-only: set by tiering, ignored on import. */
+  euAiActClass: z.string().nullable().optional(),
   validators: z.array(z.string()).optional(),
   retiredAt: z.string().nullable().optional(),
 });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { DatasheetContentInput, ModelCardContentInput } from '../contracts/documentation.ts';
+import { euAiActAnswersSchema } from '../contracts/policy.ts';
 import { DocumentationService } from '../governance/documentation/documentation.service.ts';
 import { EvidenceService } from '../governance/evidence/evidence.service.ts';
 import { DatasetsService } from '../governance/inventory/datasets.service.ts';
@@ -175,15 +176,42 @@ export async function seedDemoDocumentation(db: Db, clock: Clock, caller: Caller
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   const docs = new DocumentationService(db, clock, { policy, models, versions, datasets, evidence, blobs });
 
-  // Tier 1 for both: the riskiest answer of every question.
-  const active = await policy.active();
-  const answers = Object.fromEntries(
-    active.document.tiering.questions.map((q) => [
-      q.id,
-      [...q.answers].sort((a, b) => b.weight - a.weight)[0]!.id,
-    ]),
-  );
-  for (const m of Object.values(DEMO_DOCUMENTED)) await tiering.assess(caller, m.key, m.version, { answers });
+  // The answers say what the cards say. PD: a scorecard (logistic regression) on applicants'
+  // personal data whose declines and large approvals officers review (small approvals take effect
+  // unreviewed), deciding consumer credit (legally significant), with IRB capital on it; under the
+  // EU AI Act, creditworthiness of natural persons (Annex III 5(b)) with profiling, so high-risk
+  // with a fundamental rights impact assessment (Art. 27). LGD: a regression feeding provisions
+  // (automated, material financial effect, internal process), no decision about a person: minimal.
+  // Both score Tier 1.
+  await tiering.assess(caller, DEMO_DOCUMENTED.complete.key, DEMO_DOCUMENTED.complete.version, {
+    answers: {
+      decision_impact: 'legal_or_safety',
+      autonomy: 'human_on_the_loop',
+      population_affected: 'customers',
+      data_sensitivity: 'personal',
+      complexity: 'statistical',
+      vendor_opacity: 'in_house',
+      regulatory_exposure: 'regulated_use',
+      financial_exposure: 'high',
+    },
+    euAiAct: euAiActAnswersSchema.parse({
+      annexIIIAreas: ['essential_services'],
+      profilesNaturalPersons: true,
+      creditOrInsuranceAssessment: true,
+    }),
+  });
+  await tiering.assess(caller, DEMO_DOCUMENTED.gaps.key, DEMO_DOCUMENTED.gaps.version, {
+    answers: {
+      decision_impact: 'material_automated',
+      autonomy: 'human_on_the_loop',
+      population_affected: 'internal_many',
+      data_sensitivity: 'personal',
+      complexity: 'statistical',
+      vendor_opacity: 'in_house',
+      regulatory_exposure: 'regulated_use',
+      financial_exposure: 'high',
+    },
+  });
 
   for (const name of DATASETS)
     await docs.saveDatasheet(caller, name, { content: datasheet(name), publish: true });

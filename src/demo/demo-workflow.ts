@@ -253,7 +253,12 @@ const TIERING: readonly { key: string; answers: Answers; euAiAct?: Record<string
       'regulated_use',
       'moderate',
     ),
-    euAiAct: { annexIIIAreas: ['essential_services'], profilesNaturalPersons: true },
+    // Life insurance risk assessment and pricing: Annex III 5(c), so Art. 27 applies.
+    euAiAct: {
+      annexIIIAreas: ['essential_services'],
+      profilesNaturalPersons: true,
+      creditOrInsuranceAssessment: true,
+    },
   },
   {
     key: 'liquidity-stress-forecast',
@@ -280,7 +285,12 @@ const TIERING: readonly { key: string; answers: Answers; euAiAct?: Record<string
       'regulated_use',
       'high',
     ),
-    euAiAct: { annexIIIAreas: ['essential_services'], profilesNaturalPersons: true },
+    // Creditworthiness of natural persons: Annex III 5(b), so Art. 27 applies.
+    euAiAct: {
+      annexIIIAreas: ['essential_services'],
+      profilesNaturalPersons: true,
+      creditOrInsuranceAssessment: true,
+    },
   },
   {
     key: 'collections-prioritisation',
@@ -358,6 +368,18 @@ const PRODUCER: Record<EvidenceType, 'maker' | 'validator' | 'steward'> = {
   privacy_assessment: 'steward',
   approval_record: 'steward',
   other: 'maker',
+  // EU AI Act obligations: the provider's records by the model's makers, the legal steps by governance.
+  risk_management_system: 'maker',
+  data_governance: 'maker',
+  technical_documentation: 'maker',
+  record_keeping: 'maker',
+  instructions_for_use: 'maker',
+  human_oversight: 'maker',
+  conformity_assessment: 'steward',
+  eu_database_registration: 'steward',
+  post_market_monitoring_plan: 'maker',
+  fundamental_rights_impact_assessment: 'steward',
+  transparency_notice: 'maker',
 };
 
 /**

@@ -77,6 +77,51 @@ describe.each(ENGINES)('demo portfolio on %s', (engine) => {
     expect(new Set(tierings.map((r) => Number(r.computed_tier)))).toEqual(new Set([1, 2, 3, 4]));
   });
 
+  it('classifies the flagship credit model as its card reads, and its approval carried the EU AI Act obligations', async () => {
+    const pd = await t.db.kysely
+      .selectFrom('models')
+      .innerJoin('tierings', 'tierings.model_id', 'models.id')
+      .select([
+        'models.id',
+        'models.tier',
+        'models.eu_ai_act_class',
+        'tierings.answers_json',
+        'tierings.eu_json',
+      ])
+      .where('models.key', '=', 'retail-credit-pd')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(pd.answers_json)).toMatchObject({
+      decision_impact: 'legal_or_safety',
+      data_sensitivity: 'personal',
+      complexity: 'statistical',
+      regulatory_exposure: 'regulated_use',
+    });
+    expect(Number(pd.tier)).toBe(1);
+    expect(pd.eu_ai_act_class).toBe('high_risk');
+    const eu = JSON.parse(pd.eu_json);
+    expect(eu.fundamentalRightsImpactAssessment).toBe(true);
+    const required: string[] = eu.obligations.flatMap((o: { evidence: string[] }) => o.evidence);
+    expect(required).toEqual(
+      expect.arrayContaining(['risk_management_system', 'fundamental_rights_impact_assessment']),
+    );
+    // The approved production review of 4.0 asked for every obligation's evidence, and it is attached.
+    const evidence = await t.db.kysely
+      .selectFrom('evidence')
+      .innerJoin('model_versions', 'model_versions.id', 'evidence.version_id')
+      .select('evidence.type')
+      .where('evidence.model_id', '=', pd.id)
+      .where('model_versions.label', '=', '4.0')
+      .execute();
+    for (const type of required) expect(evidence.map((e) => e.type)).toContain(type);
+    // High-risk models that were never approved show the obligations as not yet met.
+    const mortgage = await t.db.kysely
+      .selectFrom('models')
+      .select('eu_ai_act_class')
+      .where('key', '=', 'mortgage-affordability')
+      .executeTakeFirstOrThrow();
+    expect(mortgage.eu_ai_act_class).toBe('high_risk');
+  });
+
   it('has open and closed reviews, findings in every state, and decisions signed by independent people', async () => {
     const reviews = await t.db.kysely
       .selectFrom('reviews')

@@ -30,6 +30,12 @@ export function workflowReviewsApi(t: Transport) {
       /** Every tiering of a model, newest first. */
       history: async (key: string) =>
         (await t.call('GET', `/api/v1/models/${seg(key)}/tierings`, { schema: tieringList })).items,
+      /** Approves or rejects a pending re-tiering (a second governance person). */
+      decide: (id: string, outcome: 'approve' | 'reject', note?: string) =>
+        t.call('POST', `/api/v1/tierings/${seg(id)}/${outcome}`, {
+          json: note ? { note } : {},
+          schema: tieringSchema,
+        }),
     },
     reviews: {
       open: (key: string, label: string, input: { type: ReviewType; gate: Gate; reason?: string }) =>

@@ -43,6 +43,32 @@ async function proposedPolicy({ s, unique }: CaseContext): Promise<number> {
   return (proposal.json() as { version: number }).version;
 }
 
+/**
+ * A pending re-tiering of a model the caller relates to as asked: the admin tiers 1.0.0 with the
+ * riskiest answers, freezes it, and re-tiers it with the first (lowest) answers, which waits for a
+ * second governance person.
+ */
+async function pendingTiering(ctx: CaseContext) {
+  const { key } = await modelFor(ctx);
+  const policy = (await ctx.s.call('GET', '/api/v1/policy')).json() as {
+    document: { tiering: { questions: { id: string; answers: { id: string; weight: number }[] }[] } };
+  };
+  const riskiest = Object.fromEntries(
+    policy.document.tiering.questions.map((q) => [
+      q.id,
+      [...q.answers].sort((a, b) => b.weight - a.weight)[0]!.id,
+    ]),
+  );
+  const url = `/api/v1/models/${key}/versions/1.0.0/tiering`;
+  await ok(ctx.s, 'POST', url, { answers: riskiest });
+  await ok(ctx.s, 'POST', `/api/v1/models/${key}/versions/1.0.0/freeze`);
+  const t = await ok<{ id: string; status: string }>(ctx.s, 'POST', url, {
+    answers: await tieringAnswers(ctx.s),
+  });
+  if (t.status !== 'pending') throw new Error(`fixture re-tiering is ${t.status}, not pending`);
+  return t.id;
+}
+
 /** Evidence with a stored file on version 1.0.0 of a model the caller relates to as asked. */
 async function evidenceFor(ctx: CaseContext) {
   const { key } = await modelFor(ctx);
@@ -142,6 +168,14 @@ export const WORKFLOW_CASES: Record<string, RouteCase> = {
   'GET /api/v1/models/:key/tier-overrides': {
     success: 200,
     build: async (ctx) => ({ url: `/api/v1/models/${(await tieredModel(ctx)).key}/tier-overrides` }),
+  },
+  'POST /api/v1/tierings/:id/approve': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/tierings/${await pendingTiering(ctx)}/approve`, body: {} }),
+  },
+  'POST /api/v1/tierings/:id/reject': {
+    success: 200,
+    build: async (ctx) => ({ url: `/api/v1/tierings/${await pendingTiering(ctx)}/reject`, body: {} }),
   },
   'POST /api/v1/tier-overrides/:id/approve': {
     success: 200,

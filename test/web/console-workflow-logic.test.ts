@@ -142,6 +142,7 @@ describe('list and metrics adapters', () => {
         completeness: 0.2,
         byTier: { untiered: 3, '2': 1, '1': 2 },
         byStatus: { production: 6 },
+        byEuAiActClass: { high_risk: 2, minimal: 1, unclassified: 3 },
       },
       tiering: { models: 6, tiered: 3, completeness: 0.5 },
       submissionToDecision: { decisions: 0, medianDays: null },

@@ -15,6 +15,7 @@ import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
+import { assertNotProhibited } from './binding-rules.ts';
 import {
   conditionView,
   currentBinding,
@@ -82,6 +83,7 @@ export class DecisionsService {
         throw new ConflictError(`decision ${pending.id} is already pending on this review`, {
           decisionId: pending.id,
         });
+      if (isApproval(input.outcome)) assertNotProhibited(model);
       if (isApproval(input.outcome) && !review.checklist.complete) {
         const missing = review.checklist.items
           .filter((i) => i.status !== 'satisfied')
@@ -190,17 +192,27 @@ export class DecisionsService {
           rule: 'sign_off',
           violation,
         });
+      if (isApproval(row.outcome))
+        assertNotProhibited(
+          await tx.selectFrom('models').selectAll().where('id', '=', row.model_id).executeTakeFirstOrThrow(),
+        );
       const version = await tx
         .selectFrom('model_versions')
         .selectAll()
         .where('id', '=', row.version_id)
         .executeTakeFirstOrThrow();
       const binding = await currentBinding(tx, version);
+      // The sign-off and checklist were fixed for the review's tier: a riskier tier since needs a new review.
+      if (row.tier !== null && binding.tier != null && binding.tier < Number(row.tier))
+        throw new ConflictError(
+          `the model is Tier ${binding.tier} now, riskier than the Tier ${row.tier} this review was opened at; open a new review`,
+          { rule: 'binding_changed', field: 'tier' },
+        );
       if (row.binding_json) {
         const first = JSON.parse(row.binding_json) as { digest: string };
         if (first.digest !== binding.digest)
           throw new ConflictError(
-            'the version, its evidence or its open findings changed since the first signature; propose a new decision',
+            'the version, its tier, tiering or EU AI Act class, its evidence or its open findings changed since the first signature; propose a new decision',
             {
               rule: 'binding_changed',
             },

@@ -33,6 +33,7 @@ const base: Model = {
   decisionImpact: 'high',
   status: 'proposed',
   tier: null,
+  euAiActClass: null,
   tags: [],
   links: { repository: 'https://x' },
   createdAt: 't',

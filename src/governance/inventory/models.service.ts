@@ -188,6 +188,7 @@ export class ModelsService {
         decision_impact: input.decisionImpact ?? null,
         status: input.status ?? 'proposed',
         tier: null,
+        eu_ai_act_class: null,
         tags: JSON.stringify([...new Set(input.tags ?? [])]),
         links: JSON.stringify(input.links ?? {}),
         created_at: now,
@@ -370,18 +371,20 @@ export class ModelsService {
     });
   }
 
-  /** Sets the tier of a model (called by the workflow's tiering). */
+  /** Sets the tier (and, when given, the EU AI Act class) of a model (called by the workflow's tiering). */
   async setTier(
     tx: Kysely<Database>,
     audit: AuditContext,
     modelId: string,
     tier: number | null,
+    euAiActClass?: string | null,
   ): Promise<void> {
     const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirstOrThrow();
     const before = await this.view(row, tx);
     const next = {
       ...row,
       tier,
+      eu_ai_act_class: euAiActClass === undefined ? row.eu_ai_act_class : euAiActClass,
       updated_at: this.clock.now().toISOString(),
       row_version: row.row_version + 1,
     };

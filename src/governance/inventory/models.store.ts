@@ -58,6 +58,7 @@ export function toModelView(row: ModelsTable, relations: readonly RelationRow[])
     decisionImpact: row.decision_impact,
     status: row.status as Model['status'],
     tier: row.tier === null ? null : Number(row.tier),
+    euAiActClass: (row.eu_ai_act_class ?? null) as Model['euAiActClass'],
     tags: JSON.parse(row.tags) as string[],
     links: JSON.parse(row.links) as Model['links'],
     createdAt: row.created_at,
@@ -180,6 +181,7 @@ export class ModelsStore {
     }
     if (query.status) q = q.where('models.status', '=', query.status);
     if (query.tier !== undefined) q = q.where('models.tier', '=', query.tier);
+    if (query.euAiActClass) q = q.where('models.eu_ai_act_class', '=', query.euAiActClass);
     if (ownerId !== undefined) q = q.where('models.owner_id', '=', ownerId ?? '\u0000none');
     if (query.type) q = q.where('models.type', '=', query.type);
     if (query.businessUnit) q = q.where('models.business_unit', '=', query.businessUnit);

@@ -37,9 +37,12 @@ export class MetricsService {
     const tiered = modelRows.filter((m) => m.tier !== null).length;
     const byTier: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
+    const byEuAiActClass: Record<string, number> = {};
     for (const m of modelRows) {
       const t = m.tier === null ? 'untiered' : String(m.tier);
       byTier[t] = (byTier[t] ?? 0) + 1;
+      const c = m.eu_ai_act_class ?? 'unclassified';
+      byEuAiActClass[c] = (byEuAiActClass[c] ?? 0) + 1;
       byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
     }
     const retired = await k
@@ -140,6 +143,7 @@ export class MetricsService {
         completeness: ratio(complete, modelRows.length),
         byTier,
         byStatus,
+        byEuAiActClass,
       },
       tiering: { models: modelRows.length, tiered, completeness: ratio(tiered, modelRows.length) },
       submissionToDecision: { decisions: turnaround.length, medianDays: median(turnaround) },

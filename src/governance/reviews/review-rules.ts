@@ -1,6 +1,7 @@
 import type { EvidenceType, Gate, PolicyDocument } from '../../contracts/policy.ts';
 import type { ChecklistItem, ReviewEvent, ReviewState } from '../../contracts/reviews.ts';
 import { ConflictError } from '../../platform/errors.ts';
+import { euObligationsFor, type ObligationFacts, obligationEvidence } from '../tiering/eu-obligations.ts';
 import { countsForCycle, type ReviewCycle } from './review-cycle-rules.ts';
 
 const TRANSITIONS: Record<ReviewState, Partial<Record<ReviewEvent, ReviewState>>> = {
@@ -34,13 +35,25 @@ export function nextReviewState(state: ReviewState, event: ReviewEvent): ReviewS
 }
 
 /**
- * The evidence types a review's checklist requires: the policy's list for the tier and gate. An
- * untiered model gets the strictest tier's list, so that skipping tiering never weakens a review.
+ * The evidence types a review's checklist requires: the policy's list for the tier and gate, then
+ * the evidence of the EU AI Act obligations the policy attaches to the model's classification at
+ * that gate (`eu`: the classification in force; null when untiered). An untiered model gets the
+ * strictest tier's list, so that skipping tiering never weakens a review.
  */
-export function checklistFor(policy: PolicyDocument, tier: number | null, gate: Gate): EvidenceType[] {
+export function checklistFor(
+  policy: PolicyDocument,
+  tier: number | null,
+  gate: Gate,
+  eu: ObligationFacts | null = null,
+): EvidenceType[] {
   const tiers = [...policy.tiers].sort((a, b) => a.tier - b.tier);
   const chosen = (tier === null ? tiers[0] : tiers.find((t) => t.tier === tier)) ?? tiers[0];
-  return [...new Set(chosen?.requiredEvidence[gate] ?? [])];
+  return [
+    ...new Set([
+      ...(chosen?.requiredEvidence[gate] ?? []),
+      ...obligationEvidence(euObligationsFor(policy, eu), gate),
+    ]),
+  ];
 }
 
 /** Evidence as a checklist sees it. */

@@ -22,6 +22,7 @@ import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
+import { classificationOf } from '../tiering/tiering.store.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { reviewCycleOf } from './review-cycles.store.ts';
 import { type ChecklistDocuments, checklistFor, checklistStatus, nextReviewState } from './review-rules.ts';
@@ -123,7 +124,9 @@ export class ReviewsService {
       reason: input.reason ?? null,
       tier,
       policy_version: policy.version,
-      checklist_json: JSON.stringify(checklistFor(policy.document, tier, input.gate)),
+      checklist_json: JSON.stringify(
+        checklistFor(policy.document, tier, input.gate, await classificationOf(tx, model.id)),
+      ),
       opened_by: caller.audit.actor,
       submitted_by: null,
       validator_id: null,

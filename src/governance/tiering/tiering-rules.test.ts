@@ -110,6 +110,8 @@ const none: EuAiActAnswers = {
   transparency: [],
   art6_3Derogation: false,
   profilesNaturalPersons: false,
+  publicServiceDeployer: false,
+  creditOrInsuranceAssessment: false,
 };
 const eu = policy.euAiAct;
 const subset = (ids: string[]) => fc.subarray(ids);
@@ -120,6 +122,8 @@ const euAnswers = fc.record({
   transparency: subset(eu.transparency.map((p) => p.id)),
   art6_3Derogation: fc.boolean(),
   profilesNaturalPersons: fc.boolean(),
+  publicServiceDeployer: fc.boolean(),
+  creditOrInsuranceAssessment: fc.boolean(),
 });
 const RANK = { prohibited: 0, high_risk: 1, limited_risk: 2, minimal: 3 } as const;
 
@@ -188,3 +192,55 @@ function GROUP_IDS(): [
     ...eu.transparency.map((p) => ['transparency', p.id] as const),
   ].map(([g, id]) => [g, id]);
 }
+
+describe('EU AI Act obligations in the policy', () => {
+  const at = new Date('2027-01-01T00:00:00Z');
+  const types = (r: ReturnType<typeof classifyEuAiAct>, gate: 'validation' | 'production') =>
+    (r.obligations ?? []).filter((o) => o.gates.includes(gate)).flatMap((o) => o.evidence);
+
+  it('high-risk carries Art. 9-15, 43, 49, 72; Art. 27 only for public-service deployers or Annex III 5(b)/(c)', () => {
+    const credit = classifyEuAiAct(policy, { ...none, annexIIIAreas: ['essential_services'] }, at);
+    expect((credit.obligations ?? []).map((o) => o.article)).toEqual([
+      'Art. 9',
+      'Art. 10',
+      'Art. 11, Annex IV',
+      'Art. 12',
+      'Art. 13',
+      'Art. 14',
+      'Art. 15',
+      'Art. 43',
+      'Art. 49, Art. 71',
+      'Art. 72',
+    ]);
+    expect(credit.fundamentalRightsImpactAssessment).toBe(false);
+    const withFria = classifyEuAiAct(
+      policy,
+      { ...none, annexIIIAreas: ['essential_services'], creditOrInsuranceAssessment: true },
+      at,
+    );
+    expect(types(withFria, 'production')).toContain('fundamental_rights_impact_assessment');
+    // Critical infrastructure (Annex III point 2) is excepted from Art. 27.
+    const grid = classifyEuAiAct(
+      policy,
+      { ...none, annexIIIAreas: ['critical_infrastructure'], publicServiceDeployer: true },
+      at,
+    );
+    expect(grid.fundamentalRightsImpactAssessment).toBe(false);
+    expect(types(credit, 'validation')).toEqual(['risk_management_system', 'data_governance']);
+  });
+
+  it('properties: prohibited and minimal carry none; limited risk only the Art. 50 paragraphs matched; a high-risk system also gets its matched Art. 50 ones', () => {
+    fc.assert(
+      fc.property(euAnswers, (a) => {
+        const r = classifyEuAiAct(policy, a, at);
+        const obligations = r.obligations ?? [];
+        if (r.class === 'prohibited' || r.class === 'minimal') expect(obligations).toEqual([]);
+        const art50 = obligations.filter((o) => o.article.startsWith('Art. 50'));
+        if (r.class === 'high_risk' || r.class === 'limited_risk')
+          expect(art50.length).toBe(a.transparency.length);
+        if (r.class === 'high_risk') expect(obligations.map((o) => o.article)).toContain('Art. 9');
+        if (r.class === 'limited_risk') expect(obligations.length).toBe(art50.length);
+      }),
+    );
+  });
+});

@@ -5,6 +5,7 @@ import type {
   TieringQuestion,
 } from '../../contracts/policy.ts';
 import { ValidationError } from '../../platform/errors.ts';
+import { euObligationsFor, fundamentalRightsAssessmentDue } from './eu-obligations.ts';
 
 /** One answer's share of the score. */
 export interface Contribution {
@@ -91,10 +92,33 @@ const GROUPS: readonly Group[] = ['prohibitedPractices', 'annexIIIAreas', 'annex
 /**
  * Classifies a use case under the EU AI Act from the policy's provision data: prohibited (Art. 5),
  * high-risk (Annex I products, or Annex III areas unless the Art. 6(3) derogation applies and the
- * system does not profile people), limited risk (Art. 50 transparency) or minimal. `at` decides
- * whether each matched provision already applies. Pure.
+ * system does not profile people), limited risk (Art. 50 transparency) or minimal; with whether a
+ * fundamental rights impact assessment is due (Art. 27) and the obligations the policy attaches.
+ * `at` decides whether each matched provision already applies. Pure.
  */
 export function classifyEuAiAct(policy: PolicyDocument, answers: EuAiActAnswers, at: Date): EuClassification {
+  const base = classifyClass(policy, answers, at);
+  const annexIII =
+    base.class === 'high_risk' && !(answers.art6_3Derogation && !answers.profilesNaturalPersons)
+      ? base.matched.filter((m) => m.group === 'annexIIIAreas').map((m) => m.id)
+      : [];
+  const fria = fundamentalRightsAssessmentDue(base.class, annexIII, answers);
+  if (fria)
+    base.notes.push(
+      'Art. 27: the deployer must assess the impact on fundamental rights before first use (public-service deployer or Annex III 5(b)/(c))',
+    );
+  const classified = { ...base, fundamentalRightsImpactAssessment: fria };
+  const obligations = euObligationsFor(policy, classified).map((o) => ({
+    id: o.id,
+    article: o.article,
+    title: o.title,
+    evidence: o.evidence,
+    gates: o.gates,
+  }));
+  return { ...classified, obligations };
+}
+
+function classifyClass(policy: PolicyDocument, answers: EuAiActAnswers, at: Date): EuClassification {
   const eu = policy.euAiAct;
   const day = at.toISOString().slice(0, 10);
   const matched: EuClassification['matched'] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import {
+  tieringDecisionSchema,
   tieringRequestSchema,
   tieringSchema,
   tierOverrideDecisionSchema,
@@ -24,16 +25,39 @@ export function registerTieringRoutes(app: ApiApp, services: { tiering: TieringS
     url: '/api/v1/models/:key/versions/:label/tiering',
     schema: {
       tags,
-      summary: 'Answer the tiering questionnaire for a version; sets the model tier from the active policy',
+      summary:
+        'Answer the tiering questionnaire for a version; sets the model tier and EU AI Act class from the active policy (202: a lowering re-tiering of a frozen or approved version, pending a second governance person)',
       params: versionParams,
       body: tieringRequestSchema,
-      response: { 201: tieringSchema },
+      response: { 201: tieringSchema, 202: tieringSchema },
     },
     handler: async (req, reply) => {
-      reply.status(201);
-      return tiering.assess(callerOf(req), req.params.key, req.params.label, req.body);
+      const t = await tiering.assess(callerOf(req), req.params.key, req.params.label, req.body);
+      reply.status(t.status === 'pending' ? 202 : 201);
+      return t;
     },
   });
+  for (const outcome of ['approve', 'reject'] as const) {
+    app.route({
+      method: 'POST',
+      url: `/api/v1/tierings/:id/${outcome}`,
+      schema: {
+        tags,
+        summary: `${outcome === 'approve' ? 'Approve' : 'Reject'} a pending re-tiering (a second governance person: not its requester, not the model's owner or developers)`,
+        params: idParams,
+        body: tieringDecisionSchema.optional(),
+        response: { 200: tieringSchema },
+      },
+      handler: (req) =>
+        tiering.decideTiering(
+          callerOf(req),
+          req.params.id,
+          outcome === 'approve' ? 'approved' : 'rejected',
+          req.body?.note,
+          ifMatchVersion(req),
+        ),
+    });
+  }
   app.route({
     method: 'GET',
     url: '/api/v1/models/:key/versions/:label/tiering',

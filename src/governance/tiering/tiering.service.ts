@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { EuClassification, Tiering, TieringRequest, TierOverride } from '../../contracts/policy.ts';
+import type { EuAiActClass, Tiering, TieringRequest, TierOverride } from '../../contracts/policy.ts';
 import { euAiActAnswersSchema } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -14,72 +13,73 @@ import { assertSeparation } from '../access/duty-steps.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
+import { planRetiering, retieringApproverViolation } from './retiering-rules.ts';
+import {
+  latestEffectiveTiering,
+  overrideInForce,
+  overrideView,
+  tieringAnswers,
+  tieringView,
+} from './tiering.store.ts';
+import { takeEffect, updateTiering, voidPendingTierings } from './tiering-effects.ts';
 import { classifyEuAiAct, scoreTiering } from './tiering-rules.ts';
-
-function tieringView(row: TieringsTable, modelKey: string, versionLabel: string): Tiering {
-  const rationale = JSON.parse(row.rationale_json) as {
-    items: Tiering['rationale'];
-    summary: string;
-    maxScore: number;
-  };
-  return {
-    id: row.id,
-    modelKey,
-    versionLabel,
-    policyVersion: Number(row.policy_version),
-    answers: JSON.parse(row.answers_json) as Record<string, string>,
-    score: Number(row.score),
-    maxScore: rationale.maxScore,
-    computedTier: Number(row.computed_tier),
-    rationale: rationale.items,
-    summary: rationale.summary,
-    euAiAct: JSON.parse(row.eu_json) as EuClassification,
-    assessedBy: row.assessed_by,
-    assessedAt: row.assessed_at,
-  };
-}
-
-function overrideView(row: TierOverridesTable, modelKey: string): TierOverride {
-  return {
-    id: row.id,
-    modelKey,
-    tieringId: row.tiering_id,
-    fromTier: Number(row.from_tier),
-    toTier: Number(row.to_tier),
-    justification: row.justification,
-    status: row.status as TierOverride['status'],
-    requestedBy: row.requested_by,
-    requestedAt: row.requested_at,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    decisionNote: row.decision_note,
-    rowVersion: Number(row.row_version),
-  };
-}
 
 /** Tiering questionnaires per model version, the EU AI Act classification, and tier overrides. */
 export class TieringService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    readonly clock: Clock,
     private readonly policy: PolicyService,
-    private readonly models: ModelsService,
+    readonly models: ModelsService,
     private readonly versions: VersionsService,
   ) {}
 
   /**
-   * Scores the questionnaire for one version with the active policy, stores it with the policy
-   * version used, and sets the model's tier to the computed tier (audited in the same transaction).
+   * Scores the questionnaire for one version with the active policy and classifies it under the EU
+   * AI Act (omitted EU answers: the previous tiering's, re-classified under the current policy).
+   * On a frozen or approved version only governance independent of the model may re-tier (403
+   * `retiering_governance`), and a re-tiering that lowers the tier or class is stored pending a
+   * second governance person (status `pending`, nothing changes until approved). Otherwise it
+   * takes effect: the model's tier and class follow it, an approved override is carried or
+   * superseded (audited in the same transaction).
    */
   async assess(caller: Caller, key: string, label: string, input: TieringRequest): Promise<Tiering> {
     const policy = await this.policy.active();
     const now = this.clock.now();
     const score = scoreTiering(policy.document, input.answers);
-    const eu = classifyEuAiAct(policy.document, euAiActAnswersSchema.parse(input.euAiAct ?? {}), now);
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'tiering.assess', tx);
       if (model.status === 'retired') throw new ConflictError(`model '${key}' is retired`);
       const version = await this.versions.find(model, label, tx);
+      const previous =
+        (await latestEffectiveTiering(tx, { versionId: version.id })) ??
+        (await latestEffectiveTiering(tx, { modelId: model.id }));
+      const euAnswers = input.euAiAct
+        ? euAiActAnswersSchema.parse(input.euAiAct)
+        : previous
+          ? tieringAnswers(previous)
+          : euAiActAnswersSchema.parse({});
+      const eu = classifyEuAiAct(policy.document, euAnswers, now);
+      const makers = await this.makersOf(tx, model.id);
+      const override = await overrideInForce(tx, model.id);
+      const plan = planRetiering({
+        locked: version.frozen_at !== null || (await this.hasFinalApproval(tx, version.id)),
+        actorRole: caller.principal.role,
+        actorIsMaker: makers.includes(caller.audit.actor),
+        currentTier: model.tier === null ? null : Number(model.tier),
+        currentClass: (model.eu_ai_act_class as EuAiActClass | null) ?? null,
+        override: override
+          ? { fromTier: Number(override.from_tier), toTier: Number(override.to_tier) }
+          : null,
+        newComputedTier: score.tier,
+        newClass: eu.class,
+      });
+      if (plan.outcome === 'refused')
+        throw new ForbiddenError(
+          `${key}@${label} is frozen or approved: only governance independent of the model may re-tier it`,
+          { rule: 'retiering_governance', modelKey: key, versionLabel: label },
+        );
+      const pending = plan.outcome === 'four_eyes';
       const row: TieringsTable = {
         id: newId(),
         model_id: model.id,
@@ -95,39 +95,122 @@ export class TieringService {
         }),
         eu_class: eu.class,
         eu_json: JSON.stringify(eu),
+        eu_answers_json: JSON.stringify(euAnswers),
         assessed_by: caller.audit.actor,
         assessed_at: now.toISOString(),
+        status: pending ? 'pending' : 'effective',
+        decided_by: null,
+        decided_at: null,
+        decision_note: null,
+        row_version: 1,
       };
+      // A pending re-tiering was argued against the state it saw; a newer assessment voids it.
+      await voidPendingTierings(this, tx, caller, model);
       await tx.insertInto('tierings').values(row).execute();
       const view = tieringView(row, model.key, version.label);
       await appendAuditEvent(tx, this.clock, caller.audit, {
-        action: 'tiering.assessed',
+        action: pending ? 'tiering.requested' : 'tiering.assessed',
         entityType: 'tiering',
         entityId: row.id,
         modelId: model.id,
         after: view,
       });
-      // A pending override was argued against the previous score; a new assessment voids it.
-      await this.voidPending(tx, caller, model);
-      if (model.tier === null || Number(model.tier) !== score.tier) {
-        await this.models.setTier(tx, caller.audit, model.id, score.tier);
-      }
+      if (!pending) await takeEffect(this, tx, caller, model, row, plan);
       return view;
     });
   }
 
-  /** The latest tiering of a version (404 when never tiered). */
+  /**
+   * Approves or rejects a pending re-tiering: a second person of a governance role, neither its
+   * requester nor the model's owner or developers. Approved, it takes effect as a re-tiering would
+   * (override carried or superseded against the state now).
+   */
+  async decideTiering(
+    caller: Caller,
+    id: string,
+    outcome: 'approved' | 'rejected',
+    note: string | undefined,
+    ifMatch?: number,
+  ): Promise<Tiering> {
+    return this.db.write(async (tx) => {
+      const row = await tx.selectFrom('tierings').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFoundError('tiering', id);
+      const model = await tx
+        .selectFrom('models')
+        .selectAll()
+        .where('id', '=', row.model_id)
+        .executeTakeFirstOrThrow();
+      await this.models.authorize(caller.principal, model.key, 'model.read', tx).catch(() => {
+        throw new NotFoundError('tiering', id);
+      });
+      if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
+        throw new ForbiddenError(`${caller.principal.role} may not decide re-tierings`);
+      const violation = retieringApproverViolation({
+        decider: caller.audit.actor,
+        deciderRole: caller.principal.role,
+        requester: row.assessed_by,
+        makers: await this.makersOf(tx, model.id),
+      });
+      if (violation === 'requester')
+        throw new ForbiddenError('the requester of a re-tiering cannot decide it; a second person must', {
+          rule: 'four_eyes',
+        });
+      if (violation)
+        throw new ForbiddenError("the model's owner and developers cannot decide its re-tiering", {
+          rule: 'separation_of_duties',
+          violation,
+        });
+      if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
+        throw new ConflictError(`tiering '${id}' is at row version ${row.row_version}, not ${ifMatch}`);
+      if (row.status !== 'pending') throw new ConflictError(`tiering '${id}' is ${row.status}, not pending`);
+      const version = await tx
+        .selectFrom('model_versions')
+        .select('label')
+        .where('id', '=', row.version_id)
+        .executeTakeFirstOrThrow();
+      const next: TieringsTable = {
+        ...row,
+        status: outcome === 'approved' ? 'effective' : 'rejected',
+        decided_by: caller.audit.actor,
+        decided_at: this.clock.now().toISOString(),
+        decision_note: note ?? null,
+        row_version: Number(row.row_version) + 1,
+      };
+      await updateTiering(tx, next, Number(row.row_version));
+      const after = tieringView(next, model.key, version.label);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: `tiering.${outcome}`,
+        entityType: 'tiering',
+        entityId: id,
+        modelId: model.id,
+        before: tieringView(row, model.key, version.label),
+        after,
+      });
+      if (outcome === 'approved') {
+        const override = await overrideInForce(tx, model.id);
+        const plan = planRetiering({
+          locked: false,
+          actorRole: caller.principal.role,
+          actorIsMaker: false,
+          currentTier: model.tier === null ? null : Number(model.tier),
+          currentClass: (model.eu_ai_act_class as EuAiActClass | null) ?? null,
+          override: override
+            ? { fromTier: Number(override.from_tier), toTier: Number(override.to_tier) }
+            : null,
+          newComputedTier: Number(row.computed_tier),
+          newClass: row.eu_class as EuAiActClass,
+        });
+        await takeEffect(this, tx, caller, model, next, plan);
+      }
+      return after;
+    });
+  }
+
+  /** The latest effective tiering of a version (404 when never tiered); pending ones are in the history. */
   async latestForVersion(caller: Caller, key: string, label: string): Promise<Tiering> {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
     const version = await this.versions.find(model, label);
-    const row = await this.db.kysely
-      .selectFrom('tierings')
-      .selectAll()
-      .where('version_id', '=', version.id)
-      .orderBy('assessed_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await latestEffectiveTiering(this.db.kysely, { versionId: version.id });
     if (!row) throw new NotFoundError('tiering', `${key}@${label}`);
     return tieringView(row, model.key, version.label);
   }
@@ -159,14 +242,7 @@ export class TieringService {
       throw new ValidationError(`tier ${tier} is not defined by the active policy`, 'tier');
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'tiering.override.request', tx);
-      const latest = await tx
-        .selectFrom('tierings')
-        .selectAll()
-        .where('model_id', '=', model.id)
-        .orderBy('assessed_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const latest = await latestEffectiveTiering(tx, { modelId: model.id });
       if (!latest)
         throw new ConflictError(`model '${key}' has no tiering to override; answer the questionnaire first`);
       const current = model.tier === null ? Number(latest.computed_tier) : Number(model.tier);
@@ -195,6 +271,9 @@ export class TieringService {
         decided_at: null,
         decision_note: null,
         row_version: 1,
+        carried_to_tiering_id: null,
+        superseded_by_tiering_id: null,
+        superseded_at: null,
       };
       await tx.insertInto('tier_overrides').values(row).execute();
       const view = overrideView(row, model.key);
@@ -286,41 +365,21 @@ export class TieringService {
     return rows.map((r) => overrideView(r, model.key));
   }
 
-  private async voidPending(tx: Kysely<Database>, caller: Caller, model: ModelsTable): Promise<void> {
-    const pending = await tx
-      .selectFrom('tier_overrides')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .where('status', '=', 'pending')
-      .execute();
-    for (const row of pending) {
-      const next = {
-        ...row,
-        status: 'rejected',
-        decided_by: 'system',
-        decided_at: this.clock.now().toISOString(),
-        decision_note: 'voided by a new tiering assessment',
-        row_version: Number(row.row_version) + 1,
-      };
-      await tx
-        .updateTable('tier_overrides')
-        .set({
-          status: next.status,
-          decided_by: next.decided_by,
-          decided_at: next.decided_at,
-          decision_note: next.decision_note,
-          row_version: next.row_version,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      await appendAuditEvent(tx, this.clock, caller.audit, {
-        action: 'tier_override.voided',
-        entityType: 'tier_override',
-        entityId: row.id,
-        modelId: model.id,
-        before: overrideView(row, model.key),
-        after: overrideView(next, model.key),
-      });
-    }
+  private async makersOf(tx: Kysely<Database>, modelId: string): Promise<string[]> {
+    const relations = await this.models.store.relations(modelId, tx);
+    return relations
+      .filter((r) => r.relation === 'owner' || r.relation === 'developer')
+      .map((r) => r.username);
+  }
+
+  private async hasFinalApproval(tx: Kysely<Database>, versionId: string): Promise<boolean> {
+    const row = await tx
+      .selectFrom('decisions')
+      .select('id')
+      .where('version_id', '=', versionId)
+      .where('state', '=', 'final')
+      .where('outcome', 'in', ['approve', 'approve_with_conditions'])
+      .executeTakeFirst();
+    return row !== undefined;
   }
 }

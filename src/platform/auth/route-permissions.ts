@@ -172,6 +172,20 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   { method: 'GET', url: '/api/v1/models/:key/tierings', guard: 'model.read', model: true },
   {
     method: 'POST',
+    url: '/api/v1/tierings/:id/approve',
+    guard: 'tiering.override.approve',
+    model: true,
+    note: "a pending re-tiering: not by its requester nor the model's owner or developers (four eyes)",
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/tierings/:id/reject',
+    guard: 'tiering.override.approve',
+    model: true,
+    note: "a pending re-tiering: not by its requester nor the model's owner or developers (four eyes)",
+  },
+  {
+    method: 'POST',
     url: '/api/v1/models/:key/tier-overrides',
     guard: 'tiering.override.request',
     model: true,

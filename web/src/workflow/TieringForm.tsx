@@ -72,6 +72,9 @@ export function TieringForm({ modelKey, label }: { modelKey: string; label: stri
               <div className="notice" role="status">
                 <strong>Tier {result.computedTier}</strong> (score {result.score} of {result.maxScore}).{' '}
                 {result.summary} EU AI Act: {result.euAiAct.class.replaceAll('_', ' ')}.
+                {result.status === 'pending'
+                  ? ' This re-tiering lowers the tier or class of a frozen or approved version: it takes effect when a second governance person approves it.'
+                  : null}
               </div>
             ) : null}
           </form>

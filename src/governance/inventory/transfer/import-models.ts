@@ -67,6 +67,7 @@ function nextRow(value: ModelImportRow, current: ModelsTable | undefined, now: s
     decision_impact: null,
     status: value.status ?? 'proposed',
     tier: null,
+    eu_ai_act_class: null,
     tags: '[]',
     links: '{}',
     created_at: now,

@@ -28,6 +28,7 @@ export const COLUMNS: Record<TransferKind, readonly (readonly [string, ColumnTyp
     ['type', 'text'],
     ['status', 'text'],
     ['tier', 'int'],
+    ['euAiActClass', 'text'],
     ['description', 'text'],
     ['purpose', 'text'],
     ['intendedUse', 'text'],

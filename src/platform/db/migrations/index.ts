@@ -7,6 +7,7 @@ import { documentationMigration } from './0012_documentation.ts';
 import { loginThrottleMigration } from './0030_login_throttle.ts';
 import { auditCheckpointsMigration } from './0031_audit_checkpoints.ts';
 import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
+import { approvalBindingMigration } from './0033_approval_binding.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
 
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   reviewCyclesMigration,
   lifecycleExceptionsMigration,
   separationOfDutiesMigration,
+  approvalBindingMigration,
 ];

@@ -18,6 +18,8 @@ export interface ModelsTable {
   decision_impact: string | null;
   status: string;
   tier: number | null;
+  /** EU AI Act class of the latest effective tiering (migration 0033). */
+  eu_ai_act_class: string | null;
   /** JSON array of strings. */
   tags: string;
   /** JSON object {repository, registry, dashboard}. */

@@ -29,8 +29,16 @@ export interface TieringsTable {
   eu_class: string;
   /** JSON of the EU AI Act classification (answers, matched provisions). */
   eu_json: string;
+  /** JSON of the EU AI Act answers (migration 0033; null in older rows: derived from eu_json). */
+  eu_answers_json: string | null;
   assessed_by: string;
   assessed_at: string;
+  /** effective | pending | rejected (migration 0033). */
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  row_version: number;
 }
 
 export interface TierOverridesTable {
@@ -47,6 +55,11 @@ export interface TierOverridesTable {
   decided_at: string | null;
   decision_note: string | null;
   row_version: number;
+  /** The latest tiering the approved override was carried across (migration 0033). */
+  carried_to_tiering_id: string | null;
+  /** The tiering that superseded it, and when (migration 0033). */
+  superseded_by_tiering_id: string | null;
+  superseded_at: string | null;
 }
 
 export interface EvidenceTable {
