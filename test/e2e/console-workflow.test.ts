@@ -196,11 +196,12 @@ describe('console workflow: review sign-off by a second user, findings board, pe
     await card.getByText('retail-credit-pd · ready for verification').waitFor();
     expect((await finding(fixed.id)).closureEvidenceId).not.toBeNull();
 
-    // The remediator may not verify their own work; the board says why in plain words.
+    // The admin owns the model and remediated the finding, so may not verify it; the board says why
+    // in plain words (the one separation-of-duties rule names the first reason: ownership).
     await card.getByRole('button', { name: 'Verify and close' }).click();
     await card
       .getByRole('alert')
-      .getByText(/Separation of duties: whoever remediated a finding cannot also verify it/)
+      .getByText(/Separation of duties: 'admin' is the model's owner and cannot verify the finding/)
       .waitFor();
     expect((await finding(fixed.id)).state).toBe('ready_for_verification');
 
