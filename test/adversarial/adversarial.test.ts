@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/engines.ts';
 import type { Step } from './action.ts';
-import { EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND, TOLERATED } from './expected-failures.ts';
+import {
+  BROKEN_BEFORE_CONTROLS,
+  EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND,
+  TOLERATED,
+} from './expected-failures.ts';
 import { describeRun, runSequence } from './harness.ts';
 import { INVARIANTS, type InvariantId } from './oracle.ts';
 import { OPENING, stepArb } from './registry.ts';
@@ -132,19 +136,38 @@ describe.each(ENGINES)('adversarial sequences of API actions on %s', (engine) =>
  * invariant. These replays document the code's behaviour, not the engine's, so they run on SQLite
  * only (a fresh PostgreSQL database costs seconds here).
  */
-describe('invariants expected to fail until the controls land', () => {
-  it.each(EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND.map((k) => [k.invariant, k] as const))(
-    'the oracle still finds %s broken on this code (expectedToFailUntilControlsLand)',
+// Empty since every issue-12 control merged (vitest refuses an empty suite): defined only when needed.
+if (EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND.length)
+  describe('invariants expected to fail until the controls land', () => {
+    it.each(EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND.map((k) => [k.invariant, k] as const))(
+      'the oracle still finds %s broken on this code (expectedToFailUntilControlsLand)',
+      async (_id, known) => {
+        const report = await runSequence('sqlite', known.sequence, { tolerate: EVERY_INVARIANT });
+        const found = report.violations.filter((v) => v.invariant === known.invariant);
+        expect(
+          found.length,
+          `${known.invariant} is no longer broken by its recorded sequence (did "${known.until}" land?): ` +
+            `move it from EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND to BROKEN_BEFORE_CONTROLS so the random property enforces it\n` +
+            describeRun(report),
+        ).toBeGreaterThan(0);
+        expect(report.violations.filter((v) => v.invariant === 'api.no_server_error')).toEqual([]);
+      },
+      60_000,
+    );
+  });
+
+/**
+ * Every sequence that broke an invariant before the issue-12 controls merged now breaks nothing
+ * (no invariant, no 5xx, the audit chain intact). On the pre-control main each of these failed:
+ * together they show the property fails without the controls. SQLite only, like the replays above.
+ */
+describe('sequences that broke an invariant before the controls', () => {
+  it.each(BROKEN_BEFORE_CONTROLS.map((k) => [k.invariant, k] as const))(
+    'the sequence that broke %s breaks nothing now (brokenBeforeControls)',
     async (_id, known) => {
-      const report = await runSequence('sqlite', known.sequence, { tolerate: EVERY_INVARIANT });
-      const found = report.violations.filter((v) => v.invariant === known.invariant);
-      expect(
-        found.length,
-        `${known.invariant} is no longer broken by its recorded sequence (did "${known.until}" land?): ` +
-          `remove it from EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND so the random property enforces it\n` +
-          describeRun(report),
-      ).toBeGreaterThan(0);
-      expect(report.violations.filter((v) => v.invariant === 'api.no_server_error')).toEqual([]);
+      const report = await runSequence('sqlite', known.sequence, { tolerate: new Set() });
+      expect(report.violations, `fixed by "${known.until}"\n${describeRun(report)}`).toEqual([]);
+      expect(report.log.length).toBe(known.sequence.length);
     },
     60_000,
   );
