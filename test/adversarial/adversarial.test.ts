@@ -90,12 +90,14 @@ describe.each(ENGINES)('adversarial sequences of API actions on %s', (engine) =>
       const enforced = [...EVERY_INVARIANT].filter((id) => !TOLERATE.has(id));
       let productionOpen = 0;
       const tolerated = new Map<string, number>();
+      const accepted = new Map<string, number>();
       await fc.assert(
         fc.asyncProperty(
           fc.array(stepArb, { minLength: Math.ceil(STEPS / 2), maxLength: STEPS }),
           async (steps) => {
             const report = await runSequence(engine, [...OPENING, ...steps], { tolerate: TOLERATE });
             productionOpen += report.productionOpenSteps;
+            for (const [k, n] of report.accepted) accepted.set(k, (accepted.get(k) ?? 0) + n);
             for (const v of report.violations)
               tolerated.set(v.invariant, (tolerated.get(v.invariant) ?? 0) + 1);
             const broken = report.violations.filter((v) => !TOLERATE.has(v.invariant));
@@ -121,6 +123,8 @@ describe.each(ENGINES)('adversarial sequences of API actions on %s', (engine) =>
         console.log(
           `${engine}: steps with a production gate open: ${productionOpen}; tolerated violations:`,
           tolerated,
+          '\naccepted writes:',
+          new Map([...accepted].sort()),
         );
       // The sequences must reach the interesting states, or the property proves little.
       expect(enforced).toContain('gate.approval_required');

@@ -143,6 +143,35 @@ describe('the adversarial oracle on hand-made states', () => {
     ).toEqual([]);
   });
 
+  it('sees a move to approved or production without an approval, unless a valid exception allows it', async () => {
+    const before = snap(model());
+    const exception = (allows: string[], active = true) => ({ version: null, allows, active });
+    const moved = (over: Partial<ModelSnap>) => broken(snap(model({ status: 'approved', ...over })), before);
+    expect(await moved({})).toContain('status.gated_needs_decision_or_exception');
+    expect(await moved({ exceptions: [exception(['status_approved'], false)] })).toContain(
+      'status.gated_needs_decision_or_exception',
+    );
+    expect(await moved({ exceptions: [exception(['production_deployment'])] })).toContain(
+      'status.gated_needs_decision_or_exception',
+    );
+    expect(await moved({ exceptions: [exception(['status_approved'])] })).toEqual([]);
+    expect(await moved({ decisions: [approval] })).toEqual([]);
+    // Staying where it was once the exception lapsed is not a move (the exception report lists it).
+    expect(await broken(snap(model({ status: 'approved' })), snap(model({ status: 'approved' })))).toEqual(
+      [],
+    );
+  });
+
+  it('counts a production deployment exception only for the version it names', async () => {
+    const deployments = [{ id: 'p1', version: '1', environment: 'production', endedAt: null }];
+    const before = snap(model());
+    const exc = (version: string) => [{ version, allows: ['production_deployment'], active: true }];
+    expect(await broken(snap(model({ deployments, exceptions: exc('2') })), before)).toContain(
+      'deployment.production_passes_gate',
+    );
+    expect(await broken(snap(model({ deployments, exceptions: exc('1') })), before)).toEqual([]);
+  });
+
   it('every invariant is documented in docs/controls-property.md', () => {
     const doc = fs.readFileSync(new URL('../../docs/controls-property.md', import.meta.url), 'utf8');
     for (const id of [...INVARIANTS.map((i) => i.id), 'api.no_server_error', 'audit.chain_verifies'])
