@@ -91,7 +91,7 @@ export const DECISION_ACTIONS: ActionSpec<never>[] = [
   }),
   action({
     name: 'voidDecision',
-    weight: 1,
+    weight: 2,
     params: fc.record({ actor: actorFrom(STEWARDS), decision: fc.nat({ max: 7 }) }),
     async run(w, p) {
       const id = pick(w.decisions, p.decision);

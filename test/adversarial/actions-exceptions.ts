@@ -8,7 +8,7 @@ const ALLOWANCES = ['status_approved', 'status_production', 'production_deployme
 export const EXCEPTION_ACTIONS: ActionSpec<never>[] = [
   action({
     name: 'requestException',
-    weight: 1,
+    weight: 2,
     params: fc.record({
       actor: actorFrom([...STEWARDS, ...MAKERS]),
       model: fc.nat({ max: 7 }),
@@ -17,6 +17,8 @@ export const EXCEPTION_ACTIONS: ActionSpec<never>[] = [
       allows: fc.subarray([...ALLOWANCES], { minLength: 1 }),
       /** Past 365 days is refused. */
       days: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 61, max: 400 })),
+      /** Who approves it right away (a second steward, the requester, anyone), or nobody yet. */
+      approver: fc.option(actorFrom(STEWARDS), { freq: 3, nil: null }),
     }),
     async run(w, p) {
       const key = pick(w.models, p.model);
@@ -30,7 +32,9 @@ export const EXCEPTION_ACTIONS: ActionSpec<never>[] = [
         until: inDays(w, p.days),
       });
       const made = ok<{ id: string }>(res);
-      if (made) w.exceptions.push(made.id);
+      if (!made) return;
+      w.exceptions.push(made.id);
+      if (p.approver) await act(w, p.approver, 'POST', `/api/v1/exceptions/${made.id}/approve`, {});
     },
   }),
   action({

@@ -80,6 +80,55 @@ const GATE_STORY: Step[] = [
   },
 ];
 
+/**
+ * The issue-12 controls' own paths, so every run covers them: a lifecycle exception approved by a
+ * second person carries the model to production and an unapproved version into production; a
+ * governance lowering of an approved version waits for, and gets, a second governance person; the
+ * approval is voided and the exception revoked; time passes; a policy change is proposed and approved.
+ */
+const CONTROLS_STORY: Step[] = [
+  GATE_STORY[0]!,
+  {
+    action: 'requestException',
+    params: {
+      actor: 'olga',
+      model: 0,
+      version: 0,
+      allows: ['status_approved', 'status_production'],
+      days: 30,
+      approver: 'gina',
+    },
+  },
+  ...(['development', 'validation', 'approved', 'production'] as const).map(
+    (to): Step => ({ action: 'transitionModel', params: { actor: 'gina', model: 0, to } }),
+  ),
+  { action: 'registerVersion', params: { actor: 'dora', model: 0, materialChange: false } },
+  {
+    action: 'requestException',
+    params: {
+      actor: 'olga',
+      model: 0,
+      version: 1,
+      allows: ['production_deployment'],
+      days: 10,
+      approver: 'gabe',
+    },
+  },
+  { action: 'addDeployment', params: { actor: 'dora', model: 0, version: 1, environment: 'production' } },
+  ...(['highest', 'lowest'] as const).map(
+    (preset): Step => ({
+      action: 'tier',
+      params: { actor: 'gina', model: 0, version: 0, preset, answers: [0, 0, 0, 0, 0, 0, 0, 0], eu: null },
+    }),
+  ),
+  { action: 'decideTiering', params: { actor: 'gabe', tiering: 0, verdict: 'approve' } },
+  { action: 'voidDecision', params: { actor: 'gina', decision: 0 } },
+  { action: 'revokeException', params: { actor: 'gabe', exception: 0 } },
+  { action: 'advanceClock', params: { days: 40 } },
+  { action: 'runScheduler', params: { actor: 'admin' } },
+  { action: 'replacePolicy', params: { actor: 'gina', variant: 'short-tier-4-approvals', approver: 'gabe' } },
+];
+
 describe.each(ENGINES)('adversarial sequences of API actions on %s', (engine) => {
   // PostgreSQL costs seconds per fresh database and per step on these small shared machines.
   const runs = env('ASSAY_PROPERTY_RUNS') ?? (engine === 'sqlite' ? 12 : 3);
@@ -114,9 +163,10 @@ describe.each(ENGINES)('adversarial sequences of API actions on %s', (engine) =>
           interruptAfterTimeLimit: TIME_MS,
           ...(SEED === undefined ? {} : { seed: SEED }),
           ...(PATH ? { path: PATH } : {}),
-          // One sequence always runs first: it opens the production gate, then shuts and reopens it
-          // through findings, acceptances, time and the scheduler, so every run covers those paths.
-          examples: [[GATE_STORY]],
+          // Two sequences always run first: one opens the production gate, then shuts and reopens it
+          // through findings, acceptances, time and the scheduler; the other walks the issue-12
+          // controls' own paths (exceptions, pending re-tiering, void, policy approval).
+          examples: [[GATE_STORY], [CONTROLS_STORY]],
         },
       );
       if (process.env.ASSAY_PROPERTY_VERBOSE)
