@@ -126,6 +126,38 @@ describe('the adversarial oracle on hand-made states', () => {
     expect(await broken(snap(model({ acceptances })))).toContain('sod.four_eyes');
     const overrides = [{ id: 'o1', requestedBy: 'gina', decidedBy: 'gina', status: 'approved' }];
     expect(await broken(snap(model({ overrides })))).toContain('sod.four_eyes');
+    const tierings = [
+      {
+        versionLabel: '1',
+        computedTier: 4,
+        assessedAt: AT,
+        euAiAct: { class: 'minimal' },
+        status: 'effective',
+        decidedAt: AT,
+        id: 't2',
+        assessedBy: 'gina',
+        decidedBy: 'gina',
+      },
+    ];
+    expect(await broken(snap(model({ tierings })))).toContain('sod.four_eyes');
+    const exception = (decidedBy: string) => ({
+      version: null,
+      allows: ['status_approved'],
+      active: true,
+      id: 'x1',
+      requestedBy: 'gina',
+      decidedBy,
+      decidedAt: AT,
+      state: 'approved',
+    });
+    expect(await broken(snap(model({ exceptions: [exception('gina')] })))).toContain('sod.four_eyes');
+    // olga owns the model (the hand-made past has the model's relations of now).
+    expect(await broken(snap(model({ exceptions: [exception('olga')] })))).toContain('sod.four_eyes');
+    expect(await broken(snap(model({ exceptions: [exception('gabe')] })))).toEqual([]);
+    const policyVersions = [
+      { version: 2, state: 'approved', createdBy: 'gina', decidedBy: 'gina', baseVersion: 1 },
+    ];
+    expect(await broken({ ...snap(model()), policyVersions })).toContain('sod.four_eyes');
   });
 
   it('sees a production deployment made while the gate was shut, but not one made while it was open', async () => {

@@ -64,6 +64,9 @@ export interface TieringRead {
   /** effective, or pending / rejected (a lowering waiting for, or refused by, a second governance person). */
   status?: string;
   decidedAt?: string | null;
+  id?: string;
+  assessedBy?: string;
+  decidedBy?: string | null;
 }
 export interface ExceptionRead {
   /** The version it covers, or null for the whole model. */
@@ -72,6 +75,12 @@ export interface ExceptionRead {
   allows: string[];
   /** Whether it is in force now (approved by a second person, not expired or revoked). */
   active: boolean;
+  id?: string;
+  requestedBy?: string;
+  /** Who approved or rejected it, and when (null while requested). */
+  decidedBy?: string | null;
+  decidedAt?: string | null;
+  state?: string;
 }
 export interface ModelSnap {
   key: string;
@@ -111,6 +120,14 @@ export interface Snapshot {
   tiers: { tier: number; requiredEvidence: { validation: string[]; production: string[] } }[];
   users: Record<string, string>;
   models: ModelSnap[];
+  /** Every stored policy version (`GET /policy/versions`): who proposed and who decided it. */
+  policyVersions?: {
+    version: number;
+    state: string;
+    createdBy: string;
+    decidedBy: string | null;
+    baseVersion: number | null;
+  }[];
 }
 
 /** The model's owner and developers at a past time, read through `GET /models/{key}/as-of`. */
@@ -130,7 +147,16 @@ function exceptionView(raw: Record<string, unknown>, now: string): ExceptionRead
   const until = raw.until as string;
   // `valid` is the API's word; the oracle also checks the facts it rests on (approved, not revoked, not past `until`).
   const active = raw.valid === true && raw.state === 'approved' && !raw.revokedAt && until > now;
-  return { version: raw.versionLabel as string | null, allows: raw.allows as string[], active };
+  return {
+    version: raw.versionLabel as string | null,
+    allows: raw.allows as string[],
+    active,
+    id: raw.id as string,
+    requestedBy: raw.requestedBy as string,
+    decidedBy: raw.decidedBy as string | null,
+    decidedAt: raw.decidedAt as string | null,
+    state: raw.state as string,
+  };
 }
 
 /** A whole list (the lists page at 500; a run never makes that many of anything). */
@@ -202,11 +228,15 @@ export async function takeSnapshot(w: World): Promise<Snapshot> {
     });
   }
   const policy = await read<{ document: { tiers: Snapshot['tiers'] } }>(w, '/api/v1/policy');
+  const policyVersions = (
+    await read<{ items: NonNullable<Snapshot['policyVersions']> }>(w, '/api/v1/policy/versions?limit=500')
+  ).items;
   return {
     at,
     tiers: policy.document.tiers,
     users: Object.fromEntries(users.items.map((u) => [u.username, u.role])),
     models,
+    policyVersions,
   };
 }
 
