@@ -78,6 +78,30 @@ export const DECISION_ACTIONS: ActionSpec<never>[] = [
     },
   }),
   action({
+    name: 'withdrawDecision',
+    weight: 1,
+    params: fc.record({ actor: actorFrom([...STEWARDS, ...SIGNERS]), decision: fc.nat({ max: 7 }) }),
+    async run(w, p) {
+      const id = pick(w.decisions, p.decision);
+      if (id)
+        await act(w, p.actor, 'POST', `/api/v1/decisions/${id}/withdraw`, {
+          reason: 'the adversary withdraws this pending decision',
+        });
+    },
+  }),
+  action({
+    name: 'voidDecision',
+    weight: 2,
+    params: fc.record({ actor: actorFrom(STEWARDS), decision: fc.nat({ max: 7 }) }),
+    async run(w, p) {
+      const id = pick(w.decisions, p.decision);
+      if (id)
+        await act(w, p.actor, 'POST', `/api/v1/decisions/${id}/void`, {
+          reason: 'the adversary voids this final decision',
+        });
+    },
+  }),
+  action({
     name: 'driveApproval',
     weight: 6,
     params: fc.record({

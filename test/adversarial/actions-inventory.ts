@@ -165,13 +165,36 @@ export const INVENTORY_ACTIONS: ActionSpec<never>[] = [
   action({
     name: 'replacePolicy',
     weight: 1,
-    params: fc.record({ actor: actorFrom(STEWARDS), variant: fc.constantFrom(...POLICY_VARIANTS) }),
+    params: fc.record({
+      actor: actorFrom(STEWARDS),
+      variant: fc.constantFrom(...POLICY_VARIANTS),
+      /** Who approves the proposal right away (a second steward, the proposer, anyone), or nobody yet. */
+      approver: fc.option(actorFrom(STEWARDS), { freq: 4, nil: null }),
+    }),
+    /** A policy change is a proposal (202) that a second person approves; either step may be refused. */
     async run(w, p) {
       const yaml = policyVariant(w.defaultPolicyYaml, p.variant);
       // A variant whose text no longer matches the default would silently test nothing.
       if (p.variant !== 'default' && yaml === w.defaultPolicyYaml)
         throw new Error(`policy variant ${p.variant} no longer applies to the default policy`);
-      await act(w, p.actor, 'PUT', '/api/v1/policy', { yaml });
+      const res = await act(w, p.actor, 'PUT', '/api/v1/policy', { yaml });
+      const made = res.statusCode === 202 ? ok<{ version: number }>(res) : null;
+      if (!made) return;
+      if (!w.policyVersions.includes(made.version)) w.policyVersions.push(made.version);
+      if (p.approver) await act(w, p.approver, 'POST', `/api/v1/policy/versions/${made.version}/approve`, {});
+    },
+  }),
+  action({
+    name: 'decidePolicy',
+    weight: 1,
+    params: fc.record({
+      actor: actorFrom(STEWARDS),
+      version: fc.nat({ max: 7 }),
+      verdict: fc.constantFrom('approve', 'approve', 'reject'),
+    }),
+    async run(w, p) {
+      const v = pick(w.policyVersions, p.version);
+      if (v !== undefined) await act(w, p.actor, 'POST', `/api/v1/policy/versions/${v}/${p.verdict}`, {});
     },
   }),
   action({

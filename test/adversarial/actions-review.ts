@@ -37,6 +37,24 @@ export async function attachEvidence(
 /** Evidence and reviews: attach, supersede, open, submit, assign a validator, move. */
 export const REVIEW_ACTIONS: ActionSpec<never>[] = [
   action({
+    name: 'carryForward',
+    weight: 1,
+    params: fc.record({
+      actor: actorFrom([...VALIDATORS, ...STEWARDS]),
+      review: fc.nat({ max: 7 }),
+      evidence: fc.nat({ max: 7 }),
+    }),
+    async run(w, p) {
+      const id = pick(w.reviews, p.review);
+      const evidenceId = pick(w.evidence, p.evidence);
+      if (id && evidenceId)
+        await act(w, p.actor, 'POST', `/api/v1/reviews/${id}/carry-forward`, {
+          evidenceId,
+          reason: 'the adversary counts earlier evidence for this cycle',
+        });
+    },
+  }),
+  action({
     name: 'attachEvidence',
     weight: 3,
     params: fc.record({

@@ -72,13 +72,29 @@ export const TIERING_ACTIONS: ActionSpec<never>[] = [
       const key = pick(w.models, p.model);
       const label = key && pick(w.versions[key]!, p.version);
       if (!key || !label) return;
-      await act(
+      const res = await act(
         w,
         p.actor,
         'POST',
         `/api/v1/models/${key}/versions/${label}/tiering`,
         tieringBody(w, p.preset, p.answers, p.eu),
       );
+      // A lowering of a frozen or approved version waits (202 pending) for a second governance person.
+      const made = ok<{ id: string; status: string }>(res);
+      if (made?.status === 'pending') w.tierings.push(made.id);
+    },
+  }),
+  action({
+    name: 'decideTiering',
+    weight: 2,
+    params: fc.record({
+      actor: actorFrom(STEWARDS),
+      tiering: fc.nat({ max: 7 }),
+      verdict: fc.constantFrom('approve', 'approve', 'reject'),
+    }),
+    async run(w, p) {
+      const id = pick(w.tierings, p.tiering);
+      if (id) await act(w, p.actor, 'POST', `/api/v1/tierings/${id}/${p.verdict}`, {});
     },
   }),
   action({

@@ -2,10 +2,10 @@ import type { Step } from './action.ts';
 import type { InvariantId } from './oracle.ts';
 import { OPENING } from './registry.ts';
 
-/** An invariant that the code on this branch still breaks, with a sequence that breaks it. */
+/** An invariant broken by a sequence, with the control that fixes (or fixed) it. */
 export interface KnownBreak {
   invariant: InvariantId;
-  /** The control (issue 12 part) whose merge should make the sequence fail to break it. */
+  /** The control (issue 12 part) whose merge makes (or made) the sequence fail to break it. */
   until: string;
   sequence: readonly Step[];
 }
@@ -42,13 +42,12 @@ const relations = (developers: string[]) =>
   s('setRelations', { actor: 'gina', model: 0, owner: 'olga', developers, validators: [] });
 
 /**
- * The invariants current main breaks, each with the shortest sequence we know (after OPENING:
- * m0 owned by olga, developed by dora, with version 1 at Tier 4). The random property tolerates exactly
- * these invariants; `adversarial.test.ts` replays each sequence and asserts it still breaks its
- * invariant, so this list stays honest. When a control merges, its entries' replays start to
- * fail: delete those entries (the random property then enforces the invariant).
+ * The sequences that broke an invariant on main before the issue-12 controls merged (after OPENING:
+ * m0 owned by olga, developed by dora, with version 1 at Tier 4), each with the control that fixed
+ * it. `adversarial.test.ts` replays each and asserts it now breaks nothing (the regression that
+ * shows the property fails without the controls: on the pre-control main each of these failed).
  */
-export const EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND: readonly KnownBreak[] = [
+export const BROKEN_BEFORE_CONTROLS: readonly KnownBreak[] = [
   {
     invariant: 'gate.approval_binds_tier_and_class',
     until: 'approval binding + re-tiering rules',
@@ -212,6 +211,15 @@ export const EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND: readonly KnownBreak[] = [
     ],
   },
 ];
+
+/**
+ * The invariants the code on this branch still breaks, each with the shortest sequence known. The
+ * random property tolerates exactly these; `adversarial.test.ts` replays each sequence and asserts
+ * it still breaks its invariant, so this list stays honest. When a control merges, its entries'
+ * replays fail ("remove it"): move the entry to BROKEN_BEFORE_CONTROLS. Empty since every
+ * issue-12 control merged.
+ */
+export const EXPECTED_TO_FAIL_UNTIL_CONTROLS_LAND: readonly KnownBreak[] = [];
 
 /** The invariants the random property tolerates today (each has an entry above). */
 export const TOLERATED: ReadonlySet<InvariantId> = new Set(

@@ -19,6 +19,8 @@ export interface RunReport {
   violations: (Violation & { afterStep: number })[];
   /** After how many steps some version passed the production gate (proof the run got somewhere). */
   productionOpenSteps: number;
+  /** Accepted writes (2xx) per `METHOD route` (ids elided): shows which actions got through. */
+  accepted: Map<string, number>;
 }
 
 /** Options: stop at the first violation of an invariant not in `tolerate` (saves time when failing). */
@@ -38,7 +40,7 @@ export async function runSequence(
 ): Promise<RunReport> {
   const w = await createWorld(engine);
   const relationsAt = relationsReader(w);
-  const report: RunReport = { log: [], violations: [], productionOpenSteps: 0 };
+  const report: RunReport = { log: [], violations: [], productionOpenSteps: 0, accepted: new Map() };
   const record = (i: number, vs: Violation[]) => {
     report.log[i]!.violations.push(...vs);
     for (const v of vs) report.violations.push({ ...v, afterStep: i });
@@ -52,6 +54,10 @@ export async function runSequence(
       await runStep(w, step);
       w.t.clock.advance(1000);
       report.log.push({ step, calls: w.calls.filter((c) => c.method !== 'GET'), violations: [] });
+      for (const c of report.log[i]!.calls.filter((x) => x.status < 300)) {
+        const route = `${c.method} ${c.url.replace(/\/[0-9a-f-]{20,}/g, '/:id').replace(/\/(m\d)(?=\/|$)/g, '/:key')}`;
+        report.accepted.set(route, (report.accepted.get(route) ?? 0) + 1);
+      }
       const cur = await takeSnapshot(w);
       const found = await checkInvariants(prev, cur, relationsAt);
       if (

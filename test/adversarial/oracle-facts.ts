@@ -1,4 +1,4 @@
-import type { DecisionRead, ModelSnap, RelationsAt, Snapshot } from './snapshot.ts';
+import type { DecisionRead, ModelSnap, RelationsAt, Snapshot, TieringRead } from './snapshot.ts';
 
 /** What an invariant gets: the state before the step, after it, and the past relations. */
 export interface Ctx {
@@ -24,14 +24,26 @@ export function latestFinal(m: ModelSnap, label: string): DecisionRead | undefin
     .sort((a, b) => b.finalizedAt!.localeCompare(a.finalizedAt!))[0];
 }
 
-/** The model's EU AI Act class at a past time: its latest tiering assessed then or before. */
-export function classAt(m: ModelSnap, at: string): string | null {
-  return m.tierings.find((t) => t.assessedAt <= at)?.euAiAct.class ?? null;
+/**
+ * The tierings that set the model's class, newest first by when they took effect: a re-tiering
+ * waiting for a second governance person (or rejected by one) never did; an approved one did when
+ * it was approved (`decidedAt`), not when it was assessed.
+ */
+function effectiveTierings(m: ModelSnap): (TieringRead & { effectiveAt: string })[] {
+  return m.tierings
+    .filter((t) => (t.status ?? 'effective') === 'effective')
+    .map((t) => ({ ...t, effectiveAt: t.decidedAt ?? t.assessedAt }))
+    .sort((a, b) => b.effectiveAt.localeCompare(a.effectiveAt));
 }
 
-/** Whether a version's own latest tiering classifies it prohibited. */
+/** The model's EU AI Act class at a past time: its latest tiering in effect then. */
+export function classAt(m: ModelSnap, at: string): string | null {
+  return effectiveTierings(m).find((t) => t.effectiveAt <= at)?.euAiAct.class ?? null;
+}
+
+/** Whether a version's own latest tiering in effect classifies it prohibited. */
 export function versionProhibited(m: ModelSnap, label: string): boolean {
-  return m.tierings.find((t) => t.versionLabel === label)?.euAiAct.class === 'prohibited';
+  return effectiveTierings(m).find((t) => t.versionLabel === label)?.euAiAct.class === 'prohibited';
 }
 
 /** Why `person` is not independent of `m` as it is now and of review `reviewId`, or null. */
@@ -87,6 +99,19 @@ export function* allowedGates(cur: Snapshot, env?: string): Generator<[ModelSnap
     }
 }
 
-export function hasException(m: ModelSnap, label: string | null): boolean {
-  return m.exceptions.some((x) => x.active && (x.version === null || x.version === label));
+/**
+ * Whether a valid exception (approved by a second person, not expired or revoked) allows `allow`:
+ * a status move for the whole model, a production deployment only of the version it names.
+ */
+export function hasException(
+  m: ModelSnap,
+  allow: 'status_approved' | 'status_production' | 'production_deployment',
+  label: string | null = null,
+): boolean {
+  return m.exceptions.some(
+    (x) =>
+      x.active &&
+      x.allows.includes(allow) &&
+      (allow !== 'production_deployment' || (x.version !== null && x.version === label)),
+  );
 }

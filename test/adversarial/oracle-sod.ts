@@ -56,8 +56,8 @@ export const SOD_INVARIANTS = [
   },
   {
     id: 'sod.four_eyes',
-    says: 'Nobody approves their own risk acceptance or tier override.',
-    async check({ cur }: Ctx) {
+    says: 'Nobody approves their own risk acceptance, tier override, lowering re-tiering, policy proposal or lifecycle exception, and no owner or developer of the model approves its exception.',
+    async check({ cur, relationsAt }: Ctx) {
       const out: string[] = [];
       for (const m of cur.models) {
         for (const a of m.acceptances)
@@ -66,7 +66,23 @@ export const SOD_INVARIANTS = [
         for (const o of m.overrides)
           if (o.status === 'approved' && o.decidedBy === o.requestedBy)
             out.push(`override ${o.id} approved by its requester`);
+        for (const t of m.tierings)
+          if (t.status === 'effective' && t.decidedBy && t.decidedBy === t.assessedBy)
+            out.push(`re-tiering ${t.id} of ${m.key} approved by its assessor ${t.assessedBy}`);
+        for (const x of m.exceptions) {
+          if (!x.decidedBy || !x.decidedAt || x.state === 'rejected' || x.state === 'requested') continue;
+          if (x.decidedBy === x.requestedBy)
+            out.push(`exception ${x.id} of ${m.key} approved by its requester`);
+          const then = await relationsAt(m.key, x.decidedAt);
+          if (then.owner === x.decidedBy || then.developers.includes(x.decidedBy))
+            out.push(
+              `exception ${x.id} of ${m.key} approved by ${x.decidedBy}, who owned or developed it then`,
+            );
+        }
       }
+      for (const v of cur.policyVersions ?? [])
+        if (v.state === 'approved' && v.baseVersion !== null && v.decidedBy === v.createdBy)
+          out.push(`policy version ${v.version} approved by its proposer ${v.createdBy}`);
       return out;
     },
   },

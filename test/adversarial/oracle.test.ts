@@ -126,6 +126,38 @@ describe('the adversarial oracle on hand-made states', () => {
     expect(await broken(snap(model({ acceptances })))).toContain('sod.four_eyes');
     const overrides = [{ id: 'o1', requestedBy: 'gina', decidedBy: 'gina', status: 'approved' }];
     expect(await broken(snap(model({ overrides })))).toContain('sod.four_eyes');
+    const tierings = [
+      {
+        versionLabel: '1',
+        computedTier: 4,
+        assessedAt: AT,
+        euAiAct: { class: 'minimal' },
+        status: 'effective',
+        decidedAt: AT,
+        id: 't2',
+        assessedBy: 'gina',
+        decidedBy: 'gina',
+      },
+    ];
+    expect(await broken(snap(model({ tierings })))).toContain('sod.four_eyes');
+    const exception = (decidedBy: string) => ({
+      version: null,
+      allows: ['status_approved'],
+      active: true,
+      id: 'x1',
+      requestedBy: 'gina',
+      decidedBy,
+      decidedAt: AT,
+      state: 'approved',
+    });
+    expect(await broken(snap(model({ exceptions: [exception('gina')] })))).toContain('sod.four_eyes');
+    // olga owns the model (the hand-made past has the model's relations of now).
+    expect(await broken(snap(model({ exceptions: [exception('olga')] })))).toContain('sod.four_eyes');
+    expect(await broken(snap(model({ exceptions: [exception('gabe')] })))).toEqual([]);
+    const policyVersions = [
+      { version: 2, state: 'approved', createdBy: 'gina', decidedBy: 'gina', baseVersion: 1 },
+    ];
+    expect(await broken({ ...snap(model()), policyVersions })).toContain('sod.four_eyes');
   });
 
   it('sees a production deployment made while the gate was shut, but not one made while it was open', async () => {
@@ -141,6 +173,35 @@ describe('the adversarial oracle on hand-made states', () => {
         openBefore,
       ),
     ).toEqual([]);
+  });
+
+  it('sees a move to approved or production without an approval, unless a valid exception allows it', async () => {
+    const before = snap(model());
+    const exception = (allows: string[], active = true) => ({ version: null, allows, active });
+    const moved = (over: Partial<ModelSnap>) => broken(snap(model({ status: 'approved', ...over })), before);
+    expect(await moved({})).toContain('status.gated_needs_decision_or_exception');
+    expect(await moved({ exceptions: [exception(['status_approved'], false)] })).toContain(
+      'status.gated_needs_decision_or_exception',
+    );
+    expect(await moved({ exceptions: [exception(['production_deployment'])] })).toContain(
+      'status.gated_needs_decision_or_exception',
+    );
+    expect(await moved({ exceptions: [exception(['status_approved'])] })).toEqual([]);
+    expect(await moved({ decisions: [approval] })).toEqual([]);
+    // Staying where it was once the exception lapsed is not a move (the exception report lists it).
+    expect(await broken(snap(model({ status: 'approved' })), snap(model({ status: 'approved' })))).toEqual(
+      [],
+    );
+  });
+
+  it('counts a production deployment exception only for the version it names', async () => {
+    const deployments = [{ id: 'p1', version: '1', environment: 'production', endedAt: null }];
+    const before = snap(model());
+    const exc = (version: string) => [{ version, allows: ['production_deployment'], active: true }];
+    expect(await broken(snap(model({ deployments, exceptions: exc('2') })), before)).toContain(
+      'deployment.production_passes_gate',
+    );
+    expect(await broken(snap(model({ deployments, exceptions: exc('1') })), before)).toEqual([]);
   });
 
   it('every invariant is documented in docs/controls-property.md', () => {

@@ -152,14 +152,21 @@ export const INVARIANTS = [
   },
   {
     id: 'status.gated_needs_decision_or_exception',
-    says: 'A model is approved or in production only with a final approval of one of its versions or a recorded exception.',
-    async check({ cur }) {
+    says: 'A model enters approved or production only with a final approval of one of its versions or a valid exception allowing that status.',
+    // Checked when the status changes: an approval voided or an exception lapsed later leaves the
+    // model where it is (the exception report lists it), which is not a move without a decision.
+    async check({ prev, cur }) {
       const out: string[] = [];
       for (const m of cur.models) {
         if (m.status !== 'approved' && m.status !== 'production') continue;
+        const before = prev?.models.find((x) => x.key === m.key);
+        if (before?.status === m.status) continue;
+        const need = m.status === 'approved' ? 'status_approved' : 'status_production';
         const approved = m.versions.some((v) => isApproval(latestFinal(m, v.label)));
-        if (!approved && !hasException(m, null))
-          out.push(`${m.key} is ${m.status} without a final approval of any version or an exception`);
+        if (!approved && !hasException(m, need) && !(before && hasException(before, need)))
+          out.push(
+            `${m.key} moved to ${m.status} without a final approval of any version or a valid exception`,
+          );
       }
       return out;
     },
@@ -174,7 +181,7 @@ export const INVARIANTS = [
         for (const dep of m.deployments) {
           if (dep.environment !== 'production' || before?.deployments.some((x) => x.id === dep.id)) continue;
           const gate = before?.gates[`${dep.version}/production`];
-          if (!gate?.allowed && !hasException(m, dep.version))
+          if (!gate?.allowed && !hasException(m, 'production_deployment', dep.version))
             out.push(
               `${m.key}@${dep.version} was deployed to production while its gate denied (${gate?.reasons.map((r) => r.code).join(', ') ?? 'no gate'})`,
             );

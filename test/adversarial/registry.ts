@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ActionSpec, Step } from './action.ts';
 import { DECISION_ACTIONS } from './actions-decisions.ts';
+import { EXCEPTION_ACTIONS } from './actions-exceptions.ts';
 import { FINDING_ACTIONS } from './actions-findings.ts';
 import { INVENTORY_ACTIONS } from './actions-inventory.ts';
 import { REVIEW_ACTIONS } from './actions-review.ts';
@@ -18,6 +19,7 @@ export const ACTIONS: readonly ActionSpec<never>[] = [
   ...REVIEW_ACTIONS,
   ...FINDING_ACTIONS,
   ...DECISION_ACTIONS,
+  ...EXCEPTION_ACTIONS,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((a) => [a.name, a]));

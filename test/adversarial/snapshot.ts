@@ -1,12 +1,8 @@
 import { ENVIRONMENTS, type World } from './world.ts';
 
-/**
- * Where recorded lifecycle exceptions (issue 12, part 4) are read, once that route exists; until
- * then no exception is visible and only decisions count for the status and deployment invariants.
- * When the `lifecycle` work lands, set this to its list route (e.g. `(key) =>
- * `/api/v1/models/${key}/exceptions``) and adapt `exceptionView` to its fields.
- */
-export const EXCEPTIONS_ROUTE: ((modelKey: string) => string) | null = null;
+/** Where recorded lifecycle exceptions are read (issue 12, part 4): every state, to judge validity here. */
+export const EXCEPTIONS_ROUTE: ((modelKey: string) => string) | null = (key) =>
+  `/api/v1/exceptions?modelKey=${key}&limit=500`;
 
 export interface SignatureRead {
   signer: string;
@@ -65,12 +61,26 @@ export interface TieringRead {
   computedTier: number;
   assessedAt: string;
   euAiAct: { class: string };
+  /** effective, or pending / rejected (a lowering waiting for, or refused by, a second governance person). */
+  status?: string;
+  decidedAt?: string | null;
+  id?: string;
+  assessedBy?: string;
+  decidedBy?: string | null;
 }
 export interface ExceptionRead {
   /** The version it covers, or null for the whole model. */
   version: string | null;
+  /** What it allows: `status_approved`, `status_production`, `production_deployment`. */
+  allows: string[];
   /** Whether it is in force now (approved by a second person, not expired or revoked). */
   active: boolean;
+  id?: string;
+  requestedBy?: string;
+  /** Who approved or rejected it, and when (null while requested). */
+  decidedBy?: string | null;
+  decidedAt?: string | null;
+  state?: string;
 }
 export interface ModelSnap {
   key: string;
@@ -110,6 +120,14 @@ export interface Snapshot {
   tiers: { tier: number; requiredEvidence: { validation: string[]; production: string[] } }[];
   users: Record<string, string>;
   models: ModelSnap[];
+  /** Every stored policy version (`GET /policy/versions`): who proposed and who decided it. */
+  policyVersions?: {
+    version: number;
+    state: string;
+    createdBy: string;
+    decidedBy: string | null;
+    baseVersion: number | null;
+  }[];
 }
 
 /** The model's owner and developers at a past time, read through `GET /models/{key}/as-of`. */
@@ -126,11 +144,18 @@ async function read<T>(w: World, url: string): Promise<T> {
 }
 
 function exceptionView(raw: Record<string, unknown>, now: string): ExceptionRead {
-  const until = (raw.until ?? raw.expiresAt ?? null) as string | null;
-  const approved = Boolean(raw.approvedBy) || raw.state === 'active' || raw.status === 'approved';
+  const until = raw.until as string;
+  // `valid` is the API's word; the oracle also checks the facts it rests on (approved, not revoked, not past `until`).
+  const active = raw.valid === true && raw.state === 'approved' && !raw.revokedAt && until > now;
   return {
-    version: (raw.version ?? raw.versionLabel ?? null) as string | null,
-    active: approved && !raw.revokedAt && (until === null || until > now),
+    version: raw.versionLabel as string | null,
+    allows: raw.allows as string[],
+    active,
+    id: raw.id as string,
+    requestedBy: raw.requestedBy as string,
+    decidedBy: raw.decidedBy as string | null,
+    decidedAt: raw.decidedAt as string | null,
+    state: raw.state as string,
   };
 }
 
@@ -187,7 +212,7 @@ export async function takeSnapshot(w: World): Promise<Snapshot> {
       tier: m.tier as number | null,
       owner: m.owner as string | null,
       developers: m.developers as string[],
-      euClass: (m.euAiActClass as string | undefined) ?? tierings[0]?.euAiAct.class ?? null,
+      euClass: 'euAiActClass' in m ? (m.euAiActClass as string | null) : (tierings[0]?.euAiAct.class ?? null),
       versions,
       tierings,
       decisions: modelDecisions,
@@ -203,11 +228,15 @@ export async function takeSnapshot(w: World): Promise<Snapshot> {
     });
   }
   const policy = await read<{ document: { tiers: Snapshot['tiers'] } }>(w, '/api/v1/policy');
+  const policyVersions = (
+    await read<{ items: NonNullable<Snapshot['policyVersions']> }>(w, '/api/v1/policy/versions?limit=500')
+  ).items;
   return {
     at,
     tiers: policy.document.tiers,
     users: Object.fromEntries(users.items.map((u) => [u.username, u.role])),
     models,
+    policyVersions,
   };
 }
 

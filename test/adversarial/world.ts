@@ -59,6 +59,12 @@ export interface World {
   deployments: string[];
   evidence: string[];
   conditions: string[];
+  /** Re-tierings waiting for a second governance person (`202 pending`). */
+  tierings: string[];
+  /** Policy versions proposed (`PUT /policy` → 202), waiting for a second person. */
+  policyVersions: number[];
+  /** Lifecycle exceptions requested. */
+  exceptions: string[];
   /** The active policy's questionnaire: question id → its answer ids (read at start). */
   questions: { id: string; answers: string[] }[];
   eu: { prohibited: string[]; annexIII: string[]; annexI: string[]; transparency: string[] };
@@ -113,6 +119,9 @@ export async function createWorld(engine: 'sqlite' | 'postgres'): Promise<World>
     deployments: [],
     evidence: [],
     conditions: [],
+    tierings: [],
+    policyVersions: [],
+    exceptions: [],
     questions: doc.tiering.questions.map((q: { id: string; answers: { id: string }[] }) => ({
       id: q.id,
       answers: ids(q.answers),
