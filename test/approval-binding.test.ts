@@ -115,6 +115,7 @@ describe.each(ENGINES)('approval binding and EU AI Act classes on %s', (engine) 
         ['vera', 'validator'],
         ['gina', 'governance'],
         ['gabe', 'governance'],
+        ['gil', 'governance'],
         ['alice', 'approver'],
       ]),
     );
@@ -145,8 +146,21 @@ describe.each(ENGINES)('approval binding and EU AI Act classes on %s', (engine) 
     expect(pending).toMatchObject({ status: 'pending', computedTier: 4 });
     expect((await model('pd')).tier).toBe(2);
     const self = await call('gina', 'POST', `/api/v1/tierings/${pending.id}/approve`, {}, 403);
-    expect(self.json().error.details.rule).toBe('four_eyes');
+    expect(self.json().error.details).toMatchObject({ rule: 'separation_of_duties', violation: 'requester' });
     await call('olivia', 'POST', `/api/v1/tierings/${pending.id}/approve`, {}, 403);
+    // A governance person who develops the model is not independent of it.
+    await call(
+      'admin',
+      'PUT',
+      '/api/v1/models/pd/relations',
+      { owner: 'olivia', developers: ['dev', 'gil'], validators: [] },
+      200,
+    );
+    const maker = await call('gil', 'POST', `/api/v1/tierings/${pending.id}/approve`, {}, 403);
+    expect(maker.json().error.details).toMatchObject({
+      rule: 'separation_of_duties',
+      violation: 'developer',
+    });
     await call('alice', 'POST', `/api/v1/tierings/${pending.id}/approve`, {}, 403);
     const approved = (
       await call('gabe', 'POST', `/api/v1/tierings/${pending.id}/approve`, { note: 'agreed' }, 200)

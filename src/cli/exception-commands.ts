@@ -63,7 +63,7 @@ const SECTIONS: readonly {
   {
     key: 'approvalsOnSupersededTier',
     title: 'Approvals bound to a tier the model no longer has',
-    columns: ['modelKey', 'versionLabel', 'decisionId', 'decisionTier', 'currentTier'],
+    columns: ['modelKey', 'versionLabel', 'decisionId', 'decisionTier', 'currentTier', 'changed'],
   },
   {
     key: 'overdueConditions',

@@ -119,8 +119,11 @@ export const exceptionReportSchema = z.object({
       modelKey: z.string(),
       versionLabel: z.string(),
       decisionId: z.string(),
+      /** The tier the approval bound (its binding; the decision's tier when none was bound). */
       decisionTier: z.number().int().nullable(),
       currentTier: z.number().int().nullable(),
+      /** What changed under the approval, as the gate's `binding_changed` reasons name it. */
+      changed: z.array(z.enum(['tier', 'tiering', 'tier_override'])),
     }),
   ),
   overdueConditions: z.array(

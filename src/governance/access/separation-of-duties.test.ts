@@ -26,6 +26,10 @@ const kinds: DutyKind[] = [
   'approve_acceptance',
   'propose_policy',
   'approve_policy',
+  'request_retiering',
+  'approve_retiering',
+  'request_exception',
+  'approve_exception',
 ];
 
 /** A world: each person's role and relations to the model, which random changes rewrite. */
@@ -200,11 +204,13 @@ describe('separation of duties (pure)', () => {
     expect(staleStep([{ ...step, live: true }])).toMatchObject({ violation: 'role', step: 'validate' });
   });
 
-  it('requesters never approve their own override, acceptance or policy change', () => {
+  it('requesters never approve their own override, acceptance, policy change, re-tiering or exception', () => {
     for (const [request, approve] of [
       ['request_override', 'approve_override'],
       ['request_acceptance', 'approve_acceptance'],
       ['propose_policy', 'approve_policy'],
+      ['request_retiering', 'approve_retiering'],
+      ['request_exception', 'approve_exception'],
     ] as const) {
       const gov: Standing = { role: 'governance', relations: [] };
       const r = separationOfDuties({ kind: approve, person: 'gia', standing: gov }, [
@@ -217,6 +223,40 @@ describe('separation of duties (pure)', () => {
         ]),
       ).toBeNull();
     }
+  });
+
+  it('a re-tiering or a lifecycle exception is approved by a second person who is no maker of the model', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('approve_retiering', 'approve_exception') as fc.Arbitrary<DutyKind>,
+        fc.constantFrom(...people),
+        fc.constantFrom(...people),
+        standingArb,
+        standingArb,
+        (kind, approver, requester, standing, requesterStanding) => {
+          const request: DutyKind = kind === 'approve_retiering' ? 'request_retiering' : 'request_exception';
+          const r = separationOfDuties({ kind, person: approver, standing }, [
+            { kind: request, person: requester, now: requesterStanding, live: true },
+          ]);
+          const independent =
+            approver !== requester &&
+            !standing.relations.includes('owner') &&
+            !standing.relations.includes('developer');
+          expect(r === null).toBe(independent);
+          if (r) {
+            expect(r.rule).toBe('separation_of_duties');
+            expect(r.violation).toBe(
+              standing.relations.includes('owner')
+                ? 'owner'
+                : standing.relations.includes('developer')
+                  ? 'developer'
+                  : 'requester',
+            );
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('a verifier is neither the remediator nor a maker of the model', () => {

@@ -6,6 +6,7 @@ import type { ModelRelation, Role } from '../../platform/auth/roles.ts';
  * names the violated rule. Evaluated at the time of the action AND for every earlier step on the
  * same review, decision, finding, acceptance, override or policy version, with each person's
  * standing then and now, so a relation or role changed afterwards cannot launder an earlier step.
+ * Which roles may do a step at all is the permission table's (`src/platform/auth/permissions.ts`).
  */
 
 /** What a person does. */
@@ -20,7 +21,11 @@ export type DutyKind =
   | 'request_acceptance'
   | 'approve_acceptance'
   | 'propose_policy'
-  | 'approve_policy';
+  | 'approve_policy'
+  | 'request_retiering'
+  | 'approve_retiering'
+  | 'request_exception'
+  | 'approve_exception';
 
 /** A person's role and relations to the model at one moment. */
 export interface Standing {
@@ -78,6 +83,8 @@ export const INDEPENDENT_DUTIES: ReadonlySet<DutyKind> = new Set([
   'verify_finding',
   'approve_override',
   'approve_acceptance',
+  'approve_retiering',
+  'approve_exception',
 ]);
 
 /** Pairs of steps one person may never both do on the same subject (order does not matter). */
@@ -89,6 +96,8 @@ const CONFLICTS: readonly (readonly [DutyKind, DutyKind])[] = [
   ['request_override', 'approve_override'],
   ['request_acceptance', 'approve_acceptance'],
   ['propose_policy', 'approve_policy'],
+  ['request_retiering', 'approve_retiering'],
+  ['request_exception', 'approve_exception'],
 ];
 
 /** What doing a step makes a person, as a violation name. */
@@ -104,6 +113,10 @@ const PART: Record<DutyKind, SodViolation> = {
   approve_acceptance: 'signer',
   propose_policy: 'requester',
   approve_policy: 'signer',
+  request_retiering: 'requester',
+  approve_retiering: 'signer',
+  request_exception: 'requester',
+  approve_exception: 'signer',
 };
 
 const WHAT: Record<DutyKind, string> = {
@@ -118,6 +131,10 @@ const WHAT: Record<DutyKind, string> = {
   approve_acceptance: 'decide the risk acceptance',
   propose_policy: 'propose the policy version',
   approve_policy: 'decide the policy version',
+  request_retiering: 'request the re-tiering',
+  approve_retiering: 'decide the re-tiering',
+  request_exception: 'request the lifecycle exception',
+  approve_exception: 'approve the lifecycle exception',
 };
 
 /** Whether one person doing both kinds of step on one subject breaks separation of duties. Pure. */

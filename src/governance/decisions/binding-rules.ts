@@ -20,6 +20,22 @@ export interface BindingChange {
 /** The bound fields the gate compares: everything but the open findings (the gate judges those itself). */
 export type BoundState = Omit<DecisionBinding, 'openFindings' | 'digest'>;
 
+/** The changes that concern the tier: its value, the tiering record behind it, the approved override in force. */
+export const TIER_BINDING_CHANGES: ReadonlySet<BindingChangeKind> = new Set([
+  'tier',
+  'tiering',
+  'tier_override',
+]);
+
+/**
+ * What a decision bound, as the gate compares it: its binding, with the decision's own tier when
+ * the binding was recorded before tiers were bound. Null when the decision carries no binding. Pure.
+ */
+export function boundState(decision: { tier: number | null; binding: BoundState | null }): BoundState | null {
+  if (!decision.binding) return null;
+  return { ...decision.binding, tier: decision.binding.tier ?? decision.tier };
+}
+
 const show = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
 /**

@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
 import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { latestEffectiveTiering, overrideInForce } from '../tiering/tiering.store.ts';
+import { type BoundState, boundState } from './binding-rules.ts';
 import { type SignOffRequirement, signOffProgress } from './sign-off-rules.ts';
 
 export type DecisionRow = DecisionsTable & { model_key: string; version_label: string };
@@ -160,6 +161,16 @@ export async function currentBinding(
     openFindings: findings.map((f) => ({ id: f.id, severity: f.severity, state: f.state })),
   };
   return { ...body, digest: sha256(canonicalJson(body)) };
+}
+
+/** A decision's binding as the gate compares it (`boundState`) and the same fields now; null without a binding. */
+export async function bindingNowIn(
+  tx: Kysely<Database>,
+  version: Parameters<typeof currentBinding>[1],
+  decision: { tier: number | null; binding: BoundState | null },
+): Promise<{ bound: BoundState; now: BoundState } | null> {
+  const bound = boundState(decision);
+  return bound ? { bound, now: await currentBinding(tx, version) } : null;
 }
 
 function sha256(text: string): string {

@@ -5,13 +5,16 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
+import { bindingChanges, TIER_BINDING_CHANGES } from '../decisions/binding-rules.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
+import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { GateService } from '../gate/gate.service.ts';
 import type { Caller } from '../inventory/models.service.ts';
 import { covers } from './exception-rules.ts';
 import { type ExceptionsService, exceptionFacts } from './exceptions.service.ts';
 
 const APPROVING = new Set(['approve', 'approve_with_conditions']);
+type TierChange = ExceptionReport['approvalsOnSupersededTier'][number]['changed'][number];
 const UNRESOLVED = ['open', 'in_remediation', 'ready_for_verification', 'risk_accepted'];
 
 /**
@@ -166,20 +169,30 @@ export class ExceptionReportService {
       });
     }
 
-    // Approvals whose tier is not the model's tier any more (the tier was changed after approval).
+    // Approvals whose bound tier no longer holds: the tier, the tiering record behind it or the
+    // approved override changed since (the gate's binding_changed reasons for the tier).
     for (const v of versions.filter((x) => x.status === 'active')) {
       const m = byId.get(v.model_id)!;
       if (m.status === 'retired') continue;
       const d = await this.deps.decisions.latestFinalIn(k, v.id);
       if (!d || !APPROVING.has(d.outcome)) continue;
       const currentTier = m.tier === null ? null : Number(m.tier);
-      if (d.tier === currentTier) continue;
+      const binding = await bindingNowIn(k, v, d);
+      const changed = binding
+        ? bindingChanges(binding.bound, binding.now)
+            .map((c) => c.kind)
+            .filter((kind): kind is TierChange => TIER_BINDING_CHANGES.has(kind))
+        : d.tier === currentTier
+          ? []
+          : (['tier'] as TierChange[]);
+      if (changed.length === 0) continue;
       report.approvalsOnSupersededTier.push({
         modelKey: m.key,
         versionLabel: v.label,
         decisionId: d.id,
-        decisionTier: d.tier,
+        decisionTier: binding ? (binding.bound.tier ?? null) : d.tier,
         currentTier,
+        changed,
       });
     }
 

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExceptionAllowance } from '../../contracts/exceptions.ts';
-import {
-  checkExceptionRequest,
-  covers,
-  exceptionApproverRefusal,
-  exceptionState,
-  MAX_EXCEPTION_DAYS,
-} from './exception-rules.ts';
+import { checkExceptionRequest, covers, exceptionState, MAX_EXCEPTION_DAYS } from './exception-rules.ts';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00.000Z');
@@ -76,22 +70,5 @@ describe('exception rules', () => {
         NOW,
       ),
     ).toThrow(/at most 365 days/);
-  });
-
-  it('never lets the requester, the owner or a developer approve', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom('ann', 'bob', 'cy'),
-        fc.constantFrom('ann', 'bob', 'cy'),
-        fc.subarray(['owner', 'developer', 'validator']),
-        (requester, approver, relations) => {
-          const refusal = exceptionApproverRefusal(requester, approver, relations);
-          const allowed =
-            requester !== approver && !relations.includes('owner') && !relations.includes('developer');
-          expect(refusal === null).toBe(allowed);
-          if (refusal) expect(refusal.rule).toBe('separation_of_duties');
-        },
-      ),
-    );
   });
 });

@@ -59,22 +59,3 @@ export function checkExceptionRequest(
       'versionLabel',
     );
 }
-
-/**
- * Who may approve an exception: a second person (never the requester), who neither owns nor
- * develops the model. Returns why not, or null. (A local form of the separation-of-duties rule.)
- */
-export function exceptionApproverRefusal(
-  requester: string,
-  approver: string,
-  approverRelations: readonly string[],
-): { rule: 'separation_of_duties'; reason: string } | null {
-  if (requester === approver)
-    return { rule: 'separation_of_duties', reason: 'the requester of an exception cannot approve it' };
-  if (approverRelations.includes('owner') || approverRelations.includes('developer'))
-    return {
-      rule: 'separation_of_duties',
-      reason: "the model's owner or developers cannot approve an exception for it",
-    };
-  return null;
-}

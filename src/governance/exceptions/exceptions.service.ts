@@ -10,17 +10,13 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { LifecycleExceptionsTable } from '../../platform/db/tables/lifecycle-exceptions.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { assertSeparation } from '../access/duty-steps.ts';
 import { offsetCursor } from '../decisions/paging.ts';
 import { visibleModelIds } from '../decisions/visibility.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
-import {
-  checkExceptionRequest,
-  type ExceptionFacts,
-  exceptionApproverRefusal,
-  exceptionState,
-} from './exception-rules.ts';
+import { checkExceptionRequest, type ExceptionFacts, exceptionState } from './exception-rules.ts';
 
 type ExceptionRow = LifecycleExceptionsTable & {
   model_key: string;
@@ -252,9 +248,10 @@ export class ExceptionsService {
         throw new ConflictError(`exception ${id} is ${row.state}; it was decided already`);
       const now = this.clock.now();
       if (outcome === 'approved') {
-        const relations = await this.models.store.relationsOf(row.model_id, caller.principal.userId, tx);
-        const refusal = exceptionApproverRefusal(row.requested_by, caller.audit.actor, relations);
-        if (refusal) throw new ForbiddenError(refusal.reason, { ...refusal });
+        // A second person, independent of the model: not the requester, not its owner or developers.
+        await assertSeparation(tx, row.model_id, { kind: 'approve_exception', person: caller.audit.actor }, [
+          { kind: 'request_exception', person: row.requested_by, live: true, ref: row.id },
+        ]);
         if (Date.parse(row.until) <= now.getTime())
           throw new ConflictError(
             `exception ${id} ran until ${row.until}, which has passed; ask for a new one`,

@@ -152,9 +152,37 @@ describe.each(ENGINES)('lifecycle follows governance on %s', (engine) => {
         versionLabel: '1.0.0',
         decisionTier: 4,
         currentTier: 1,
+        changed: ['tier', 'tiering'],
       }),
     ]);
     expect(report.counts.approvalsOnSupersededTier).toBe(1);
+  });
+
+  it('reports an approval whose tiering was replaced at the same tier, as the gate does', async () => {
+    await register('lc-retiered');
+    await approve('lc-retiered');
+    const before = (await call('audrey', 'GET', '/api/v1/reports/exceptions')).json();
+    expect(before.approvalsOnSupersededTier.map((r: { modelKey: string }) => r.modelKey)).not.toContain(
+      'lc-retiered',
+    );
+    // Governance re-assesses the approved version: the same Tier 4, but a new tiering record.
+    await call(
+      'gina',
+      'POST',
+      '/api/v1/models/lc-retiered/versions/1.0.0/tiering',
+      { answers: TIER4_ANSWERS },
+      201,
+    );
+    const gate = (
+      await call('audrey', 'GET', '/api/v1/gate?model=lc-retiered&version=1.0.0&env=production')
+    ).json() as { allowed: boolean; reasons: { code: string; ref?: string }[] };
+    expect(gate.allowed).toBe(false);
+    const gateChanged = gate.reasons.filter((r) => r.code === 'binding_changed').map((r) => r.ref);
+    expect(gateChanged).toEqual(['tiering']);
+    const report = (await call('audrey', 'GET', '/api/v1/reports/exceptions')).json();
+    expect(
+      report.approvalsOnSupersededTier.find((r: { modelKey: string }) => r.modelKey === 'lc-retiered'),
+    ).toMatchObject({ decisionTier: 4, currentTier: 4, changed: gateChanged });
   });
 
   it('refuses production when the gate denies at that moment, even with an approval', async () => {

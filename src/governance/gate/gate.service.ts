@@ -7,9 +7,8 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
 import { approvalIndependence } from '../access/duty-steps.ts';
-import type { BoundState } from '../decisions/binding-rules.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
-import { currentBinding } from '../decisions/decisions.store.ts';
+import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
@@ -134,7 +133,7 @@ export class GateService {
         ? { id: decision.id, outcome: decision.outcome, expiresAt: decision.expiresAt }
         : null,
       euAiActClass: (model.eu_ai_act_class ?? null) as GateState['euAiActClass'],
-      binding: decision?.binding ? await this.bindingNow(tx, version, decision) : null,
+      binding: decision ? await bindingNowIn(tx, version, decision) : null,
       obligations,
       requiredEvidence: checklistFor(active.document, tier, gate, eu),
       evidence: (await evidence.currentForVersion(version.id, tx)).map((e) => ({
@@ -166,16 +165,5 @@ export class GateService {
         };
     }
     return result;
-  }
-
-  /** The decision's binding (its tier from the decision when the binding predates bound tiers) and the same fields now. */
-  private async bindingNow(
-    tx: Parameters<typeof currentBinding>[0],
-    version: Parameters<typeof currentBinding>[1],
-    decision: { tier: number | null; binding: BoundState | null },
-  ): Promise<{ bound: BoundState; now: BoundState } | null> {
-    if (!decision.binding) return null;
-    const bound = { ...decision.binding, tier: decision.binding.tier ?? decision.tier };
-    return { bound, now: await currentBinding(tx, version) };
   }
 }

@@ -64,6 +64,24 @@ describe.each(ENGINES)('review cycles and the periodic review schedule on %s', (
         want,
       )
     ).json();
+  /**
+   * Replaces the policy the way the four-eyes rule asks: gina proposes (202, not yet in force),
+   * gabe (a second governance person) approves and it takes effect.
+   */
+  const changePolicy = async (yaml: string) => {
+    const before = await nextReviewDate();
+    const proposed = (await call('gina', 'PUT', '/api/v1/policy', { yaml }, 202)).json();
+    expect(proposed).toMatchObject({ state: 'proposed', active: false });
+    expect(await nextReviewDate()).toBe(before); // a proposal alone changes nothing
+    const approved = await call(
+      'gabe',
+      'POST',
+      `/api/v1/policy/versions/${proposed.version}/approve`,
+      {},
+      200,
+    );
+    expect(approved.json()).toMatchObject({ state: 'approved', active: true });
+  };
   /** Takes a review from draft to a final approval signed by alice. */
   const approve = async (id: string) => {
     const r = (await call('admin', 'GET', `/api/v1/reviews/${id}`, undefined, 200)).json();
@@ -96,6 +114,7 @@ describe.each(ENGINES)('review cycles and the periodic review schedule on %s', (
         ['vera', 'validator'],
         ['victor', 'validator'],
         ['gina', 'governance'],
+        ['gabe', 'governance'],
         ['alice', 'approver'],
       ]),
     );
@@ -141,13 +160,7 @@ describe.each(ENGINES)('review cycles and the periodic review schedule on %s', (
     expect(await nextReviewDate()).toBe('2029-03-01T09:01:00.000Z');
     const policy = (await call('gina', 'GET', '/api/v1/policy', undefined, 200)).json() as { yaml: string };
     expect(policy.yaml.match(/reviewFrequencyMonths: 36/g)?.length).toBe(1);
-    await call(
-      'gina',
-      'PUT',
-      '/api/v1/policy',
-      { yaml: policy.yaml.replace('reviewFrequencyMonths: 36', 'reviewFrequencyMonths: 12') },
-      200,
-    );
+    await changePolicy(policy.yaml.replace('reviewFrequencyMonths: 36', 'reviewFrequencyMonths: 12'));
     expect(await nextReviewDate()).toBe('2027-03-01T09:01:00.000Z');
     // The model page (GET /models/{key}) shows the same date.
     expect((await call('admin', 'GET', MODEL, undefined, 200)).json().nextReviewDate).toBe(
@@ -277,19 +290,14 @@ describe.each(ENGINES)('review cycles and the periodic review schedule on %s', (
     expect(before).toBe('2028-03-02T09:00:00.000Z');
     const policy = (await call('gina', 'GET', '/api/v1/policy', undefined, 200)).json() as { yaml: string };
     // Tier 4 back to 36 months; Tier 1 stays at 12.
-    await call(
-      'gina',
-      'PUT',
-      '/api/v1/policy',
-      {
-        yaml: policy.yaml.replace(
-          'reviewFrequencyMonths: 12\n    approvalValidityMonths: 36',
-          'reviewFrequencyMonths: 36\n    approvalValidityMonths: 36',
-        ),
-      },
-      200,
+    await changePolicy(
+      policy.yaml.replace(
+        'reviewFrequencyMonths: 12\n    approvalValidityMonths: 36',
+        'reviewFrequencyMonths: 36\n    approvalValidityMonths: 36',
+      ),
     );
     expect(await nextReviewDate()).toBe('2030-03-02T09:00:00.000Z');
+    // The version is approved, so re-tiering it needs governance; raising the tier is immediate.
     await call('gina', 'POST', `${VERSION}/tiering`, { answers: TIER1_ANSWERS }, 201);
     expect(await nextReviewDate()).toBe(before);
   });

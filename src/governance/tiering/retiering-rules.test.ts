@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../platform/auth/roles.ts';
 import { EU_CLASS_RANK } from './eu-obligations.ts';
-import { planRetiering, type RetieringFacts, retieringApproverViolation } from './retiering-rules.ts';
+import { planRetiering, type RetieringFacts } from './retiering-rules.ts';
 
 const ROLES: Role[] = ['admin', 'governance', 'owner', 'developer', 'validator', 'approver', 'auditor'];
 const CLASSES = ['prohibited', 'high_risk', 'limited_risk', 'minimal'] as const;
@@ -61,25 +61,6 @@ describe('re-tiering rules (pure)', () => {
           expect(p).toMatchObject({ overrideFate: 'superseded', resultingTier: f.newComputedTier });
         }
       }),
-    );
-  });
-
-  it('the approver of a re-tiering is a second governance person, never a maker of the model', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom('a', 'b', 'c'),
-        fc.constantFrom(...ROLES),
-        fc.constantFrom('a', 'b', 'c'),
-        fc.subarray(['a', 'b', 'c']),
-        (decider, deciderRole, requester, makers) => {
-          const v = retieringApproverViolation({ decider, deciderRole, requester, makers });
-          const ok =
-            decider !== requester &&
-            (deciderRole === 'admin' || deciderRole === 'governance') &&
-            !makers.includes(decider);
-          expect(v === null).toBe(ok);
-        },
-      ),
     );
   });
 });

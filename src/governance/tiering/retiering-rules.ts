@@ -57,22 +57,3 @@ export function planRetiering(f: RetieringFacts): RetieringPlan {
     return { resultingTier, overrideFate, lowers, outcome: 'refused' };
   return { resultingTier, overrideFate, lowers, outcome: lowers ? 'four_eyes' : 'immediate' };
 }
-
-/**
- * Why `decider` may not approve a pending re-tiering, or null: a second person (not the requester),
- * of a governance role, who is neither the model's owner nor one of its developers. Pure.
- *
- * A local check until the separation-of-duties module (issue 12, invariant 1) is on this branch;
- * the integrator switches it to that module.
- */
-export function retieringApproverViolation(f: {
-  decider: string;
-  deciderRole: Role;
-  requester: string;
-  makers: readonly string[];
-}): 'requester' | 'role' | 'maker' | null {
-  if (f.decider === f.requester) return 'requester';
-  if (!GOVERNANCE.has(f.deciderRole)) return 'role';
-  if (f.makers.includes(f.decider)) return 'maker';
-  return null;
-}

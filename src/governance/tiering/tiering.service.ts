@@ -13,7 +13,7 @@ import { assertSeparation } from '../access/duty-steps.ts';
 import type { Caller, ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
-import { planRetiering, retieringApproverViolation } from './retiering-rules.ts';
+import { planRetiering } from './retiering-rules.ts';
 import {
   latestEffectiveTiering,
   overrideInForce,
@@ -145,21 +145,10 @@ export class TieringService {
       });
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
         throw new ForbiddenError(`${caller.principal.role} may not decide re-tierings`);
-      const violation = retieringApproverViolation({
-        decider: caller.audit.actor,
-        deciderRole: caller.principal.role,
-        requester: row.assessed_by,
-        makers: await this.makersOf(tx, model.id),
-      });
-      if (violation === 'requester')
-        throw new ForbiddenError('the requester of a re-tiering cannot decide it; a second person must', {
-          rule: 'four_eyes',
-        });
-      if (violation)
-        throw new ForbiddenError("the model's owner and developers cannot decide its re-tiering", {
-          rule: 'separation_of_duties',
-          violation,
-        });
+      // Four eyes through separation of duties: not the requester, not a maker of the model.
+      await assertSeparation(tx, model.id, { kind: 'approve_retiering', person: caller.audit.actor }, [
+        { kind: 'request_retiering', person: row.assessed_by, live: true, ref: row.id },
+      ]);
       if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
         throw new ConflictError(`tiering '${id}' is at row version ${row.row_version}, not ${ifMatch}`);
       if (row.status !== 'pending') throw new ConflictError(`tiering '${id}' is ${row.status}, not pending`);

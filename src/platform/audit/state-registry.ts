@@ -32,6 +32,8 @@ export interface StateSource {
    * type. Each element with an `id` counts as that entity's snapshot at this event.
    */
   embeds?: Readonly<Record<string, string>>;
+  /** Other entity types whose snapshots are snapshots of this type's rows (one table audited under two names). */
+  aliases?: readonly string[];
 }
 
 async function usernames(db: Kysely<Database>): Promise<Map<string, string>> {
@@ -62,15 +64,61 @@ async function enrichModels(db: Kysely<Database>, views: StoredViews): Promise<v
   }
 }
 
-/** Splits the stored rationale document into the view's `rationale`, `summary` and `maxScore`. */
+/**
+ * Splits the stored rationale document into the view's `rationale`, `summary` and `maxScore`; puts
+ * the class column into the classification (`eu.class`), so an edit of either is named; and leaves
+ * out the EU answers of rows older than migration 0033 (the view derives them from the classification).
+ */
 async function enrichTierings(_db: Kysely<Database>, views: StoredViews): Promise<void> {
   for (const v of views.values()) {
     const r = v.rationale as { items?: unknown; summary?: unknown; maxScore?: unknown } | null;
-    if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
-    v.rationale = r.items;
-    v.summary = r.summary;
-    v.maxScore = r.maxScore;
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+      v.rationale = r.items;
+      v.summary = r.summary;
+      v.maxScore = r.maxScore;
+    }
+    if (v.eu !== null && typeof v.eu === 'object' && !Array.isArray(v.eu))
+      v.eu = { ...(v.eu as Record<string, unknown>), class: v.euClass };
+    if (v.euAnswers === null || v.euAnswers === undefined) delete v.euAnswers;
   }
+}
+
+/** Adds each decision's `signatures` (as the decision view lists them: by time, then signer). */
+async function enrichDecisions(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const rows = await db
+    .selectFrom('decision_signatures')
+    .selectAll()
+    .orderBy('signed_at')
+    .orderBy('signer')
+    .execute();
+  for (const v of views.values()) v.signatures = [];
+  for (const r of rows)
+    (views.get(r.decision_id)?.signatures as unknown[] | undefined)?.push({
+      signer: r.signer,
+      role: r.role,
+      signedAt: r.signed_at,
+      note: r.note,
+      bindingDigest: r.binding_digest,
+    });
+}
+
+/** Adds `modelKey` and `versionLabel` (from the model and version ids) to views that name them so. */
+async function enrichModelKeys(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const models = await db.selectFrom('models').select(['id', 'key']).execute();
+  const versions = await db.selectFrom('model_versions').select(['id', 'label']).execute();
+  const keys = new Map(models.map((m) => [m.id, m.key]));
+  const labels = new Map(versions.map((x) => [x.id, x.label]));
+  for (const v of views.values()) {
+    v.modelKey = keys.get(String(v.modelId)) ?? null;
+    v.versionLabel = v.versionId === null ? null : (labels.get(String(v.versionId)) ?? null);
+  }
+}
+
+/** Adds the carried evidence's `evidenceType` to review carry-forward views. */
+async function enrichCarryForwards(db: Kysely<Database>, views: StoredViews): Promise<void> {
+  const rows = await db.selectFrom('evidence').select(['id', 'type']).execute();
+  const types = new Map(rows.map((r) => [r.id, r.type]));
+  for (const v of views.values()) v.evidenceType = types.get(String(v.evidenceId)) ?? null;
 }
 
 /** Adds `findingIds` (sorted) to risk acceptance views. */
@@ -99,23 +147,35 @@ export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
   version: { table: 'model_versions' },
   dataset: { table: 'datasets', enrich: enrichDatasets },
   deployment: { table: 'deployments' },
-  tiering: { table: 'tierings', rename: { euAiAct: 'eu' }, enrich: enrichTierings },
+  // status/decidedBy (pending re-tierings) and the EU answers are compared; `eu.class` is eu_class.
+  tiering: {
+    table: 'tierings',
+    rename: { euAiAct: 'eu', euAiActAnswers: 'euAnswers' },
+    enrich: enrichTierings,
+  },
   tier_override: { table: 'tier_overrides' },
   evidence: { table: 'evidence' },
   // validator_id holds the validator's username.
   review: { table: 'reviews', rename: { validator: 'validatorId' } },
   finding: { table: 'findings' },
-  decision: { table: 'decisions', embeds: { conditions: 'condition' } },
+  // The void fields and the binding are columns; the signatures live in decision_signatures.
+  decision: { table: 'decisions', embeds: { conditions: 'condition' }, enrich: enrichDecisions },
   condition: { table: 'decision_conditions' },
   acceptance: { table: 'risk_acceptances', enrich: enrichAcceptances },
-  // One entity (`policy`) whose snapshots are the policy versions: each version is a row.
+  // One entity (`policy`) whose snapshots are the policy versions: each version is a row. A
+  // proposal is audited as `policy_version` (`policy.proposed`), its decision as `policy`; `state`,
+  // `decidedBy` and `baseVersion` are compared, `active` is derived.
   policy: {
     table: 'policy_versions',
     keyColumn: 'version',
+    aliases: ['policy_version'],
     keyOf: (_id, after) =>
       typeof after.version === 'number' && typeof after.sha256 === 'string' ? String(after.version) : null,
   },
   webhook: { table: 'webhooks' },
   model_card: { table: 'model_cards' },
   datasheet: { table: 'datasheets' },
+  // `state` is stored; `valid` and the `expired` state are read off `until` with the clock.
+  exception: { table: 'lifecycle_exceptions', enrich: enrichModelKeys },
+  review_carry_forward: { table: 'review_carry_forwards', enrich: enrichCarryForwards },
 };

@@ -108,16 +108,20 @@ export async function verifyState(
   // 1. The latest snapshot of every entity (memory grows with entities, not events).
   const latest = new Map<string, Map<string, Record<string, unknown> | null>>();
   const unregistered = new Map<string, Set<string>>();
+  const aliasOf = new Map<string, string>();
+  for (const [type, source] of Object.entries(sources))
+    for (const alias of source.aliases ?? []) aliasOf.set(alias, type);
   for await (const e of streamAuditEvents(db)) {
-    const source = sources[e.entity_type];
+    const entityType = aliasOf.get(e.entity_type) ?? e.entity_type;
+    const source = sources[entityType];
     if (!source) {
       const ids = unregistered.get(e.entity_type) ?? new Set<string>();
       ids.add(e.entity_id);
       unregistered.set(e.entity_type, ids);
       continue;
     }
-    const byKey = latest.get(e.entity_type) ?? new Map<string, Record<string, unknown> | null>();
-    latest.set(e.entity_type, byKey);
+    const byKey = latest.get(entityType) ?? new Map<string, Record<string, unknown> | null>();
+    latest.set(entityType, byKey);
     if (e.after_json === null) {
       if (e.before_json !== null) byKey.set(e.entity_id, null);
       continue;

@@ -134,13 +134,14 @@ export function ExceptionsReportPage() {
             <Section
               id="approvals-on-superseded-tier"
               title="Approvals on a tier the model no longer has"
-              hint="Final approvals signed at another tier than the model's current one."
+              hint="Final approvals whose tier, tiering or tier override changed since they were signed."
               rows={r.approvalsOnSupersededTier}
-              head={['Model', 'Approved at tier', 'Tier now']}
+              head={['Model', 'Approved at tier', 'Tier now', 'Changed']}
               row={(x) => [
                 <ModelLink key="m" modelKey={x.modelKey} version={x.versionLabel} />,
                 x.decisionTier ?? 'untiered',
                 x.currentTier ?? 'untiered',
+                x.changed.join(', '),
               ]}
             />
             <Section
