@@ -17,7 +17,7 @@ import { disposeTemplates } from './world-server.ts';
  * a fresh server per sequence, and after every step an oracle built only from the API's reads
  * checks the controls' invariants (test/adversarial/oracle.ts). Run with a seed, more runs or
  * longer sequences: ASSAY_PROPERTY_SEED, ASSAY_PROPERTY_PATH, ASSAY_PROPERTY_RUNS,
- * ASSAY_PROPERTY_STEPS (docs/controls-property.md).
+ * ASSAY_PROPERTY_STEPS (docs/controls.md).
  */
 /** Set ASSAY_PROPERTY_ENFORCE_ALL=1 to tolerate nothing: the random search then reports what main still breaks. */
 const TOLERATE: ReadonlySet<InvariantId> = process.env.ASSAY_PROPERTY_ENFORCE_ALL ? new Set() : TOLERATED;

@@ -9,7 +9,7 @@ export interface Ctx {
 
 export interface Invariant {
   id: string;
-  /** One sentence: what must hold (docs/controls-property.md lists them). */
+  /** One sentence: what must hold (docs/controls.md lists them). */
   says: string;
   check(ctx: Ctx): Promise<string[]>;
 }

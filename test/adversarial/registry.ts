@@ -11,7 +11,7 @@ import type { World } from './world.ts';
 /**
  * Every action the adversary can take. To add one (e.g. a decision withdrawal once its route
  * exists): write an `action({...})` in the file of its feature and list it there; nothing else
- * changes. See docs/controls-property.md.
+ * changes. See docs/controls.md.
  */
 export const ACTIONS: readonly ActionSpec<never>[] = [
   ...INVENTORY_ACTIONS,

@@ -119,7 +119,7 @@ describe.each(ENGINES)('inventory API on %s', (engine) => {
     expect((await step('development', owner)).statusCode).toBe(200);
     expect((await step('validation', owner)).statusCode).toBe(200);
     expect((await step('approved', owner)).statusCode).toBe(403);
-    // Governance's word alone is not a decision (docs/controls-lifecycle.md).
+    // Governance's word alone is not a decision (docs/controls.md).
     const alone = await step('approved', gov);
     expect(alone.statusCode).toBe(409);
     expect(alone.json().error.details.rule).toBe('lifecycle_needs_decision');
