@@ -3,8 +3,8 @@
 //   governance -> engine, contracts, platform (and other governance features);
 //   cli -> sdk, engine, contracts, platform (serve may import server.ts); sdk -> contracts;
 //   nothing imports server.ts except cli/serve.ts and tests.
-// Also: the repository stands alone, so no source, test, script or fixture names ../shared (the
-// developers' reading folder, which a user's clone does not have).
+// Also: the repository stands alone, so no source, test, script or fixture reads the shared folder
+// beside it (the developers' reading folder, which a user's clone does not have).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -62,7 +62,7 @@ for (const dir of ['src', 'test', 'scripts', 'bench', 'web/src', '.ci']) {
     if (file === import.meta.filename) continue;
     if (OUTSIDE.test(fs.readFileSync(file, 'utf8')))
       problems.push(
-        `${path.relative(root, file)}: reads ../shared, which a clone does not have (copy the data into the repository)`,
+        `${path.relative(root, file)}: reads the shared folder beside the repository, which a clone does not have (copy the data into the repository)`,
       );
   }
 }
