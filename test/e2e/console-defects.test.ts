@@ -158,7 +158,12 @@ describe('console defects found by new users (demo portfolio, real server, real 
   it('5. the report page explains a listed validation report it cannot draw, instead of "no validation evidence yet"', async () => {
     const title = 'Independent validation of retail-credit-pd 4.0';
     const { page, errors } = await openPage(browser);
-    await signInWithToken(page, server.url, server.adminToken, '/models/retail-credit-pd/versions/4.0/report');
+    await signInWithToken(
+      page,
+      server.url,
+      server.adminToken,
+      '/models/retail-credit-pd/versions/4.0/report',
+    );
     await page.getByRole('region', { name: 'Evidence of 4.0' }).getByRole('link', { name: title }).waitFor();
     const note = page.getByRole('region', { name: 'Validation report' });
     await note.getByText(/not the validation engine’s evidence/).waitFor();
@@ -185,7 +190,10 @@ describe('console defects found by new users (demo portfolio, real server, real 
     expect(await page.getByRole('form', { name: 'Log a finding' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Tiering questionnaire' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /adopt|carry forward/i }).count()).toBe(0);
-    await page.getByText(/This review is closed/).first().waitFor();
+    await page
+      .getByText(/This review is closed/)
+      .first()
+      .waitFor();
     await screenshot(page, 'defects-6-closed-review');
     expect(errors).toEqual([]);
   });
@@ -259,7 +267,10 @@ describe('console defects found by new users (demo portfolio, real server, real 
         'GET',
         '/api/v1/webhooks',
       );
-      expect(listed.items.find((w) => w.url === target)?.events).toEqual(['review.opened', 'decision.signed']);
+      expect(listed.items.find((w) => w.url === target)?.events).toEqual([
+        'review.opened',
+        'decision.signed',
+      ]);
 
       // An event, then the scheduler's delivery run: the delivery log shows it delivered.
       await server.api('POST', '/api/v1/models/cash-demand-forecast/versions', { label: '9.9.9' });
@@ -273,13 +284,20 @@ describe('console defects found by new users (demo portfolio, real server, real 
       expect(delivered && verifySignature(secret, delivered.signature, delivered.body)).toBe(true);
       await row.getByRole('button', { name: 'Deliveries' }).click();
       const log = page.getByRole('table', { name: `Deliveries to ${target}` });
-      await log.getByRole('row').filter({ hasText: 'review.opened' }).filter({ hasText: 'delivered' }).waitFor();
+      await log
+        .getByRole('row')
+        .filter({ hasText: 'review.opened' })
+        .filter({ hasText: 'delivered' })
+        .waitFor();
       expect(await log.innerText()).toContain('204');
       await screenshot(page, 'defects-8-webhooks');
 
       await row.getByRole('button', { name: 'Disable' }).click();
       await row.getByText('disabled').waitFor();
-      const after = await server.api<{ items: { url: string; active: boolean }[] }>('GET', '/api/v1/webhooks');
+      const after = await server.api<{ items: { url: string; active: boolean }[] }>(
+        'GET',
+        '/api/v1/webhooks',
+      );
       expect(after.items.find((w) => w.url === target)?.active).toBe(false);
       expect(errors).toEqual([]);
     } finally {

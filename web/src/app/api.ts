@@ -19,6 +19,7 @@ import {
   policyDocumentSchema,
   type Tiering,
   type TieringQuestion,
+  type TierOverride,
 } from '../../../src/contracts/policy.ts';
 import type {
   ReviewDetail as ContractReviewDetail,
@@ -26,10 +27,12 @@ import type {
   ReviewCreate,
 } from '../../../src/contracts/reviews.ts';
 import { validationEvidenceSchema } from '../../../src/contracts/validation-evidence.ts';
+import type { Webhook, WebhookCreate, WebhookDelivery } from '../../../src/contracts/webhooks.ts';
 import { consoleExtras } from '../../../src/sdk/console-extras.ts';
 import { exceptionsApi } from '../../../src/sdk/exceptions.ts';
 import { AssayClient } from '../../../src/sdk/index.ts';
 import { workflowDecisionsApi } from '../../../src/sdk/workflow-decisions.ts';
+import { tierRationale } from '../model/tier-rationale.ts';
 import type {
   DashboardMetrics,
   FindingCard,
@@ -288,6 +291,10 @@ export interface ConsoleClient {
   versionEvidence(modelKey: string, label: string): Promise<EvidenceRow[]>;
   tieringQuestions(): Promise<TieringQuestion[]>;
   assessTier(modelKey: string, label: string, answers: Record<string, string>): Promise<Tiering>;
+  listWebhooks(): Promise<Webhook[]>;
+  createWebhook(input: WebhookCreate): Promise<Webhook>;
+  deactivateWebhook(id: string): Promise<Webhook>;
+  webhookDeliveries(id: string): Promise<WebhookDelivery[]>;
 }
 
 /** Builds the console's client for a token (null before sign-in), on the page's own origin. */
@@ -321,9 +328,14 @@ export function createConsoleClient(token: string | null): ConsoleClient {
       return { ...page, items: page.items.map(toModelRow) };
     },
     getModel: async (key, asOf) => {
-      if (!asOf) return toModelDetail(await sdk.models.get(key));
-      const found = await sdk.models.asOf(key, asOf);
-      return 'model' in found ? toModelDetailAsOf(found) : toModelDetail(found);
+      const [detail, tierings, overrides] = await Promise.all([
+        asOf
+          ? sdk.models.asOf(key, asOf).then((f) => ('model' in f ? toModelDetailAsOf(f) : toModelDetail(f)))
+          : sdk.models.get(key).then(toModelDetail),
+        x.get<{ items: Tiering[] }>(`${model(key)}/tierings`),
+        x.get<{ items: TierOverride[] }>(`${model(key)}/tier-overrides`),
+      ]);
+      return { ...detail, tierRationale: tierRationale(tierings.items, overrides.items, asOf ?? null) };
     },
     createModel: (input) => sdk.models.register(input),
     transitionModel: (key, to, rowVersion, reason) =>
@@ -486,6 +498,11 @@ export function createConsoleClient(token: string | null): ConsoleClient {
     },
     assessTier: (modelKey, label, answers) =>
       x.post<Tiering>(`${model(modelKey)}/versions/${seg(label)}/tiering`, { answers }),
+    listWebhooks: async () => (await x.get<{ items: Webhook[] }>('/api/v1/webhooks')).items,
+    createWebhook: (input) => x.post<Webhook>('/api/v1/webhooks', input),
+    deactivateWebhook: (id) => x.post<Webhook>(`/api/v1/webhooks/${seg(id)}/deactivate`, {}),
+    webhookDeliveries: async (id) =>
+      (await x.get<{ items: WebhookDelivery[] }>(`/api/v1/webhooks/${seg(id)}/deliveries`)).items,
     versionEvidence: async (modelKey, label) =>
       (await x.get<{ items: Evidence[] }>(`${model(modelKey)}/versions/${seg(label)}/evidence`)).items.map(
         toEvidenceRow,

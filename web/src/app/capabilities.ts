@@ -37,6 +37,8 @@ export interface Capabilities {
   editRelations: boolean;
   assignValidator: boolean;
   viewPolicy: boolean;
+  /** Register, list and disable outbound webhooks and read their delivery logs (admins). */
+  manageWebhooks: boolean;
 }
 
 /** The capabilities of a role through a token of a given scope (the lesser of the two wins). */
@@ -63,5 +65,6 @@ export function capabilitiesOf(role: ConsoleRole, scope: ConsoleScope): Capabili
     editRelations: write && steward,
     assignValidator: write && steward,
     viewPolicy: steward || role === 'auditor' || role === 'approver' || role === 'validator',
+    manageWebhooks: scope === 'admin' && role === 'admin',
   };
 }

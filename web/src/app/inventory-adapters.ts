@@ -27,7 +27,6 @@ export function toModelDetail(m: ContractModelDetail): ModelDetail {
     completeness: m.completeness.score,
     missingFields: m.completeness.missing,
     tierRationale: null,
-    euAiActClass: null,
   };
 }
 
@@ -39,7 +38,6 @@ export function toModelDetailAsOf(a: z.infer<typeof modelAsOfSchema>): ModelDeta
     completeness: null,
     missingFields: [],
     tierRationale: null,
-    euAiActClass: null,
   };
 }
 

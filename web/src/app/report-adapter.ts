@@ -84,6 +84,8 @@ export interface EvidenceRow {
   createdAt: string;
   validUntil: string | null;
   expired: boolean;
+  /** A stored JSON file: the engine's evidence.json that the report view can draw (not a link or a PDF). */
+  json: boolean;
 }
 
 /** Evidence of the API as a row of the evidence table (files link to their stored content). */
@@ -99,5 +101,6 @@ export function toEvidenceRow(e: Evidence): EvidenceRow {
     createdAt: e.createdAt,
     validUntil: e.validUntil,
     expired: e.expired,
+    json: e.file?.mediaType === 'application/json' || /\.json$/i.test(e.file?.filename ?? ''),
   };
 }

@@ -8,36 +8,67 @@ export interface Bar {
   highlight?: boolean;
 }
 
+/** The chart's text size in px (svg.chart text in styles.css): a little under the 14px body. */
+export const CHART_FONT_PX = 12;
+/** Labels longer than this are cut with an ellipsis (the full label stays in the tooltip and table). */
+const MAX_LABEL_CHARS = 48;
+
+/**
+ * A generous estimate of a label's width at the chart's font size (0.62 em a character: wider
+ * than the average of the console's sans-serif fonts), so that the label column never clips.
+ */
+export function labelWidth(text: string, fontPx = CHART_FONT_PX): number {
+  return Math.ceil(text.length * fontPx * 0.62);
+}
+
+function shortLabel(label: string): string {
+  return label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1)}…` : label;
+}
+
 /**
  * Horizontal bars with their values printed: easier to read than vertical bars when labels are
- * words (tiers, statuses, business units). The table fallback is for screen readers.
+ * words (tiers, statuses, business units). The SVG is drawn at its own pixel size (one unit of the
+ * viewBox is one CSS pixel, so its text is the chart font size whatever the panel's width; it
+ * shrinks only when the panel is narrower) and the label column is as wide as the longest label.
+ * The table fallback is for screen readers.
  */
 export function BarChart(props: {
   title: string;
   bars: readonly Bar[];
   format?: (v: number) => string;
   max?: number;
-  width?: number;
+  /** Width of the bars' plot area in px. */
+  plotWidth?: number;
 }) {
   const { bars, title } = props;
   const format = props.format ?? ((v: number) => String(v));
-  const width = props.width ?? 420;
-  const labelW = 130;
-  const valueW = 56;
+  const pad = 8;
+  const labelW = Math.max(60, ...bars.map((b) => labelWidth(shortLabel(b.label)))) + pad * 2;
+  const valueW = Math.max(40, ...bars.map((b) => labelWidth(format(b.value)))) + pad;
+  const plotW = props.plotWidth ?? 260;
+  const width = labelW + plotW + valueW;
   const rowH = 24;
   const height = Math.max(bars.length, 1) * rowH + 8;
   const max = props.max ?? (Math.max(0, ...bars.map((b) => b.value)) || 1);
-  const plotW = width - labelW - valueW;
   return (
     <figure style={{ margin: 0 }}>
-      <svg className="chart" role="img" aria-label={title} viewBox={`0 0 ${width} ${height}`} width="100%">
+      <svg
+        className="chart"
+        role="img"
+        aria-label={title}
+        viewBox={`0 0 ${width} ${height}`}
+        width={width}
+        style={{ maxWidth: '100%', height: 'auto' }}
+      >
         {bars.map((b, i) => {
           const y = i * rowH + 4;
           const w = Math.max(0, (b.value / max) * plotW);
+          const label = shortLabel(b.label);
           return (
             <g key={b.label}>
-              <text x={labelW - 8} y={y + 15} textAnchor="end">
-                {b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label}
+              {label !== b.label ? <title>{b.label}</title> : null}
+              <text x={labelW - pad} y={y + 15} textAnchor="end">
+                {label}
               </text>
               <rect
                 x={labelW}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
+import { downloadWithToken } from '../components/download.ts';
 
 /**
  * Downloads the model's signed audit package (GET /api/v1/models/{key}/audit-package; as of the
@@ -13,22 +14,11 @@ export function AuditPackageButton({ modelKey, asOf }: { modelKey: string; asOf:
     setState({ busy: true, error: null });
     try {
       const q = asOf ? `?asOf=${encodeURIComponent(asOf)}` : '';
-      const res = await fetch(`/api/v1/models/${encodeURIComponent(modelKey)}/audit-package${q}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(body?.error?.message ?? `the server answered ${res.status}`);
-      }
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name ?? `audit-package-${modelKey}.zip`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      await downloadWithToken(
+        `/api/v1/models/${encodeURIComponent(modelKey)}/audit-package${q}`,
+        token,
+        `audit-package-${modelKey}.zip`,
+      );
       setState({ busy: false, error: null });
     } catch (err) {
       setState({ busy: false, error: (err as Error).message });

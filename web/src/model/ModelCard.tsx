@@ -5,6 +5,7 @@ import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
+import { CardExports } from './CardExports.tsx';
 
 type Section = ModelCardContent[keyof ModelCardContent];
 
@@ -154,6 +155,7 @@ function CardOfVersion({ modelKey, label }: { modelKey: string; label: string })
                 Revision {c.revision} by {c.createdBy}, <Time value={c.createdAt} />
                 {c.note ? ` — ${c.note}` : ''} · <span className="mono">sha256 {c.sha256.slice(0, 16)}…</span>
               </p>
+              <CardExports modelKey={modelKey} label={label} />
               {CARD_SECTIONS.map((sec) => (
                 <section key={sec.id} aria-labelledby={`card-${sec.id}`} style={{ marginBottom: 12 }}>
                   <h3 id={`card-${sec.id}`}>

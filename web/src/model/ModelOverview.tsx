@@ -76,7 +76,7 @@ export function ModelOverview({ model: m, editable = false }: { model: ModelDeta
             </dd>
             <dt>EU AI Act</dt>
             <dd>
-              <Text value={m.euAiActClass} />
+              <Text value={m.euAiActClass?.replaceAll('_', ' ')} />
             </dd>
             <dt>Next review</dt>
             <dd>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { NewTokenForm, NewUserForm } from '../admin/AdminForms.tsx';
 import { AuditTrail } from '../admin/AuditTrail.tsx';
+import { Webhooks } from '../admin/Webhooks.tsx';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
@@ -14,6 +15,7 @@ export function AdminPage() {
   const tabs = [
     { id: 'users', label: 'Users', show: can.manageUsers },
     { id: 'tokens', label: 'Tokens', show: can.manageUsers },
+    { id: 'webhooks', label: 'Webhooks', show: can.manageWebhooks },
     { id: 'audit', label: 'Audit trail', show: can.readAudit },
     { id: 'policy', label: 'Policy', show: can.viewPolicy },
   ].filter((t) => t.show);
@@ -23,7 +25,7 @@ export function AdminPage() {
       <div className="page-head">
         <div>
           <h1>Administration</h1>
-          <p>People, access and the policy in force.</p>
+          <p>People, access, outbound webhooks and the policy in force.</p>
         </div>
       </div>
       <div className="tabs" role="tablist" aria-label="Administration sections">
@@ -41,6 +43,7 @@ export function AdminPage() {
       </div>
       {tab === 'users' ? <Users /> : null}
       {tab === 'tokens' ? <Tokens /> : null}
+      {tab === 'webhooks' ? <Webhooks /> : null}
       {tab === 'audit' ? <AuditTrail /> : null}
       {tab === 'policy' ? <Policy /> : null}
       {tab === undefined ? <Empty title="Your role has nothing to administer." /> : null}

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import type { Ratio } from '../app/api-workflow.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -37,11 +38,14 @@ function Count({
   value,
   tone,
   to,
+  note,
 }: {
   label: string;
   value: number | string;
   tone?: string;
   to?: string;
+  /** What the figure counts, when it is not obvious (shown under it). */
+  note?: ReactNode;
 }) {
   const body = (
     <>
@@ -51,7 +55,30 @@ function Count({
       </div>
     </>
   );
-  return <div className="kpi">{to ? <Link to={to}>{body}</Link> : body}</div>;
+  return (
+    <div className="kpi">
+      {to ? <Link to={to}>{body}</Link> : body}
+      {note ? (
+        <div className="label" style={{ marginTop: 4 }}>
+          {note}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * What "Models in use" counts: every model but the retired ones (the base of the completeness and
+ * tiering ratios), while the inventory lists retired models too.
+ */
+function ModelCountNote({ inUse, retired }: { inUse: number; retired: number }) {
+  if (retired === 0) return <>every model in the inventory</>;
+  return (
+    <>
+      not retired; {inUse + retired} in the inventory with{' '}
+      <Link to="/inventory?status=retired">{retired} retired</Link>
+    </>
+  );
 }
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -73,7 +100,12 @@ export function DashboardPage() {
         {(m) => (
           <div className="stack">
             <div className="grid grid-4">
-              <Count label="Models" value={m.modelCount} to="/inventory" />
+              <Count
+                label="Models in use"
+                value={m.modelCount}
+                to="/inventory"
+                note={<ModelCountNote inUse={m.modelCount} retired={m.byStatus.retired ?? 0} />}
+              />
               <Gauge label="Inventory completeness" ratio={m.inventoryCompleteness} hint="models complete" />
               <Gauge label="Tiering completeness" ratio={m.tieringCompleteness} hint="models tiered" />
               <Gauge

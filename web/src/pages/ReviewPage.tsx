@@ -10,6 +10,7 @@ import { ChecklistPanel } from '../workflow/ChecklistPanel.tsx';
 import { DecisionPanel } from '../workflow/DecisionPanel.tsx';
 import { FindingsPanel } from '../workflow/FindingsPanel.tsx';
 import { plainRefusal } from '../workflow/refusal.ts';
+import { finishedReviewNote, isReviewOpen } from '../workflow/review-open.ts';
 import { TieringForm } from '../workflow/TieringForm.tsx';
 import { ValidatorPanel } from '../workflow/ValidatorPanel.tsx';
 
@@ -72,6 +73,11 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
               </div>
             ) : null}
           </div>
+          {isReviewOpen(r.state) ? null : (
+            <div className="notice" role="note" style={{ marginBottom: 12 }}>
+              {finishedReviewNote(r.state)}
+            </div>
+          )}
           {notice ? (
             <div
               className={`notice ${notice.tone === 'bad' ? 'bad' : ''}`}
@@ -84,7 +90,9 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
           <div className="grid" style={{ gridTemplateColumns: '3fr 2fr' }}>
             <div className="stack">
               <ChecklistPanel review={r} onNotice={setNotice} />
-              {r.versionLabel ? <TieringForm modelKey={r.modelKey} label={r.versionLabel} /> : null}
+              {r.versionLabel && isReviewOpen(r.state) ? (
+                <TieringForm modelKey={r.modelKey} label={r.versionLabel} />
+              ) : null}
             </div>
             <div className="stack">
               <ValidatorPanel review={r} onNotice={setNotice} />

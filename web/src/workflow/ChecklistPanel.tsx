@@ -6,6 +6,7 @@ import { useSession } from '../app/session.tsx';
 import { Empty } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { plainRefusal } from './refusal.ts';
+import { isReviewOpen } from './review-open.ts';
 
 type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
 
@@ -150,7 +151,8 @@ export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onN
   const { can, me } = useSession();
   const done = review.checklist.filter((i) => i.status === 'satisfied').length;
   // The server decides; the button is offered to the assigned validator and to stewards.
-  const mayCarry = can.validate && (me.role !== 'validator' || review.validator === me.username);
+  const open = isReviewOpen(review.state);
+  const mayCarry = open && can.validate && (me.role !== 'validator' || review.validator === me.username);
   return (
     <section className="panel" aria-labelledby="checklist-h">
       <h2 id="checklist-h">
@@ -214,7 +216,7 @@ export function ChecklistPanel({ review, onNotice }: { review: ReviewDetail; onN
                   {mayCarry ? <CarryForward review={review} evidenceId={ev.id} onNotice={onNotice} /> : null}
                 </div>
               ))}
-              {can.submitReview || can.validate ? (
+              {open && (can.submitReview || can.validate) ? (
                 <Attach review={review} item={item} onNotice={onNotice} />
               ) : null}
             </li>

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { NewFinding, ReviewDetail } from '../app/api-workflow.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
+import { isReviewOpen } from './review-open.ts';
 
 /** The default policy's finding taxonomy (the server refuses categories its policy does not list). */
 const CATEGORIES = [
@@ -25,14 +26,25 @@ type Notice = (n: { tone: 'ok' | 'bad'; text: string } | null) => void;
 export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNotice: Notice }) {
   const { client, can } = useSession();
   const queryClient = useQueryClient();
+  // A finding's owner remediates it: the model's owner by default (a person, never the actor that
+  // opened the review: the scheduler opens periodic reviews as `system`), or nobody when it has none.
+  const model = useQuery({
+    queryKey: ['model', review.modelKey, null],
+    queryFn: () => client.getModel(review.modelKey),
+  });
+  const defaultOwner = model.data?.owner ?? '';
   const empty: NewFinding = {
     title: '',
     severity: 'medium',
     description: '',
     category: 'performance',
-    owner: review.openedBy ?? '',
+    owner: defaultOwner,
   };
   const [draft, setDraft] = useState<NewFinding>(empty);
+  useEffect(() => {
+    if (defaultOwner) setDraft((d) => (d.owner === '' ? { ...d, owner: defaultOwner } : d));
+  }, [defaultOwner]);
+  const open = isReviewOpen(review.state);
   const log = useMutation({
     mutationFn: (f: NewFinding) => client.logFinding(review, f),
     onSuccess: (_, f) => {
@@ -69,7 +81,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
                 <li key={s.id} style={{ marginBottom: 6 }}>
                   <span className={`sev sev-${s.severity}`}>{s.severity}</span> {s.title}
                   <div className="small muted">{s.rationale}</div>
-                  {can.validate ? (
+                  {can.validate && open ? (
                     <button
                       type="button"
                       disabled={log.isPending}
@@ -93,7 +105,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
           </ul>
         </>
       ) : null}
-      {can.validate ? (
+      {can.validate && open ? (
         <form className="stack" onSubmit={submit} aria-label="Log a finding">
           <h3>Log a finding</h3>
           <label className="field">
