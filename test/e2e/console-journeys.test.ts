@@ -154,14 +154,14 @@ describe('console journeys on a fixture portfolio (real server, real Chromium)',
   it('shows the dashboard numbers the metrics API gives', async () => {
     const { page, errors } = await openPage(browser);
     await signInWithToken(page, server.url, server.adminToken, '/dashboard');
-    await page.getByTestId('kpi-Models').waitFor();
+    await page.getByTestId('kpi-Models in use').waitFor();
     const m = await server.api<{
       inventory: { models: number; complete: number };
       tiering: { models: number; tiered: number };
       overdue: { findings: number; reviews: number };
     }>('GET', '/api/v1/metrics');
     const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 100)}%`);
-    expect(await page.getByTestId('kpi-Models').innerText()).toBe(String(m.inventory.models));
+    expect(await page.getByTestId('kpi-Models in use').innerText()).toBe(String(m.inventory.models));
     expect(await page.getByTestId('kpi-Inventory completeness').innerText()).toBe(
       pct(m.inventory.complete, m.inventory.models),
     );

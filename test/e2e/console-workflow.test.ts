@@ -318,9 +318,9 @@ describe('console workflow: review sign-off by a second user, findings board, pe
   it('shows the dashboard numbers the metrics API gives, tier and status charts included', async () => {
     const { page, errors } = await openPage(browser);
     await signInWithToken(page, server.url, server.adminToken, '/dashboard');
-    await page.getByTestId('kpi-Models').waitFor();
+    await page.getByTestId('kpi-Models in use').waitFor();
     const m = await server.api<Metrics>('GET', '/api/v1/metrics');
-    expect(await page.getByTestId('kpi-Models').innerText()).toBe(String(m.inventory.models));
+    expect(await page.getByTestId('kpi-Models in use').innerText()).toBe(String(m.inventory.models));
     expect(await page.getByTestId('kpi-Overdue findings').innerText()).toBe(String(m.overdue.findings));
     expect(await page.getByTestId('kpi-Overdue reviews').innerText()).toBe(String(m.overdue.reviews));
     const tierLabel = (t: string) => (t === 'untiered' ? 'untiered' : `Tier ${t}`);
@@ -391,7 +391,7 @@ describe('console workflow: review sign-off by a second user, findings board, pe
     const { page, errors } = await openPage(browser);
     await signInWithToken(page, server.url, tokens['ada.audit']!, '/dashboard');
     const pages: [string, () => Promise<unknown>][] = [
-      ['/dashboard', () => page.getByTestId('kpi-Models').waitFor()],
+      ['/dashboard', () => page.getByTestId('kpi-Models in use').waitFor()],
       ['/inventory', () => page.getByRole('table', { name: 'Models' }).waitFor()],
       [
         `/models/${gateKey}`,

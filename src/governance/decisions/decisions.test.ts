@@ -454,6 +454,10 @@ describe.each(ENGINES)('findings, decisions, acceptances, gate, scheduler and we
     await call('vera', 'POST', url, { ...good, title: 'x'.repeat(301) }, 400);
     await call('vera', 'POST', url, { ...good, owner: 'nobody-here' }, 400);
     await call('vera', 'POST', '/api/v1/models/no-such-model/versions/1.0.0/findings', good, 404);
+    // the review closed with its decision: a finding cannot join it afterwards (without the review it may)
+    const onClosed = await call('vera', 'POST', url, { ...good, reviewId }, 400);
+    expect(onClosed.json().error.details.field).toBe('reviewId');
+    expect(onClosed.json().error.message).toMatch(/is closed/);
     await call('vera', 'POST', url, good, 201);
     await call('admin', 'GET', '/api/v1/gate?version=1.0.0', undefined, 400);
     await call('admin', 'GET', '/api/v1/gate?model=no-such-model&version=1.0.0', undefined, 404);

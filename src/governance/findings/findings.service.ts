@@ -92,12 +92,18 @@ export class FindingsService {
       if (input.reviewId) {
         const review = await tx
           .selectFrom('reviews')
-          .select('version_id')
+          .select(['version_id', 'state'])
           .where('id', '=', input.reviewId)
           .executeTakeFirst();
         if (!review || review.version_id !== version.id)
           throw new ValidationError(
             `review '${input.reviewId}' is not a review of ${key}@${label}`,
+            'reviewId',
+          );
+        // A finished review is a record of what its decision saw: a later finding stands on its own.
+        if (review.state === 'closed' || review.state === 'withdrawn')
+          throw new ValidationError(
+            `review '${input.reviewId}' is ${review.state}: log the finding without a review, or in a new review of ${key}@${label}`,
             'reviewId',
           );
       }
