@@ -4,7 +4,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/governance/webhooks/webhook-signing.ts';
 import { runCli } from '../support/cli-harness.ts';
-import { launchBrowser, openPage, screenshot, signInWithToken } from './support/browser.ts';
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousAxeViolations,
+  signInWithToken,
+} from './support/browser.ts';
 import { ensureConsoleBuilt } from './support/build-console.ts';
 import { type ConsoleServer, startConsoleServer } from './support/console-server.ts';
 
@@ -170,6 +176,7 @@ describe('console defects found by new users (demo portfolio, real server, real 
     expect(await note.innerText()).toContain(title);
     expect(await page.getByText(/no validation evidence yet/i).count()).toBe(0);
     await screenshot(page, 'defects-5-report-link');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -225,6 +232,7 @@ describe('console defects found by new users (demo portfolio, real server, real 
     ]);
     expect(spdx.method()).toBe('GET');
     await screenshot(page, 'defects-7-card-exports');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   }, 120_000);
 
@@ -291,6 +299,7 @@ describe('console defects found by new users (demo portfolio, real server, real 
         .waitFor();
       expect(await log.innerText()).toContain('204');
       await screenshot(page, 'defects-8-webhooks');
+      expect(await seriousAxeViolations(page)).toEqual([]);
 
       await row.getByRole('button', { name: 'Disable' }).click();
       await row.getByText('disabled').waitFor();

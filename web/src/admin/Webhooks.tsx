@@ -65,7 +65,7 @@ function RegisterWebhook() {
             placeholder="https://hooks.example/assay"
           />
         </label>
-        <fieldset>
+        <fieldset style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '4px 16px' }}>
           <legend>Events</legend>
           {EVENTS.map((ev) => (
             <label key={ev} className="check">
