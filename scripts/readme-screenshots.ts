@@ -99,7 +99,7 @@ try {
     await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
     process.stdout.write(`${name}.png ← ${url}\n`);
   };
-  await shot('/dashboard', (p) => p.getByTestId('kpi-Models').waitFor(), 'dashboard');
+  await shot('/dashboard', (p) => p.getByTestId('kpi-Models in use').waitFor(), 'dashboard');
   await shot('/inventory', (p) => p.getByRole('table', { name: 'Models' }).waitFor(), 'inventory');
   await shot('/findings', (p) => p.getByRole('article').first().waitFor(), 'findings');
   if (reviewId)
