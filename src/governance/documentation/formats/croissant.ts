@@ -179,7 +179,7 @@ export function datasheetToCroissant(input: CroissantInput): Json {
       ? { '@type': 'sc:Person', name: record.owner }
       : { '@type': 'sc:Organization', name: 'Not recorded (the dataset has no owner in Assay)' },
     datePublished: (datasheet?.status === 'published' ? datasheet.createdAt : record.createdAt).slice(0, 10),
-    dateModified: record.updatedAt.slice(0, 10),
+    dateModified: [record.updatedAt, datasheet?.createdAt ?? ''].sort().at(-1)!.slice(0, 10),
     keywords: [record.role],
     distribution: file
       ? [

@@ -311,6 +311,20 @@ describe('SPDX 3.0.1 AI and Dataset profile export', () => {
       'timestamp',
     ]);
     expect(datasetTypesOf(null)).toEqual(['noAssertion']);
+    expect(datasetTypesOf([{ type: null }])).toEqual(['structured']);
+    // Without inventory columns, the datasheet's `name (TYPE)` list gives the types.
+    const sheetOnly: SpdxDataset = {
+      record: { ...train.record, schema: null },
+      datasheet: {
+        ...datasheet,
+        content: {
+          ...datasheet.content,
+          composition: { text: '', rowCount: null, columns: ['age (BIGINT)', 'notes'] },
+        },
+      },
+    };
+    const doc = versionToSpdx(input({ datasets: new Map([['ds_01', sheetOnly]]) }));
+    expect(byType(doc, 'dataset_DatasetPackage')[0]!.dataset_datasetType).toEqual(['numeric', 'structured']);
   });
 
   it('uses only terms the SPDX 3.0.1 JSON-LD context defines', () => {

@@ -129,12 +129,15 @@ const EU_CLASS_TEXT: Record<NonNullable<Model['euAiActClass']>, string> = {
   minimal: 'minimal risk',
 };
 
-/** `dataset_datasetType` from the column types the inventory holds (DuckDB type names). */
-export function datasetTypesOf(columns: readonly { type: string }[] | null): string[] {
+/**
+ * `dataset_datasetType` from the columns Assay knows (the inventory's schema, else the datasheet's
+ * column list; DuckDB type names): `structured` when there are columns, plus the kinds of values.
+ */
+export function datasetTypesOf(columns: readonly { type: string | null }[] | null): string[] {
   if (!columns?.length) return ['noAssertion'];
   const types = new Set(['structured']);
   for (const { type } of columns) {
-    const t = type.toUpperCase();
+    const t = (type ?? '').toUpperCase();
     if (
       /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)/.test(
         t,
@@ -225,7 +228,11 @@ function datasetPackage(ds: SpdxDataset, agents: Agents): Json {
     verifiedUsing: record.sha256
       ? [{ type: 'Hash', algorithm: 'sha256', hashValue: record.sha256 }]
       : undefined,
-    dataset_datasetType: datasetTypesOf(record.schema),
+    dataset_datasetType: datasetTypesOf(
+      record.schema?.length
+        ? record.schema
+        : (s?.composition.columns ?? []).map((c) => ({ type: c.match(/\(([^()]+)\)\s*$/)?.[1] ?? null })),
+    ),
     dataset_dataCollectionProcess: text(s?.collection.text),
     dataset_intendedUse: text(s?.uses.text),
     dataset_dataPreprocessing: s?.preprocessing.text.trim() ? [s.preprocessing.text.trim()] : undefined,
@@ -297,7 +304,6 @@ export function versionToSpdx(input: SpdxInput): Json {
         ? `Model card revision ${card.revision} (${card.status}, sha256 ${card.sha256}).`
         : 'No model card.',
       model.tier !== null ? `Assay risk tier ${model.tier} (1 is the highest).` : null,
-      unknown.length ? `Datasets not in the inventory: ${unknown.join(', ')}.` : null,
     ),
     software_packageVersion: version.label,
     software_primaryPurpose: 'model',
