@@ -329,6 +329,7 @@ export class AuditPackageService {
       signingKey: { id: key.publicKey.id, algorithm: 'Ed25519', file: PACKAGE_PATHS.publicKey },
       audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head, checkpoints },
       files: zip.files,
+      standard: standard.map(({ path, format, subject }) => ({ path, format, subject })),
     };
     const manifestBytes = Buffer.from(json(manifest), 'utf8');
     zip.finish([

@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,36 @@ function otherHexDigit(manifest: Buffer): Buffer {
   if (at < 20) throw new Error('the manifest has no sha256 digest');
   copy[at] = copy[at] === 0x30 ? 0x31 : 0x30; // '0' <-> '1', any other digit becomes '0'
   return copy;
+}
+
+/**
+ * What a forger with a key of their own does: recomputes every file's digest in the manifest and
+ * signs it again (the package then verifies only by integrity, not by origin).
+ */
+function resignWithOwnKey(entries: Map<string, Buffer>): void {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const manifest = JSON.parse(entries.get('manifest.json')!.toString());
+  manifest.signingKey.id = describePublicKey(pem).id;
+  for (const f of manifest.files) {
+    const data = f.path === 'signing-key.pem' ? Buffer.from(pem) : entries.get(f.path)!;
+    f.sha256 = createHash('sha256').update(data).digest('hex');
+    f.size = data.length;
+  }
+  entries.set('signing-key.pem', Buffer.from(pem));
+  const mbytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  entries.set('manifest.json', mbytes);
+  entries.set(
+    'manifest.sig',
+    Buffer.from(
+      JSON.stringify({
+        algorithm: 'Ed25519',
+        keyId: manifest.signingKey.id,
+        manifestSha256: createHash('sha256').update(mbytes).digest('hex'),
+        signature: sign(null, mbytes, privateKey).toString('base64'),
+      }),
+    ),
+  );
 }
 
 describe.each(ENGINES)('audit package on %s', (engine) => {
@@ -348,30 +379,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     e.actor = 'mallory';
     lines[2] = JSON.stringify(e);
     entries.set('audit/events.jsonl', Buffer.from(`${lines.join('\n')}\n`));
-    const { generateKeyPairSync, createHash, sign } = await import('node:crypto');
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const manifest = JSON.parse(entries.get('manifest.json')!.toString());
-    manifest.signingKey.id = describePublicKey(pem).id;
-    for (const f of manifest.files) {
-      const data = f.path === 'signing-key.pem' ? Buffer.from(pem) : entries.get(f.path)!;
-      f.sha256 = createHash('sha256').update(data).digest('hex');
-      f.size = data.length;
-    }
-    entries.set('signing-key.pem', Buffer.from(pem));
-    const mbytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    entries.set('manifest.json', mbytes);
-    entries.set(
-      'manifest.sig',
-      Buffer.from(
-        JSON.stringify({
-          algorithm: 'Ed25519',
-          keyId: manifest.signingKey.id,
-          manifestSha256: createHash('sha256').update(mbytes).digest('hex'),
-          signature: sign(null, mbytes, privateKey).toString('base64'),
-        }),
-      ),
-    );
+    resignWithOwnKey(entries);
     const forged = path.join(dir, 'forged.zip');
     await writeZip(forged, entries);
     const result = await verifyPackage(forged);
@@ -384,6 +392,31 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     expect(trusted.problems.map((p) => p.file)).toEqual(
       expect.arrayContaining(['signing-key.pem', 'manifest.sig', 'audit/events.jsonl']),
     );
+  });
+
+  it('lists the standard exports in the signed manifest, and names one that is not what it says', async () => {
+    const result = await verifyPackage(good);
+    expect(result.standard).toBe(3);
+    expect(result.manifest!.standard).toEqual([
+      { path: 'standard/model-1.0.0.spdx.json', format: 'spdx-3.0.1', subject: '1.0.0' },
+      { path: 'standard/model-2.0.0.spdx.json', format: 'spdx-3.0.1', subject: '2.0.0' },
+      { path: 'standard/dataset-pkg-train.croissant.json', format: 'croissant-1.0', subject: 'pkg-train' },
+    ]);
+    // A forger swaps the SPDX file for another JSON document and re-signs with a key of their own.
+    const entries = await readZip(good);
+    entries.set('standard/model-1.0.0.spdx.json', Buffer.from('{"bomFormat":"CycloneDX"}\n'));
+    entries.set('standard/dataset-pkg-train.croissant.json', Buffer.from('not json'));
+    resignWithOwnKey(entries);
+    const swapped = path.join(dir, 'swapped.zip');
+    await writeZip(swapped, entries);
+    expect((await verifyPackage(swapped)).problems).toEqual([
+      {
+        file: 'standard/model-1.0.0.spdx.json',
+        problem:
+          'is not an SPDX 3.0.1 document with an AI package (context https://spdx.org/rdf/3.0.1/spdx-context.jsonld)',
+      },
+      { file: 'standard/dataset-pkg-train.croissant.json', problem: 'is not JSON' },
+    ]);
   });
 
   it('restricts to a version and shows the state as of a time', async () => {

@@ -25,6 +25,8 @@ export interface StandardExportFile {
   label: string;
   path: string;
   format: 'spdx-3.0.1' | 'croissant-1.0';
+  /** The version label or the dataset name. */
+  subject: string;
 }
 
 type Snapshot = Record<string, unknown>;
@@ -164,6 +166,7 @@ export async function addStandardExports(o: {
       label: `SPDX 3.0.1 of version ${version.label} and its datasets`,
       path,
       format: 'spdx-3.0.1',
+      subject: version.label,
     });
   }
 
@@ -175,7 +178,12 @@ export async function addStandardExports(o: {
     assertValid(`Croissant 1.0 (dataset ${record.name})`, croissantErrors(doc));
     const path = `standard/dataset-${fileSafe(record.name)}.croissant.json`;
     o.zip.addBytes(path, json(doc));
-    out.push({ label: `Croissant 1.0 of dataset ${record.name}`, path, format: 'croissant-1.0' });
+    out.push({
+      label: `Croissant 1.0 of dataset ${record.name}`,
+      path,
+      format: 'croissant-1.0',
+      subject: record.name,
+    });
   }
   return out;
 }
