@@ -159,7 +159,7 @@ function metricEntry(m: CardMetric): Json {
     .join('; ');
   const ci =
     m.lower !== null || m.upper !== null
-      ? ` (${m.confidenceLevel !== null ? `${m.confidenceLevel * 100}% ` : ''}interval ${m.lower ?? '…'}–${m.upper ?? '…'})`
+      ? ` (${m.confidenceLevel !== null ? `${+(m.confidenceLevel * 100).toPrecision(12)}% ` : ''}interval ${m.lower ?? '…'}–${m.upper ?? '…'})`
       : '';
   return {
     type: 'DictionaryEntry',
