@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { croissantErrors } from '../src/governance/documentation/formats/croissant.ts';
 import { cycloneDxErrors } from '../src/governance/documentation/formats/cyclonedx-schema.ts';
+import { spdxErrors } from '../src/governance/documentation/formats/spdx-schema.ts';
 import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
 import { fullCard } from './support/documentation-cards.ts';
 
@@ -18,8 +20,20 @@ describe('assay CLI against a real server: model cards in standard formats', () 
     const send = (method: string, p: string, body: unknown) =>
       fetch(server.url + p, { method, headers: h, body: JSON.stringify(body) });
     await send('POST', '/api/v1/models', { key: 'credit-pd', name: 'Credit PD', type: 'classification' });
-    await send('POST', '/api/v1/models/credit-pd/versions', { label: '1.0' });
-    await send('POST', '/api/v1/datasets', { name: 'loans-holdout', role: 'validation' });
+    const holdout = await send('POST', '/api/v1/datasets', {
+      name: 'loans-holdout',
+      role: 'validation',
+      locationUri: 's3://bank/holdout.csv',
+      schema: [{ name: 'age', type: 'BIGINT' }],
+    });
+    const holdoutId = ((await holdout.json()) as { id: string }).id;
+    await send('PUT', `/api/v1/datasets/${holdoutId}/datasheet`, {
+      content: { collection: { text: 'Held-out applications.' } },
+    });
+    await send('POST', '/api/v1/models/credit-pd/versions', {
+      label: '1.0',
+      evaluationDatasetIds: [holdoutId],
+    });
     const saved = await send('PUT', '/api/v1/models/credit-pd/versions/1.0/card', { content: fullCard() });
     expect(saved.status).toBe(201);
     rev1 = (await saved.json()) as { sha256: string };
@@ -45,6 +59,20 @@ describe('assay CLI against a real server: model cards in standard formats', () 
       0,
     );
     expect(cycloneDxErrors(JSON.parse(fs.readFileSync(file, 'utf8')))).toEqual([]);
+  });
+
+  it('exports SPDX 3.0.1 of the version and Croissant 1.0 of a datasheet, both valid', () => {
+    const file = path.join(dir, 'model.spdx.json');
+    const spdx = runCli(['card', 'export', 'credit-pd@1.0', '--format', 'spdx', '-o', file], env);
+    expect(spdx.status).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(spdxErrors(doc)).toEqual([]);
+    expect(doc['@graph'].map((e: { type: string }) => e.type)).toContain('dataset_DatasetPackage');
+    const croissant = runCli(['datasheet', 'export', 'loans-holdout', '--format', 'croissant'], env);
+    expect(croissant.status).toBe(0);
+    const meta = JSON.parse(croissant.stdout);
+    expect(croissantErrors(meta)).toEqual([]);
+    expect(meta['rai:dataCollection']).toBe('Held-out applications.');
   });
 
   it('converts Model Card Toolkit JSON with --dry-run, and refuses unknown formats', () => {

@@ -88,7 +88,7 @@ export function registerAuditPackageCommands(program: Command): void {
           : 'unknown package';
         const mb = result.bytes / 1e6;
         process.stdout.write(
-          `${what}\n${result.files} files, ${mb.toFixed(1)} MB, ${result.events} audit events, ${result.checkpoints} chain checkpoints; signed by ${result.keyId ?? 'unknown key'}${trust ? ` (trusted keys from ${trust.from})` : ''}\n`,
+          `${what}\n${result.files} files, ${mb.toFixed(1)} MB, ${result.events} audit events, ${result.checkpoints} chain checkpoints, ${result.standard} standard exports (SPDX, Croissant); signed by ${result.keyId ?? 'unknown key'}${trust ? ` (trusted keys from ${trust.from})` : ''}\n`,
         );
         for (const p of result.problems) process.stdout.write(`MISMATCH ${p.file}: ${p.problem}\n`);
         if (!result.ok) process.stdout.write(`FAILED: ${result.problems.length} problem(s)\n`);

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Completeness, DocumentExportFormat } from '../contracts/documentation.ts';
 import { documentationApi, type RevisionOptions } from '../sdk/documentation.ts';
-import { exportStandardCard, isStandardCardFormat } from './documentation-format-commands.ts';
+import {
+  exportStandardCard,
+  exportStandardDatasheet,
+  isStandardCardFormat,
+  isStandardDatasheetFormat,
+} from './documentation-format-commands.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
 import { addRemoteOptions, printJson, printTable, type RemoteOptions, withClient } from './remote.ts';
@@ -193,7 +198,9 @@ export function registerDocumentationCommands(program: Command): void {
         .description('Export as Markdown, self-contained HTML, PDF (server needs Chromium) or JSON')
         .option(
           '--format <format>',
-          kind === 'card' ? 'md | html | pdf | json | huggingface | cyclonedx' : 'md | html | pdf | json',
+          kind === 'card'
+            ? 'md | html | pdf | json | huggingface | cyclonedx | spdx'
+            : 'md | html | pdf | json | croissant',
           'md',
         )
         .option('-o, --output <file>', 'write to a file (default: stdout)')
@@ -202,6 +209,8 @@ export function registerDocumentationCommands(program: Command): void {
     ).action(async (ref: string, o: ReadOpts & { format: string; output?: string }) => {
       if (kind === 'card' && isStandardCardFormat(o.format))
         return exportStandardCard(ref, { ...o, format: o.format });
+      if (kind === 'datasheet' && isStandardDatasheetFormat(o.format))
+        return exportStandardDatasheet(ref, { ...o, format: o.format });
       const f = format(o.format);
       if (f === 'pdf' && !o.output && process.stdout.isTTY)
         throw new CliError('PDF is binary: pass -o file.pdf');

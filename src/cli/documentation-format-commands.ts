@@ -5,6 +5,8 @@ import {
   type CardStandardExportFormat,
   cardImportFormatSchema,
   cardStandardExportFormatSchema,
+  type DatasheetStandardExportFormat,
+  datasheetStandardExportFormatSchema,
 } from '../contracts/documentation-formats.ts';
 import { documentationApi } from '../sdk/documentation.ts';
 import { CliError } from './exit.ts';
@@ -16,26 +18,48 @@ export function isStandardCardFormat(f: string): f is CardStandardExportFormat {
   return cardStandardExportFormatSchema.safeParse(f).success;
 }
 
-/** `assay card export MODEL@VERSION --format huggingface|cyclonedx [-o file]`. */
-export async function exportStandardCard(
-  ref: string,
-  o: RemoteOptions & {
-    format: CardStandardExportFormat;
-    output?: string;
-    revision?: string;
-    published?: boolean;
-  },
-): Promise<void> {
-  const { model, version } = parseModelAtVersion(ref);
+/** Whether `assay datasheet export --format F` is a standard format (croissant). */
+export function isStandardDatasheetFormat(f: string): f is DatasheetStandardExportFormat {
+  return datasheetStandardExportFormatSchema.safeParse(f).success;
+}
+
+type StandardExportOptions = RemoteOptions & { output?: string; revision?: string; published?: boolean };
+
+function selectorOf(o: StandardExportOptions) {
   if (o.revision !== undefined && !/^[1-9]\d*$/.test(o.revision))
     throw new CliError(`--revision must be a positive number, got '${o.revision}'`);
-  const sel = { revision: o.revision === undefined ? undefined : Number(o.revision), published: o.published };
+  return { revision: o.revision === undefined ? undefined : Number(o.revision), published: o.published };
+}
+
+/** `assay card export MODEL@VERSION --format huggingface|cyclonedx|spdx [-o file]`. */
+export async function exportStandardCard(
+  ref: string,
+  o: StandardExportOptions & { format: CardStandardExportFormat },
+): Promise<void> {
+  const { model, version } = parseModelAtVersion(ref);
+  const sel = selectorOf(o);
   const bytes = await withClient(o, (client) =>
     documentationApi(client.transport).card.exportStandard(model, version, o.format, sel),
   );
-  if (o.output) {
-    fs.writeFileSync(o.output, bytes);
-    process.stderr.write(`wrote ${o.output} (${bytes.length} bytes)\n`);
+  writeBytes(bytes, o.output);
+}
+
+/** `assay datasheet export DATASET --format croissant [-o file]`. */
+export async function exportStandardDatasheet(
+  dataset: string,
+  o: StandardExportOptions & { format: DatasheetStandardExportFormat },
+): Promise<void> {
+  const sel = selectorOf(o);
+  const bytes = await withClient(o, (client) =>
+    documentationApi(client.transport).datasheet.exportStandard(dataset, o.format, sel),
+  );
+  writeBytes(bytes, o.output);
+}
+
+function writeBytes(bytes: Buffer | Uint8Array, output: string | undefined): void {
+  if (output) {
+    fs.writeFileSync(output, bytes);
+    process.stderr.write(`wrote ${output} (${bytes.length} bytes)\n`);
   } else process.stdout.write(bytes);
 }
 

@@ -62,5 +62,18 @@ export const auditPackageManifestSchema = z.object({
     checkpoints: z.number().int().nonnegative().optional(),
   }),
   files: z.array(manifestFileSchema),
+  /**
+   * The standard documents among the files: SPDX 3.0.1 per version, Croissant 1.0 per dataset
+   * (absent in older packages). `subject`: the version label or the dataset name.
+   */
+  standard: z
+    .array(
+      z.strictObject({
+        path: z.string().min(1),
+        format: z.enum(['spdx-3.0.1', 'croissant-1.0']),
+        subject: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type AuditPackageManifest = z.infer<typeof auditPackageManifestSchema>;

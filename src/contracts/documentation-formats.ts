@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { modelCardContentSchema, modelCardSchema } from './documentation.ts';
 
 /**
- * Model cards in the formats others read: Hugging Face README.md and CycloneDX 1.6 ML-BOM
- * (export), Hugging Face README.md and Google Model Card Toolkit JSON (import).
+ * Model cards in the formats others read: Hugging Face README.md, CycloneDX 1.6 ML-BOM and SPDX
+ * 3.0.1 (AI and Dataset profiles) (export), Hugging Face README.md and Google Model Card Toolkit
+ * JSON (import); datasheets as MLCommons Croissant 1.0 (export).
  */
 
 /** GET …/card/export/{format} */
-export const cardStandardExportFormatSchema = z.enum(['huggingface', 'cyclonedx']);
+export const cardStandardExportFormatSchema = z.enum(['huggingface', 'cyclonedx', 'spdx']);
 export type CardStandardExportFormat = z.infer<typeof cardStandardExportFormatSchema>;
+
+/** GET /api/v1/datasets/{id}/datasheet/export/{format} */
+export const datasheetStandardExportFormatSchema = z.enum(['croissant']);
+export type DatasheetStandardExportFormat = z.infer<typeof datasheetStandardExportFormatSchema>;
 
 /** POST …/card/import `format`. */
 export const cardImportFormatSchema = z.enum(['huggingface', 'model-card-toolkit']);

@@ -21,6 +21,7 @@ import {
   type CardImportResult,
   type CardStandardExportFormat,
   cardImportResultSchema,
+  type DatasheetStandardExportFormat,
 } from '../contracts/documentation-formats.ts';
 import type { Transport } from './client.ts';
 
@@ -64,7 +65,7 @@ export function documentationApi(t: Transport) {
       /** The card as md, html, pdf or json bytes. */
       export: (key: string, label: string, format: DocumentExportFormat, o: RevisionOptions = {}) =>
         exportOf(card(key, label), format, o),
-      /** The card as a Hugging Face README.md or a CycloneDX 1.6 ML-BOM (JSON) — bytes. */
+      /** The card as a Hugging Face README.md, a CycloneDX 1.6 ML-BOM or SPDX 3.0.1 (JSON) — bytes. */
       exportStandard: (
         key: string,
         label: string,
@@ -90,6 +91,9 @@ export function documentationApi(t: Transport) {
         (await t.call('GET', `${sheet(dataset)}/revisions`, { schema: revisions })).items,
       export: (dataset: string, format: DocumentExportFormat, o: RevisionOptions = {}) =>
         exportOf(sheet(dataset), format, o),
+      /** The datasheet as MLCommons Croissant 1.0 JSON-LD — bytes. */
+      exportStandard: (dataset: string, format: DatasheetStandardExportFormat, o: RevisionOptions = {}) =>
+        t.bytes('GET', `${sheet(dataset)}/export/${format}`, { query: q(o) }),
     },
   };
 }

@@ -10,13 +10,27 @@ async function cardFor(ctx: CaseContext) {
   return key;
 }
 
-/** Cases for the standard-format routes of model cards (export and import). */
+/** Cases for the standard-format routes of model cards (export and import) and datasheets (export). */
 export const DOCUMENTATION_FORMAT_CASES: Record<string, RouteCase> = {
   'GET /api/v1/models/:key/versions/:label/card/export/:format': {
     success: 200,
     build: async (ctx) => ({
       url: `/api/v1/models/${await cardFor(ctx)}/versions/1.0.0/card/export/cyclonedx`,
     }),
+  },
+  'GET /api/v1/datasets/:id/datasheet/export/:format': {
+    success: 200,
+    build: async (ctx) => {
+      const ds = await ok<{ id: string }>(ctx.s, 'POST', '/api/v1/datasets', {
+        name: `ds-croissant-${ctx.unique}`,
+        role: 'training',
+        owner: ctx.actor.username,
+      });
+      await ok(ctx.s, 'PUT', `/api/v1/datasets/${ds.id}/datasheet`, {
+        content: { motivation: { text: 'Collected for the matrix.' } },
+      });
+      return { url: `/api/v1/datasets/${ds.id}/datasheet/export/croissant` };
+    },
   },
   'POST /api/v1/models/:key/versions/:label/card/import': {
     success: 201,

@@ -5,7 +5,6 @@ import {
   type AuditPackageManifest,
   type AuditPackageQuery,
 } from '../../contracts/audit-package.ts';
-import type { DocumentRevision } from '../../contracts/documentation.ts';
 import { AUDIT_ROW_COLUMNS } from '../../platform/audit/audit-hash.ts';
 import type { StoredAuditEvent } from '../../platform/audit/audit-verify.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
@@ -21,6 +20,7 @@ import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { addPackageCheckpoints } from './package-checkpoints.ts';
 import { HTML_EVENT_ROWS, renderIndexHtml } from './package-html.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
+import { addStandardExports, revisionAsOf } from './package-standard-exports.ts';
 import { PackageState } from './package-state.ts';
 import { PackageZip } from './package-zip.ts';
 
@@ -33,7 +33,7 @@ const EVENT_PAGE = 2000;
  */
 export type PackageDocuments = Pick<
   DocumentationService,
-  'cardRevisions' | 'exportCard' | 'datasheetRevisions' | 'exportDatasheet'
+  'cardRevisions' | 'exportCard' | 'getCard' | 'datasheetRevisions' | 'exportDatasheet' | 'getDatasheet'
 >;
 
 /** A package being streamed. */
@@ -50,14 +50,6 @@ function fileSafe(s: string): string {
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/** The revision an as-of package shows: the last published one by then, else the last one. */
-export function revisionAsOf(revisions: readonly DocumentRevision[], asOf: string | null): number | null {
-  const by = revisions.filter((r) => asOf === null || r.createdAt <= asOf);
-  const newest = (list: readonly DocumentRevision[]) =>
-    list.reduce<DocumentRevision | null>((a, r) => (a === null || r.revision > a.revision ? r : a), null);
-  return (newest(by.filter((r) => r.status === 'published')) ?? newest(by))?.revision ?? null;
 }
 
 /**
@@ -269,6 +261,21 @@ export class AuditPackageService {
       versions.map((v) => String(v.state.label)),
       [...new Set(direct)].map((id) => ({ id, name: names.get(id) ?? id })),
     );
+    // 4b. Standard exports: SPDX 3.0.1 per version, Croissant 1.0 per dataset (from the same snapshots).
+    const standard = this.deps.documents
+      ? await addStandardExports({
+          zip,
+          caller,
+          docs: this.deps.documents,
+          asOf: ctx.asOf,
+          modelKey: ctx.model.key,
+          model: modelState,
+          versions,
+          datasets,
+          direct,
+          tool: { name: 'assay', version: this.deps.assayVersion },
+        })
+      : [];
 
     // 5. The readable index, then the evidence files as stored, then the key and the signed manifest.
     const evidencePaths = evidence.filter((e) => e.path).map((e) => e.path!);
@@ -290,6 +297,7 @@ export class AuditPackageService {
         acceptances,
         tiering,
         documents,
+        standard,
         eventCount: count,
         events: shown,
         files: [
@@ -321,6 +329,7 @@ export class AuditPackageService {
       signingKey: { id: key.publicKey.id, algorithm: 'Ed25519', file: PACKAGE_PATHS.publicKey },
       audit: { events: PACKAGE_PATHS.events, count, chainHead: ctx.head, checkpoints },
       files: zip.files,
+      standard: standard.map(({ path, format, subject }) => ({ path, format, subject })),
     };
     const manifestBytes = Buffer.from(json(manifest), 'utf8');
     zip.finish([

@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { startTestServer, type TestServer } from '../../../test/support/test-ser
 import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 import { auditPackageManifestSchema } from '../../contracts/audit-package.ts';
 import { describePublicKey } from '../../platform/signing/signing-key.ts';
+import { croissantErrors } from '../documentation/formats/croissant.ts';
+import { spdxErrors } from '../documentation/formats/spdx-schema.ts';
 import { verifyPackage } from './verify-package.ts';
 
 /** Every entry of a zip, read whole (the packages in these tests are small). */
@@ -60,6 +63,36 @@ function otherHexDigit(manifest: Buffer): Buffer {
   return copy;
 }
 
+/**
+ * What a forger with a key of their own does: recomputes every file's digest in the manifest and
+ * signs it again (the package then verifies only by integrity, not by origin).
+ */
+function resignWithOwnKey(entries: Map<string, Buffer>): void {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const manifest = JSON.parse(entries.get('manifest.json')!.toString());
+  manifest.signingKey.id = describePublicKey(pem).id;
+  for (const f of manifest.files) {
+    const data = f.path === 'signing-key.pem' ? Buffer.from(pem) : entries.get(f.path)!;
+    f.sha256 = createHash('sha256').update(data).digest('hex');
+    f.size = data.length;
+  }
+  entries.set('signing-key.pem', Buffer.from(pem));
+  const mbytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  entries.set('manifest.json', mbytes);
+  entries.set(
+    'manifest.sig',
+    Buffer.from(
+      JSON.stringify({
+        algorithm: 'Ed25519',
+        keyId: manifest.signingKey.id,
+        manifestSha256: createHash('sha256').update(mbytes).digest('hex'),
+        signature: sign(null, mbytes, privateKey).toString('base64'),
+      }),
+    ),
+  );
+}
+
 describe.each(ENGINES)('audit package on %s', (engine) => {
   let s: TestServer;
   let dir: string;
@@ -97,7 +130,27 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
       type: 'classification',
       owner: 'olivia',
     });
-    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions', { label: '1.0.0' });
+    const train = await as('olivia', 'POST', '/api/v1/datasets', {
+      name: 'pkg-train',
+      role: 'training',
+      owner: 'olivia',
+      locationUri: 's3://bank/pkg-train.csv',
+      sha256: 'd'.repeat(64),
+      schema: [
+        { name: 'age', type: 'BIGINT' },
+        { name: 'region', type: 'VARCHAR' },
+      ],
+      containsPii: true,
+      piiColumns: ['age'],
+    });
+    await as('olivia', 'PUT', `/api/v1/datasets/${train.id}/datasheet`, {
+      content: { collection: { text: 'Branch applications.' } },
+      publish: true,
+    });
+    await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions', {
+      label: '1.0.0',
+      trainingDatasetIds: [train.id],
+    });
     await as('olivia', 'POST', '/api/v1/models/pkg-pd/versions/1.0.0/tiering', { answers: TIER4_ANSWERS });
     await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'development' });
     await as('admin', 'POST', '/api/v1/models/pkg-pd/transition', { to: 'validation' });
@@ -204,8 +257,30 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     expect(
       JSON.parse(entries.get('documentation/model-card-1.0.0.json')!.toString()).document.versionLabel,
     ).toBe('1.0.0');
+    // The standard exports, built from the package's snapshots, validate and are signed like the rest.
+    const spdx = JSON.parse(entries.get('standard/model-1.0.0.spdx.json')!.toString());
+    expect(spdxErrors(spdx)).toEqual([]);
+    const graph = spdx['@graph'] as Record<string, unknown>[];
+    expect(graph.find((e) => e.type === 'ai_AIPackage')).toMatchObject({
+      name: 'Package PD',
+      software_packageVersion: '1.0.0',
+      ai_safetyRiskAssessment: 'low',
+      ai_useSensitivePersonalInformation: 'yes',
+    });
+    expect(graph.find((e) => e.type === 'dataset_DatasetPackage')).toMatchObject({
+      name: 'pkg-train',
+      dataset_dataCollectionProcess: 'Branch applications.',
+    });
+    expect(graph.find((e) => e.type === 'Relationship')).toMatchObject({ relationshipType: 'trainedOn' });
+    expect(spdxErrors(JSON.parse(entries.get('standard/model-2.0.0.spdx.json')!.toString()))).toEqual([]);
+    const croissant = JSON.parse(entries.get('standard/dataset-pkg-train.croissant.json')!.toString());
+    expect(croissantErrors(croissant)).toEqual([]);
+    expect(croissant).toMatchObject({ name: 'pkg-train', 'rai:dataCollection': 'Branch applications.' });
+    for (const p of ['standard/model-1.0.0.spdx.json', 'standard/dataset-pkg-train.croissant.json'])
+      expect(manifest.files.map((f) => f.path)).toContain(p);
     const html = entries.get('index.html')!.toString();
     expect(html).toContain('Calibration drifts in the tail');
+    expect(html).toContain('standard/model-1.0.0.spdx.json');
     expect(html).not.toContain('<script');
     // The model's events, and only its events; none of the other model's.
     const events = entries
@@ -234,6 +309,8 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     'index.html',
     'signing-key.pem',
     'documentation/model-card-1.0.0.html',
+    'standard/model-1.0.0.spdx.json',
+    'standard/dataset-pkg-train.croissant.json',
   ])('fails naming %s when one byte of it changes', async (name) => {
     const entries = await readZip(good);
     const original = entries.get(name)!;
@@ -302,30 +379,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     e.actor = 'mallory';
     lines[2] = JSON.stringify(e);
     entries.set('audit/events.jsonl', Buffer.from(`${lines.join('\n')}\n`));
-    const { generateKeyPairSync, createHash, sign } = await import('node:crypto');
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const manifest = JSON.parse(entries.get('manifest.json')!.toString());
-    manifest.signingKey.id = describePublicKey(pem).id;
-    for (const f of manifest.files) {
-      const data = f.path === 'signing-key.pem' ? Buffer.from(pem) : entries.get(f.path)!;
-      f.sha256 = createHash('sha256').update(data).digest('hex');
-      f.size = data.length;
-    }
-    entries.set('signing-key.pem', Buffer.from(pem));
-    const mbytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    entries.set('manifest.json', mbytes);
-    entries.set(
-      'manifest.sig',
-      Buffer.from(
-        JSON.stringify({
-          algorithm: 'Ed25519',
-          keyId: manifest.signingKey.id,
-          manifestSha256: createHash('sha256').update(mbytes).digest('hex'),
-          signature: sign(null, mbytes, privateKey).toString('base64'),
-        }),
-      ),
-    );
+    resignWithOwnKey(entries);
     const forged = path.join(dir, 'forged.zip');
     await writeZip(forged, entries);
     const result = await verifyPackage(forged);
@@ -338,6 +392,31 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     expect(trusted.problems.map((p) => p.file)).toEqual(
       expect.arrayContaining(['signing-key.pem', 'manifest.sig', 'audit/events.jsonl']),
     );
+  });
+
+  it('lists the standard exports in the signed manifest, and names one that is not what it says', async () => {
+    const result = await verifyPackage(good);
+    expect(result.standard).toBe(3);
+    expect(result.manifest!.standard).toEqual([
+      { path: 'standard/model-1.0.0.spdx.json', format: 'spdx-3.0.1', subject: '1.0.0' },
+      { path: 'standard/model-2.0.0.spdx.json', format: 'spdx-3.0.1', subject: '2.0.0' },
+      { path: 'standard/dataset-pkg-train.croissant.json', format: 'croissant-1.0', subject: 'pkg-train' },
+    ]);
+    // A forger swaps the SPDX file for another JSON document and re-signs with a key of their own.
+    const entries = await readZip(good);
+    entries.set('standard/model-1.0.0.spdx.json', Buffer.from('{"bomFormat":"CycloneDX"}\n'));
+    entries.set('standard/dataset-pkg-train.croissant.json', Buffer.from('not json'));
+    resignWithOwnKey(entries);
+    const swapped = path.join(dir, 'swapped.zip');
+    await writeZip(swapped, entries);
+    expect((await verifyPackage(swapped)).problems).toEqual([
+      {
+        file: 'standard/model-1.0.0.spdx.json',
+        problem:
+          'is not an SPDX 3.0.1 document with an AI package (context https://spdx.org/rdf/3.0.1/spdx-context.jsonld)',
+      },
+      { file: 'standard/dataset-pkg-train.croissant.json', problem: 'is not JSON' },
+    ]);
   });
 
   it('restricts to a version and shows the state as of a time', async () => {
@@ -381,6 +460,14 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     const oldEntries = await readZip(oldFile);
     expect(JSON.parse(oldEntries.get('records/decisions.json')!.toString())).toEqual([]);
     expect(JSON.parse(oldEntries.get('records/findings.json')!.toString())).toHaveLength(1);
+    // The SPDX document is as of then too: the card was written later, version 2.0.0 did not exist.
+    const aiOf = (e: Map<string, Buffer>) =>
+      (
+        JSON.parse(e.get('standard/model-1.0.0.spdx.json')!.toString())['@graph'] as Record<string, unknown>[]
+      ).find((x) => x.type === 'ai_AIPackage')!;
+    expect(aiOf(oldEntries).comment).toContain('No model card.');
+    expect(aiOf(await readZip(good)).comment).toContain('Model card revision 1 (draft');
+    expect(oldEntries.has('standard/model-2.0.0.spdx.json')).toBe(false);
     expect(
       oldEntries
         .get('audit/events.jsonl')!
@@ -442,5 +529,13 @@ describe('the demo Tier 1 model', () => {
     );
     expect(signers).toEqual(expect.arrayContaining(['appr.amy', 'appr.raj', 'gov.tariq']));
     expect(JSON.parse(entries.get('records/reviews.json')!.toString()).length).toBeGreaterThan(0);
+    // Tier 1, high-risk under the EU AI Act: SPDX says "high"; both credit datasets have Croissant.
+    const spdx = JSON.parse(entries.get('standard/model-4.0.spdx.json')!.toString());
+    expect(spdxErrors(spdx)).toEqual([]);
+    const ai = (spdx['@graph'] as Record<string, unknown>[]).find((x) => x.type === 'ai_AIPackage')!;
+    expect(ai.ai_safetyRiskAssessment).toBe('high');
+    const croissant = [...entries.keys()].filter((k) => k.endsWith('.croissant.json'));
+    expect(croissant.length).toBeGreaterThanOrEqual(2);
+    for (const k of croissant) expect(croissantErrors(JSON.parse(entries.get(k)!.toString()))).toEqual([]);
   });
 });

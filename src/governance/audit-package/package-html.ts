@@ -17,6 +17,8 @@ export interface IndexContent {
   acceptances: EntityState[];
   tiering: EntityState[];
   documents: { label: string; html: string; json: string }[];
+  /** SPDX 3.0.1 and Croissant 1.0 documents (package-standard-exports.ts). */
+  standard: { label: string; path: string }[];
   eventCount: number;
   events: { seq: number; at: string; actor: string; action: string; entity: string }[];
   files: string[];
@@ -78,6 +80,10 @@ export function renderIndexHtml(c: IndexContent): string {
     `<h2>Model card and datasheets</h2>${table(
       ['document', 'HTML', 'JSON'],
       c.documents.map((d) => [d.label, link(d.html, d.html), link(d.json, d.json)]),
+    )}`,
+    `<h2>Standard exports</h2>${table(
+      ['document', 'file'],
+      c.standard.map((d) => [d.label, link(d.path, d.path)]),
     )}`,
     `<h2>Evidence</h2>${table(
       ['version', 'type', 'title', 'file', 'sha256', 'bytes', 'uploaded by', 'created', 'superseded'],

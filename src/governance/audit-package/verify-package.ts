@@ -9,6 +9,8 @@ import { type AuditPackageManifest, auditPackageManifestSchema } from '../../con
 import { GENESIS_HASH } from '../../platform/audit/audit-hash.ts';
 import { checkAuditEvent, type StoredAuditEvent } from '../../platform/audit/audit-verify.ts';
 import { describePublicKey, verifySignature } from '../../platform/signing/signing-key.ts';
+import { CROISSANT_CONFORMS_TO } from '../documentation/formats/croissant.ts';
+import { SPDX_CONTEXT } from '../documentation/formats/spdx.ts';
 import { CHECKPOINTS_DIR, packageCheckpointProblem, parsePackageCheckpoint } from './package-checkpoints.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
 
@@ -29,6 +31,8 @@ export interface PackageVerifyResult {
   events: number;
   /** Signed checkpoints of the chain the package carries (each checked). */
   checkpoints: number;
+  /** Standard documents (SPDX, Croissant) the manifest names (each checked to be one). */
+  standard: number;
   /**
    * `trusted`: the package is signed by one of the trusted keys given; `unchecked`: no trusted key
    * was given, so only integrity was checked (anyone can sign a package with a key of their own).
@@ -172,6 +176,26 @@ class EventChainCheck {
   }
 }
 
+/** Where packages keep their standard documents. */
+const STANDARD_DIR = 'standard/';
+
+/** Null when the bytes are a document of the format named (its JSON-LD context or conformance). */
+function standardProblem(format: 'spdx-3.0.1' | 'croissant-1.0', bytes: Buffer): string | null {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return 'is not JSON';
+  }
+  if (format === 'spdx-3.0.1') {
+    const graph = Array.isArray(doc['@graph']) ? (doc['@graph'] as Record<string, unknown>[]) : [];
+    if (doc['@context'] !== SPDX_CONTEXT || !graph.some((e) => e?.type === 'ai_AIPackage'))
+      return `is not an SPDX 3.0.1 document with an AI package (context ${SPDX_CONTEXT})`;
+  } else if (doc.conformsTo !== CROISSANT_CONFORMS_TO || doc['@type'] !== 'sc:Dataset')
+    return `is not a Croissant 1.0 dataset description (conformsTo ${CROISSANT_CONFORMS_TO})`;
+  return null;
+}
+
 /** manifest.sig: the Ed25519 signature over the exact bytes of manifest.json, with the key id and the manifest's SHA-256. */
 export interface SignatureFile {
   algorithm: 'Ed25519';
@@ -225,7 +249,9 @@ export async function verifyPackage(
         continue;
       }
       const isCheckpoint = e.fileName.startsWith(CHECKPOINTS_DIR);
-      const keep = (smallNames.has(e.fileName) || isCheckpoint) && e.uncompressedSize <= MAX_SMALL;
+      const isStandard = e.fileName.startsWith(STANDARD_DIR);
+      const keep =
+        (smallNames.has(e.fileName) || isCheckpoint || isStandard) && e.uncompressedSize <= MAX_SMALL;
       const parts: Buffer[] = [];
       const isEvents = e.fileName === PACKAGE_PATHS.events;
       try {
@@ -364,6 +390,19 @@ export async function verifyPackage(
       file: PACKAGE_PATHS.events,
       problem: `audit chain: ${events.broken - events.problems.length} more broken events`,
     });
+  // The standard documents the manifest names: signed files, and each what it says it is.
+  for (const d of manifest?.standard ?? []) {
+    if (!manifest!.files.some((f) => f.path === d.path)) {
+      problems.push({
+        file: d.path,
+        problem: 'is named a standard export but the manifest does not list it',
+      });
+      continue;
+    }
+    const bytes = small.get(d.path);
+    const problem = bytes ? standardProblem(d.format, bytes) : null;
+    if (problem) problems.push({ file: d.path, problem });
+  }
   for (const cp of checkpoints) {
     const problem =
       typeof cp.value === 'string'
@@ -383,6 +422,7 @@ export async function verifyPackage(
     bytes,
     events: events.count,
     checkpoints: checkpoints.length,
+    standard: manifest?.standard?.length ?? 0,
     origin: trusted ? 'trusted' : 'unchecked',
     problems,
   };

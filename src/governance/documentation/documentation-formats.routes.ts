@@ -1,21 +1,34 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { documentReadQuerySchema } from '../../contracts/documentation.ts';
 import {
   cardImportRequestSchema,
   cardImportResultSchema,
   cardStandardExportFormatSchema,
+  datasheetStandardExportFormatSchema,
 } from '../../contracts/documentation-formats.ts';
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf } from '../../platform/http/request-context.ts';
+import type { DocumentExport } from './documentation.service.ts';
 import type { DocumentationFormatsService } from './documentation-formats.service.ts';
+
+function sendDocument(reply: FastifyReply, out: DocumentExport) {
+  return reply
+    .type(out.contentType)
+    .header('content-disposition', `attachment; filename="${out.filename}"`)
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .header('x-content-type-options', 'nosniff')
+    .send(out.body);
+}
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 const tags = ['documentation'];
 
 /**
- * Model cards in standard formats, beside the card's own routes:
- * GET …/card/export/{huggingface|cyclonedx} and POST …/card/import.
+ * Model cards and datasheets in standard formats, beside their own routes:
+ * GET …/card/export/{huggingface|cyclonedx|spdx}, POST …/card/import and
+ * GET /api/v1/datasets/{id}/datasheet/export/croissant.
  */
 export function registerDocumentationFormatRoutes(
   app: ApiApp,
@@ -30,7 +43,7 @@ export function registerDocumentationFormatRoutes(
     schema: {
       tags,
       summary:
-        'The card as a Hugging Face README.md (front matter with model-index) or a CycloneDX 1.6 ML-BOM (JSON, validated against the official schema)',
+        'The card as a Hugging Face README.md (front matter with model-index), a CycloneDX 1.6 ML-BOM or an SPDX 3.0.1 document of the version and its datasets (AI and Dataset profiles; JSON, validated against the official schemas)',
       params: versionParams.extend({ format: cardStandardExportFormatSchema }),
       querystring: documentReadQuerySchema,
     },
@@ -42,12 +55,29 @@ export function registerDocumentationFormatRoutes(
         req.params.format,
         { revision: req.query.revision, publishedOnly: req.query.published === 'true' },
       );
-      return reply
-        .type(out.contentType)
-        .header('content-disposition', `attachment; filename="${out.filename}"`)
-        .header('content-security-policy', "sandbox; default-src 'none'")
-        .header('x-content-type-options', 'nosniff')
-        .send(out.body);
+      return sendDocument(reply, out);
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/datasets/:id/datasheet/export/:format',
+    schema: {
+      tags,
+      summary:
+        'The datasheet as MLCommons Croissant 1.0 JSON-LD (dataset metadata, file with its SHA-256, columns with their data types, Croissant RAI fields)',
+      params: z.strictObject({
+        id: z.string().min(1).max(200),
+        format: datasheetStandardExportFormatSchema,
+      }),
+      querystring: documentReadQuerySchema,
+    },
+    handler: async (req, reply) => {
+      const out = await formats.exportDatasheet(callerOf(req), req.params.id, req.params.format, {
+        revision: req.query.revision,
+        publishedOnly: req.query.published === 'true',
+      });
+      return sendDocument(reply, out);
     },
   });
 

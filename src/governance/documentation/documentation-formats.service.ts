@@ -4,8 +4,10 @@ import type {
   CardImportRequest,
   CardImportResult,
   CardStandardExportFormat,
+  DatasheetStandardExportFormat,
 } from '../../contracts/documentation-formats.ts';
 import { cardImportRequestSchema } from '../../contracts/documentation-formats.ts';
+import type { Dataset } from '../../contracts/inventory.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { ASSAY_VERSION } from '../../version.ts';
@@ -14,10 +16,13 @@ import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { DocumentationService, DocumentExport } from './documentation.service.ts';
 import type { RevisionSelector } from './documentation.store.ts';
+import { croissantErrors, datasheetToCroissant } from './formats/croissant.ts';
 import { type CycloneDxDataset, cardToCycloneDx } from './formats/cyclonedx.ts';
 import { cycloneDxErrors } from './formats/cyclonedx-schema.ts';
 import { cardFromHuggingFace, cardToHuggingFace, huggingFaceTask } from './formats/huggingface.ts';
 import { cardFromModelCardToolkit } from './formats/model-card-toolkit.ts';
+import { type SpdxDataset, versionToSpdx } from './formats/spdx.ts';
+import { spdxErrors } from './formats/spdx-schema.ts';
 
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 
@@ -31,10 +36,16 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
+/** Refuses to hand out a standard document that does not validate (a bug, never the caller's fault). */
+export function assertValid(what: string, errors: string[]): void {
+  if (errors.length) throw new Error(`the ${what} export does not validate: ${errors.join('; ')}`);
+}
+
 /**
- * Model cards in standard formats: export as a Hugging Face README.md or a CycloneDX 1.6 ML-BOM,
- * import from a Hugging Face README.md or Google Model Card Toolkit JSON. Reads and saves through
- * the documentation service, so permissions, revisions and audit are the card's own.
+ * Model cards in standard formats: export as a Hugging Face README.md, a CycloneDX 1.6 ML-BOM or an
+ * SPDX 3.0.1 document (AI and Dataset profiles), import from a Hugging Face README.md or Google
+ * Model Card Toolkit JSON; datasheets exported as Croissant 1.0. Reads and saves through the
+ * documentation service, so permissions, revisions and audit are the documents' own.
  */
 export class DocumentationFormatsService {
   constructor(
@@ -70,17 +81,32 @@ export class DocumentationFormatsService {
       return { body, contentType: 'text/markdown; charset=utf-8', filename: `${base}.README.md` };
     }
     const version = await this.deps.versions.get(caller, key, label);
+    if (format === 'spdx') {
+      const datasets = new Map<string, SpdxDataset>();
+      for (const id of [...version.trainingDatasetIds, ...version.evaluationDatasetIds]) {
+        const found = await this.datasetWithSheet(caller, id);
+        if (found) datasets.set(id, found);
+      }
+      const doc = versionToSpdx({
+        card,
+        model,
+        version,
+        datasets,
+        tool: { name: 'assay', version: ASSAY_VERSION },
+      });
+      assertValid('SPDX 3.0.1', spdxErrors(doc));
+      return {
+        body: `${JSON.stringify(doc, null, 2)}\n`,
+        contentType: 'application/spdx+json; charset=utf-8',
+        filename: `${base}.spdx.json`,
+      };
+    }
     const datasets = new Map<string, CycloneDxDataset>();
     for (const ref of [...card.content.data.training, ...card.content.data.evaluation]) {
-      const row = await orNull(this.deps.datasets.find(ref.id ?? ref.name));
-      if (!row || datasets.has(row.id)) continue;
-      const [record] = await this.deps.datasets.views([row]);
-      const datasheet: Datasheet | null =
-        (await orNull(this.deps.documentation.getDatasheet(caller, row.id, { publishedOnly: true }))) ??
-        (await orNull(this.deps.documentation.getDatasheet(caller, row.id)));
-      const entry = { record: record!, datasheet };
-      datasets.set(row.id, entry);
-      datasets.set(row.name, entry);
+      const found = await this.datasetWithSheet(caller, ref.id ?? ref.name);
+      if (!found || datasets.has(found.record.id)) continue;
+      datasets.set(found.record.id, found);
+      datasets.set(found.record.name, found);
     }
     const bom = cardToCycloneDx({
       card,
@@ -89,14 +115,45 @@ export class DocumentationFormatsService {
       datasets,
       tool: { name: 'assay', version: ASSAY_VERSION },
     });
-    const errors = cycloneDxErrors(bom);
-    // A bug, never the caller's fault: refuse to hand out a BOM that does not validate.
-    if (errors.length)
-      throw new Error(`the CycloneDX export does not validate against the 1.6 schema: ${errors.join('; ')}`);
+    assertValid('CycloneDX 1.6', cycloneDxErrors(bom));
     return {
       body: `${JSON.stringify(bom, null, 2)}\n`,
       contentType: 'application/vnd.cyclonedx+json; charset=utf-8',
       filename: `${base}.cdx.json`,
+    };
+  }
+
+  /** A dataset of the inventory with its datasheet (latest published, else latest), or null when unknown. */
+  private async datasetWithSheet(
+    caller: Caller,
+    idOrName: string,
+  ): Promise<{ record: Dataset; datasheet: Datasheet | null } | null> {
+    const row = await orNull(this.deps.datasets.find(idOrName));
+    if (!row) return null;
+    const [record] = await this.deps.datasets.views([row]);
+    const datasheet: Datasheet | null =
+      (await orNull(this.deps.documentation.getDatasheet(caller, row.id, { publishedOnly: true }))) ??
+      (await orNull(this.deps.documentation.getDatasheet(caller, row.id)));
+    return { record: record!, datasheet };
+  }
+
+  /** The datasheet (the revision `sel` picks) as MLCommons Croissant 1.0 JSON-LD. */
+  async exportDatasheet(
+    caller: Caller,
+    idOrName: string,
+    format: DatasheetStandardExportFormat,
+    sel: RevisionSelector = {},
+  ): Promise<DocumentExport> {
+    if (format !== 'croissant')
+      throw new ValidationError(`unknown datasheet format ${String(format)}`, 'format');
+    const datasheet = await this.deps.documentation.getDatasheet(caller, idOrName, sel);
+    const record = await this.deps.datasets.get(datasheet.datasetId);
+    const doc = datasheetToCroissant({ record, datasheet });
+    assertValid('Croissant 1.0', croissantErrors(doc));
+    return {
+      body: `${JSON.stringify(doc, null, 2)}\n`,
+      contentType: 'application/ld+json; charset=utf-8',
+      filename: `datasheet-${fileSafe(record.name)}-r${datasheet.revision}.croissant.json`,
     };
   }
 

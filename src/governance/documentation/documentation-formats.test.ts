@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullCard } from '../../../test/support/documentation-cards.ts';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { croissantErrors } from './formats/croissant.ts';
 import { cycloneDxErrors } from './formats/cyclonedx-schema.ts';
+import { spdxErrors } from './formats/spdx-schema.ts';
 
 describe.each(ENGINES)('model cards in standard formats on %s', (engine) => {
   let t: TestServer;
@@ -42,6 +44,10 @@ describe.each(ENGINES)('model cards in standard formats on %s', (engine) => {
         piiColumns: ['age'],
         sha256: 'd'.repeat(64),
         locationUri: `s3://bank/${name}.parquet`,
+        schema: [
+          { name: 'age', type: 'BIGINT' },
+          { name: 'income', type: 'DOUBLE' },
+        ],
       });
       expect(r.statusCode).toBe(201);
       ids[name] = r.json().id;
@@ -138,6 +144,77 @@ describe.each(ENGINES)('model cards in standard formats on %s', (engine) => {
     expect(holdout.properties).toContainEqual({ name: 'assay:dataset:inventory', value: 'registered' });
   });
 
+  it('exports the version and its datasets as SPDX 3.0.1 (AI and Dataset profiles) that validates', async () => {
+    const res = await t.call('GET', `${base}/export/spdx?published=true`, undefined, tok.val);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/spdx+json; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="model-card-credit-pd-1.0-r1.spdx.json"',
+    );
+    const doc = res.json();
+    expect(spdxErrors(doc)).toEqual([]);
+    const graph = doc['@graph'] as Record<string, unknown>[];
+    const ai = graph.find((e) => e.type === 'ai_AIPackage')!;
+    expect(ai).toMatchObject({
+      spdxId: 'urn:assay:model:credit-pd:version:1.0',
+      name: 'Credit PD',
+      software_packageVersion: '1.0',
+      suppliedBy: 'urn:assay:user:admin',
+      originatedBy: ['urn:assay:user:dev'],
+      ai_typeOfModel: ['classification', 'XGBoost, 400 trees\nmax depth 6'],
+      ai_useSensitivePersonalInformation: 'yes',
+      ai_autonomyType: 'no',
+    });
+    const sets = graph.filter((e) => e.type === 'dataset_DatasetPackage');
+    expect(
+      sets.map((d) => [d.name, d.dataset_datasetType, d.dataset_hasSensitivePersonalInformation]),
+    ).toEqual([
+      ['loans-train', ['numeric', 'structured'], 'yes'],
+      ['loans-holdout', ['numeric', 'structured'], 'yes'],
+    ]);
+    expect(sets[0]).toMatchObject({
+      dataset_dataCollectionProcess: 'Loan origination system.',
+      verifiedUsing: [{ type: 'Hash', algorithm: 'sha256', hashValue: 'd'.repeat(64) }],
+      software_downloadLocation: 's3://bank/loans-train.parquet',
+    });
+    const rels = graph.filter((e) => e.type === 'Relationship');
+    expect(rels.map((r) => [r.relationshipType, r.to])).toEqual([
+      ['trainedOn', [`urn:assay:dataset:${ids['loans-train']}`]],
+      ['testedOn', [`urn:assay:dataset:${ids['loans-holdout']}`]],
+    ]);
+  });
+
+  it('exports a datasheet as Croissant 1.0 JSON-LD (404 without a datasheet)', async () => {
+    const url = `/api/v1/datasets/${ids['loans-train']}/datasheet/export/croissant`;
+    const res = await t.call('GET', url, undefined, tok.val);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="datasheet-loans-train-r1.croissant.json"',
+    );
+    const doc = res.json();
+    expect(croissantErrors(doc)).toEqual([]);
+    expect(doc).toMatchObject({
+      '@type': 'sc:Dataset',
+      name: 'loans-train',
+      creator: { '@type': 'sc:Person', name: 'dora' },
+      distribution: [{ contentUrl: 's3://bank/loans-train.parquet', sha256: 'd'.repeat(64) }],
+      'rai:dataCollection': 'Loan origination system.',
+    });
+    expect(
+      doc.recordSet[0].field.map((f: { name: string; dataType: string }) => [f.name, f.dataType]),
+    ).toEqual([
+      ['age', 'sc:Integer'],
+      ['income', 'sc:Float'],
+    ]);
+    // By name too; the holdout has no datasheet.
+    expect((await t.call('GET', '/api/v1/datasets/loans-train/datasheet/export/croissant')).statusCode).toBe(
+      200,
+    );
+    const none = await t.call('GET', `/api/v1/datasets/${ids['loans-holdout']}/datasheet/export/croissant`);
+    expect(none.statusCode).toBe(404);
+  });
+
   it('imports Model Card Toolkit JSON; a validator may preview (save: false) but not save', async () => {
     const doc = {
       schema_version: '0.0.2',
@@ -188,7 +265,10 @@ describe.each(ENGINES)('model cards in standard formats on %s', (engine) => {
     expect(yaml.json().error.message).toMatch(/front matter is not valid YAML/);
     const obj = await t.call('POST', `${base}/import`, { format: 'huggingface', document: { a: 1 } });
     expect(obj.statusCode).toBe(400);
-    expect((await t.call('GET', `${base}/export/spdx`)).statusCode).toBe(400);
+    expect((await t.call('GET', `${base}/export/swid`)).statusCode).toBe(400);
+    expect(
+      (await t.call('GET', `/api/v1/datasets/${ids['loans-train']}/datasheet/export/datacite`)).statusCode,
+    ).toBe(400);
     expect(
       (await t.call('GET', '/api/v1/models/credit-pd/versions/9.9/card/export/cyclonedx')).statusCode,
     ).toBe(404);

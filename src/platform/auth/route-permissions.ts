@@ -421,6 +421,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/completeness', guard: 'dataset.read' },
   { method: 'GET', url: '/api/v1/datasets/:id/datasheet/export', guard: 'dataset.read' },
+  { method: 'GET', url: '/api/v1/datasets/:id/datasheet/export/:format', guard: 'dataset.read' },
   { method: 'GET', url: '/api/v1/keys', guard: 'authenticated' },
   { method: 'POST', url: '/api/v1/keys/rotate', guard: 'key.rotate' },
   { method: 'GET', url: '/api/v1/models/:key/audit-package', guard: 'audit_package.export', model: true },
