@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AssayApiError, AssayClient } from '../sdk/index.ts';
+import type { AssayApiError, AssayClient } from '../sdk/index.ts';
 import { CliError, ExitCode } from './exit.ts';
 
 /** --url and --token of every command that talks to a server. */
@@ -49,6 +49,9 @@ export async function withClient<T>(
   const token = opts.token ?? process.env.ASSAY_TOKEN;
   if (!/^https?:\/\//.test(baseUrl)) throw new CliError(`--url must be an http(s) URL, got '${baseUrl}'`);
   if (!token) throw new CliError('no API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);
+  // The SDK (and the zod contracts it checks answers against) loads when a command runs, not when
+  // it is registered.
+  const { AssayApiError, AssayClient } = await import('../sdk/index.ts');
   try {
     return await fn(new AssayClient({ baseUrl, token }));
   } catch (err) {
