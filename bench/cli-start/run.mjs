@@ -69,7 +69,11 @@ async function startServer() {
   };
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const loadBefore = load();
 const server = await startServer();
 const env = { ...process.env, ASSAY_URL: server.url, ASSAY_TOKEN: server.token };
@@ -81,12 +85,26 @@ const commands = [
   ['assay gate retail-credit-pd@4.0', `${node} ${BIN} gate retail-credit-pd@4.0 --env production`],
   ['tsx: assay --help', `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} --help`],
   ['tsx: assay models list', `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} models list`],
-  ['tsx: assay gate retail-credit-pd@4.0', `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} gate retail-credit-pd@4.0 --env production`],
+  [
+    'tsx: assay gate retail-credit-pd@4.0',
+    `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} gate retail-credit-pd@4.0 --env production`,
+  ],
 ];
 const json = path.join(os.tmpdir(), `assay-bench-cli-${process.pid}.json`);
 try {
   // -i: the gate exits 1 when it denies, which is an answer, not a failure
-  const args = ['-N', '-i', '--warmup', '3', '--runs', String(runs), '--export-json', json, '--style', 'none'];
+  const args = [
+    '-N',
+    '-i',
+    '--warmup',
+    '3',
+    '--runs',
+    String(runs),
+    '--export-json',
+    json,
+    '--style',
+    'none',
+  ];
   for (const [name, cmd] of commands) args.push('-n', name, cmd);
   const r = spawnSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`hyperfine exited with ${r.status}`);
@@ -96,7 +114,9 @@ try {
   console.log(`| --- | ---: | ---: | ---: |`);
   for (const r of results)
     console.log(`| \`${r.command}\` | ${ms(r.median)} | ${ms(r.mean)} | ${ms(r.user + r.system)} |`);
-  console.log(`\n${runs} runs each after 3 warm-ups; load average (1, 5, 15 min) before ${loadBefore}, after ${load()}; ${os.cpus().length} cores, Node ${process.versions.node}`);
+  console.log(
+    `\n${runs} runs each after 3 warm-ups; load average (1, 5, 15 min) before ${loadBefore}, after ${load()}; ${os.cpus().length} cores, Node ${process.versions.node}`,
+  );
 } finally {
   fs.rmSync(json, { force: true });
   server.stop();

@@ -50,7 +50,9 @@ function progressReporter(): { report: (n: number) => void; done: () => void } {
 
 /** Verifies the chain directly on the store: worker threads on SQLite, keyset pages on PostgreSQL. */
 async function verifyOffline(store: { databaseUrl?: string; file?: string }): Promise<AuditVerifyResult> {
-  const { verifyPostgresChain, verifySqliteChain } = await import('../platform/audit/audit-verify-parallel.ts');
+  const { verifyPostgresChain, verifySqliteChain } = await import(
+    '../platform/audit/audit-verify-parallel.ts'
+  );
   const progress = progressReporter();
   try {
     if (store.file) return await verifySqliteChain(store.file, { onProgress: progress.report });

@@ -16,7 +16,10 @@ export interface CommandModule {
  */
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: ['serve'], load: async () => (await import('./serve.ts')).registerServe },
-  { commands: ['audit', 'keys'], load: async () => (await import('./audit-commands.ts')).registerAuditCommands },
+  {
+    commands: ['audit', 'keys'],
+    load: async () => (await import('./audit-commands.ts')).registerAuditCommands,
+  },
   {
     commands: ['users', 'tokens', 'whoami'],
     load: async () => (await import('./identity-commands.ts')).registerIdentityCommands,
@@ -55,7 +58,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   },
   {
     commands: ['card', 'datasheet'],
-    load: async () => (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
+    load: async () =>
+      (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
   },
 ];
 

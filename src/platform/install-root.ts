@@ -11,7 +11,10 @@ let root: string | null = null;
 export function installRoot(): string {
   if (root) return root;
   for (let dir = import.meta.dirname; ; ) {
-    if (existsSync(path.join(dir, 'package.json'))) return (root = dir);
+    if (existsSync(path.join(dir, 'package.json'))) {
+      root = dir;
+      return root;
+    }
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no package.json above ${import.meta.dirname}`);
     dir = parent;
