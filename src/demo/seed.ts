@@ -50,7 +50,6 @@ function fakeSha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-
 /** Where a demo dataset is and its hash: a repository file by its real URL and content hash. */
 function datasetLocation(location: string): { locationUri: string; sha256: string } {
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(location)) return { locationUri: location, sha256: fakeSha(location) };
