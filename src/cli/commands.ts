@@ -53,6 +53,15 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   },
   { commands: ['findings'], load: async () => (await import('./adopt-command.ts')).registerAdoptCommand },
   {
+    commands: ['tierings', 'tier-overrides', 'acceptances'],
+    load: async () => (await import('./tiering-commands.ts')).registerTieringCommands,
+  },
+  { commands: ['policy'], load: async () => (await import('./policy-commands.ts')).registerPolicyCommands },
+  {
+    commands: ['webhooks', 'metrics'],
+    load: async () => (await import('./webhook-commands.ts')).registerWebhookCommands,
+  },
+  {
     commands: ['card', 'datasheet'],
     load: async () => (await import('./documentation-commands.ts')).registerDocumentationCommands,
   },
