@@ -53,12 +53,14 @@ describe('the CLI runs from its bundle', () => {
     for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
   });
 
-  it('assay gate loads only its own module and the SDK before reaching the network', () => {
+  it("assay gate loads only its own module and the SDK's transport and gate before reaching the network", () => {
     // nothing listens on port 9: the command gets as far as the request
     const r = traced(['gate', 'credit@1.0', '--url', 'http://127.0.0.1:9', '--token', 'assay_x']);
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/^assay: /);
-    expect(r.modules.some((m) => /\/dist\/cli\/sdk-[A-Z0-9]+\.mjs$/.test(m))).toBe(true);
+    expect(r.modules.some((m) => /\/dist\/cli\/main\.mjs$/.test(m))).toBe(true);
+    // not the SDK's index (every feature module and contract)
+    expect(r.modules.filter((m) => /\/dist\/cli\/sdk-[A-Z0-9]+\.mjs$/.test(m))).toEqual([]);
     expect(r.modules.some((m) => /\/dist\/cli\/model-commands-/.test(m))).toBe(false);
     for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
   });
