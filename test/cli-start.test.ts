@@ -43,7 +43,7 @@ const HEAVY = ['/tsx/', '/src/', 'fastify', 'kysely', 'better-sqlite3', '/pg/', 
 describe('the CLI runs from its bundle', () => {
   it('the bundle is fresh (npm test builds it; after editing src/, run npm run build:cli)', () => {
     expect(staleBundle()).toBeNull();
-  });
+  }, 60_000);
 
   it('assay --help loads the bundle and commander, not tsx, the sources, the server or the store', () => {
     const r = traced(['--help']);
@@ -51,7 +51,7 @@ describe('the CLI runs from its bundle', () => {
     expect(r.stdout).toContain('gate [options] <model@version>');
     expect(r.modules.some((m) => m.endsWith('/dist/cli/main.mjs'))).toBe(true);
     for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
-  });
+  }, 60_000);
 
   it("assay gate loads only its own module and the SDK's transport and gate before reaching the network", () => {
     // nothing listens on port 9: the command gets as far as the request
@@ -63,14 +63,14 @@ describe('the CLI runs from its bundle', () => {
     expect(r.modules.filter((m) => /\/dist\/cli\/sdk-[A-Z0-9]+\.mjs$/.test(m))).toEqual([]);
     expect(r.modules.some((m) => /\/dist\/cli\/model-commands-/.test(m))).toBe(false);
     for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
-  });
+  }, 60_000);
 
   it('ASSAY_NO_BUNDLE=1 runs the TypeScript sources through tsx instead', () => {
     const r = traced(['gate', '--help'], { ASSAY_NO_BUNDLE: '1' });
     expect(r.status).toBe(0);
     expect(r.modules.some((m) => m.endsWith('/src/cli/gate-commands.ts'))).toBe(true);
     expect(r.modules.some((m) => m.includes('/dist/cli/'))).toBe(false);
-  });
+  }, 60_000);
 
   it("every module's top-level commands are those the table in commands.ts says", async () => {
     for (const m of COMMAND_MODULES) {
@@ -84,7 +84,7 @@ describe('the CLI runs from its bundle', () => {
       const touched = added.filter((n) => !existing.has(n) || m.commands.includes(n));
       expect(touched.sort()).toEqual([...m.commands].sort());
     }
-  });
+  }, 60_000);
 });
 
 describe('the bundle against a real server', () => {
@@ -94,7 +94,7 @@ describe('the bundle against a real server', () => {
   });
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 60_000);
 
   it('closing the output pipe (`| head`) ends the command quietly', async () => {
     // `true` exits without reading: every write of the command meets a closed pipe (EPIPE)
@@ -112,7 +112,7 @@ describe('the bundle against a real server', () => {
       });
     expect(await run('whoami')).toEqual({ code: 0, stderr: '' });
     expect(await run('models list --json')).toEqual({ code: 0, stderr: '' });
-  });
+  }, 60_000);
 
   it('the audit verify worker runs from the bundle', async () => {
     const file = path.join(server.dataDir, 'assay.db');
@@ -125,5 +125,5 @@ describe('the bundle against a real server', () => {
     });
     await w.terminate();
     expect(result.checked).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });
