@@ -1,21 +1,89 @@
-// Bundles the `assay validate` command (src/cli/validate-main.ts and the engine) into
-// dist/validate.mjs, which bin/assay.mjs runs instead of the TypeScript sources while it is newer
-// than every file under src/. The packages are bundled too (resolving and parsing DuckDB's ~100
-// CommonJS files at every start cost ~0.15 s); only the native DuckDB binding stays external.
+// Builds the `assay` CLI into dist/cli/, which bin/assay.mjs runs instead of the TypeScript sources
+// (run by `npm ci` through `prepare`, or `npm run build:cli`):
+//
+// - dist/cli/main.mjs: every command. ESM with code splitting: the entry holds commander's command
+//   definitions and the SDK; what an action needs (the server, the store, the engine, PDF…) is in
+//   chunks loaded by its `await import()`, so `assay --help` or `assay gate` parse only a small file.
+//   The packages (node_modules) stay external: Node loads only those a command imports.
+// - dist/cli/audit-verify-worker.mjs: the worker thread of `assay audit verify` (a second entry
+//   sharing the chunks).
+// - dist/cli/validate.mjs: `assay validate` alone, with its packages bundled in (resolving and
+//   parsing DuckDB's ~100 CommonJS files at every start cost ~0.15 s); only the native DuckDB
+//   binding stays external.
+// - dist/cli/default-policy.yaml: read by the policy module next to itself, as in src/.
+//
+// Every file is in the one folder dist/cli/, so `new URL('./x', import.meta.url)` names the same
+// neighbour from any chunk. dist/cli/build.json records the build, and bin/assay.mjs compares it
+// with the sources' modification times.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: [new URL('../src/cli/validate-main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/validate.mjs', import.meta.url).pathname,
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/**
+ * Packages bundled into the CLI's own files: those every command loads at start (commander, and
+ * zod under the SDK), where one parsed file beats resolving and linking ~120 small modules. Every
+ * other package stays in node_modules (native bindings, files read next to their own code…).
+ */
+const BUNDLED = new Set(['commander', 'zod']);
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]
+  .filter((name) => !BUNDLED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
+
+const here = (p) => new URL(p, import.meta.url).pathname;
+const outdir = here('../dist/cli');
+const started = Date.now();
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+
+const common = {
+  absWorkingDir: here('..'),
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@duckdb/node-bindings'],
-  // the bundled CommonJS packages call require() for the native binding and Node built-ins
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // bundled CommonJS code calls require() for Node built-ins and native bindings
   banner: {
     js: "import { createRequire as __assayRequire } from 'node:module'; const require = __assayRequire(import.meta.url);",
   },
-  sourcemap: 'linked',
-  logLevel: 'warning',
+};
+
+const main = await build({
+  ...common,
+  entryPoints: {
+    main: here('../src/cli/main.ts'),
+    'audit-verify-worker': here('../src/platform/audit/audit-verify-worker.ts'),
+  },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  external,
+  metafile: true,
 });
+
+const validate = await build({
+  ...common,
+  metafile: true,
+  entryPoints: { validate: here('../src/cli/validate-main.ts') },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  external: ['@duckdb/node-bindings'],
+});
+
+copyFileSync(here('../src/governance/policy/default-policy.yaml'), `${outdir}/default-policy.yaml`);
+// The source files the bundle was built from: bin/assay.mjs runs the sources instead when one of
+// them changed after the build started. A file added since can only matter once a listed file
+// imports it, which changes that file.
+const sources = new Set(['src/governance/policy/default-policy.yaml']);
+for (const input of [...Object.keys(main.metafile.inputs), ...Object.keys(validate.metafile.inputs)]) {
+  if (input.startsWith('src/')) sources.add(input);
+}
+writeFileSync(
+  `${outdir}/build.json`,
+  `${JSON.stringify({ builtAtMs: started, builtAt: new Date(started).toISOString(), sources: [...sources].sort() }, null, 1)}\n`,
+);
+// `node scripts/build-cli.mjs --meta`: esbuild's metafile, to see what each chunk holds and imports
+if (process.argv.includes('--meta')) writeFileSync(`${outdir}/meta.json`, JSON.stringify(main.metafile));

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
-import { PackageInputError, verifyPackage } from '../governance/audit-package/verify-package.ts';
+import type { verifyPackage } from '../governance/audit-package/verify-package.ts';
 import { parseTrustedKeys } from '../platform/signing/trusted-keys.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { addRemoteOptions, printJson, type RemoteOptions, withClient } from './remote.ts';
@@ -73,6 +73,9 @@ export function registerAuditPackageCommands(program: Command): void {
       const trust = await trustedKeysFrom(opts);
       const started = performance.now();
       let result: Awaited<ReturnType<typeof verifyPackage>>;
+      const { PackageInputError, verifyPackage } = await import(
+        '../governance/audit-package/verify-package.ts'
+      );
       try {
         result = await verifyPackage(file, { trustedKeys: trust?.keys });
       } catch (err) {

@@ -3,11 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { type SignedCheckpoint, signedCheckpointSchema } from '../contracts/audit.ts';
 import type { AuditVerifyResult } from '../platform/audit/audit-verify.ts';
-import { verifyPostgresChain, verifySqliteChain } from '../platform/audit/audit-verify-parallel.ts';
-import { localiseRewrite } from '../platform/audit/checkpoint.ts';
-import { verifyTrail } from '../platform/audit/trail-verify.ts';
+import type { verifyTrail } from '../platform/audit/trail-verify.ts';
 import { loadConfig } from '../platform/config.ts';
-import { openDatabase } from '../platform/db/database.ts';
 import { parseTrustedKeys } from '../platform/signing/trusted-keys.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { printJson } from './remote.ts';
@@ -53,6 +50,9 @@ function progressReporter(): { report: (n: number) => void; done: () => void } {
 
 /** Verifies the chain directly on the store: worker threads on SQLite, keyset pages on PostgreSQL. */
 async function verifyOffline(store: { databaseUrl?: string; file?: string }): Promise<AuditVerifyResult> {
+  const { verifyPostgresChain, verifySqliteChain } = await import(
+    '../platform/audit/audit-verify-parallel.ts'
+  );
   const progress = progressReporter();
   try {
     if (store.file) return await verifySqliteChain(store.file, { onProgress: progress.report });
@@ -137,6 +137,12 @@ export function registerAuditVerifyCommand(audit: Command): void {
       const trusted = opts.trustedKeys ? loadTrustedKeys(opts.trustedKeys) : null;
       const started = performance.now();
       let result: Awaited<ReturnType<typeof verifyTrail>>;
+      // The store and the verifiers are loaded here: registering the command costs nothing.
+      const [{ openDatabase }, { verifyTrail }, { localiseRewrite }] = await Promise.all([
+        import('../platform/db/database.ts'),
+        import('../platform/audit/trail-verify.ts'),
+        import('../platform/audit/checkpoint.ts'),
+      ]);
       try {
         const chain = await verifyOffline(store);
         const db = openDatabase({ databaseUrl: store.databaseUrl, sqlitePath: store.file, poolSize: 2 });
@@ -151,18 +157,17 @@ export function registerAuditVerifyCommand(audit: Command): void {
       const elapsedMs = Math.round(performance.now() - started);
       // The chain result keeps its place at the top level (ok, checked, firstBreak…) for scripts.
       if (opts.json) printJson({ ...result.chain, ...result, elapsedMs });
-      else process.stdout.write(describeAll(result));
+      else process.stdout.write(describeAll(result, localiseRewrite(result.checkpoints)));
       if (!result.ok) process.exitCode = ExitCode.failed;
     });
 }
 
-function describeAll(result: Awaited<ReturnType<typeof verifyTrail>>): string {
+function describeAll(result: Awaited<ReturnType<typeof verifyTrail>>, where: string | null): string {
   const lines = [describeChain(result.chain)];
   for (const c of result.checkpoints)
     lines.push(
       `checkpoint seq ${c.sequence} of ${c.time} (key ${c.keyId}): ${c.ok ? 'ok' : `FAILED ${c.reason}`}: ${c.message}`,
     );
-  const where = localiseRewrite(result.checkpoints);
   if (where) lines.push(`=> ${where}`);
   if (result.state) {
     const s = result.state;

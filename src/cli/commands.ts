@@ -1,38 +1,84 @@
 import type { Command } from 'commander';
-import { registerAdoptCommand } from './adopt-command.ts';
-import { registerAuditCommands } from './audit-commands.ts';
-import { registerAuditPackageCommands } from './audit-package-commands.ts';
-import { registerDecisionCommands } from './decision-commands.ts';
-import { registerDocumentationCommands } from './documentation-commands.ts';
-import { registerDocumentationFormatCommands } from './documentation-format-commands.ts';
-import { registerExceptionCommands } from './exception-commands.ts';
-import { registerGateCommands } from './gate-commands.ts';
-import { registerIdentityCommands } from './identity-commands.ts';
-import { registerLineageCommands } from './lineage-commands.ts';
-import { registerModelCommands } from './model-commands.ts';
-import { registerReviewCommands } from './review-commands.ts';
-import { registerServe } from './serve.ts';
-import { registerTransferCommands } from './transfer-commands.ts';
-import { registerValidateCommand } from './validate.ts';
+
+/** One feature's command module: the top-level commands it adds, and how to load it. */
+export interface CommandModule {
+  /** Top-level command names it registers or extends (checked by test/cli-start.test.ts). */
+  readonly commands: readonly string[];
+  readonly load: () => Promise<(program: Command) => void>;
+}
 
 /**
- * The one list of CLI command groups. Each feature's command module exports a `register*` function
- * that adds its commands to the program; add one line here per module.
+ * The one list of CLI command groups, in the order of `assay --help`. Each feature's command module
+ * exports a `register*` function that adds its commands to the program; add one line here per
+ * module. Modules load on demand: `assay gate …` loads only the gate's module, `assay --help` (or a
+ * name no module claims) all of them. Modules that extend a command another one creates (`findings
+ * adopt`, `models transition`, `card import`) come after it.
  */
-export function registerCommands(program: Command): void {
-  registerServe(program);
-  registerAuditCommands(program);
-  registerIdentityCommands(program);
-  registerModelCommands(program);
-  registerLineageCommands(program);
-  registerTransferCommands(program);
-  registerAuditPackageCommands(program);
-  registerValidateCommand(program);
-  registerGateCommands(program);
-  registerExceptionCommands(program);
-  registerReviewCommands(program);
-  registerDecisionCommands(program);
-  registerAdoptCommand(program);
-  registerDocumentationCommands(program);
-  registerDocumentationFormatCommands(program);
+export const COMMAND_MODULES: readonly CommandModule[] = [
+  { commands: ['serve'], load: async () => (await import('./serve.ts')).registerServe },
+  {
+    commands: ['audit', 'keys'],
+    load: async () => (await import('./audit-commands.ts')).registerAuditCommands,
+  },
+  {
+    commands: ['users', 'tokens', 'whoami'],
+    load: async () => (await import('./identity-commands.ts')).registerIdentityCommands,
+  },
+  { commands: ['models'], load: async () => (await import('./model-commands.ts')).registerModelCommands },
+  {
+    commands: ['versions', 'datasets', 'deployments'],
+    load: async () => (await import('./lineage-commands.ts')).registerLineageCommands,
+  },
+  {
+    commands: ['import', 'export'],
+    load: async () => (await import('./transfer-commands.ts')).registerTransferCommands,
+  },
+  {
+    commands: ['export', 'verify-package'],
+    load: async () => (await import('./audit-package-commands.ts')).registerAuditPackageCommands,
+  },
+  { commands: ['validate'], load: async () => (await import('./validate.ts')).registerValidateCommand },
+  { commands: ['gate'], load: async () => (await import('./gate-commands.ts')).registerGateCommands },
+  {
+    commands: ['report', 'exceptions'],
+    load: async () => (await import('./exception-commands.ts')).registerExceptionCommands,
+  },
+  {
+    commands: ['tier', 'tierings', 'models', 'reviews', 'evidence'],
+    load: async () => (await import('./review-commands.ts')).registerReviewCommands,
+  },
+  {
+    commands: ['findings', 'decisions', 'acceptances', 'scheduler'],
+    load: async () => (await import('./decision-commands.ts')).registerDecisionCommands,
+  },
+  { commands: ['findings'], load: async () => (await import('./adopt-command.ts')).registerAdoptCommand },
+  {
+    commands: ['tierings', 'tier-overrides', 'acceptances'],
+    load: async () => (await import('./tiering-commands.ts')).registerTieringCommands,
+  },
+  { commands: ['policy'], load: async () => (await import('./policy-commands.ts')).registerPolicyCommands },
+  {
+    commands: ['webhooks', 'metrics'],
+    load: async () => (await import('./webhook-commands.ts')).registerWebhookCommands,
+  },
+  {
+    commands: ['card', 'datasheet'],
+    load: async () => (await import('./documentation-commands.ts')).registerDocumentationCommands,
+  },
+  {
+    commands: ['card', 'datasheet'],
+    load: async () =>
+      (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
+  },
+];
+
+/**
+ * Registers the modules that define `name` (the first word on the command line), or every module
+ * when no module claims it (`--help`, `help`, a typo that commander answers with suggestions).
+ */
+export async function registerCommands(program: Command, name?: string): Promise<void> {
+  const claimed = name ? COMMAND_MODULES.filter((m) => m.commands.includes(name)) : [];
+  const modules = claimed.length > 0 ? claimed : COMMAND_MODULES;
+  const registers = await Promise.all(modules.map((m) => m.load()));
+  for (const register of registers) register(program);
 }

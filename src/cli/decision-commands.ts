@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { FindingState } from '../contracts/findings.ts';
 import type { Severity } from '../contracts/policy.ts';
 import { workflowDecisionsApi } from '../sdk/workflow-decisions.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
@@ -90,7 +91,7 @@ export function registerDecisionCommands(program: Command): void {
     const page = await api(o)((w) =>
       w.findings.list({
         ...(o.model ? { modelKey: o.model } : {}),
-        ...(o.state ? { state: o.state } : {}),
+        ...(o.state ? { state: o.state as FindingState } : {}),
         ...(o.overdue ? { overdue: true } : {}),
       }),
     );

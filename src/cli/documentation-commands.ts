@@ -217,11 +217,15 @@ export function registerDocumentationCommands(program: Command): void {
       writeExport(await withClient(o, (client) => api(client, ref).export(f, revisionOptions(o))), o.output);
     });
 
-    addRemoteOptions(cmd.command(`revisions ${arg}`).description('Every revision, newest first')).action(
-      async (ref: string, o: RemoteOptions) => {
-        const items = await withClient(o, (client) => api(client, ref).revisions());
-        printTable(items, ['revision', 'status', 'createdBy', 'createdAt', 'note', 'sha256']);
-      },
-    );
+    addRemoteOptions(
+      cmd
+        .command(`revisions ${arg}`)
+        .description('Every revision, newest first')
+        .option('--json', 'print JSON'),
+    ).action(async (ref: string, o: RemoteOptions & { json?: boolean }) => {
+      const items = await withClient(o, (client) => api(client, ref).revisions());
+      if (o.json) printJson({ items });
+      else printTable(items, ['revision', 'status', 'createdBy', 'createdAt', 'note', 'sha256']);
+    });
   }
 }

@@ -29,8 +29,23 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Ends the process quietly when the reader of its output goes away (`assay models list | head -1`):
+ * a write to a closed pipe fails with EPIPE, which would otherwise surface as an unhandled 'error'
+ * event and a stack trace. The exit code already set (a failed check's 1) is kept.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+      throw err;
+    });
+  }
+}
+
 /** Parses argv and turns thrown errors into a message on stderr and the right exit code. */
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   // Subcommands copy settings when created, so the override must reach every one of them.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

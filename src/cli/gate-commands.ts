@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { gateApi } from '../sdk/gate.ts';
 import { CliError, ExitCode } from './exit.ts';
-import { addRemoteOptions, type RemoteOptions, withClient } from './remote.ts';
+import { addRemoteOptions, type RemoteOptions, withTransport } from './remote.ts';
 
 /** Splits `MODEL@VERSION`; the label may itself contain `@`, the key may not. */
 export function parseModelAtVersion(ref: string): { model: string; version: string } {
@@ -21,9 +21,8 @@ export function registerGateCommands(program: Command): void {
       .option('--json', 'print exactly { "allowed": bool, "reasons": [...] }'),
   ).action(async (ref: string, opts: RemoteOptions & { env: string; json?: boolean }) => {
     const { model, version } = parseModelAtVersion(ref);
-    const result = await withClient(opts, (client) =>
-      gateApi(client.transport).check(model, version, opts.env),
-    );
+    // the transport and the gate's module only: a CI job's gate does not load the whole SDK
+    const result = await withTransport(opts, (t) => gateApi(t).check(model, version, opts.env));
     if (opts.json) {
       process.stdout.write(
         `${JSON.stringify({ allowed: result.allowed, reasons: result.reasons }, null, 2)}\n`,

@@ -1,16 +1,11 @@
 import { Command } from 'commander';
+import { registerCommands } from './commands.ts';
 import { runProgram } from './exit.ts';
 
 const program = new Command('assay')
   .description('Assay: AI model risk management: inventory, workflow, validation evidence, audit trail')
   .showHelpAfterError();
-if (process.argv[2] === 'validate') {
-  // `assay validate` is run in pipelines on big files: load only the engine and its command,
-  // not the server and every other command group (saves ~0.3 s of start-up).
-  const { registerValidateCommand } = await import('./validate.ts');
-  registerValidateCommand(program);
-} else {
-  const { registerCommands } = await import('./commands.ts');
-  registerCommands(program);
-}
+// Only the module(s) of the command being run are loaded (`assay gate` does not load the server,
+// the store or the engine); `assay --help` loads every module's definitions, not their actions.
+await registerCommands(program, process.argv[2]);
 await runProgram(program, process.argv);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { AssayApiError, AssayClient } from '../sdk/index.ts';
+import type { AssayApiError, Transport } from '../sdk/client.ts';
+import type { AssayClient } from '../sdk/index.ts';
 import { CliError, ExitCode } from './exit.ts';
 
 /** --url and --token of every command that talks to a server. */
@@ -40,17 +41,44 @@ export function toCliError(err: AssayApiError): CliError {
   return new CliError(`${status}${err.code}: ${err.message}${field}${extra}`, exitCodeOf(err));
 }
 
+/** The server URL and token from the flags or environment; exit 2 or 3 when unusable. */
+function connection(opts: RemoteOptions): { baseUrl: string; token: string } {
+  const baseUrl = opts.url ?? process.env.ASSAY_URL ?? 'http://localhost:7420';
+  const token = opts.token ?? process.env.ASSAY_TOKEN;
+  if (!/^https?:\/\//.test(baseUrl)) throw new CliError(`--url must be an http(s) URL, got '${baseUrl}'`);
+  if (!token) throw new CliError('no API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);
+  return { baseUrl, token };
+}
+
+/**
+ * Runs `fn` with the SDK's transport alone, mapping API errors to exit codes: for a command that
+ * needs one feature module (the gate), without loading the whole SDK and every contract.
+ */
+export async function withTransport<T>(
+  opts: RemoteOptions,
+  fn: (transport: Transport) => Promise<T>,
+): Promise<T> {
+  const options = connection(opts);
+  const { AssayApiError, Transport } = await import('../sdk/client.ts');
+  try {
+    return await fn(new Transport(options));
+  } catch (err) {
+    if (err instanceof AssayApiError) throw toCliError(err);
+    throw err;
+  }
+}
+
 /** Runs `fn` with a client built from the flags or environment, mapping API errors to exit codes. */
 export async function withClient<T>(
   opts: RemoteOptions,
   fn: (client: AssayClient) => Promise<T>,
 ): Promise<T> {
-  const baseUrl = opts.url ?? process.env.ASSAY_URL ?? 'http://localhost:7420';
-  const token = opts.token ?? process.env.ASSAY_TOKEN;
-  if (!/^https?:\/\//.test(baseUrl)) throw new CliError(`--url must be an http(s) URL, got '${baseUrl}'`);
-  if (!token) throw new CliError('no API token: pass --token or set ASSAY_TOKEN', ExitCode.refused);
+  const options = connection(opts);
+  // The SDK (and the zod contracts it checks answers against) loads when a command runs, not when
+  // it is registered.
+  const { AssayApiError, AssayClient } = await import('../sdk/index.ts');
   try {
-    return await fn(new AssayClient({ baseUrl, token }));
+    return await fn(new AssayClient(options));
   } catch (err) {
     if (err instanceof AssayApiError) throw toCliError(err);
     throw err;

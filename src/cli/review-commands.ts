@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { modelStatusSchema } from '../contracts/inventory.ts';
 import { evidenceTypeSchema, gateSchema } from '../contracts/policy.ts';
-import { reviewApiEventSchema, reviewTypeSchema } from '../contracts/reviews.ts';
+import {
+  type ReviewState,
+  type ReviewType,
+  reviewApiEventSchema,
+  reviewTypeSchema,
+} from '../contracts/reviews.ts';
 import { workflowReviewsApi } from '../sdk/workflow-reviews.ts';
 import { CliError } from './exit.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
@@ -244,8 +249,8 @@ export function registerReviewCommands(program: Command): void {
     const page = await api(o)((w) =>
       w.reviews.list({
         ...(o.model ? { modelKey: o.model } : {}),
-        ...(o.state ? { state: o.state } : {}),
-        ...(o.type ? { type: o.type } : {}),
+        ...(o.state ? { state: o.state as ReviewState } : {}),
+        ...(o.type ? { type: o.type as ReviewType } : {}),
         ...(o.validator ? { validator: o.validator } : {}),
         limit: 200,
       }),

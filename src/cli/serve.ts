@@ -1,14 +1,33 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { seedDemoPortfolio } from '../demo/seed.ts';
-import { bootstrapAdmin } from '../platform/auth/bootstrap.ts';
-import { systemClock } from '../platform/clock.ts';
-import { loadConfig } from '../platform/config.ts';
-import { lockDataDir } from '../platform/db/data-dir-lock.ts';
-import { openDatabase } from '../platform/db/database.ts';
-import { migrateToLatest } from '../platform/db/migrate.ts';
-import { startTickRunner } from '../platform/jobs/tick-runner.ts';
 import { CliError, ExitCode } from './exit.ts';
+
+// Every module of the server is loaded inside the action: registering `serve` must cost nothing to
+// the commands that do not run it (`assay --help`, `assay gate`…).
+async function loadServerModules() {
+  const [seed, bootstrap, clock, config, lock, database, migrate, ticks, server] = await Promise.all([
+    import('../demo/seed.ts'),
+    import('../platform/auth/bootstrap.ts'),
+    import('../platform/clock.ts'),
+    import('../platform/config.ts'),
+    import('../platform/db/data-dir-lock.ts'),
+    import('../platform/db/database.ts'),
+    import('../platform/db/migrate.ts'),
+    import('../platform/jobs/tick-runner.ts'),
+    import('../server.ts'),
+  ]);
+  return {
+    seedDemoPortfolio: seed.seedDemoPortfolio,
+    bootstrapAdmin: bootstrap.bootstrapAdmin,
+    systemClock: clock.systemClock,
+    loadConfig: config.loadConfig,
+    lockDataDir: lock.lockDataDir,
+    openDatabase: database.openDatabase,
+    migrateToLatest: migrate.migrateToLatest,
+    startTickRunner: ticks.startTickRunner,
+    buildServer: server.buildServer,
+  };
+}
 
 /** `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens. */
 export function registerServe(program: Command): void {
@@ -22,6 +41,17 @@ export function registerServe(program: Command): void {
     .option('--log', 'log every request as JSON lines (errors are always logged, on standard error)')
     .action(
       async (opts: { port?: string; host?: string; dataDir?: string; seed: boolean; log?: boolean }) => {
+        const {
+          seedDemoPortfolio,
+          bootstrapAdmin,
+          systemClock,
+          loadConfig,
+          lockDataDir,
+          openDatabase,
+          migrateToLatest,
+          startTickRunner,
+          buildServer,
+        } = await loadServerModules();
         const env = { ...process.env };
         if (opts.port) env.ASSAY_PORT = opts.port;
         if (opts.host) env.ASSAY_HOST = opts.host;
@@ -49,9 +79,6 @@ export function registerServe(program: Command): void {
           process.exit(0);
         };
         await migrateToLatest(db);
-        // Loaded on demand: the whole server graph takes most of a second to import, and every
-        // other command (audit verify, models list…) would pay for it at start.
-        const { buildServer } = await import('../server.ts');
         const { app, services } = await buildServer({
           db,
           clock: systemClock,

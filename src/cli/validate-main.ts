@@ -1,4 +1,4 @@
-// The entry point of the `assay validate` bundle (dist/validate.mjs, built by `npm run build:cli`):
+// The entry point of the `assay validate` bundle (dist/cli/validate.mjs, built by `npm run build:cli`):
 // only the engine and its command, so a pipeline's validation starts without the TypeScript loader.
 import { Command } from 'commander';
 import { runProgram } from './exit.ts';

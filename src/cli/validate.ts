@@ -2,11 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
-import { InputError } from '../engine/load/input-error.ts';
-import { renderReport } from '../engine/report/report.ts';
-import { validate } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
-import { StageBar } from './progress-bar.ts';
 import type { Judge, PushTarget } from './validate-push.ts';
 
 interface ValidateCliOptions {
@@ -181,6 +177,13 @@ export function registerValidateCommand(program: Command): void {
       }
       const features = list(opts.features);
       const categorical = list(opts.categorical);
+      // The engine (DuckDB) is loaded here, not at registration: `assay --help` must not pay for it.
+      const [{ validate }, { InputError }, { renderReport }, { StageBar }] = await Promise.all([
+        import('../engine/validate.ts'),
+        import('../engine/load/input-error.ts'),
+        import('../engine/report/report.ts'),
+        import('./progress-bar.ts'),
+      ]);
       let evidence: ValidationEvidence;
       const bar = new StageBar('assay validate');
       try {

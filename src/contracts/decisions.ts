@@ -128,3 +128,4 @@ export const decisionListQuerySchema = z.strictObject({
   state: decisionStateSchema.optional(),
   ...pageQuery,
 });
+export type DecisionListQuery = z.infer<typeof decisionListQuerySchema>;

@@ -129,3 +129,4 @@ export const acceptanceListQuerySchema = z.strictObject({
   modelKey: modelKeySchema.optional(),
   ...pageQuery,
 });
+export type AcceptanceListQuery = z.infer<typeof acceptanceListQuerySchema>;

@@ -119,3 +119,7 @@ export const tokenPageSchema = pageOf(tokenSchema);
 
 /** Path parameter `{id}`. */
 export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
+
+/** GET /api/health (no token needed). */
+export const healthSchema = z.object({ status: z.literal('ok'), version: z.string() });
+export type Health = z.infer<typeof healthSchema>;

@@ -47,3 +47,11 @@ export const webhookDeliverySchema = z.object({
   deliveredAt: z.string().nullable(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+
+/** POST /api/v1/scheduler/run: the due jobs that fired or failed, and the webhook deliveries made. */
+export const schedulerTickSchema = z.object({
+  fired: z.array(z.object({ key: z.string(), kind: z.string(), entityId: z.string() })),
+  failed: z.array(z.object({ key: z.string(), error: z.string() })),
+  deliveries: z.number().int(),
+});
+export type SchedulerTick = z.infer<typeof schedulerTickSchema>;

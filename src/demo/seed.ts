@@ -9,6 +9,7 @@ import type { IdentityService } from '../platform/auth/identity.service.ts';
 import type { Principal } from '../platform/auth/roles.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { installRoot } from '../platform/install-root.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
@@ -49,12 +50,10 @@ function fakeSha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-
 /** Where a demo dataset is and its hash: a repository file by its real URL and content hash. */
 function datasetLocation(location: string): { locationUri: string; sha256: string } {
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(location)) return { locationUri: location, sha256: fakeSha(location) };
-  const file = path.join(REPO_ROOT, location);
+  const file = path.join(installRoot(), location);
   return {
     locationUri: pathToFileURL(file).href,
     sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { type Evidence, type EvidenceCreate, evidenceSchema } from '../contracts/evidence.ts';
+import {
+  type Evidence,
+  type EvidenceCreate,
+  type evidenceListQuerySchema,
+  evidenceSchema,
+} from '../contracts/evidence.ts';
 import { seg, type Transport } from './client.ts';
 
 /** A file to attach as evidence. */
@@ -30,8 +35,15 @@ export function evidenceApi(t: Transport) {
       t.call('GET', `/api/v1/evidence/${seg(id)}`, { schema: evidenceSchema }),
     /** The stored file of a piece of evidence, as text. */
     content: (id: string): Promise<string> => t.text('GET', `/api/v1/evidence/${seg(id)}/content`),
-    /** Current evidence of a version, newest first. */
-    list: async (key: string, label: string): Promise<Evidence[]> =>
-      (await t.call('GET', base(key, label), { schema: evidenceList })).items,
+    /** Current evidence of a version, newest first (of one type; superseded evidence too on request). */
+    list: async (
+      key: string,
+      label: string,
+      q: Partial<z.infer<typeof evidenceListQuerySchema>> = {},
+    ): Promise<Evidence[]> =>
+      (await t.call('GET', base(key, label), { query: q, schema: evidenceList })).items,
+    /** Retires evidence without a replacement (it stays, marked superseded). */
+    supersede: (id: string, reason: string): Promise<Evidence> =>
+      t.call('POST', `/api/v1/evidence/${seg(id)}/supersede`, { json: { reason }, schema: evidenceSchema }),
   };
 }

@@ -64,6 +64,9 @@ export function auditApi(t: Transport) {
       t.call('POST', '/api/v1/audit/verify', { json: body, schema: auditFullVerifySchema }),
     /** Makes a signed checkpoint of the chain head now. */
     checkpoint: () => t.call('POST', '/api/v1/audit/checkpoints', { schema: storedCheckpointSchema }),
+    /** The newest signed checkpoint (404 when none was made yet). */
+    latestCheckpoint: () =>
+      t.call('GET', '/api/v1/audit/checkpoints/latest', { schema: storedCheckpointSchema }),
     /** Signed checkpoints, newest first. */
     checkpoints: (limit = 100) =>
       t.call('GET', '/api/v1/audit/checkpoints', { query: { limit }, schema: checkpointListSchema }),

@@ -1,24 +1,45 @@
+import { healthSchema } from '../contracts/identity.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
+import { decisionsApi } from './decisions.ts';
+import { documentationApi } from './documentation.ts';
 import { evidenceApi } from './evidence.ts';
+import { exceptionsApi } from './exceptions.ts';
+import { acceptancesApi, findingsApi } from './findings.ts';
+import { gateApi } from './gate.ts';
 import { auditApi, identityApi } from './identity.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
+import { keysApi } from './keys.ts';
+import { metricsApi } from './metrics.ts';
+import { policyApi } from './policy.ts';
+import { reviewsApi } from './reviews.ts';
+import { tieringApi } from './tiering.ts';
 import { transferApi } from './transfer.ts';
+import { schedulerApi, webhooksApi } from './webhooks.ts';
 
-export { AssayApiError, type AssayClientOptions, type Query } from './client.ts';
+export { AssayApiError, type AssayClientOptions, type Query, Transport } from './client.ts';
+export type * from './contract-types.ts';
+export type { RevisionOptions } from './documentation.ts';
+export type { EvidenceFile } from './evidence.ts';
+export type { ModelFilters } from './inventory.ts';
+export type { IfMatch, ReviewApiEvent } from './reviews.ts';
+export type { TierOverrideRequest } from './tiering.ts';
+export type { TransferFormat, TransferKind } from './transfer.ts';
+export type { WebhookCreateInput } from './webhooks.ts';
 
 /**
  * The typed Assay client: one property per feature, every answer validated against the zod
  * contracts in src/contracts.
  *
  * @example const assay = new AssayClient({ baseUrl: 'http://localhost:7420', token });
- *          const { items } = await assay.users.list();
+ *          const { items } = await assay.findings.list({ state: 'open' });
  */
 export class AssayClient {
   readonly transport: Transport;
   readonly auth: ReturnType<typeof identityApi>;
   readonly users: ReturnType<typeof identityApi>['users'];
   readonly tokens: ReturnType<typeof identityApi>['tokens'];
+  /** The audit trail: events, verification, signed checkpoints. */
   readonly audit: ReturnType<typeof auditApi>;
   readonly transfer: ReturnType<typeof transferApi>;
   readonly models: ReturnType<typeof modelsApi>;
@@ -27,24 +48,60 @@ export class AssayClient {
   readonly deployments: ReturnType<typeof deploymentsApi>;
   readonly evidence: ReturnType<typeof evidenceApi>;
   readonly auditPackages: ReturnType<typeof auditPackageApi>;
+  /** Tiering questionnaires, re-tiering decisions and tier overrides. */
+  readonly tiering: ReturnType<typeof tieringApi>;
+  readonly reviews: ReturnType<typeof reviewsApi>;
+  readonly findings: ReturnType<typeof findingsApi>;
+  /** Risk acceptances of findings. */
+  readonly acceptances: ReturnType<typeof acceptancesApi>;
+  readonly decisions: ReturnType<typeof decisionsApi>;
+  /** The deployment gate. */
+  readonly gate: ReturnType<typeof gateApi>;
+  readonly policy: ReturnType<typeof policyApi>;
+  readonly metrics: ReturnType<typeof metricsApi>;
+  /** Model cards and datasheets. */
+  readonly documentation: ReturnType<typeof documentationApi>;
+  /** Lifecycle exceptions (and their report). */
+  readonly exceptions: ReturnType<typeof exceptionsApi>;
+  readonly webhooks: ReturnType<typeof webhooksApi>;
+  readonly scheduler: ReturnType<typeof schedulerApi>;
+  /** The server's signing keys. */
+  readonly keys: ReturnType<typeof keysApi>;
+  /** Reports: the exception report. */
+  readonly reports: { exceptions: ReturnType<typeof exceptionsApi>['report'] };
 
   constructor(options: AssayClientOptions) {
-    this.transport = new Transport(options);
-    this.auth = identityApi(this.transport);
+    const t = new Transport(options);
+    this.transport = t;
+    this.auth = identityApi(t);
     this.users = this.auth.users;
     this.tokens = this.auth.tokens;
-    this.audit = auditApi(this.transport);
-    this.transfer = transferApi(this.transport);
-    this.models = modelsApi(this.transport);
-    this.versions = versionsApi(this.transport);
-    this.datasets = datasetsApi(this.transport);
-    this.deployments = deploymentsApi(this.transport);
-    this.evidence = evidenceApi(this.transport);
-    this.auditPackages = auditPackageApi(this.transport);
+    this.audit = auditApi(t);
+    this.transfer = transferApi(t);
+    this.models = modelsApi(t);
+    this.versions = versionsApi(t);
+    this.datasets = datasetsApi(t);
+    this.deployments = deploymentsApi(t);
+    this.evidence = evidenceApi(t);
+    this.auditPackages = auditPackageApi(t);
+    this.tiering = tieringApi(t);
+    this.reviews = reviewsApi(t);
+    this.findings = findingsApi(t);
+    this.acceptances = acceptancesApi(t);
+    this.decisions = decisionsApi(t);
+    this.gate = gateApi(t);
+    this.policy = policyApi(t);
+    this.metrics = metricsApi(t);
+    this.documentation = documentationApi(t);
+    this.exceptions = exceptionsApi(t);
+    this.webhooks = webhooksApi(t);
+    this.scheduler = schedulerApi(t);
+    this.keys = keysApi(t);
+    this.reports = { exceptions: this.exceptions.report };
   }
 
   /** The server's health (no token needed). */
-  health(): Promise<{ status: string; version: string }> {
-    return this.transport.call('GET', '/api/health');
+  health() {
+    return this.transport.call('GET', '/api/health', { schema: healthSchema });
   }
 }

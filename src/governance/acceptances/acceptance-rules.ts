@@ -1,5 +1,5 @@
 import type { PolicyDocument, Severity } from '../../contracts/policy.ts';
-import type { Role } from '../../platform/auth/roles.ts';
+import { aRole, type Role } from '../../platform/auth/roles.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.ts';
 
 const DAY = 86_400_000;
@@ -44,7 +44,7 @@ export function checkAcceptanceApprover(
     const roles = policy.findings.severities[s].acceptanceRoles as readonly string[];
     if (!roles.includes(f.approverRole))
       throw new ForbiddenError(
-        `a ${f.approverRole} may not accept ${s} findings (the policy allows: ${roles.join(', ') || 'nobody'})`,
+        `${aRole(f.approverRole)} may not accept ${s} findings (the policy allows: ${roles.join(', ') || 'nobody'})`,
         { rule: 'acceptance_role', severity: s },
       );
   }

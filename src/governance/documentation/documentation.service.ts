@@ -19,7 +19,7 @@ import { type ValidationEvidence, validationEvidenceSchema } from '../../contrac
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import type { Principal } from '../../platform/auth/roles.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { BlobStore } from '../../platform/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -728,7 +728,7 @@ export class DocumentationService {
 
   private allow(principal: Principal, action: 'dataset.read' | 'datasheet.write'): void {
     if (decide(principal, action) !== 'allow')
-      throw new ForbiddenError(`${principal.role} may not ${action.replace('.', ' ')}`, { action });
+      throw new ForbiddenError(`${aRole(principal.role)} may not ${action.replace('.', ' ')}`, { action });
   }
 }
 

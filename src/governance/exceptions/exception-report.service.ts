@@ -1,6 +1,7 @@
 import type { ExceptionAllowance, ExceptionReport } from '../../contracts/exceptions.ts';
 import type { ModelException } from '../../contracts/inventory.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
@@ -33,7 +34,7 @@ export class ExceptionReportService {
   /** The whole report at now (global readers only: it spans the portfolio). */
   async report(caller: Caller): Promise<ExceptionReport> {
     if (decide(caller.principal, 'report.read') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not read the exception report`, {
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not read the exception report`, {
         action: 'report.read',
       });
     return this.compute();

@@ -8,6 +8,7 @@ import type {
 } from '../../contracts/findings.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide, demandTokenScope } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -199,7 +200,7 @@ export class FindingsService {
       if (input.event === 'start_remediation' || input.event === 'submit_for_verification') {
         if (!isOwner) await this.models.authorize(caller.principal, row.model_key, 'finding.remediate', tx);
       } else if (decide(caller.principal, 'finding.verify') !== 'allow') {
-        throw new ForbiddenError(`${caller.principal.role} may not verify findings`);
+        throw new ForbiddenError(`${aRole(caller.principal.role)} may not verify findings`);
       }
       if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
         throw new ConflictError(`finding '${id}' is at row version ${row.row_version}, not ${ifMatch}`);

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Dataset, DatasetCreate } from '../../contracts/inventory.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import type { Principal } from '../../platform/auth/roles.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -279,7 +279,7 @@ export class DatasetsService {
 
   private allow(principal: Principal, action: 'dataset.create' | 'dataset.update'): void {
     if (decide(principal, action) !== 'allow')
-      throw new ForbiddenError(`${principal.role} may not ${action.replace('.', ' ')}`, { action });
+      throw new ForbiddenError(`${aRole(principal.role)} may not ${action.replace('.', ' ')}`, { action });
   }
 
   private allowOwner(principal: Principal, row: DatasetsTable): void {

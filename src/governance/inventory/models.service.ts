@@ -11,7 +11,7 @@ import type {
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
-import { GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -158,7 +158,7 @@ export class ModelsService {
   /** Registers a model. The owner defaults to the caller; developers must be existing users. */
   async register(caller: Caller, input: ModelCreate): Promise<ModelDetail> {
     if (decide(caller.principal, 'model.create') !== 'allow') {
-      throw new ForbiddenError(`${caller.principal.role} may not register models`, {
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not register models`, {
         action: 'model.create',
       });
     }

@@ -1,5 +1,6 @@
 import type { Metrics } from '../../contracts/metrics.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
@@ -24,7 +25,7 @@ export class MetricsService {
   /** Every KPI at now. */
   async compute(caller: Caller): Promise<Metrics> {
     if (decide(caller.principal, 'metrics.read') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not read portfolio metrics`);
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not read portfolio metrics`);
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const k = this.db.kysely;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PolicyDocument, PolicyVersion } from '../../contracts/policy.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import type { Principal } from '../../platform/auth/roles.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -283,7 +283,7 @@ export class PolicyService {
   private authorize(principal: Principal, action: 'policy.read' | 'policy.manage'): void {
     if (decide(principal, action) !== 'allow')
       throw new ForbiddenError(
-        `your role may not ${action === 'policy.read' ? 'read' : 'change'} the policy`,
+        `${aRole(principal.role)} may not ${action === 'policy.read' ? 'read' : 'change'} the policy`,
       );
   }
 }

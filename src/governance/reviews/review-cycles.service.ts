@@ -1,6 +1,7 @@
 import type { CarriedForward, CarryForwardCreate, ReviewState } from '../../contracts/reviews.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { ReviewCarryForwardsTable } from '../../platform/db/tables/review-cycles.ts';
@@ -40,7 +41,7 @@ export class ReviewCyclesService {
       }
       const { principal } = caller;
       if (decide(principal, 'review.carry_forward') !== 'allow')
-        throw new ForbiddenError(`${principal.role} may not carry evidence forward`, {
+        throw new ForbiddenError(`${aRole(principal.role)} may not carry evidence forward`, {
           rule: 'carry_forward',
         });
       if (principal.role === 'validator' && row.validator_id !== caller.audit.actor)

@@ -10,7 +10,7 @@ import type {
 } from '../../contracts/reviews.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import { GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -380,7 +380,7 @@ export class ReviewsService {
       const row = await this.readable(caller.principal, id, tx);
       if (action === 'review.manage' || action === 'review.assign') {
         if (decide(caller.principal, action) !== 'allow')
-          throw new ForbiddenError(`${caller.principal.role} may not do ${action}`);
+          throw new ForbiddenError(`${aRole(caller.principal.role)} may not do ${action}`);
       } else {
         await this.models.authorize(caller.principal, row.model_key, action, tx);
       }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -113,7 +114,7 @@ export class SchedulerService {
   /** Checks the caller may run the scheduler by hand (admin). */
   authorize(caller: Caller): void {
     if (decide(caller.principal, 'scheduler.run') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not run the scheduler`);
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not run the scheduler`);
   }
 
   /** Waits for a tick in flight (shutdown). */

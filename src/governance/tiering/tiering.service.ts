@@ -3,6 +3,7 @@ import type { EuAiActClass, Tiering, TieringRequest, TierOverride } from '../../
 import { euAiActAnswersSchema } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -144,7 +145,7 @@ export class TieringService {
         throw new NotFoundError('tiering', id);
       });
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
-        throw new ForbiddenError(`${caller.principal.role} may not decide re-tierings`);
+        throw new ForbiddenError(`${aRole(caller.principal.role)} may not decide re-tierings`);
       // Four eyes through separation of duties: not the requester, not a maker of the model.
       await assertSeparation(tx, model.id, { kind: 'approve_retiering', person: caller.audit.actor }, [
         { kind: 'request_retiering', person: row.assessed_by, live: true, ref: row.id },
@@ -297,7 +298,7 @@ export class TieringService {
         throw new NotFoundError('tier override', id);
       });
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
-        throw new ForbiddenError(`${caller.principal.role} may not decide tier overrides`);
+        throw new ForbiddenError(`${aRole(caller.principal.role)} may not decide tier overrides`);
       // Four eyes through separation of duties: not the requester, not a maker of the model.
       await assertSeparation(tx, model.id, { kind: 'approve_override', person: caller.audit.actor }, [
         { kind: 'request_override', person: row.requested_by, live: true, ref: row.id },

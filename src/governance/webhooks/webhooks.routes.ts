@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { webhookCreateSchema, webhookDeliverySchema, webhookSchema } from '../../contracts/webhooks.ts';
+import {
+  schedulerTickSchema,
+  webhookCreateSchema,
+  webhookDeliverySchema,
+  webhookSchema,
+} from '../../contracts/webhooks.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf, idParams } from '../decisions/route-helpers.ts';
 import type { SchedulerService } from '../scheduler/scheduler.service.ts';
 import type { WebhooksService } from './webhooks.service.ts';
-
-const tickSchema = z.object({
-  fired: z.array(z.object({ key: z.string(), kind: z.string(), entityId: z.string() })),
-  failed: z.array(z.object({ key: z.string(), error: z.string() })),
-  deliveries: z.number().int(),
-});
 
 /** Webhook administration (admin only) and a manual scheduler tick. */
 export function registerWebhookRoutes(
@@ -67,7 +66,7 @@ export function registerWebhookRoutes(
     schema: {
       tags: ['scheduler'],
       summary: 'Run the due scheduler jobs now (admin)',
-      response: { 200: tickSchema },
+      response: { 200: schedulerTickSchema },
     },
     handler: async (req) => {
       scheduler.authorize(callerOf(req));

@@ -1,6 +1,7 @@
 import type { Webhook, WebhookCreate, WebhookDelivery } from '../../contracts/webhooks.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../../platform/db/tables/workflow-decisions.ts';
@@ -197,6 +198,6 @@ export class WebhooksService {
 
   private authorize(caller: Caller): void {
     if (decide(caller.principal, 'webhook.manage') !== 'allow')
-      throw new ForbiddenError(`${caller.principal.role} may not manage webhooks`);
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not manage webhooks`);
   }
 }

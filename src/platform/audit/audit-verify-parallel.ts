@@ -20,13 +20,23 @@ export async function runVerifyJob(job: VerifyJob, onProgress?: (n: number) => v
     : verifyPostgresRange(job.url, job.lo, job.hi, onProgress);
 }
 
-function runInWorker(job: VerifyJob, onProgress: (n: number) => void): Promise<SegmentResult> {
+/**
+ * The worker's bootstrap. From the CLI bundle (dist/cli/, every chunk in one folder) the worker is
+ * its own entry, audit-verify-worker.mjs, beside this code. From the TypeScript sources, workers do
+ * not inherit the TypeScript loader: the bootstrap registers tsx, then loads the worker.
+ */
+function workerBoot(): string {
+  if (!import.meta.url.endsWith('.ts')) {
+    return `import(${JSON.stringify(new URL('./audit-verify-worker.mjs', import.meta.url).href)})`;
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const target = new URL('./audit-verify-worker.ts', import.meta.url).href;
-  // Workers do not inherit the TypeScript loader: the bootstrap registers it, then loads the worker.
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
+}
+
+function runInWorker(job: VerifyJob, onProgress: (n: number) => void): Promise<SegmentResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(boot, { eval: true, workerData: job });
+    const w = new Worker(workerBoot(), { eval: true, workerData: job });
     w.on('message', (m: { progress?: number; result?: SegmentResult }) => {
       if (m.progress !== undefined) onProgress(m.progress);
       if (m.result) resolve(m.result);

@@ -10,6 +10,12 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The role with its article, for messages: "an approver may not …", "a governance user may not …". */
+export function aRole(role: Role): string {
+  if (role === 'governance') return 'a governance user';
+  return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
 /** What a token may be used for, independent of its user's role: the effective right is the lesser. */
 export const TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

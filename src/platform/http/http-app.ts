@@ -12,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { healthSchema } from '../../contracts/identity.ts';
 import type { IdentityService } from '../auth/identity.service.ts';
 import { tokenScopeRefusal } from '../auth/permissions.ts';
 import type { TokenScope } from '../auth/roles.ts';
@@ -113,7 +113,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ApiApp> {
       schema: {
         tags: ['platform'],
         security: [],
-        response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) },
+        response: { 200: healthSchema },
       },
     },
     async () => ({ status: 'ok' as const, version: options.version }),
