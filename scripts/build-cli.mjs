@@ -10,7 +10,8 @@
 // - dist/cli/validate.mjs: `assay validate` alone, with its packages bundled in (resolving and
 //   parsing DuckDB's ~100 CommonJS files at every start cost ~0.15 s); only the native DuckDB
 //   binding stays external.
-// - dist/cli/default-policy.yaml: read by the policy module next to itself, as in src/.
+// - dist/cli/default-policy.yaml and dist/cli/schemas/spdx-3.0.1/: read by their modules next to
+//   themselves, as in src/.
 //
 // Every file is in the one folder dist/cli/, so `new URL('./x', import.meta.url)` names the same
 // neighbour from any chunk. dist/cli/build.json records the build, and bin/assay.mjs compares it
@@ -74,10 +75,20 @@ const validate = await build({
 });
 
 copyFileSync(here('../src/governance/policy/default-policy.yaml'), `${outdir}/default-policy.yaml`);
+// The SPDX 3.0.1 schema and context the SPDX export validates against, read next to its module.
+const SPDX_SCHEMAS = 'src/governance/documentation/formats/schemas/spdx-3.0.1';
+mkdirSync(`${outdir}/schemas/spdx-3.0.1`, { recursive: true });
+for (const name of ['spdx-json-schema.json', 'spdx-context.jsonld', 'README.md']) {
+  copyFileSync(here(`../${SPDX_SCHEMAS}/${name}`), `${outdir}/schemas/spdx-3.0.1/${name}`);
+}
 // The source files the bundle was built from: bin/assay.mjs runs the sources instead when one of
 // them changed after the build started. A file added since can only matter once a listed file
 // imports it, which changes that file.
-const sources = new Set(['src/governance/policy/default-policy.yaml']);
+const sources = new Set([
+  'src/governance/policy/default-policy.yaml',
+  `${SPDX_SCHEMAS}/spdx-json-schema.json`,
+  `${SPDX_SCHEMAS}/spdx-context.jsonld`,
+]);
 for (const input of [...Object.keys(main.metafile.inputs), ...Object.keys(validate.metafile.inputs)]) {
   if (input.startsWith('src/')) sources.add(input);
 }
