@@ -143,6 +143,8 @@ export const columnOutliersSchema = z.object({
   /** Values < lower or > upper. */
   count: z.number().int(),
   share: z.number(),
+  /** Present only when a quartile or fence is null: why (a fence beyond the float64 range). */
+  note: z.string().optional(),
 });
 export type ColumnOutliers = z.infer<typeof columnOutliersSchema>;
 

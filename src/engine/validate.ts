@@ -313,6 +313,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
       fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        numericColumns: data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
       });
     }
     progress.start('data-quality', 'data quality');

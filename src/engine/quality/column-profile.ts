@@ -91,5 +91,14 @@ function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): Co
   const lower = q1 - multiplier * iqr;
   const upper = q3 + multiplier * iqr;
   const outside = countBelow(sorted, lower) + (n - countAtMost(sorted, upper));
-  return { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
+  const result = { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
+  // a fence beyond the float64 range (values near ±1.8e308) is ±inf, which JSON cannot hold: null,
+  // with a note (the count is still exact: no finite value lies beyond an infinite fence)
+  const infinite = (['q1', 'q3', 'lower', 'upper'] as const).filter((k) => !Number.isFinite(result[k]));
+  if (infinite.length === 0) return result;
+  return {
+    ...result,
+    ...Object.fromEntries(infinite.map((k) => [k, null])),
+    note: `${infinite.map((k) => `${k} is ${result[k]}`).join(', ')} (beyond the float64 range of ±1.8e308, so null); count is exact`,
+  };
 }
