@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
 import { InputError } from '../engine/load/input-error.ts';
 import { renderReport } from '../engine/report/report.ts';
-import { validate } from '../engine/validate.ts';
+import { TASKS, type Task, validate } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { StageBar } from './progress-bar.ts';
 import type { Judge, PushTarget } from './validate-push.ts';
@@ -15,6 +15,7 @@ interface ValidateCliOptions {
   label?: string;
   score?: string;
   prediction?: string;
+  task?: string;
   threshold: string;
   positiveLabel?: string;
   weight?: string;
@@ -39,6 +40,13 @@ function memoryLimitOption(value: string): string {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.exec(value);
   if (!match) throw new CliError(`--memory-limit must be a size such as 512MB or 4GB, got '${value}'`);
   return `${match[1]}${match[2]}`;
+}
+
+/** `--task`: one of TASKS; exit 2 otherwise. */
+function taskOption(value: string): Task {
+  const task = TASKS.find((t) => t === value.trim().toLowerCase());
+  if (!task) throw new CliError(`--task must be one of ${TASKS.join(', ')}, got '${value}'`);
+  return task;
 }
 
 /** Policy thresholds from a local policy YAML (offline runs). */
@@ -138,6 +146,10 @@ export function registerValidateCommand(program: Command): void {
       '--prediction <column>',
       'the predicted class (binary or multiclass) or value (regression), instead of --score',
     )
+    .option(
+      '--task <task>',
+      'binary, multiclass or regression (default: inferred from the label; never multiclass when the predictions are not label values)',
+    )
     .option('--threshold <t>', 'predicted class is score >= threshold', '0.5')
     .option('--positive-label <value>', 'the positive label value (default 1, or the greater value)')
     .option('--weight <column>', 'sample weights')
@@ -190,6 +202,7 @@ export function registerValidateCommand(program: Command): void {
           ...(opts.label !== undefined ? { label: opts.label } : {}),
           ...(opts.score !== undefined ? { score: opts.score } : {}),
           ...(opts.prediction !== undefined ? { prediction: opts.prediction } : {}),
+          ...(opts.task !== undefined ? { task: taskOption(opts.task) } : {}),
           threshold: numberOption(opts.threshold, '--threshold'),
           ...(opts.positiveLabel !== undefined ? { positiveLabel: opts.positiveLabel } : {}),
           ...(opts.weight !== undefined ? { weight: opts.weight } : {}),

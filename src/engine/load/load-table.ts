@@ -14,6 +14,7 @@ import {
   tempTableName,
 } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { findCsvProblem } from './csv-lines.ts';
 import { InputError } from './input-error.ts';
 
 /** File formats the loader reads (chosen from the file name's extension). */
@@ -122,12 +123,13 @@ export async function loadTable(
         source = readerSql(format, absolute, true);
         await create(true);
       } catch (again) {
-        throw new InputError(`${file}: ${duckdbMessage(again)}`);
+        throw await csvError(file, format, absolute, again);
       }
     } else {
-      throw new InputError(`${file}: ${duckdbMessage(err)}`);
+      throw await csvError(file, format, absolute, err);
     }
   }
+  if (format === 'csv') await refuseOpenQuote(conn, table, file, absolute);
   // the parser's buffers are free now: return them before the table is worked on
   await returnFreedMemory(conn);
   const [row] = await queryRows(conn, `SELECT count(*) AS n FROM ${table}`);
@@ -223,6 +225,39 @@ export function requireColumn(table: LoadedTable, name: string): ColumnInfo {
     );
   }
   return found;
+}
+
+/** The CSV delimiter (from the extension, as readerSql chooses it). */
+function csvDelimiter(file: string): string {
+  return /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',';
+}
+
+/**
+ * The error for a file DuckDB could not read: for a CSV, the first record pandas refuses, named
+ * by its line (DuckDB's sniffer only says it could not detect the dialect when such a record is
+ * in its sample); else DuckDB's message.
+ */
+async function csvError(file: string, format: DataFormat, absolute: string, err: unknown): Promise<InputError> {
+  if (format === 'csv') {
+    const problem = await findCsvProblem(absolute, csvDelimiter(absolute)).catch(() => null);
+    if (problem) return new InputError(`${file}: ${problem.message}`);
+  }
+  return new InputError(`${file}: ${duckdbMessage(err)}`);
+}
+
+/**
+ * A quoted field left open reads without error when the sniffer takes the quote for text (pandas
+ * refuses the file): when a text value starts with a quote, the file is checked as pandas reads it
+ * and refused with the line of the open quote.
+ */
+async function refuseOpenQuote(conn: DuckDBConnection, table: string, file: string, absolute: string): Promise<void> {
+  const text = (await queryRows(conn, `DESCRIBE ${table}`)).filter((d) => String(d.column_type) === 'VARCHAR');
+  if (text.length === 0) return;
+  const startsWithQuote = text.map((d) => `starts_with(${ident(String(d.column_name))}, '"')`).join(' OR ');
+  const [hit] = await queryRows(conn, `SELECT 1 AS x FROM ${table} WHERE ${startsWithQuote} LIMIT 1`);
+  if (!hit) return;
+  const problem = await findCsvProblem(absolute, csvDelimiter(absolute));
+  if (problem) throw new InputError(`${file}: ${problem.message}`);
 }
 
 /** DuckDB's reading error without its long list of possible fixes (keeps the line number and the line). */

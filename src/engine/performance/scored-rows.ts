@@ -158,7 +158,7 @@ export async function createScoredView(
     );
     if (others.length > 0) {
       throw new InputError(
-        `prediction '${prediction.name}' has values that are not classes of '${label.name}' (${values.join(', ')}): ${others.map((o) => String(o.v)).join(', ')}`,
+        `prediction '${prediction.name}' has values that are not classes of '${label.name}' (${values.join(', ')}): ${others.map((o) => String(o.v)).join(', ')}${numericLabel ? '; for a numeric target use --task regression' : ''}`,
       );
     }
   }
