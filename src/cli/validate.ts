@@ -124,7 +124,12 @@ function summary(evidence: ValidationEvidence): string {
     );
   }
   const d = evidence.drift;
-  if (d) lines.push(`drift: ${d.drifted_count} of ${d.feature_count} features drifted`);
+  if (d) {
+    const excluded = d.excluded_features ?? [];
+    lines.push(
+      `drift: ${d.drifted_count} of ${d.feature_count} features drifted${excluded.length > 0 ? ` (not counted, leakage suspects: ${excluded.join(', ')})` : ''}`,
+    );
+  }
   const q = evidence.data_quality;
   if (q)
     lines.push(

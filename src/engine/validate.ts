@@ -452,6 +452,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
         ...(prediction ? { prediction } : {}),
         scans: { reference: referenceScan, current },
+        excluded: dataQuality.leakage.suspicious_features,
       });
     }
     await helping;

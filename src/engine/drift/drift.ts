@@ -50,6 +50,11 @@ export interface DriftOptions {
   histogramBins?: number;
   /** Scans shared with data quality (created here when absent). */
   scans?: { reference: TableScan; current: TableScan };
+  /**
+   * Features reported but left out of feature_count, drifted_count and drift_share (the leakage
+   * suspects of data quality: a copy of the label drifts with the label, not as a feature).
+   */
+  excluded?: readonly string[];
 }
 
 /** Drift of each feature between reference and current, the dataset drift share and prediction drift. */
@@ -99,8 +104,10 @@ export async function computeDrift(
   };
   const result: Record<string, FeatureDrift> = {};
   for (const feature of features) result[feature.name] = await run(feature);
-  const driftedCount = Object.values(result).filter((f) => f.drifted).length;
-  const share = features.length > 0 ? driftedCount / features.length : 0;
+  const excluded = features.filter((f) => options.excluded?.includes(f.name)).map((f) => f.name);
+  const counted = features.filter((f) => !excluded.includes(f.name));
+  const driftedCount = counted.filter((f) => result[f.name]?.drifted).length;
+  const share = counted.length > 0 ? driftedCount / counted.length : 0;
   const prediction = options.prediction
     ? {
         column: options.prediction.name,
@@ -109,12 +116,13 @@ export async function computeDrift(
     : null;
   return {
     features: result,
-    feature_count: features.length,
+    feature_count: counted.length,
     drifted_count: driftedCount,
     drift_share: share,
-    dataset_drifted: features.length > 0 && share >= thresholds.drift_share,
+    dataset_drifted: counted.length > 0 && share >= thresholds.drift_share,
     prediction,
     thresholds,
+    ...(excluded.length > 0 ? { excluded_features: excluded } : {}),
   };
 }
 

@@ -237,8 +237,7 @@ function binCounts(s: SortedSample, edges: number[]): number[] {
  * Proportions of both samples in equal-width bins over the combined range (for the report), with
  * numpy.histogram's semantics: edges e_i = lo + i·(hi − lo)/k (numpy.linspace), a value v is in bin
  * i when e_i ≤ v < e_(i+1), the last bin closed [e_(k−1), hi]. The bins are found by comparing with
- * the reported edges, so every value lies in the bin its edges give it. When hi − lo overflows
- * (values near ±1.8e308) the step is hi/k − lo/k, so the edges stay finite.
+ * the reported edges, so every value lies in the bin its edges give it.
  */
 function equalWidthHistogram(
   ref: SortedSample,
@@ -251,9 +250,11 @@ function equalWidthHistogram(
     cur.values[cur.values.length - 1] as number,
   );
   const k = hi > lo ? bins : 1;
-  const span = hi - lo;
-  const width = hi > lo ? (Number.isFinite(span) ? span / k : hi / k - lo / k) : 1;
-  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : i * width + lo));
+  // when hi − lo overflows (values near ±1.8e308) the edges are computed on the halved range
+  // (exact: a power of two) and doubled back, so they stay finite
+  const scale = Number.isFinite(hi - lo) ? 1 : 0.5;
+  const width = hi > lo ? (hi * scale - lo * scale) / k : 1;
+  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : (i * width + lo * scale) / scale));
   // each bin is a run of the sorted values: the end of bin b (b < k − 1) is the first value at or
   // above edges[b + 1], found by binary search; the last bin takes the rest (it is closed)
   const fill = (s: SortedSample): number[] => {

@@ -4,6 +4,7 @@ import { count, ident, isNumberType, numericExpr, queryRows, type SqlRow, tempTa
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { type CategoryLabelCount, categoryLabelCounts, targetRateAuc } from './categorical-leakage.ts';
 import { missingCounts, profileColumns } from './column-profile.ts';
 
 /** Defaults: Tukey's 1.5 × IQR fences; a single feature with ROC AUC ≥ 0.95 is a leakage suspect. */
@@ -71,6 +72,18 @@ export async function currentDataQuality(
     currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), label.positive));
   }
   currentScan.prefetchNumeric(numeric);
+  // the text features' category counts by label class (categorical leakage), while the table exists
+  const categoryCounts =
+    labelColumn && label?.positive
+      ? await categoryLabelCounts(
+          currentScan,
+          leakageFeatures(current, options)
+            .filter((c) => c.kind === 'categorical')
+            .map((c) => c.name),
+          labelColumn,
+          label.positive,
+        )
+      : new Map<string, CategoryLabelCount[]>();
   const rows = await rowChecks(conn, currentScan, options.keepRowHashes ?? false);
   const missing = await missingCounts(currentScan);
   // every query of the table is done: the rest waits only for the sorts and runs in JS, while the
@@ -87,7 +100,7 @@ export async function currentDataQuality(
       },
       constant_columns: profile.constant,
       outliers: profile.outliers,
-      leakage: await leakage(currentScan, options, label, leakageAuc),
+      leakage: await leakage(currentScan, options, label, leakageAuc, categoryCounts),
       thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
     };
   })();
@@ -205,11 +218,17 @@ async function binaryLabel(
   return { values, positive: positiveOf(values, requested, label.kind === 'numeric') };
 }
 
+/** The features checked for leakage: the given columns (or all), never the label. */
+function leakageFeatures(current: LoadedTable, options: DataQualityOptions): ColumnInfo[] {
+  return (options.columns ?? current.columns).filter((c) => c.name !== options.label);
+}
+
 async function leakage(
   scan: TableScan,
   options: DataQualityOptions,
   label: { values: string[]; positive: string | null } | null,
   threshold: number,
+  categoryCounts: Map<string, CategoryLabelCount[]>,
 ): Promise<Leakage> {
   const current = scan.table;
   const base: Leakage = {
@@ -230,12 +249,12 @@ async function leakage(
       note: `label has ${label.values.length} distinct values; single-feature AUC needs a binary label`,
     };
   }
-  const features = (options.columns ?? current.columns).filter(
-    (c) => c.kind === 'numeric' && c.name !== options.label,
-  );
   const featureAuc: Record<string, number | null> = {};
-  for (const feature of features) {
-    const auc = singleFeatureAuc(await scan.numeric(feature.name, true));
+  for (const feature of leakageFeatures(current, options)) {
+    // a text feature: the AUC of its categories' target rates (src/engine/quality/categorical-leakage.ts)
+    const counts = feature.kind === 'categorical' ? categoryCounts.get(feature.name) : undefined;
+    if (feature.kind === 'categorical' && !counts) continue;
+    const auc = counts ? targetRateAuc(counts) : singleFeatureAuc(await scan.numeric(feature.name, true));
     featureAuc[feature.name] = auc === null ? null : Math.max(auc, 1 - auc);
   }
   const suspicious = Object.entries(featureAuc)
