@@ -29,7 +29,9 @@ const run = async (options: Omit<ValidateOptions, 'now'>) => {
 function expectClose(actual: unknown, value: number, what: string): void {
   expect(typeof actual, what).toBe('number');
   const tolerance = Math.max(1e-9 * Math.abs(value), 1e-15);
-  expect(Math.abs((actual as number) - value), `${what}: ${actual} vs ${value}`).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs((actual as number) - value), `${what}: ${actual} vs ${value}`).toBeLessThanOrEqual(
+    tolerance,
+  );
 }
 
 function expectAllClose(actual: number[] | undefined, values: number[], what: string): void {
@@ -183,7 +185,10 @@ describe('issue 14 edge cases match the reference libraries', () => {
     const counted = Object.entries(drift?.features ?? {}).filter(([k, f]) => k !== 'income' && f.drifted);
     expect(drift?.drifted_count).toBe(counted.length);
     // an identifier (every category one row) pools into one category: no leakage (pandas + sklearn: 0.5)
-    const labels = JSON.parse(JSON.stringify(evidence.performance?.confusion_matrix)) as Record<string, number>;
+    const labels = JSON.parse(JSON.stringify(evidence.performance?.confusion_matrix)) as Record<
+      string,
+      number
+    >;
     const positives = (labels.tp ?? 0) + (labels.fn ?? 0);
     const rows = evidence.data_quality?.rows ?? 0;
     const ids = Array.from({ length: rows }, (_, i) => ({ rows: 1, positives: i < positives ? 1 : 0 }));

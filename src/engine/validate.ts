@@ -174,7 +174,11 @@ function groupSpec(table: LoadedTable, value: string): string[] {
  * but only when every prediction is one of the label's values (whole-number regression targets —
  * counts, ages — look like classes); else binary.
  */
-async function chooseTask(conn: DuckDBConnection, data: LoadedTable, options: ValidateOptions): Promise<Task> {
+async function chooseTask(
+  conn: DuckDBConnection,
+  data: LoadedTable,
+  options: ValidateOptions,
+): Promise<Task> {
   const label = options.label as string;
   if (options.task !== undefined) {
     if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label))) {

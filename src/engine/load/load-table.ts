@@ -233,12 +233,18 @@ function csvDelimiter(file: string): string {
 }
 
 /**
- * The error for a file DuckDB could not read: for a CSV, the first record pandas refuses, named
- * by its line (DuckDB's sniffer only says it could not detect the dialect when such a record is
- * in its sample); else DuckDB's message.
+ * The error for a file DuckDB could not read: DuckDB's message when it names the line; else, for
+ * a CSV, the first record pandas refuses, named by its line (DuckDB's sniffer only says it could
+ * not detect the dialect when such a record is in its sample).
  */
-async function csvError(file: string, format: DataFormat, absolute: string, err: unknown): Promise<InputError> {
-  if (format === 'csv') {
+async function csvError(
+  file: string,
+  format: DataFormat,
+  absolute: string,
+  err: unknown,
+): Promise<InputError> {
+  // DuckDB names the line of a bad row past its sniffing sample itself
+  if (format === 'csv' && !/\bLine: \d+/.test(duckdbMessage(err))) {
     const problem = await findCsvProblem(absolute, csvDelimiter(absolute)).catch(() => null);
     if (problem) return new InputError(`${file}: ${problem.message}`);
   }
@@ -250,8 +256,15 @@ async function csvError(file: string, format: DataFormat, absolute: string, err:
  * refuses the file): when a text value starts with a quote, the file is checked as pandas reads it
  * and refused with the line of the open quote.
  */
-async function refuseOpenQuote(conn: DuckDBConnection, table: string, file: string, absolute: string): Promise<void> {
-  const text = (await queryRows(conn, `DESCRIBE ${table}`)).filter((d) => String(d.column_type) === 'VARCHAR');
+async function refuseOpenQuote(
+  conn: DuckDBConnection,
+  table: string,
+  file: string,
+  absolute: string,
+): Promise<void> {
+  const text = (await queryRows(conn, `DESCRIBE ${table}`)).filter(
+    (d) => String(d.column_type) === 'VARCHAR',
+  );
   if (text.length === 0) return;
   const startsWithQuote = text.map((d) => `starts_with(${ident(String(d.column_name))}, '"')`).join(' OR ');
   const [hit] = await queryRows(conn, `SELECT 1 AS x FROM ${table} WHERE ${startsWithQuote} LIMIT 1`);

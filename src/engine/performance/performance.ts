@@ -15,7 +15,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** The note when every weight is 0: weighted means are 0/0 (scikit-learn raises on them). */
 export const ALL_ZERO_WEIGHTS =
-  "every weight is 0: the weighted metrics are 0/0, so null (scikit-learn raises \"Weights sum to zero, can't be normalized\")";
+  'every weight is 0: the weighted metrics are 0/0, so null (scikit-learn raises "Weights sum to zero, can\'t be normalized")';
 
 /** The metrics of the other tasks, all null: spread first into a task's result. */
 export const NO_TASK_METRICS = {

@@ -1,6 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { count, ident, isNumberType, numericExpr, queryRows, type SqlRow, tempTableName } from '../drift/sql.ts';
+import {
+  count,
+  ident,
+  isNumberType,
+  numericExpr,
+  queryRows,
+  type SqlRow,
+  tempTableName,
+} from '../drift/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
@@ -324,7 +332,9 @@ async function rowChecks(
     );
   }
   const duplicates =
-    count(probe?.repeats) === 0 ? 0 : await duplicateRows(conn, current, allHash, comparedColumns(current, types));
+    count(probe?.repeats) === 0
+      ? 0
+      : await duplicateRows(conn, current, allHash, comparedColumns(current, types));
   return { duplicates, hashes };
 }
 
