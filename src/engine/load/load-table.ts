@@ -46,12 +46,20 @@ export function formatOf(file: string): DataFormat {
   );
 }
 
-/** SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read so far. */
-export async function sha256File(file: string, onBytes?: (read: number) => void): Promise<string> {
+/**
+ * SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read
+ * so far, `inspect` each chunk read.
+ */
+export async function sha256File(
+  file: string,
+  onBytes?: (read: number) => void,
+  inspect?: (chunk: Buffer) => void,
+): Promise<string> {
   const hash = createHash('sha256');
   let read = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     hash.update(chunk as Buffer);
+    inspect?.(chunk as Buffer);
     read += (chunk as Buffer).length;
     onBytes?.(read);
   }
@@ -101,9 +109,16 @@ export async function loadTable(
   const table = ident(options.table ?? tempTableName('load'));
   // hashing reads the file on the main thread while DuckDB parses it on its own threads
   const onProgress = options.onProgress;
+  // whether the file has a quote character at all (the open-quote check needs one)
+  let quoted = false;
   const digest = sha256File(
     absolute,
     onProgress ? (read) => onProgress(Math.min(read / size, 1)) : undefined,
+    format === 'csv'
+      ? (chunk) => {
+          if (!quoted && chunk.indexOf(34) >= 0) quoted = true;
+        }
+      : undefined,
   );
   digest.catch(() => {});
   let source = readerSql(format, absolute, false);
@@ -129,7 +144,12 @@ export async function loadTable(
       throw await csvError(file, format, absolute, err);
     }
   }
-  if (format === 'csv') await refuseOpenQuote(conn, table, file, absolute);
+  if (format === 'csv' && !/\.gz$/i.test(absolute)) {
+    await digest;
+    if (quoted) await refuseOpenQuote(conn, table, file, absolute);
+  } else if (format === 'csv') {
+    await refuseOpenQuote(conn, table, file, absolute);
+  }
   // the parser's buffers are free now: return them before the table is worked on
   await returnFreedMemory(conn);
   const [row] = await queryRows(conn, `SELECT count(*) AS n FROM ${table}`);

@@ -1,13 +1,4 @@
-import {
-  categoricalExpr,
-  count,
-  doubleLiteral,
-  groupingSetIndex,
-  ident,
-  literal,
-  MAX_GROUPING_SETS,
-  queryRows,
-} from '../drift/sql.ts';
+import { categoricalExpr, count, doubleLiteral, ident, literal, queryRows } from '../drift/sql.ts';
 import type { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo } from '../table.ts';
 
@@ -26,8 +17,9 @@ export interface CategoryLabelCount {
 
 /**
  * Rows and positives of each category of each text column (blank and NULL left out, rows without
- * a label value left out), in one grouped scan per MAX_GROUPING_SETS columns. Runs while the
- * table exists.
+ * a label value left out). Each column is grouped by its raw values and the label first (cheap),
+ * and only those few groups are turned into category text and label classes, as TableScan counts
+ * categories. Runs while the table exists.
  */
 export async function categoryLabelCounts(
   scan: TableScan,
@@ -37,27 +29,26 @@ export async function categoryLabelCounts(
 ): Promise<Map<string, CategoryLabelCount[]>> {
   const out = new Map<string, CategoryLabelCount[]>();
   if (columns.length === 0) return out;
-  const labelText = categoricalExpr(label.name);
+  const l = '__l';
+  const present =
+    label.kind === 'numeric'
+      ? `${categoricalExpr(l)} IS NOT NULL AND NOT coalesce(isnan(TRY_CAST(${ident(l)} AS DOUBLE)), false)`
+      : `${categoricalExpr(l)} IS NOT NULL`;
   const isPositive =
     label.kind === 'numeric'
-      ? `TRY_CAST(${ident(label.name)} AS DOUBLE) = ${doubleLiteral(Number(positive))}`
-      : `${labelText} = ${literal(positive)}`;
-  for (let start = 0; start < columns.length; start += MAX_GROUPING_SETS) {
-    const batch = columns.slice(start, start + MAX_GROUPING_SETS);
-    const ids = batch.map((_, i) => `g${i}`).join(', ');
-    const projected = batch.map((c, i) => `${categoricalExpr(c)} AS g${i}`).join(', ');
-    const rows = await queryRows(
-      scan.conn,
-      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS v, count(*) AS n, count(*) FILTER (WHERE y) AS p
-       FROM (SELECT ${projected}, ${isPositive} AS y FROM ${scan.from()} WHERE ${labelText} IS NOT NULL)
-       GROUP BY GROUPING SETS (${batch.map((_, i) => `(g${i})`).join(', ')})`,
-    );
-    for (const c of batch) out.set(c, []);
-    for (const r of rows) {
-      if (r.v === null) continue;
-      const column = batch[groupingSetIndex(count(r.gid), batch.length)] as string;
-      out.get(column)?.push({ rows: count(r.n), positives: count(r.p) });
-    }
+      ? `TRY_CAST(${ident(l)} AS DOUBLE) = ${doubleLiteral(Number(positive))}`
+      : `${categoricalExpr(l)} = ${literal(positive)}`;
+  const parts = columns.map(
+    (c, i) =>
+      `SELECT ${i} AS g, ${categoricalExpr('__v')} AS v, sum(__n) AS n, coalesce(sum(__n) FILTER (WHERE ${isPositive}), 0) AS p
+       FROM (SELECT ${ident(c)} AS __v, ${ident(label.name)} AS ${l}, count(*) AS __n FROM ${scan.from()} GROUP BY ALL)
+       WHERE ${present} GROUP BY 1, 2`,
+  );
+  const rows = await queryRows(scan.conn, parts.join(' UNION ALL '));
+  for (const c of columns) out.set(c, []);
+  for (const r of rows) {
+    if (r.v === null) continue;
+    out.get(columns[count(r.g)] as string)?.push({ rows: count(r.n), positives: count(r.p) });
   }
   return out;
 }
