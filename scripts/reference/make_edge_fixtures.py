@@ -27,7 +27,7 @@ REL = 'test/fixtures/reference/edge'
 
 
 def write_csv(name, text):
-    with open(os.path.join(OUT, name), 'w') as f:
+    with open(os.path.join(OUT, name), 'w', newline='') as f:
         f.write(text)
     return os.path.join(OUT, name)
 
@@ -214,6 +214,28 @@ def malformed():
     return out
 
 
+def tokenizer():
+    """6. More pandas tokenizer cases: the line of the first refused record, or None when pandas reads the file."""
+    cases = {
+        'quoted_ok': 'a,b,c\n1,"x, y",3\n2,"multi\nline",4\n3,"say ""hi""",5\n',
+        'crlf_extra_field': 'a,b\r\n1,2\r\n3,4,5\r\n',
+        'fewer_fields_ok': 'a,b,c\n1,2\n3,4,5\n',
+        'blank_lines_ok': 'a,b\n\n1,2\n\n3,4\n',
+        'quote_mid_field_ok': 'a,b\n1,x"y\n2,z\n',
+        'late_open_quote': 'a,b\n1,2\n3,"open\n4,5\n',
+    }
+    out = {}
+    for name, text in cases.items():
+        path = write_csv(f'tok_{name}.csv', text)
+        message = pandas_error(path)
+        line = None
+        if message:
+            found = re.search(r'in line (\d+)', message)
+            line = int(found.group(1)) if found else int(re.search(r'starting at row (\d+)', message).group(1)) + 1
+        out[name] = {'file': f'{REL}/tok_{name}.csv', 'pandas_error': message, 'line': line}
+    return out
+
+
 def nan_label():
     """7. 'NaN' in a 0/1 label is a missing label (pandas isna), like a blank."""
     rows = ['label,score'] + [f'{i % 2},{0.1 + 0.8 * (i % 2)}' for i in range(10)]
@@ -298,6 +320,7 @@ def main():
         'histogram': histogram(rng),
         'zero_weight': zero_weights(rng),
         'malformed': malformed(),
+        'tokenizer': tokenizer(),
         'nan_label': nan_label(),
         **extremes(rng),
         'categorical_leakage': categorical_leakage(),
