@@ -139,6 +139,8 @@ export const fairnessResultSchema = z.object({
   small_groups: z.array(z.string()),
   min_group_size: z.number().int(),
   four_fifths_threshold: z.number(),
+  /** Present only when a rate, ratio or disparity is null: why (e.g. every selection rate is 0). */
+  note: z.string().optional(),
 });
 export type FairnessResult = z.infer<typeof fairnessResultSchema>;
 

@@ -142,6 +142,15 @@ describe('issue 14 edge cases match the reference libraries', () => {
     expect(zero.performance?.log_loss).toBeNull();
     expect(zero.performance?.note).toContain(z.sklearn_accuracy_error);
     expect(zero.performance?.note).not.toMatch(/only one class/);
+    const zeroGroups = await run({
+      data: file(z.file),
+      label: 'label',
+      score: 'score',
+      weight: 'weight',
+      groups: ['label'],
+    });
+    expect(zeroGroups.fairness?.label?.groups['1']?.selection_rate).toBeNull();
+    expect(zeroGroups.fairness?.label?.note).toMatch(/group 1 has total weight 0/);
 
     const c = expected.huge;
     const evidence = await run({ data: file(c.current), reference: file(c.reference) });

@@ -165,12 +165,27 @@ function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): Fairness
     m.impact_ratio = m.selection_rate !== null && maxRate > 0 ? m.selection_rate / maxRate : null;
   const worst = (a: number | null, b: number | null, pick: (x: number, y: number) => number) =>
     a === null ? b : b === null ? a : pick(a, b);
+  const equalizedOddsRatio = worst(tpr.ratio, fpr.ratio, Math.min);
+  // why a null is null (Fairlearn gives nan for these 0/0 cases)
+  const reasons = [
+    ...rows
+      .filter((r) => r.sw === 0)
+      .map(
+        (r) => `group ${r.grp ?? MISSING_GROUP} has total weight 0: its selection_rate and accuracy are null`,
+      ),
+    ...(dp.ratio === null && metrics.length > 0
+      ? ['demographic_parity_ratio and impact_ratio are null: every selection rate is 0 (0/0)']
+      : []),
+    ...(equalizedOddsRatio === null && metrics.length > 0
+      ? ['equalized_odds_ratio is null: the largest true- and false-positive rates are 0 (0/0)']
+      : []),
+  ];
   return {
     groups,
     demographic_parity_difference: dp.difference,
     demographic_parity_ratio: dp.ratio,
     equalized_odds_difference: worst(tpr.difference, fpr.difference, Math.max),
-    equalized_odds_ratio: worst(tpr.ratio, fpr.ratio, Math.min),
+    equalized_odds_ratio: equalizedOddsRatio,
     equal_opportunity_difference: tpr.difference,
     four_fifths_violation: dp.ratio !== null && dp.ratio < FOUR_FIFTHS,
     small_groups: Object.entries(groups)
@@ -178,5 +193,6 @@ function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): Fairness
       .map(([k]) => k),
     min_group_size: minGroupSize,
     four_fifths_threshold: FOUR_FIFTHS,
+    ...(reasons.length > 0 ? { note: reasons.join('; ') } : {}),
   };
 }

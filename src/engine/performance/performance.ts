@@ -13,6 +13,12 @@ export const CURVE_POINTS = 200;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
+/** The reasons given, joined; null when there is none. */
+export function notes(...reasons: (string | null)[]): string | null {
+  const given = reasons.filter((r): r is string => r !== null);
+  return given.length > 0 ? given.join('; ') : null;
+}
+
 /** The note when every weight is 0: weighted means are 0/0 (scikit-learn raises on them). */
 export const ALL_ZERO_WEIGHTS =
   'every weight is 0: the weighted metrics are 0/0, so null (scikit-learn raises "Weights sum to zero, can\'t be normalized")';
@@ -111,12 +117,15 @@ export async function computePerformance(
     calibration_curve: calibration,
     roc_curve: curves.roc_curve,
     precision_recall_curve: curves.precision_recall_curve,
-    note:
-      n > 0 && sw === 0
-        ? ALL_ZERO_WEIGHTS
-        : oneClass
-          ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
-          : null,
+    note: notes(
+      n > 0 && sw === 0 ? ALL_ZERO_WEIGHTS : null,
+      !scored.hasScore
+        ? 'a predicted class has no probabilities: roc_auc, average_precision, log_loss, brier_score, ece and the curves are null'
+        : null,
+      oneClass && sw > 0 && scored.hasScore
+        ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
+        : null,
+    ),
   };
 }
 

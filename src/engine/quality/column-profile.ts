@@ -83,7 +83,9 @@ export async function profileColumns(
 /** Quartiles (numpy.quantile, linear) of sorted finite values and the count outside the IQR fences. */
 function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): ColumnOutliers {
   const n = sorted.length;
-  if (n === 0) return { q1: null, q3: null, lower: null, upper: null, count: 0, share: 0 };
+  if (n === 0) {
+    return { q1: null, q3: null, lower: null, upper: null, count: 0, share: 0, note: 'no finite values' };
+  }
   const at = (rank: number) => sorted[rank] as number;
   const q1 = linearQuantile(n, 0.25, at);
   const q3 = linearQuantile(n, 0.75, at);

@@ -268,7 +268,19 @@ async function leakage(
   const suspicious = Object.entries(featureAuc)
     .filter(([, auc]) => auc !== null && auc >= threshold)
     .map(([name]) => name);
-  return { ...base, positive_label: positive, feature_auc: featureAuc, suspicious_features: suspicious };
+  const undefinedAuc = Object.entries(featureAuc)
+    .filter(([, auc]) => auc === null)
+    .map(([name]) => name);
+  return {
+    ...base,
+    positive_label: positive,
+    feature_auc: featureAuc,
+    suspicious_features: suspicious,
+    note:
+      undefinedAuc.length > 0
+        ? `feature_auc is null for ${undefinedAuc.join(', ')}: the rows with a value hold one label class only (AUC undefined)`
+        : null,
+  };
 }
 
 /**
