@@ -215,6 +215,19 @@ def quality_case(name, cur_path, ref_path, cur_kinds, ref_kinds, label):
         y = (y_text[keep] == pos).to_numpy()
         a = float(roc_auc_score(y, x[keep]))
         auc[col] = max(a, 1 - a)
+    # a text feature: the AUC of its categories' target rates, categories under 30 rows pooled
+    # into one (docs/validation-evidence.md, leakage.feature_auc)
+    for col, kind in cur_kinds.items():
+        if kind != 'categorical' or col == label:
+            continue
+        keep = np.array([t.strip() != '' for t in y_text]) & np.array([t.strip() != '' for t in cur[col]])
+        v = cur[col][keep]
+        y = pd.Series((y_text[keep] == pos).to_numpy().astype(int), index=v.index)
+        if y.nunique() < 2:
+            continue
+        pooled = v.where(v.map(v.value_counts()) >= 30, '\0rare')
+        a = float(roc_auc_score(y, pooled.map(y.groupby(pooled).mean())))
+        auc[col] = max(a, 1 - a)
     out['positive_label'] = pos
     out['feature_auc'] = auc
     return out

@@ -102,6 +102,20 @@ describe('assay validate (spawned)', () => {
       cases: { name: string; expected: Record<string, number> }[];
     };
     const of = (name: string) => expected.cases.find((c) => c.name === name)?.expected ?? {};
+    // the fixture predicts a class (4) the label never has: inferred, that is no multiclass task
+    const inferred = assay(
+      '--data',
+      path.join(tasks, 'multiclass.csv'),
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+    );
+    expect(inferred.code).toBe(2);
+    expect(inferred.stderr).toMatch(/not among them \(4\).*--task regression/);
+    expect(assay('--data', path.join(tasks, 'multiclass.csv'), '--task', 'ordinal').stderr).toMatch(
+      /--task must be one of binary, multiclass, regression/,
+    );
     const mc = assay(
       '--data',
       path.join(tasks, 'multiclass.csv'),
@@ -109,6 +123,8 @@ describe('assay validate (spawned)', () => {
       'label',
       '--prediction',
       'prediction',
+      '--task',
+      'multiclass',
       '--json',
     );
     expect(mc.code, mc.stderr).toBe(0);

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ValidationEvidence } from '../contracts/validation-evidence.ts';
+import { VALIDATION_TASKS as TASKS, type ValidationEvidence } from '../contracts/validation-evidence.ts';
+import type { Task } from '../engine/validate.ts';
 import { CliError, ExitCode } from './exit.ts';
 import type { Judge, PushTarget } from './validate-push.ts';
 
@@ -11,6 +12,7 @@ interface ValidateCliOptions {
   label?: string;
   score?: string;
   prediction?: string;
+  task?: string;
   threshold: string;
   positiveLabel?: string;
   weight?: string;
@@ -35,6 +37,13 @@ function memoryLimitOption(value: string): string {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.exec(value);
   if (!match) throw new CliError(`--memory-limit must be a size such as 512MB or 4GB, got '${value}'`);
   return `${match[1]}${match[2]}`;
+}
+
+/** `--task`: one of TASKS; exit 2 otherwise. */
+function taskOption(value: string): Task {
+  const task = TASKS.find((t) => t === value.trim().toLowerCase());
+  if (!task) throw new CliError(`--task must be one of ${TASKS.join(', ')}, got '${value}'`);
+  return task;
 }
 
 /** Policy thresholds from a local policy YAML (offline runs). */
@@ -112,7 +121,12 @@ function summary(evidence: ValidationEvidence): string {
     );
   }
   const d = evidence.drift;
-  if (d) lines.push(`drift: ${d.drifted_count} of ${d.feature_count} features drifted`);
+  if (d) {
+    const excluded = d.excluded_features ?? [];
+    lines.push(
+      `drift: ${d.drifted_count} of ${d.feature_count} features drifted${excluded.length > 0 ? ` (not counted, leakage suspects: ${excluded.join(', ')})` : ''}`,
+    );
+  }
   const q = evidence.data_quality;
   if (q)
     lines.push(
@@ -133,6 +147,10 @@ export function registerValidateCommand(program: Command): void {
     .option(
       '--prediction <column>',
       'the predicted class (binary or multiclass) or value (regression), instead of --score',
+    )
+    .option(
+      '--task <task>',
+      'binary, multiclass or regression (default: inferred from the label; never multiclass when the predictions are not label values)',
     )
     .option('--threshold <t>', 'predicted class is score >= threshold', '0.5')
     .option('--positive-label <value>', 'the positive label value (default 1, or the greater value)')
@@ -193,6 +211,7 @@ export function registerValidateCommand(program: Command): void {
           ...(opts.label !== undefined ? { label: opts.label } : {}),
           ...(opts.score !== undefined ? { score: opts.score } : {}),
           ...(opts.prediction !== undefined ? { prediction: opts.prediction } : {}),
+          ...(opts.task !== undefined ? { task: taskOption(opts.task) } : {}),
           threshold: numberOption(opts.threshold, '--threshold'),
           ...(opts.positiveLabel !== undefined ? { positiveLabel: opts.positiveLabel } : {}),
           ...(opts.weight !== undefined ? { weight: opts.weight } : {}),

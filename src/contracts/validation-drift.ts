@@ -119,6 +119,11 @@ export const driftResultSchema = z.object({
   /** Drift of the score (or prediction) column between reference and current; null when absent. */
   prediction: z.object({ column: z.string(), drift: featureDriftSchema }).nullable(),
   thresholds: driftThresholdsSchema,
+  /**
+   * Features in `features` but not counted in feature_count / drifted_count / drift_share: the
+   * data-quality leakage suspects (a copy of the label drifts with the label). Absent when none.
+   */
+  excluded_features: z.array(z.string()).optional(),
 });
 export type DriftResult = z.infer<typeof driftResultSchema>;
 
@@ -143,6 +148,8 @@ export const columnOutliersSchema = z.object({
   /** Values < lower or > upper. */
   count: z.number().int(),
   share: z.number(),
+  /** Present only when a quartile or fence is null: why (a fence beyond the float64 range). */
+  note: z.string().optional(),
 });
 export type ColumnOutliers = z.infer<typeof columnOutliersSchema>;
 

@@ -52,8 +52,11 @@ export type MulticlassResult = z.infer<typeof multiclassResultSchema>;
  * predicted-class column; precision/recall/f1 are the macro averages) or regression (label
  * continuous: the error metrics). Metrics that do not apply are null.
  */
+/** The tasks `assay validate` evaluates (`--task`). */
+export const VALIDATION_TASKS = ['binary', 'multiclass', 'regression'] as const;
+
 export const performanceResultSchema = z.object({
-  task: z.enum(['binary', 'multiclass', 'regression']).default('binary'),
+  task: z.enum(VALIDATION_TASKS).default('binary'),
   label: z.string(),
   /** The probability column (binary), or null. */
   score: z.string().nullable(),
@@ -139,6 +142,8 @@ export const fairnessResultSchema = z.object({
   small_groups: z.array(z.string()),
   min_group_size: z.number().int(),
   four_fifths_threshold: z.number(),
+  /** Present only when a rate, ratio or disparity is null: why (e.g. every selection rate is 0). */
+  note: z.string().optional(),
 });
 export type FairnessResult = z.infer<typeof fairnessResultSchema>;
 
@@ -156,7 +161,7 @@ export const validationConfigSchema = z.object({
   label: z.string().nullable(),
   score: z.string().nullable(),
   prediction: z.string().nullable().default(null),
-  task: z.enum(['binary', 'multiclass', 'regression']).nullable().default(null),
+  task: z.enum(VALIDATION_TASKS).nullable().default(null),
   threshold: z.number(),
   positive_label: z.string().nullable(),
   weight: z.string().nullable(),

@@ -3,10 +3,14 @@ import { tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationThreshold } from '../contracts/policy.ts';
-import type { FairnessResult, ValidationEvidence } from '../contracts/validation-evidence.ts';
+import {
+  type FairnessResult,
+  VALIDATION_TASKS,
+  type ValidationEvidence,
+} from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
-import { queryRows, returnFreedMemory } from './drift/sql.ts';
+import { ident, queryRows, returnFreedMemory } from './drift/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
@@ -25,6 +29,10 @@ import { SortPool } from './scan/sort-pool.ts';
 import { TableScan } from './scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from './table.ts';
 
+/** The tasks `assay validate --task` accepts. */
+export const TASKS = VALIDATION_TASKS;
+export type Task = (typeof TASKS)[number];
+
 /** What to validate and how (the options of `assay validate`). */
 export interface ValidateOptions {
   data: string;
@@ -33,6 +41,11 @@ export interface ValidateOptions {
   score?: string;
   /** The predicted class (classification) or value (regression), instead of a score. */
   prediction?: string;
+  /**
+   * The task (default: inferred from the label, as scikit-learn's type_of_target, and refused
+   * when that would be multiclass on predictions that are not the label's values).
+   */
+  task?: Task;
   threshold?: number;
   positiveLabel?: string;
   weight?: string;
@@ -160,9 +173,61 @@ function groupSpec(table: LoadedTable, value: string): string[] {
 }
 
 /**
- * Performance for the label's task, as scikit-learn's type_of_target decides it: continuous
- * (numeric with a non-integer value) → regression on --prediction (or --score); more than two
- * classes → multiclass on --prediction; else binary on --score or --prediction.
+ * The task: `--task` when given, else as scikit-learn's type_of_target decides it from the label:
+ * continuous (numeric with a non-integer value) → regression; more than two classes → multiclass,
+ * but only when every prediction is one of the label's values (whole-number regression targets —
+ * counts, ages — look like classes); else binary.
+ */
+async function chooseTask(
+  conn: DuckDBConnection,
+  data: LoadedTable,
+  options: ValidateOptions,
+): Promise<Task> {
+  const label = options.label as string;
+  if (options.task !== undefined) {
+    if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label))) {
+      throw new InputError(
+        `--task multiclass: label '${label}' has non-integer values, so it is continuous; use --task regression`,
+      );
+    }
+    return options.task;
+  }
+  if (await labelIsContinuous(conn, data, label)) return 'regression';
+  if ((await labelClassCount(conn, data, label)) <= 2) return 'binary';
+  if (options.prediction !== undefined) {
+    const outside = await predictionsOutsideLabel(conn, data, label, options.prediction);
+    if (outside.length > 0) {
+      throw new InputError(
+        `label '${label}' has more than two values, but prediction '${options.prediction}' has values that are not among them (${outside.join(', ')}${outside.length === 5 ? ', …' : ''}), so this is no multiclass task; for a numeric target use --task regression (or --task multiclass to score them as classes)`,
+      );
+    }
+  }
+  return 'multiclass';
+}
+
+/** Up to five distinct non-missing predictions that are none of the label's values (compared as the label is). */
+async function predictionsOutsideLabel(
+  conn: DuckDBConnection,
+  data: LoadedTable,
+  label: string,
+  prediction: string,
+): Promise<string[]> {
+  const numeric = requireColumn(data, label).kind === 'numeric';
+  requireColumn(data, prediction);
+  const value = (c: string) => (numeric ? `TRY_CAST(${ident(c)} AS DOUBLE)` : `CAST(${ident(c)} AS VARCHAR)`);
+  const rows = await queryRows(
+    conn,
+    `SELECT DISTINCT CAST(${ident(prediction)} AS VARCHAR) AS v FROM ${data.table}
+     WHERE ${value(prediction)} IS NOT NULL AND ${value(prediction)} NOT IN
+       (SELECT ${value(label)} FROM ${data.table} WHERE ${value(label)} IS NOT NULL)
+     ORDER BY v LIMIT 5`,
+  );
+  return rows.map((r) => String(r.v));
+}
+
+/**
+ * Performance for the task (chooseTask): regression on --prediction (or --score); multiclass on
+ * --prediction; binary on --score or --prediction.
  */
 async function taskPerformance(
   conn: DuckDBConnection,
@@ -173,16 +238,17 @@ async function taskPerformance(
   const label = options.label as string;
   const weight = options.weight ? { weight: options.weight } : {};
   const predicted = (options.prediction ?? options.score) as string;
-  if (await labelIsContinuous(conn, data, label)) {
+  const task = await chooseTask(conn, data, options);
+  if (task === 'regression') {
     return {
       performance: await computeRegression(conn, data, { label, prediction: predicted, ...weight }),
       scored: null,
     };
   }
-  if ((await labelClassCount(conn, data, label)) > 2) {
+  if (task === 'multiclass') {
     if (options.prediction === undefined) {
       throw new InputError(
-        `label '${label}' has more than two classes: multiclass metrics need --prediction (the predicted class); a score is one class's probability`,
+        `${options.task === 'multiclass' ? '--task multiclass' : `label '${label}' has more than two classes`}: multiclass metrics need --prediction (the predicted class); a score is one class's probability${options.task === undefined && requireColumn(data, label).kind === 'numeric' ? ' (for a numeric target, use --task regression)' : ''}`,
       );
     }
     const performance = await computeMulticlass(conn, data, {
@@ -313,6 +379,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
       fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        numericColumns: data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
       });
     }
     progress.start('data-quality', 'data quality');
@@ -393,6 +460,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       drift = await computeDrift(conn, reference, data, shared.map(featureOf), {
         ...(prediction ? { prediction } : {}),
         scans: { reference: referenceScan, current },
+        excluded: dataQuality.leakage.suspicious_features,
       });
     }
     await helping;

@@ -10,7 +10,7 @@ import type {
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { categoricalDriftOfCounts } from './categorical-drift.ts';
-import { numericDriftOfSamples } from './numeric-drift.ts';
+import { type NumericDriftStats, numericDriftOfSamples } from './numeric-drift.ts';
 
 /**
  * Default drift thresholds (Evidently-like). For a numeric column the KS p-value decides when the
@@ -50,6 +50,11 @@ export interface DriftOptions {
   histogramBins?: number;
   /** Scans shared with data quality (created here when absent). */
   scans?: { reference: TableScan; current: TableScan };
+  /**
+   * Features reported but left out of feature_count, drifted_count and drift_share (the leakage
+   * suspects of data quality: a copy of the label drifts with the label, not as a feature).
+   */
+  excluded?: readonly string[];
 }
 
 /** Drift of each feature between reference and current, the dataset drift share and prediction drift. */
@@ -99,8 +104,10 @@ export async function computeDrift(
   };
   const result: Record<string, FeatureDrift> = {};
   for (const feature of features) result[feature.name] = await run(feature);
-  const driftedCount = Object.values(result).filter((f) => f.drifted).length;
-  const share = features.length > 0 ? driftedCount / features.length : 0;
+  const excluded = features.filter((f) => options.excluded?.includes(f.name)).map((f) => f.name);
+  const counted = features.filter((f) => !excluded.includes(f.name));
+  const driftedCount = counted.filter((f) => result[f.name]?.drifted).length;
+  const share = counted.length > 0 ? driftedCount / counted.length : 0;
   const prediction = options.prediction
     ? {
         column: options.prediction.name,
@@ -109,12 +116,13 @@ export async function computeDrift(
     : null;
   return {
     features: result,
-    feature_count: features.length,
+    feature_count: counted.length,
     drifted_count: driftedCount,
     drift_share: share,
-    dataset_drifted: features.length > 0 && share >= thresholds.drift_share,
+    dataset_drifted: counted.length > 0 && share >= thresholds.drift_share,
     prediction,
     thresholds,
+    ...(excluded.length > 0 ? { excluded_features: excluded } : {}),
   };
 }
 
@@ -162,7 +170,7 @@ async function columnDriftOfScans(
   if (column.kind === 'numeric') {
     const ref = (await scans.reference.numeric(column.name)).sample;
     const cur = (await scans.current.numeric(column.name)).sample;
-    const s = numericDriftOfSamples(ref, cur, bins);
+    const s = finiteStats(numericDriftOfSamples(ref, cur, bins));
     const small = s.referenceCount <= thresholds.small_sample_max;
     const test: DriftTest =
       thresholds.numeric_test === 'auto' ? (small ? 'ks' : 'wasserstein') : thresholds.numeric_test;
@@ -181,7 +189,7 @@ async function columnDriftOfScans(
       test_value: d.value,
       test_threshold: d.threshold,
       histogram: { edges: s.histogram.edges, labels: null, other_label: null, ...pick(s.histogram) },
-      note: emptyNote(s.referenceCount, s.currentCount),
+      note: emptyNote(s.referenceCount, s.currentCount) ?? s.overflowNote,
       ks_statistic: s.ksStatistic,
       ks_pvalue: s.ksPvalue,
       ks_method: s.ksMethod,
@@ -233,6 +241,35 @@ async function columnDriftOfScans(
 
 function pick(h: { reference: number[]; current: number[] }): { reference: number[]; current: number[] } {
   return { reference: h.reference, current: h.current };
+}
+
+/**
+ * A statistic that is not a finite number (it overflows float64: values near ±1.8e308) cannot be
+ * written as JSON: it becomes null, and the note names it and says why.
+ */
+function finiteStats(s: NumericDriftStats): NumericDriftStats & { overflowNote: string | null } {
+  const overflowed: string[] = [];
+  const finite = (name: string, v: number | null): number | null => {
+    if (v === null || Number.isFinite(v)) return v;
+    overflowed.push(`${name} (${v})`);
+    return null;
+  };
+  const out = {
+    ...s,
+    ksStatistic: finite('ks_statistic', s.ksStatistic),
+    ksPvalue: finite('ks_pvalue', s.ksPvalue),
+    wassersteinDistance: finite('wasserstein_distance', s.wassersteinDistance),
+    referenceStd: finite('reference_std', s.referenceStd),
+    wassersteinNormed: finite('wasserstein_normed', s.wassersteinNormed),
+    psi: finite('psi', s.psi),
+  };
+  return {
+    ...out,
+    overflowNote:
+      overflowed.length > 0
+        ? `not a finite number, so null: ${overflowed.join(', ')}; the values are too close to the float64 limit (±1.8e308) for the sums to stay finite`
+        : null,
+  };
 }
 
 function emptyNote(referenceCount: number, currentCount: number): string | null {

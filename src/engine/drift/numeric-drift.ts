@@ -166,13 +166,21 @@ function populationStd(s: SortedSample): number {
     }
     return sum + comp;
   };
-  const mean = visit((x) => x) / s.n;
-  return Math.sqrt(
-    visit((x) => {
-      const d = x - mean;
-      return d * d;
-    }) / s.n,
-  );
+  const std = (scale: number): number => {
+    const mean = visit((x) => x * scale) / s.n;
+    return (
+      Math.sqrt(
+        visit((x) => {
+          const d = x * scale - mean;
+          return d * d;
+        }) / s.n,
+      ) / scale
+    );
+  };
+  const plain = std(1);
+  // values near ±1.8e308 overflow the sum of squares (NumPy then gives inf or nan): scaling by a
+  // power of two is exact, so the same sums on the scaled values give the true, finite std
+  return Number.isFinite(plain) ? plain : std(2 ** -600);
 }
 
 /** Number of values ≤ x (weighted by the counts of a grouped sample). */
@@ -225,7 +233,12 @@ function binCounts(s: SortedSample, edges: number[]): number[] {
   return counts;
 }
 
-/** Proportions of both samples in equal-width bins over the combined range (for the report). */
+/**
+ * Proportions of both samples in equal-width bins over the combined range (for the report), with
+ * numpy.histogram's semantics: edges e_i = lo + i·(hi − lo)/k (numpy.linspace), a value v is in bin
+ * i when e_i ≤ v < e_(i+1), the last bin closed [e_(k−1), hi]. The bins are found by comparing with
+ * the reported edges, so every value lies in the bin its edges give it.
+ */
 function equalWidthHistogram(
   ref: SortedSample,
   cur: SortedSample,
@@ -237,31 +250,37 @@ function equalWidthHistogram(
     cur.values[cur.values.length - 1] as number,
   );
   const k = hi > lo ? bins : 1;
-  const width = hi > lo ? (hi - lo) / k : 1;
-  const binOf = (v: number): number => Math.min(Math.floor((v - lo) / width), k - 1);
-  // binOf never decreases along the sorted values (subtraction, division by a positive width and
-  // floor are monotonic in floating point too), so each bin is a run found by binary search:
-  // the same bins as testing every value, in O(k log n)
+  // when hi − lo overflows (values near ±1.8e308) the edges are computed on the halved range
+  // (exact: a power of two) and doubled back, so they stay finite
+  const scale = Number.isFinite(hi - lo) ? 1 : 0.5;
+  const width = hi > lo ? (hi * scale - lo * scale) / k : 1;
+  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : (i * width + lo * scale) / scale));
+  // each bin is a run of the sorted values: the end of bin b (b < k − 1) is the first value at or
+  // above edges[b + 1], found by binary search; the last bin takes the rest (it is closed)
   const fill = (s: SortedSample): number[] => {
     const v = s.values;
     const out = new Array<number>(k).fill(0);
     let start = 0;
     for (let b = 0; b < k && start < v.length; b++) {
-      let lo2 = start;
-      let hi2 = v.length;
-      while (lo2 < hi2) {
-        const mid = (lo2 + hi2) >>> 1;
-        if (binOf(v[mid] as number) <= b) lo2 = mid + 1;
-        else hi2 = mid;
+      let end = v.length;
+      if (b < k - 1) {
+        const upper = edges[b + 1] as number;
+        let lo2 = start;
+        let hi2 = v.length;
+        while (lo2 < hi2) {
+          const mid = (lo2 + hi2) >>> 1;
+          if ((v[mid] as number) < upper) lo2 = mid + 1;
+          else hi2 = mid;
+        }
+        end = lo2;
       }
       let c = 0;
-      if (s.counts) for (let i = start; i < lo2; i++) c += s.counts[i] as number;
-      else c = lo2 - start;
+      if (s.counts) for (let i = start; i < end; i++) c += s.counts[i] as number;
+      else c = end - start;
       out[b] = c;
-      start = lo2;
+      start = end;
     }
     return out.map((c) => c / s.n);
   };
-  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : lo + i * width));
   return { edges, reference: fill(ref), current: fill(cur) };
 }

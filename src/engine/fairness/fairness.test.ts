@@ -75,7 +75,7 @@ describe('fairness matches the pandas (Fairlearn-definition) reference on adult'
 
 describe('fairness edge cases', async () => {
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
-  it('keeps small and missing groups, skips undefined rates in disparities', async () => {
+  it('keeps small and missing groups; a group without positives (negatives) has TPR (FPR) 0, as Fairlearn', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'assay-fair-')), 'f.csv');
     // a: 2 rows both positive labels; b: 2 rows negative labels; missing group: 1 row.
     writeFileSync(file, 'y,s,g\n1,0.9,a\n1,0.1,a\n0,0.8,b\n0,0.2,b\n1,0.7,\n');
@@ -83,12 +83,14 @@ describe('fairness edge cases', async () => {
     const v = await createScoredView(conn, t, { label: 'y', score: 's' });
     const r = await computeFairness(conn, v, 'g', { minGroupSize: 2 });
     expect(Object.keys(r.groups)).toEqual(['a', 'b', MISSING_GROUP]);
-    expect(r.groups.b?.true_positive_rate).toBeNull();
-    expect(r.groups.a?.false_positive_rate).toBeNull();
+    // sklearn's confusion_matrix(normalize='true') turns 0/0 into 0, and Fairlearn reports that
+    expect(r.groups.b?.true_positive_rate).toBe(0);
+    expect(r.groups.a?.false_positive_rate).toBe(0);
     expect(r.small_groups).toEqual([MISSING_GROUP]);
-    // TPR defined for a (0.5) and missing (1): difference 0.5; FPR only for b: difference 0.
-    expect(r.equal_opportunity_difference).toBe(0.5);
-    expect(r.equalized_odds_difference).toBe(0.5);
+    // TPR a 0.5, b 0, missing 1: difference 1; FPR a 0, b 0.5, missing 0: difference 0.5
+    expect(r.equal_opportunity_difference).toBe(1);
+    expect(r.equalized_odds_difference).toBe(1);
+    expect(r.equalized_odds_ratio).toBe(0);
     expect(r.demographic_parity_ratio).toBe(0.5);
     expect(r.four_fifths_violation).toBe(true);
     expect(r.groups.a?.impact_ratio).toBe(0.5);

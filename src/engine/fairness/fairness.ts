@@ -21,9 +21,16 @@ export const MISSING_GROUP = '(missing)';
 /** Options of computeFairness. */
 export interface FairnessOptions {
   minGroupSize?: number;
+  /** Numeric group columns: a NaN in them is a missing value (the `(missing)` group), like a blank. */
+  numericColumns?: readonly string[];
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+/**
+ * A rate whose denominator may be empty, as Fairlearn's true_positive_rate / false_positive_rate:
+ * scikit-learn's confusion_matrix(normalize='true') turns 0/0 into 0.
+ */
+const normalizedRate = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
 /** max − min and min / max of the defined values (Fairlearn's between_groups difference and ratio). */
 function spread(values: (number | null)[]): { difference: number | null; ratio: number | null } {
@@ -54,11 +61,15 @@ interface GroupSums {
   correct: number;
 }
 
-/** A group value as text; blank is missing. For an intersection, missing when any part is missing. */
-function groupExpr(columns: string[]): string {
+/**
+ * A group value as text; blank (and NaN in a numeric column) is missing. For an intersection,
+ * missing when any part is missing.
+ */
+function groupExpr(columns: string[], numeric: ReadonlySet<string>): string {
   const part = (c: string) => {
     const g = `CAST(${ident(c)} AS VARCHAR)`;
-    return `CASE WHEN ${g} IS NULL OR ${blankText(g)} THEN NULL ELSE ${g} END`;
+    const nan = numeric.has(c) ? ` OR isnan(TRY_CAST(${ident(c)} AS DOUBLE))` : '';
+    return `CASE WHEN ${g} IS NULL OR ${blankText(g)}${nan} THEN NULL ELSE ${g} END`;
   };
   if (columns.length === 1) return part(columns[0] as string);
   // concat_ws skips NULLs, so test for a missing part explicitly
@@ -81,7 +92,8 @@ export async function computeFairnessBySpecs(
   for (let start = 0; start < specs.length; start += MAX_GROUPING_SETS) {
     const batch = specs.slice(start, start + MAX_GROUPING_SETS);
     const k = batch.length;
-    const projected = batch.map((spec, i) => `${groupExpr(spec)} AS g${i}`).join(', ');
+    const numeric = new Set(options.numericColumns ?? []);
+    const projected = batch.map((spec, i) => `${groupExpr(spec, numeric)} AS g${i}`).join(', ');
     const ids = batch.map((_, i) => `g${i}`).join(', ');
     const rows = await queryRows(
       conn,
@@ -127,7 +139,8 @@ export async function computeFairness(
 
 /**
  * Per group count, selection rate, TPR, FPR and accuracy (weighted when the view has weights);
- * differences max − min, ratios min / max.
+ * differences max − min, ratios min / max. A group without positives (negatives) has TPR (FPR) 0,
+ * as Fairlearn reports it, and the equalized-odds difference and ratio include that 0.
  */
 function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
@@ -136,8 +149,8 @@ function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): Fairness
     groups[r.grp === null ? MISSING_GROUP : r.grp] = {
       count: r.n,
       selection_rate: ratio(r.sel, r.sw),
-      true_positive_rate: ratio(r.tp, r.pos),
-      false_positive_rate: ratio(r.fp, r.neg),
+      true_positive_rate: normalizedRate(r.tp, r.pos),
+      false_positive_rate: normalizedRate(r.fp, r.neg),
       accuracy: ratio(r.correct, r.sw),
       impact_ratio: null,
       too_small: r.n < minGroupSize,
@@ -152,12 +165,27 @@ function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): Fairness
     m.impact_ratio = m.selection_rate !== null && maxRate > 0 ? m.selection_rate / maxRate : null;
   const worst = (a: number | null, b: number | null, pick: (x: number, y: number) => number) =>
     a === null ? b : b === null ? a : pick(a, b);
+  const equalizedOddsRatio = worst(tpr.ratio, fpr.ratio, Math.min);
+  // why a null is null (Fairlearn gives nan for these 0/0 cases)
+  const reasons = [
+    ...rows
+      .filter((r) => r.sw === 0)
+      .map(
+        (r) => `group ${r.grp ?? MISSING_GROUP} has total weight 0: its selection_rate and accuracy are null`,
+      ),
+    ...(dp.ratio === null && metrics.length > 0
+      ? ['demographic_parity_ratio and impact_ratio are null: every selection rate is 0 (0/0)']
+      : []),
+    ...(equalizedOddsRatio === null && metrics.length > 0
+      ? ['equalized_odds_ratio is null: the largest true- and false-positive rates are 0 (0/0)']
+      : []),
+  ];
   return {
     groups,
     demographic_parity_difference: dp.difference,
     demographic_parity_ratio: dp.ratio,
     equalized_odds_difference: worst(tpr.difference, fpr.difference, Math.max),
-    equalized_odds_ratio: worst(tpr.ratio, fpr.ratio, Math.min),
+    equalized_odds_ratio: equalizedOddsRatio,
     equal_opportunity_difference: tpr.difference,
     four_fifths_violation: dp.ratio !== null && dp.ratio < FOUR_FIFTHS,
     small_groups: Object.entries(groups)
@@ -165,5 +193,6 @@ function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): Fairness
       .map(([k]) => k),
     min_group_size: minGroupSize,
     four_fifths_threshold: FOUR_FIFTHS,
+    ...(reasons.length > 0 ? { note: reasons.join('; ') } : {}),
   };
 }

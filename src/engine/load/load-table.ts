@@ -14,6 +14,7 @@ import {
   tempTableName,
 } from '../drift/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { findCsvProblem } from './csv-lines.ts';
 import { InputError } from './input-error.ts';
 
 /** File formats the loader reads (chosen from the file name's extension). */
@@ -45,12 +46,20 @@ export function formatOf(file: string): DataFormat {
   );
 }
 
-/** SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read so far. */
-export async function sha256File(file: string, onBytes?: (read: number) => void): Promise<string> {
+/**
+ * SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read
+ * so far, `inspect` each chunk read.
+ */
+export async function sha256File(
+  file: string,
+  onBytes?: (read: number) => void,
+  inspect?: (chunk: Buffer) => void,
+): Promise<string> {
   const hash = createHash('sha256');
   let read = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     hash.update(chunk as Buffer);
+    inspect?.(chunk as Buffer);
     read += (chunk as Buffer).length;
     onBytes?.(read);
   }
@@ -100,9 +109,16 @@ export async function loadTable(
   const table = ident(options.table ?? tempTableName('load'));
   // hashing reads the file on the main thread while DuckDB parses it on its own threads
   const onProgress = options.onProgress;
+  // whether the file has a quote character at all (the open-quote check needs one)
+  let quoted = false;
   const digest = sha256File(
     absolute,
     onProgress ? (read) => onProgress(Math.min(read / size, 1)) : undefined,
+    format === 'csv'
+      ? (chunk) => {
+          if (!quoted && chunk.indexOf(34) >= 0) quoted = true;
+        }
+      : undefined,
   );
   digest.catch(() => {});
   let source = readerSql(format, absolute, false);
@@ -122,11 +138,17 @@ export async function loadTable(
         source = readerSql(format, absolute, true);
         await create(true);
       } catch (again) {
-        throw new InputError(`${file}: ${duckdbMessage(again)}`);
+        throw await csvError(file, format, absolute, again);
       }
     } else {
-      throw new InputError(`${file}: ${duckdbMessage(err)}`);
+      throw await csvError(file, format, absolute, err);
     }
+  }
+  if (format === 'csv' && !/\.gz$/i.test(absolute)) {
+    await digest;
+    if (quoted) await refuseOpenQuote(conn, table, file, absolute);
+  } else if (format === 'csv') {
+    await refuseOpenQuote(conn, table, file, absolute);
   }
   // the parser's buffers are free now: return them before the table is worked on
   await returnFreedMemory(conn);
@@ -223,6 +245,52 @@ export function requireColumn(table: LoadedTable, name: string): ColumnInfo {
     );
   }
   return found;
+}
+
+/** The CSV delimiter (from the extension, as readerSql chooses it). */
+function csvDelimiter(file: string): string {
+  return /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',';
+}
+
+/**
+ * The error for a file DuckDB could not read: DuckDB's message when it names the line; else, for
+ * a CSV, the first record pandas refuses, named by its line (DuckDB's sniffer only says it could
+ * not detect the dialect when such a record is in its sample).
+ */
+async function csvError(
+  file: string,
+  format: DataFormat,
+  absolute: string,
+  err: unknown,
+): Promise<InputError> {
+  // DuckDB names the line of a bad row past its sniffing sample itself
+  if (format === 'csv' && !/\bLine: \d+/.test(duckdbMessage(err))) {
+    const problem = await findCsvProblem(absolute, csvDelimiter(absolute)).catch(() => null);
+    if (problem) return new InputError(`${file}: ${problem.message}`);
+  }
+  return new InputError(`${file}: ${duckdbMessage(err)}`);
+}
+
+/**
+ * A quoted field left open reads without error when the sniffer takes the quote for text (pandas
+ * refuses the file): when a text value starts with a quote, the file is checked as pandas reads it
+ * and refused with the line of the open quote.
+ */
+async function refuseOpenQuote(
+  conn: DuckDBConnection,
+  table: string,
+  file: string,
+  absolute: string,
+): Promise<void> {
+  const text = (await queryRows(conn, `DESCRIBE ${table}`)).filter(
+    (d) => String(d.column_type) === 'VARCHAR',
+  );
+  if (text.length === 0) return;
+  const startsWithQuote = text.map((d) => `starts_with(${ident(String(d.column_name))}, '"')`).join(' OR ');
+  const [hit] = await queryRows(conn, `SELECT 1 AS x FROM ${table} WHERE ${startsWithQuote} LIMIT 1`);
+  if (!hit) return;
+  const problem = await findCsvProblem(absolute, csvDelimiter(absolute));
+  if (problem) throw new InputError(`${file}: ${problem.message}`);
 }
 
 /** DuckDB's reading error without its long list of possible fixes (keeps the line number and the line). */

@@ -4,7 +4,7 @@ import { compareCodePoints } from '../drift/categorical-drift.ts';
 import { blankText, count, doubleLiteral, ident, num, queryRows } from '../drift/sql.ts';
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
-import { NO_TASK_METRICS } from './performance.ts';
+import { ALL_ZERO_WEIGHTS, NO_TASK_METRICS } from './performance.ts';
 import { assertNoBadRows, presentCheck, weightOf } from './scored-rows.ts';
 
 /** Columns of a multiclass or regression evaluation. */
@@ -48,7 +48,7 @@ export async function labelIsContinuous(
 }
 
 /**
- * Distinct non-missing label values (up to `limit`): numbers for a numeric label (as the scored
+ * Distinct non-missing label values (up to `limit`; NaN is missing): numbers for a numeric label (as the scored
  * rows compare them, without turning every value into text), else text.
  */
 export async function labelClassCount(
@@ -61,7 +61,7 @@ export async function labelClassCount(
   const sql =
     requireColumn(table, label).kind === 'numeric'
       ? `SELECT DISTINCT TRY_CAST(${c} AS DOUBLE) AS v FROM ${table.table}
-         WHERE TRY_CAST(${c} AS DOUBLE) IS NOT NULL LIMIT ${limit}`
+         WHERE TRY_CAST(${c} AS DOUBLE) IS NOT NULL AND NOT isnan(TRY_CAST(${c} AS DOUBLE)) LIMIT ${limit}`
       : `SELECT DISTINCT CAST(${c} AS VARCHAR) AS v FROM ${table.table}
          WHERE ${c} IS NOT NULL AND NOT ${blankText(`CAST(${c} AS VARCHAR)`)} LIMIT ${limit}`;
   return (await queryRows(conn, sql)).length;
@@ -84,8 +84,8 @@ export async function computeMulticlass(
   const value = (c: string) => (numeric ? `TRY_CAST(${ident(c)} AS DOUBLE)` : `CAST(${ident(c)} AS VARCHAR)`);
   const w = weightOf(columns.weight);
   await assertNoBadRows(conn, table, [
-    presentCheck('label', columns.label),
-    presentCheck('prediction', columns.prediction),
+    presentCheck('label', columns.label, numeric),
+    presentCheck('prediction', columns.prediction, numeric),
     ...(numeric
       ? [
           {
@@ -172,7 +172,7 @@ export async function computeMulticlass(
       recall_weighted: weighted(recall),
       f1_weighted: weighted(f1),
     },
-    note: null,
+    note: n > 0 && total === 0 ? ALL_ZERO_WEIGHTS : null,
   };
 }
 
@@ -223,6 +223,13 @@ export async function computeRegression(
   const sse = num(t?.se) ?? 0;
   const sst = num(d?.sst) ?? 0;
   const mse = ratio(t?.se);
+  // a sum that overflows float64 (values near ±1.8e308) is no number JSON can hold: null, named in the note
+  const overflowed: string[] = [];
+  const finite = (v: number | null, name: string): number | null => {
+    if (v === null || Number.isFinite(v)) return v;
+    overflowed.push(`${name} (${v})`);
+    return null;
+  };
   return {
     ...NO_BINARY_METRICS,
     ...NO_TASK_METRICS,
@@ -236,11 +243,16 @@ export async function computeRegression(
     precision: null,
     recall: null,
     f1: null,
-    mean_absolute_error: ratio(t?.ae),
-    mean_squared_error: mse,
-    root_mean_squared_error: mse === null ? null : Math.sqrt(mse),
-    r2: sw > 0 ? (sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0) : null,
-    mean_absolute_percentage_error: ratio(t?.ape),
-    note: null,
+    mean_absolute_error: finite(ratio(t?.ae), 'mean_absolute_error'),
+    mean_squared_error: finite(mse, 'mean_squared_error'),
+    root_mean_squared_error: finite(mse === null ? null : Math.sqrt(mse), 'root_mean_squared_error'),
+    r2: finite(sw > 0 ? (sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0) : null, 'r2'),
+    mean_absolute_percentage_error: finite(ratio(t?.ape), 'mean_absolute_percentage_error'),
+    note:
+      count(t?.n) > 0 && sw === 0
+        ? ALL_ZERO_WEIGHTS
+        : overflowed.length > 0
+          ? `not a finite number, so null: ${overflowed.join(', ')}; the values are too close to the float64 limit (±1.8e308) for the sums to stay finite`
+          : null,
   };
 }

@@ -13,6 +13,16 @@ export const CURVE_POINTS = 200;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
+/** The reasons given, joined; null when there is none. */
+export function notes(...reasons: (string | null)[]): string | null {
+  const given = reasons.filter((r): r is string => r !== null);
+  return given.length > 0 ? given.join('; ') : null;
+}
+
+/** The note when every weight is 0: weighted means are 0/0 (scikit-learn raises on them). */
+export const ALL_ZERO_WEIGHTS =
+  'every weight is 0: the weighted metrics are 0/0, so null (scikit-learn raises "Weights sum to zero, can\'t be normalized")';
+
 /** The metrics of the other tasks, all null: spread first into a task's result. */
 export const NO_TASK_METRICS = {
   multiclass: null,
@@ -107,9 +117,15 @@ export async function computePerformance(
     calibration_curve: calibration,
     roc_curve: curves.roc_curve,
     precision_recall_curve: curves.precision_recall_curve,
-    note: oneClass
-      ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
-      : null,
+    note: notes(
+      n > 0 && sw === 0 ? ALL_ZERO_WEIGHTS : null,
+      !scored.hasScore
+        ? 'a predicted class has no probabilities: roc_auc, average_precision, log_loss, brier_score, ece and the curves are null'
+        : null,
+      oneClass && sw > 0 && scored.hasScore
+        ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
+        : null,
+    ),
   };
 }
 
@@ -182,7 +198,11 @@ const NO_CURVES: RankCurves = {
   precision_recall_curve: null,
 };
 
-/** ROC and precision-recall from the scored view: DuckDB groups and orders the scores. */
+/**
+ * ROC and precision-recall from the scored view: DuckDB groups and orders the scores. Rows of
+ * weight 0 are left out first, as sklearn's _binary_clf_curve does: a score carried only by them
+ * is no vertex of either curve.
+ */
 async function rankCurves(
   conn: DuckDBConnection,
   view: string,
@@ -193,7 +213,7 @@ async function rankCurves(
   return exclusive(conn, async () => {
     const result = await conn.run(
       `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
-       FROM ${view} GROUP BY __p ORDER BY __p DESC`,
+       FROM ${view} WHERE __w <> 0 GROUP BY __p ORDER BY __p DESC`,
     );
     // the result is materialized: its row count is the number of distinct scores
     const walk = new CurveWalk(pos, neg, result.rowCount);

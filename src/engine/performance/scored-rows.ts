@@ -58,11 +58,15 @@ export async function assertNoBadRows(
   }
 }
 
-/** The check that a role's column ('label', 'prediction') has a value in every row. */
-export function presentCheck(role: string, column: string): RowCheck {
+/**
+ * The check that a role's column ('label', 'prediction') has a value in every row. In a numeric
+ * column a NaN is missing too (as pandas and data quality count it), not a class of its own.
+ */
+export function presentCheck(role: string, column: string, numeric = false): RowCheck {
   const c = ident(column);
+  const nan = numeric ? ` OR isnan(TRY_CAST(${c} AS DOUBLE))` : '';
   return {
-    where: `${c} IS NULL OR ${blankText(`CAST(${c} AS VARCHAR)`)}`,
+    where: `${c} IS NULL OR ${blankText(`CAST(${c} AS VARCHAR)`)}${nan}`,
     message: (row) => `${role} '${column}' is missing in data row ${row}`,
   };
 }
@@ -103,7 +107,7 @@ export async function createScoredView(
   const weight = weightOf(columns.weight);
   const w = weight.expr;
   const checks: RowCheck[] = [
-    presentCheck('label', label.name),
+    presentCheck('label', label.name, label.kind === 'numeric'),
     ...(columns.score !== undefined
       ? [
           {
@@ -113,7 +117,7 @@ export async function createScoredView(
           },
         ]
       : []),
-    ...(prediction ? [presentCheck('prediction', prediction.name)] : []),
+    ...(prediction ? [presentCheck('prediction', prediction.name, prediction.kind === 'numeric')] : []),
     ...weight.checks,
   ];
   await assertNoBadRows(conn, table, checks);
@@ -154,7 +158,7 @@ export async function createScoredView(
     );
     if (others.length > 0) {
       throw new InputError(
-        `prediction '${prediction.name}' has values that are not classes of '${label.name}' (${values.join(', ')}): ${others.map((o) => String(o.v)).join(', ')}`,
+        `prediction '${prediction.name}' has values that are not classes of '${label.name}' (${values.join(', ')}): ${others.map((o) => String(o.v)).join(', ')}${numericLabel ? '; for a numeric target use --task regression' : ''}`,
       );
     }
   }

@@ -83,7 +83,9 @@ export async function profileColumns(
 /** Quartiles (numpy.quantile, linear) of sorted finite values and the count outside the IQR fences. */
 function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): ColumnOutliers {
   const n = sorted.length;
-  if (n === 0) return { q1: null, q3: null, lower: null, upper: null, count: 0, share: 0 };
+  if (n === 0) {
+    return { q1: null, q3: null, lower: null, upper: null, count: 0, share: 0, note: 'no finite values' };
+  }
   const at = (rank: number) => sorted[rank] as number;
   const q1 = linearQuantile(n, 0.25, at);
   const q3 = linearQuantile(n, 0.75, at);
@@ -91,5 +93,14 @@ function iqrOutliers(sorted: Float64Array, rows: number, multiplier: number): Co
   const lower = q1 - multiplier * iqr;
   const upper = q3 + multiplier * iqr;
   const outside = countBelow(sorted, lower) + (n - countAtMost(sorted, upper));
-  return { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
+  const result = { q1, q3, lower, upper, count: outside, share: rows > 0 ? outside / rows : 0 };
+  // a fence beyond the float64 range (values near ±1.8e308) is ±inf, which JSON cannot hold: null,
+  // with a note (the count is still exact: no finite value lies beyond an infinite fence)
+  const infinite = (['q1', 'q3', 'lower', 'upper'] as const).filter((k) => !Number.isFinite(result[k]));
+  if (infinite.length === 0) return result;
+  return {
+    ...result,
+    ...Object.fromEntries(infinite.map((k) => [k, null])),
+    note: `${infinite.map((k) => `${k} is ${result[k]}`).join(', ')} (beyond the float64 range of ±1.8e308, so null); count is exact`,
+  };
 }

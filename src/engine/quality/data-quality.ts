@@ -1,9 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { count, ident, isNumberType, queryRows, type SqlRow, tempTableName } from '../drift/sql.ts';
+import {
+  count,
+  ident,
+  isNumberType,
+  numericExpr,
+  queryRows,
+  type SqlRow,
+  tempTableName,
+} from '../drift/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
+import { type CategoryLabelCount, categoryLabelCounts, targetRateAuc } from './categorical-leakage.ts';
 import { missingCounts, profileColumns } from './column-profile.ts';
 
 /** Defaults: Tukey's 1.5 × IQR fences; a single feature with ROC AUC ≥ 0.95 is a leakage suspect. */
@@ -71,6 +80,18 @@ export async function currentDataQuality(
     currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), label.positive));
   }
   currentScan.prefetchNumeric(numeric);
+  // the text features' category counts by label class (categorical leakage), while the table exists
+  const categoryCounts =
+    labelColumn && label?.positive
+      ? await categoryLabelCounts(
+          currentScan,
+          leakageFeatures(current, options)
+            .filter((c) => c.kind === 'categorical')
+            .map((c) => c.name),
+          labelColumn,
+          label.positive,
+        )
+      : new Map<string, CategoryLabelCount[]>();
   const rows = await rowChecks(conn, currentScan, options.keepRowHashes ?? false);
   const missing = await missingCounts(currentScan);
   // every query of the table is done: the rest waits only for the sorts and runs in JS, while the
@@ -87,7 +108,7 @@ export async function currentDataQuality(
       },
       constant_columns: profile.constant,
       outliers: profile.outliers,
-      leakage: await leakage(currentScan, options, label, leakageAuc),
+      leakage: await leakage(currentScan, options, label, leakageAuc, categoryCounts),
       thresholds: { iqr_multiplier: iqrMultiplier, leakage_auc: leakageAuc },
     };
   })();
@@ -205,11 +226,17 @@ async function binaryLabel(
   return { values, positive: positiveOf(values, requested, label.kind === 'numeric') };
 }
 
+/** The features checked for leakage: the given columns (or all), never the label. */
+function leakageFeatures(current: LoadedTable, options: DataQualityOptions): ColumnInfo[] {
+  return (options.columns ?? current.columns).filter((c) => c.name !== options.label);
+}
+
 async function leakage(
   scan: TableScan,
   options: DataQualityOptions,
   label: { values: string[]; positive: string | null } | null,
   threshold: number,
+  categoryCounts: Map<string, CategoryLabelCount[]>,
 ): Promise<Leakage> {
   const current = scan.table;
   const base: Leakage = {
@@ -230,18 +257,30 @@ async function leakage(
       note: `label has ${label.values.length} distinct values; single-feature AUC needs a binary label`,
     };
   }
-  const features = (options.columns ?? current.columns).filter(
-    (c) => c.kind === 'numeric' && c.name !== options.label,
-  );
   const featureAuc: Record<string, number | null> = {};
-  for (const feature of features) {
-    const auc = singleFeatureAuc(await scan.numeric(feature.name, true));
+  for (const feature of leakageFeatures(current, options)) {
+    // a text feature: the AUC of its categories' target rates (src/engine/quality/categorical-leakage.ts)
+    const counts = feature.kind === 'categorical' ? categoryCounts.get(feature.name) : undefined;
+    if (feature.kind === 'categorical' && !counts) continue;
+    const auc = counts ? targetRateAuc(counts) : singleFeatureAuc(await scan.numeric(feature.name, true));
     featureAuc[feature.name] = auc === null ? null : Math.max(auc, 1 - auc);
   }
   const suspicious = Object.entries(featureAuc)
     .filter(([, auc]) => auc !== null && auc >= threshold)
     .map(([name]) => name);
-  return { ...base, positive_label: positive, feature_auc: featureAuc, suspicious_features: suspicious };
+  const undefinedAuc = Object.entries(featureAuc)
+    .filter(([, auc]) => auc === null)
+    .map(([name]) => name);
+  return {
+    ...base,
+    positive_label: positive,
+    feature_auc: featureAuc,
+    suspicious_features: suspicious,
+    note:
+      undefinedAuc.length > 0
+        ? `feature_auc is null for ${undefinedAuc.join(', ')}: the rows with a value hold one label class only (AUC undefined)`
+        : null,
+  };
 }
 
 /**
@@ -286,7 +325,8 @@ async function rowChecks(
   keepHashes: boolean,
 ): Promise<{ duplicates: number; hashes: string | null }> {
   const current = currentScan.table;
-  const allHash = rowHash(current);
+  const types = await currentScan.columnTypes();
+  const allHash = rowHash(current, types);
   let probe: SqlRow | undefined;
   let hashes: string | null = null;
   if (keepHashes) {
@@ -303,13 +343,37 @@ async function rowChecks(
       `SELECT count(*) - count(DISTINCT ${allHash}) AS repeats FROM ${current.table}`,
     );
   }
-  const duplicates = count(probe?.repeats) === 0 ? 0 : await duplicateRows(conn, current, allHash);
+  const duplicates =
+    count(probe?.repeats) === 0
+      ? 0
+      : await duplicateRows(conn, current, allHash, comparedColumns(current, types));
   return { duplicates, hashes };
 }
 
-/** The hash of a whole row of the table (its columns in order). */
-function rowHash(table: LoadedTable): string {
-  return `hash(${table.columns.map((c) => ident(c.name)).join(', ')})`;
+/**
+ * A column as rows are compared (duplicates, overlap): in a numeric column a NaN is missing and
+ * equal to a blank (NULL), as pandas reads both as NaN and `duplicated()` counts NaN equal to NaN.
+ */
+function comparedExpr(column: ColumnInfo, type: string | undefined): string {
+  const c = ident(column.name);
+  if (type === 'DOUBLE' || type === 'FLOAT') return nanIsNull(c);
+  // a numeric column stored as text is compared by its numbers, as pandas parses it
+  if (column.kind === 'numeric' && !isNumberType(type)) return nanIsNull(numericExpr(column.name));
+  return c;
+}
+
+function nanIsNull(value: string): string {
+  return `CASE WHEN isnan(${value}) THEN NULL ELSE ${value} END`;
+}
+
+/** Every column of the table as rows are compared, in order. */
+function comparedColumns(table: LoadedTable, types: Map<string, string>): string[] {
+  return table.columns.map((c) => comparedExpr(c, types.get(c.name)));
+}
+
+/** The hash of a whole row of the table (its columns in order, as rows are compared). */
+function rowHash(table: LoadedTable, types: Map<string, string>): string {
+  return `hash(${comparedColumns(table, types).join(', ')})`;
 }
 
 /**
@@ -330,9 +394,10 @@ export async function referenceOverlap(
   const current = currentScan.table;
   const hash = `hash(${common.map((c) => c.expr).join(', ')})`;
   // the common-column hash is the row hash itself when every column is shared with the same type
+  const own = comparedColumns(current, await currentScan.columnTypes());
   const sameHash =
     common.length === current.columns.length &&
-    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === ident(c.name));
+    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === own[i]);
   const candidates =
     currentHashes !== null && sameHash
       ? `SELECT count(*) AS n FROM ${currentHashes} WHERE h IN (SELECT ${hash} FROM ${referenceScan.from()})`
@@ -342,11 +407,17 @@ export async function referenceOverlap(
 }
 
 /** Rows equal (missing equal to missing) to an earlier row, among the rows whose hash repeats. */
-async function duplicateRows(conn: DuckDBConnection, table: LoadedTable, hash: string): Promise<number> {
+async function duplicateRows(
+  conn: DuckDBConnection,
+  table: LoadedTable,
+  hash: string,
+  compared: string[],
+): Promise<number> {
   const repeated = `SELECT ${hash} AS h FROM ${table.table} GROUP BY h HAVING count(*) > 1`;
+  const select = compared.map((e, i) => `${e} AS c${i}`).join(', ');
   const [row] = await queryRows(
     conn,
-    `WITH cand AS (SELECT * FROM ${table.table} WHERE ${hash} IN (${repeated}))
+    `WITH cand AS (SELECT ${select} FROM ${table.table} WHERE ${hash} IN (${repeated}))
      SELECT (SELECT count(*) FROM cand) - (SELECT count(*) FROM (SELECT DISTINCT * FROM cand)) AS n`,
   );
   return count(row?.n);
@@ -371,11 +442,14 @@ async function commonColumns(currentScan: TableScan, referenceScan: TableScan): 
     .map((n) => {
       const a = currentTypes.get(n) ?? '';
       const b = referenceTypes.get(n) ?? '';
+      // NaN equals a blank (NULL) in a number column, as in duplicates
       const expr =
         a === b
-          ? ident(n)
+          ? a === 'DOUBLE' || a === 'FLOAT'
+            ? nanIsNull(ident(n))
+            : ident(n)
           : isNumberType(a) && isNumberType(b)
-            ? `CAST(${ident(n)} AS DOUBLE)`
+            ? nanIsNull(`CAST(${ident(n)} AS DOUBLE)`)
             : `CAST(${ident(n)} AS VARCHAR)`;
       return { name: n, expr };
     });

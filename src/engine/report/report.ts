@@ -288,7 +288,7 @@ function driftSection(d: DriftResult): string {
   const rows = Object.entries(d.features).map(([name, fd]) => driftRow(name, fd));
   if (d.prediction) rows.push(driftRow(`${d.prediction.column} (prediction)`, d.prediction.drift));
   return `<section><h2>Drift</h2>
-<p>${d.drifted_count} of ${d.feature_count} features drifted; share ${f(d.drift_share)} — dataset ${d.dataset_drifted ? '<b class="bad">drifted</b>' : 'not drifted'} (threshold ${f(d.thresholds.drift_share)}).
+<p>${d.drifted_count} of ${d.feature_count} features drifted; share ${f(d.drift_share)} — dataset ${d.dataset_drifted ? '<b class="bad">drifted</b>' : 'not drifted'} (threshold ${f(d.thresholds.drift_share)}).${d.excluded_features?.length ? ` Not counted (leakage suspects, shown below): ${e(d.excluded_features.join(', '))}.` : ''}
 <span class="legend"><i class="ref"></i> reference <i class="cur"></i> current</span></p>
 <table class="drift"><thead><tr><th>feature</th><th>statistics</th><th>PSI</th><th>decided by</th><th>verdict</th><th>distribution</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
