@@ -11,6 +11,7 @@ import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fair
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
 import { checkInputFile, loadTable, requireColumn } from './load/load-table.ts';
+import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
   computeRegression,
@@ -41,6 +42,8 @@ export interface ValidateOptions {
   features?: string[];
   categorical?: string[];
   minGroupSize?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
   /**
    * Keep both tables (compressed) for the whole run instead of reading what each is needed for
    * right after loading it and dropping it (the default; the reference is kept anyway when its
@@ -215,9 +218,15 @@ async function taskPerformance(
     ...(score !== undefined ? [score] : []),
     ...data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
   ]);
-  const sortedScore =
-    score !== undefined && !scored.weighted ? { sortedScore: scan.numeric(score, true) } : {};
-  return { performance: await computePerformance(conn, scored, names, sortedScore), scored };
+  // weighted, the curves come from a query, but the sorted scores still give the calibration deciles
+  const sortedScore = score !== undefined ? { sortedScore: scan.numeric(score, true) } : {};
+  return {
+    performance: await computePerformance(conn, scored, names, {
+      ...sortedScore,
+      ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    }),
+    scored,
+  };
 }
 
 /** Columns that the data does not have, checked before any work. */
@@ -243,6 +252,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   }
   if ((options.label === undefined) !== (predicted === undefined)) {
     throw new InputError('performance needs --label and one of --score or --prediction');
+  }
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new InputError(`the confidence level must be strictly between 0 and 1, got ${confidence}`);
   }
   if ((options.groups ?? []).length > 0 && options.label === undefined) {
     throw new InputError('fairness (--group) needs --label and --score or --prediction');
@@ -313,6 +326,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       progress.start('fairness', `fairness by ${groupSpecs.map(groupKey).join(', ')}`);
       fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
       });
     }
     progress.start('data-quality', 'data quality');
@@ -425,6 +439,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         features: featureNames,
         categorical,
         min_group_size: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        confidence,
       },
       ...measured,
       suggested_findings: judge ? suggestFindings(measured, judge.rules, judge.tier) : null,

@@ -9,7 +9,10 @@ import {
   num,
   queryRows,
 } from '../drift/sql.ts';
+import { criticalValue, DEFAULT_CONFIDENCE } from '../performance/intervals.ts';
 import type { ScoredView } from '../performance/scored-rows.ts';
+import { withIntervals } from './fairness-intervals.ts';
+import { thresholdSweeps } from './threshold-sweep.ts';
 
 /** Groups with fewer rows than this are flagged as too small to judge (kept in every statistic). */
 export const DEFAULT_MIN_GROUP_SIZE = 30;
@@ -21,6 +24,8 @@ export const MISSING_GROUP = '(missing)';
 /** Options of computeFairness. */
 export interface FairnessOptions {
   minGroupSize?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -111,6 +116,19 @@ export async function computeFairnessBySpecs(
       out[groupKey(spec)] = fairnessOfGroups(bySpec[i] ?? [], options);
     });
   }
+  // per-group rates across thresholds: one more grouped pass (a predicted-class column has no score)
+  const sweeps = scored.hasScore
+    ? await thresholdSweeps(
+        conn,
+        scored,
+        specs.map((spec) => ({ key: groupKey(spec), expr: groupExpr(spec) })),
+        MISSING_GROUP,
+      )
+    : null;
+  for (const spec of specs) {
+    const result = out[groupKey(spec)];
+    if (result) result.threshold_sweep = sweeps?.[groupKey(spec)] ?? null;
+  }
   return out;
 }
 
@@ -126,10 +144,31 @@ export async function computeFairness(
 }
 
 /**
+ * The disparities over every group and, as the headline, over the groups large enough to judge
+ * (count ≥ min_group_size), with Wilson intervals of each group's rates and Newcombe intervals
+ * of the differences.
+ */
+function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const large = rows.filter((r) => r.n >= minGroupSize);
+  const counts = (list: GroupSums[]) =>
+    list.map((r) => ({ ...r, key: r.grp === null ? MISSING_GROUP : r.grp }));
+  return withIntervals(
+    disparitiesOfGroups(rows, options),
+    large.length >= 2 ? disparitiesOfGroups(large, options) : null,
+    counts(rows),
+    counts(large),
+    confidence,
+    criticalValue(confidence),
+  );
+}
+
+/**
  * Per group count, selection rate, TPR, FPR and accuracy (weighted when the view has weights);
  * differences max − min, ratios min / max.
  */
-function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
+function disparitiesOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const groups: Record<string, GroupMetrics> = {};
   for (const r of rows) {

@@ -2,6 +2,15 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { count, exclusive, num, queryRows } from '../drift/sql.ts';
 import { doubleItems, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
+import { calibrationFit } from './calibration.ts';
+import {
+  criticalValue,
+  DEFAULT_CONFIDENCE,
+  DeLongAccumulator,
+  type DeLongResult,
+  delongInterval,
+  wilson,
+} from './intervals.ts';
 import type { ScoredView } from './scored-rows.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
@@ -37,6 +46,8 @@ export async function computePerformance(
      * label), when already read: unweighted ROC and precision-recall then come from it.
      */
     sortedScore?: Promise<NumericColumn>;
+    /** Confidence level of the intervals (default 0.95). */
+    confidence?: number;
   } = {},
 ): Promise<PerformanceResult> {
   const v = scored.view;
@@ -83,6 +94,11 @@ export async function computePerformance(
         )
       : null;
   const oneClass = pos === 0 || neg === 0;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const z = criticalValue(confidence);
+  const fit = scored.hasScore
+    ? await calibrationFit(conn, v, options.sortedScore && !scored.weighted ? options.sortedScore : undefined)
+    : null;
   return {
     ...NO_TASK_METRICS,
     task: 'binary',
@@ -107,6 +123,19 @@ export async function computePerformance(
     calibration_curve: calibration,
     roc_curve: curves.roc_curve,
     precision_recall_curve: curves.precision_recall_curve,
+    intervals: {
+      confidence,
+      accuracy: wilson(tp + tn, sw, z),
+      precision: wilson(tp, tp + fp, z),
+      recall: wilson(tp, pos, z),
+      roc_auc:
+        curves.rocAuc !== null && curves.delong ? delongInterval(curves.rocAuc, curves.delong, z) : null,
+      note:
+        scored.hasScore && !oneClass && !curves.delong
+          ? 'roc_auc interval: DeLong needs a weight above 1 in each class'
+          : null,
+    },
+    calibration: fit,
     note: oneClass
       ? 'only one class in the label: roc_auc and average_precision are undefined (sklearn raises or warns)'
       : null,
@@ -119,6 +148,8 @@ interface RankCurves {
   averagePrecision: number | null;
   roc_curve: PerformanceResult['roc_curve'];
   precision_recall_curve: PerformanceResult['precision_recall_curve'];
+  /** DeLong's variance of the AUC (null when a class has weight ≤ 1). */
+  delong: DeLongResult | null;
 }
 
 /**
@@ -135,6 +166,7 @@ class CurveWalk {
   private readonly every: number;
   private readonly roc = { fpr: [0], tpr: [0] };
   private readonly pr = { precision: [] as number[], recall: [] as number[] };
+  private readonly delong: DeLongAccumulator;
 
   constructor(
     private readonly pos: number,
@@ -142,6 +174,7 @@ class CurveWalk {
     private readonly distinct: number,
   ) {
     this.every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
+    this.delong = new DeLongAccumulator(pos, neg);
   }
 
   /** The next distinct score (lower than every score before it), with its weighted TP and FP. */
@@ -152,6 +185,7 @@ class CurveWalk {
     this.cfp += fp;
     const ctp = this.ctp;
     const cfp = this.cfp;
+    this.delong.add(tp, fp);
     this.area += ((cfp - pfp) * (ctp + ptp)) / 2;
     if (ctp + cfp > 0) this.ap += (ctp - ptp) * (ctp / (ctp + cfp));
     this.seen++;
@@ -171,6 +205,7 @@ class CurveWalk {
       averagePrecision: this.ap / this.pos,
       roc_curve: this.roc,
       precision_recall_curve: this.pr,
+      delong: this.delong.result(),
     };
   }
 }
@@ -180,6 +215,7 @@ const NO_CURVES: RankCurves = {
   averagePrecision: null,
   roc_curve: null,
   precision_recall_curve: null,
+  delong: null,
 };
 
 /** ROC and precision-recall from the scored view: DuckDB groups and orders the scores. */
