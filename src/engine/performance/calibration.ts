@@ -93,8 +93,10 @@ async function logisticRecalibration(conn: DuckDBConnection, view: string): Prom
     const db = (at.h00 * at.g1 - at.h01 * at.g0) / det;
     let scale = 1;
     let next = await step(a + da, b + db);
-    // step halving: never accept a lower likelihood
-    while (next.ll < at.ll && scale > 1e-6) {
+    // step halving: never accept a lower likelihood (beyond rounding: near the maximum, the
+    // log-likelihood's last digits are noise)
+    const floor = at.ll - 1e-12 * Math.abs(at.ll);
+    while (next.ll < floor && scale > 1e-6) {
       scale /= 2;
       next = await step(a + scale * da, b + scale * db);
     }
@@ -102,10 +104,8 @@ async function logisticRecalibration(conn: DuckDBConnection, view: string): Prom
     b += scale * db;
     at = next;
     if (Math.abs(b) > DIVERGED) break;
-    if (
-      Math.abs(scale * da) <= 1e-10 * (1 + Math.abs(a)) &&
-      Math.abs(scale * db) <= 1e-10 * (1 + Math.abs(b))
-    ) {
+    // the full Newton step was already tiny: this one took the fit to rounding (quadratic convergence)
+    if (scale === 1 && Math.abs(da) <= 1e-8 * (1 + Math.abs(a)) && Math.abs(db) <= 1e-8 * (1 + Math.abs(b))) {
       return { intercept: a, slope: b, note: null };
     }
   }
