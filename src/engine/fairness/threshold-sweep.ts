@@ -54,15 +54,15 @@ export async function thresholdSweeps(
   for (let start = 0; start < specs.length; start += MAX_GROUPING_SETS) {
     const batch = specs.slice(start, start + MAX_GROUPING_SETS);
     const k = batch.length;
-    const ids = batch.map((_, i) => `g${i}`).join(', ');
+    const ids = batch.map((_, i) => `__g${i}`).join(', ');
     const rows = await queryRows(
       conn,
-      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS grp, b, count(*) AS n, sum(__w) AS sw,
+      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS grp, __bin AS b, count(*) AS n, sum(__w) AS sw,
          sum(__w * __y) AS pos, sum(__w * (1 - __y)) AS neg
-       FROM (SELECT ${batch.map((s, i) => `${s.expr} AS g${i}`).join(', ')}, ${binExpr()} AS b, __w, __y
+       FROM (SELECT ${batch.map((s, i) => `${s.expr} AS __g${i}`).join(', ')}, ${binExpr()} AS __bin, __w, __y
              FROM ${scored.view})
-       GROUP BY GROUPING SETS (${batch.map((_, i) => `(g${i}, b)`).join(', ')})
-       ORDER BY gid, grp NULLS LAST, b`,
+       GROUP BY GROUPING SETS (${batch.map((_, i) => `(__g${i}, __bin)`).join(', ')})
+       ORDER BY gid, grp NULLS LAST, __bin`,
     );
     const bySpec = batch.map(() => new Map<string, Bins>());
     for (const r of rows) {

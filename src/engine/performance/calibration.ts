@@ -149,8 +149,8 @@ export function decileEdges(sample: Pick<SortedSample, 'values' | 'counts'>): nu
   const edges: number[] = [];
   for (let i = 0; i <= HOSMER_LEMESHOW_GROUPS; i++) {
     const q = i === HOSMER_LEMESHOW_GROUPS ? 1 : i * (1 / HOSMER_LEMESHOW_GROUPS);
-    // numpy's _compute_virtual_index(n, q, alpha=1, beta=1)
-    const virtual = n * q + (1 + q * (1 - 1 - 1)) - 1;
+    // numpy's 'linear' method: virtual index (n − 1) · q, then _lerp of its two neighbours
+    const virtual = (n - 1) * q;
     let value: number;
     if (virtual >= n - 1) value = at.get(n - 1);
     else if (virtual < 0) value = at.get(0);
@@ -207,8 +207,8 @@ async function hosmerLemeshow(
   const group = cases ? `CASE ${cases} ELSE ${bins - 1} END` : '0';
   const rows = await queryRows(
     conn,
-    `SELECT ${group} AS g, sum(__w) AS n, sum(__w * __y) AS o, sum(__w * __p) AS e
-     FROM ${view} GROUP BY g HAVING sum(__w) > 0 ORDER BY g`,
+    `SELECT ${group} AS __risk_group, sum(__w) AS n, sum(__w * __y) AS o, sum(__w * __p) AS e
+     FROM ${view} GROUP BY __risk_group HAVING sum(__w) > 0 ORDER BY __risk_group`,
   );
   const groups = rows.length;
   const dof = groups - 2;
