@@ -218,8 +218,8 @@ async function taskPerformance(
     ...(score !== undefined ? [score] : []),
     ...data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
   ]);
-  // weighted, the curves come from a query, but the sorted scores still give the calibration deciles
-  const sortedScore = score !== undefined ? { sortedScore: scan.numeric(score, true) } : {};
+  const sortedScore =
+    score !== undefined && !scored.weighted ? { sortedScore: scan.numeric(score, true) } : {};
   return {
     performance: await computePerformance(conn, scored, names, {
       ...sortedScore,

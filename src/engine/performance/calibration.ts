@@ -1,9 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CalibrationFit } from '../../contracts/validation-evidence.ts';
-import { countAtMost, type SortedSample } from '../drift/sorted-sample.ts';
 import { chiSquareSf } from '../drift/special-functions.ts';
-import { doubleLiteral, exclusive, num, queryRows } from '../drift/sql.ts';
-import { doubleItems, type NumericColumn } from '../scan/numeric-column.ts';
+import { exclusive } from '../drift/sql.ts';
+import { doubleItems, LABEL_NEGATIVE, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
 
 /** The score is clipped to [LOGIT_EPS, 1 − LOGIT_EPS] before its logit (as log_loss clips it). */
 export const LOGIT_EPS = 1e-15;
@@ -15,20 +14,96 @@ const MAX_ITERATIONS = 60;
 const DIVERGED = 1e8;
 
 /**
- * Calibration slope and intercept and the Hosmer–Lemeshow test of the scored view's score
- * (`__p`), label (`__y`) and weight (`__w`). `sortedScore`, the score's sorted sample when already
- * read, gives the decile edges without another sort.
+ * The scored rows summed per distinct score, ascending: `rows` (unweighted, for the decile
+ * edges), `pos` and `neg` (the weight of the positives and negatives at that score).
+ */
+export interface ScoreTotals {
+  score: Float64Array;
+  rows: Float64Array;
+  pos: Float64Array;
+  neg: Float64Array;
+}
+
+/** Per-distinct-score totals of the score's sorted sample read with its label classes (unweighted). */
+export function totalsOfSorted(column: NumericColumn): ScoreTotals {
+  const values = column.sample.values;
+  const labels = column.labels;
+  if (!labels || column.sample.counts) {
+    throw new Error('internal: the calibration needs every score with its label class');
+  }
+  let distinct = 0;
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) distinct++;
+  const out = {
+    score: new Float64Array(distinct),
+    rows: new Float64Array(distinct),
+    pos: new Float64Array(distinct),
+    neg: new Float64Array(distinct),
+  };
+  // one run of equal values at a time, its counts kept in locals and written once
+  let k = 0;
+  let i = 0;
+  const n = values.length;
+  while (i < n) {
+    const v = values[i] as number;
+    let p = 0;
+    let q = 0;
+    const start = i;
+    for (; i < n && values[i] === v; i++) {
+      const label = labels[i];
+      if (label === LABEL_POSITIVE) p++;
+      else if (label === LABEL_NEGATIVE) q++;
+    }
+    out.score[k] = v;
+    out.rows[k] = i - start;
+    out.pos[k] = p;
+    out.neg[k] = q;
+    k++;
+  }
+  return out;
+}
+
+/** Per-distinct-score totals from the scored view (weighted when it has weights): one grouped query. */
+export async function totalsOfView(conn: DuckDBConnection, view: string): Promise<ScoreTotals> {
+  return exclusive(conn, async () => {
+    const result = await conn.run(
+      `SELECT __p, CAST(count(*) AS DOUBLE), CAST(sum(__w * __y) AS DOUBLE), CAST(sum(__w * (1 - __y)) AS DOUBLE)
+       FROM ${view} GROUP BY __p ORDER BY __p`,
+    );
+    const size = Number(result.rowCount);
+    const out = {
+      score: new Float64Array(size),
+      rows: new Float64Array(size),
+      pos: new Float64Array(size),
+      neg: new Float64Array(size),
+    };
+    let n = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = chunk.rowCount;
+      out.score.set(doubleItems(chunk.getColumnVector(0), m), n);
+      out.rows.set(doubleItems(chunk.getColumnVector(1), m), n);
+      out.pos.set(doubleItems(chunk.getColumnVector(2), m), n);
+      out.neg.set(doubleItems(chunk.getColumnVector(3), m), n);
+      n += m;
+    }
+    return out;
+  });
+}
+
+/**
+ * Calibration slope and intercept and the Hosmer–Lemeshow test of the scored view's score,
+ * label and weight. `sortedScore`, the score's sorted sample with label classes when already read
+ * (unweighted only), saves the grouped query. Both work on the distinct scores, in memory.
  */
 export async function calibrationFit(
   conn: DuckDBConnection,
   view: string,
   sortedScore?: Promise<NumericColumn>,
 ): Promise<CalibrationFit> {
-  const fit = await logisticRecalibration(conn, view);
-  const edges = decileEdges(
-    sortedScore ? (await sortedScore).sample : { values: await sortedScores(conn, view), counts: null },
-  );
-  const hl = await hosmerLemeshow(conn, view, edges);
+  const totals = sortedScore ? totalsOfSorted(await sortedScore) : await totalsOfView(conn, view);
+  const fit = logisticRecalibration(totals);
+  const hl = hosmerLemeshow(totals, decileEdges({ values: totals.score, counts: totals.rows }));
   const notes = [fit.note, hl.note].filter((n): n is string => n !== null);
   return {
     intercept: fit.intercept,
@@ -49,65 +124,93 @@ interface Recalibration {
 
 /**
  * Maximum likelihood fit of y ~ a + b · logit(p) (weighted: each row's log-likelihood times its
- * weight), by Newton–Raphson from (0, 1) with step halving; one aggregate query per iteration.
+ * weight), by Newton–Raphson from (0, 1) with step halving, over the distinct scores.
  */
-async function logisticRecalibration(conn: DuckDBConnection, view: string): Promise<Recalibration> {
-  const pc = `greatest(least(__p, 1 - ${LOGIT_EPS}), ${LOGIT_EPS})`;
-  const source = `(SELECT __w AS w, CAST(__y AS DOUBLE) AS y, ln(${pc} / (1 - ${pc})) AS x FROM ${view} WHERE __w > 0)`;
-  const [classes] = await queryRows(
-    conn,
-    `SELECT count(*) FILTER (WHERE y = 1) AS pos, count(*) FILTER (WHERE y = 0) AS neg,
-       min(x) AS lo, max(x) AS hi FROM ${source}`,
-  );
-  if (!(num(classes?.pos) ?? 0) || !(num(classes?.neg) ?? 0)) {
+function logisticRecalibration(t: ScoreTotals): Recalibration {
+  const k = t.score.length;
+  const x = new Float64Array(k);
+  let pos = 0;
+  let neg = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < k; i++) {
+    const p = Math.min(Math.max(t.score[i] as number, LOGIT_EPS), 1 - LOGIT_EPS);
+    const xi = Math.log(p / (1 - p));
+    x[i] = xi;
+    const w = (t.pos[i] as number) + (t.neg[i] as number);
+    if (w > 0) {
+      lo = Math.min(lo, xi);
+      hi = Math.max(hi, xi);
+    }
+    pos += t.pos[i] as number;
+    neg += t.neg[i] as number;
+  }
+  if (!(pos > 0 && neg > 0)) {
     return { intercept: null, slope: null, note: 'calibration slope: only one class in the label' };
   }
-  if (num(classes?.lo) === num(classes?.hi)) {
-    return { intercept: null, slope: null, note: 'calibration slope: the score is constant' };
-  }
-  const step = async (a: number, b: number) => {
-    const eta = `(${doubleLiteral(a)} + ${doubleLiteral(b)} * x)`;
-    const [r] = await queryRows(
-      conn,
-      `SELECT sum(w * m * (1 - m)) AS h00, sum(w * m * (1 - m) * x) AS h01,
-         sum(w * m * (1 - m) * x * x) AS h11, sum(w * (y - m)) AS g0, sum(w * (y - m) * x) AS g1,
-         sum(w * (y * eta - (greatest(eta, 0) + ln(1 + exp(-abs(eta)))))) AS ll
-       FROM (SELECT w, y, x, eta, 1 / (1 + exp(-eta)) AS m FROM (SELECT w, y, x, ${eta} AS eta FROM ${source}))`,
-    );
-    return {
-      h00: num(r?.h00) ?? 0,
-      h01: num(r?.h01) ?? 0,
-      h11: num(r?.h11) ?? 0,
-      g0: num(r?.g0) ?? 0,
-      g1: num(r?.g1) ?? 0,
-      ll: num(r?.ll) ?? Number.NEGATIVE_INFINITY,
-    };
+  if (!(hi > lo)) return { intercept: null, slope: null, note: 'calibration slope: the score is constant' };
+  const at = (a: number, b: number) => {
+    let h00 = 0;
+    let h01 = 0;
+    let h11 = 0;
+    let g0 = 0;
+    let g1 = 0;
+    let ll = 0;
+    for (let i = 0; i < k; i++) {
+      const wp = t.pos[i] as number;
+      const wn = t.neg[i] as number;
+      const xi = x[i] as number;
+      const eta = a + b * xi;
+      // one exponential gives both the mean m and log(1 + e^η) (without overflow)
+      let m: number;
+      let softplus: number;
+      if (eta >= 0) {
+        const e = Math.exp(-eta);
+        m = 1 / (1 + e);
+        softplus = eta + Math.log1p(e);
+      } else {
+        const e = Math.exp(eta);
+        m = e / (1 + e);
+        softplus = Math.log1p(e);
+      }
+      const w = wp + wn;
+      const h = w * m * (1 - m);
+      const r = wp - w * m;
+      h00 += h;
+      h01 += h * xi;
+      h11 += h * xi * xi;
+      g0 += r;
+      g1 += r * xi;
+      ll += wp * eta - w * softplus;
+    }
+    return { h00, h01, h11, g0, g1, ll };
   };
   let a = 0;
   let b = 1;
-  let at = await step(a, b);
+  let cur = at(a, b);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    const det = at.h00 * at.h11 - at.h01 * at.h01;
+    const det = cur.h00 * cur.h11 - cur.h01 * cur.h01;
     if (!(det > 0) || !Number.isFinite(det)) break;
-    const da = (at.h11 * at.g0 - at.h01 * at.g1) / det;
-    const db = (at.h00 * at.g1 - at.h01 * at.g0) / det;
+    const da = (cur.h11 * cur.g0 - cur.h01 * cur.g1) / det;
+    const db = (cur.h00 * cur.g1 - cur.h01 * cur.g0) / det;
+    // a Newton step this small from a point this close takes the fit to rounding (quadratic
+    // convergence): taken without evaluating the likelihood there
+    if (Math.abs(da) <= 1e-8 * (1 + Math.abs(a)) && Math.abs(db) <= 1e-8 * (1 + Math.abs(b))) {
+      return { intercept: a + da, slope: b + db, note: null };
+    }
     let scale = 1;
-    let next = await step(a + da, b + db);
+    let next = at(a + da, b + db);
     // step halving: never accept a lower likelihood (beyond rounding: near the maximum, the
     // log-likelihood's last digits are noise)
-    const floor = at.ll - 1e-12 * Math.abs(at.ll);
+    const floor = cur.ll - 1e-12 * Math.abs(cur.ll);
     while (next.ll < floor && scale > 1e-6) {
       scale /= 2;
-      next = await step(a + scale * da, b + scale * db);
+      next = at(a + scale * da, b + scale * db);
     }
     a += scale * da;
     b += scale * db;
-    at = next;
+    cur = next;
     if (Math.abs(b) > DIVERGED) break;
-    // the full Newton step was already tiny: this one took the fit to rounding (quadratic convergence)
-    if (scale === 1 && Math.abs(da) <= 1e-8 * (1 + Math.abs(a)) && Math.abs(db) <= 1e-8 * (1 + Math.abs(b))) {
-      return { intercept: a, slope: b, note: null };
-    }
   }
   return {
     intercept: null,
@@ -116,33 +219,23 @@ async function logisticRecalibration(conn: DuckDBConnection, view: string): Prom
   };
 }
 
-/** The scores in ascending order, read from the view (when no sorted sample was given). */
-async function sortedScores(conn: DuckDBConnection, view: string): Promise<Float64Array> {
-  return exclusive(conn, async () => {
-    const result = await conn.run(`SELECT __p FROM ${view} ORDER BY __p`);
-    const out = new Float64Array(Number(result.rowCount));
-    let n = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      out.set(doubleItems(chunk.getColumnVector(0), chunk.rowCount), n);
-      n += chunk.rowCount;
-    }
-    return out;
-  });
-}
-
 /** NumPy's `_lerp`: a + (b − a)·t, computed from b when t ≥ ½ (exact at both ends). */
 function lerp(a: number, b: number, t: number): number {
   const d = b - a;
   return t >= 0.5 ? b - d * (1 - t) : a + d * t;
 }
 
+/** A sorted sample: every value (`counts` null) or distinct values with their counts. */
+interface Sample {
+  values: Float64Array;
+  counts: Float64Array | null;
+}
+
 /**
- * The edges of pandas `qcut(score, 10, duplicates='drop')`: `numpy.quantile` (method 'linear',
- * NumPy 1.24's index arithmetic) at `numpy.linspace(0, 1, 11)`, duplicates removed.
+ * The edges of pandas `qcut(score, 10, duplicates='drop')`: `numpy.quantile` (method 'linear')
+ * at `numpy.linspace(0, 1, 11)`, duplicates removed.
  */
-export function decileEdges(sample: Pick<SortedSample, 'values' | 'counts'>): number[] {
+export function decileEdges(sample: Sample): number[] {
   const at = orderStatistics(sample);
   const n = at.n;
   if (n === 0) return [];
@@ -163,11 +256,8 @@ export function decileEdges(sample: Pick<SortedSample, 'values' | 'counts'>): nu
   return edges;
 }
 
-/** The k-th smallest value (0-based) of a sorted sample, whether it lists every value or distinct values with counts. */
-function orderStatistics(sample: Pick<SortedSample, 'values' | 'counts'>): {
-  n: number;
-  get: (k: number) => number;
-} {
+/** The k-th smallest value (0-based) of a sorted sample. */
+function orderStatistics(sample: Sample): { n: number; get: (k: number) => number } {
   const { values, counts } = sample;
   if (!counts) return { n: values.length, get: (k) => values[k] as number };
   const ends = new Float64Array(counts.length);
@@ -176,8 +266,18 @@ function orderStatistics(sample: Pick<SortedSample, 'values' | 'counts'>): {
     total += counts[i] as number;
     ends[i] = total;
   }
-  // the first distinct value whose cumulative count exceeds k
-  return { n: total, get: (k) => values[countAtMost(ends, k)] as number };
+  // the first distinct value whose cumulative count exceeds k (binary search)
+  const get = (k: number) => {
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ends[mid] as number) <= k) lo = mid + 1;
+      else hi = mid;
+    }
+    return values[lo] as number;
+  };
+  return { n: total, get };
 }
 
 interface HosmerLemeshow {
@@ -192,25 +292,25 @@ interface HosmerLemeshow {
  * Σ over the risk groups of (O − E)² / (E · (1 − E / N)) — the positives observed O and expected
  * E = Σ p in each group of N rows (weighted sums with weights) — on groups − 2 degrees of freedom.
  * Group i holds the scores in (e_i, e_{i+1}] (the first also e_0), as pandas cut with
- * include_lowest; empty groups are left out.
+ * include_lowest; groups of weight 0 are left out.
  */
-async function hosmerLemeshow(
-  conn: DuckDBConnection,
-  view: string,
-  edges: number[],
-): Promise<HosmerLemeshow> {
+function hosmerLemeshow(t: ScoreTotals, edges: number[]): HosmerLemeshow {
   const bins = Math.max(edges.length - 1, 1);
-  const cases = edges
-    .slice(1, -1)
-    .map((e, i) => `WHEN __p <= ${doubleLiteral(e)} THEN ${i}`)
-    .join(' ');
-  const group = cases ? `CASE ${cases} ELSE ${bins - 1} END` : '0';
-  const rows = await queryRows(
-    conn,
-    `SELECT ${group} AS __risk_group, sum(__w) AS n, sum(__w * __y) AS o, sum(__w * __p) AS e
-     FROM ${view} GROUP BY __risk_group HAVING sum(__w) > 0 ORDER BY __risk_group`,
-  );
-  const groups = rows.length;
+  const n = new Float64Array(bins);
+  const o = new Float64Array(bins);
+  const e = new Float64Array(bins);
+  let g = 0;
+  for (let i = 0; i < t.score.length; i++) {
+    const p = t.score[i] as number;
+    // ascending scores: move to the group whose upper edge is ≥ p
+    while (g < bins - 1 && p > (edges[g + 1] as number)) g++;
+    const w = (t.pos[i] as number) + (t.neg[i] as number);
+    n[g] = (n[g] as number) + w;
+    o[g] = (o[g] as number) + (t.pos[i] as number);
+    e[g] = (e[g] as number) + w * p;
+  }
+  let groups = 0;
+  for (let i = 0; i < bins; i++) if ((n[i] as number) > 0) groups++;
   const dof = groups - 2;
   if (dof < 1) {
     return {
@@ -222,11 +322,12 @@ async function hosmerLemeshow(
     };
   }
   let statistic = 0;
-  for (const r of rows) {
-    const n = num(r.n) ?? 0;
-    const o = num(r.o) ?? 0;
-    const e = num(r.e) ?? 0;
-    const variance = e * (1 - e / n);
+  for (let i = 0; i < bins; i++) {
+    const ni = n[i] as number;
+    if (!(ni > 0)) continue;
+    const ei = e[i] as number;
+    const oi = o[i] as number;
+    const variance = ei * (1 - ei / ni);
     if (!(variance > 0)) {
       return {
         statistic: null,
@@ -236,7 +337,7 @@ async function hosmerLemeshow(
         note: 'Hosmer–Lemeshow: a risk group whose scores are all 0 or all 1 has no variance',
       };
     }
-    statistic += ((o - e) * (o - e)) / variance;
+    statistic += ((oi - ei) * (oi - ei)) / variance;
   }
   return { statistic, pvalue: chiSquareSf(statistic, dof), dof, groups, note: null };
 }
