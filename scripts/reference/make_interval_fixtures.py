@@ -15,7 +15,8 @@ test/fixtures/reference/intervals/expected.json.
   integer weights.
 - Calibration slope/intercept: statsmodels GLM(Binomial) on [1, logit(clip(p, 1e-15))] (with
   freq_weights), checked against sklearn LogisticRegression(penalty=None).
-- Hosmer-Lemeshow: pandas qcut(score, 10, duplicates='drop'), O/E/N per group (weighted sums),
+- Hosmer-Lemeshow: pandas qcut(score, 10, duplicates='drop') over the rows of weight > 0, O/E/N
+  per group (weighted sums),
   chi-square with groups - 2 dof (scipy.stats.chi2.sf).
 - Fairness: Fairlearn's definitions written with pandas (as make_performance_fixtures.py does).
 """
@@ -156,6 +157,9 @@ def recalibration(y, p, w):
 
 
 def hosmer_lemeshow(y, p, w):
+    # rows of weight 0 are left out (as scikit-learn drops them), before the deciles too
+    if w is not None:
+        y, p, w = y[w > 0], p[w > 0], w[w > 0]
     ww = np.ones(len(y)) if w is None else w
     groups = pd.qcut(p, 10, duplicates='drop')
     frame = pd.DataFrame({'g': groups, 'n': ww, 'o': ww * y, 'e': ww * p})

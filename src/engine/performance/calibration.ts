@@ -14,8 +14,9 @@ const MAX_ITERATIONS = 60;
 const DIVERGED = 1e8;
 
 /**
- * The scored rows summed per distinct score, ascending: `rows` (unweighted, for the decile
- * edges), `pos` and `neg` (the weight of the positives and negatives at that score).
+ * The scored rows summed per distinct score, ascending: `rows` (unweighted count of the rows of
+ * weight > 0, for the decile edges), `pos` and `neg` (the weight of the positives and negatives
+ * at that score).
  */
 export interface ScoreTotals {
   score: Float64Array;
@@ -62,12 +63,15 @@ export function totalsOfSorted(column: NumericColumn): ScoreTotals {
   return out;
 }
 
-/** Per-distinct-score totals from the scored view (weighted when it has weights): one grouped query. */
+/**
+ * Per-distinct-score totals from the scored view (weighted when it has weights; rows of weight 0
+ * left out): one grouped query, streamed.
+ */
 export async function totalsOfView(conn: DuckDBConnection, view: string): Promise<ScoreTotals> {
   return exclusive(conn, async () => {
     const result = await conn.run(
       `SELECT __p, CAST(count(*) AS DOUBLE), CAST(sum(__w * __y) AS DOUBLE), CAST(sum(__w * (1 - __y)) AS DOUBLE)
-       FROM ${view} GROUP BY __p ORDER BY __p`,
+       FROM ${view} WHERE __w > 0 GROUP BY __p ORDER BY __p`,
     );
     const size = Number(result.rowCount);
     const out = {
@@ -92,16 +96,10 @@ export async function totalsOfView(conn: DuckDBConnection, view: string): Promis
 }
 
 /**
- * Calibration slope and intercept and the Hosmer–Lemeshow test of the scored view's score,
- * label and weight. `sortedScore`, the score's sorted sample with label classes when already read
- * (unweighted only), saves the grouped query. Both work on the distinct scores, in memory.
+ * Calibration slope and intercept and the Hosmer–Lemeshow test, from the scores' distinct values
+ * with their class weights (in memory: no query).
  */
-export async function calibrationFit(
-  conn: DuckDBConnection,
-  view: string,
-  sortedScore?: Promise<NumericColumn>,
-): Promise<CalibrationFit> {
-  const totals = sortedScore ? totalsOfSorted(await sortedScore) : await totalsOfView(conn, view);
+export function calibrationFit(totals: ScoreTotals): CalibrationFit {
   const fit = logisticRecalibration(totals);
   const hl = hosmerLemeshow(totals, decileEdges({ values: totals.score, counts: totals.rows }));
   const notes = [fit.note, hl.note].filter((n): n is string => n !== null);

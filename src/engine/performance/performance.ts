@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
-import { count, exclusive, num, queryRows } from '../drift/sql.ts';
-import { doubleItems, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
-import { calibrationFit } from './calibration.ts';
+import { count, num, queryRows } from '../drift/sql.ts';
+import type { NumericColumn } from '../scan/numeric-column.ts';
+import { calibrationFit, type ScoreTotals, totalsOfSorted, totalsOfView } from './calibration.ts';
 import {
   criticalValue,
   DEFAULT_CONFIDENCE,
@@ -80,11 +80,14 @@ export async function computePerformance(
   // a predicted-class column has no probabilities: the score-based metrics do not apply
   // the calibration query runs while the score's sort (when the curves come from it) finishes
   const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
-  const curves = !scored.hasScore
-    ? NO_CURVES
+  // the scores' distinct values with their class weights (rows of weight 0 left out, as
+  // scikit-learn drops them): the curves, DeLong, the calibration fit and Hosmer–Lemeshow
+  const totals = !scored.hasScore
+    ? null
     : options.sortedScore && !scored.weighted
-      ? rankCurvesOfSorted(await options.sortedScore, pos, neg)
-      : await rankCurves(conn, v, pos, neg);
+      ? totalsOfSorted(await options.sortedScore)
+      : await totalsOfView(conn, v);
+  const curves = totals ? rankCurvesOfTotals(totals, pos, neg) : NO_CURVES;
   const ece =
     calibration && sw > 0
       ? calibration.count.reduce(
@@ -96,9 +99,7 @@ export async function computePerformance(
   const oneClass = pos === 0 || neg === 0;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const z = criticalValue(confidence);
-  const fit = scored.hasScore
-    ? await calibrationFit(conn, v, options.sortedScore && !scored.weighted ? options.sortedScore : undefined)
-    : null;
+  const fit = totals ? calibrationFit(totals) : null;
   return {
     ...NO_TASK_METRICS,
     task: 'binary',
@@ -218,31 +219,13 @@ const NO_CURVES: RankCurves = {
   delong: null,
 };
 
-/** ROC and precision-recall from the scored view: DuckDB groups and orders the scores. */
-async function rankCurves(
-  conn: DuckDBConnection,
-  view: string,
-  pos: number,
-  neg: number,
-): Promise<RankCurves> {
+/** ROC and precision-recall from the distinct scores (ascending) with their class weights, walked from the top. */
+export function rankCurvesOfTotals(totals: ScoreTotals, pos: number, neg: number): RankCurves {
   if (pos <= 0 || neg <= 0) return NO_CURVES;
-  return exclusive(conn, async () => {
-    const result = await conn.run(
-      `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
-       FROM ${view} GROUP BY __p ORDER BY __p DESC`,
-    );
-    // the result is materialized: its row count is the number of distinct scores
-    const walk = new CurveWalk(pos, neg, result.rowCount);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const size = chunk.rowCount;
-      const tpv = doubleItems(chunk.getColumnVector(0), size);
-      const fpv = doubleItems(chunk.getColumnVector(1), size);
-      for (let i = 0; i < size; i++) walk.add(tpv[i] as number, fpv[i] as number);
-    }
-    return walk.result();
-  });
+  const k = totals.score.length;
+  const walk = new CurveWalk(pos, neg, k);
+  for (let i = k - 1; i >= 0; i--) walk.add(totals.pos[i] as number, totals.neg[i] as number);
+  return walk.result();
 }
 
 /**
@@ -251,27 +234,7 @@ async function rankCurves(
  * counts as grouping the scored view, without a query.
  */
 export function rankCurvesOfSorted(score: NumericColumn, pos: number, neg: number): RankCurves {
-  if (pos <= 0 || neg <= 0) return NO_CURVES;
-  const values = score.sample.values;
-  const labels = score.labels;
-  if (!labels) throw new Error('internal: the score sample was read without label classes');
-  let distinct = 0;
-  for (let i = values.length - 1; i >= 0; i--) {
-    if (i === values.length - 1 || values[i] !== values[i + 1]) distinct++;
-  }
-  const walk = new CurveWalk(pos, neg, distinct);
-  let i = values.length - 1;
-  while (i >= 0) {
-    const v = values[i] as number;
-    let tp = 0;
-    let fp = 0;
-    for (; i >= 0 && values[i] === v; i--) {
-      if (labels[i] === LABEL_POSITIVE) tp++;
-      else fp++;
-    }
-    walk.add(tp, fp);
-  }
-  return walk.result();
+  return rankCurvesOfTotals(totalsOfSorted(score), pos, neg);
 }
 
 /** Weighted count, mean label and mean score of each non-empty ECE bin. */
