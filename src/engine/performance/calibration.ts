@@ -147,31 +147,19 @@ function logisticRecalibration(t: ScoreTotals): Recalibration {
     return { intercept: null, slope: null, note: 'calibration slope: only one class in the label' };
   }
   if (!(hi > lo)) return { intercept: null, slope: null, note: 'calibration slope: the score is constant' };
+  // the gradient and the Fisher information at (a, b); no logarithm: the safeguard below needs
+  // only the gradient
   const at = (a: number, b: number) => {
     let h00 = 0;
     let h01 = 0;
     let h11 = 0;
     let g0 = 0;
     let g1 = 0;
-    let ll = 0;
     for (let i = 0; i < k; i++) {
       const wp = t.pos[i] as number;
-      const wn = t.neg[i] as number;
       const xi = x[i] as number;
-      const eta = a + b * xi;
-      // one exponential gives both the mean m and log(1 + e^η) (without overflow)
-      let m: number;
-      let softplus: number;
-      if (eta >= 0) {
-        const e = Math.exp(-eta);
-        m = 1 / (1 + e);
-        softplus = eta + Math.log1p(e);
-      } else {
-        const e = Math.exp(eta);
-        m = e / (1 + e);
-        softplus = Math.log1p(e);
-      }
-      const w = wp + wn;
+      const w = wp + (t.neg[i] as number);
+      const m = 1 / (1 + Math.exp(-(a + b * xi)));
       const h = w * m * (1 - m);
       const r = wp - w * m;
       h00 += h;
@@ -179,9 +167,8 @@ function logisticRecalibration(t: ScoreTotals): Recalibration {
       h11 += h * xi * xi;
       g0 += r;
       g1 += r * xi;
-      ll += wp * eta - w * softplus;
     }
-    return { h00, h01, h11, g0, g1, ll };
+    return { h00, h01, h11, g0, g1 };
   };
   let a = 0;
   let b = 1;
@@ -192,16 +179,17 @@ function logisticRecalibration(t: ScoreTotals): Recalibration {
     const da = (cur.h11 * cur.g0 - cur.h01 * cur.g1) / det;
     const db = (cur.h00 * cur.g1 - cur.h01 * cur.g0) / det;
     // a Newton step this small from a point this close takes the fit to rounding (quadratic
-    // convergence): taken without evaluating the likelihood there
+    // convergence): taken without evaluating there
     if (Math.abs(da) <= 1e-8 * (1 + Math.abs(a)) && Math.abs(db) <= 1e-8 * (1 + Math.abs(b))) {
       return { intercept: a + da, slope: b + db, note: null };
     }
+    // Step halving on the slope along the step: the log-likelihood is concave along the line, so
+    // it cannot have fallen while the slope at the new point is at least minus the slope at the
+    // start (exact for a quadratic, conservative beyond); a steeper descent halves the step.
+    const slope0 = cur.g0 * da + cur.g1 * db;
     let scale = 1;
     let next = at(a + da, b + db);
-    // step halving: never accept a lower likelihood (beyond rounding: near the maximum, the
-    // log-likelihood's last digits are noise)
-    const floor = cur.ll - 1e-12 * Math.abs(cur.ll);
-    while (next.ll < floor && scale > 1e-6) {
+    while (next.g0 * da + next.g1 * db < -slope0 && scale > 1e-6) {
       scale /= 2;
       next = at(a + scale * da, b + scale * db);
     }
