@@ -20,6 +20,7 @@ interface ValidateCliOptions {
   features?: string;
   categorical?: string;
   minGroupSize: string;
+  confidence: string;
   out?: string;
   json?: boolean;
   model?: string;
@@ -159,6 +160,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--features <cols>', 'comma-separated drift features (default: all but label, score, weight)')
     .option('--categorical <cols>', 'comma-separated columns to treat as categorical')
     .option('--min-group-size <n>', 'groups smaller than this are flagged as too small', '30')
+    .option('--confidence <level>', 'confidence level of the intervals (Wilson, Newcombe, DeLong)', '0.95')
     .option('--out <dir>', 'write evidence.json and report.html to this directory')
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
@@ -219,6 +221,7 @@ export function registerValidateCommand(program: Command): void {
           ...(features ? { features } : {}),
           ...(categorical ? { categorical } : {}),
           minGroupSize: numberOption(opts.minGroupSize, '--min-group-size', true),
+          confidence: numberOption(opts.confidence, '--confidence'),
           ...(judge ? { judge } : {}),
           ...(opts.memoryLimit !== undefined ? { memoryLimit: memoryLimitOption(opts.memoryLimit) } : {}),
           now: new Date(),

@@ -23,6 +23,47 @@ export const calibrationCurveSchema = z.object({
   count: z.array(z.number()),
 });
 
+/**
+ * A confidence interval at `confidence` (0.95 unless `--confidence` says otherwise): Wilson score
+ * (a proportion), Newcombe's hybrid score (a difference of two proportions, Newcombe 1998 method
+ * 10) or DeLong (ROC AUC, Wald interval on the DeLong variance, clipped to [0, 1]).
+ */
+export const confidenceIntervalSchema = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  method: z.enum(['wilson', 'newcombe', 'delong']),
+});
+export type ConfidenceInterval = z.infer<typeof confidenceIntervalSchema>;
+
+/** Intervals of the headline binary metrics (null: undefined for the data, e.g. no positives). */
+export const performanceIntervalsSchema = z.object({
+  confidence: z.number(),
+  accuracy: confidenceIntervalSchema.nullable(),
+  precision: confidenceIntervalSchema.nullable(),
+  recall: confidenceIntervalSchema.nullable(),
+  /** DeLong (fast algorithm of Sun & Xu 2014), with its standard error. */
+  roc_auc: confidenceIntervalSchema.extend({ standard_error: z.number() }).nullable(),
+  note: z.string().nullable(),
+});
+
+/**
+ * Logistic recalibration (fit y ~ intercept + slope · logit(score), the score clipped to
+ * [1e-15, 1 − 1e-15]; slope 1 and intercept 0 when calibrated) and the Hosmer–Lemeshow test over
+ * deciles of risk (pandas qcut of the score into 10 quantile groups, duplicate edges dropped;
+ * chi-square with groups − 2 degrees of freedom). Null parts carry the reason in `note`.
+ */
+export const calibrationFitSchema = z.object({
+  intercept: z.number().nullable(),
+  slope: z.number().nullable(),
+  hosmer_lemeshow_statistic: z.number().nullable(),
+  hosmer_lemeshow_pvalue: z.number().nullable(),
+  hosmer_lemeshow_dof: z.number().int().nullable(),
+  /** The risk groups actually formed (fewer than 10 when score quantiles coincide). */
+  hosmer_lemeshow_groups: z.number().int(),
+  note: z.string().nullable(),
+});
+export type CalibrationFit = z.infer<typeof calibrationFitSchema>;
+
 /** Per-class metrics of a multiclass classifier (sklearn precision_recall_fscore_support, zero_division 0). */
 export const classMetricsSchema = z.object({
   precision: z.number(),
@@ -93,6 +134,10 @@ export const performanceResultSchema = z.object({
   r2: z.number().nullable().default(null),
   mean_absolute_percentage_error: z.number().nullable().default(null),
   note: z.string().nullable(),
+  /** Confidence intervals of accuracy, precision, recall and ROC AUC (binary only; absent in older evidence). */
+  intervals: performanceIntervalsSchema.nullable().optional(),
+  /** Calibration slope, intercept and Hosmer–Lemeshow (binary with a score; absent in older evidence). */
+  calibration: calibrationFitSchema.nullable().optional(),
 });
 export type PerformanceResult = z.infer<typeof performanceResultSchema>;
 
@@ -126,8 +171,63 @@ export const groupMetricsSchema = z.object({
   impact_ratio: z.number().nullable(),
   /** count < min_group_size: too small to judge (kept, never dropped). */
   too_small: z.boolean(),
+  /** Wilson intervals of the group's rates (null when a rate is undefined); absent in older evidence. */
+  intervals: z
+    .object({
+      selection_rate: confidenceIntervalSchema.nullable(),
+      true_positive_rate: confidenceIntervalSchema.nullable(),
+      false_positive_rate: confidenceIntervalSchema.nullable(),
+      accuracy: confidenceIntervalSchema.nullable(),
+    })
+    .optional(),
 });
 export type GroupMetrics = z.infer<typeof groupMetricsSchema>;
+
+/**
+ * Newcombe intervals of the disparities that are differences: the difference between the two
+ * groups that give max − min (for equalized odds, of the rate, TPR or FPR, that gives it). The
+ * two groups are chosen as the extremes, so this is the interval of that pair's difference, not a
+ * simultaneous interval over all pairs.
+ */
+export const disparityIntervalsSchema = z.object({
+  demographic_parity_difference: confidenceIntervalSchema.nullable(),
+  equalized_odds_difference: confidenceIntervalSchema.nullable(),
+  equal_opportunity_difference: confidenceIntervalSchema.nullable(),
+});
+
+/** The disparities over a subset of the groups (the groups with count ≥ min_group_size). */
+export const judgedDisparitiesSchema = z.object({
+  /** The groups included. */
+  groups: z.array(z.string()),
+  demographic_parity_difference: z.number().nullable(),
+  demographic_parity_ratio: z.number().nullable(),
+  equalized_odds_difference: z.number().nullable(),
+  equalized_odds_ratio: z.number().nullable(),
+  equal_opportunity_difference: z.number().nullable(),
+  four_fifths_violation: z.boolean(),
+  intervals: disparityIntervalsSchema,
+  /** Why the disparities are null (fewer than two groups large enough to judge). */
+  note: z.string().nullable(),
+});
+
+/**
+ * Selection rate, TPR and FPR of each group at each threshold (predicted positive: score ≥
+ * threshold), from one grouped pass; a rate is null when the group has no rows of its
+ * denominator (no positives for TPR, no negatives for FPR).
+ */
+export const thresholdSweepSchema = z.object({
+  thresholds: z.array(z.number()),
+  groups: z.record(
+    z.string(),
+    z.object({
+      count: z.number().int(),
+      selection_rate: z.array(z.number().nullable()),
+      true_positive_rate: z.array(z.number().nullable()),
+      false_positive_rate: z.array(z.number().nullable()),
+    }),
+  ),
+});
+export type ThresholdSweep = z.infer<typeof thresholdSweepSchema>;
 
 /** Fairness of one group column; differences are max − min over groups, ratios min / max. */
 export const fairnessResultSchema = z.object({
@@ -144,6 +244,17 @@ export const fairnessResultSchema = z.object({
   four_fifths_threshold: z.number(),
   /** Present only when a rate, ratio or disparity is null: why (e.g. every selection rate is 0). */
   note: z.string().optional(),
+  /** The confidence level of the intervals below and of each group's (absent in older evidence). */
+  confidence: z.number().optional(),
+  /** Newcombe intervals of the all-groups differences above. */
+  intervals: disparityIntervalsSchema.optional(),
+  /**
+   * The headline disparities: over the groups with count ≥ min_group_size only (the fields above
+   * are over every group, small ones included, and stay beside them).
+   */
+  judged: judgedDisparitiesSchema.optional(),
+  /** Per-group rates across thresholds (null with a predicted-class column: no score to sweep). */
+  threshold_sweep: thresholdSweepSchema.nullable().optional(),
 });
 export type FairnessResult = z.infer<typeof fairnessResultSchema>;
 
@@ -169,6 +280,8 @@ export const validationConfigSchema = z.object({
   features: z.array(z.string()),
   categorical: z.array(z.string()),
   min_group_size: z.number().int(),
+  /** Confidence level of the intervals (absent in older evidence: 0.95). */
+  confidence: z.number().optional(),
 });
 export type ValidationConfig = z.infer<typeof validationConfigSchema>;
 

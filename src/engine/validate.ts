@@ -15,6 +15,7 @@ import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fair
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
 import { checkInputFile, loadTable, requireColumn } from './load/load-table.ts';
+import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
   computeRegression,
@@ -54,6 +55,8 @@ export interface ValidateOptions {
   features?: string[];
   categorical?: string[];
   minGroupSize?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
   /**
    * Keep both tables (compressed) for the whole run instead of reading what each is needed for
    * right after loading it and dropping it (the default; the reference is kept anyway when its
@@ -283,7 +286,13 @@ async function taskPerformance(
   ]);
   const sortedScore =
     score !== undefined && !scored.weighted ? { sortedScore: scan.numeric(score, true) } : {};
-  return { performance: await computePerformance(conn, scored, names, sortedScore), scored };
+  return {
+    performance: await computePerformance(conn, scored, names, {
+      ...sortedScore,
+      ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    }),
+    scored,
+  };
 }
 
 /** Columns that the data does not have, checked before any work. */
@@ -309,6 +318,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   }
   if ((options.label === undefined) !== (predicted === undefined)) {
     throw new InputError('performance needs --label and one of --score or --prediction');
+  }
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new InputError(`the confidence level must be strictly between 0 and 1, got ${confidence}`);
   }
   if ((options.groups ?? []).length > 0 && options.label === undefined) {
     throw new InputError('fairness (--group) needs --label and --score or --prediction');
@@ -380,6 +393,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       fairness = await computeFairnessBySpecs(conn, scored, groupSpecs, {
         minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
         numericColumns: data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
+        ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
       });
     }
     progress.start('data-quality', 'data quality');
@@ -493,6 +507,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         features: featureNames,
         categorical,
         min_group_size: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+        confidence,
       },
       ...measured,
       suggested_findings: judge ? suggestFindings(measured, judge.rules, judge.tier) : null,

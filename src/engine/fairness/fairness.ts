@@ -9,7 +9,10 @@ import {
   num,
   queryRows,
 } from '../drift/sql.ts';
+import { criticalValue, DEFAULT_CONFIDENCE } from '../performance/intervals.ts';
 import type { ScoredView } from '../performance/scored-rows.ts';
+import { withIntervals } from './fairness-intervals.ts';
+import { SweepCollector, sweepBinExpr } from './threshold-sweep.ts';
 
 /** Groups with fewer rows than this are flagged as too small to judge (kept in every statistic). */
 export const DEFAULT_MIN_GROUP_SIZE = 30;
@@ -23,6 +26,8 @@ export interface FairnessOptions {
   minGroupSize?: number;
   /** Numeric group columns: a NaN in them is a missing value (the `(missing)` group), like a blank. */
   numericColumns?: readonly string[];
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -95,20 +100,49 @@ export async function computeFairnessBySpecs(
     const numeric = new Set(options.numericColumns ?? []);
     const projected = batch.map((spec, i) => `${groupExpr(spec, numeric)} AS g${i}`).join(', ');
     const ids = batch.map((_, i) => `g${i}`).join(', ');
+    // with a score, each group is also split by threshold bin for the sweep (same pass)
+    const sweep = scored.hasScore;
     const rows = await queryRows(
       conn,
-      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS grp, count(*) AS n,
+      `SELECT grouping_id(${ids}) AS gid, coalesce(${ids}) AS grp,${sweep ? ' __bin AS b,' : ''} count(*) AS n,
          sum(__w) AS sw, sum(__w * __yhat) AS sel, sum(__w * __y) AS pos, sum(__w * __y * __yhat) AS tp,
          sum(__w * (1 - __y)) AS neg, sum(__w * (1 - __y) * __yhat) AS fp,
          sum(CASE WHEN __y = __yhat THEN __w ELSE 0 END) AS correct
-       FROM (SELECT ${projected}, __w, __y, __yhat FROM ${scored.view})
-       GROUP BY GROUPING SETS (${batch.map((_, i) => `(g${i})`).join(', ')})
+       FROM (SELECT ${projected}, __w, __y, __yhat${sweep ? `, ${sweepBinExpr()} AS __bin` : ''} FROM ${scored.view})
+       GROUP BY GROUPING SETS (${batch.map((_, i) => `(g${i}${sweep ? ', __bin' : ''})`).join(', ')})
        ORDER BY gid, grp NULLS LAST`,
     );
     const bySpec = batch.map((): GroupSums[] => []);
+    const sweeps = batch.map(() => new SweepCollector());
     for (const r of rows) {
-      bySpec[groupingSetIndex(count(r.gid), k)]?.push({
-        grp: r.grp === null ? null : String(r.grp),
+      const index = groupingSetIndex(count(r.gid), k);
+      const grp = r.grp === null ? null : String(r.grp);
+      if (sweep) {
+        sweeps[index]?.add(
+          grp ?? MISSING_GROUP,
+          count(r.b),
+          count(r.n),
+          num(r.sw) ?? 0,
+          num(r.pos) ?? 0,
+          num(r.neg) ?? 0,
+        );
+        // a group's bins (consecutive: the rows are ordered by group) are summed into its one row
+        const list = bySpec[index];
+        const last = list?.[list.length - 1];
+        if (last && last.grp === grp) {
+          last.n += count(r.n);
+          last.sw += num(r.sw) ?? 0;
+          last.sel += num(r.sel) ?? 0;
+          last.pos += num(r.pos) ?? 0;
+          last.tp += num(r.tp) ?? 0;
+          last.neg += num(r.neg) ?? 0;
+          last.fp += num(r.fp) ?? 0;
+          last.correct += num(r.correct) ?? 0;
+          continue;
+        }
+      }
+      bySpec[index]?.push({
+        grp,
         n: count(r.n),
         sw: num(r.sw) ?? 0,
         sel: num(r.sel) ?? 0,
@@ -120,7 +154,9 @@ export async function computeFairnessBySpecs(
       });
     }
     batch.forEach((spec, i) => {
-      out[groupKey(spec)] = fairnessOfGroups(bySpec[i] ?? [], options);
+      const result = fairnessOfGroups(bySpec[i] ?? [], options);
+      result.threshold_sweep = sweep ? (sweeps[i]?.result() ?? null) : null;
+      out[groupKey(spec)] = result;
     });
   }
   return out;
@@ -138,11 +174,32 @@ export async function computeFairness(
 }
 
 /**
+ * The disparities over every group and, as the headline, over the groups large enough to judge
+ * (count ≥ min_group_size), with Wilson intervals of each group's rates and Newcombe intervals
+ * of the differences.
+ */
+function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const large = rows.filter((r) => r.n >= minGroupSize);
+  const counts = (list: GroupSums[]) =>
+    list.map((r) => ({ ...r, key: r.grp === null ? MISSING_GROUP : r.grp }));
+  return withIntervals(
+    disparitiesOfGroups(rows, options),
+    large.length >= 2 ? disparitiesOfGroups(large, options) : null,
+    counts(rows),
+    counts(large),
+    confidence,
+    criticalValue(confidence),
+  );
+}
+
+/**
  * Per group count, selection rate, TPR, FPR and accuracy (weighted when the view has weights);
  * differences max − min, ratios min / max. A group without positives (negatives) has TPR (FPR) 0,
  * as Fairlearn reports it, and the equalized-odds difference and ratio include that 0.
  */
-function fairnessOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
+function disparitiesOfGroups(rows: GroupSums[], options: FairnessOptions): FairnessResult {
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const groups: Record<string, GroupMetrics> = {};
   for (const r of rows) {

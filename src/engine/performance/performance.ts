@@ -1,7 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
-import { count, exclusive, num, queryRows } from '../drift/sql.ts';
-import { doubleItems, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
+import { count, num, queryRows } from '../drift/sql.ts';
+import type { NumericColumn } from '../scan/numeric-column.ts';
+import { calibrationFit, type ScoreTotals, totalsOfSorted, totalsOfView } from './calibration.ts';
+import {
+  criticalValue,
+  DEFAULT_CONFIDENCE,
+  DeLongAccumulator,
+  type DeLongResult,
+  delongInterval,
+  wilson,
+} from './intervals.ts';
 import type { ScoredView } from './scored-rows.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
@@ -47,6 +56,8 @@ export async function computePerformance(
      * label), when already read: unweighted ROC and precision-recall then come from it.
      */
     sortedScore?: Promise<NumericColumn>;
+    /** Confidence level of the intervals (default 0.95). */
+    confidence?: number;
   } = {},
 ): Promise<PerformanceResult> {
   const v = scored.view;
@@ -79,11 +90,14 @@ export async function computePerformance(
   // a predicted-class column has no probabilities: the score-based metrics do not apply
   // the calibration query runs while the score's sort (when the curves come from it) finishes
   const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
-  const curves = !scored.hasScore
-    ? NO_CURVES
+  // the scores' distinct values with their class weights (rows of weight 0 left out, as
+  // scikit-learn drops them): the curves, DeLong, the calibration fit and Hosmer–Lemeshow
+  const totals = !scored.hasScore
+    ? null
     : options.sortedScore && !scored.weighted
-      ? rankCurvesOfSorted(await options.sortedScore, pos, neg)
-      : await rankCurves(conn, v, pos, neg);
+      ? totalsOfSorted(await options.sortedScore)
+      : await totalsOfView(conn, v);
+  const curves = totals ? rankCurvesOfTotals(totals, pos, neg) : NO_CURVES;
   const ece =
     calibration && sw > 0
       ? calibration.count.reduce(
@@ -93,6 +107,9 @@ export async function computePerformance(
         )
       : null;
   const oneClass = pos === 0 || neg === 0;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const z = criticalValue(confidence);
+  const fit = totals ? calibrationFit(totals) : null;
   return {
     ...NO_TASK_METRICS,
     task: 'binary',
@@ -117,6 +134,19 @@ export async function computePerformance(
     calibration_curve: calibration,
     roc_curve: curves.roc_curve,
     precision_recall_curve: curves.precision_recall_curve,
+    intervals: {
+      confidence,
+      accuracy: wilson(tp + tn, sw, z),
+      precision: wilson(tp, tp + fp, z),
+      recall: wilson(tp, pos, z),
+      roc_auc:
+        curves.rocAuc !== null && curves.delong ? delongInterval(curves.rocAuc, curves.delong, z) : null,
+      note:
+        scored.hasScore && !oneClass && !curves.delong
+          ? 'roc_auc interval: DeLong needs a weight above 1 in each class'
+          : null,
+    },
+    calibration: fit,
     note: notes(
       n > 0 && sw === 0 ? ALL_ZERO_WEIGHTS : null,
       !scored.hasScore
@@ -135,6 +165,8 @@ interface RankCurves {
   averagePrecision: number | null;
   roc_curve: PerformanceResult['roc_curve'];
   precision_recall_curve: PerformanceResult['precision_recall_curve'];
+  /** DeLong's variance of the AUC (null when a class has weight ≤ 1). */
+  delong: DeLongResult | null;
 }
 
 /**
@@ -151,6 +183,7 @@ class CurveWalk {
   private readonly every: number;
   private readonly roc = { fpr: [0], tpr: [0] };
   private readonly pr = { precision: [] as number[], recall: [] as number[] };
+  private readonly delong: DeLongAccumulator;
 
   constructor(
     private readonly pos: number,
@@ -158,6 +191,7 @@ class CurveWalk {
     private readonly distinct: number,
   ) {
     this.every = Math.max(Math.ceil(distinct / CURVE_POINTS), 1);
+    this.delong = new DeLongAccumulator(pos, neg);
   }
 
   /** The next distinct score (lower than every score before it), with its weighted TP and FP. */
@@ -168,6 +202,7 @@ class CurveWalk {
     this.cfp += fp;
     const ctp = this.ctp;
     const cfp = this.cfp;
+    this.delong.add(tp, fp);
     this.area += ((cfp - pfp) * (ctp + ptp)) / 2;
     if (ctp + cfp > 0) this.ap += (ctp - ptp) * (ctp / (ctp + cfp));
     this.seen++;
@@ -187,6 +222,7 @@ class CurveWalk {
       averagePrecision: this.ap / this.pos,
       roc_curve: this.roc,
       precision_recall_curve: this.pr,
+      delong: this.delong.result(),
     };
   }
 }
@@ -196,37 +232,16 @@ const NO_CURVES: RankCurves = {
   averagePrecision: null,
   roc_curve: null,
   precision_recall_curve: null,
+  delong: null,
 };
 
-/**
- * ROC and precision-recall from the scored view: DuckDB groups and orders the scores. Rows of
- * weight 0 are left out first, as sklearn's _binary_clf_curve does: a score carried only by them
- * is no vertex of either curve.
- */
-async function rankCurves(
-  conn: DuckDBConnection,
-  view: string,
-  pos: number,
-  neg: number,
-): Promise<RankCurves> {
+/** ROC and precision-recall from the distinct scores (ascending) with their class weights, walked from the top. */
+export function rankCurvesOfTotals(totals: ScoreTotals, pos: number, neg: number): RankCurves {
   if (pos <= 0 || neg <= 0) return NO_CURVES;
-  return exclusive(conn, async () => {
-    const result = await conn.run(
-      `SELECT CAST(sum(__w * __y) AS DOUBLE) AS tp, CAST(sum(__w * (1 - __y)) AS DOUBLE) AS fp
-       FROM ${view} WHERE __w <> 0 GROUP BY __p ORDER BY __p DESC`,
-    );
-    // the result is materialized: its row count is the number of distinct scores
-    const walk = new CurveWalk(pos, neg, result.rowCount);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const size = chunk.rowCount;
-      const tpv = doubleItems(chunk.getColumnVector(0), size);
-      const fpv = doubleItems(chunk.getColumnVector(1), size);
-      for (let i = 0; i < size; i++) walk.add(tpv[i] as number, fpv[i] as number);
-    }
-    return walk.result();
-  });
+  const k = totals.score.length;
+  const walk = new CurveWalk(pos, neg, k);
+  for (let i = k - 1; i >= 0; i--) walk.add(totals.pos[i] as number, totals.neg[i] as number);
+  return walk.result();
 }
 
 /**
@@ -235,27 +250,7 @@ async function rankCurves(
  * counts as grouping the scored view, without a query.
  */
 export function rankCurvesOfSorted(score: NumericColumn, pos: number, neg: number): RankCurves {
-  if (pos <= 0 || neg <= 0) return NO_CURVES;
-  const values = score.sample.values;
-  const labels = score.labels;
-  if (!labels) throw new Error('internal: the score sample was read without label classes');
-  let distinct = 0;
-  for (let i = values.length - 1; i >= 0; i--) {
-    if (i === values.length - 1 || values[i] !== values[i + 1]) distinct++;
-  }
-  const walk = new CurveWalk(pos, neg, distinct);
-  let i = values.length - 1;
-  while (i >= 0) {
-    const v = values[i] as number;
-    let tp = 0;
-    let fp = 0;
-    for (; i >= 0 && values[i] === v; i--) {
-      if (labels[i] === LABEL_POSITIVE) tp++;
-      else fp++;
-    }
-    walk.add(tp, fp);
-  }
-  return walk.result();
+  return rankCurvesOfTotals(totalsOfSorted(score), pos, neg);
 }
 
 /** Weighted count, mean label and mean score of each non-empty ECE bin. */

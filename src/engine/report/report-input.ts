@@ -1,5 +1,9 @@
 import type { DataQualityResult, DriftResult } from '../../contracts/validation-drift.ts';
-import type { SuggestedFinding } from '../../contracts/validation-evidence.ts';
+import type {
+  FairnessResult,
+  PerformanceResult,
+  SuggestedFinding,
+} from '../../contracts/validation-evidence.ts';
 
 /**
  * The parts of an `assay.validation/v1` evidence document the report reads. Every section is
@@ -57,6 +61,8 @@ export interface ReportPerformance {
   precision_recall_curve?: { precision: number[]; recall: number[] } | null;
   pr_curve?: { precision: number[]; recall: number[] } | null;
   calibration_curve?: { prob_true: number[]; prob_pred: number[]; count?: number[] } | null;
+  intervals?: PerformanceResult['intervals'];
+  calibration?: PerformanceResult['calibration'];
   [metric: string]: unknown;
 }
 
@@ -79,7 +85,12 @@ export interface ReportFairness {
       accuracy?: number | null;
       too_small?: boolean;
       impact_ratio?: number | null;
+      intervals?: FairnessResult['groups'][string]['intervals'];
     }
   >;
+  confidence?: number;
+  intervals?: FairnessResult['intervals'];
+  judged?: FairnessResult['judged'];
+  threshold_sweep?: FairnessResult['threshold_sweep'];
   [key: string]: unknown;
 }

@@ -150,3 +150,121 @@ describe('renderReport and the evidence contract', () => {
     expect(typeof render).toBe('function');
   });
 });
+
+describe('intervals, calibration and the actionable fairness in the report', () => {
+  const ci = (lower: number, upper: number, method: 'wilson' | 'newcombe' = 'wilson') => ({
+    lower,
+    upper,
+    method,
+  });
+  it('shows the intervals, the calibration fit, the headline beside all groups and the sweep', () => {
+    const html = renderReport({
+      performance: {
+        accuracy: 0.9,
+        roc_auc: 0.8,
+        intervals: {
+          confidence: 0.95,
+          accuracy: ci(0.85, 0.93),
+          precision: null,
+          recall: ci(0.6, 0.7),
+          roc_auc: { ...ci(0.75, 0.85), method: 'delong', standard_error: 0.025 },
+          note: null,
+        },
+        calibration: {
+          intercept: -0.02,
+          slope: 0.97,
+          hosmer_lemeshow_statistic: 9.46,
+          hosmer_lemeshow_pvalue: 0.305,
+          hosmer_lemeshow_dof: 8,
+          hosmer_lemeshow_groups: 10,
+          note: null,
+        },
+      },
+      fairness: {
+        race: {
+          demographic_parity_ratio: 0.2,
+          demographic_parity_difference: 0.3,
+          four_fifths_violation: true,
+          min_group_size: 30,
+          small_groups: ['Other'],
+          confidence: 0.95,
+          groups: {
+            White: {
+              count: 500,
+              selection_rate: 0.3,
+              intervals: {
+                selection_rate: ci(0.26, 0.34),
+                true_positive_rate: null,
+                false_positive_rate: null,
+                accuracy: null,
+              },
+            },
+            Black: {
+              count: 100,
+              selection_rate: 0.28,
+              intervals: {
+                selection_rate: ci(0.2, 0.37),
+                true_positive_rate: null,
+                false_positive_rate: null,
+                accuracy: null,
+              },
+            },
+            Other: { count: 10, selection_rate: 0.06, too_small: true },
+          },
+          intervals: {
+            demographic_parity_difference: ci(0.1, 0.4, 'newcombe'),
+            equalized_odds_difference: null,
+            equal_opportunity_difference: null,
+          },
+          judged: {
+            groups: ['Black', 'White'],
+            demographic_parity_difference: 0.02,
+            demographic_parity_ratio: 0.933,
+            equalized_odds_difference: null,
+            equalized_odds_ratio: null,
+            equal_opportunity_difference: null,
+            four_fifths_violation: false,
+            intervals: {
+              demographic_parity_difference: ci(-0.07, 0.11, 'newcombe'),
+              equalized_odds_difference: null,
+              equal_opportunity_difference: null,
+            },
+            note: null,
+          },
+          threshold_sweep: {
+            thresholds: [0, 0.5, 1],
+            groups: {
+              White: {
+                count: 500,
+                selection_rate: [1, 0.3, 0],
+                true_positive_rate: [1, 0.7, 0],
+                false_positive_rate: [1, 0.1, 0],
+              },
+              Black: {
+                count: 100,
+                selection_rate: [1, 0.28, 0],
+                true_positive_rate: [null, null, null],
+                false_positive_rate: [1, 0.2, 0],
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(html).toContain('95% CI');
+    expect(html).toContain('[0.75, 0.85]');
+    expect(html).toContain('calibration_slope');
+    expect(html).toMatch(/hosmer_lemeshow<\/th><td class="num">9\.46/);
+    // headline (large groups) beside all groups, both with Newcombe intervals
+    expect(html).toContain('groups with ≥ 30 rows (headline)');
+    expect(html).toContain('[-0.07, 0.11]');
+    expect(html).toContain('[0.1, 0.4]');
+    expect(html).toContain('[0.26, 0.34]');
+    // the breach comes only from the small group: a warning, not a breach
+    expect(html).toContain('only with the too-small groups: race');
+    expect(html).not.toContain('four-fifths rule breached');
+    // three sweep charts, one line per group (a group without positives has no TPR line points)
+    expect(html).toContain('selection rate</figcaption>');
+    expect(html).toContain('false positive rate</figcaption>');
+  });
+});

@@ -1,6 +1,14 @@
 import type { DataQualityResult, DriftResult, FeatureDrift } from '../../contracts/validation-drift.ts';
 import { PERFORMANCE_METRICS } from '../../contracts/validation-evidence.ts';
 import type { ReportEvidence, ReportFairness, ReportPerformance } from './report-input.ts';
+import {
+  calibrationRows,
+  disparityTable,
+  groupIntervalCells,
+  intervalHeader,
+  performanceInterval,
+  sweepCharts,
+} from './report-intervals.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { escapeHtml as e, formatNumber as f, pairedHistogram, unitLineChart } from './svg-charts.ts';
 
@@ -81,14 +89,28 @@ function summarySection(ev: ReportEvidence): string {
       : verdictCard('Performance', 'none', ['no label and score given']),
   );
   const fairness = ev.fairness ? Object.entries(ev.fairness) : [];
-  const flagged = fairness.filter(([, fr]) => fourFifthsFlag(fr)).map(([c]) => c);
+  // the headline is judged over the groups large enough (newer evidence); a breach only with the
+  // small groups included is a warning, never dropped
+  const judgedFlag = (fr: ReportFairness) =>
+    fr.judged ? fr.judged.four_fifths_violation : fourFifthsFlag(fr);
+  const flagged = fairness.filter(([, fr]) => judgedFlag(fr)).map(([c]) => c);
+  const smallOnly = fairness.filter(([, fr]) => !judgedFlag(fr) && fourFifthsFlag(fr)).map(([c]) => c);
   cards.push(
     fairness.length > 0
       ? verdictCard(
           'Fairness',
-          flagged.length > 0 ? 'fail' : 'pass',
-          flagged.length > 0
-            ? [`four-fifths rule breached for: ${flagged.map(e).join(', ')}`]
+          flagged.length > 0 ? 'fail' : smallOnly.length > 0 ? 'warn' : 'pass',
+          flagged.length > 0 || smallOnly.length > 0
+            ? [
+                ...(flagged.length > 0
+                  ? [`four-fifths rule breached for: ${flagged.map(e).join(', ')}`]
+                  : []),
+                ...(smallOnly.length > 0
+                  ? [
+                      `selection-rate ratio below ${FOUR_FIFTHS} only with the too-small groups: ${smallOnly.map(e).join(', ')}`,
+                    ]
+                  : []),
+              ]
             : [`${fairness.length} group column(s); no selection-rate ratio below ${FOUR_FIFTHS}`],
         )
       : verdictCard('Fairness', 'none', ['no group column given']),
@@ -182,9 +204,14 @@ function confusion(p: ReportPerformance): string {
 }
 
 function performanceSection(p: ReportPerformance): string {
+  // with intervals (newer evidence), a third column holds them
+  const ciHeader = intervalHeader(p);
   const metrics = METRICS.filter((m) => typeof p[m] === 'number' || p[m] === null).map(
-    (m) => `<tr><th>${e(String(m))}</th><td class="num">${f(p[m] as number | null)}</td></tr>`,
+    (m) =>
+      `<tr><th>${e(String(m))}</th><td class="num">${f(p[m] as number | null)}</td>${ciHeader ? `<td class="num">${performanceInterval(p, String(m)) ?? ''}</td>` : ''}</tr>`,
   );
+  metrics.push(calibrationRows(p, ciHeader !== ''));
+  const metricsHead = ciHeader ? `<thead><tr><th></th><th></th><th>${e(ciHeader)}</th></tr></thead>` : '';
   const charts: string[] = [];
   if (p.roc_curve) {
     charts.push(
@@ -228,7 +255,7 @@ function performanceSection(p: ReportPerformance): string {
     );
   }
   const task = p.task && p.task !== 'binary' ? ` (${e(p.task)})` : '';
-  return `<section><h2>Performance${task}</h2><div class="row"><table class="metrics"><tbody>${metrics.join('')}</tbody></table>${confusion(p)}${multiclassTables(p)}</div>
+  return `<section><h2>Performance${task}</h2><div class="row"><table class="metrics">${metricsHead}<tbody>${metrics.join('')}</tbody></table>${confusion(p)}${multiclassTables(p)}</div>
 <div class="charts">${charts.join('')}</div></section>`;
 }
 
@@ -250,14 +277,28 @@ function fairnessSection(fairness: Record<string, ReportFairness>): string {
             : null;
       const flagged = ratio !== null && !g.too_small && ratio < FOUR_FIFTHS;
       return `<tr class="${flagged ? 'flag' : ''}${g.too_small ? ' small' : ''}"><td>${e(name)}${g.too_small ? ' <span class="badge">too small</span>' : ''}</td>
-<td class="num">${f(g.count)}</td><td class="num">${f(g.selection_rate)}</td><td class="num">${f(ratio)}</td>
-<td class="num">${f(g.true_positive_rate)}</td><td class="num">${f(g.false_positive_rate)}</td><td class="num">${f(g.accuracy)}</td></tr>`;
+<td class="num">${f(g.count)}</td><td class="num">${f(g.selection_rate)}${groupIntervalCells(g, 'selection_rate')}</td><td class="num">${f(ratio)}</td>
+<td class="num">${f(g.true_positive_rate)}${groupIntervalCells(g, 'true_positive_rate')}</td><td class="num">${f(g.false_positive_rate)}${groupIntervalCells(g, 'false_positive_rate')}</td><td class="num">${f(g.accuracy)}</td></tr>`;
     });
     const flag = fourFifthsFlag(fr);
-    return `<h3>${e(column)} ${flag ? '<span class="badge bad">four-fifths breach</span>' : ''}</h3>
-<p class="disparity">demographic parity difference <b class="${flag ? 'bad' : ''}">${f(fr.demographic_parity_difference)}</b>, ratio <b class="${flag ? 'bad' : ''}">${f(fr.demographic_parity_ratio)}</b>;
-equalized odds difference <b>${f(fr.equalized_odds_difference)}</b>, ratio <b>${f(fr.equalized_odds_ratio)}</b>; equal opportunity difference <b>${f(fr.equal_opportunity_difference)}</b></p>
-<table><thead><tr><th>group</th><th>count</th><th>selection rate</th><th>impact ratio</th><th>TPR</th><th>FPR</th><th>accuracy</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    // newer evidence: the headline (groups large enough to judge) beside all groups, with intervals
+    const disparities = fr.judged
+      ? disparityTable(fr)
+      : `<p class="disparity">demographic parity difference <b class="${flag ? 'bad' : ''}">${f(fr.demographic_parity_difference)}</b>, ratio <b class="${flag ? 'bad' : ''}">${f(fr.demographic_parity_ratio)}</b>;
+equalized odds difference <b>${f(fr.equalized_odds_difference)}</b>, ratio <b>${f(fr.equalized_odds_ratio)}</b>; equal opportunity difference <b>${f(fr.equal_opportunity_difference)}</b></p>`;
+    const badge = fr.judged
+      ? fr.judged.four_fifths_violation
+        ? '<span class="badge bad">four-fifths breach</span>'
+        : flag
+          ? '<span class="badge">four-fifths ratio below 0.8 only with the too-small groups</span>'
+          : ''
+      : flag
+        ? '<span class="badge bad">four-fifths breach</span>'
+        : '';
+    return `<h3>${e(column)} ${badge}</h3>
+${disparities}
+<table><thead><tr><th>group</th><th>count</th><th>selection rate</th><th>impact ratio</th><th>TPR</th><th>FPR</th><th>accuracy</th></tr></thead><tbody>${rows.join('')}</tbody></table>${fr.judged && groups.some(([, g]) => g.intervals) ? `<p class="sub">Rates with their Wilson intervals${fr.confidence !== undefined ? ` (${f(fr.confidence * 100)}%)` : ''}.</p>` : ''}
+${sweepCharts(fr)}`;
   });
   return `<section><h2>Fairness</h2>${blocks.join('')}</section>`;
 }
