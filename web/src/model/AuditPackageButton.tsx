@@ -7,21 +7,13 @@ import { useSession } from '../app/session.tsx';
  * and saves it; `assay verify-package` checks it offline.
  */
 export function AuditPackageButton({ modelKey, asOf }: { modelKey: string; asOf: string | null }) {
-  const { token } = useSession();
+  const { client } = useSession();
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const download = async () => {
     setState({ busy: true, error: null });
     try {
-      const q = asOf ? `?asOf=${encodeURIComponent(asOf)}` : '';
-      const res = await fetch(`/api/v1/models/${encodeURIComponent(modelKey)}/audit-package${q}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(body?.error?.message ?? `the server answered ${res.status}`);
-      }
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-      const url = URL.createObjectURL(await res.blob());
+      const { blob, filename: name } = await client.auditPackage(modelKey, asOf);
+      const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
       a.download = name ?? `audit-package-${modelKey}.zip`;

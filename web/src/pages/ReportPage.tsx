@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { modelKeys, reportKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
@@ -11,13 +12,16 @@ export function ReportPage({ modelKey, label }: { modelKey: string; label: strin
   const { query } = useLocation();
   const update = useQueryUpdater();
   const compare = query.get('compare') ?? '';
-  const lineage = useQuery({ queryKey: ['lineage', modelKey], queryFn: () => client.getLineage(modelKey) });
+  const lineage = useQuery({
+    queryKey: modelKeys.lineage(modelKey),
+    queryFn: () => client.getLineage(modelKey),
+  });
   const report = useQuery({
-    queryKey: ['report', modelKey, label],
+    queryKey: reportKeys.validation(modelKey, label),
     queryFn: () => client.validationReport(modelKey, label),
   });
   const other = useQuery({
-    queryKey: ['report', modelKey, compare],
+    queryKey: reportKeys.validation(modelKey, compare),
     queryFn: () => client.validationReport(modelKey, compare),
     enabled: compare !== '',
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { NewFinding, ReviewDetail } from '../app/api-workflow.ts';
+import { reviewKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
 
@@ -38,7 +39,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
     onSuccess: (_, f) => {
       onNotice({ tone: 'ok', text: `Finding “${f.title}” logged.` });
       setDraft(empty);
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });
