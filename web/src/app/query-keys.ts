@@ -22,6 +22,16 @@ export const modelKeys = {
   card: (key: string, label: string) => ['models', 'card', key, label] as const,
 };
 
+export const tieringKeys = {
+  all: ['tierings'] as const,
+  model: (key: string) => ['tierings', key] as const,
+};
+
+export const webhookKeys = {
+  all: ['webhooks'] as const,
+  deliveries: (id: string) => ['webhooks', 'deliveries', id] as const,
+};
+
 export const evidenceKeys = {
   all: ['evidence'] as const,
   version: (key: string, label: string) => ['evidence', key, label] as const,
