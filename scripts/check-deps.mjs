@@ -3,12 +3,18 @@
 //   governance -> engine, contracts, platform (and other governance features);
 //   cli -> sdk, engine, contracts, platform (serve may import server.ts); sdk -> contracts;
 //   nothing imports server.ts except cli/serve.ts and tests.
+// The web console's data layer goes through the typed SDK: no file of web/src calls the SDK's
+// transport or an untyped `get<T>(path)`-style helper, imports the removed console extras, or
+// fetches an /api path itself (every answer is then validated against its zod contract).
 // Also: the repository stands alone, so no source, test, script or fixture reads the shared folder
 // beside it (the developers' reading folder, which a user's clone does not have).
 import fs from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
+// `--root <dir>` checks another tree (the check's own tests run it on fixtures).
+const rootArg = process.argv.indexOf('--root');
+const root =
+  rootArg > 0 ? path.resolve(process.argv[rootArg + 1] ?? '.') : path.resolve(import.meta.dirname, '..');
 const allowed = {
   engine: ['engine', 'contracts'],
   contracts: ['contracts'],
@@ -28,7 +34,7 @@ function* walk(dir) {
 }
 
 const problems = [];
-for (const file of walk(path.join(root, 'src'))) {
+for (const file of fs.existsSync(path.join(root, 'src')) ? walk(path.join(root, 'src')) : []) {
   const rel = path.relative(path.join(root, 'src'), file);
   const layer = rel.includes(path.sep) ? rel.split(path.sep)[0] : null;
   const text = fs.readFileSync(file, 'utf8');
@@ -45,6 +51,27 @@ for (const file of walk(path.join(root, 'src'))) {
     if (ok && !ok.includes(targetLayer))
       problems.push(`${rel}: ${layer} must not import ${targetLayer} (${spec})`);
   }
+}
+const UNTYPED_WEB_CALLS = [
+  [
+    /\.(?:get|post|put|patch|delete|upload|call)<[^>]*>\s*\(/,
+    'calls the API untyped (`.get<T>(path)` style)',
+  ],
+  [/\.call\(\s*['"`](?:GET|POST|PUT|PATCH|DELETE)['"`]/, "calls the SDK's transport directly"],
+  [/\.transport\b|\bnew Transport\(/, "reaches into the SDK's transport"],
+  [/console-extras|consoleExtras/, 'uses the removed console extras'],
+  [/\bfetch\(\s*['"`][^'"`]*\/api\//, 'fetches an /api path itself'],
+];
+const webSrc = path.join(root, 'web', 'src');
+for (const file of fs.existsSync(webSrc) ? walk(webSrc) : []) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    for (const [re, what] of UNTYPED_WEB_CALLS)
+      if (re.test(line))
+        problems.push(
+          `${path.relative(root, file)}:${i + 1}: ${what}; use the typed SDK (src/sdk) through web/src/app/api.ts`,
+        );
+  });
 }
 const OUTSIDE = /\.\.\/(?:\.\.\/)*shared\/|'shared', 'data'/;
 function* walkAll(dir) {

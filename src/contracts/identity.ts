@@ -23,6 +23,8 @@ export const pageQuery = {
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+/** The type of a page of `T` (what `pageOf` validates). */
+export type PageOf<T> = z.infer<ReturnType<typeof pageOf<z.ZodType<T>>>>;
 
 /** A user as the API shows it (never the password hash). */
 export const userSchema = z.object({

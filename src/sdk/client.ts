@@ -96,7 +96,11 @@ export class Transport {
   }
 
   /** Sends one request and returns the answer's bytes (PDF exports). */
-  async bytes(method: string, path: string, options: CallOptions<unknown> = {}): Promise<Uint8Array> {
+  async bytes(
+    method: string,
+    path: string,
+    options: CallOptions<unknown> = {},
+  ): Promise<Uint8Array<ArrayBuffer>> {
     return new Uint8Array(await (await this.send(method, path, options)).arrayBuffer());
   }
 

@@ -164,6 +164,11 @@ describe.each(ENGINES)('SDK feature modules against a real port on %s', (engine)
       reasons: [],
     });
 
+    expect(await admin.documentation.card.revisions('sdk-loop', '1.0.0')).toEqual([]);
+    const draft = await as.olivia!.documentation.card.draft('sdk-loop', '1.0.0');
+    expect(draft.saved).toBeNull();
+    expect(await admin.transfer.export('models', 'csv')).toContain('sdk-loop');
+
     const metrics = await admin.metrics.get();
     expect(metrics.inventory.models).toBeGreaterThanOrEqual(1);
     expect(await admin.metrics.csv()).toMatch(/^metric,value/);

@@ -73,12 +73,12 @@ describe('findings board logic', () => {
       f: Parameters<typeof offeredFindingActions>[0],
       who = 'x',
     ) => offeredFindingActions(f, me(who), capabilitiesOf(role, 'write'));
-    const open = { state: 'open', owner: 'olivia', acceptance: null };
+    const open = { state: 'open' as const, owner: 'olivia', acceptance: null };
     // The finding's owner remediates whatever their role; a validator does not plan remediation.
     expect(offers('validator', open, 'olivia').plan).toBe(true);
     expect(offers('validator', open).plan).toBe(false);
-    expect(offers('validator', { ...open, state: 'ready_for_verification' }).verify).toBe(true);
-    expect(offers('developer', { ...open, state: 'ready_for_verification' }).verify).toBe(false);
+    expect(offers('validator', { ...open, state: 'ready_for_verification' as const }).verify).toBe(true);
+    expect(offers('developer', { ...open, state: 'ready_for_verification' as const }).verify).toBe(false);
     // One acceptance at a time; the requester never decides their own.
     const pending = {
       ...open,

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ConsoleRole } from '../app/capabilities.ts';
+import { tokenKeys, userKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { errorMessage } from '../components/DataState.tsx';
 
@@ -36,7 +37,7 @@ export function NewUserForm() {
       setUsername('');
       setDisplayName('');
       setPassword('');
-      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      void queryClient.invalidateQueries({ queryKey: userKeys.all });
     },
     onError: (err) => setMessage({ ok: false, text: errorMessage(err) }),
   });
@@ -114,7 +115,7 @@ export function NewTokenForm() {
     onSuccess: (t) => {
       setSecret(t.secret);
       setError(null);
-      void queryClient.invalidateQueries({ queryKey: ['tokens'] });
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
     },
     onError: (err) => setError(errorMessage(err)),
   });

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { auditKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
@@ -17,7 +18,7 @@ export function AuditTrail() {
     entityType: entityType.trim() || undefined,
   };
   const events = useInfiniteQuery({
-    queryKey: ['audit', filters],
+    queryKey: auditKeys.events(filters),
     queryFn: ({ pageParam }) => client.auditEvents({ ...filters, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (p) => p.nextCursor ?? undefined,

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { type WebhookEvent, webhookEventSchema } from '../../../src/contracts/webhooks.ts';
+import { webhookKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
@@ -39,7 +40,7 @@ function RegisterWebhook() {
       setEvents([]);
       setSecret(newSecret());
       setAllowPrivate(false);
-      void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
     },
   });
   const submit = (e: FormEvent) => {
@@ -120,7 +121,7 @@ function RegisterWebhook() {
 function Deliveries({ id, url }: { id: string; url: string }) {
   const { client } = useSession();
   const deliveries = useQuery({
-    queryKey: ['webhooks', id, 'deliveries'],
+    queryKey: webhookKeys.deliveries(id),
     queryFn: () => client.webhookDeliveries(id),
   });
   return (
@@ -183,12 +184,12 @@ function Deliveries({ id, url }: { id: string; url: string }) {
 export function Webhooks() {
   const { client } = useSession();
   const queryClient = useQueryClient();
-  const webhooks = useQuery({ queryKey: ['webhooks'], queryFn: () => client.listWebhooks() });
+  const webhooks = useQuery({ queryKey: webhookKeys.all, queryFn: () => client.listWebhooks() });
   const [open, setOpen] = useState<string | null>(null);
   const shown = webhooks.data?.find((w) => w.id === open) ?? null;
   const disable = useMutation({
     mutationFn: (id: string) => client.deactivateWebhook(id),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['webhooks'] }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: webhookKeys.all }),
   });
   return (
     <div className="stack">
@@ -244,7 +245,7 @@ export function Webhooks() {
                             onClick={() => {
                               setOpen(open === w.id ? null : w.id);
                               void queryClient.invalidateQueries({
-                                queryKey: ['webhooks', w.id, 'deliveries'],
+                                queryKey: webhookKeys.deliveries(w.id),
                               });
                             }}
                           >

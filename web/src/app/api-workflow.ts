@@ -1,6 +1,15 @@
+import type { Condition, Decision, DecisionCreate } from '../../../src/contracts/decisions.ts';
+import type { Evidence } from '../../../src/contracts/evidence.ts';
+import type { Acceptance, Finding, FindingCreate } from '../../../src/contracts/findings.ts';
+import type { GateReason as ContractGateReason } from '../../../src/contracts/gate.ts';
+import type { Token, User } from '../../../src/contracts/identity.ts';
+import type { Review } from '../../../src/contracts/reviews.ts';
+import type { SuggestedFinding as ContractSuggestedFinding } from '../../../src/contracts/validation-evidence.ts';
+
 /**
- * View models of the workflow pages (dashboard, findings, reviews, gate, admin). The adapters in
- * api.ts map the API's contracts onto these, so a contract change touches one place.
+ * View models of the workflow pages (dashboard, findings, reviews, gate, admin), built from the
+ * contracts' types: fields the API gives are picked from its contract; fields the console computes
+ * or joins are declared here with what they mean. The adapters (workflow-adapters.ts) fill them.
  */
 
 /** A share: part of a whole. */
@@ -32,38 +41,27 @@ export interface DashboardMetrics {
 }
 
 /** The risk acceptance covering a finding (pending or active). */
-export interface FindingAcceptance {
-  id: string;
-  state: string;
-  requestedBy: string;
-  approvedBy: string | null;
-  expiresAt: string;
-  rationale: string;
-}
+export type FindingAcceptance = Pick<
+  Acceptance,
+  'id' | 'state' | 'requestedBy' | 'approvedBy' | 'expiresAt' | 'rationale'
+>;
 
-/** A finding as the board shows it. */
-export interface FindingCard {
-  id: string;
-  modelKey: string;
-  /** The version the finding was raised on (closure evidence attaches there). */
-  versionLabel?: string;
-  title: string;
-  severity: string;
-  state: string;
-  owner: string | null;
-  createdAt: string;
-  dueAt: string | null;
-  /** The server's verdict: unresolved and past its due date. */
-  overdue?: boolean;
-  remediationPlan: string | null;
-  remediator?: string | null;
-  closureEvidenceId?: string | null;
-  verifiedBy?: string | null;
-  rowVersion?: number;
-  /** The pending or active risk acceptance covering it. */
-  acceptance?: FindingAcceptance | null;
-  acceptanceExpiresAt: string | null;
-}
+/** A finding as the board shows it, with the risk acceptance that covers it. */
+export type FindingCard = Pick<
+  Finding,
+  'id' | 'modelKey' | 'title' | 'severity' | 'state' | 'owner' | 'createdAt' | 'dueAt' | 'remediationPlan'
+> &
+  Partial<
+    Pick<
+      Finding,
+      'versionLabel' | 'overdue' | 'remediator' | 'closureEvidenceId' | 'verifiedBy' | 'rowVersion'
+    >
+  > & {
+    /** The pending or active risk acceptance covering it. */
+    acceptance?: FindingAcceptance | null;
+    /** When the active acceptance runs out. */
+    acceptanceExpiresAt: string | null;
+  };
 
 /** A move of a finding along its workflow, with what the move needs. */
 export type FindingMove =
@@ -73,23 +71,19 @@ export type FindingMove =
   | { event: 'reject_verification'; note?: string };
 
 /** A review in the list. */
-export interface ReviewRow {
-  id: string;
-  modelKey: string;
-  versionLabel: string | null;
+export type ReviewRow = Pick<Review, 'id' | 'modelKey' | 'versionLabel' | 'state'> & {
+  /** `type (gate gate)`. */
   kind: string;
-  state: string;
+  /** The review's `createdAt`. */
   openedAt: string;
   dueAt: string | null;
-}
+};
 
-/** One reason the gate gives. */
-export interface GateReason {
-  code: string;
-  message: string;
+/** One reason the gate gives, with where the console can fix it. */
+export type GateReason = Pick<ContractGateReason, 'code' | 'message'> & {
   /** A console path where the reason can be fixed. */
   fixPath: string | null;
-}
+};
 
 /** The gate's answer. */
 export interface GateResult {
@@ -100,29 +94,11 @@ export interface GateResult {
   exceptionNotes?: { exceptionId: string; until: string; message: string }[];
 }
 
-/** A user row for admin. */
-export interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  role: string;
-  disabled: boolean;
-  createdAt: string;
-}
+/** A user row for admin (the contract's user). */
+export type UserRow = User;
 
-/** A token row for admin (never the secret). */
-export interface TokenRow {
-  id: string;
-  userId: string;
-  name: string;
-  prefix: string;
-  scope: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+/** A token row for admin (the contract's token: never the secret). */
+export type TokenRow = Token;
 
 /** The active policy with its version history. */
 export interface PolicyView {
@@ -146,16 +122,15 @@ export interface PolicyView {
 }
 
 /** A piece of evidence attached to a checklist item. */
-export interface EvidenceItem {
-  id: string;
-  title: string;
+export type EvidenceItem = Pick<Evidence, 'id' | 'title' | 'validUntil'> & {
+  /** `link`, or `file <name>`. */
   kind: string;
+  /** The external URL, or the stored file's content path. */
   uri: string | null;
   sha256: string | null;
-  validUntil: string | null;
   addedBy: string | null;
   addedAt: string;
-}
+};
 
 /** One item of a review's checklist. */
 export interface ChecklistItem {
@@ -171,29 +146,22 @@ export interface ChecklistItem {
 }
 
 /** A finding the engine suggests from its evidence; a validator may adopt it. */
-export interface SuggestedFinding {
-  id: string;
-  /** The validation evidence that suggests it (adopting sends both, so adopting twice finds the first). */
-  evidenceId?: string;
-  title: string;
-  severity: string;
-  /** The policy taxonomy category of the breached rule. */
-  category?: string;
-  rationale: string;
-}
+export type SuggestedFinding = Pick<ContractSuggestedFinding, 'id' | 'title' | 'severity'> &
+  Partial<Pick<ContractSuggestedFinding, 'category'>> & {
+    /** The validation evidence that suggests it (adopting sends both, so adopting twice finds the first). */
+    evidenceId?: string;
+    /** The suggestion's description and the evidence it comes from. */
+    rationale: string;
+  };
 
 /** A decision: proposed, then signed by the people the policy asks for. */
-export interface DecisionView {
-  id: string;
-  state: string;
+export type DecisionView = Pick<Decision, 'id' | 'state' | 'outcome' | 'rationale'> & {
   /** Who still has to sign, e.g. "approver 1 of 2". */
   signOff: string;
-  outcome: string;
   signedBy: string;
   signedAt: string;
-  rationale: string | null;
-  conditions: { text: string; dueAt: string | null }[];
-}
+  conditions: Pick<Condition, 'text' | 'dueAt'>[];
+};
 
 /** A review as its workspace shows it. */
 export interface ReviewDetail extends ReviewRow {
@@ -213,23 +181,17 @@ export interface ReviewDetail extends ReviewRow {
   rowVersion: number;
 }
 
-/** A new finding from the workspace. */
-export interface NewFinding {
-  title: string;
+/** A new finding from the workspace (the raise contract's fields; the severity as the form holds it). */
+export type NewFinding = Pick<FindingCreate, 'title' | 'description' | 'category' | 'owner'> & {
   severity: string;
-  description: string;
-  category: string;
-  owner: string;
   suggestionId?: string;
   evidenceId?: string;
-}
+};
 
-/** A decision to sign. */
-export interface NewDecision {
-  outcome: 'approve' | 'approve_with_conditions' | 'reject' | 'hold';
-  rationale: string;
-  conditions: { text: string; owner: string; dueAt: string }[];
-}
+/** A decision to sign (the propose contract's outcome, rationale and conditions). */
+export type NewDecision = Pick<DecisionCreate, 'outcome' | 'rationale'> & {
+  conditions: NonNullable<DecisionCreate['conditions']>;
+};
 
 /** A histogram: bin edges (n+1) and counts (n). */
 export interface Histogram {

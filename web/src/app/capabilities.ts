@@ -1,16 +1,15 @@
-/**
+import type { z } from 'zod';
+import type { roleSchema, tokenScopeSchema } from '../../../src/contracts/identity.ts';
+
+/*
  * What the console offers to a role. The server decides every request (src/platform/auth/permissions.ts);
  * this mirror only hides buttons the server would refuse, so an auditor sees no actions at all.
  */
-export type ConsoleRole =
-  | 'admin'
-  | 'governance'
-  | 'owner'
-  | 'developer'
-  | 'validator'
-  | 'approver'
-  | 'auditor';
-export type ConsoleScope = 'read' | 'write' | 'admin';
+
+/** A user's role (the identity contract's). */
+export type ConsoleRole = z.infer<typeof roleSchema>;
+/** A token's scope (the identity contract's). */
+export type ConsoleScope = z.infer<typeof tokenScopeSchema>;
 
 /** The actions the console can offer. */
 export interface Capabilities {

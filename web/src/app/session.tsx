@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type ConsoleClient, createConsoleClient, type Me } from './api.ts';
 import { type Capabilities, capabilitiesOf } from './capabilities.ts';
+import { sessionKeys } from './query-keys.ts';
 
 const STORAGE_KEY = 'assay.token';
 
@@ -45,7 +46,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(readStored);
   const client = useMemo(() => (token ? createConsoleClient(token) : null), [token]);
   const meQuery = useQuery({
-    queryKey: ['me', token],
+    queryKey: sessionKeys.me(token),
     queryFn: () => client!.me(),
     enabled: client !== null,
     retry: false,

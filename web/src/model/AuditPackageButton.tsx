@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
-import { downloadWithToken } from '../components/download.ts';
+import { saveDownload } from '../components/download.ts';
 
 /**
  * Downloads the model's signed audit package (GET /api/v1/models/{key}/audit-package; as of the
@@ -8,17 +8,12 @@ import { downloadWithToken } from '../components/download.ts';
  * and saves it; `assay verify-package` checks it offline.
  */
 export function AuditPackageButton({ modelKey, asOf }: { modelKey: string; asOf: string | null }) {
-  const { token } = useSession();
+  const { client } = useSession();
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const download = async () => {
     setState({ busy: true, error: null });
     try {
-      const q = asOf ? `?asOf=${encodeURIComponent(asOf)}` : '';
-      await downloadWithToken(
-        `/api/v1/models/${encodeURIComponent(modelKey)}/audit-package${q}`,
-        token,
-        `audit-package-${modelKey}.zip`,
-      );
+      saveDownload(await client.auditPackage(modelKey, asOf), `audit-package-${modelKey}.zip`);
       setState({ busy: false, error: null });
     } catch (err) {
       setState({ busy: false, error: (err as Error).message });

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
-import { downloadWithToken } from '../components/download.ts';
+import { saveDownload } from '../components/download.ts';
 
-/** The card's standard and printable formats, each a GET on the card's export routes. */
+/** The card's standard and printable formats (GET …/card/export/{format}, or …/card/export?format=pdf). */
 const FORMATS = [
-  { id: 'huggingface', label: 'Hugging Face README', path: '/export/huggingface', ext: 'md' },
-  { id: 'cyclonedx', label: 'CycloneDX ML-BOM', path: '/export/cyclonedx', ext: 'cdx.json' },
-  { id: 'spdx', label: 'SPDX 3.0', path: '/export/spdx', ext: 'spdx.json' },
-  { id: 'pdf', label: 'PDF', path: '/export?format=pdf', ext: 'pdf' },
+  { id: 'huggingface', label: 'Hugging Face README', ext: 'md' },
+  { id: 'cyclonedx', label: 'CycloneDX ML-BOM', ext: 'cdx.json' },
+  { id: 'spdx', label: 'SPDX 3.0', ext: 'spdx.json' },
+  { id: 'pdf', label: 'PDF', ext: 'pdf' },
 ] as const;
 
 /**
@@ -15,16 +15,18 @@ const FORMATS = [
  * Face README.md, a CycloneDX ML-BOM, an SPDX 3.0 AI document, or a PDF the server prints.
  */
 export function CardExports({ modelKey, label }: { modelKey: string; label: string }) {
-  const { token } = useSession();
+  const { client } = useSession();
   const [state, setState] = useState<{ busy: string | null; error: string | null }>({
     busy: null,
     error: null,
   });
-  const base = `/api/v1/models/${encodeURIComponent(modelKey)}/versions/${encodeURIComponent(label)}/card`;
   const download = async (f: (typeof FORMATS)[number]) => {
     setState({ busy: f.id, error: null });
     try {
-      await downloadWithToken(`${base}${f.path}`, token, `model-card-${modelKey}-${label}.${f.ext}`);
+      saveDownload(
+        await client.modelCardExport(modelKey, label, f.id),
+        `model-card-${modelKey}-${label}.${f.ext}`,
+      );
       setState({ busy: null, error: null });
     } catch (err) {
       setState({ busy: null, error: `${f.label}: ${(err as Error).message}` });

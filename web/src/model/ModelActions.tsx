@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ModelDetail } from '../app/api.ts';
+import { modelKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from '../workflow/refusal.ts';
 
@@ -36,8 +37,8 @@ export function ModelActions({ model }: { model: ModelDetail }) {
     mutationFn: (to: string) => client.transitionModel(model.key, to, model.rowVersion),
     onSuccess: (_, to) => {
       setMessage({ ok: true, text: `Moved to ${to}.` });
-      void queryClient.invalidateQueries({ queryKey: ['model', model.key] });
-      void queryClient.invalidateQueries({ queryKey: ['models'] });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.detail(model.key) });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.lists() });
     },
     onError: (err) => setMessage({ ok: false, text: plainRefusal(err) }),
   });

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { CARD_SECTIONS, type ModelCardContent } from '../../../src/contracts/documentation.ts';
+import { modelKeys } from '../app/query-keys.ts';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -131,7 +132,7 @@ function SectionBody({ id, section }: { id: string; section: Section }): ReactNo
 function CardOfVersion({ modelKey, label }: { modelKey: string; label: string }) {
   const { client } = useSession();
   const card = useQuery({
-    queryKey: ['model-card', modelKey, label],
+    queryKey: modelKeys.card(modelKey, label),
     queryFn: () => client.modelCard(modelKey, label),
   });
   return (
@@ -217,7 +218,10 @@ export function ModelCardTab({ modelKey }: { modelKey: string }) {
   const { client } = useSession();
   const { query } = useLocation();
   const update = useQueryUpdater();
-  const lineage = useQuery({ queryKey: ['lineage', modelKey], queryFn: () => client.getLineage(modelKey) });
+  const lineage = useQuery({
+    queryKey: modelKeys.lineage(modelKey),
+    queryFn: () => client.getLineage(modelKey),
+  });
   return (
     <QueryView query={lineage} what="Loading versions">
       {(l) => {

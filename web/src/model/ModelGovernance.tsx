@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { findingKeys, reviewKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -9,11 +10,11 @@ import { isOverdue } from '../pages/FindingsPage.tsx';
 export function ModelGovernance({ modelKey }: { modelKey: string }) {
   const { client } = useSession();
   const reviews = useQuery({
-    queryKey: ['reviews', 'model', modelKey],
+    queryKey: reviewKeys.list({ model: modelKey }),
     queryFn: () => client.listReviews({ model: modelKey }),
   });
   const findings = useQuery({
-    queryKey: ['findings', 'model', modelKey],
+    queryKey: findingKeys.list({ model: modelKey }),
     queryFn: () => client.listFindings({ model: modelKey }),
   });
   return (

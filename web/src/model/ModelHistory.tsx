@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { modelKeys } from '../app/query-keys.ts';
 import { useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, ErrorState, Loading } from '../components/DataState.tsx';
@@ -35,7 +36,7 @@ export function ModelHistory({ modelKey, asOf }: { modelKey: string; asOf: strin
   const update = useQueryUpdater();
   const [when, setWhen] = useState(asOf ? isoToLocal(asOf) : '');
   const events = useInfiniteQuery({
-    queryKey: ['history', modelKey],
+    queryKey: modelKeys.history(modelKey),
     queryFn: ({ pageParam }) => client.modelHistory(modelKey, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (p) => p.nextCursor ?? undefined,

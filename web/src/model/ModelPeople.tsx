@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ModelDetail } from '../app/api.ts';
 import type { UserRow } from '../app/api-workflow.ts';
+import { modelKeys, userKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { ErrorState, Loading } from '../components/DataState.tsx';
 import { plainRefusal } from '../workflow/refusal.ts';
@@ -40,15 +41,15 @@ function Checklist(props: {
 function EditPeople({ model, onDone }: { model: ModelDetail; onDone: (text: string | null) => void }) {
   const { client } = useSession();
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.listUsers() });
+  const users = useQuery({ queryKey: userKeys.all, queryFn: () => client.listUsers() });
   const [owner, setOwner] = useState(model.owner ?? '');
   const [developers, setDevelopers] = useState<string[]>(model.developers);
   const [validators, setValidators] = useState<string[]>(model.validators);
   const save = useMutation({
     mutationFn: () => client.setRelations(model.key, { owner, developers, validators }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['model', model.key] });
-      void queryClient.invalidateQueries({ queryKey: ['models'] });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.detail(model.key) });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.lists() });
       onDone('People saved.');
     },
   });

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { modelKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -11,7 +12,10 @@ import { lineageGraphOf } from './lineage-graph-data.ts';
 /** The model's versions (newest first) and the lineage of the selected one drawn as a graph. */
 export function ModelVersions({ modelKey }: { modelKey: string }) {
   const { client } = useSession();
-  const lineage = useQuery({ queryKey: ['lineage', modelKey], queryFn: () => client.getLineage(modelKey) });
+  const lineage = useQuery({
+    queryKey: modelKeys.lineage(modelKey),
+    queryFn: () => client.getLineage(modelKey),
+  });
   const [picked, setPicked] = useState<string | null>(null);
   return (
     <QueryView query={lineage} what="Loading versions">

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { NewTokenForm, NewUserForm } from '../admin/AdminForms.tsx';
 import { AuditTrail } from '../admin/AuditTrail.tsx';
 import { Webhooks } from '../admin/Webhooks.tsx';
+import { policyKeys, tokenKeys, userKeys } from '../app/query-keys.ts';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
@@ -54,10 +55,10 @@ export function AdminPage() {
 function Users() {
   const { client } = useSession();
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => client.listUsers() });
+  const users = useQuery({ queryKey: userKeys.all, queryFn: () => client.listUsers() });
   const toggle = useMutation({
     mutationFn: (u: { id: string; disabled: boolean }) => client.setUserDisabled(u.id, !u.disabled),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: userKeys.all }),
   });
   return (
     <QueryView query={users} what="Loading users">
@@ -125,10 +126,10 @@ function Users() {
 function Tokens() {
   const { client } = useSession();
   const queryClient = useQueryClient();
-  const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => client.listTokens() });
+  const tokens = useQuery({ queryKey: tokenKeys.all, queryFn: () => client.listTokens() });
   const revoke = useMutation({
     mutationFn: (id: string) => client.revokeToken(id),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['tokens'] }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
   });
   return (
     <QueryView query={tokens} what="Loading tokens">
@@ -207,7 +208,7 @@ function Tokens() {
 
 function Policy() {
   const { client } = useSession();
-  const policy = useQuery({ queryKey: ['policy'], queryFn: () => client.activePolicy() });
+  const policy = useQuery({ queryKey: policyKeys.active(), queryFn: () => client.activePolicy() });
   return (
     <QueryView query={policy} what="Loading the policy">
       {(p) => (

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { Ratio } from '../app/api-workflow.ts';
+import { metricsKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { BarChart, StackedBar } from '../charts/BarChart.tsx';
@@ -87,7 +88,7 @@ const STATUSES = ['proposed', 'development', 'validation', 'approved', 'producti
 /** The portfolio at a glance, drawn from the metrics API. */
 export function DashboardPage() {
   const { client } = useSession();
-  const metrics = useQuery({ queryKey: ['metrics'], queryFn: () => client.metrics() });
+  const metrics = useQuery({ queryKey: metricsKeys.all, queryFn: () => client.metrics() });
   return (
     <>
       <div className="page-head">

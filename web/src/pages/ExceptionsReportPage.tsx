@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { ExceptionReport } from '../../../src/contracts/exceptions.ts';
+import { reportKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -75,7 +76,7 @@ function Section<T>(props: {
 /** The exception report: what an auditor looks for first, each row linking to its model. */
 export function ExceptionsReportPage() {
   const { client } = useSession();
-  const report = useQuery({ queryKey: ['exception-report'], queryFn: () => client.exceptionReport() });
+  const report = useQuery({ queryKey: reportKeys.exceptions(), queryFn: () => client.exceptionReport() });
   return (
     <>
       <div className="page-head">

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { FindingCard } from '../app/api-workflow.ts';
+import { findingKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -83,7 +84,7 @@ export function FindingsPage() {
   const overdueOnly = query.get('overdue') === 'true';
   const model = query.get('model') ?? '';
   const findings = useQuery({
-    queryKey: ['findings', state, owner, model],
+    queryKey: findingKeys.list({ state, owner, model }),
     queryFn: () =>
       client.listFindings({
         state: state === 'all' ? undefined : state,

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { gateKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
@@ -18,7 +19,7 @@ export function GatePage() {
   const [form, setForm] = useState({ model, version, environment });
   const ready = model !== '' && version !== '';
   const result = useQuery({
-    queryKey: ['gate', model, version, environment],
+    queryKey: gateKeys.check(model, version, environment),
     queryFn: () => client.gateCheck(model, version, environment),
     enabled: ready,
   });

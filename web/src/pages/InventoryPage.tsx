@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelFilters } from '../app/api.ts';
+import { modelKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/DataState.tsx';
@@ -38,7 +39,7 @@ export function InventoryPage() {
   const filters = filtersOf(view);
 
   const list = useInfiniteQuery({
-    queryKey: ['models', filters],
+    queryKey: modelKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
       client.listModels({ ...filters, limit: PAGE, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { modelKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
@@ -28,7 +29,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
   const tab = TABS.find((t) => t.id === query.get('tab'))?.id ?? 'overview';
   const asOf = query.get('asOf') ?? undefined;
   const model = useQuery({
-    queryKey: ['model', modelKey, asOf ?? null],
+    queryKey: modelKeys.detailAsOf(modelKey, asOf ?? null),
     queryFn: () => client.getModel(modelKey, asOf),
   });
   return (

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ModelCreate } from '../../../src/contracts/inventory.ts';
+import { modelKeys } from '../app/query-keys.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { errorMessage } from '../components/DataState.tsx';
@@ -38,7 +39,7 @@ export function NewModelPage() {
   const create = useMutation({
     mutationFn: (input: ModelCreate) => client.createModel(input),
     onSuccess: (m) => {
-      void queryClient.invalidateQueries({ queryKey: ['models'] });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.lists() });
       navigate(`/models/${encodeURIComponent(m.key)}`);
     },
     onError: (err) => setError({ text: errorMessage(err), field: (err as { field?: string }).field }),

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { evidenceKeys, modelKeys, reportKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, Loading, QueryView } from '../components/DataState.tsx';
@@ -13,13 +14,13 @@ import { VersionEvidence } from '../workflow/VersionEvidence.tsx';
 function ReportOf({ modelKey, label }: { modelKey: string; label: string }) {
   const { client } = useSession();
   const evidence = useQuery({
-    queryKey: ['evidence', modelKey, label],
+    queryKey: evidenceKeys.version(modelKey, label),
     queryFn: () => client.versionEvidence(modelKey, label),
   });
   const reports = (evidence.data ?? []).filter((e) => e.type === 'validation_report');
   const drawable = reports.some((e) => e.json);
   const report = useQuery({
-    queryKey: ['report', modelKey, label],
+    queryKey: reportKeys.validation(modelKey, label),
     queryFn: () => client.validationReport(modelKey, label),
     enabled: drawable,
   });
@@ -62,7 +63,10 @@ export function ReportPage({ modelKey, label }: { modelKey: string; label: strin
   const { query } = useLocation();
   const update = useQueryUpdater();
   const compare = query.get('compare') ?? '';
-  const lineage = useQuery({ queryKey: ['lineage', modelKey], queryFn: () => client.getLineage(modelKey) });
+  const lineage = useQuery({
+    queryKey: modelKeys.lineage(modelKey),
+    queryFn: () => client.getLineage(modelKey),
+  });
   const labels = lineage.data?.versions.map((v) => v.label).filter((l) => l !== label) ?? [];
   return (
     <>

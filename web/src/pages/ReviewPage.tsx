@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReviewDetail } from '../app/api-workflow.ts';
+import { reviewKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { reviewEventLabel } from '../app/workflow-adapters.ts';
@@ -18,14 +19,17 @@ import { ValidatorPanel } from '../workflow/ValidatorPanel.tsx';
 export function ReviewPage({ reviewId }: { reviewId: string }) {
   const { client, can } = useSession();
   const queryClient = useQueryClient();
-  const review = useQuery({ queryKey: ['review', reviewId], queryFn: () => client.getReview(reviewId) });
+  const review = useQuery({
+    queryKey: reviewKeys.detail(reviewId),
+    queryFn: () => client.getReview(reviewId),
+  });
   const [notice, setNotice] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const move = useMutation({
     mutationFn: (args: { to: string; r: ReviewDetail }) =>
       client.transitionReview(args.r.id, args.to, args.r.rowVersion),
     onSuccess: (_, { to }) => {
       setNotice({ tone: 'ok', text: `${reviewEventLabel(to)}: done.` });
-      void queryClient.invalidateQueries({ queryKey: ['review', reviewId] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(reviewId) });
     },
     onError: (err) => setNotice({ tone: 'bad', text: plainRefusal(err) }),
   });

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { reviewKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
@@ -12,7 +13,7 @@ export function ReviewsPage() {
   const state = query.get('state') ?? '';
   const model = query.get('model') ?? '';
   const reviews = useQuery({
-    queryKey: ['reviews', state, model],
+    queryKey: reviewKeys.list({ state, model }),
     queryFn: () => client.listReviews({ state: state || undefined, model: model || undefined }),
   });
   return (

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { EvidenceType } from '../../../src/contracts/policy.ts';
 import type { ChecklistItem, ReviewDetail } from '../app/api-workflow.ts';
+import { reviewKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { Empty } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
@@ -43,7 +44,7 @@ function Attach({ review, item, onNotice }: { review: ReviewDetail; item: Checkl
       setTitle('');
       setUri('');
       setFile(null);
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });
@@ -111,7 +112,7 @@ function CarryForward({
       onNotice({ tone: 'ok', text: 'Evidence carried forward into this review.' });
       setOpen(false);
       setReason('');
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });

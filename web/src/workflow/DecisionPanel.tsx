@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { NewDecision, ReviewDetail } from '../app/api-workflow.ts';
+import { gateKeys, metricsKeys, reviewKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { Time } from '../components/Time.tsx';
 import { plainRefusal } from './refusal.ts';
@@ -25,9 +26,9 @@ export function DecisionPanel({ review, onNotice }: { review: ReviewDetail; onNo
   const [rationale, setRationale] = useState('');
   const [conditions, setConditions] = useState('');
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
-    void queryClient.invalidateQueries({ queryKey: ['gate'] });
-    void queryClient.invalidateQueries({ queryKey: ['metrics'] });
+    void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
+    void queryClient.invalidateQueries({ queryKey: gateKeys.all });
+    void queryClient.invalidateQueries({ queryKey: metricsKeys.all });
   };
   // Proposes the decision; a user whose role signs decisions also signs it at once.
   const sign = useMutation({

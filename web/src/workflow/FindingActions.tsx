@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { FindingCard, FindingMove } from '../app/api-workflow.ts';
+import { findingKeys, metricsKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
 
@@ -95,8 +96,8 @@ export function FindingActions({ finding: f }: { finding: FindingCard }) {
   const done = (text: string) => {
     setNotice({ ok: true, text });
     setForm(null);
-    void queryClient.invalidateQueries({ queryKey: ['findings'] });
-    void queryClient.invalidateQueries({ queryKey: ['metrics'] });
+    void queryClient.invalidateQueries({ queryKey: findingKeys.all });
+    void queryClient.invalidateQueries({ queryKey: metricsKeys.all });
   };
   const fail = (err: unknown) => setNotice({ ok: false, text: plainRefusal(err) });
   const move = useMutation({

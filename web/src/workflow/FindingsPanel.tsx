@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { NewFinding, ReviewDetail } from '../app/api-workflow.ts';
+import { modelKeys, reviewKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
 import { isReviewOpen } from './review-open.ts';
@@ -29,7 +30,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
   // A finding's owner remediates it: the model's owner by default (a person, never the actor that
   // opened the review: the scheduler opens periodic reviews as `system`), or nobody when it has none.
   const model = useQuery({
-    queryKey: ['model', review.modelKey, null],
+    queryKey: modelKeys.detailAsOf(review.modelKey, null),
     queryFn: () => client.getModel(review.modelKey),
   });
   const defaultOwner = model.data?.owner ?? '';
@@ -50,7 +51,7 @@ export function FindingsPanel({ review, onNotice }: { review: ReviewDetail; onNo
     onSuccess: (_, f) => {
       onNotice({ tone: 'ok', text: `Finding “${f.title}” logged.` });
       setDraft(empty);
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { Tiering } from '../../../src/contracts/policy.ts';
+import { modelKeys, policyKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { plainRefusal } from './refusal.ts';
@@ -9,7 +10,10 @@ import { plainRefusal } from './refusal.ts';
 export function TieringForm({ modelKey, label }: { modelKey: string; label: string }) {
   const { client, can } = useSession();
   const queryClient = useQueryClient();
-  const questions = useQuery({ queryKey: ['tiering-questions'], queryFn: () => client.tieringQuestions() });
+  const questions = useQuery({
+    queryKey: policyKeys.tieringQuestions(),
+    queryFn: () => client.tieringQuestions(),
+  });
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Tiering | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +22,7 @@ export function TieringForm({ modelKey, label }: { modelKey: string; label: stri
     onSuccess: (t) => {
       setResult(t);
       setError(null);
-      void queryClient.invalidateQueries({ queryKey: ['model', modelKey] });
+      void queryClient.invalidateQueries({ queryKey: modelKeys.detail(modelKey) });
     },
     onError: (err) => setError(plainRefusal(err)),
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ReviewDetail } from '../app/api-workflow.ts';
+import { reviewKeys, userKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { plainRefusal } from './refusal.ts';
 
@@ -17,7 +18,7 @@ export function ValidatorPanel({ review, onNotice }: { review: ReviewDetail; onN
   const queryClient = useQueryClient();
   const offer = can.assignValidator && !FINISHED.has(review.state);
   const users = useQuery({
-    queryKey: ['users'],
+    queryKey: userKeys.all,
     queryFn: () => client.listUsers(),
     enabled: offer,
   });
@@ -26,7 +27,7 @@ export function ValidatorPanel({ review, onNotice }: { review: ReviewDetail; onN
     mutationFn: (validator: string) => client.assignValidator(review.id, validator, review.rowVersion),
     onSuccess: (_, v) => {
       onNotice({ tone: 'ok', text: `${v} validates this review.` });
-      void queryClient.invalidateQueries({ queryKey: ['review', review.id] });
+      void queryClient.invalidateQueries({ queryKey: reviewKeys.detail(review.id) });
     },
     onError: (err) => onNotice({ tone: 'bad', text: plainRefusal(err) }),
   });

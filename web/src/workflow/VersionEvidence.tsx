@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { evidenceKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
@@ -7,7 +8,7 @@ import { Time } from '../components/Time.tsx';
 export function VersionEvidence({ modelKey, label }: { modelKey: string; label: string }) {
   const { client } = useSession();
   const evidence = useQuery({
-    queryKey: ['evidence', modelKey, label],
+    queryKey: evidenceKeys.version(modelKey, label),
     queryFn: () => client.versionEvidence(modelKey, label),
   });
   return (
