@@ -17,6 +17,7 @@ TARGET_MEMORY = 0.5
 def main() -> None:
     runs = collections.defaultdict(list)
     loads = collections.defaultdict(list)
+    notes = {}
     order = []
     for line in open(sys.argv[1]):
         parts = line.split()
@@ -24,6 +25,9 @@ def main() -> None:
             continue
         if parts[0] == "#":
             # "# shape rows load a b c at hh:mm:ss" and "# shape rows done, load a b c at ..."
+            if parts[3] == "note:":
+                notes[(parts[1], int(parts[2]))] = " ".join(parts[4:])
+                continue
             i = parts.index("load")
             loads[(parts[1], int(parts[2]))].append(f"{parts[i + 1]} at {parts[-1]}")
             continue
@@ -47,8 +51,8 @@ def main() -> None:
     def mark(ok):
         return "" if ok is None else (" ✓" if ok else " ✗")
 
-    print("| shape | rows | floor wall (s) | assay wall (s) | assay CPU (s) | assay peak (MiB) | Python wall (s) | Python peak (MiB) | speed-up vs Python (≥ 5) | × floor (≤ 2) | memory vs Python (< 0.5) | 10M / 1M (< 10) | runs | load (start → end) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| shape | rows | floor wall (s) | floor CPU (s) | assay wall (s) | assay CPU (s) | assay peak (MiB) | Python wall (s) | Python CPU (s) | Python peak (MiB) | speed-up vs Python (≥ 5) | × floor (≤ 2) | memory vs Python (< 0.5) | 10M / 1M (< 10) | runs | load (start → end) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for key in order:
         shape, rows = key
         floor = med(key, "floor", 0)
@@ -56,6 +60,8 @@ def main() -> None:
         cpu = med(key, "assay", 1)
         peak = med(key, "assay", 2)
         py = med(key, "python", 0)
+        floor_cpu = med(key, "floor", 1)
+        py_cpu = med(key, "python", 1)
         py_peak = med(key, "python", 2)
         speed = py / assay if py and assay else None
         over_floor = assay / floor if assay and floor else None
@@ -67,13 +73,17 @@ def main() -> None:
             scale = assay / base if assay and base else None
         n = len(runs.get(key + ("assay",), []))
         print(
-            f"| {shape} | {rows:,} | {fmt(floor)} | {fmt(assay)} | {fmt(cpu)} | {fmt(peak, digits=0)} | {fmt(py)} | {fmt(py_peak, digits=0)} "
+            f"| {shape} | {rows:,} | {fmt(floor)} | {fmt(floor_cpu)} | {fmt(assay)} | {fmt(cpu)} | {fmt(peak, digits=0)} | {fmt(py)} | {fmt(py_cpu)} | {fmt(py_peak, digits=0)} "
             f"| {fmt(speed, '×', 1)}{mark(None if speed is None else speed >= TARGET_SPEEDUP)} "
             f"| {fmt(over_floor, '×', 1)}{mark(None if over_floor is None else over_floor <= TARGET_FLOOR)} "
             f"| {fmt(memory)}{mark(None if memory is None else memory < TARGET_MEMORY)} "
             f"| {fmt(scale, '×', 1)}{mark(None if scale is None else scale < TARGET_SCALE)} "
             f"| {n} | {' → '.join(loads.get(key, []))} |"
         )
+
+
+    for (shape, rows), note in notes.items():
+        print(f"\n{shape} at {rows:,} rows: {note}")
 
 
 if __name__ == "__main__":
