@@ -1,8 +1,10 @@
 """The baseline: what a validator runs today with pandas + scikit-learn + SciPy, doing the same
-work as `assay validate` on the benchmark data (performance, calibration, fairness for 3 group
-columns, data quality and drift for 10 features), writing one JSON file.
+work as `assay validate` on the benchmark data (performance, calibration, fairness for the group
+columns, data quality and drift for the features: numeric when pandas reads them as numbers,
+else categorical), writing one JSON file. Parquet files are read with pandas.read_parquet.
 
-    /usr/bin/python3 bench/engine/python_stack.py CURRENT.csv REFERENCE.csv OUT.json
+    /usr/bin/python3 bench/engine/python_stack.py CURRENT REFERENCE OUT.json FEATURES [GROUPS]
+FEATURES and GROUPS are comma-separated (GROUPS default: sex,race,age_band).
 """
 
 import json
@@ -15,9 +17,12 @@ from scipy.spatial.distance import jensenshannon
 from sklearn import metrics
 from sklearn.calibration import calibration_curve
 
-NUMERIC = ["f_income", "f_age", "f_tenure", "f_balance", "f_utilisation", "f_inquiries"]
-CATEGORICAL = ["c_region", "c_channel", "c_product", "c_segment"]
-GROUPS = ["sex", "race", "age_band"]
+
+
+def read(path: str) -> pd.DataFrame:
+    if path.lower().endswith((".parquet", ".pq")):
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
 
 
 def psi(ref: np.ndarray, cur: np.ndarray) -> float:
@@ -30,8 +35,12 @@ def psi(ref: np.ndarray, cur: np.ndarray) -> float:
 
 
 def main() -> None:
-    cur = pd.read_csv(sys.argv[1])
-    ref = pd.read_csv(sys.argv[2])
+    cur = read(sys.argv[1])
+    ref = read(sys.argv[2])
+    features = sys.argv[4].split(",")
+    groups = (sys.argv[5] if len(sys.argv) > 5 else "sex,race,age_band").split(",")
+    numeric = [f for f in features if pd.api.types.is_numeric_dtype(cur[f])]
+    categorical = [f for f in features if f not in numeric]
     y, s = cur["label"].to_numpy(), cur["score"].to_numpy()
     pred = (s >= 0.5).astype(int)
     out: dict = {"performance": {}, "fairness": {}, "drift": {}, "data_quality": {}}
@@ -58,7 +67,7 @@ def main() -> None:
     perf["roc_points"], perf["pr_points"] = len(fpr), len(prec)
     perf["calibration"] = [a.tolist() for a in calibration_curve(y, s, n_bins=10)]
 
-    for g in GROUPS:
+    for g in groups:
         df = pd.DataFrame({"g": cur[g], "y": y, "p": pred})
         rows = {}
         for value, part in df.groupby("g"):
@@ -81,7 +90,7 @@ def main() -> None:
             "equal_opportunity_difference": max(tp) - min(tp),
         }
 
-    for f in NUMERIC:
+    for f in numeric:
         r, c = ref[f].dropna().to_numpy(), cur[f].dropna().to_numpy()
         ks = stats.ks_2samp(r, c)
         out["drift"][f] = {
@@ -90,7 +99,7 @@ def main() -> None:
             "ks_pvalue": float(ks.pvalue),
             "wasserstein_normed": stats.wasserstein_distance(r, c) / max(np.std(r), 0.001),
         }
-    for f in CATEGORICAL:
+    for f in categorical:
         rc, cc = ref[f].value_counts(), cur[f].value_counts()
         cats = sorted(set(rc.index) | set(cc.index))
         rv = np.array([rc.get(k, 0) for k in cats], dtype=float)
@@ -108,13 +117,13 @@ def main() -> None:
     dq["duplicates"] = int(cur.duplicated().sum())
     dq["constant"] = [k for k in cur.columns if cur[k].nunique(dropna=False) <= 1]
     outliers = {}
-    for f in NUMERIC:
+    for f in numeric:
         q1, q3 = cur[f].quantile([0.25, 0.75])
         iqr = q3 - q1
         outliers[f] = int(((cur[f] < q1 - 1.5 * iqr) | (cur[f] > q3 + 1.5 * iqr)).sum())
     dq["outliers"] = outliers
     dq["rows_in_both"] = int(len(pd.merge(cur.drop_duplicates(), ref.drop_duplicates(), how="inner")))
-    for f in NUMERIC:
+    for f in numeric:
         auc = metrics.roc_auc_score(y, cur[f])
         dq.setdefault("feature_auc", {})[f] = max(auc, 1 - auc)
 

@@ -444,7 +444,6 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
       const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
       overlap = await referenceOverlap(conn, current, referenceScan, quality.rowHashes);
-      if (quality.rowHashes) await queryRows(conn, `DROP TABLE ${quality.rowHashes}`);
       if (!options.keepTables && detachable(reference.rows, comparedNumeric.length)) {
         // Read now everything the reference is needed for (the numeric columns drift compares,
         // every category count), then drop it: cheaper than compressing a table read once.

@@ -61,6 +61,41 @@ export function numericDriftOfSamples(
   const cn = cv.length;
   const rc = ref.counts;
   const ccounts = cur.counts;
+  if (!rc && !ccounts) {
+    // the common case (every value, not grouped), while both samples have values left: the same
+    // steps as the loop below, with a run of one value (most values of a high-cardinality
+    // column) recognised in one comparison instead of a call
+    while (i < rn && j < cn) {
+      const a = rv[i] as number;
+      const b = cv[j] as number;
+      // as the loop below picks x (Math.min would order -0 and +0 differently)
+      // biome-ignore lint/complexity/useMathMinMax: the same choice of x as the general loop
+      const x = a <= b ? a : b;
+      if (a === x) {
+        i++;
+        if (i < rn && rv[i] === x) i = runEnd(rv, i, x);
+      }
+      if (b === x) {
+        j++;
+        if (j < cn && cv[j] === x) j = runEnd(cv, j, x);
+      }
+      const diff = i / n1 - j / n2;
+      if (diff > maxDiff) maxDiff = diff;
+      if (diff < minDiff) minDiff = diff;
+      if (!first) {
+        const term = previousAbs * (x - previousX);
+        const t = wSum + term;
+        if (Math.abs(wSum) >= Math.abs(term)) wComp += wSum - t + term;
+        else wComp += term - t + wSum;
+        wSum = t;
+      }
+      first = false;
+      previousX = x;
+      previousAbs = Math.abs(diff);
+    }
+    cr = i;
+    cc = j;
+  }
   while (i < rn || j < cn) {
     const x =
       j >= cn || (i < rn && (rv[i] as number) <= (cv[j] as number)) ? (rv[i] as number) : (cv[j] as number);

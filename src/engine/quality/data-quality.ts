@@ -6,10 +6,16 @@ import {
   isNumberType,
   numericExpr,
   queryRows,
-  type SqlRow,
-  tempTableName,
 } from '../drift/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
+import {
+  hasRepeat,
+  queriesDispatched,
+  readRowHashes,
+  type SortedHashes,
+  shareAHash,
+  sortHashes,
+} from '../scan/row-hashes.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { type CategoryLabelCount, categoryLabelCounts, targetRateAuc } from './categorical-leakage.ts';
@@ -41,16 +47,16 @@ export interface CurrentQuality {
   /** Resolves once the numeric sorts it needs are done (the table itself is no longer needed). */
   result: Promise<Omit<DataQualityResult, 'reference_rows' | 'schema_changes'>>;
   /**
-   * A temporary table with the hash of every current row (column `h`), kept for the overlap with
-   * a reference loaded later (see referenceOverlap); null unless asked for.
+   * The sorted hashes of every current row, kept for the overlap with a reference loaded later
+   * (see referenceOverlap); null unless asked for.
    */
-  rowHashes: string | null;
+  rowHashes: SortedHashes | null;
 }
 
 /**
  * Data quality of the current data: missing values, duplicates, constant columns, outliers and
- * single-feature leakage. With `keepRowHashes` the row hashes stay in a temporary table for
- * referenceOverlap (drop it when done).
+ * single-feature leakage. With `keepRowHashes` the sorted row hashes are kept for
+ * referenceOverlap.
  */
 export async function currentDataQuality(
   conn: DuckDBConnection,
@@ -92,8 +98,12 @@ export async function currentDataQuality(
           label.positive,
         )
       : new Map<string, CategoryLabelCount[]>();
-  const rows = await rowChecks(conn, currentScan, options.keepRowHashes ?? false);
-  const missing = await missingCounts(currentScan);
+  // the row hashes are read, then sorted here while DuckDB counts the missing values
+  const hashes = await readRowHashes(conn, current.table, rowHash(current, types), current.rows);
+  const missingQuery = missingCounts(currentScan);
+  await queriesDispatched();
+  const rows = await rowChecks(conn, currentScan, sortHashes(hashes));
+  const missing = await missingQuery;
   // every query of the table is done: the rest waits only for the sorts and runs in JS, while the
   // caller may go on (drop the table, load the next)
   const result = (async (): Promise<Awaited<CurrentQuality['result']>> => {
@@ -114,7 +124,7 @@ export async function currentDataQuality(
   })();
   // a failure surfaces where the result is awaited
   result.catch(() => {});
-  return { result, rowHashes: rows.hashes };
+  return { result, rowHashes: options.keepRowHashes ? rows.hashes : null };
 }
 
 /**
@@ -315,38 +325,19 @@ function singleFeatureAuc(column: NumericColumn): number | null {
 }
 
 /**
- * Duplicate rows, from 64-bit hashes of the rows: one pass hashes every row and answers "does any
- * hash repeat"; only when one does are the candidate rows compared column by column, so the count
- * is exact. With `keepHashes` the hashes stay in a temporary table (for referenceOverlap).
+ * Duplicate rows, from 64-bit hashes of the rows (read and sorted by readRowHashes): only when a
+ * hash repeats are the candidate rows compared column by column, so the count is exact.
  */
 async function rowChecks(
   conn: DuckDBConnection,
   currentScan: TableScan,
-  keepHashes: boolean,
-): Promise<{ duplicates: number; hashes: string | null }> {
+  hashes: SortedHashes,
+): Promise<{ duplicates: number; hashes: SortedHashes }> {
   const current = currentScan.table;
   const types = await currentScan.columnTypes();
-  const allHash = rowHash(current, types);
-  let probe: SqlRow | undefined;
-  let hashes: string | null = null;
-  if (keepHashes) {
-    // the distinct hashes with their counts: repeats and, later, the overlap probe
-    hashes = ident(tempTableName('row_hashes'));
-    await queryRows(
-      conn,
-      `CREATE TEMP TABLE ${hashes} AS SELECT ${allHash} AS h, count(*) AS n FROM ${current.table} GROUP BY h`,
-    );
-    [probe] = await queryRows(conn, `SELECT sum(n) - count(*) AS repeats FROM ${hashes}`);
-  } else {
-    [probe] = await queryRows(
-      conn,
-      `SELECT count(*) - count(DISTINCT ${allHash}) AS repeats FROM ${current.table}`,
-    );
-  }
-  const duplicates =
-    count(probe?.repeats) === 0
-      ? 0
-      : await duplicateRows(conn, current, allHash, comparedColumns(current, types));
+  const duplicates = hasRepeat(hashes)
+    ? await duplicateRows(conn, current, rowHash(current, types), comparedColumns(current, types))
+    : 0;
   return { duplicates, hashes };
 }
 
@@ -387,7 +378,7 @@ export async function referenceOverlap(
   conn: DuckDBConnection,
   currentScan: TableScan,
   referenceScan: TableScan,
-  currentHashes: string | null,
+  currentHashes: SortedHashes | null,
 ): Promise<number> {
   const common = await commonColumns(currentScan, referenceScan);
   if (common.length === 0) return 0;
@@ -398,12 +389,19 @@ export async function referenceOverlap(
   const sameHash =
     common.length === current.columns.length &&
     common.every((c, i) => c.name === current.columns[i]?.name && c.expr === own[i]);
-  const candidates =
-    currentHashes !== null && sameHash
-      ? `SELECT count(*) AS n FROM ${currentHashes} WHERE h IN (SELECT ${hash} FROM ${referenceScan.from()})`
-      : `SELECT count(*) AS n FROM ${currentScan.from()} WHERE ${hash} IN (SELECT ${hash} FROM ${referenceScan.from()})`;
-  const [probe] = await queryRows(conn, candidates);
-  return count(probe?.n) === 0 ? 0 : rowsInReference(conn, currentScan, referenceScan, common);
+  let candidates: boolean;
+  if (currentHashes !== null && sameHash) {
+    // the reference rows' hashes, sorted, merged with the current ones kept from data quality
+    const referenceHashes = await readRowHashes(conn, referenceScan.from(), hash, referenceScan.table.rows);
+    candidates = shareAHash(currentHashes, sortHashes(referenceHashes));
+  } else {
+    const [probe] = await queryRows(
+      conn,
+      `SELECT count(*) AS n FROM ${currentScan.from()} WHERE ${hash} IN (SELECT ${hash} FROM ${referenceScan.from()})`,
+    );
+    candidates = count(probe?.n) > 0;
+  }
+  return candidates ? rowsInReference(conn, currentScan, referenceScan, common) : 0;
 }
 
 /** Rows equal (missing equal to missing) to an earlier row, among the rows whose hash repeats. */
