@@ -136,14 +136,7 @@ export class TieringService {
     return this.db.write(async (tx) => {
       const row = await tx.selectFrom('tierings').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new NotFoundError('tiering', id);
-      const model = await tx
-        .selectFrom('models')
-        .selectAll()
-        .where('id', '=', row.model_id)
-        .executeTakeFirstOrThrow();
-      await this.models.authorize(caller.principal, model.key, 'model.read', tx).catch(() => {
-        throw new NotFoundError('tiering', id);
-      });
+      const model = await this.visibleModelOf(tx, caller, row.model_id, 'tiering', id);
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
         throw new ForbiddenError(`${aRole(caller.principal.role)} may not decide re-tierings`);
       // Four eyes through separation of duties: not the requester, not a maker of the model.
@@ -278,6 +271,28 @@ export class TieringService {
     });
   }
 
+  /**
+   * The model a tiering or tier override belongs to, when the caller may see it; otherwise the
+   * decided record itself is not found (404), so that a caller cannot learn that it exists.
+   */
+  private async visibleModelOf(
+    tx: Kysely<Database>,
+    caller: Caller,
+    modelId: string,
+    entity: 'tiering' | 'tier override',
+    id: string,
+  ) {
+    const model = await tx
+      .selectFrom('models')
+      .selectAll()
+      .where('id', '=', modelId)
+      .executeTakeFirstOrThrow();
+    await this.models.authorize(caller.principal, model.key, 'model.read', tx).catch(() => {
+      throw new NotFoundError(entity, id);
+    });
+    return model;
+  }
+
   /** Approves or rejects a pending override. The approver must not be the requester. */
   async decideOverride(
     caller: Caller,
@@ -289,14 +304,7 @@ export class TieringService {
     return this.db.write(async (tx) => {
       const row = await tx.selectFrom('tier_overrides').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new NotFoundError('tier override', id);
-      const model = await tx
-        .selectFrom('models')
-        .selectAll()
-        .where('id', '=', row.model_id)
-        .executeTakeFirstOrThrow();
-      await this.models.authorize(caller.principal, model.key, 'model.read', tx).catch(() => {
-        throw new NotFoundError('tier override', id);
-      });
+      const model = await this.visibleModelOf(tx, caller, row.model_id, 'tier override', id);
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
         throw new ForbiddenError(`${aRole(caller.principal.role)} may not decide tier overrides`);
       // Four eyes through separation of duties: not the requester, not a maker of the model.
