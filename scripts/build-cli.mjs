@@ -16,7 +16,10 @@
 // Every file is in the one folder dist/cli/, so `new URL('./x', import.meta.url)` names the same
 // neighbour from any chunk. dist/cli/build.json records the build, and bin/assay.mjs compares it
 // with the sources' modification times.
+
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -31,6 +34,28 @@ const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDepend
   .flatMap((name) => [name, `${name}/*`]);
 
 const here = (p) => new URL(p, import.meta.url).pathname;
+
+/**
+ * zod's namespace (`import { z } from 'zod'`) re-exports its 64 message locales (`z.locales`), so
+ * a bundle cannot drop them: ~450 KB of the ~750 KB zod chunk that every command parsing an answer
+ * loads. Assay never calls `z.config(z.locales.xx())`; only English (zod's default, set by its own
+ * classic entry) is used. This plugin gives the bundle a locales index that exports English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/zod/')
+        ? { path: path.join(args.resolveDir, args.path), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 const outdir = here('../dist/cli');
 const started = Date.now();
 
@@ -45,6 +70,7 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: [zodEnglishOnly],
   // bundled CommonJS code calls require() for Node built-ins and native bindings
   banner: {
     js: "import { createRequire as __assayRequire } from 'node:module'; const require = __assayRequire(import.meta.url);",
@@ -56,6 +82,7 @@ const main = await build({
   entryPoints: {
     main: here('../src/cli/main.ts'),
     'audit-verify-worker': here('../src/platform/audit/audit-verify-worker.ts'),
+    'write-command-manifest': here('../src/cli/write-command-manifest.ts'),
   },
   outdir,
   outExtension: { '.js': '.mjs' },
@@ -81,6 +108,15 @@ mkdirSync(`${outdir}/schemas/spdx-3.0.1`, { recursive: true });
 for (const name of ['spdx-json-schema.json', 'spdx-context.jsonld', 'README.md']) {
   copyFileSync(here(`../${SPDX_SCHEMAS}/${name}`), `${outdir}/schemas/spdx-3.0.1/${name}`);
 }
+// The command manifest `assay --help` prints from (src/cli/command-manifest.ts), written by the
+// bundle itself so that it describes exactly the definitions the bundle holds.
+const manifest = spawnSync(process.execPath, [`${outdir}/write-command-manifest.mjs`], { encoding: 'utf8' });
+if (manifest.status !== 0) {
+  console.error(manifest.stderr);
+  throw new Error('could not write the command manifest (dist/cli/commands.json)');
+}
+writeFileSync(`${outdir}/commands.json`, manifest.stdout);
+
 // The source files the bundle was built from: bin/assay.mjs runs the sources instead when one of
 // them changed after the build started. A file added since can only matter once a listed file
 // imports it, which changes that file.

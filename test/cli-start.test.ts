@@ -38,6 +38,28 @@ function traced(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, modules };
 }
 
+/** The bundle files among `modules` that hold code of `source` (esbuild marks each input with a `// path` line). */
+function bundledWith(modules: readonly string[], source: string): string[] {
+  return modules.filter(
+    (m) =>
+      m.includes('/dist/cli/') &&
+      fs
+        .readFileSync(new URL(m), 'utf8')
+        .split('\n')
+        .some((line) => line.startsWith('// ') && line.includes(source)),
+  );
+}
+
+/** A port nothing listens on (undici's fetch refuses port 9 as a "bad port" before the network). */
+let closedPort = 0;
+beforeAll(async () => {
+  const net = await import('node:net');
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  closedPort = (srv.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+});
+
 const HEAVY = ['/tsx/', '/src/', 'fastify', 'kysely', 'better-sqlite3', '/pg/', '@duckdb', 'pdf', 'yauzl'];
 
 describe('the CLI runs from its bundle', () => {
@@ -51,12 +73,28 @@ describe('the CLI runs from its bundle', () => {
     expect(r.stdout).toContain('gate [options] <model@version>');
     expect(r.modules.some((m) => m.endsWith('/dist/cli/main.mjs'))).toBe(true);
     for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
+    // printed from the command manifest: no command module, no SDK, no contract, no zod
+    expect(r.modules.filter((m) => /-commands-|\/sdk-/.test(m))).toEqual([]);
+    expect(bundledWith(r.modules, 'node_modules/zod/')).toEqual([]);
+    expect(bundledWith(r.modules, 'node_modules/commander/')).not.toEqual([]);
+  }, 60_000);
+
+  it('assay models list loads the SDK module of models, not the whole SDK, and no undici', () => {
+    const r = traced(['models', 'list', '--url', `http://127.0.0.1:${closedPort}`, '--token', 'assay_x']);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/ECONNREFUSED/);
+    expect(bundledWith(r.modules, 'src/sdk/inventory.ts')).not.toEqual([]);
+    expect(bundledWith(r.modules, 'src/sdk/index.ts')).toEqual([]);
+    expect(bundledWith(r.modules, 'src/contracts/reviews.ts')).toEqual([]);
+    expect(r.modules.filter((m) => m.includes('undici'))).toEqual([]);
+    for (const heavy of HEAVY) expect(r.modules.filter((m) => m.includes(heavy))).toEqual([]);
   }, 60_000);
 
   it("assay gate loads only its own module and the SDK's transport and gate before reaching the network", () => {
-    // nothing listens on port 9: the command gets as far as the request
-    const r = traced(['gate', 'credit@1.0', '--url', 'http://127.0.0.1:9', '--token', 'assay_x']);
+    // nothing listens there: the command gets as far as the request
+    const r = traced(['gate', 'credit@1.0', '--url', `http://127.0.0.1:${closedPort}`, '--token', 'assay_x']);
     expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/ECONNREFUSED/);
     expect(r.stderr).toMatch(/^assay: /);
     expect(r.modules.some((m) => /\/dist\/cli\/main\.mjs$/.test(m))).toBe(true);
     // not the SDK's index (every feature module and contract)

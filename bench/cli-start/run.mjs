@@ -78,11 +78,19 @@ const loadBefore = load();
 const server = await startServer();
 const env = { ...process.env, ASSAY_URL: server.url, ASSAY_TOKEN: server.token };
 const node = process.execPath;
+// The issue's own measure is "reach the network or the first output": the same commands against a
+// port nothing listens on (the command starts, builds its request, connects, is refused, exits 4).
+const closed = `env ASSAY_URL=http://127.0.0.1:${await freePort()}`;
 const commands = [
   ['node -e 0 (Node itself)', `${node} -e 0`],
   ['assay --help', `${node} ${BIN} --help`],
   ['assay models list', `${node} ${BIN} models list`],
   ['assay gate retail-credit-pd@4.0', `${node} ${BIN} gate retail-credit-pd@4.0 --env production`],
+  ['assay models list (to the network)', `${closed} ${node} ${BIN} models list`],
+  [
+    'assay gate retail-credit-pd@4.0 (to the network)',
+    `${closed} ${node} ${BIN} gate retail-credit-pd@4.0 --env production`,
+  ],
   ['tsx: assay --help', `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} --help`],
   ['tsx: assay models list', `env ASSAY_NO_BUNDLE=1 ${node} ${BIN} models list`],
   [
@@ -92,7 +100,7 @@ const commands = [
 ];
 const json = path.join(os.tmpdir(), `assay-bench-cli-${process.pid}.json`);
 try {
-  // -i: the gate exits 1 when it denies, which is an answer, not a failure
+  // -i: the gate exits 1 when it denies (an answer, not a failure), and 4 against the closed port
   const args = [
     '-N',
     '-i',

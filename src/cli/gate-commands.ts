@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { gateApi } from '../sdk/gate.ts';
 import { CliError, ExitCode } from './exit.ts';
-import { addRemoteOptions, type RemoteOptions, withTransport } from './remote.ts';
+import { addRemoteOptions, type RemoteOptions, withApi } from './remote.ts';
 
 /** Splits `MODEL@VERSION`; the label may itself contain `@`, the key may not. */
 export function parseModelAtVersion(ref: string): { model: string; version: string } {
@@ -22,7 +21,11 @@ export function registerGateCommands(program: Command): void {
   ).action(async (ref: string, opts: RemoteOptions & { env: string; json?: boolean }) => {
     const { model, version } = parseModelAtVersion(ref);
     // the transport and the gate's module only: a CI job's gate does not load the whole SDK
-    const result = await withTransport(opts, (t) => gateApi(t).check(model, version, opts.env));
+    const result = await withApi(
+      opts,
+      async () => (await import('../sdk/gate.ts')).gateApi,
+      (gate) => gate.check(model, version, opts.env),
+    );
     if (opts.json) {
       process.stdout.write(
         `${JSON.stringify({ allowed: result.allowed, reasons: result.reasons }, null, 2)}\n`,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { roleSchema, tokenScopeSchema } from '../contracts/identity.ts';
+import { ROLES, TOKEN_SCOPES } from '../contracts/vocabulary.ts';
 import { CliError } from './exit.ts';
 import {
   addRemoteOptions,
@@ -19,9 +19,9 @@ async function readStdin(): Promise<string> {
 }
 
 /** Parses a value against a zod enum, naming the option on failure (exit 2). */
-function oneOf<T extends string>(schema: { options: readonly T[] }, value: string, option: string): T {
-  if (!(schema.options as readonly string[]).includes(value))
-    throw new CliError(`${option} must be one of ${schema.options.join(', ')}, got '${value}'`);
+function oneOf<T extends string>(options: readonly T[], value: string, option: string): T {
+  if (!(options as readonly string[]).includes(value))
+    throw new CliError(`${option} must be one of ${options.join(', ')}, got '${value}'`);
   return value as T;
 }
 
@@ -32,7 +32,7 @@ export function registerIdentityCommands(program: Command): void {
     users
       .command('add <username>')
       .description('Create a user')
-      .requiredOption('--role <role>', `one of ${roleSchema.options.join(', ')}`)
+      .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
       .option('--display-name <name>')
       .option('--email <email>')
       .option('--password-stdin', 'read a sign-in password (12+ characters) from stdin')
@@ -48,7 +48,7 @@ export function registerIdentityCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
-      const role = oneOf(roleSchema, opts.role, '--role');
+      const role = oneOf(ROLES, opts.role, '--role');
       const password = opts.passwordStdin ? await readStdin() : undefined;
       await withClient(opts, async (client) => {
         const user = await client.users.create({
@@ -96,7 +96,7 @@ export function registerIdentityCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
-      const scope = oneOf(tokenScopeSchema, opts.scope, '--scope');
+      const scope = oneOf(TOKEN_SCOPES, opts.scope, '--scope');
       let expiresAt: string | undefined = opts.expires;
       if (opts.expiresInDays !== undefined) {
         const days = Number(opts.expiresInDays);

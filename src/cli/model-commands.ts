@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ModelCreate, ModelUpdate } from '../contracts/inventory.ts';
-import type { ModelFilters } from '../sdk/inventory.ts';
+import type { ModelFilters, modelsApi } from '../sdk/inventory.ts';
 import { collectFields, collectSet, intOption } from './field-input.ts';
 import {
   addRemoteOptions,
@@ -8,8 +8,14 @@ import {
   printRecord,
   printTable,
   type RemoteOptions,
-  withClient,
+  withApi,
 } from './remote.ts';
+
+/** Runs `fn` with the SDK's models module alone, loaded when the command runs. */
+const withModels = <T>(
+  opts: RemoteOptions,
+  fn: (api: ReturnType<typeof modelsApi>) => Promise<T>,
+): Promise<T> => withApi(opts, async () => (await import('../sdk/inventory.ts')).modelsApi, fn);
 
 const MODEL_COLUMNS = ['key', 'name', 'type', 'status', 'tier', 'owner', 'businessUnit'];
 
@@ -73,11 +79,11 @@ export function registerModelCommands(program: Command): void {
       limit: intOption(opts.limit, '--limit'),
       cursor: opts.cursor,
     };
-    await withClient(opts, async (client) => {
-      let page = await client.models.list(q);
+    await withModels(opts, async (api) => {
+      let page = await api.list(q);
       const items = [...page.items];
       while (opts.all && page.nextCursor) {
-        page = await client.models.list({ ...q, cursor: page.nextCursor });
+        page = await api.list({ ...q, cursor: page.nextCursor });
         items.push(...page.items);
       }
       if (opts.json) return printJson(opts.all ? items : page);
@@ -94,8 +100,8 @@ export function registerModelCommands(program: Command): void {
       .option('--as-of <iso>', 'a past time, ISO-8601')
       .option('--json', 'print JSON'),
   ).action(async (key: string, opts: RemoteOptions & { asOf?: string; json?: boolean }) => {
-    await withClient(opts, async (client) => {
-      const m = opts.asOf ? await client.models.asOf(key, opts.asOf) : await client.models.get(key);
+    await withModels(opts, async (api) => {
+      const m = opts.asOf ? await api.asOf(key, opts.asOf) : await api.get(key);
       if (opts.json) return printJson(m);
       if ('asOf' in m) {
         process.stdout.write(`as of ${m.asOf}\n`);
@@ -144,8 +150,8 @@ export function registerModelCommands(program: Command): void {
         type: opts.type,
         owner: opts.owner,
       });
-      await withClient(opts, async (client) => {
-        const m = await client.models.register(body as ModelCreate);
+      await withModels(opts, async (api) => {
+        const m = await api.register(body as ModelCreate);
         if (opts.json) return printJson(m);
         process.stdout.write(`registered model ${m.key} (${m.status})\n`);
       });
@@ -166,8 +172,8 @@ export function registerModelCommands(program: Command): void {
       opts: RemoteOptions & { file?: string; set?: string[]; ifMatch?: string; json?: boolean },
     ) => {
       const body = collectFields(opts);
-      await withClient(opts, async (client) => {
-        const m = await client.models.update(key, body as ModelUpdate, intOption(opts.ifMatch, '--if-match'));
+      await withModels(opts, async (api) => {
+        const m = await api.update(key, body as ModelUpdate, intOption(opts.ifMatch, '--if-match'));
         if (opts.json) return printJson(m);
         process.stdout.write(`updated model ${m.key} (row version ${m.rowVersion})\n`);
       });
@@ -181,8 +187,8 @@ export function registerModelCommands(program: Command): void {
       .option('--reason <text>')
       .option('--json', 'print JSON'),
   ).action(async (key: string, opts: RemoteOptions & { reason?: string; json?: boolean }) => {
-    await withClient(opts, async (client) => {
-      const m = await client.models.retire(key, opts.reason);
+    await withModels(opts, async (api) => {
+      const m = await api.retire(key, opts.reason);
       if (opts.json) return printJson(m);
       process.stdout.write(`retired model ${m.key}\n`);
     });

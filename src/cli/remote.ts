@@ -59,13 +59,30 @@ export async function withTransport<T>(
   fn: (transport: Transport) => Promise<T>,
 ): Promise<T> {
   const options = connection(opts);
-  const { AssayApiError, Transport } = await import('../sdk/client.ts');
+  const [{ AssayApiError, Transport }, { httpFetch }] = await Promise.all([
+    import('../sdk/client.ts'),
+    import('./http-fetch.ts'),
+  ]);
   try {
-    return await fn(new Transport(options));
+    return await fn(new Transport({ ...options, fetch: httpFetch }));
   } catch (err) {
     if (err instanceof AssayApiError) throw toCliError(err);
     throw err;
   }
+}
+
+/**
+ * Runs `fn` with one feature module of the SDK over the transport, loading that module (and its
+ * contracts) when the command runs: `withApi(opts, () => import('../sdk/gate.ts').then((m) =>
+ * m.gateApi), (gate) => gate.check(…))`.
+ */
+export async function withApi<A, T>(
+  opts: RemoteOptions,
+  load: () => Promise<(transport: Transport) => A>,
+  fn: (api: A) => Promise<T>,
+): Promise<T> {
+  const [make] = await Promise.all([load(), Promise.resolve(connection(opts))]);
+  return withTransport(opts, (transport) => fn(make(transport)));
 }
 
 /** Runs `fn` with a client built from the flags or environment, mapping API errors to exit codes. */
@@ -76,9 +93,12 @@ export async function withClient<T>(
   const options = connection(opts);
   // The SDK (and the zod contracts it checks answers against) loads when a command runs, not when
   // it is registered.
-  const { AssayApiError, AssayClient } = await import('../sdk/index.ts');
+  const [{ AssayApiError, AssayClient }, { httpFetch }] = await Promise.all([
+    import('../sdk/index.ts'),
+    import('./http-fetch.ts'),
+  ]);
   try {
-    return await fn(new AssayClient(options));
+    return await fn(new AssayClient({ ...options, fetch: httpFetch }));
   } catch (err) {
     if (err instanceof AssayApiError) throw toCliError(err);
     throw err;

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { modelStatusSchema } from '../contracts/inventory.ts';
-import { evidenceTypeSchema, gateSchema } from '../contracts/policy.ts';
+import type { ReviewState, ReviewType } from '../contracts/reviews.ts';
 import {
-  type ReviewState,
-  type ReviewType,
-  reviewApiEventSchema,
-  reviewTypeSchema,
-} from '../contracts/reviews.ts';
-import { workflowReviewsApi } from '../sdk/workflow-reviews.ts';
+  EVIDENCE_TYPES,
+  GATES,
+  MODEL_STATUSES,
+  REVIEW_API_EVENTS,
+  REVIEW_TYPES,
+} from '../contracts/vocabulary.ts';
+import type { WorkflowReviewsApi } from '../sdk/workflow-reviews.ts';
 import { CliError } from './exit.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
 import {
@@ -18,10 +18,15 @@ import {
   printRecord,
   printTable,
   type RemoteOptions,
+  withApi,
   withClient,
 } from './remote.ts';
 
 type Opts = RemoteOptions & { json?: boolean };
+
+/** Runs `fn` with the SDK's reviews module, loaded when the command runs. */
+const withReviews = <T>(opts: RemoteOptions, fn: (w: WorkflowReviewsApi) => Promise<T>): Promise<T> =>
+  withApi(opts, async () => (await import('../sdk/workflow-reviews.ts')).workflowReviewsApi, fn);
 
 const REVIEW_FIELDS = ['id', 'modelKey', 'versionLabel', 'type', 'gate', 'state', 'validatorId', 'openedBy'];
 
@@ -31,9 +36,9 @@ function show(opts: Opts, value: Record<string, unknown>, fields: readonly strin
 }
 
 /** Checks a flag's value against a zod enum and names the flag when it is not one of them. */
-function oneOf<T extends string>(schema: { options: readonly T[] }, value: string, flag: string): T {
-  if (!(schema.options as readonly string[]).includes(value))
-    throw new CliError(`${flag} must be one of ${schema.options.join(', ')}; got '${value}'`);
+function oneOf<T extends string>(options: readonly T[], value: string, flag: string): T {
+  if (!(options as readonly string[]).includes(value))
+    throw new CliError(`${flag} must be one of ${options.join(', ')}; got '${value}'`);
   return value as T;
 }
 
@@ -98,8 +103,8 @@ export function registerReviewCommands(program: Command): void {
       const value = pair.slice(eq + 1);
       euAiAct[field] = EU_FLAGS.has(field) ? value === 'true' : value.split(',').filter(Boolean);
     }
-    const tiering = await withClient(o, (c) =>
-      workflowReviewsApi(c.transport).tiering.assess(model, version, {
+    const tiering = await withReviews(o, (w) =>
+      w.tiering.assess(model, version, {
         answers: answersOf(o.answer, o.answersFile),
         ...(o.eu.length ? { euAiAct: euAiAct as never } : {}),
       }),
@@ -128,9 +133,7 @@ export function registerReviewCommands(program: Command): void {
         .option('--note <text>')
         .option('--json'),
     ).action(async (id: string, o: Opts & { note?: string }) => {
-      const t = await withClient(o, (c) =>
-        workflowReviewsApi(c.transport).tiering.decide(id, outcome, o.note),
-      );
+      const t = await withReviews(o, (w) => w.tiering.decide(id, outcome, o.note));
       if (o.json) printJson(t);
       else
         printRecord({
@@ -154,7 +157,7 @@ export function registerReviewCommands(program: Command): void {
       .option('--version <label>', 'for production: the approved version that goes')
       .option('--json'),
   ).action(async (key: string, status: string, o: Opts & { reason?: string; version?: string }) => {
-    const to = oneOf(modelStatusSchema, status, 'status');
+    const to = oneOf(MODEL_STATUSES, status, 'status');
     const m = await withClient(o, (c) => c.models.transition(key, to, o.reason, undefined, o.version));
     show(o, m, ['key', 'status', 'tier', 'rowVersion']);
   });
@@ -164,8 +167,8 @@ export function registerReviewCommands(program: Command): void {
     .description('Reviews: open, submit, assign a validator, move, show');
   const api =
     (opts: RemoteOptions) =>
-    <T>(fn: (w: ReturnType<typeof workflowReviewsApi>) => Promise<T>) =>
-      withClient(opts, (c) => fn(workflowReviewsApi(c.transport)));
+    <T>(fn: (w: WorkflowReviewsApi) => Promise<T>) =>
+      withReviews(opts, fn);
   addRemoteOptions(
     reviews
       .command('open <model@version>')
@@ -176,8 +179,8 @@ export function registerReviewCommands(program: Command): void {
       .option('--json'),
   ).action(async (ref: string, o: Opts & { type: string; gate: string; reason?: string }) => {
     const { model, version } = parseModelAtVersion(ref);
-    const type = oneOf(reviewTypeSchema, o.type, '--type');
-    const gate = oneOf(gateSchema, o.gate, '--gate');
+    const type = oneOf(REVIEW_TYPES, o.type, '--type');
+    const gate = oneOf(GATES, o.gate, '--gate');
     const r = await api(o)((w) =>
       w.reviews.open(model, version, { type, gate, ...(o.reason ? { reason: o.reason } : {}) }),
     );
@@ -201,7 +204,7 @@ export function registerReviewCommands(program: Command): void {
       .option('--note <text>')
       .option('--json'),
   ).action(async (id: string, event: string, o: Opts & { note?: string }) => {
-    const e = oneOf(reviewApiEventSchema, event, 'event');
+    const e = oneOf(REVIEW_API_EVENTS, event, 'event');
     show(o, await api(o)((w) => w.reviews.transition(id, e, o.note)), REVIEW_FIELDS);
   });
   addRemoteOptions(
@@ -264,7 +267,7 @@ export function registerReviewCommands(program: Command): void {
     evidence
       .command('add <model@version>')
       .description('Attach evidence: a file (uploaded, stored by SHA-256) or an external link')
-      .requiredOption('--type <type>', evidenceTypeSchema.options.join(' | '))
+      .requiredOption('--type <type>', EVIDENCE_TYPES.join(' | '))
       .option('--title <text>', 'defaults to the file name or the type')
       .option('--file <path>')
       .option('--link <url>', 'an http(s) link instead of a file (--url is the server)')
@@ -289,7 +292,7 @@ export function registerReviewCommands(program: Command): void {
     ) => {
       const { model, version } = parseModelAtVersion(ref);
       if (Boolean(o.file) === Boolean(o.link)) throw new CliError('give exactly one of --file and --link');
-      const type = oneOf(evidenceTypeSchema, o.type, '--type');
+      const type = oneOf(EVIDENCE_TYPES, o.type, '--type');
       const meta = {
         type,
         title: o.title ?? (o.file ? path.basename(o.file) : type.replace(/_/g, ' ')),

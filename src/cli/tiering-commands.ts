@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { acceptanceStateSchema } from '../contracts/findings.ts';
+import type { AcceptanceState } from '../contracts/findings.ts';
+import { ACCEPTANCE_STATES } from '../contracts/vocabulary.ts';
 import { CliError } from './exit.ts';
 import { parseModelAtVersion } from './gate-commands.ts';
 import {
@@ -128,18 +129,16 @@ export function registerTieringCommands(program: Command): void {
       .command('list')
       .description('Risk acceptances, newest first')
       .option('--model <key>')
-      .option('--state <state>', acceptanceStateSchema.options.join(', '))
+      .option('--state <state>', ACCEPTANCE_STATES.join(', '))
       .option('--limit <n>', 'at most this many')
       .option('--json'),
   ).action(async (o: Opts & { model?: string; state?: string; limit?: string }) => {
-    if (o.state !== undefined && !acceptanceStateSchema.safeParse(o.state).success)
-      throw new CliError(
-        `--state must be one of ${acceptanceStateSchema.options.join(', ')}, got '${o.state}'`,
-      );
+    if (o.state !== undefined && !(ACCEPTANCE_STATES as readonly string[]).includes(o.state))
+      throw new CliError(`--state must be one of ${ACCEPTANCE_STATES.join(', ')}, got '${o.state}'`);
     const page = await withClient(o, (c) =>
       c.acceptances.list({
         ...(o.model ? { modelKey: o.model } : {}),
-        ...(o.state ? { state: acceptanceStateSchema.parse(o.state) } : {}),
+        ...(o.state ? { state: o.state as AcceptanceState } : {}),
         ...(o.limit ? { limit: Number(o.limit) } : {}),
       }),
     );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageQuery } from './identity.ts';
 import { modelKeySchema } from './inventory.ts';
 import { severitySchema } from './policy.ts';
+import { ACCEPTANCE_STATES } from './vocabulary.ts';
 
 /** Finding states: open → in_remediation → ready_for_verification → closed, or risk_accepted. */
 export const findingStateSchema = z.enum([
@@ -93,7 +94,7 @@ export const findingListQuerySchema = z.strictObject({
 export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
 
 /** A risk acceptance: for one or more findings, requested by one person, approved by another. */
-export const acceptanceStateSchema = z.enum(['pending', 'active', 'rejected', 'expired']);
+export const acceptanceStateSchema = z.enum(ACCEPTANCE_STATES);
 export type AcceptanceState = z.infer<typeof acceptanceStateSchema>;
 
 export const acceptanceSchema = z.object({

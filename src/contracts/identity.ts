@@ -1,17 +1,10 @@
 import { z } from 'zod';
+import { ROLES, TOKEN_SCOPES } from './vocabulary.ts';
 
 /** Roles (one per user); mirrors src/platform/auth/roles.ts. */
-export const roleSchema = z.enum([
-  'admin',
-  'governance',
-  'owner',
-  'developer',
-  'validator',
-  'approver',
-  'auditor',
-]);
+export const roleSchema = z.enum(ROLES);
 /** What a token may be used for; the effective right is the lesser of scope and role. */
-export const tokenScopeSchema = z.enum(['read', 'write', 'admin']);
+export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
 
 /** `?limit=&cursor=` of every list (default 50, max 500). */
 export const pageQuery = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from './identity.ts';
+import { MODEL_STATUSES } from './vocabulary.ts';
 
 /** Model types. */
 export const modelTypeSchema = z.enum([
@@ -16,14 +17,7 @@ export const modelTypeSchema = z.enum([
 export type ModelType = z.infer<typeof modelTypeSchema>;
 
 /** Lifecycle status of a model. */
-export const modelStatusSchema = z.enum([
-  'proposed',
-  'development',
-  'validation',
-  'approved',
-  'production',
-  'retired',
-]);
+export const modelStatusSchema = z.enum(MODEL_STATUSES);
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
 /** A model key: a lower-case slug. */

@@ -1,36 +1,14 @@
 import { z } from 'zod';
 import { cardSectionIdSchema, datasheetSectionIdSchema } from './documentation.ts';
 import { roleSchema } from './identity.ts';
+import { EVIDENCE_TYPES, GATES } from './vocabulary.ts';
 
 /** The gates a model version passes: validation (into independent validation) and production. */
-export const gateSchema = z.enum(['validation', 'production']);
+export const gateSchema = z.enum(GATES);
 export type Gate = z.infer<typeof gateSchema>;
 
 /** Evidence types a checklist can require. */
-export const evidenceTypeSchema = z.enum([
-  'model_card',
-  'validation_report',
-  'fairness_assessment',
-  'data_sheet',
-  'monitoring_plan',
-  'test_results',
-  'security_review',
-  'privacy_assessment',
-  'approval_record',
-  'other',
-  // EU AI Act obligations (the policy's euAiAct.obligations say which class needs which).
-  'risk_management_system',
-  'data_governance',
-  'technical_documentation',
-  'record_keeping',
-  'instructions_for_use',
-  'human_oversight',
-  'conformity_assessment',
-  'eu_database_registration',
-  'post_market_monitoring_plan',
-  'fundamental_rights_impact_assessment',
-  'transparency_notice',
-]);
+export const evidenceTypeSchema = z.enum(EVIDENCE_TYPES);
 export type EvidenceType = z.infer<typeof evidenceTypeSchema>;
 
 /** Finding severities, most severe first. */

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { pageQuery } from './identity.ts';
 import { modelKeySchema } from './inventory.ts';
 import { evidenceTypeSchema, gateSchema } from './policy.ts';
+import { REVIEW_API_EVENTS, REVIEW_TYPES } from './vocabulary.ts';
 
 /** Why a review exists. */
-export const reviewTypeSchema = z.enum(['initial', 'change', 'periodic', 'incident']);
+export const reviewTypeSchema = z.enum(REVIEW_TYPES);
 export type ReviewType = z.infer<typeof reviewTypeSchema>;
 
 /** Review states: draft → submitted → in_validation → decision_pending → closed, or withdrawn. */
@@ -30,12 +31,7 @@ export const reviewEventSchema = z.enum([
 export type ReviewEvent = z.infer<typeof reviewEventSchema>;
 
 /** Events the transition endpoint accepts (submit and close have their own paths). */
-export const reviewApiEventSchema = z.enum([
-  'start_validation',
-  'request_decision',
-  'return_to_validation',
-  'withdraw',
-]);
+export const reviewApiEventSchema = z.enum(REVIEW_API_EVENTS);
 
 /** Status of one checklist item, derived from the version's evidence and the clock at read time. */
 export const checklistItemStatusSchema = z.enum(['satisfied', 'missing', 'expired']);

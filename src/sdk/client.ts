@@ -38,12 +38,27 @@ export interface CallOptions<T> {
   schema?: z.ZodType<T>;
 }
 
+/** The part of a fetch Response the SDK reads (Node's and browsers' fetch give more). */
+export interface HttpResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: { get(name: string): string | null };
+  /** The body as a stream, read once instead of text()/arrayBuffer(). */
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What the SDK sends requests with: the global fetch, or any function of the same shape. */
+export type HttpFetch = (url: string, init: RequestInit) => Promise<HttpResponse>;
+
 /** Options of a client. */
 export interface AssayClientOptions {
   baseUrl: string;
   token?: string | null | undefined;
-  /** For tests and custom transports; defaults to Node's global fetch. */
-  fetch?: typeof fetch;
+  /** For tests and custom transports (the CLI's is node:http); defaults to the global fetch. */
+  fetch?: HttpFetch;
   /** Adds `x-request-id` to every request (the server echoes its own id in answers). */
   requestIdPrefix?: string;
 }
@@ -63,12 +78,12 @@ export function withQuery(path: string, query: Query = {}): string {
 export class Transport {
   readonly baseUrl: string;
   private readonly token: string | null;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: HttpFetch;
 
   constructor(options: AssayClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token ?? null;
-    this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.fetchImpl = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   }
 
   /** Sends one request; returns the parsed JSON answer (validated when a schema is given). */
@@ -105,11 +120,11 @@ export class Transport {
   }
 
   /** Sends one request and returns the answer as it arrives (large downloads: read `body` as a stream). */
-  async response(method: string, path: string, options: CallOptions<unknown> = {}): Promise<Response> {
+  async response(method: string, path: string, options: CallOptions<unknown> = {}): Promise<HttpResponse> {
     return this.send(method, path, options);
   }
 
-  private async send(method: string, path: string, options: CallOptions<unknown>): Promise<Response> {
+  private async send(method: string, path: string, options: CallOptions<unknown>): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
@@ -123,7 +138,7 @@ export class Transport {
     } else if (options.form) {
       init.body = options.form;
     }
-    let res: Response;
+    let res: HttpResponse;
     try {
       res = await this.fetchImpl(this.baseUrl + withQuery(path, options.query), init);
     } catch (err) {

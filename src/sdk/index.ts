@@ -17,7 +17,14 @@ import { tieringApi } from './tiering.ts';
 import { transferApi } from './transfer.ts';
 import { schedulerApi, webhooksApi } from './webhooks.ts';
 
-export { AssayApiError, type AssayClientOptions, type Query, Transport } from './client.ts';
+export {
+  AssayApiError,
+  type AssayClientOptions,
+  type HttpFetch,
+  type HttpResponse,
+  type Query,
+  Transport,
+} from './client.ts';
 export type * from './contract-types.ts';
 export type { RevisionOptions } from './documentation.ts';
 export type { EvidenceFile } from './evidence.ts';
