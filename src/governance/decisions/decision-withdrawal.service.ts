@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { type DecisionRow, decisionQuery, decisionView } from './decisions.store.ts';
 

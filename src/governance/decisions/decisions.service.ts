@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionCreate } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { demandTokenScope } from '../../platform/auth/permissions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation, reviewSteps } from '../access/duty-steps.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
@@ -23,7 +26,6 @@ import {
   decisionQuery,
   decisionView,
 } from './decisions.store.ts';
-import { offsetCursor } from './paging.ts';
 import {
   addMonths,
   isApproval,
@@ -31,7 +33,6 @@ import {
   type SignOffRequirement,
   signerViolation,
 } from './sign-off-rules.ts';
-import { visibleModelIds } from './visibility.ts';
 
 /**
  * Decisions on a review: proposed by an approver or governance, signed by the people the tier

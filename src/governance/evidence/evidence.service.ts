@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Evidence, EvidenceCreate } from '../../contracts/evidence.ts';
 import type { EvidenceType } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { BlobStore, StoredBlob } from '../../platform/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -10,7 +11,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { EvidenceTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 
 /** An uploaded file, already in the blob store. */

@@ -1,5 +1,6 @@
 import type { ExceptionAllowance, ExceptionReport } from '../../contracts/exceptions.ts';
 import type { ModelException } from '../../contracts/inventory.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -10,7 +11,6 @@ import { bindingChanges, TIER_BINDING_CHANGES } from '../decisions/binding-rules
 import type { DecisionsService } from '../decisions/decisions.service.ts';
 import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { GateService } from '../gate/gate.service.ts';
-import type { Caller } from '../inventory/models.service.ts';
 import { covers } from './exception-rules.ts';
 import { type ExceptionsService, exceptionFacts } from './exceptions.service.ts';
 

@@ -6,16 +6,17 @@ import type {
   LifecycleException,
 } from '../../contracts/exceptions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { LifecycleExceptionsTable } from '../../platform/db/tables/lifecycle-exceptions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import { offsetCursor } from '../decisions/paging.ts';
-import { visibleModelIds } from '../decisions/visibility.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { checkExceptionRequest, type ExceptionFacts, exceptionState } from './exception-rules.ts';
 
 type ExceptionRow = LifecycleExceptionsTable & {

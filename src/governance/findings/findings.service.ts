@@ -7,6 +7,7 @@ import type {
   FindingTransition,
 } from '../../contracts/findings.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide, demandTokenScope } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -16,8 +17,8 @@ import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import { visibleModelIds } from '../decisions/visibility.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import {

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Finding, FindingListQuery } from '../../contracts/findings.ts';
 import type { Severity } from '../../contracts/policy.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError } from '../../platform/errors.ts';
-import { offsetCursor } from '../decisions/paging.ts';
 import { isFindingOverdue } from './finding-rules.ts';
 
 /** A finding row with its model key and version label. */

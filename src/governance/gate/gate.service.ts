@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { GateNote, GateQuery, GateResult } from '../../contracts/gate.ts';
 import type { Gate } from '../../contracts/policy.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -11,7 +12,7 @@ import type { DecisionsService } from '../decisions/decisions.service.ts';
 import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { checklistFor } from '../reviews/review-rules.ts';
 import type { DocumentStandingSource } from '../reviews/reviews.service.ts';

@@ -1,16 +1,17 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dataset, DatasetCreate } from '../../contracts/inventory.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { DatasetsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { containsPattern, decodeCursor, encodeCursor } from './model-rules.ts';
-import type { Caller } from './models.service.ts';
+import { containsPattern } from './model-rules.ts';
 
 type DatasetPatch = Partial<Omit<DatasetCreate, 'name'>>;
 

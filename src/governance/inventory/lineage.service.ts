@@ -1,10 +1,11 @@
 import { type Deployment, deploymentSchema, type Model, modelSchema } from '../../contracts/inventory.ts';
 import { parseSnapshot } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { DatasetsService } from './datasets.service.ts';
-import { decodeCursor, encodeCursor } from './model-rules.ts';
-import type { Caller, ModelsService } from './models.service.ts';
+import type { ModelsService } from './models.service.ts';
 import type { VersionsService } from './versions.service.ts';
 
 /** Reads across the inventory: lineage both ways, "as of" state and per-model history. */

@@ -13,6 +13,7 @@ import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
@@ -20,10 +21,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { newId } from '../../platform/ids.ts';
 import { endActiveDeploymentsIn } from './deployments.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
-import { canTransition, computeCompleteness, encodeCursor, GATED_STATUSES } from './model-rules.ts';
+import { canTransition, computeCompleteness, GATED_STATUSES } from './model-rules.ts';
 import { ModelsStore, toModelView } from './models.store.ts';
-
-export type { Caller } from '../../platform/auth/caller.ts';
 
 /**
  * Called inside the transaction before a model's relations are replaced (set by the composition

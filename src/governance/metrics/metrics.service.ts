@@ -1,10 +1,11 @@
 import type { Metrics } from '../../contracts/metrics.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { writeCsv } from '../inventory/transfer/csv-codec.ts';
 import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import { ageBuckets, daysBetween, evidenceValidAt, median, metricsRows, ratio } from './metrics-rules.ts';

@@ -1,5 +1,6 @@
 import type { CarriedForward, CarryForwardCreate, ReviewState } from '../../contracts/reviews.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,7 +8,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { ReviewCarryForwardsTable } from '../../platform/db/tables/review-cycles.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { countsForCycle } from './review-cycle-rules.ts';
 import { carriedForwardView, reviewCycleOf } from './review-cycles.store.ts';
 import { TERMINAL_REVIEW_STATES } from './review-rules.ts';

@@ -9,8 +9,9 @@ import type {
   ReviewType,
 } from '../../contracts/reviews.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -18,8 +19,9 @@ import type { ReviewsTable } from '../../platform/db/tables/workflow-reviews.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation, assertStepsHold, reviewSteps } from '../access/duty-steps.ts';
+import { visibleModelIds } from '../access/visibility.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { classificationOf } from '../tiering/tiering.store.ts';
@@ -189,7 +191,7 @@ export class ReviewsService {
     caller: Caller,
     query: ReviewListQuery,
   ): Promise<{ items: Review[]; nextCursor: string | null }> {
-    const visible = await this.visibleModelIds(caller.principal);
+    const visible = await visibleModelIds(this.db.kysely, caller.principal);
     const page = await listReviewRows(this.db.kysely, query, visible);
     return { items: page.rows.map(reviewView), nextCursor: page.nextCursor };
   }
@@ -453,16 +455,6 @@ export class ReviewsService {
       throw err;
     }
     return row;
-  }
-
-  private async visibleModelIds(principal: Principal): Promise<string[] | null> {
-    if (GLOBAL_READ_ROLES.has(principal.role)) return null;
-    const rows = await this.db.kysely
-      .selectFrom('model_relations')
-      .select('model_id')
-      .where('user_id', '=', principal.userId)
-      .execute();
-    return [...new Set(rows.map((r) => r.model_id))];
   }
 
   private now(): string {

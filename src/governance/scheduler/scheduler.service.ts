@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,7 +8,6 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
-import type { Caller } from '../inventory/models.service.ts';
 import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EuAiActClass, Tiering, TieringRequest, TierOverride } from '../../contracts/policy.ts';
 import { euAiActAnswersSchema } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -11,7 +12,7 @@ import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { planRetiering } from './retiering-rules.ts';

@@ -1,5 +1,6 @@
 import type { Webhook, WebhookCreate, WebhookDelivery } from '../../contracts/webhooks.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,7 +8,6 @@ import type { Db } from '../../platform/db/database.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../inventory/models.service.ts';
 import { checkTarget } from './target-address.ts';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, signPayload } from './webhook-signing.ts';
 

@@ -1,4 +1,5 @@
 import type { ImportResult, TransferFormat, TransferKind } from '../../../contracts/transfer.ts';
+import type { Caller } from '../../../platform/auth/caller.ts';
 import { decide } from '../../../platform/auth/permissions.ts';
 import { GLOBAL_READ_ROLES, type Principal } from '../../../platform/auth/roles.ts';
 import type { Clock } from '../../../platform/clock.ts';
@@ -6,7 +7,7 @@ import type { Db } from '../../../platform/db/database.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
 import { ForbiddenError } from '../../../platform/errors.ts';
 import type { DatasetsService } from '../datasets.service.ts';
-import type { Caller, ModelsService } from '../models.service.ts';
+import type { ModelsService } from '../models.service.ts';
 import { type RelationRow, toModelView } from '../models.store.ts';
 import type { VersionsService } from '../versions.service.ts';
 import { writeCsv } from './csv-codec.ts';

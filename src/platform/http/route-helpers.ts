@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { modelKeySchema } from '../../contracts/inventory.ts';
-import { auditContextOf, principalOf } from '../../platform/http/request-context.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../auth/caller.ts';
+import { auditContextOf, principalOf } from './request-context.ts';
 
 /** The caller of a request. */
 export function callerOf(request: FastifyRequest): Caller {
