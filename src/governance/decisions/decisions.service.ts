@@ -19,13 +19,8 @@ import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { assertNotProhibited } from './binding-rules.ts';
-import {
-  conditionView,
-  currentBinding,
-  type DecisionRow,
-  decisionQuery,
-  decisionView,
-} from './decisions.store.ts';
+import { currentBinding } from './decisions.queries.ts';
+import { conditionView, type DecisionRow, decisionQuery, decisionView } from './decisions.store.ts';
 import {
   addMonths,
   isApproval,

@@ -108,3 +108,16 @@ export async function listFindings(
     .execute();
   return { rows: rows.slice(0, q.limit), nextCursor: rows.length > q.limit ? next : null };
 }
+
+export async function insertFinding(tx: Kysely<Database>, row: FindingsTable): Promise<void> {
+  await tx.insertInto('findings').values(row).execute();
+}
+
+/** Every finding of a model (id, category, title, time): what a new finding may repeat. */
+export function findingsOfModel(tx: Kysely<Database>, modelId: string) {
+  return tx
+    .selectFrom('findings')
+    .select(['id', 'category', 'title', 'created_at'])
+    .where('model_id', '=', modelId)
+    .execute();
+}

@@ -12,6 +12,7 @@ import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-
 import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { userIdOf, usersNamed } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -305,7 +306,7 @@ export class ModelsService {
     to: ModelStatus,
     reason?: string,
   ): Promise<ModelDetail> {
-    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirst();
+    const row = await this.store.byId(modelId, tx);
     if (!row) throw new NotFoundError('model', modelId);
     assertTransition(row.status as ModelStatus, to);
     return this.move(tx, audit, row, to, reason);
@@ -378,7 +379,8 @@ export class ModelsService {
     tier: number | null,
     euAiActClass?: string | null,
   ): Promise<void> {
-    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirstOrThrow();
+    const row = await this.store.byId(modelId, tx);
+    if (!row) throw new NotFoundError('model', modelId);
     const before = await this.view(row, tx);
     const next = {
       ...row,
@@ -398,12 +400,7 @@ export class ModelsService {
     const visibleTo = GLOBAL_READ_ROLES.has(principal.role) ? null : principal.userId;
     let ownerId: string | null | undefined;
     if (query.owner) {
-      const owner = await this.db.kysely
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', query.owner)
-        .executeTakeFirst();
-      ownerId = owner?.id ?? null;
+      ownerId = (await userIdOf(this.db.kysely, query.owner)) ?? null;
     }
     const rows = await this.store.list(query, visibleTo, ownerId);
     const page = rows.slice(0, query.limit);
@@ -488,11 +485,7 @@ export class ModelsService {
     validators: readonly string[],
   ) {
     const names = [...new Set([owner, ...developers, ...validators])];
-    const users = await tx
-      .selectFrom('users')
-      .select(['id', 'username'])
-      .where('username', 'in', names)
-      .execute();
+    const users = await usersNamed(tx, names);
     const idOf = new Map(users.map((u) => [u.username, u.id]));
     const missing = names.filter((n) => !idOf.has(n));
     if (missing.length)

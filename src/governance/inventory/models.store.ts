@@ -77,6 +77,10 @@ export class ModelsStore {
     return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();
   }
 
+  async byId(id: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
+    return tx.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   async relations(modelId: string, tx: Kysely<Database> = this.db): Promise<RelationRow[]> {
     return tx
       .selectFrom('model_relations')

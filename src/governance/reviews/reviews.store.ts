@@ -111,3 +111,7 @@ export async function listReviewRows(
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }
+
+export async function insertReview(tx: Kysely<Database>, row: ReviewsTable): Promise<void> {
+  await tx.insertInto('reviews').values(row).execute();
+}

@@ -8,7 +8,8 @@ import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables
 import { ConflictError } from '../../platform/errors.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { RetieringPlan } from './retiering-rules.ts';
-import { overrideInForce, overrideView, tieringView } from './tiering.store.ts';
+import { overrideInForce } from './tiering.queries.ts';
+import { overrideView, tieringView } from './tiering.store.ts';
 
 /** What the write side of tiering needs besides the transaction. */
 export interface TieringEffectsDeps {
