@@ -1,19 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { modelKeySchema } from '../../contracts/inventory.ts';
-import type { Caller } from '../auth/caller.ts';
-import { auditContextOf, principalOf } from './request-context.ts';
 
-/** The caller of a request. */
-export function callerOf(request: FastifyRequest): Caller {
-  return { principal: principalOf(request), audit: auditContextOf(request) };
-}
+// Route helpers every feature's routes share: the caller of a request, the ETag of an entity answer,
+// and the common path parameters.
 
-/** Sets `ETag: "<rowVersion>"` and returns the body. */
-export function withEtag<T extends { rowVersion: number }>(reply: FastifyReply, body: T): T {
-  reply.header('etag', `"${body.rowVersion}"`);
-  return body;
-}
+export { callerOf, withEtag } from './request-context.ts';
 
+export const keyParams = z.strictObject({ key: modelKeySchema });
 export const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 export const idParams = z.strictObject({ id: z.string().min(1).max(200) });
