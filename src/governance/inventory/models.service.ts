@@ -21,6 +21,7 @@ import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { endActiveDeploymentsIn } from './deployments.ts';
+import { modelRowById } from './inventory.queries.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
 import { canTransition, computeCompleteness, GATED_STATUSES } from './model-rules.ts';
 import { ModelsStore, toModelView } from './models.store.ts';
@@ -379,8 +380,7 @@ export class ModelsService {
     tier: number | null,
     euAiActClass?: string | null,
   ): Promise<void> {
-    const row = await this.store.byId(modelId, tx);
-    if (!row) throw new NotFoundError('model', modelId);
+    const row = await modelRowById(tx, modelId);
     const before = await this.view(row, tx);
     const next = {
       ...row,
