@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionBinding } from '../../contracts/decisions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
+import type {
+  DecisionConditionsTable,
+  DecisionSignaturesTable,
+  DecisionsTable,
+} from '../../platform/db/tables/workflow-decisions.ts';
 import { type SignOffRequirement, signOffProgress } from './sign-off-rules.ts';
 
 export type DecisionRow = DecisionsTable & { model_key: string; version_label: string };
@@ -97,4 +101,53 @@ export async function updateDecision(
     .where('row_version', '=', expected)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/** The pending decision of a review, if any (its id). */
+export async function pendingDecisionId(tx: Kysely<Database>, reviewId: string): Promise<string | undefined> {
+  const pending = await tx
+    .selectFrom('decisions')
+    .select('id')
+    .where('review_id', '=', reviewId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return pending?.id;
+}
+
+/** A new decision and its conditions. */
+export async function insertDecision(
+  tx: Kysely<Database>,
+  row: DecisionsTable,
+  conditions: readonly DecisionConditionsTable[],
+): Promise<void> {
+  await tx.insertInto('decisions').values(row).execute();
+  for (const cond of conditions) await tx.insertInto('decision_conditions').values(cond).execute();
+}
+
+/** The signatures of a decision. */
+export function signaturesOf(tx: Kysely<Database>, decisionId: string) {
+  return tx.selectFrom('decision_signatures').selectAll().where('decision_id', '=', decisionId).execute();
+}
+
+export async function insertSignature(
+  tx: Kysely<Database>,
+  signature: DecisionSignaturesTable,
+): Promise<void> {
+  await tx.insertInto('decision_signatures').values(signature).execute();
+}
+
+export function conditionById(
+  tx: Kysely<Database>,
+  id: string,
+): Promise<DecisionConditionsTable | undefined> {
+  return tx.selectFrom('decision_conditions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes that a condition was met (met_at, met_by, row version). */
+export async function markConditionMet(tx: Kysely<Database>, next: DecisionConditionsTable): Promise<void> {
+  await tx
+    .updateTable('decision_conditions')
+    .set({ met_at: next.met_at, met_by: next.met_by, row_version: next.row_version })
+    .where('id', '=', next.id)
+    .execute();
 }

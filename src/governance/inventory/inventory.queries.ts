@@ -49,3 +49,13 @@ export function deploymentOfModel(tx: Kysely<Database>, modelId: string, deploym
     .where('model_id', '=', modelId)
     .executeTakeFirst();
 }
+
+/** A model by key, which must exist (Kysely's NoResultError otherwise). */
+export function modelRowByKeyOrThrow(tx: Kysely<Database>, key: string): Promise<ModelsTable> {
+  return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+}
+
+/** A version by id, which must exist (Kysely's NoResultError otherwise). */
+export function versionRowById(tx: Kysely<Database>, id: string): Promise<ModelVersionsTable> {
+  return tx.selectFrom('model_versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
