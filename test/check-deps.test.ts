@@ -60,3 +60,139 @@ export const load = (sdk: AssayClient) => sdk.findings.list({ state: 'open' });
     expect(r.status).toBe(0);
   });
 });
+
+describe('scripts/check-deps.mjs on the shape of the source', () => {
+  const config = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      maxLines: 400,
+      packages: { engine: ['@duckdb/node-api'], governance: ['kysely'], platform: ['kysely'] },
+      ...extra,
+    });
+  const store = `import type { Kysely } from 'kysely';
+export const names = (tx: Kysely<never>) => tx.selectFrom('models').select('name').execute();
+`;
+
+  it('passes a feature whose SQL lives in its store and whose service calls the store', () => {
+    const r = check({
+      'src/governance/things/things.store.ts': store,
+      'src/governance/things/things.service.ts':
+        "import { names } from './things.store.ts';\nexport { names };\n",
+      'src/engine/stats.ts':
+        "import fs from 'node:fs';\nimport { DuckDBInstance } from '@duckdb/node-api';\n",
+    });
+    expect(r.out).toContain('dependency rule: ok');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails on a query-builder call in a service that the configuration does not allow', () => {
+    const r = check({
+      'src/governance/things/things.service.ts': store,
+      'src/governance/things/things.routes.ts': 'const q = sql`select 1`;\n',
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('src/governance/things/things.service.ts: 1 query-builder calls, 0 allowed');
+    expect(r.out).toContain('src/governance/things/things.routes.ts: 1 query-builder calls, 0 allowed');
+  });
+
+  it('allows the recorded count, and fails when it rises or falls (the ratchet only falls)', () => {
+    const recorded = (count: number) =>
+      config({
+        queryBuilderCalls: { 'src/governance/things/things.service.ts': { count, reason: 'being moved' } },
+      });
+    const files = { 'src/governance/things/things.service.ts': store };
+    expect(check({ ...files, 'scripts/check-deps.config.json': recorded(1) }).status).toBe(0);
+    const rose = check({
+      'src/governance/things/things.service.ts': `${store}${store.split('\n')[1]}\n`.replace(
+        'export const names',
+        'export const names2',
+      ),
+      'scripts/check-deps.config.json': recorded(1),
+    });
+    expect(rose.status).toBe(1);
+    expect(rose.out).toContain('2 query-builder calls, 1 allowed');
+    const fell = check({ ...files, 'scripts/check-deps.config.json': recorded(3) });
+    expect(fell.status).toBe(1);
+    expect(fell.out).toContain('lower queryBuilderCalls in scripts/check-deps.config.json to 1');
+  });
+
+  it('--lower writes the counts that fell into the configuration, keeping its layout', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-check-deps-'));
+    dirs.push(root);
+    const cfg = `{
+  "queryBuilderCalls": {
+    "src/governance/gone/gone.service.ts": { "count": 2, "reason": "moving" },
+    "src/governance/things/things.service.ts": { "count": 3, "reason": "moving" }
+  }
+}
+`;
+    const files = {
+      'scripts/check-deps.config.json': cfg,
+      'src/governance/gone/gone.service.ts': 'export const x = 1;\n',
+      'src/governance/things/things.service.ts': store,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
+    const r = spawnSync(process.execPath, [script, '--root', root, '--lower'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'scripts/check-deps.config.json'), 'utf8')).toBe(`{
+  "queryBuilderCalls": {
+    "src/governance/things/things.service.ts": { "count": 1, "reason": "moving" }
+  }
+}
+`);
+  });
+
+  it('fails on a package the layer may not import (fastify in the engine)', () => {
+    const r = check({
+      'src/engine/drift/stats.ts': "import Fastify from 'fastify';\nexport const app = Fastify;\n",
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('engine/drift/stats.ts: engine must not import the package fastify');
+  });
+
+  it('fails on a console file importing src beyond contracts and the SDK', () => {
+    const r = check({
+      'web/src/app/api.ts': "import type { Finding } from '../../../src/contracts/findings.ts';\n",
+      'web/src/pages/Page.tsx': "import { openDatabase } from '../../../src/platform/db/database.ts';\n",
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(
+      'web/src/pages/Page.tsx: the console imports src/platform/db/database.ts; it may import only src/contracts and src/sdk',
+    );
+    expect(r.out).not.toContain('web/src/app/api.ts');
+  });
+
+  it("fails on a feature importing another feature's store, and passes its read model", () => {
+    const r = check({
+      'src/governance/things/things.store.ts': store,
+      'src/governance/things/things.queries.ts': store,
+      'src/governance/other/other.service.ts': "import { names } from '../things/things.store.ts';\n",
+      'src/governance/other/other-view.ts': "import { names } from '../things/things.queries.ts';\n",
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('governance/other/other.service.ts: imports the store of another feature');
+    expect(r.out).not.toContain('other-view.ts');
+  });
+
+  it('fails on a file over the line limit unless listed with a reason', () => {
+    const long = 'export const x = 1;\n'.repeat(401);
+    const r = check({ 'src/governance/things/big.ts': long });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('src/governance/things/big.ts: 401 lines, over 400');
+    const listed = check({
+      'src/governance/things/big.ts': long,
+      'scripts/check-deps.config.json': config({ longFiles: { 'src/governance/things/big.ts': 'a table' } }),
+    });
+    expect(listed.status).toBe(0);
+    const shrunk = check({
+      'src/governance/things/big.ts': 'export const x = 1;\n',
+      'scripts/check-deps.config.json': config({ longFiles: { 'src/governance/things/big.ts': 'a table' } }),
+    });
+    expect(shrunk.status).toBe(1);
+    expect(shrunk.out).toContain(
+      'src/governance/things/big.ts: 1 lines now, within 400: remove it from longFiles',
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { VALIDATION_TASKS as TASKS, type ValidationEvidence } from '../contracts/validation-evidence.ts';
-import type { Task } from '../engine/validate.ts';
+import type { Task } from '../engine/index.ts';
 import { CliError, ExitCode } from './exit.ts';
 import type { Judge, PushTarget } from './validate-push.ts';
 
@@ -198,10 +198,8 @@ export function registerValidateCommand(program: Command): void {
       const features = list(opts.features);
       const categorical = list(opts.categorical);
       // The engine (DuckDB) is loaded here, not at registration: `assay --help` must not pay for it.
-      const [{ validate }, { InputError }, { renderReport }, { StageBar }] = await Promise.all([
-        import('../engine/validate.ts'),
-        import('../engine/load/input-error.ts'),
-        import('../engine/report/report.ts'),
+      const [{ validate, InputError, renderReport }, { StageBar }] = await Promise.all([
+        import('../engine/index.ts'),
         import('./progress-bar.ts'),
       ]);
       let evidence: ValidationEvidence;

@@ -6,11 +6,12 @@ import { DocumentationService } from '../governance/documentation/documentation.
 import { EvidenceService } from '../governance/evidence/evidence.service.ts';
 import { DatasetsService } from '../governance/inventory/datasets.service.ts';
 import { DEFAULT_REQUIRED_FIELDS } from '../governance/inventory/model-rules.ts';
-import { type Caller, ModelsService } from '../governance/inventory/models.service.ts';
+import { ModelsService } from '../governance/inventory/models.service.ts';
 import { VersionsService } from '../governance/inventory/versions.service.ts';
 import { PolicyService } from '../governance/policy/policy.service.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
 import { TieringService } from '../governance/tiering/tiering.service.ts';
+import type { Caller } from '../platform/auth/caller.ts';
 import { BlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';

@@ -1,7 +1,7 @@
 import type { ExceptionAllowance, ExceptionReport } from '../contracts/exceptions.ts';
 import { ExceptionReportService } from '../governance/exceptions/exception-report.service.ts';
 import type { ExceptionsService } from '../governance/exceptions/exceptions.service.ts';
-import type { Caller } from '../governance/inventory/models.service.ts';
+import type { Caller } from '../platform/auth/caller.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { demoServices } from './demo-services.ts';

@@ -1,13 +1,13 @@
 import type { Decision } from '../contracts/decisions.ts';
 import { type EvidenceType, euAiActAnswersSchema, type Gate } from '../contracts/policy.ts';
 import type { ReviewType } from '../contracts/reviews.ts';
-import type { Caller } from '../governance/inventory/models.service.ts';
 import { ReviewCyclesService } from '../governance/reviews/review-cycles.service.ts';
 import { ReviewScheduleService } from '../governance/reviews/review-schedule.service.ts';
 import { DEFAULT_SCHEDULE } from '../governance/scheduler/due-jobs.ts';
 import { SchedulerService } from '../governance/scheduler/scheduler.service.ts';
 import { TieringService } from '../governance/tiering/tiering.service.ts';
 import { WebhooksService } from '../governance/webhooks/webhooks.service.ts';
+import type { Caller } from '../platform/auth/caller.ts';
 import type { Role } from '../platform/auth/roles.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/support/fixture-tables.ts';
 import type { NumericFeatureDrift } from '../contracts/validation-drift.ts';
 import { validationEvidenceSchema } from '../contracts/validation-evidence.ts';
-import { REPO_ROOT } from './drift/fixture-tables.ts';
 import { targetRateAuc } from './quality/categorical-leakage.ts';
 import { type ValidateOptions, validate } from './validate.ts';
 

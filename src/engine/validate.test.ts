@@ -4,10 +4,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/support/fixture-tables.ts';
 import { validationEvidenceSchema } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
-import { REPO_ROOT } from './drift/fixture-tables.ts';
-import { literal } from './drift/sql.ts';
+import { literal } from './duckdb/sql.ts';
 import { validate } from './validate.ts';
 
 /** Deep equality with numbers to 1e-12 relative (parallel sums may differ in the last bit). */

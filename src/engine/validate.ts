@@ -10,7 +10,7 @@ import {
 } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
-import { ident, queryRows, returnFreedMemory } from './drift/sql.ts';
+import { ident, queryRows, returnFreedMemory } from './duckdb/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';

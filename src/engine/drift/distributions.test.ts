@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './fixture-tables.ts';
+import { REPO_ROOT } from '../../../test/support/fixture-tables.ts';
 import { ksTwoSamplePValue, kstwoSf } from './kolmogorov.ts';
 import { chiSquareSf } from './special-functions.ts';
 import {

@@ -1,8 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { loadCsvAsText } from '../../../test/support/fixture-tables.ts';
 import type { ColumnInfo } from '../table.ts';
 import { computeDrift, DEFAULT_DRIFT_THRESHOLDS } from './drift.ts';
-import { loadCsvAsText } from './fixture-tables.ts';
 
 const small = {
   reference: 'test/fixtures/reference/drift/small_reference.csv',

@@ -1,8 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { loadCsvAsText, readReferenceCases } from '../../../test/support/fixture-tables.ts';
 import type { ColumnInfo } from '../table.ts';
 import { columnDrift, computeDrift, DEFAULT_DRIFT_THRESHOLDS } from './drift.ts';
-import { loadCsvAsText, readReferenceCases } from './fixture-tables.ts';
 
 /** Relative agreement to 1e-9 (absolute 1e-15 near zero). */
 function expectClose(actual: unknown, expected: unknown, what: string): void {

@@ -8,7 +8,7 @@ import {
   MAX_GROUPING_SETS,
   num,
   queryRows,
-} from '../drift/sql.ts';
+} from '../duckdb/sql.ts';
 import { criticalValue, DEFAULT_CONFIDENCE } from '../performance/intervals.ts';
 import type { ScoredView } from '../performance/scored-rows.ts';
 import { withIntervals } from './fairness-intervals.ts';

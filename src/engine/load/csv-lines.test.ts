@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../drift/fixture-tables.ts';
+import { REPO_ROOT } from '../../../test/support/fixture-tables.ts';
 import { findCsvProblem } from './csv-lines.ts';
 
 /** pandas.read_csv on each file (scripts/reference/make_edge_fixtures.py): the refused line, or null. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { literal, queryRows } from '../drift/sql.ts';
+import { literal, queryRows } from '../duckdb/sql.ts';
 import { InputError } from './input-error.ts';
 import { formatOf, loadTable, requireColumn } from './load-table.ts';
 

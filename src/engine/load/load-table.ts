@@ -12,7 +12,7 @@ import {
   queryRows,
   returnFreedMemory,
   tempTableName,
-} from '../drift/sql.ts';
+} from '../duckdb/sql.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
 import { findCsvProblem } from './csv-lines.ts';
 import { InputError } from './input-error.ts';

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CalibrationFit } from '../../contracts/validation-evidence.ts';
 import { chiSquareSf } from '../drift/special-functions.ts';
-import { exclusive } from '../drift/sql.ts';
+import { exclusive } from '../duckdb/sql.ts';
 import { doubleItems, LABEL_NEGATIVE, LABEL_POSITIVE, type NumericColumn } from '../scan/numeric-column.ts';
 
 /** The score is clipped to [LOGIT_EPS, 1 − LOGIT_EPS] before its logit (as log_loss clips it). */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MulticlassResult, PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { compareCodePoints } from '../drift/categorical-drift.ts';
-import { blankText, count, doubleLiteral, ident, num, queryRows } from '../drift/sql.ts';
+import { blankText, count, doubleLiteral, ident, num, queryRows } from '../duckdb/sql.ts';
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 import { ALL_ZERO_WEIGHTS, NO_TASK_METRICS } from './performance.ts';

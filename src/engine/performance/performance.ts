@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PerformanceResult } from '../../contracts/validation-evidence.ts';
-import { count, num, queryRows } from '../drift/sql.ts';
+import { count, num, queryRows } from '../duckdb/sql.ts';
 import type { NumericColumn } from '../scan/numeric-column.ts';
 import { calibrationFit, type ScoreTotals, totalsOfSorted, totalsOfView } from './calibration.ts';
 import {

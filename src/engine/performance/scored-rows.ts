@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { blankText, count, doubleLiteral, ident, literal, queryRows, tempTableName } from '../drift/sql.ts';
+import { blankText, count, doubleLiteral, ident, literal, queryRows, tempTableName } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { firstRowWhere, requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';

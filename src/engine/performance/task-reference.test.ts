@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../drift/fixture-tables.ts';
+import { REPO_ROOT } from '../../../test/support/fixture-tables.ts';
 import { loadTable } from '../load/load-table.ts';
 import { computeMulticlass, computeRegression } from './other-tasks.ts';
 import { computePerformance } from './performance.ts';

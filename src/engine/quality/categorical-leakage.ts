@@ -1,4 +1,4 @@
-import { categoricalExpr, count, doubleLiteral, ident, literal, queryRows } from '../drift/sql.ts';
+import { categoricalExpr, count, doubleLiteral, ident, literal, queryRows } from '../duckdb/sql.ts';
 import type { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo } from '../table.ts';
 

@@ -1,7 +1,7 @@
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
 import { countAtMost, countBelow } from '../drift/sorted-sample.ts';
-import { blankText, count, ident, isIntegerType, queryRows, typedNumericExpr } from '../drift/sql.ts';
 import { linearQuantile } from '../drift/statistics.ts';
+import { blankText, count, ident, isIntegerType, queryRows, typedNumericExpr } from '../duckdb/sql.ts';
 import type { TableScan } from '../scan/table-scan.ts';
 
 /** Missing values, constancy and IQR outliers of every column. */

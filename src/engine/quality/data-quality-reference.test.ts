@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { loadCsvAsText, REPO_ROOT } from '../drift/fixture-tables.ts';
+import { loadCsvAsText, REPO_ROOT } from '../../../test/support/fixture-tables.ts';
 import type { ColumnInfo } from '../table.ts';
 import { computeDataQuality } from './data-quality.ts';
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataQualityResult, Leakage, SchemaChanges } from '../../contracts/validation-drift.ts';
-import { count, ident, isNumberType, numericExpr, queryRows } from '../drift/sql.ts';
+import { count, ident, isNumberType, numericExpr, queryRows } from '../duckdb/sql.ts';
 import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from '../scan/numeric-column.ts';
 import {
   hasRepeat,

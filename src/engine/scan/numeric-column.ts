@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortedSample } from '../drift/sorted-sample.ts';
-import { categoricalExpr, exclusive, ident, isIntegerType, literal } from '../drift/sql.ts';
+import { categoricalExpr, exclusive, ident, isIntegerType, literal } from '../duckdb/sql.ts';
 import type { ColumnInfo } from '../table.ts';
 import type { SortPool } from './sort-pool.ts';
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { exclusive } from '../drift/sql.ts';
+import { exclusive } from '../duckdb/sql.ts';
 
 /**
  * The 64-bit hashes of every row of a table, sorted (by their bit patterns), so that equal hashes

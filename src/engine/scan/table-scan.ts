@@ -8,7 +8,7 @@ import {
   queryRows,
   returnFreedMemory,
   typedNumericExpr,
-} from '../drift/sql.ts';
+} from '../duckdb/sql.ts';
 import type { LoadedTable } from '../table.ts';
 import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
 import { SortPool } from './sort-pool.ts';

@@ -2,17 +2,18 @@ import type { Kysely } from 'kysely';
 import type { Acceptance, AcceptanceCreate } from '../../contracts/findings.ts';
 import type { Severity } from '../../contracts/policy.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { RiskAcceptancesTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import { offsetCursor } from '../decisions/paging.ts';
-import { visibleModelIds } from '../decisions/visibility.ts';
+import { visibleModelIds } from '../access/visibility.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import {
@@ -20,8 +21,17 @@ import {
   checkAcceptanceExpiry,
   checkAcceptanceRenewals,
 } from './acceptance-rules.ts';
-
-type AcceptanceRow = RiskAcceptancesTable & { model_key: string };
+import {
+  type AcceptanceRow,
+  acceptanceById,
+  acceptanceFindingIds,
+  acceptanceView,
+  activeAcceptanceExpiries,
+  approvedAcceptanceLinks,
+  insertAcceptance,
+  listAcceptanceRows,
+  updateAcceptance,
+} from './acceptances.store.ts';
 
 const ACCEPTABLE_STATES = new Set(['open', 'in_remediation', 'ready_for_verification']);
 
@@ -85,12 +95,11 @@ export class AcceptancesService {
         expired_at: null,
         row_version: 1,
       };
-      await tx.insertInto('risk_acceptances').values(row).execute();
-      for (const f of rows)
-        await tx
-          .insertInto('acceptance_findings')
-          .values({ acceptance_id: row.id, finding_id: f.id })
-          .execute();
+      await insertAcceptance(
+        tx,
+        row,
+        rows.map((f) => f.id),
+      );
       const view = await this.view(tx, { ...row, model_key: model.key });
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'acceptance.requested',
@@ -202,17 +211,8 @@ export class AcceptancesService {
   ): Promise<{ items: Acceptance[]; nextCursor: string | null }> {
     const visible = await visibleModelIds(this.db.kysely, caller.principal);
     if (visible !== null && visible.length === 0) return { items: [], nextCursor: null };
-    let query = this.query(this.db.kysely);
-    if (visible !== null) query = query.where('risk_acceptances.model_id', 'in', visible);
-    if (q.state) query = query.where('risk_acceptances.state', '=', q.state);
-    if (q.modelKey) query = query.where('models.key', '=', q.modelKey);
     const { offset, next } = offsetCursor(q.cursor, q.limit);
-    const rows = await query
-      .orderBy('risk_acceptances.requested_at', 'desc')
-      .orderBy('risk_acceptances.id', 'desc')
-      .limit(q.limit + 1)
-      .offset(offset)
-      .execute();
+    const rows = await listAcceptanceRows(this.db.kysely, q, visible, offset);
     const items = await Promise.all(rows.slice(0, q.limit).map((r) => this.view(this.db.kysely, r)));
     return { items, nextCursor: rows.length > q.limit ? next : null };
   }
@@ -221,13 +221,7 @@ export class AcceptancesService {
   async acceptedUntilIn(tx: Kysely<Database>, findingIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (findingIds.length === 0) return out;
-    const rows = await tx
-      .selectFrom('acceptance_findings')
-      .innerJoin('risk_acceptances', 'risk_acceptances.id', 'acceptance_findings.acceptance_id')
-      .select(['acceptance_findings.finding_id', 'risk_acceptances.expires_at'])
-      .where('acceptance_findings.finding_id', 'in', [...findingIds])
-      .where('risk_acceptances.state', '=', 'active')
-      .execute();
+    const rows = await activeAcceptanceExpiries(tx, findingIds);
     for (const r of rows) {
       const prev = out.get(r.finding_id);
       if (!prev || prev < r.expires_at) out.set(r.finding_id, r.expires_at);
@@ -245,19 +239,7 @@ export class AcceptancesService {
   ): Promise<Acceptance> {
     const before = await this.view(tx, row);
     const next = { ...row, ...patch, row_version: Number(row.row_version) + 1 };
-    const res = await tx
-      .updateTable('risk_acceptances')
-      .set({
-        state: next.state,
-        approved_by: next.approved_by,
-        decided_at: next.decided_at,
-        expired_at: next.expired_at,
-        row_version: next.row_version,
-      })
-      .where('id', '=', row.id)
-      .where('row_version', '=', row.row_version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
+    if (!(await updateAcceptance(tx, next, row.row_version)))
       throw new ConflictError(`acceptance '${row.id}' was changed concurrently; retry`);
     const after = await this.view(tx, next);
     await appendAuditEvent(tx, this.clock, audit, {
@@ -284,18 +266,10 @@ export class AcceptancesService {
     findings: readonly { id: string; severity: string }[],
   ): Promise<{ id: string; severity: Severity; priorApprovals: number }[]> {
     if (findings.length === 0) return [];
-    const rows = await tx
-      .selectFrom('acceptance_findings')
-      .innerJoin('risk_acceptances', 'risk_acceptances.id', 'acceptance_findings.acceptance_id')
-      .select(['acceptance_findings.finding_id'])
-      .where(
-        'acceptance_findings.finding_id',
-        'in',
-        findings.map((f) => f.id),
-      )
-      .where('risk_acceptances.approved_by', 'is not', null)
-      .where('risk_acceptances.state', 'in', ['active', 'expired'])
-      .execute();
+    const rows = await approvedAcceptanceLinks(
+      tx,
+      findings.map((f) => f.id),
+    );
     return findings.map((f) => ({
       id: f.id,
       severity: f.severity as Severity,
@@ -304,29 +278,16 @@ export class AcceptancesService {
   }
 
   private async findingRows(tx: Kysely<Database>, acceptanceId: string) {
-    const links = await tx
-      .selectFrom('acceptance_findings')
-      .select('finding_id')
-      .where('acceptance_id', '=', acceptanceId)
-      .execute();
     const rows = [];
-    for (const l of links) {
-      const f = await this.findings.rowIn(tx, l.finding_id);
+    for (const findingId of await acceptanceFindingIds(tx, acceptanceId)) {
+      const f = await this.findings.rowIn(tx, findingId);
       if (f) rows.push(f);
     }
     return rows;
   }
 
-  private query(tx: Kysely<Database>) {
-    return tx
-      .selectFrom('risk_acceptances')
-      .innerJoin('models', 'models.id', 'risk_acceptances.model_id')
-      .selectAll('risk_acceptances')
-      .select('models.key as model_key');
-  }
-
   private rowIn(tx: Kysely<Database>, id: string): Promise<AcceptanceRow | undefined> {
-    return this.query(tx).where('risk_acceptances.id', '=', id).executeTakeFirst();
+    return acceptanceById(tx, id);
   }
 
   private async readable(caller: Caller, id: string, tx: Kysely<Database>): Promise<AcceptanceRow> {
@@ -341,27 +302,8 @@ export class AcceptancesService {
     return row;
   }
 
-  private async view(tx: Kysely<Database>, row: AcceptanceRow): Promise<Acceptance> {
-    const links = await tx
-      .selectFrom('acceptance_findings')
-      .select('finding_id')
-      .where('acceptance_id', '=', row.id)
-      .orderBy('finding_id')
-      .execute();
-    return {
-      id: row.id,
-      modelKey: row.model_key,
-      findingIds: links.map((l) => l.finding_id),
-      rationale: row.rationale,
-      state: row.state as Acceptance['state'],
-      requestedBy: row.requested_by,
-      requestedAt: row.requested_at,
-      approvedBy: row.approved_by,
-      decidedAt: row.decided_at,
-      expiresAt: row.expires_at,
-      expiredAt: row.expired_at,
-      rowVersion: Number(row.row_version),
-    };
+  private view(tx: Kysely<Database>, row: AcceptanceRow): Promise<Acceptance> {
+    return acceptanceView(tx, row);
   }
 
   private now(): string {

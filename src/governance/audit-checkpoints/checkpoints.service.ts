@@ -11,7 +11,8 @@ import type { SigningKey } from '../../platform/signing/signing-key.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { publishCheckpointFile } from './checkpoint-publish.ts';
 import { scheduledCheckpointDue } from './checkpoint-rules.ts';
-import { chainHead, checkpointRows, checkpointView } from './checkpoints.store.ts';
+import { checkpointRows } from './checkpoints.queries.ts';
+import { chainHead, checkpointView, insertCheckpoint } from './checkpoints.store.ts';
 
 /** How checkpoints are made and published. */
 export interface CheckpointSettings {
@@ -121,7 +122,7 @@ export class CheckpointsService {
         trigger,
         created_by: actor,
       };
-      await tx.insertInto('audit_checkpoints').values(row).execute();
+      await insertCheckpoint(tx, row);
       // The outbox: subscribers receive the signed checkpoint only if it committed.
       await enqueueWebhookEvent(tx, this.clock, 'audit.checkpoint', signed);
       return checkpointView(row, signed.publicKeyPem);

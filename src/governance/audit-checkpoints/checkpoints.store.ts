@@ -29,24 +29,6 @@ export async function chainHead(
   return r ? { seq: Number(r.seq), hash: r.hash, id: r.id } : null;
 }
 
-/** Checkpoints newest first (by time, then sequence), at most `limit`; with `upToSeq`, none beyond it. */
-export async function checkpointRows(
-  tx: Kysely<Database>,
-  limit: number,
-  upToSeq?: number,
-): Promise<StoredCheckpoint[]> {
-  let q = tx
-    .selectFrom('audit_checkpoints')
-    .leftJoin('signing_keys', 'signing_keys.id', 'audit_checkpoints.key_id')
-    .selectAll('audit_checkpoints')
-    .select('signing_keys.public_key_pem');
-  if (upToSeq !== undefined) q = q.where('audit_checkpoints.sequence', '<=', upToSeq);
-  const rows = await q
-    .orderBy('audit_checkpoints.time', 'desc')
-    .orderBy('audit_checkpoints.sequence', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) =>
-    checkpointView({ ...r, sequence: Number(r.sequence) }, r.public_key_pem ?? undefined),
-  );
+export async function insertCheckpoint(tx: Kysely<Database>, row: AuditCheckpointsTable): Promise<void> {
+  await tx.insertInto('audit_checkpoints').values(row).execute();
 }

@@ -6,7 +6,6 @@ import {
   type AuditPackageQuery,
 } from '../../contracts/audit-package.ts';
 import { AUDIT_ROW_COLUMNS } from '../../platform/audit/audit-hash.ts';
-import type { StoredAuditEvent } from '../../platform/audit/audit-verify.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
 import type { BlobStore } from '../../platform/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -17,6 +16,7 @@ import type { DocumentationService } from '../documentation/documentation.servic
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
+import { chainHeadRow, datasetEvents, modelEventPage, modelExistedAt } from './audit-package.queries.ts';
 import { addPackageCheckpoints } from './package-checkpoints.ts';
 import { HTML_EVENT_ROWS, renderIndexHtml } from './package-html.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
@@ -79,22 +79,10 @@ export class AuditPackageService {
     const asOf = q.asOf === undefined ? null : new Date(q.asOf).toISOString();
     const k = this.db.kysely;
     if (asOf !== null) {
-      const existed = await k
-        .selectFrom('audit_events')
-        .select('seq')
-        .where('entity_type', '=', 'model')
-        .where('entity_id', '=', model.id)
-        .where('at', '<=', asOf)
-        .limit(1)
-        .executeTakeFirst();
-      if (!existed) throw new NotFoundError('model', `${key} as of ${asOf}`);
+      if (!(await modelExistedAt(k, model.id, asOf)))
+        throw new NotFoundError('model', `${key} as of ${asOf}`);
     }
-    const head = await k
-      .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const head = await chainHeadRow(k);
     const createdAt = this.clock.now().toISOString();
     const zip = new PackageZip(new Date(createdAt));
     const ctx: BuildContext = {
@@ -117,14 +105,7 @@ export class AuditPackageService {
   private async *modelEvents(modelId: string, lastSeq: number, asOf: string | null) {
     let after = 0;
     for (;;) {
-      let q = this.db.kysely
-        .selectFrom('audit_events')
-        .select([...AUDIT_ROW_COLUMNS])
-        .where('model_id', '=', modelId)
-        .where('seq', '>', after)
-        .where('seq', '<=', lastSeq);
-      if (asOf !== null) q = q.where('at', '<=', asOf);
-      const rows = (await q.orderBy('seq').limit(EVENT_PAGE).execute()) as StoredAuditEvent[];
+      const rows = await modelEventPage(this.db.kysely, modelId, { after, lastSeq, asOf }, EVENT_PAGE);
       for (const r of rows) yield { ...r, seq: Number(r.seq) };
       if (rows.length < EVENT_PAGE) return;
       after = Number(rows[rows.length - 1]!.seq);
@@ -137,14 +118,7 @@ export class AuditPackageService {
     const pending = [...new Set(ids)];
     while (pending.length > 0) {
       const batch = pending.splice(0, 500);
-      let q = this.db.kysely
-        .selectFrom('audit_events')
-        .select(['entity_id', 'after_json'])
-        .where('entity_type', '=', 'dataset')
-        .where('entity_id', 'in', batch)
-        .where('seq', '<=', ctx.head?.seq ?? 0);
-      if (ctx.asOf !== null) q = q.where('at', '<=', ctx.asOf);
-      for (const r of await q.orderBy('seq').execute())
+      for (const r of await datasetEvents(this.db.kysely, batch, ctx.head?.seq ?? 0, ctx.asOf))
         if (r.after_json !== null)
           found.set(r.entity_id, JSON.parse(r.after_json) as Record<string, unknown>);
       for (const id of batch) {

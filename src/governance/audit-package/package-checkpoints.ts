@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type SignedCheckpoint, signedCheckpointSchema } from '../../contracts/audit.ts';
 import { checkpointSignatureProblem, type TrustedKeys } from '../../platform/audit/checkpoint.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { checkpointRows } from '../audit-checkpoints/checkpoints.store.ts';
+import { checkpointRows } from '../audit-checkpoints/checkpoints.queries.ts';
 import type { PackageZip } from './package-zip.ts';
 
 /** Where the package keeps the signed checkpoints of the chain (one file each, as published). */

@@ -1,7 +1,7 @@
 import { decisionSchema, decisionVoidSchema } from '../../contracts/decisions.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
+import { callerOf, idParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { DecisionWithdrawalService } from './decision-withdrawal.service.ts';
-import { callerOf, idParams, withEtag } from './route-helpers.ts';
 
 /** POST /api/v1/decisions/{id}/withdraw (pending) and /void (final), each with a reason. */
 export function registerDecisionWithdrawalRoutes(

@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
-import { type DecisionRow, decisionQuery, decisionView } from './decisions.store.ts';
+import { type DecisionRow, decisionQuery, decisionView, updateDecision } from './decisions.store.ts';
 
 /**
  * Withdrawing and voiding decisions. Governance (or its proposer) withdraws a pending decision;
@@ -85,13 +86,7 @@ export class DecisionWithdrawalService {
       void_reason: reason,
       row_version: Number(row.row_version) + 1,
     };
-    const res = await tx
-      .updateTable('decisions')
-      .set(patch)
-      .where('id', '=', row.id)
-      .where('row_version', '=', Number(row.row_version))
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
+    if (!(await updateDecision(tx, row.id, patch, Number(row.row_version))))
       throw new ConflictError(`decision '${row.id}' was changed concurrently; retry`);
     const after = await decisionView(tx, { ...row, ...patch }, now);
     await appendAuditEvent(tx, this.clock, audit, {

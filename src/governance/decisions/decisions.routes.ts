@@ -8,8 +8,8 @@ import {
 } from '../../contracts/decisions.ts';
 import { pageOf } from '../../contracts/identity.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
+import { callerOf, idParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { DecisionsService } from './decisions.service.ts';
-import { callerOf, idParams, withEtag } from './route-helpers.ts';
 
 /** Decision routes: propose on a review, sign, read, list, meet a condition. */
 export function registerDecisionRoutes(app: ApiApp, services: { decisions: DecisionsService }): void {

@@ -1,29 +1,40 @@
 import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionCreate } from '../../contracts/decisions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { demandTokenScope } from '../../platform/auth/permissions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
+import { userIdOf } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation, reviewSteps } from '../access/duty-steps.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import { modelRowById, modelRowByKeyOrThrow, versionRowById } from '../inventory/inventory.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { assertNotProhibited } from './binding-rules.ts';
+import { currentBinding } from './decisions.queries.ts';
 import {
+  conditionById,
   conditionView,
-  currentBinding,
   type DecisionRow,
   decisionQuery,
   decisionView,
+  insertDecision,
+  insertSignature,
+  markConditionMet,
+  pendingDecisionId,
+  signaturesOf,
+  updateDecision,
 } from './decisions.store.ts';
-import { offsetCursor } from './paging.ts';
 import {
   addMonths,
   isApproval,
@@ -31,7 +42,6 @@ import {
   type SignOffRequirement,
   signerViolation,
 } from './sign-off-rules.ts';
-import { visibleModelIds } from './visibility.ts';
 
 /**
  * Decisions on a review: proposed by an approver or governance, signed by the people the tier
@@ -73,15 +83,10 @@ export class DecisionsService {
         throw new ConflictError(`review ${reviewId} is ${review.state}; a decision needs decision_pending`, {
           state: review.state,
         });
-      const pending = await tx
-        .selectFrom('decisions')
-        .select('id')
-        .where('review_id', '=', reviewId)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      if (pending)
-        throw new ConflictError(`decision ${pending.id} is already pending on this review`, {
-          decisionId: pending.id,
+      const pending = await pendingDecisionId(tx, reviewId);
+      if (pending !== undefined)
+        throw new ConflictError(`decision ${pending} is already pending on this review`, {
+          decisionId: pending,
         });
       if (isApproval(input.outcome)) assertNotProhibited(model);
       if (isApproval(input.outcome) && !review.checklist.complete) {
@@ -94,12 +99,8 @@ export class DecisionsService {
         });
       }
       for (const [i, c] of conditions.entries()) {
-        const u = await tx
-          .selectFrom('users')
-          .select('id')
-          .where('username', '=', c.owner)
-          .executeTakeFirst();
-        if (!u) throw new ValidationError(`no user '${c.owner}'`, `conditions.${i}.owner`);
+        if ((await userIdOf(tx, c.owner)) === undefined)
+          throw new ValidationError(`no user '${c.owner}'`, `conditions.${i}.owner`);
       }
       const tiers = [...policy.document.tiers].sort((a, b) => a.tier - b.tier);
       const tier = (review.tier === null ? tiers[0] : tiers.find((t) => t.tier === review.tier)) ?? tiers[0]!;
@@ -123,9 +124,9 @@ export class DecisionsService {
         expires_at: null,
         row_version: 1,
       };
-      await tx.insertInto('decisions').values(row).execute();
+      const conds: DecisionConditionsTable[] = [];
       for (const c of conditions) {
-        const cond: DecisionConditionsTable = {
+        conds.push({
           id: newId(),
           decision_id: row.id,
           model_id: model.id,
@@ -136,9 +137,9 @@ export class DecisionsService {
           met_at: null,
           met_by: null,
           row_version: 1,
-        };
-        await tx.insertInto('decision_conditions').values(cond).execute();
+        });
       }
+      await insertDecision(tx, row, conds);
       const view = await decisionView(
         tx,
         { ...row, model_key: model.key, version_label: version.label },
@@ -175,11 +176,7 @@ export class DecisionsService {
         { kind: 'sign_decision', person: caller.audit.actor },
         await reviewSteps(tx, row.review_id),
       );
-      const signatures = await tx
-        .selectFrom('decision_signatures')
-        .selectAll()
-        .where('decision_id', '=', id)
-        .execute();
+      const signatures = await signaturesOf(tx, id);
       const requirements = JSON.parse(row.sign_off_json) as SignOffRequirement[];
       const violation = signerViolation({
         signer: caller.audit.actor,
@@ -192,15 +189,8 @@ export class DecisionsService {
           rule: 'sign_off',
           violation,
         });
-      if (isApproval(row.outcome))
-        assertNotProhibited(
-          await tx.selectFrom('models').selectAll().where('id', '=', row.model_id).executeTakeFirstOrThrow(),
-        );
-      const version = await tx
-        .selectFrom('model_versions')
-        .selectAll()
-        .where('id', '=', row.version_id)
-        .executeTakeFirstOrThrow();
+      if (isApproval(row.outcome)) assertNotProhibited(await modelRowById(tx, row.model_id));
+      const version = await versionRowById(tx, row.version_id);
       const binding = await currentBinding(tx, version);
       // The sign-off and checklist were fixed for the review's tier: a riskier tier since needs a new review.
       if (row.tier !== null && binding.tier != null && binding.tier < Number(row.tier))
@@ -220,17 +210,14 @@ export class DecisionsService {
       }
       const now = this.clock.now();
       const before = await decisionView(tx, row, now);
-      await tx
-        .insertInto('decision_signatures')
-        .values({
-          decision_id: id,
-          signer: caller.audit.actor,
-          role: caller.principal.role,
-          signed_at: now.toISOString(),
-          note: note ?? null,
-          binding_digest: binding.digest,
-        })
-        .execute();
+      await insertSignature(tx, {
+        decision_id: id,
+        signer: caller.audit.actor,
+        role: caller.principal.role,
+        signed_at: now.toISOString(),
+        note: note ?? null,
+        binding_digest: binding.digest,
+      });
       const all = [...signatures.map((s) => ({ role: s.role as Role })), { role: caller.principal.role }];
       const complete = isDecisionComplete(row.outcome, requirements, all);
       const tiers = policy.document.tiers;
@@ -275,17 +262,9 @@ export class DecisionsService {
   /** Marks a condition met (the model's makers or governance). Audited. */
   async meetCondition(caller: Caller, id: string, note?: string): Promise<Condition> {
     return this.db.write(async (tx) => {
-      const c = await tx
-        .selectFrom('decision_conditions')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const c = await conditionById(tx, id);
       if (!c) throw new NotFoundError('condition', id);
-      const model = await tx
-        .selectFrom('models')
-        .select('key')
-        .where('id', '=', c.model_id)
-        .executeTakeFirstOrThrow();
+      const model = await modelRowById(tx, c.model_id);
       if (c.owner !== caller.audit.actor)
         await this.models.authorize(caller.principal, model.key, 'condition.meet', tx).catch((err) => {
           throw err instanceof NotFoundError ? new NotFoundError('condition', id) : err;
@@ -299,11 +278,7 @@ export class DecisionsService {
         met_by: caller.audit.actor,
         row_version: Number(c.row_version) + 1,
       };
-      await tx
-        .updateTable('decision_conditions')
-        .set({ met_at: next.met_at, met_by: next.met_by, row_version: next.row_version })
-        .where('id', '=', id)
-        .execute();
+      await markConditionMet(tx, next);
       const after = conditionView(next, now);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'condition.met',
@@ -368,11 +343,7 @@ export class DecisionsService {
     d: Decision,
     label: string,
   ): Promise<void> {
-    const model = await tx
-      .selectFrom('models')
-      .selectAll()
-      .where('key', '=', d.modelKey)
-      .executeTakeFirstOrThrow();
+    const model = await modelRowByKeyOrThrow(tx, d.modelKey);
     if (d.outcome === 'hold') {
       await this.reviews.applyEventIn(tx, audit, d.reviewId, 'return_to_validation');
       return;
@@ -393,20 +364,19 @@ export class DecisionsService {
   }
 
   private async update(tx: Kysely<Database>, next: DecisionsTable, expected: number): Promise<void> {
-    const res = await tx
-      .updateTable('decisions')
-      .set({
+    const written = await updateDecision(
+      tx,
+      next.id,
+      {
         state: next.state,
         binding_json: next.binding_json,
         finalized_at: next.finalized_at,
         expires_at: next.expires_at,
         row_version: next.row_version,
-      })
-      .where('id', '=', next.id)
-      .where('row_version', '=', expected)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
-      throw new ConflictError(`decision '${next.id}' was changed concurrently; retry`);
+      },
+      expected,
+    );
+    if (!written) throw new ConflictError(`decision '${next.id}' was changed concurrently; retry`);
   }
 
   private async readable(caller: Caller, id: string, tx: Kysely<Database>): Promise<DecisionRow> {

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Condition, Decision, DecisionBinding } from '../../contracts/decisions.ts';
 import type { Role } from '../../platform/auth/roles.ts';
-import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import type { ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
-import type { DecisionConditionsTable, DecisionsTable } from '../../platform/db/tables/workflow-decisions.ts';
-import { latestEffectiveTiering, overrideInForce } from '../tiering/tiering.store.ts';
-import { type BoundState, boundState } from './binding-rules.ts';
+import type {
+  DecisionConditionsTable,
+  DecisionSignaturesTable,
+  DecisionsTable,
+} from '../../platform/db/tables/workflow-decisions.ts';
 import { type SignOffRequirement, signOffProgress } from './sign-off-rules.ts';
 
 export type DecisionRow = DecisionsTable & { model_key: string; version_label: string };
@@ -88,91 +87,67 @@ export async function decisionView(tx: Kysely<Database>, row: DecisionRow, now: 
   };
 }
 
-/**
- * What a signature binds, read now in `tx`: the version's content, the model's tier and EU AI Act
- * class with the tiering record behind them (the version's latest effective tiering, else the
- * model's) and the approved override in force, the version's current evidence (hashes) and its
- * open findings. The digest covers all of it.
- */
-export async function currentBinding(
+/** Writes `patch` to a decision if its row version is still `expected`; false when someone else changed it. */
+export async function updateDecision(
   tx: Kysely<Database>,
-  version: Pick<
-    ModelVersionsTable,
-    | 'id'
-    | 'model_id'
-    | 'label'
-    | 'artifact_uri'
-    | 'artifact_sha256'
-    | 'code_repo'
-    | 'code_commit'
-    | 'registry_ref'
-  >,
-): Promise<DecisionBinding> {
-  const model = await tx
-    .selectFrom('models')
-    .select(['tier', 'eu_ai_act_class'])
-    .where('id', '=', version.model_id)
-    .executeTakeFirstOrThrow();
-  const tiering =
-    (await latestEffectiveTiering(tx, { versionId: version.id })) ??
-    (await latestEffectiveTiering(tx, { modelId: version.model_id }));
-  const override = await overrideInForce(tx, version.model_id);
-  const datasets = await tx
-    .selectFrom('version_datasets')
-    .innerJoin('datasets', 'datasets.id', 'version_datasets.dataset_id')
-    .select(['datasets.id', 'version_datasets.usage', 'datasets.sha256'])
-    .where('version_datasets.version_id', '=', version.id)
-    .orderBy('datasets.id')
-    .orderBy('version_datasets.usage')
-    .execute();
-  const content = {
-    artifactUri: version.artifact_uri,
-    artifactSha256: version.artifact_sha256,
-    codeRepo: version.code_repo,
-    codeCommit: version.code_commit,
-    registryRef: version.registry_ref,
-    datasets: datasets.map((d) => ({ id: d.id, usage: d.usage, sha256: d.sha256 })),
-  };
-  const evidence = await tx
-    .selectFrom('evidence')
-    .select(['id', 'type', 'blob_sha256', 'external_url'])
-    .where('version_id', '=', version.id)
-    .where('superseded_at', 'is', null)
-    .orderBy('id')
-    .execute();
-  const findings = await tx
-    .selectFrom('findings')
-    .select(['id', 'severity', 'state'])
-    .where('version_id', '=', version.id)
-    .where('state', '!=', 'closed')
-    .orderBy('id')
-    .execute();
-  const body = {
-    versionId: version.id,
-    versionLabel: version.label,
-    artifactSha256: version.artifact_sha256,
-    contentSha256: sha256(canonicalJson(content)),
-    tier: model.tier === null ? null : Number(model.tier),
-    tieringId: tiering?.id ?? null,
-    tieringPolicyVersion: tiering ? Number(tiering.policy_version) : null,
-    tierOverrideId: override?.id ?? null,
-    euAiActClass: (model.eu_ai_act_class ?? null) as DecisionBinding['euAiActClass'],
-    evidence: evidence.map((e) => ({ id: e.id, type: e.type, sha256: e.blob_sha256, url: e.external_url })),
-    openFindings: findings.map((f) => ({ id: f.id, severity: f.severity, state: f.state })),
-  };
-  return { ...body, digest: sha256(canonicalJson(body)) };
+  id: string,
+  patch: Partial<DecisionsTable>,
+  expected: number,
+): Promise<boolean> {
+  const res = await tx
+    .updateTable('decisions')
+    .set(patch)
+    .where('id', '=', id)
+    .where('row_version', '=', expected)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
-/** A decision's binding as the gate compares it (`boundState`) and the same fields now; null without a binding. */
-export async function bindingNowIn(
-  tx: Kysely<Database>,
-  version: Parameters<typeof currentBinding>[1],
-  decision: { tier: number | null; binding: BoundState | null },
-): Promise<{ bound: BoundState; now: BoundState } | null> {
-  const bound = boundState(decision);
-  return bound ? { bound, now: await currentBinding(tx, version) } : null;
+/** The pending decision of a review, if any (its id). */
+export async function pendingDecisionId(tx: Kysely<Database>, reviewId: string): Promise<string | undefined> {
+  const pending = await tx
+    .selectFrom('decisions')
+    .select('id')
+    .where('review_id', '=', reviewId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return pending?.id;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** A new decision and its conditions. */
+export async function insertDecision(
+  tx: Kysely<Database>,
+  row: DecisionsTable,
+  conditions: readonly DecisionConditionsTable[],
+): Promise<void> {
+  await tx.insertInto('decisions').values(row).execute();
+  for (const cond of conditions) await tx.insertInto('decision_conditions').values(cond).execute();
+}
+
+/** The signatures of a decision. */
+export function signaturesOf(tx: Kysely<Database>, decisionId: string) {
+  return tx.selectFrom('decision_signatures').selectAll().where('decision_id', '=', decisionId).execute();
+}
+
+export async function insertSignature(
+  tx: Kysely<Database>,
+  signature: DecisionSignaturesTable,
+): Promise<void> {
+  await tx.insertInto('decision_signatures').values(signature).execute();
+}
+
+export function conditionById(
+  tx: Kysely<Database>,
+  id: string,
+): Promise<DecisionConditionsTable | undefined> {
+  return tx.selectFrom('decision_conditions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes that a condition was met (met_at, met_by, row version). */
+export async function markConditionMet(tx: Kysely<Database>, next: DecisionConditionsTable): Promise<void> {
+  await tx
+    .updateTable('decision_conditions')
+    .set({ met_at: next.met_at, met_by: next.met_by, row_version: next.row_version })
+    .where('id', '=', next.id)
+    .execute();
 }

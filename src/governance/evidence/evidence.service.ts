@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Evidence, EvidenceCreate } from '../../contracts/evidence.ts';
 import type { EvidenceType } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { BlobStore, StoredBlob } from '../../platform/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -10,20 +11,23 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { EvidenceTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
+import { reviewStateOf } from '../reviews/reviews.queries.ts';
+import {
+  currentEvidenceRows,
+  type EvidenceRow,
+  evidenceById,
+  evidenceOfVersion,
+  evidenceView,
+  insertEvidence,
+  updateSuperseded,
+} from './evidence.store.ts';
 
 /** An uploaded file, already in the blob store. */
 export interface UploadedFile extends StoredBlob {
   mediaType: string | null;
   filename: string | null;
-}
-
-type EvidenceRow = EvidenceTable & { model_key: string; version_label: string };
-
-/** Whether evidence is past its valid-until at `now` (derived, never stored). */
-export function isExpired(validUntil: string | null, now: Date): boolean {
-  return validUntil !== null && Date.parse(validUntil) <= now.getTime();
 }
 
 /** Evidence: typed, content-addressed files or external URLs, with provenance; superseded, never deleted. */
@@ -93,11 +97,7 @@ export class EvidenceService {
       };
       if (meta.reviewId) {
         // Evidence named for a review counts for that review's cycle: it must be an open review of this version.
-        const review = await tx
-          .selectFrom('reviews')
-          .select(['version_id', 'state'])
-          .where('id', '=', meta.reviewId)
-          .executeTakeFirst();
+        const review = await reviewStateOf(tx, meta.reviewId);
         if (!review || review.version_id !== version.id)
           throw new ValidationError(
             `review '${meta.reviewId}' is not a review of ${key}@${label}`,
@@ -107,18 +107,18 @@ export class EvidenceService {
           throw new ValidationError(`review '${meta.reviewId}' is ${review.state}`, 'reviewId');
       }
       if (meta.supersedes) {
-        const old = await this.rowById(tx, meta.supersedes);
+        const old = await evidenceById(tx, meta.supersedes);
         if (!old || old.model_id !== model.id)
           throw new ValidationError(
             `evidence '${meta.supersedes}' is not evidence of model '${key}'`,
             'supersedes',
           );
-        await tx.insertInto('evidence').values(row).execute();
+        await insertEvidence(tx, row);
         await this.markSuperseded(tx, caller, old, row.id, null);
       } else {
-        await tx.insertInto('evidence').values(row).execute();
+        await insertEvidence(tx, row);
       }
-      const view = this.view({ ...row, model_key: model.key, version_label: version.label }, now);
+      const view = evidenceView({ ...row, model_key: model.key, version_label: version.label }, now);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'evidence.added',
         entityType: 'evidence',
@@ -139,46 +139,39 @@ export class EvidenceService {
   ): Promise<Evidence[]> {
     const model = await this.models.authorize(caller.principal, key, 'evidence.read');
     const version = await this.versions.find(model, label);
-    let q = this.baseQuery(this.db.kysely).where('evidence.version_id', '=', version.id);
-    if (options.type) q = q.where('evidence.type', '=', options.type);
-    if (!options.includeSuperseded) q = q.where('evidence.superseded_at', 'is', null);
-    const rows = await q.orderBy('evidence.created_at', 'desc').orderBy('evidence.id', 'desc').execute();
+    const rows = await evidenceOfVersion(this.db.kysely, version.id, options);
     const now = this.clock.now();
-    return rows.map((r) => this.view(r, now));
+    return rows.map((r) => evidenceView(r, now));
   }
 
   /** One piece of evidence (404 when the caller may not see its model). */
   async get(caller: Caller, id: string): Promise<Evidence> {
-    return this.view(await this.readable(caller, id), this.clock.now());
+    return evidenceView(await this.readable(caller, id), this.clock.now());
   }
 
   /** The stored file of evidence, to stream. */
   async content(caller: Caller, id: string): Promise<{ stream: Readable; evidence: Evidence }> {
     const row = await this.readable(caller, id);
     if (!row.blob_sha256) throw new NotFoundError('evidence file', id);
-    return { stream: this.blobs.open(row.blob_sha256), evidence: this.view(row, this.clock.now()) };
+    return { stream: this.blobs.open(row.blob_sha256), evidence: evidenceView(row, this.clock.now()) };
   }
 
   /** Marks evidence superseded without a replacement (never deleted). */
   async supersede(caller: Caller, id: string, reason: string): Promise<Evidence> {
     return this.db.write(async (tx) => {
-      const row = await this.rowById(tx, id);
+      const row = await evidenceById(tx, id);
       if (!row) throw new NotFoundError('evidence', id);
       await this.models.authorize(caller.principal, row.model_key, 'evidence.write', tx);
       const next = await this.markSuperseded(tx, caller, row, null, reason);
-      return this.view(next, this.clock.now());
+      return evidenceView(next, this.clock.now());
     });
   }
 
   /** Current (not superseded) evidence rows of a version: what checklists are derived from. */
   async currentForVersion(versionId: string, tx: Kysely<Database> = this.db.kysely): Promise<Evidence[]> {
-    const rows = await this.baseQuery(tx)
-      .where('evidence.version_id', '=', versionId)
-      .where('evidence.superseded_at', 'is', null)
-      .orderBy('evidence.created_at', 'desc')
-      .execute();
+    const rows = await currentEvidenceRows(tx, versionId);
     const now = this.clock.now();
-    return rows.map((r) => this.view(r, now));
+    return rows.map((r) => evidenceView(r, now));
   }
 
   private async markSuperseded(
@@ -196,28 +189,22 @@ export class EvidenceService {
       superseded_at: now.toISOString(),
       row_version: Number(row.row_version) + 1,
     };
-    const res = await tx
-      .updateTable('evidence')
-      .set({ superseded_by: by, superseded_at: next.superseded_at, row_version: next.row_version })
-      .where('id', '=', row.id)
-      .where('row_version', '=', row.row_version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
+    if (!(await updateSuperseded(tx, next, row.row_version)))
       throw new ConflictError(`evidence '${row.id}' changed concurrently`);
-    const after = this.view(next, now);
+    const after = evidenceView(next, now);
     await appendAuditEvent(tx, this.clock, caller.audit, {
       action: 'evidence.superseded',
       entityType: 'evidence',
       entityId: row.id,
       modelId: row.model_id,
-      before: this.view(row, now),
+      before: evidenceView(row, now),
       after: reason ? { ...after, reason } : after,
     });
     return next;
   }
 
   private async readable(caller: Caller, id: string): Promise<EvidenceRow> {
-    const row = await this.rowById(this.db.kysely, id);
+    const row = await evidenceById(this.db.kysely, id);
     if (!row) throw new NotFoundError('evidence', id);
     try {
       await this.models.authorize(caller.principal, row.model_key, 'evidence.read');
@@ -226,51 +213,5 @@ export class EvidenceService {
       throw err;
     }
     return row;
-  }
-
-  private baseQuery(tx: Kysely<Database>) {
-    return tx
-      .selectFrom('evidence')
-      .innerJoin('models', 'models.id', 'evidence.model_id')
-      .innerJoin('model_versions', 'model_versions.id', 'evidence.version_id')
-      .selectAll('evidence')
-      .select(['models.key as model_key', 'model_versions.label as version_label']);
-  }
-
-  private rowById(tx: Kysely<Database>, id: string): Promise<EvidenceRow | undefined> {
-    return this.baseQuery(tx).where('evidence.id', '=', id).executeTakeFirst();
-  }
-
-  private view(row: EvidenceRow, now: Date): Evidence {
-    return {
-      id: row.id,
-      modelKey: row.model_key,
-      versionLabel: row.version_label,
-      type: row.type as EvidenceType,
-      title: row.title,
-      description: row.description,
-      file: row.blob_sha256
-        ? {
-            sha256: row.blob_sha256,
-            size: Number(row.size_bytes),
-            mediaType: row.media_type,
-            filename: row.filename,
-          }
-        : null,
-      externalUrl: row.external_url,
-      uploadedBy: row.uploaded_by,
-      producedBy: row.produced_by_tool
-        ? { tool: row.produced_by_tool, version: row.produced_by_tool_version }
-        : null,
-      inputs: JSON.parse(row.inputs_json) as string[],
-      validUntil: row.valid_until,
-      expired: isExpired(row.valid_until, now),
-      superseded: row.superseded_at !== null,
-      supersededBy: row.superseded_by,
-      supersededAt: row.superseded_at,
-      createdAt: row.created_at,
-      rowVersion: Number(row.row_version),
-      reviewId: row.review_id ?? null,
-    };
   }
 }

@@ -1,5 +1,6 @@
 import type { ExceptionAllowance, ExceptionReport } from '../../contracts/exceptions.ts';
 import type { ModelException } from '../../contracts/inventory.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,16 +8,21 @@ import type { Db } from '../../platform/db/database.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import { bindingChanges, TIER_BINDING_CHANGES } from '../decisions/binding-rules.ts';
+import { bindingNowIn } from '../decisions/decisions.queries.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
-import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { GateService } from '../gate/gate.service.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import {
+  allModels,
+  allVersions,
+  lapsedAcceptances,
+  overdueConditionsOfLiveModels,
+  runningDeployments,
+} from './exception-report.queries.ts';
 import { covers } from './exception-rules.ts';
 import { type ExceptionsService, exceptionFacts } from './exceptions.service.ts';
 
 const APPROVING = new Set(['approve', 'approve_with_conditions']);
 type TierChange = ExceptionReport['approvalsOnSupersededTier'][number]['changed'][number];
-const UNRESOLVED = ['open', 'in_remediation', 'ready_for_verification', 'risk_accepted'];
 
 /**
  * The exception report: what an auditor looks for first, computed from the store with the clock.
@@ -45,17 +51,11 @@ export class ExceptionReportService {
     const k = this.db.kysely;
     const now = this.clock.now();
     const nowIso = now.toISOString();
-    const models = await k.selectFrom('models').selectAll().orderBy('key').execute();
+    const models = await allModels(k);
     const byId = new Map(models.map((m) => [m.id, m]));
-    const versions = await k.selectFrom('model_versions').selectAll().orderBy('created_at', 'desc').execute();
+    const versions = await allVersions(k);
     const versionById = new Map(versions.map((v) => [v.id, v]));
-    const active = await k
-      .selectFrom('deployments')
-      .selectAll()
-      .where('ended_at', 'is', null)
-      .orderBy('started_at')
-      .orderBy('id')
-      .execute();
+    const active = await runningDeployments(k);
     const valid = await this.deps.exceptions.validIn(
       k,
       models.map((m) => m.id),
@@ -197,19 +197,7 @@ export class ExceptionReportService {
       });
     }
 
-    const conditions = await k
-      .selectFrom('decision_conditions as c')
-      .innerJoin('decisions as d', 'd.id', 'c.decision_id')
-      .innerJoin('models as m', 'm.id', 'c.model_id')
-      .innerJoin('model_versions as v', 'v.id', 'c.version_id')
-      .select(['c.id', 'c.decision_id', 'c.text', 'c.owner', 'c.due_at', 'm.key', 'v.label'])
-      .where('d.state', '=', 'final')
-      .where('c.met_at', 'is', null)
-      .where('c.due_at', '<', nowIso)
-      .where('m.status', '!=', 'retired')
-      .orderBy('c.due_at')
-      .orderBy('c.id')
-      .execute();
+    const conditions = await overdueConditionsOfLiveModels(k, nowIso);
     for (const c of conditions)
       report.overdueConditions.push({
         modelKey: c.key,
@@ -222,26 +210,7 @@ export class ExceptionReportService {
       });
 
     // Acceptances past expiry whose findings are still not closed: the risk nobody accepts any more.
-    const lapsed = await k
-      .selectFrom('risk_acceptances as a')
-      .innerJoin('models as m', 'm.id', 'a.model_id')
-      .select(['a.id', 'a.state', 'a.expires_at', 'a.rationale', 'm.key'])
-      .where('a.state', 'in', ['active', 'expired'])
-      .where('a.expires_at', '<=', nowIso)
-      .where('m.status', '!=', 'retired')
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('acceptance_findings as af')
-            .innerJoin('findings as f', 'f.id', 'af.finding_id')
-            .select('af.finding_id')
-            .whereRef('af.acceptance_id', '=', 'a.id')
-            .where('f.state', 'in', UNRESOLVED),
-        ),
-      )
-      .orderBy('a.expires_at')
-      .orderBy('a.id')
-      .execute();
+    const lapsed = await lapsedAcceptances(k, nowIso);
     for (const a of lapsed)
       report.expiredAcceptances.push({
         modelKey: a.key,

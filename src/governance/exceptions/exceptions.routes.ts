@@ -8,7 +8,7 @@ import {
   exceptionSchema,
 } from '../../contracts/exceptions.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams, withEtag } from '../decisions/route-helpers.ts';
+import { callerOf, idParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { ExceptionReportService } from './exception-report.service.ts';
 import type { ExceptionsService } from './exceptions.service.ts';
 

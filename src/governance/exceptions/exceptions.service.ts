@@ -6,17 +6,20 @@ import type {
   LifecycleException,
 } from '../../contracts/exceptions.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { LifecycleExceptionsTable } from '../../platform/db/tables/lifecycle-exceptions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import { offsetCursor } from '../decisions/paging.ts';
-import { visibleModelIds } from '../decisions/visibility.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import { deploymentOfModel, versionRowByLabel } from '../inventory/inventory.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { checkExceptionRequest, type ExceptionFacts, exceptionState } from './exception-rules.ts';
+import { exceptionQuery, insertException, updateException, validExceptions } from './exceptions.store.ts';
 
 type ExceptionRow = LifecycleExceptionsTable & {
   model_key: string;
@@ -56,12 +59,7 @@ export class ExceptionsService {
       const model = await this.models.authorize(caller.principal, input.modelKey, 'exception.request', tx);
       let versionId: string | null = null;
       if (input.versionLabel) {
-        const v = await tx
-          .selectFrom('model_versions')
-          .select('id')
-          .where('model_id', '=', model.id)
-          .where('label', '=', input.versionLabel)
-          .executeTakeFirst();
+        const v = await versionRowByLabel(tx, model.id, input.versionLabel);
         if (!v)
           throw new ValidationError(
             `model '${model.key}' has no version '${input.versionLabel}'`,
@@ -70,12 +68,7 @@ export class ExceptionsService {
         versionId = v.id;
       }
       if (input.deploymentId) {
-        const d = await tx
-          .selectFrom('deployments')
-          .select(['id', 'version_id', 'ended_at'])
-          .where('id', '=', input.deploymentId)
-          .where('model_id', '=', model.id)
-          .executeTakeFirst();
+        const d = await deploymentOfModel(tx, model.id, input.deploymentId);
         if (!d)
           throw new ValidationError(
             `model '${model.key}' has no deployment '${input.deploymentId}'`,
@@ -105,7 +98,7 @@ export class ExceptionsService {
         revoke_reason: null,
         row_version: 1,
       };
-      await tx.insertInto('lifecycle_exceptions').values(row).execute();
+      await insertException(tx, row);
       const after = await this.viewIn(tx, row.id);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'exception.requested',
@@ -193,15 +186,7 @@ export class ExceptionsService {
   /** Approved exceptions of these models that have not expired at the clock's now, read in `tx`. */
   async validIn(tx: Kysely<Database>, modelIds: readonly string[]): Promise<LifecycleExceptionsTable[]> {
     if (modelIds.length === 0) return [];
-    return tx
-      .selectFrom('lifecycle_exceptions')
-      .selectAll()
-      .where('model_id', 'in', [...modelIds])
-      .where('state', '=', 'approved')
-      .where('until', '>', this.clock.now().toISOString())
-      .orderBy('until', 'desc')
-      .orderBy('id')
-      .execute();
+    return validExceptions(tx, modelIds, this.clock.now().toISOString());
   }
 
   /** The API view of one exception, read in `tx`. */
@@ -300,13 +285,7 @@ export class ExceptionsService {
     action: string,
   ): Promise<LifecycleException> {
     const before = this.toView(row);
-    const res = await tx
-      .updateTable('lifecycle_exceptions')
-      .set({ ...patch, row_version: row.row_version + 1 })
-      .where('id', '=', row.id)
-      .where('row_version', '=', row.row_version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1)
+    if (!(await updateException(tx, row.id, patch, row.row_version)))
       throw new ConflictError(`exception ${row.id} was changed concurrently; retry`);
     const after = await this.viewIn(tx, row.id);
     await appendAuditEvent(tx, this.clock, audit, {
@@ -319,13 +298,4 @@ export class ExceptionsService {
     });
     return after;
   }
-}
-
-function exceptionQuery(tx: Kysely<Database>) {
-  return tx
-    .selectFrom('lifecycle_exceptions')
-    .innerJoin('models', 'models.id', 'lifecycle_exceptions.model_id')
-    .leftJoin('model_versions', 'model_versions.id', 'lifecycle_exceptions.version_id')
-    .selectAll('lifecycle_exceptions')
-    .select(['models.key as model_key', 'model_versions.label as version_label']);
 }

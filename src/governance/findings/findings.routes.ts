@@ -11,8 +11,8 @@ import {
 import { pageOf } from '../../contracts/identity.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { ifMatchVersion } from '../../platform/http/request-context.ts';
+import { callerOf, idParams, versionParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
-import { callerOf, idParams, versionParams, withEtag } from '../decisions/route-helpers.ts';
 import type { FindingsService } from './findings.service.ts';
 
 /** Findings and risk acceptance routes. */

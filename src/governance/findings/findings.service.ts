@@ -7,8 +7,10 @@ import type {
   FindingTransition,
 } from '../../contracts/findings.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide, demandTokenScope } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
+import { usernameExists } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -16,10 +18,12 @@ import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import { visibleModelIds } from '../decisions/visibility.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { visibleModelIds } from '../access/visibility.ts';
+import { evidenceFactsOf } from '../evidence/evidence.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
+import { reviewStateOf } from '../reviews/reviews.queries.ts';
 import {
   checkCategory,
   checkClosureEvidenceDate,
@@ -32,7 +36,9 @@ import {
   type FindingRow,
   findingById,
   findingQuery,
+  findingsOfModel,
   findingView,
+  insertFinding,
   listFindings,
   updateFinding,
 } from './findings.store.ts';
@@ -68,11 +74,7 @@ export class FindingsService {
       const model = await this.models.authorize(caller.principal, key, 'finding.raise', tx);
       const version = await this.versions.find(model, label, tx);
       if (input.suggestion) {
-        const ev = await tx
-          .selectFrom('evidence')
-          .select(['version_id', 'type'])
-          .where('id', '=', input.suggestion.evidenceId)
-          .executeTakeFirst();
+        const ev = await evidenceFactsOf(tx, input.suggestion.evidenceId);
         if (ev?.version_id !== version.id || ev.type !== 'validation_report')
           throw new ValidationError(
             `evidence '${input.suggestion.evidenceId}' is not validation evidence of ${key}@${label}`,
@@ -84,18 +86,10 @@ export class FindingsService {
           .executeTakeFirst();
         if (adopted) return { finding: findingView(adopted, this.clock.now()), created: false };
       }
-      const owner = await tx
-        .selectFrom('users')
-        .select('username')
-        .where('username', '=', input.owner)
-        .executeTakeFirst();
-      if (!owner) throw new ValidationError(`no user '${input.owner}'`, 'owner');
+      if (!(await usernameExists(tx, input.owner)))
+        throw new ValidationError(`no user '${input.owner}'`, 'owner');
       if (input.reviewId) {
-        const review = await tx
-          .selectFrom('reviews')
-          .select(['version_id', 'state'])
-          .where('id', '=', input.reviewId)
-          .executeTakeFirst();
+        const review = await reviewStateOf(tx, input.reviewId);
         if (!review || review.version_id !== version.id)
           throw new ValidationError(
             `review '${input.reviewId}' is not a review of ${key}@${label}`,
@@ -108,11 +102,7 @@ export class FindingsService {
             'reviewId',
           );
       }
-      const earlier = await tx
-        .selectFrom('findings')
-        .select(['id', 'category', 'title', 'created_at'])
-        .where('model_id', '=', model.id)
-        .execute();
+      const earlier = await findingsOfModel(tx, model.id);
       let repeatOf: string | null;
       if (input.repeatOf) {
         if (!earlier.some((e) => e.id === input.repeatOf))
@@ -154,7 +144,7 @@ export class FindingsService {
         source_evidence_id: input.suggestion?.evidenceId ?? null,
         source_suggestion_id: input.suggestion?.suggestionId ?? null,
       };
-      await tx.insertInto('findings').values(row).execute();
+      await insertFinding(tx, row);
       const view = findingView({ ...row, model_key: model.key, version_label: version.label }, now);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'finding.raised',
@@ -218,11 +208,7 @@ export class FindingsService {
             'submitting for verification needs closureEvidenceId',
             'closureEvidenceId',
           );
-        const ev = await tx
-          .selectFrom('evidence')
-          .select(['model_id', 'superseded_at', 'created_at'])
-          .where('id', '=', input.closureEvidenceId)
-          .executeTakeFirst();
+        const ev = await evidenceFactsOf(tx, input.closureEvidenceId);
         if (!ev || ev.model_id !== row.model_id || ev.superseded_at !== null)
           throw new ValidationError(
             `evidence '${input.closureEvidenceId}' is not current evidence of model '${row.model_key}'`,

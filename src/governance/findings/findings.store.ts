@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Finding, FindingListQuery } from '../../contracts/findings.ts';
 import type { Severity } from '../../contracts/policy.ts';
+import { offsetCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { FindingsTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ConflictError } from '../../platform/errors.ts';
-import { offsetCursor } from '../decisions/paging.ts';
 import { isFindingOverdue } from './finding-rules.ts';
 
 /** A finding row with its model key and version label. */
@@ -107,4 +107,17 @@ export async function listFindings(
     .offset(offset)
     .execute();
   return { rows: rows.slice(0, q.limit), nextCursor: rows.length > q.limit ? next : null };
+}
+
+export async function insertFinding(tx: Kysely<Database>, row: FindingsTable): Promise<void> {
+  await tx.insertInto('findings').values(row).execute();
+}
+
+/** Every finding of a model (id, category, title, time): what a new finding may repeat. */
+export function findingsOfModel(tx: Kysely<Database>, modelId: string) {
+  return tx
+    .selectFrom('findings')
+    .select(['id', 'category', 'title', 'created_at'])
+    .where('model_id', '=', modelId)
+    .execute();
 }

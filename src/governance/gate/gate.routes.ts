@@ -1,6 +1,6 @@
 import { gateQuerySchema, gateResultSchema } from '../../contracts/gate.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf } from '../decisions/route-helpers.ts';
+import { callerOf } from '../../platform/http/route-helpers.ts';
 import type { GateService } from './gate.service.ts';
 
 /** GET /api/v1/gate?model=KEY&version=LABEL&env=production. */

@@ -1,22 +1,24 @@
 import type { Kysely } from 'kysely';
 import type { GateNote, GateQuery, GateResult } from '../../contracts/gate.ts';
 import type { Gate } from '../../contracts/policy.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
 import { approvalIndependence } from '../access/duty-steps.ts';
+import { bindingNowIn } from '../decisions/decisions.queries.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
-import { bindingNowIn } from '../decisions/decisions.store.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { versionRowByLabel } from '../inventory/inventory.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { checklistFor } from '../reviews/review-rules.ts';
 import type { DocumentStandingSource } from '../reviews/reviews.service.ts';
 import { euObligationsFor, obligationLabels } from '../tiering/eu-obligations.ts';
-import { classificationOf } from '../tiering/tiering.store.ts';
+import { classificationOf } from '../tiering/tiering.queries.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { decideGate, type GateState } from './gate-rules.ts';
 
@@ -64,12 +66,7 @@ export class GateService {
   async check(caller: Caller, q: GateQuery): Promise<GateResult> {
     const model = await this.deps.models.authorize(caller.principal, q.model, 'gate.check');
     const tx = this.db.kysely;
-    const version = await tx
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .where('label', '=', q.version)
-      .executeTakeFirst();
+    const version = await versionRowByLabel(tx, model.id, q.version);
     let result: GateResult;
     if (!version) {
       result = {

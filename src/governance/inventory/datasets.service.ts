@@ -1,16 +1,30 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dataset, DatasetCreate } from '../../contracts/inventory.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole, type Principal } from '../../platform/auth/roles.ts';
+import { userIdOf } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { DatasetsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { containsPattern, decodeCursor, encodeCursor } from './model-rules.ts';
-import type { Caller } from './models.service.ts';
+import {
+  archiveDataset,
+  datasetAncestorIds,
+  datasetByIdOrName,
+  datasetDescendantIds,
+  datasetNameTaken,
+  datasetViews,
+  existingDatasetIds,
+  insertDataset,
+  listDatasetRows,
+  replaceDatasetParents,
+  updateDataset,
+} from './datasets.store.ts';
 
 type DatasetPatch = Partial<Omit<DatasetCreate, 'name'>>;
 
@@ -23,48 +37,12 @@ export class DatasetsService {
 
   /** The API view of dataset rows (parents and owner names resolved in two queries). */
   async views(rows: readonly DatasetsTable[], tx: Kysely<Database> = this.db.kysely): Promise<Dataset[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const parents = await tx
-      .selectFrom('dataset_parents')
-      .selectAll()
-      .where('dataset_id', 'in', ids)
-      .execute();
-    const ownerIds = [...new Set(rows.map((r) => r.owner_id).filter((x): x is string => x !== null))];
-    const owners = ownerIds.length
-      ? await tx.selectFrom('users').select(['id', 'username']).where('id', 'in', ownerIds).execute()
-      : [];
-    const ownerName = new Map(owners.map((o) => [o.id, o.username]));
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      role: r.role as Dataset['role'],
-      locationUri: r.location_uri,
-      sha256: r.sha256,
-      schema: r.schema_json ? (JSON.parse(r.schema_json) as Dataset['schema']) : null,
-      rowCount: r.row_count === null ? null : Number(r.row_count),
-      owner: r.owner_id ? (ownerName.get(r.owner_id) ?? null) : null,
-      containsPii: r.contains_pii === 1,
-      piiColumns: JSON.parse(r.pii_columns) as string[],
-      derivedFrom: parents
-        .filter((p) => p.dataset_id === r.id)
-        .map((p) => p.parent_id)
-        .sort(),
-      retentionNote: r.retention_note,
-      status: r.status as Dataset['status'],
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      rowVersion: Number(r.row_version),
-    }));
+    return datasetViews(tx, rows);
   }
 
   /** One dataset by id or by name. */
   async find(idOrName: string, tx: Kysely<Database> = this.db.kysely): Promise<DatasetsTable> {
-    const row = await tx
-      .selectFrom('datasets')
-      .selectAll()
-      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-      .executeTakeFirst();
+    const row = await datasetByIdOrName(tx, idOrName);
     if (!row) throw new NotFoundError('dataset', idOrName);
     return row;
   }
@@ -79,7 +57,7 @@ export class DatasetsService {
     checkPii(input.schema ?? null, input.containsPii ?? false, input.piiColumns ?? []);
     const now = this.clock.now().toISOString();
     return this.db.write(async (tx) => {
-      if (await tx.selectFrom('datasets').select('id').where('name', '=', input.name).executeTakeFirst()) {
+      if (await datasetNameTaken(tx, input.name)) {
         throw new ConflictError(`dataset '${input.name}' already exists`, { field: 'name' });
       }
       const row: DatasetsTable = {
@@ -99,7 +77,7 @@ export class DatasetsService {
         updated_at: now,
         row_version: 1,
       };
-      await tx.insertInto('datasets').values(row).execute();
+      await insertDataset(tx, row);
       await this.setParents(tx, row.id, input.derivedFrom ?? []);
       const [after] = await this.views([row], tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
@@ -145,8 +123,7 @@ export class DatasetsService {
         next.contains_pii === 1,
         JSON.parse(next.pii_columns),
       );
-      const { id, ...rest } = next;
-      await tx.updateTable('datasets').set(rest).where('id', '=', id).execute();
+      await updateDataset(tx, next);
       if (patch.derivedFrom !== undefined) await this.setParents(tx, row.id, patch.derivedFrom);
       const [after] = await this.views([next], tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
@@ -173,11 +150,7 @@ export class DatasetsService {
         updated_at: this.clock.now().toISOString(),
         row_version: row.row_version + 1,
       };
-      await tx
-        .updateTable('datasets')
-        .set({ status: next.status, updated_at: next.updated_at, row_version: next.row_version })
-        .where('id', '=', row.id)
-        .execute();
+      await archiveDataset(tx, next);
       const [after] = await this.views([next], tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'dataset.archived',
@@ -199,23 +172,7 @@ export class DatasetsService {
     pii?: boolean | undefined;
     status?: string | undefined;
   }) {
-    let q = this.db.kysely.selectFrom('datasets').selectAll();
-    if (query.role) q = q.where('role', '=', query.role);
-    if (query.status) q = q.where('status', '=', query.status);
-    if (query.pii !== undefined) q = q.where('contains_pii', '=', query.pii ? 1 : 0);
-    if (query.q) {
-      const pattern = containsPattern(query.q.toLowerCase());
-      q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
-    }
-    if (query.cursor) {
-      const { value, id } = decodeCursor(query.cursor);
-      q = q.where(sql<boolean>`(name, id) > (${value}, ${id})`);
-    }
-    const rows = await q
-      .orderBy('name')
-      .orderBy('id')
-      .limit(query.limit + 1)
-      .execute();
+    const rows = await listDatasetRows(this.db.kysely, query);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -227,22 +184,12 @@ export class DatasetsService {
   /** Ids of all ancestors of the given datasets (recursive, both engines). */
   async ancestorIds(ids: readonly string[], tx: Kysely<Database> = this.db.kysely): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await sql<{ id: string }>`
-      WITH RECURSIVE up(id) AS (
-        SELECT parent_id FROM dataset_parents WHERE dataset_id IN (${sql.join(ids)})
-        UNION SELECT p.parent_id FROM dataset_parents p JOIN up ON p.dataset_id = up.id
-      ) SELECT id FROM up`.execute(tx);
-    return rows.rows.map((r) => r.id);
+    return datasetAncestorIds(tx, ids);
   }
 
   /** Ids of all descendants of one dataset. */
   async descendantIds(id: string, tx: Kysely<Database> = this.db.kysely): Promise<string[]> {
-    const rows = await sql<{ id: string }>`
-      WITH RECURSIVE down(id) AS (
-        SELECT dataset_id FROM dataset_parents WHERE parent_id = ${id}
-        UNION SELECT p.dataset_id FROM dataset_parents p JOIN down ON p.parent_id = down.id
-      ) SELECT id FROM down`.execute(tx);
-    return rows.rows.map((r) => r.id);
+    return datasetDescendantIds(tx, id);
   }
 
   private async setParents(tx: Kysely<Database>, id: string, parents: readonly string[]): Promise<void> {
@@ -250,8 +197,8 @@ export class DatasetsService {
     if (unique.includes(id))
       throw new ValidationError('a dataset cannot be derived from itself', 'derivedFrom');
     if (unique.length) {
-      const found = await tx.selectFrom('datasets').select('id').where('id', 'in', unique).execute();
-      const missing = unique.filter((p) => !found.some((f) => f.id === p));
+      const found = await existingDatasetIds(tx, unique);
+      const missing = unique.filter((p) => !found.includes(p));
       if (missing.length)
         throw new ValidationError(`unknown dataset(s) in derivedFrom: ${missing.join(', ')}`, 'derivedFrom');
       // A parent that already descends from this dataset would close a cycle.
@@ -263,18 +210,13 @@ export class DatasetsService {
           'derivedFrom',
         );
     }
-    await tx.deleteFrom('dataset_parents').where('dataset_id', '=', id).execute();
-    if (unique.length)
-      await tx
-        .insertInto('dataset_parents')
-        .values(unique.map((p) => ({ dataset_id: id, parent_id: p })))
-        .execute();
+    await replaceDatasetParents(tx, id, unique);
   }
 
   private async userId(tx: Kysely<Database>, username: string, field: string): Promise<string> {
-    const u = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
-    if (!u) throw new ValidationError(`unknown user '${username}'`, field);
-    return u.id;
+    const u = await userIdOf(tx, username);
+    if (u === undefined) throw new ValidationError(`unknown user '${username}'`, field);
+    return u;
   }
 
   private allow(principal: Principal, action: 'dataset.create' | 'dataset.update'): void {

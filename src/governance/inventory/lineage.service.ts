@@ -1,10 +1,18 @@
 import { type Deployment, deploymentSchema, type Model, modelSchema } from '../../contracts/inventory.ts';
 import { parseSnapshot } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { DatasetsService } from './datasets.service.ts';
-import { decodeCursor, encodeCursor } from './model-rules.ts';
-import type { Caller, ModelsService } from './models.service.ts';
+import {
+  datasetRowsByIds,
+  datasetUses,
+  deploymentSnapshotsAt,
+  modelEventsPage,
+  modelSnapshotAt,
+} from './lineage.queries.ts';
+import type { ModelsService } from './models.service.ts';
 import type { VersionsService } from './versions.service.ts';
 
 /** Reads across the inventory: lineage both ways, "as of" state and per-model history. */
@@ -25,14 +33,7 @@ export class LineageService {
       ...new Set(versions.flatMap((v) => [...v.trainingDatasetIds, ...v.evaluationDatasetIds])),
     ];
     const all = [...new Set([...direct, ...(await this.datasets.ancestorIds(direct))])];
-    const rows = all.length
-      ? await this.db.kysely
-          .selectFrom('datasets')
-          .selectAll()
-          .where('id', 'in', all)
-          .orderBy('name')
-          .execute()
-      : [];
+    const rows = all.length ? await datasetRowsByIds(this.db.kysely, all) : [];
     return {
       model: { key: model.key, name: model.name },
       versions: versions.map((v) => ({ ...v, deployments: deployments.filter((d) => d.versionId === v.id) })),
@@ -46,25 +47,8 @@ export class LineageService {
     const ancestors = await this.datasets.ancestorIds([row.id]);
     const descendants = await this.datasets.descendantIds(row.id);
     const load = async (ids: string[]) =>
-      ids.length
-        ? this.datasets.views(
-            await this.db.kysely
-              .selectFrom('datasets')
-              .selectAll()
-              .where('id', 'in', ids)
-              .orderBy('name')
-              .execute(),
-          )
-        : [];
-    const uses = await this.db.kysely
-      .selectFrom('version_datasets as vd')
-      .innerJoin('model_versions as v', 'v.id', 'vd.version_id')
-      .innerJoin('models as m', 'm.id', 'v.model_id')
-      .select(['m.key', 'm.name', 'v.label', 'vd.usage'])
-      .where('vd.dataset_id', 'in', [row.id, ...descendants])
-      .orderBy('m.key')
-      .orderBy('v.label')
-      .execute();
+      ids.length ? this.datasets.views(await datasetRowsByIds(this.db.kysely, ids)) : [];
+    const uses = await datasetUses(this.db.kysely, [row.id, ...descendants]);
     // Only models the caller may see are named.
     const usedBy = [];
     for (const u of uses) {
@@ -94,29 +78,10 @@ export class LineageService {
     const current = await this.models.authorize(caller.principal, key, 'model.read');
     const when = new Date(at).toISOString();
     const k = this.db.kysely;
-    const last = await k
-      .selectFrom('audit_events')
-      .select('after_json')
-      .where('entity_type', '=', 'model')
-      .where('entity_id', '=', current.id)
-      .where('at', '<=', when)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const last = await modelSnapshotAt(k, current.id, when);
     const snapshot = last ? parseSnapshot<unknown>(last.after_json) : null;
     if (!snapshot) throw new NotFoundError('model', `${key} as of ${when}`);
-    const latestPerDeployment = k
-      .selectFrom('audit_events')
-      .select((eb) => [eb.fn.max('seq').as('seq')])
-      .where('model_id', '=', current.id)
-      .where('entity_type', '=', 'deployment')
-      .where('at', '<=', when)
-      .groupBy('entity_id');
-    const events = await k
-      .selectFrom('audit_events')
-      .select('after_json')
-      .where('seq', 'in', latestPerDeployment)
-      .execute();
+    const events = await deploymentSnapshotsAt(k, current.id, when);
     const deployments = events
       .map((e) => deploymentSchema.safeParse(parseSnapshot(e.after_json)))
       .filter((r) => r.success)
@@ -129,15 +94,10 @@ export class LineageService {
   /** The audit events of one model (any entity that carries its id), newest first. */
   async history(caller: Caller, key: string, limit: number, cursor?: string) {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
-    let q = this.db.kysely.selectFrom('audit_events').selectAll().where('model_id', '=', model.id);
     const before = cursor ? decodeCursor(cursor).value : undefined;
     if (before !== undefined && !(typeof before === 'number' && Number.isSafeInteger(before)))
       throw new ValidationError('cursor is not one this server issued', 'query.cursor');
-    if (before !== undefined) q = q.where('seq', '<', before);
-    const rows = await q
-      .orderBy('seq', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const rows = await modelEventsPage(this.db.kysely, model.id, limit, before);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Model, modelStatusSchema } from '../../contracts/inventory.ts';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import {
   allowedTransitions,
   canTransition,
   computeCompleteness,
   containsPattern,
-  decodeCursor,
-  encodeCursor,
   parseRequiredFields,
 } from './model-rules.ts';
 

@@ -94,30 +94,3 @@ export function computeCompleteness(
 export function containsPattern(text: string): string {
   return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
 }
-
-/** An opaque keyset cursor: the sort value and id of the last row of a page. */
-export function encodeCursor(value: string | number | null, id: string): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
-}
-
-const hasNul = (text: string) => text.includes('\u0000');
-
-/** Decodes a cursor, or throws a 400 naming `cursor`. */
-export function decodeCursor(cursor: string): { value: string | number | null; id: string } {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    // A NUL or a non-finite number never came from us, and PostgreSQL would refuse them as a 500.
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && !hasNul(parsed[1])) {
-      const v = parsed[0];
-      if (
-        v === null ||
-        (typeof v === 'string' && !hasNul(v)) ||
-        (typeof v === 'number' && Number.isFinite(v))
-      )
-        return { value: v, id: parsed[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('cursor is not one this server issued', 'query.cursor');
-}

@@ -12,18 +12,19 @@ import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-
 import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { userIdOf, usersNamed } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { endActiveDeploymentsIn } from './deployments.ts';
+import { modelRowById } from './inventory.queries.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
-import { canTransition, computeCompleteness, encodeCursor, GATED_STATUSES } from './model-rules.ts';
+import { canTransition, computeCompleteness, GATED_STATUSES } from './model-rules.ts';
 import { ModelsStore, toModelView } from './models.store.ts';
-
-export type { Caller } from '../../platform/auth/caller.ts';
 
 /**
  * Called inside the transaction before a model's relations are replaced (set by the composition
@@ -306,7 +307,7 @@ export class ModelsService {
     to: ModelStatus,
     reason?: string,
   ): Promise<ModelDetail> {
-    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirst();
+    const row = await this.store.byId(modelId, tx);
     if (!row) throw new NotFoundError('model', modelId);
     assertTransition(row.status as ModelStatus, to);
     return this.move(tx, audit, row, to, reason);
@@ -379,7 +380,7 @@ export class ModelsService {
     tier: number | null,
     euAiActClass?: string | null,
   ): Promise<void> {
-    const row = await tx.selectFrom('models').selectAll().where('id', '=', modelId).executeTakeFirstOrThrow();
+    const row = await modelRowById(tx, modelId);
     const before = await this.view(row, tx);
     const next = {
       ...row,
@@ -399,12 +400,7 @@ export class ModelsService {
     const visibleTo = GLOBAL_READ_ROLES.has(principal.role) ? null : principal.userId;
     let ownerId: string | null | undefined;
     if (query.owner) {
-      const owner = await this.db.kysely
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', query.owner)
-        .executeTakeFirst();
-      ownerId = owner?.id ?? null;
+      ownerId = (await userIdOf(this.db.kysely, query.owner)) ?? null;
     }
     const rows = await this.store.list(query, visibleTo, ownerId);
     const page = rows.slice(0, query.limit);
@@ -489,11 +485,7 @@ export class ModelsService {
     validators: readonly string[],
   ) {
     const names = [...new Set([owner, ...developers, ...validators])];
-    const users = await tx
-      .selectFrom('users')
-      .select(['id', 'username'])
-      .where('username', 'in', names)
-      .execute();
+    const users = await usersNamed(tx, names);
     const idOf = new Map(users.map((u) => [u.username, u.id]));
     const missing = names.filter((n) => !idOf.has(n));
     if (missing.length)

@@ -1,9 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { Model, ModelListQuery, OpenFindingCounts } from '../../contracts/inventory.ts';
 import type { ModelRelation } from '../../platform/auth/roles.ts';
+import { decodeCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
-import { containsPattern, decodeCursor } from './model-rules.ts';
+import { containsPattern } from './model-rules.ts';
 
 /** Relations of a model by user. */
 export interface RelationRow {
@@ -74,6 +75,10 @@ export class ModelsStore {
 
   async byKey(key: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
     return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();
+  }
+
+  async byId(id: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
+    return tx.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   async relations(modelId: string, tx: Kysely<Database> = this.db): Promise<RelationRow[]> {

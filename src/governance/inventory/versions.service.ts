@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Deployment, Version, VersionCreate } from '../../contracts/inventory.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -12,7 +13,7 @@ import type {
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { deploymentView } from './deployments.ts';
-import type { Caller, ModelsService } from './models.service.ts';
+import type { ModelsService } from './models.service.ts';
 import { deploymentRefusal, supersedeCycle } from './version-rules.ts';
 
 type VersionPatch = Omit<Partial<VersionCreate>, 'label'>;

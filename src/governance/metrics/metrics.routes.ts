@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { metricsQuerySchema, metricsSchema } from '../../contracts/metrics.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf } from '../decisions/route-helpers.ts';
+import { callerOf } from '../../platform/http/route-helpers.ts';
 import type { MetricsService } from './metrics.service.ts';
 
 /** GET /api/v1/metrics (JSON, or ?format=csv). */

@@ -1,12 +1,25 @@
 import type { Metrics } from '../../contracts/metrics.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { writeCsv } from '../inventory/transfer/csv-codec.ts';
 import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
+import {
+  acceptanceFigures,
+  acceptanceLinks,
+  activeModels,
+  carryForwards,
+  evidenceValidity,
+  finalDecisionTimes,
+  findingFigures,
+  overdueConditions,
+  retiredModelCount,
+  submittedReviews,
+} from './metrics.queries.ts';
 import { ageBuckets, daysBetween, evidenceValidAt, median, metricsRows, ratio } from './metrics-rules.ts';
 
 const DAY = 86_400_000;
@@ -29,7 +42,7 @@ export class MetricsService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const k = this.db.kysely;
-    const modelRows = await k.selectFrom('models').selectAll().where('status', '!=', 'retired').execute();
+    const modelRows = await activeModels(k);
     let complete = 0;
     for (const m of modelRows) {
       const detail = this.models.detail(await this.models.view(m));
@@ -46,36 +59,17 @@ export class MetricsService {
       byEuAiActClass[c] = (byEuAiActClass[c] ?? 0) + 1;
       byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
     }
-    const retired = await k
-      .selectFrom('models')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('status', '=', 'retired')
-      .executeTakeFirst();
-    if (Number(retired?.n ?? 0) > 0) byStatus.retired = Number(retired?.n);
+    const retired = await retiredModelCount(k);
+    if (retired > 0) byStatus.retired = retired;
 
-    const finals = await k
-      .selectFrom('decisions')
-      .innerJoin('reviews', 'reviews.id', 'decisions.review_id')
-      .select(['decisions.id', 'decisions.finalized_at', 'reviews.submitted_at'])
-      .where('decisions.state', '=', 'final')
-      .execute();
+    const finals = await finalDecisionTimes(k);
     const turnaround = finals
       .filter((d) => d.submitted_at && d.finalized_at)
       .map((d) => daysBetween(d.submitted_at!, d.finalized_at!));
 
-    const submitted = await k
-      .selectFrom('reviews')
-      .select(['id', 'type', 'version_id', 'checklist_json', 'created_at', 'submitted_at'])
-      .where('submitted_at', 'is not', null)
-      .execute();
-    const evidence = await k
-      .selectFrom('evidence')
-      .select(['id', 'version_id', 'type', 'created_at', 'valid_until', 'superseded_at', 'review_id'])
-      .execute();
-    const carried = await k
-      .selectFrom('review_carry_forwards')
-      .select(['review_id', 'evidence_id', 'created_at'])
-      .execute();
+    const submitted = await submittedReviews(k);
+    const evidence = await evidenceValidity(k);
+    const carried = await carryForwards(k);
     let firstPass = 0;
     for (const r of submitted) {
       const required = JSON.parse(r.checklist_json) as string[];
@@ -94,24 +88,14 @@ export class MetricsService {
       if (ok) firstPass++;
     }
 
-    const findings = await k
-      .selectFrom('findings')
-      .select(['severity', 'state', 'due_at', 'created_at', 'closed_at'])
-      .execute();
+    const findings = await findingFigures(k);
     const open = findings.filter((f) => UNRESOLVED.includes(f.state));
     const bySeverity: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
     for (const f of open) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
     const closed = findings.filter((f) => f.state === 'closed' && f.closed_at);
     const onTime = closed.filter((f) => f.closed_at! <= f.due_at).length;
 
-    const overdueConditions = await k
-      .selectFrom('decision_conditions')
-      .innerJoin('decisions', 'decisions.id', 'decision_conditions.decision_id')
-      .select('decision_conditions.id')
-      .where('decisions.state', '=', 'final')
-      .where('decision_conditions.met_at', 'is', null)
-      .where('decision_conditions.due_at', '<', nowIso)
-      .execute();
+    const conditionsOverdue = await overdueConditions(k, nowIso);
 
     // Periodic review compliance, overdue and due reviews all follow the review schedule (the
     // policy's reviewFrequencyMonths per tier), the same rule as the inventory and the scheduler.
@@ -120,21 +104,8 @@ export class MetricsService {
     const dueWithin = (days: number) =>
       schedule.filter((r) => r.dueAt > nowIso && Date.parse(r.dueAt) <= now.getTime() + days * DAY).length;
 
-    const acceptances = await k
-      .selectFrom('risk_acceptances')
-      .innerJoin('models', 'models.id', 'risk_acceptances.model_id')
-      .select([
-        'risk_acceptances.id',
-        'models.key',
-        'risk_acceptances.requested_by',
-        'risk_acceptances.approved_by',
-        'risk_acceptances.rationale',
-        'risk_acceptances.state',
-        'risk_acceptances.expires_at',
-      ])
-      .orderBy('risk_acceptances.expires_at')
-      .execute();
-    const links = await k.selectFrom('acceptance_findings').select('acceptance_id').execute();
+    const acceptances = await acceptanceFigures(k);
+    const links = await acceptanceLinks(k);
 
     return {
       asOf: nowIso,
@@ -168,7 +139,7 @@ export class MetricsService {
       },
       overdue: {
         findings: open.filter((f) => f.due_at < nowIso).length,
-        conditions: overdueConditions.length,
+        conditions: conditionsOverdue.length,
         reviews: schedule.length - current,
       },
       periodicReview: {

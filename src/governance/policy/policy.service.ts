@@ -9,6 +9,17 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { PolicyVersionsTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
+import {
+  activePolicyRow,
+  anyPolicyVersion,
+  decideProposal,
+  insertPolicyVersion,
+  lastPolicyVersion,
+  openProposal,
+  policyRow,
+  policyRows,
+  versionView,
+} from './policy.store.ts';
 import { defaultPolicyYaml, parsePolicyYaml, policySha256 } from './policy-document.ts';
 
 /** A stored policy version with its parsed document. */
@@ -26,21 +37,6 @@ export interface LoadedPolicy {
   baseVersion: number | null;
 }
 
-function versionView(row: PolicyVersionsTable, activeVersion: number): PolicyVersion {
-  return {
-    version: Number(row.version),
-    sha256: row.sha256,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    active: Number(row.version) === activeVersion,
-    state: row.state as PolicyVersion['state'],
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    decisionNote: row.decision_note,
-    baseVersion: row.base_version === null ? null : Number(row.base_version),
-  };
-}
-
 /** Policy as code: the versioned, audited policy document every tiering and review uses. */
 export class PolicyService {
   private readonly parsed = new Map<number, PolicyDocument>();
@@ -55,8 +51,7 @@ export class PolicyService {
     const yaml = defaultPolicyYaml();
     parsePolicyYaml(yaml);
     return this.db.write(async (tx) => {
-      const any = await tx.selectFrom('policy_versions').select('version').limit(1).executeTakeFirst();
-      if (any) return false;
+      if (await anyPolicyVersion(tx)) return false;
       // The first install on an empty store is automatic: there is nobody yet to propose or approve.
       const now = this.clock.now().toISOString();
       const row: PolicyVersionsTable = {
@@ -71,7 +66,7 @@ export class PolicyService {
         decision_note: null,
         base_version: null,
       };
-      await tx.insertInto('policy_versions').values(row).execute();
+      await insertPolicyVersion(tx, row);
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'policy.installed',
         entityType: 'policy',
@@ -84,24 +79,14 @@ export class PolicyService {
 
   /** The active policy (the newest approved version); pass `tx` when inside a write transaction. */
   async active(tx: Kysely<Database> = this.db.kysely): Promise<LoadedPolicy> {
-    const row = await tx
-      .selectFrom('policy_versions')
-      .selectAll()
-      .where('state', '=', 'approved')
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await activePolicyRow(tx);
     if (!row) throw new NotFoundError('policy', 'active');
     return this.load(row);
   }
 
   /** One stored policy version (proposed, approved or rejected). */
   async byVersion(version: number, tx: Kysely<Database> = this.db.kysely): Promise<LoadedPolicy> {
-    const row = await tx
-      .selectFrom('policy_versions')
-      .selectAll()
-      .where('version', '=', version)
-      .executeTakeFirst();
+    const row = await policyRow(tx, version);
     if (!row) throw new NotFoundError('policy version', String(version));
     return this.load(row);
   }
@@ -109,11 +94,7 @@ export class PolicyService {
   /** Every stored version, newest first. */
   async versions(principal: Principal): Promise<PolicyVersion[]> {
     this.authorize(principal, 'policy.read');
-    const rows = await this.db.kysely
-      .selectFrom('policy_versions')
-      .selectAll()
-      .orderBy('version', 'desc')
-      .execute();
+    const rows = await policyRows(this.db.kysely);
     const active = rows.find((r) => r.state === 'approved');
     const activeVersion = active ? Number(active.version) : 0;
     return rows.map((r) => versionView(r, activeVersion));
@@ -141,22 +122,10 @@ export class PolicyService {
           `the active policy is version ${active?.version ?? 0}, not ${ifMatch}; reload and retry`,
         );
       if (active && active.sha256 === sha) return null;
-      const open = await tx
-        .selectFrom('policy_versions')
-        .select('version')
-        .where('state', '=', 'proposed')
-        .where('sha256', '=', sha)
-        .where('base_version', '=', Number(active?.version ?? 0))
-        .executeTakeFirst();
-      if (open) return { version: Number(open.version), changed: false };
-      const last = await tx
-        .selectFrom('policy_versions')
-        .select('version')
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const open = await openProposal(tx, sha, Number(active?.version ?? 0));
+      if (open !== undefined) return { version: open, changed: false };
       const row: PolicyVersionsTable = {
-        version: Number(last?.version ?? 0) + 1,
+        version: (await lastPolicyVersion(tx)) + 1,
         yaml,
         sha256: sha,
         created_by: ctx.actor,
@@ -167,7 +136,7 @@ export class PolicyService {
         decision_note: null,
         base_version: active ? Number(active.version) : null,
       };
-      await tx.insertInto('policy_versions').values(row).execute();
+      await insertPolicyVersion(tx, row);
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'policy.proposed',
         entityType: 'policy_version',
@@ -195,11 +164,7 @@ export class PolicyService {
   ): Promise<LoadedPolicy> {
     this.authorize(principal, 'policy.manage');
     await this.db.write(async (tx) => {
-      const row = await tx
-        .selectFrom('policy_versions')
-        .selectAll()
-        .where('version', '=', version)
-        .executeTakeFirst();
+      const row = await policyRow(tx, version);
       if (!row) throw new NotFoundError('policy version', String(version));
       if (row.state !== 'proposed')
         throw new ConflictError(`policy version ${version} is ${row.state}, not proposed`, {
@@ -222,18 +187,7 @@ export class PolicyService {
         decided_at: this.clock.now().toISOString(),
         decision_note: note ?? null,
       };
-      const res = await tx
-        .updateTable('policy_versions')
-        .set({
-          state: next.state,
-          decided_by: next.decided_by,
-          decided_at: next.decided_at,
-          decision_note: next.decision_note,
-        })
-        .where('version', '=', version)
-        .where('state', '=', 'proposed')
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1)
+      if (!(await decideProposal(tx, next)))
         throw new ConflictError(`policy version ${version} changed concurrently`);
       const nowActive = outcome === 'approved' ? version : activeVersion;
       await appendAuditEvent(tx, this.clock, ctx, {
@@ -249,13 +203,7 @@ export class PolicyService {
   }
 
   private activeRow(tx: Kysely<Database>): Promise<PolicyVersionsTable | undefined> {
-    return tx
-      .selectFrom('policy_versions')
-      .selectAll()
-      .where('state', '=', 'approved')
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    return activePolicyRow(tx);
   }
 
   private load(row: PolicyVersionsTable): LoadedPolicy {

@@ -1,5 +1,6 @@
 import type { CarriedForward, CarryForwardCreate, ReviewState } from '../../contracts/reviews.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,9 +8,10 @@ import type { Db } from '../../platform/db/database.ts';
 import type { ReviewCarryForwardsTable } from '../../platform/db/tables/review-cycles.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { evidenceFactsOf } from '../evidence/evidence.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import { countsForCycle } from './review-cycle-rules.ts';
-import { carriedForwardView, reviewCycleOf } from './review-cycles.store.ts';
+import { carriedForwardView, insertCarryForward, reviewCycleOf } from './review-cycles.store.ts';
 import { TERMINAL_REVIEW_STATES } from './review-rules.ts';
 import { reviewRowById } from './reviews.store.ts';
 
@@ -51,11 +53,7 @@ export class ReviewCyclesService {
         });
       if (TERMINAL_REVIEW_STATES.has(row.state as ReviewState))
         throw new ConflictError(`a ${row.state} review takes no more evidence`);
-      const evidence = await tx
-        .selectFrom('evidence')
-        .select(['id', 'version_id', 'type', 'created_at', 'review_id', 'superseded_at'])
-        .where('id', '=', input.evidenceId)
-        .executeTakeFirst();
+      const evidence = await evidenceFactsOf(tx, input.evidenceId);
       if (!evidence || evidence.version_id !== row.version_id)
         throw new ValidationError(
           `evidence '${input.evidenceId}' is not evidence of ${row.model_key}@${row.version_label}`,
@@ -84,7 +82,7 @@ export class ReviewCyclesService {
         reason: input.reason,
         created_at: this.clock.now().toISOString(),
       };
-      await tx.insertInto('review_carry_forwards').values(record).execute();
+      await insertCarryForward(tx, record);
       const view = carriedForwardView({ ...record, evidence_type: evidence.type });
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'evidence.carried_forward',

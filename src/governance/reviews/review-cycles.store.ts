@@ -62,3 +62,7 @@ export async function reviewCycleOf(
     carried: await carriedForwardRows(tx, review.id),
   };
 }
+
+export async function insertCarryForward(tx: Kysely<Database>, row: ReviewCarryForwardsTable): Promise<void> {
+  await tx.insertInto('review_carry_forwards').values(row).execute();
+}

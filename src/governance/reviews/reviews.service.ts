@@ -9,8 +9,10 @@ import type {
   ReviewType,
 } from '../../contracts/reviews.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
-import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
+import { userRoleOf } from '../../platform/auth/users.queries.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -18,15 +20,18 @@ import type { ReviewsTable } from '../../platform/db/tables/workflow-reviews.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation, assertStepsHold, reviewSteps } from '../access/duty-steps.ts';
+import { visibleModelIds } from '../access/visibility.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { modelRowByKey } from '../inventory/inventory.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
-import { classificationOf } from '../tiering/tiering.store.ts';
+import { classificationOf } from '../tiering/tiering.queries.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { reviewCycleOf } from './review-cycles.store.ts';
 import { type ChecklistDocuments, checklistFor, checklistStatus, nextReviewState } from './review-rules.ts';
 import {
+  insertReview,
   listReviewRows,
   openReviewRows,
   type ReviewRow,
@@ -95,7 +100,7 @@ export class ReviewsService {
   ): Promise<{ review: Review; created: boolean }> {
     const model = caller.principal
       ? await this.models.authorize(caller.principal, input.modelKey, 'review.open', tx)
-      : await tx.selectFrom('models').selectAll().where('key', '=', input.modelKey).executeTakeFirst();
+      : await modelRowByKey(tx, input.modelKey);
     if (!model) throw new NotFoundError('model', input.modelKey);
     if (model.status === 'retired') throw new ConflictError(`model '${model.key}' is retired`);
     const version = await this.versions.find(model, input.versionLabel, tx);
@@ -137,7 +142,7 @@ export class ReviewsService {
       closed_at: null,
       row_version: 1,
     };
-    await tx.insertInto('reviews').values(row).execute();
+    await insertReview(tx, row);
     const view = reviewView({ ...row, model_key: model.key, version_label: version.label });
     await appendAuditEvent(tx, this.clock, caller.audit, {
       action: 'review.opened',
@@ -189,7 +194,7 @@ export class ReviewsService {
     caller: Caller,
     query: ReviewListQuery,
   ): Promise<{ items: Review[]; nextCursor: string | null }> {
-    const visible = await this.visibleModelIds(caller.principal);
+    const visible = await visibleModelIds(this.db.kysely, caller.principal);
     const page = await listReviewRows(this.db.kysely, query, visible);
     return { items: page.rows.map(reviewView), nextCursor: page.nextCursor };
   }
@@ -229,11 +234,7 @@ export class ReviewsService {
       async (row, tx) => {
         if (row.state === 'closed' || row.state === 'withdrawn')
           throw new ConflictError(`a ${row.state} review cannot be reassigned`);
-        const user = await tx
-          .selectFrom('users')
-          .select(['username', 'role'])
-          .where('username', '=', validator)
-          .executeTakeFirst();
+        const user = await userRoleOf(tx, validator);
         if (!user) throw new ValidationError(`no user '${validator}'`, 'validator');
         if (user.role !== 'validator')
           throw new ValidationError(`'${validator}' does not have the validator role`, 'validator');
@@ -453,16 +454,6 @@ export class ReviewsService {
       throw err;
     }
     return row;
-  }
-
-  private async visibleModelIds(principal: Principal): Promise<string[] | null> {
-    if (GLOBAL_READ_ROLES.has(principal.role)) return null;
-    const rows = await this.db.kysely
-      .selectFrom('model_relations')
-      .select('model_id')
-      .where('user_id', '=', principal.userId)
-      .execute();
-    return [...new Set(rows.map((r) => r.model_id))];
   }
 
   private now(): string {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Review, ReviewListQuery, ReviewState } from '../../contracts/reviews.ts';
+import { decodeTextCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ReviewsTable } from '../../platform/db/tables/workflow-reviews.ts';
-import { ValidationError } from '../../platform/errors.ts';
 import { allowedReviewEvents } from './review-rules.ts';
 
 /** A review row with its model key and version label. */
@@ -72,21 +72,6 @@ export async function updateReviewRow(
   return Number(res.numUpdatedRows) === 1;
 }
 
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    const text = (x: unknown): x is string => typeof x === 'string' && !x.includes('\u0000');
-    if (Array.isArray(v) && v.length === 2 && text(v[0]) && text(v[1])) return [v[0], v[1]];
-  } catch {
-    // fall through to the error below
-  }
-  throw new ValidationError('cursor is not one this server issued', 'querystring.cursor');
-}
-
 /**
  * A page of reviews, newest first. `visibleModelIds` (when given) limits the list to models the
  * caller may see.
@@ -106,7 +91,7 @@ export async function listReviewRows(
   if (query.type) q = q.where('reviews.type', '=', query.type);
   if (query.validator) q = q.where('reviews.validator_id', '=', query.validator);
   if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor);
+    const { value: at, id } = decodeTextCursor(query.cursor, 'querystring.cursor');
     q = q.where((eb) =>
       eb.or([
         eb('reviews.created_at', '<', at),
@@ -125,4 +110,8 @@ export async function listReviewRows(
     rows: page,
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
+}
+
+export async function insertReview(tx: Kysely<Database>, row: ReviewsTable): Promise<void> {
+  await tx.insertInto('reviews').values(row).execute();
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,7 +8,6 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { AcceptancesService } from '../acceptances/acceptances.service.ts';
-import type { Caller } from '../inventory/models.service.ts';
 import type { ReviewScheduleService } from '../reviews/review-schedule.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
@@ -19,6 +19,15 @@ import {
   type ScheduleConfig,
   type ScheduleSnapshot,
 } from './due-jobs.ts';
+import {
+  activeAcceptances,
+  expiringEvidence,
+  modelOfFlagged,
+  modelOfVersion,
+  unmetConditions,
+  unresolvedFindings,
+} from './scheduler.queries.ts';
+import { claimJob } from './scheduler.store.ts';
 
 const SYSTEM: AuditContext = { actor: 'system', requestId: null };
 
@@ -56,29 +65,10 @@ export class SchedulerService {
   /** What the scheduler looks at, read now. */
   async snapshot(tx: Kysely<Database> = this.db.kysely): Promise<ScheduleSnapshot> {
     const periodic = await this.deps.schedule.periodicSchedule(tx);
-    const findings = await tx
-      .selectFrom('findings')
-      .select(['id', 'state', 'due_at'])
-      .where('state', 'in', ['open', 'in_remediation', 'ready_for_verification'])
-      .execute();
-    const evidence = await tx
-      .selectFrom('evidence')
-      .select(['id', 'valid_until'])
-      .where('superseded_at', 'is', null)
-      .where('valid_until', 'is not', null)
-      .execute();
-    const acceptances = await tx
-      .selectFrom('risk_acceptances')
-      .select(['id', 'state', 'expires_at'])
-      .where('state', '=', 'active')
-      .execute();
-    const conditions = await tx
-      .selectFrom('decision_conditions')
-      .innerJoin('decisions', 'decisions.id', 'decision_conditions.decision_id')
-      .select(['decision_conditions.id', 'decision_conditions.due_at', 'decision_conditions.met_at'])
-      .where('decisions.state', '=', 'final')
-      .where('decision_conditions.met_at', 'is', null)
-      .execute();
+    const findings = await unresolvedFindings(tx);
+    const evidence = await expiringEvidence(tx);
+    const acceptances = await activeAcceptances(tx);
+    const conditions = await unmetConditions(tx);
     return {
       periodicReviews: periodic.map((r) => ({
         versionId: r.versionId,
@@ -142,21 +132,7 @@ export class SchedulerService {
     for (const job of jobs) {
       try {
         const didFire = await this.db.write(async (tx) => {
-          const done = await tx
-            .selectFrom('fired_jobs')
-            .select('key')
-            .where('key', '=', job.key)
-            .executeTakeFirst();
-          if (done) return false;
-          await tx
-            .insertInto('fired_jobs')
-            .values({
-              key: job.key,
-              kind: job.kind,
-              entity_id: job.entityId,
-              fired_at: this.clock.now().toISOString(),
-            })
-            .execute();
+          if (!(await claimJob(tx, job, this.clock.now().toISOString()))) return false;
           await this.fire(tx, job);
           return true;
         });
@@ -186,12 +162,8 @@ export class SchedulerService {
   }
 
   private async openPeriodicReview(tx: Kysely<Database>, versionId: string): Promise<void> {
-    const version = await tx
-      .selectFrom('model_versions')
-      .select('model_id')
-      .where('id', '=', versionId)
-      .executeTakeFirstOrThrow();
-    const due = (await this.deps.schedule.periodicSchedule(tx, [version.model_id])).find(
+    const modelId = await modelOfVersion(tx, versionId);
+    const due = (await this.deps.schedule.periodicSchedule(tx, [modelId])).find(
       (r) => r.versionId === versionId,
     );
     if (!due) return;
@@ -219,17 +191,13 @@ export class SchedulerService {
     table: 'findings' | 'risk_acceptances' | 'evidence' | 'decision_conditions',
     event: 'finding.overdue' | 'acceptance.expiring' | null,
   ): Promise<void> {
-    const row = await tx
-      .selectFrom(table)
-      .select(['model_id'])
-      .where('id', '=', job.entityId)
-      .executeTakeFirst();
+    const modelId = await modelOfFlagged(tx, table, job.entityId);
     const at = this.clock.now().toISOString();
     await appendAuditEvent(tx, this.clock, SYSTEM, {
       action: `${job.kind}_flagged`,
       entityType,
       entityId: job.entityId,
-      modelId: row?.model_id ?? null,
+      modelId,
       after: { job: job.key, flaggedAt: at },
     });
     if (event)

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables/workflow-reviews.ts';
 import { ConflictError } from '../../platform/errors.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { RetieringPlan } from './retiering-rules.ts';
-import { overrideInForce, overrideView, tieringView } from './tiering.store.ts';
+import { overrideInForce } from './tiering.queries.ts';
+import { overrideView, tieringView } from './tiering.store.ts';
 
 /** What the write side of tiering needs besides the transaction. */
 export interface TieringEffectsDeps {

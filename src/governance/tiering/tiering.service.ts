@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EuAiActClass, Tiering, TieringRequest, TierOverride } from '../../contracts/policy.ts';
 import { euAiActAnswersSchema } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -11,15 +12,24 @@ import type { TieringsTable, TierOverridesTable } from '../../platform/db/tables
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import { hasFinalApproval } from '../decisions/decisions.queries.ts';
+import { modelRowById, versionLabelOf } from '../inventory/inventory.queries.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
 import { planRetiering } from './retiering-rules.ts';
+import { latestEffectiveTiering, overrideInForce } from './tiering.queries.ts';
 import {
-  latestEffectiveTiering,
-  overrideInForce,
+  decideOverride,
+  insertOverride,
+  insertTiering,
+  overrideById,
+  overridesOf,
   overrideView,
+  pendingOverrideId,
   tieringAnswers,
+  tieringById,
+  tieringHistory,
   tieringView,
 } from './tiering.store.ts';
 import { takeEffect, updateTiering, voidPendingTierings } from './tiering-effects.ts';
@@ -107,7 +117,7 @@ export class TieringService {
       };
       // A pending re-tiering was argued against the state it saw; a newer assessment voids it.
       await voidPendingTierings(this, tx, caller, model);
-      await tx.insertInto('tierings').values(row).execute();
+      await insertTiering(tx, row);
       const view = tieringView(row, model.key, version.label);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: pending ? 'tiering.requested' : 'tiering.assessed',
@@ -134,7 +144,7 @@ export class TieringService {
     ifMatch?: number,
   ): Promise<Tiering> {
     return this.db.write(async (tx) => {
-      const row = await tx.selectFrom('tierings').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await tieringById(tx, id);
       if (!row) throw new NotFoundError('tiering', id);
       const model = await this.visibleModelOf(tx, caller, row.model_id, 'tiering', id);
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
@@ -146,11 +156,7 @@ export class TieringService {
       if (ifMatch !== undefined && ifMatch !== Number(row.row_version))
         throw new ConflictError(`tiering '${id}' is at row version ${row.row_version}, not ${ifMatch}`);
       if (row.status !== 'pending') throw new ConflictError(`tiering '${id}' is ${row.status}, not pending`);
-      const version = await tx
-        .selectFrom('model_versions')
-        .select('label')
-        .where('id', '=', row.version_id)
-        .executeTakeFirstOrThrow();
+      const version = { label: await versionLabelOf(tx, row.version_id) };
       const next: TieringsTable = {
         ...row,
         status: outcome === 'approved' ? 'effective' : 'rejected',
@@ -201,15 +207,7 @@ export class TieringService {
   /** Every tiering of a model, newest first. */
   async history(caller: Caller, key: string): Promise<Tiering[]> {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
-    const rows = await this.db.kysely
-      .selectFrom('tierings')
-      .innerJoin('model_versions', 'model_versions.id', 'tierings.version_id')
-      .selectAll('tierings')
-      .select('model_versions.label')
-      .where('tierings.model_id', '=', model.id)
-      .orderBy('tierings.assessed_at', 'desc')
-      .orderBy('tierings.id', 'desc')
-      .execute();
+    const rows = await tieringHistory(this.db.kysely, model.id);
     return rows.map((r) => tieringView(r, model.key, r.label));
   }
 
@@ -230,15 +228,10 @@ export class TieringService {
         throw new ConflictError(`model '${key}' has no tiering to override; answer the questionnaire first`);
       const current = model.tier === null ? Number(latest.computed_tier) : Number(model.tier);
       if (current === tier) throw new ConflictError(`model '${key}' is already Tier ${tier}`);
-      const pending = await tx
-        .selectFrom('tier_overrides')
-        .select('id')
-        .where('model_id', '=', model.id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (pending)
+      const pending = await pendingOverrideId(tx, model.id);
+      if (pending !== undefined)
         throw new ConflictError(`model '${key}' already has a pending tier override`, {
-          overrideId: pending.id,
+          overrideId: pending,
         });
       const row: TierOverridesTable = {
         id: newId(),
@@ -258,7 +251,7 @@ export class TieringService {
         superseded_by_tiering_id: null,
         superseded_at: null,
       };
-      await tx.insertInto('tier_overrides').values(row).execute();
+      await insertOverride(tx, row);
       const view = overrideView(row, model.key);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'tier_override.requested',
@@ -282,11 +275,7 @@ export class TieringService {
     entity: 'tiering' | 'tier override',
     id: string,
   ) {
-    const model = await tx
-      .selectFrom('models')
-      .selectAll()
-      .where('id', '=', modelId)
-      .executeTakeFirstOrThrow();
+    const model = await modelRowById(tx, modelId);
     await this.models.authorize(caller.principal, model.key, 'model.read', tx).catch(() => {
       throw new NotFoundError(entity, id);
     });
@@ -302,7 +291,7 @@ export class TieringService {
     ifMatch?: number,
   ): Promise<TierOverride> {
     return this.db.write(async (tx) => {
-      const row = await tx.selectFrom('tier_overrides').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await overrideById(tx, id);
       if (!row) throw new NotFoundError('tier override', id);
       const model = await this.visibleModelOf(tx, caller, row.model_id, 'tier override', id);
       if (decide(caller.principal, 'tiering.override.approve') !== 'allow')
@@ -323,19 +312,7 @@ export class TieringService {
         decision_note: note ?? null,
         row_version: Number(row.row_version) + 1,
       };
-      const updated = await tx
-        .updateTable('tier_overrides')
-        .set({
-          status: next.status,
-          decided_by: next.decided_by,
-          decided_at: next.decided_at,
-          decision_note: next.decision_note,
-          row_version: next.row_version,
-        })
-        .where('id', '=', id)
-        .where('row_version', '=', row.row_version)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1)
+      if (!(await decideOverride(tx, next, row.row_version)))
         throw new ConflictError(`tier override '${id}' changed concurrently`);
       const after = overrideView(next, model.key);
       await appendAuditEvent(tx, this.clock, caller.audit, {
@@ -354,12 +331,7 @@ export class TieringService {
   /** Overrides of a model, newest first. */
   async overrides(caller: Caller, key: string): Promise<TierOverride[]> {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
-    const rows = await this.db.kysely
-      .selectFrom('tier_overrides')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .orderBy('requested_at', 'desc')
-      .execute();
+    const rows = await overridesOf(this.db.kysely, model.id);
     return rows.map((r) => overrideView(r, model.key));
   }
 
@@ -370,14 +342,7 @@ export class TieringService {
       .map((r) => r.username);
   }
 
-  private async hasFinalApproval(tx: Kysely<Database>, versionId: string): Promise<boolean> {
-    const row = await tx
-      .selectFrom('decisions')
-      .select('id')
-      .where('version_id', '=', versionId)
-      .where('state', '=', 'final')
-      .where('outcome', 'in', ['approve', 'approve_with_conditions'])
-      .executeTakeFirst();
-    return row !== undefined;
+  private hasFinalApproval(tx: Kysely<Database>, versionId: string): Promise<boolean> {
+    return hasFinalApproval(tx, versionId);
   }
 }

@@ -62,40 +62,73 @@ export function overrideView(row: TierOverridesTable, modelKey: string): TierOve
   };
 }
 
-/**
- * The latest effective tiering of a version (`versionId`) or of a model (`modelId`): the one that
- * set the model's tier and class. Pending and rejected re-tierings never count.
- */
-export async function latestEffectiveTiering(
-  tx: Kysely<Database>,
-  of: { versionId: string } | { modelId: string },
-): Promise<TieringsTable | undefined> {
-  let q = tx.selectFrom('tierings').selectAll().where('status', '=', 'effective');
-  q = 'versionId' in of ? q.where('version_id', '=', of.versionId) : q.where('model_id', '=', of.modelId);
-  return q.orderBy('assessed_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+export async function insertTiering(tx: Kysely<Database>, row: TieringsTable): Promise<void> {
+  await tx.insertInto('tierings').values(row).execute();
 }
 
-/** The EU AI Act classification in force for a model (its latest effective tiering's), or null when untiered. */
-export async function classificationOf(
-  tx: Kysely<Database>,
-  modelId: string,
-): Promise<EuClassification | null> {
-  const row = await latestEffectiveTiering(tx, { modelId });
-  return row ? (JSON.parse(row.eu_json) as EuClassification) : null;
+export function tieringById(tx: Kysely<Database>, id: string): Promise<TieringsTable | undefined> {
+  return tx.selectFrom('tierings').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The approved tier override in force for a model (the latest approved one), if any. */
-export async function overrideInForce(
+/** Every tiering of a model with its version's label, newest first. */
+export function tieringHistory(tx: Kysely<Database>, modelId: string) {
+  return tx
+    .selectFrom('tierings')
+    .innerJoin('model_versions', 'model_versions.id', 'tierings.version_id')
+    .selectAll('tierings')
+    .select('model_versions.label')
+    .where('tierings.model_id', '=', modelId)
+    .orderBy('tierings.assessed_at', 'desc')
+    .orderBy('tierings.id', 'desc')
+    .execute();
+}
+
+/** The pending tier override of a model, if any (its id). */
+export async function pendingOverrideId(tx: Kysely<Database>, modelId: string): Promise<string | undefined> {
+  const pending = await tx
+    .selectFrom('tier_overrides')
+    .select('id')
+    .where('model_id', '=', modelId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return pending?.id;
+}
+
+export async function insertOverride(tx: Kysely<Database>, row: TierOverridesTable): Promise<void> {
+  await tx.insertInto('tier_overrides').values(row).execute();
+}
+
+export function overrideById(tx: Kysely<Database>, id: string): Promise<TierOverridesTable | undefined> {
+  return tx.selectFrom('tier_overrides').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes the decision on an override if its row version is still `expected`; false otherwise. */
+export async function decideOverride(
   tx: Kysely<Database>,
-  modelId: string,
-): Promise<TierOverridesTable | undefined> {
+  next: TierOverridesTable,
+  expected: number,
+): Promise<boolean> {
+  const updated = await tx
+    .updateTable('tier_overrides')
+    .set({
+      status: next.status,
+      decided_by: next.decided_by,
+      decided_at: next.decided_at,
+      decision_note: next.decision_note,
+      row_version: next.row_version,
+    })
+    .where('id', '=', next.id)
+    .where('row_version', '=', expected)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** The overrides of a model, newest request first. */
+export function overridesOf(tx: Kysely<Database>, modelId: string): Promise<TierOverridesTable[]> {
   return tx
     .selectFrom('tier_overrides')
     .selectAll()
     .where('model_id', '=', modelId)
-    .where('status', '=', 'approved')
-    .orderBy('decided_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .orderBy('requested_at', 'desc')
+    .execute();
 }

@@ -6,7 +6,7 @@ import {
   webhookSchema,
 } from '../../contracts/webhooks.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams } from '../decisions/route-helpers.ts';
+import { callerOf, idParams } from '../../platform/http/route-helpers.ts';
 import type { SchedulerService } from '../scheduler/scheduler.service.ts';
 import type { WebhooksService } from './webhooks.service.ts';
 

@@ -1,44 +1,26 @@
 import type { Webhook, WebhookCreate, WebhookDelivery } from '../../contracts/webhooks.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { WebhookDeliveriesTable, WebhooksTable } from '../../platform/db/tables/workflow-decisions.ts';
+import type { WebhooksTable } from '../../platform/db/tables/workflow-decisions.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../inventory/models.service.ts';
 import { checkTarget } from './target-address.ts';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, signPayload } from './webhook-signing.ts';
-
-function webhookView(r: WebhooksTable): Webhook {
-  return {
-    id: r.id,
-    url: r.url,
-    events: JSON.parse(r.events_json) as Webhook['events'],
-    allowPrivate: r.allow_private === 1,
-    active: r.active === 1,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    rowVersion: Number(r.row_version),
-  };
-}
-
-function deliveryView(r: WebhookDeliveriesTable): WebhookDelivery {
-  return {
-    id: r.id,
-    webhookId: r.webhook_id,
-    event: r.event as WebhookDelivery['event'],
-    eventId: r.event_id,
-    status: r.status as WebhookDelivery['status'],
-    attempts: Number(r.attempts),
-    lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
-    lastError: r.last_error,
-    nextAttemptAt: r.next_attempt_at,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-  };
-}
+import {
+  claimDueDeliveries,
+  deliveriesOf,
+  deliveryView,
+  insertWebhook,
+  listWebhooks,
+  recordDeliveryAttempt,
+  setWebhookActive,
+  webhookById,
+  webhookView,
+} from './webhooks.store.ts';
 
 /** A claimed delivery is not picked up by another process for this long. */
 const CLAIM_MS = 5 * 60_000;
@@ -67,7 +49,7 @@ export class WebhooksService {
       row_version: 1,
     };
     return this.db.write(async (tx) => {
-      await tx.insertInto('webhooks').values(row).execute();
+      await insertWebhook(tx, row);
       const view = webhookView(row);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'webhook.created',
@@ -83,14 +65,10 @@ export class WebhooksService {
   async deactivate(caller: Caller, id: string): Promise<Webhook> {
     this.authorize(caller);
     return this.db.write(async (tx) => {
-      const row = await tx.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await webhookById(tx, id);
       if (!row) throw new NotFoundError('webhook', id);
       const next = { ...row, active: 0, row_version: Number(row.row_version) + 1 };
-      await tx
-        .updateTable('webhooks')
-        .set({ active: 0, row_version: next.row_version })
-        .where('id', '=', id)
-        .execute();
+      await setWebhookActive(tx, id, 0, next.row_version);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'webhook.deactivated',
         entityType: 'webhook',
@@ -104,21 +82,14 @@ export class WebhooksService {
 
   async list(caller: Caller): Promise<Webhook[]> {
     this.authorize(caller);
-    const rows = await this.db.kysely.selectFrom('webhooks').selectAll().orderBy('created_at').execute();
+    const rows = await listWebhooks(this.db.kysely);
     return rows.map(webhookView);
   }
 
   /** The delivery log of one webhook, newest first. */
   async deliveries(caller: Caller, id: string, limit = 100): Promise<WebhookDelivery[]> {
     this.authorize(caller);
-    const rows = await this.db.kysely
-      .selectFrom('webhook_deliveries')
-      .selectAll()
-      .where('webhook_id', '=', id)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await deliveriesOf(this.db.kysely, id, limit);
     return rows.map(deliveryView);
   }
 
@@ -128,26 +99,9 @@ export class WebhooksService {
    * Returns how many were attempted.
    */
   async deliverDue(now: Date = this.clock.now()): Promise<number> {
-    const claimed = await this.db.write(async (tx) => {
-      const due = await tx
-        .selectFrom('webhook_deliveries')
-        .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-        .selectAll('webhook_deliveries')
-        .select(['webhooks.url', 'webhooks.secret', 'webhooks.allow_private'])
-        .where('webhook_deliveries.status', '=', 'pending')
-        .where('webhook_deliveries.next_attempt_at', '<=', now.toISOString())
-        .orderBy('webhook_deliveries.next_attempt_at')
-        .limit(50)
-        .execute();
-      const lease = new Date(now.getTime() + CLAIM_MS).toISOString();
-      for (const d of due)
-        await tx
-          .updateTable('webhook_deliveries')
-          .set({ next_attempt_at: lease })
-          .where('id', '=', d.id)
-          .execute();
-      return due;
-    });
+    const claimed = await this.db.write((tx) =>
+      claimDueDeliveries(tx, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString()),
+    );
     for (const d of claimed) {
       let status: number | null = null;
       let error: string | null = null;
@@ -178,19 +132,15 @@ export class WebhooksService {
       const done = error === null;
       const failed = !done && attempts >= MAX_DELIVERY_ATTEMPTS;
       await this.db.write((tx) =>
-        tx
-          .updateTable('webhook_deliveries')
-          .set({
-            status: done ? 'delivered' : failed ? 'failed' : 'pending',
-            attempts,
-            last_status_code: status,
-            last_error: error?.slice(0, 500) ?? null,
-            next_attempt_at:
-              done || failed ? null : new Date(at.getTime() + retryDelayMs(attempts)).toISOString(),
-            delivered_at: done ? at.toISOString() : null,
-          })
-          .where('id', '=', d.id)
-          .execute(),
+        recordDeliveryAttempt(tx, d.id, {
+          status: done ? 'delivered' : failed ? 'failed' : 'pending',
+          attempts,
+          last_status_code: status,
+          last_error: error?.slice(0, 500) ?? null,
+          next_attempt_at:
+            done || failed ? null : new Date(at.getTime() + retryDelayMs(attempts)).toISOString(),
+          delivered_at: done ? at.toISOString() : null,
+        }),
       );
     }
     return claimed.length;

@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditEventQuery } from '../../contracts/audit.ts';
+import { decodeCounterCursor, encodeCounterCursor } from '../db/cursor.ts';
 import type { Db } from '../db/database.ts';
 import type { AuditEventsTable } from '../db/tables/platform.ts';
-import { ValidationError } from '../errors.ts';
 import { parseSnapshot } from './audit-trail.ts';
 
 /** The API view of a stored audit event. */
@@ -21,12 +21,6 @@ export function toAuditEventView(row: AuditEventsTable): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-function decodeSeqCursor(cursor: string): number {
-  const m = /^s:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new ValidationError('cursor is not one this server issued', 'querystring.cursor');
-  return Number(m[1]);
 }
 
 /** One page of audit events matching the filters, keyset-paged on seq (ascending or descending). */
@@ -49,7 +43,11 @@ export async function queryAuditEvents(
   if (q.from !== undefined) sel = sel.where('at', '>=', new Date(q.from).toISOString());
   if (q.to !== undefined) sel = sel.where('at', '<', new Date(q.to).toISOString());
   if (q.cursor !== undefined)
-    sel = sel.where('seq', q.order === 'asc' ? '>' : '<', decodeSeqCursor(q.cursor));
+    sel = sel.where(
+      'seq',
+      q.order === 'asc' ? '>' : '<',
+      decodeCounterCursor(q.cursor, 's', { maxDigits: 15 }),
+    );
   const rows = await sel
     .orderBy('seq', q.order)
     .limit(q.limit + 1)
@@ -59,6 +57,6 @@ export async function queryAuditEvents(
   const last = page[page.length - 1];
   return {
     items: page.map(toAuditEventView),
-    nextCursor: more && last ? Buffer.from(`s:${Number(last.seq)}`).toString('base64url') : null,
+    nextCursor: more && last ? encodeCounterCursor('s', Number(last.seq)) : null,
   };
 }

@@ -14,9 +14,9 @@ import {
   userPatchSchema,
   userSchema,
 } from '../../contracts/identity.ts';
+import { pageByOffset } from '../db/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiApp } from '../http/http-app.ts';
-import { pageByOffset } from '../http/offset-cursor.ts';
 import { auditContextOf, principalOf } from '../http/request-context.ts';
 import type { IdentityService } from './identity.service.ts';
 import { toTokenView, toUserView } from './identity.service.ts';

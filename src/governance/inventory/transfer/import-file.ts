@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { ImportProblem, TransferFormat, TransferKind } from '../../../contracts/transfer.ts';
+import type { Caller } from '../../../platform/auth/caller.ts';
 import { canonicalJson } from '../../../platform/canonical-json.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database } from '../../../platform/db/schema.ts';
 import { PayloadTooLargeError, UnprocessableError } from '../../../platform/errors.ts';
-import type { Caller } from '../models.service.ts';
 import { parseCsv } from './csv-codec.ts';
 import { checkHeader, recordFromCells } from './transfer-columns.ts';
 

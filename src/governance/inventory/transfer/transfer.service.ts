@@ -1,12 +1,13 @@
 import type { ImportResult, TransferFormat, TransferKind } from '../../../contracts/transfer.ts';
+import type { Caller } from '../../../platform/auth/caller.ts';
 import { decide } from '../../../platform/auth/permissions.ts';
-import { GLOBAL_READ_ROLES, type Principal } from '../../../platform/auth/roles.ts';
+import type { Principal } from '../../../platform/auth/roles.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
 import { ForbiddenError } from '../../../platform/errors.ts';
 import type { DatasetsService } from '../datasets.service.ts';
-import type { Caller, ModelsService } from '../models.service.ts';
+import type { ModelsService } from '../models.service.ts';
 import { type RelationRow, toModelView } from '../models.store.ts';
 import type { VersionsService } from '../versions.service.ts';
 import { writeCsv } from './csv-codec.ts';
@@ -14,6 +15,13 @@ import { importDatasets } from './import-datasets.ts';
 import { chunks, ProblemList, readImportFile } from './import-file.ts';
 import { importModels } from './import-models.ts';
 import { importVersions } from './import-versions.ts';
+import {
+  allDatasetRows,
+  datasetLinksOfVersions,
+  relationsOfModels,
+  versionsOfModels,
+  visibleModelRows,
+} from './transfer.queries.ts';
 import { COLUMNS, cellsFromRecord } from './transfer-columns.ts';
 
 /** An export ready to send: the text and how to label it. */
@@ -101,29 +109,14 @@ export class TransferService {
   }
 
   private async visibleModels(principal: Principal): Promise<ModelsTable[]> {
-    let q = this.db.kysely.selectFrom('models').selectAll('models');
-    if (!GLOBAL_READ_ROLES.has(principal.role))
-      q = q.where('models.id', 'in', (eb) =>
-        eb.selectFrom('model_relations').select('model_id').where('user_id', '=', principal.userId),
-      );
-    return q.orderBy('models.key').execute();
+    return visibleModelRows(this.db.kysely, principal);
   }
 
   private async modelRecords(principal: Principal): Promise<Record<string, unknown>[]> {
     const models = await this.visibleModels(principal);
     const relations = new Map<string, RelationRow[]>();
     for (const part of chunks(models.map((m) => m.id))) {
-      const rows = await this.db.kysely
-        .selectFrom('model_relations')
-        .innerJoin('users', 'users.id', 'model_relations.user_id')
-        .select([
-          'model_relations.model_id',
-          'model_relations.user_id',
-          'users.username',
-          'model_relations.relation',
-        ])
-        .where('model_relations.model_id', 'in', part)
-        .execute();
+      const rows = await relationsOfModels(this.db.kysely, part);
       for (const r of rows) relations.set(r.model_id, [...(relations.get(r.model_id) ?? []), r]);
     }
     return models.map((m) => {
@@ -137,19 +130,10 @@ export class TransferService {
     const keyOf = new Map(models.map((m) => [m.id, m.key]));
     const out: Record<string, unknown>[] = [];
     for (const part of chunks(models.map((m) => m.id))) {
-      const versions = await this.db.kysely
-        .selectFrom('model_versions')
-        .selectAll()
-        .where('model_id', 'in', part)
-        .execute();
+      const versions = await versionsOfModels(this.db.kysely, part);
       const links = new Map<string, { usage: string; ref: string }[]>();
       for (const vpart of chunks(versions.map((v) => v.id))) {
-        const rows = await this.db.kysely
-          .selectFrom('version_datasets')
-          .innerJoin('datasets', 'datasets.id', 'version_datasets.dataset_id')
-          .select(['version_datasets.version_id', 'version_datasets.usage', 'datasets.id', 'datasets.name'])
-          .where('version_datasets.version_id', 'in', vpart)
-          .execute();
+        const rows = await datasetLinksOfVersions(this.db.kysely, vpart);
         for (const r of rows)
           links.set(r.version_id, [...(links.get(r.version_id) ?? []), { usage: r.usage, ref: refOf(r) }]);
       }
@@ -192,12 +176,7 @@ export class TransferService {
   }
 
   private async datasetRecords(): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.kysely
-      .selectFrom('datasets')
-      .selectAll()
-      .orderBy('name')
-      .orderBy('id')
-      .execute();
+    const rows = await allDatasetRows(this.db.kysely);
     const refById = new Map(rows.map((r) => [r.id, refOf(r)]));
     const out: Record<string, unknown>[] = [];
     for (const part of chunks(rows)) {

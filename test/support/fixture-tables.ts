@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnInfo, LoadedTable } from '../table.ts';
-import { count, ident, literal, queryRows } from './sql.ts';
+import { count, ident, literal, queryRows } from '../../src/engine/duckdb/sql.ts';
+import type { ColumnInfo, LoadedTable } from '../../src/engine/table.ts';
 
-/** Repository root (two levels above src/engine). */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+/** Repository root (two levels above test/support). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** One case of test/fixtures/reference/drift/expected.json (written by the SciPy generator). */
 export interface ReferenceCase {
