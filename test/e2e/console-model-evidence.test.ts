@@ -71,9 +71,16 @@ describe('console: explanation and stress evidence (real server, real Chromium)'
     await signInWithToken(page, server.url, server.adminToken, '/models/income/versions/1.0/report');
     const explanation = page.getByTestId('explanation');
     await explanation.waitFor();
-    await expect(explanation.textContent()).resolves.toMatch(/Permutation importance \(drop in accuracy\)/);
-    await expect(explanation.textContent()).resolves.toMatch(/Mean \|SHAP value\| \(tree\)/);
-    await expect(explanation.textContent()).resolves.toMatch(/Partial dependence: hr_per_week/);
+    // the charts are named images (their tables are for screen readers)
+    for (const name of [
+      'Permutation importance (drop in accuracy)',
+      'Mean |SHAP value| (tree)',
+      'Partial dependence: age',
+      'Partial dependence: hr_per_week',
+    ]) {
+      expect(await explanation.getByRole('img', { name, exact: true }).count()).toBe(1);
+    }
+    await expect(explanation.textContent()).resolves.toMatch(/model evaluations/);
     const robustness = page.getByTestId('robustness');
     await expect(
       robustness.getByRole('table', { name: 'Declared properties' }).textContent(),

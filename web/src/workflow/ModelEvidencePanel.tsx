@@ -50,20 +50,28 @@ function Explanation({ id, doc }: { id: string; doc: ExplainEvidence }) {
       </p>
       <div className="grid grid-2">
         {pi ? (
-          <BarChart
-            title={`Permutation importance (drop in ${pi.scoring})`}
-            bars={[...pi.features]
-              .sort((a, b) => b.mean - a.mean)
-              .map((r) => ({ label: r.feature, value: r.mean }))}
-            format={num}
-          />
+          <div>
+            <h4>Permutation importance (drop in {pi.scoring})</h4>
+            <BarChart
+              title={`Permutation importance (drop in ${pi.scoring})`}
+              bars={[...pi.features]
+                .sort((a, b) => b.mean - a.mean)
+                .map((r) => ({ label: r.feature, value: r.mean }))}
+              format={num}
+            />
+          </div>
         ) : null}
         {doc.shap ? (
-          <BarChart
-            title={`Mean |SHAP value| (${doc.shap.method})`}
-            bars={doc.shap.global.map((g) => ({ label: g.feature, value: g.mean_abs }))}
-            format={num}
-          />
+          <div>
+            <h4>
+              Mean |SHAP value| ({doc.shap.method}, {doc.shap.rows.length} rows)
+            </h4>
+            <BarChart
+              title={`Mean |SHAP value| (${doc.shap.method})`}
+              bars={doc.shap.global.map((g) => ({ label: g.feature, value: g.mean_abs }))}
+              format={num}
+            />
+          </div>
         ) : null}
       </div>
       <h4>Partial dependence</h4>
@@ -171,11 +179,14 @@ function Robustness({ id, doc }: { id: string; doc: RobustnessEvidence }) {
         </table>
       ) : null}
       {max ? (
-        <BarChart
-          title="Perturbations: most decisions flipped"
-          bars={Object.entries(max).map(([k, v]) => ({ label: k, value: v.flip_rate }))}
-          format={pct}
-        />
+        <>
+          <h4>Perturbations: share of decisions flipped (worst feature)</h4>
+          <BarChart
+            title="Perturbations: most decisions flipped"
+            bars={Object.entries(max).map(([k, v]) => ({ label: k, value: v.flip_rate }))}
+            format={pct}
+          />
+        </>
       ) : null}
       {doc.scenarios.length > 0 ? (
         <table className="data">
