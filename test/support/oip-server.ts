@@ -105,7 +105,7 @@ export async function startOipServer(
         inputs: { name: string; shape: number[]; datatype: string; data: unknown[] }[];
       };
       const input = request.inputs[0];
-      if (!input || input.datatype !== 'FP32' || input.shape.length !== 2) {
+      if (input?.datatype !== 'FP32' || input.shape.length !== 2) {
         return send(res, op, 400, { error: 'expected one FP32 input of shape [rows, features]' });
       }
       const flat = (input.data as unknown[]).flat(Number.POSITIVE_INFINITY) as (number | null)[];

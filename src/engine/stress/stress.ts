@@ -215,7 +215,7 @@ function summarize(
         { violation_rate: p.violation_rate, violating_rows: p.violating_rows, worst: p.worst },
       ]),
     ),
-    ...(slices && slices.worst[0]
+    ...(slices?.worst[0]
       ? {
           slices: {
             worst_relative_drop: slices.worst[0].relative_drop,
