@@ -8,8 +8,8 @@
 // - dist/cli/audit-verify-worker.mjs: the worker thread of `assay audit verify` (a second entry
 //   sharing the chunks).
 // - dist/cli/validate.mjs: `assay validate` alone, with its packages bundled in (resolving and
-//   parsing DuckDB's ~100 CommonJS files at every start cost ~0.15 s); only the native DuckDB
-//   binding stays external.
+//   parsing DuckDB's ~100 CommonJS files at every start cost ~0.15 s); only the native bindings
+//   (DuckDB's, onnxruntime-node) stay external.
 // - dist/cli/default-policy.yaml and dist/cli/schemas/spdx-3.0.1/: read by their modules next to
 //   themselves, as in src/.
 //
@@ -98,7 +98,9 @@ const validate = await build({
   entryPoints: { validate: here('../src/cli/validate-main.ts') },
   outdir,
   outExtension: { '.js': '.mjs' },
-  external: ['@duckdb/node-bindings'],
+  // native bindings stay external: DuckDB's, and ONNX Runtime's (`validate --scorer`), whose
+  // package loads its .node binary relative to its own files
+  external: ['@duckdb/node-bindings', 'onnxruntime-node'],
 });
 
 copyFileSync(here('../src/governance/policy/default-policy.yaml'), `${outdir}/default-policy.yaml`);

@@ -38,6 +38,11 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./audit-package-commands.ts')).registerAuditPackageCommands,
   },
   { commands: ['validate'], load: async () => (await import('./validate.ts')).registerValidateCommand },
+  {
+    commands: ['explain'],
+    load: async () => (await import('./explain-commands.ts')).registerExplainCommands,
+  },
+  { commands: ['stress'], load: async () => (await import('./stress-command.ts')).registerStressCommand },
   { commands: ['gate'], load: async () => (await import('./gate-commands.ts')).registerGateCommands },
   {
     commands: ['report', 'exceptions'],

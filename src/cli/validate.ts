@@ -31,6 +31,9 @@ interface ValidateCliOptions {
   policy?: string;
   tier?: string;
   memoryLimit?: string;
+  scorer?: string;
+  scorerCommand?: string;
+  featuresSpec?: string;
 }
 
 /** A size such as 512MB or 4GB (DuckDB's memory_limit syntax); exit 2 otherwise. */
@@ -48,7 +51,7 @@ function taskOption(value: string): Task {
 }
 
 /** Policy thresholds from a local policy YAML (offline runs). */
-async function localJudge(file: string, tier: string | undefined): Promise<Judge> {
+export async function localJudge(file: string, tier: string | undefined): Promise<Judge> {
   const { readFile } = await import('node:fs/promises');
   const { parsePolicyYaml, policySha256 } = await import('../governance/policy/policy-document.ts');
   let text: string;
@@ -122,6 +125,12 @@ function summary(evidence: ValidationEvidence): string {
     );
   }
   const d = evidence.drift;
+  const m = evidence.model;
+  if (m) {
+    lines.push(
+      `model: ${m.kind} ${m.source}${m.artifact_sha256 ? ` (sha256 ${m.artifact_sha256.slice(0, 12)}…)` : ''}, ${m.evaluations} evaluations${m.reproducibility ? `; against column ${m.reproducibility.compared_column}: max |difference| ${m.reproducibility.max_abs_difference} (line ${m.reproducibility.worst_line})` : ''}`,
+    );
+  }
   if (d) {
     const excluded = d.excluded_features ?? [];
     lines.push(
@@ -174,6 +183,18 @@ export function registerValidateCommand(program: Command): void {
     .option('--tier <n>', "the model's tier for --policy rules that apply to some tiers only")
     .option('--url <url>', 'server URL for --push (default ASSAY_URL or http://localhost:7420)')
     .option('--token <token>', 'API token for --push (default ASSAY_TOKEN)')
+    .option(
+      '--scorer <file|url>',
+      'score the data with this model (ONNX file or Open Inference Protocol v2 URL) instead of reading --score; with --score, compare them',
+    )
+    .option(
+      '--scorer-command <command>',
+      'score with a command (CSV rows on stdin, one score a line on stdout)',
+    )
+    .option(
+      '--features-spec <file>',
+      "the scorer's features as JSON [{name, categories?}] (default: the ONNX metadata)",
+    )
     .action(async (opts: ValidateCliOptions) => {
       if (opts.push && opts.model === undefined) throw new CliError('--push needs --model KEY@VERSION');
       if (opts.review !== undefined && !opts.push) throw new CliError('--review needs --push');
@@ -204,8 +225,20 @@ export function registerValidateCommand(program: Command): void {
       ]);
       let evidence: ValidationEvidence;
       const bar = new StageBar('assay validate');
+      const scorer =
+        opts.scorer !== undefined || opts.scorerCommand !== undefined
+          ? {
+              ...(opts.scorer !== undefined ? { model: opts.scorer } : {}),
+              ...(opts.scorerCommand !== undefined ? { command: opts.scorerCommand } : {}),
+              ...(opts.featuresSpec !== undefined ? { featuresSpec: opts.featuresSpec } : {}),
+            }
+          : undefined;
+      const run = scorer
+        ? async (o: Parameters<typeof validate>[0]) =>
+            (await import('../engine/model/validate-with-model.ts')).validateWithModel({ ...o, scorer })
+        : validate;
       try {
-        evidence = await validate({
+        evidence = await run({
           data: opts.data,
           ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
           ...(opts.label !== undefined ? { label: opts.label } : {}),

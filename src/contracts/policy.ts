@@ -171,7 +171,7 @@ export const validationThresholdSchema = z.strictObject({
   metric: z
     .string()
     .regex(
-      /^(performance|fairness|drift|data_quality)(\.([A-Za-z0-9_+-]+|\*))+$/,
+      /^(performance|fairness|drift|data_quality|robustness)(\.([A-Za-z0-9_+-]+|\*))+$/,
       'a dotted path such as performance.roc_auc',
     ),
   op: z.enum(['<', '<=', '>', '>=']),

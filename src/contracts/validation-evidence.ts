@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelRunSchema } from './explain.ts';
 import { dataQualityResultSchema, driftResultSchema } from './validation-drift.ts';
 
 /**
@@ -323,5 +324,21 @@ export const validationEvidenceSchema = z.object({
   /** Policy threshold breaches (when a policy was given or the server's was fetched), else null. */
   suggested_findings: z.array(suggestedFindingSchema).nullable().default(null),
   judged_by: judgedBySchema.nullable().default(null),
+  /** `assay validate --scorer`: the model that scored the data (absent when a score column was read). */
+  model: modelRunSchema
+    .extend({
+      score_column: z.string(),
+      /** With --score too: the model's scores against that column. */
+      reproducibility: z
+        .object({
+          compared_column: z.string(),
+          rows: z.number().int(),
+          max_abs_difference: z.number(),
+          /** The data line (1 = header) where the difference is largest. */
+          worst_line: z.number().int(),
+        })
+        .nullable(),
+    })
+    .optional(),
 });
 export type ValidationEvidence = z.infer<typeof validationEvidenceSchema>;

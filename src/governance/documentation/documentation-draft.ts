@@ -6,8 +6,10 @@ import type {
   ModelCardContent,
 } from '../../contracts/documentation.ts';
 import { datasheetContentSchema, modelCardContentSchema } from '../../contracts/documentation.ts';
+import type { ExplainEvidence } from '../../contracts/explain.ts';
 import type { Dataset } from '../../contracts/inventory.ts';
 import { PERFORMANCE_METRICS, type ValidationEvidence } from '../../contracts/validation-evidence.ts';
+import { explainabilityText } from './documentation-explainability.ts';
 
 /**
  * Drafts of model cards and datasheets from what Assay already knows. Pure: the service gathers the
@@ -47,6 +49,8 @@ export interface CardDraftFacts {
   validationEvidence: readonly EvidenceRef[];
   /** The newest assay.validation/v1 document among them, if any. */
   validation: { ref: EvidenceRef; document: ValidationEvidence } | null;
+  /** The newest assay.explain/v1 document among the version's current test results, if any. */
+  explanation?: { ref: EvidenceRef; document: ExplainEvidence } | null;
   openFindings: readonly { id: string; title: string; severity: string; category: string; state: string }[];
   openConditions: readonly { id: string; text: string; owner: string; dueAt: string }[];
   /** The previous version's latest card, to carry forward what is still true. */
@@ -210,7 +214,11 @@ export function draftCard(f: CardDraftFacts): { content: ModelCardContent; sourc
           }`
         : (prev?.fairness.text ?? ''),
     },
-    explainability: { text: prev?.explainability.text ?? '' },
+    explainability: {
+      text: f.explanation
+        ? explainabilityText(f.explanation.document, f.explanation.ref)
+        : (prev?.explainability.text ?? ''),
+    },
     humanOversight: prev?.humanOversight ?? {
       text: f.model.decisionImpact ? `Decision impact: ${f.model.decisionImpact}.` : '',
       reviewers: null,

@@ -14,6 +14,7 @@ import {
   type ModelCardSave,
   modelCardContentSchema,
 } from '../../contracts/documentation.ts';
+import { explainEvidenceSchema } from '../../contracts/explain.ts';
 import type { DocumentationTier } from '../../contracts/policy.ts';
 import { type ValidationEvidence, validationEvidenceSchema } from '../../contracts/validation-evidence.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
@@ -590,9 +591,8 @@ export class DocumentationService {
     const used = (usage: string) =>
       views.filter((d) => links.some((l) => l.dataset_id === d.id && l.usage === usage));
 
-    const current = (await this.deps.evidence.currentForVersion(version.id)).filter(
-      (e) => e.type === 'validation_report',
-    );
+    const currentAll = await this.deps.evidence.currentForVersion(version.id);
+    const current = currentAll.filter((e) => e.type === 'validation_report');
     const refs: EvidenceRef[] = current.map((e) => ({ evidenceId: e.id, sha256: e.file?.sha256 ?? null }));
     let validation: CardDraftFacts['validation'] = null;
     for (const e of current) {
@@ -600,6 +600,16 @@ export class DocumentationService {
       const doc = await this.readValidationJson(e.file.sha256);
       if (doc) {
         validation = { ref: { evidenceId: e.id, sha256: e.file.sha256 }, document: doc };
+        break;
+      }
+    }
+    // the newest assay.explain/v1 document among the version's test results (issue 17)
+    let explanation: CardDraftFacts['explanation'] = null;
+    for (const e of currentAll.filter((x) => x.type === 'test_results')) {
+      if (!e.file || e.file.size > MAX_EVIDENCE_JSON) continue;
+      const parsed = explainEvidenceSchema.safeParse(await this.readJson(e.file.sha256));
+      if (parsed.success) {
+        explanation = { ref: { evidenceId: e.id, sha256: e.file.sha256 }, document: parsed.data };
         break;
       }
     }
@@ -650,6 +660,7 @@ export class DocumentationService {
       evaluation: used('evaluation'),
       validationEvidence: refs,
       validation,
+      explanation,
       openFindings: findings,
       openConditions: conditions.map((c) => ({ id: c.id, text: c.text, owner: c.owner, dueAt: c.due_at })),
       previousCard: prevCardRow ? modelCardContentSchema.parse(JSON.parse(prevCardRow.content_json)) : null,
@@ -658,6 +669,12 @@ export class DocumentationService {
 
   /** The stored file as an assay.validation/v1 document, or null when it is not one. */
   private async readValidationJson(sha256: string): Promise<ValidationEvidence | null> {
+    const parsed = validationEvidenceSchema.safeParse(await this.readJson(sha256));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** The stored file as JSON, or null when it is not a JSON document of at most MAX_EVIDENCE_JSON. */
+  private async readJson(sha256: string): Promise<unknown> {
     if (!this.deps.blobs.has(sha256)) return null;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -671,8 +688,7 @@ export class DocumentationService {
       chunks.push(b);
     }
     try {
-      const parsed = validationEvidenceSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      return parsed.success ? parsed.data : null;
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       return null;
     }

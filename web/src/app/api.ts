@@ -6,9 +6,11 @@ import type { AuditEventQuery } from '../../../src/contracts/audit.ts';
 import type { DocumentExportFormat } from '../../../src/contracts/documentation.ts';
 import type { CardStandardExportFormat } from '../../../src/contracts/documentation-formats.ts';
 import type { Evidence } from '../../../src/contracts/evidence.ts';
+import { type ExplainEvidence, explainEvidenceSchema } from '../../../src/contracts/explain.ts';
 import type { FindingState } from '../../../src/contracts/findings.ts';
 import type { Model } from '../../../src/contracts/inventory.ts';
 import type { ReviewState } from '../../../src/contracts/reviews.ts';
+import { type RobustnessEvidence, robustnessEvidenceSchema } from '../../../src/contracts/robustness.ts';
 import { validationEvidenceSchema } from '../../../src/contracts/validation-evidence.ts';
 import { AssayClient, type ReviewApiEvent } from '../../../src/sdk/index.ts';
 import { tierRationale } from '../model/tier-rationale.ts';
@@ -302,6 +304,23 @@ export function createConsoleClient(token: string | null) {
       sdk.tiering.assess(modelKey, label, { answers }),
     versionEvidence: async (modelKey: string, label: string) =>
       (await sdk.evidence.list(modelKey, label)).map(toEvidenceRow),
+    /** The newest explanation (assay.explain/v1) and robustness (assay.robustness/v1) documents of a version. */
+    modelEvidence: async (modelKey: string, label: string) => {
+      const list = (await sdk.evidence.list(modelKey, label, { type: 'test_results' })).filter(
+        isJsonEvidence,
+      );
+      let explanation: { id: string; doc: ExplainEvidence } | null = null;
+      let robustness: { id: string; doc: RobustnessEvidence } | null = null;
+      for (const e of list) {
+        if (explanation && robustness) break;
+        const json = parseJson(await sdk.evidence.content(e.id));
+        const x = explainEvidenceSchema.safeParse(json);
+        if (x.success && !explanation) explanation = { id: e.id, doc: x.data };
+        const r = robustnessEvidenceSchema.safeParse(json);
+        if (r.success && !robustness) robustness = { id: e.id, doc: r.data };
+      }
+      return { explanation, robustness };
+    },
     validationReport: async (modelKey: string, label: string) => {
       const list = await sdk.evidence.list(modelKey, label, { type: 'validation_report' });
       // --push stores evidence.json and report.html as validation_report: read the JSON one

@@ -35,6 +35,7 @@ export const webhookKeys = {
 export const evidenceKeys = {
   all: ['evidence'] as const,
   version: (key: string, label: string) => ['evidence', key, label] as const,
+  model: (key: string, label: string) => ['evidence', key, label, 'model'] as const,
 };
 
 export const reviewKeys = {

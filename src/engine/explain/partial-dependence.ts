@@ -1,0 +1,89 @@
+import { column, type Matrix } from '../model/features.ts';
+import type { Predict } from './permutation-importance.ts';
+
+/** scipy.stats.mstats.mquantiles with alphap = betap = 0.4 (the plotting positions scikit-learn uses). */
+export function mquantiles(sorted: Float64Array, p: number, alphap = 0.4, betap = 0.4): number {
+  const n = sorted.length;
+  const m = alphap + p * (1 - alphap - betap);
+  const aleph = n * p + m;
+  const k = Math.floor(Math.min(Math.max(aleph, 1), n - 1));
+  const gamma = Math.min(Math.max(aleph - k, 0), 1);
+  return (1 - gamma) * (sorted[k - 1] as number) + gamma * (sorted[k] as number);
+}
+
+/**
+ * scikit-learn's `_grid_from_X` for one column: its unique values (sorted) when fewer than
+ * `resolution` (or when categorical), else `resolution` evenly spaced points between the
+ * `percentiles` of the column (mquantiles). Missing values are left out.
+ */
+export function pdGrid(
+  values: Float64Array,
+  options: { resolution?: number; percentiles?: [number, number]; categorical?: boolean } = {},
+): Float64Array {
+  const resolution = options.resolution ?? 100;
+  const [lo, hi] = options.percentiles ?? [0.05, 0.95];
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const uniques: number[] = [];
+  for (const v of sorted) if (uniques.length === 0 || uniques[uniques.length - 1] !== v) uniques.push(v);
+  if (options.categorical || uniques.length < resolution) return Float64Array.from(uniques);
+  const a = mquantiles(sorted, lo);
+  const b = mquantiles(sorted, hi);
+  if (Math.abs(a - b) <= 1e-8 + 1e-5 * Math.abs(b)) {
+    // scikit-learn refuses this ("percentiles are too close"); the unique values are the honest grid
+    return Float64Array.from(uniques);
+  }
+  return linspace(a, b, resolution);
+}
+
+/** numpy.linspace(start, stop, num, endpoint=True). */
+export function linspace(start: number, stop: number, num: number): Float64Array {
+  const out = new Float64Array(num);
+  const step = (stop - start) / (num - 1);
+  for (let i = 0; i < num; i++) out[i] = start + i * step;
+  if (num > 1) out[num - 1] = stop;
+  return out;
+}
+
+export interface PartialDependence {
+  feature: string;
+  grid: number[];
+  /** The mean prediction at each grid value (scikit-learn's `average`). */
+  average: number[];
+  /** ICE curves of some rows: the prediction of each at each grid value. */
+  ice: { row: number; values: number[] }[];
+}
+
+/**
+ * Partial dependence and ICE by brute force (scikit-learn `method='brute'`): for each grid value,
+ * every row with the feature set to it is scored; the average over rows is the PD curve.
+ */
+export async function partialDependence(
+  predict: Predict,
+  x: Matrix,
+  j: number,
+  name: string,
+  options: { grid?: Float64Array; categorical?: boolean; iceRows?: number[] } = {},
+): Promise<PartialDependence> {
+  const grid = options.grid ?? pdGrid(column(x, j), { categorical: options.categorical ?? false });
+  const batch: Matrix = {
+    rows: x.rows * grid.length,
+    cols: x.cols,
+    data: new Float64Array(x.rows * grid.length * x.cols),
+  };
+  for (let g = 0; g < grid.length; g++) {
+    batch.data.set(x.data, g * x.rows * x.cols);
+    for (let i = 0; i < x.rows; i++) batch.data[(g * x.rows + i) * x.cols + j] = grid[g] as number;
+  }
+  const scores = await predict(batch);
+  const average: number[] = [];
+  for (let g = 0; g < grid.length; g++) {
+    let sum = 0;
+    for (let i = 0; i < x.rows; i++) sum += scores[g * x.rows + i] as number;
+    average.push(sum / x.rows);
+  }
+  const ice = (options.iceRows ?? []).map((row) => ({
+    row,
+    values: Array.from(grid, (_, g) => scores[g * x.rows + row] as number),
+  }));
+  return { feature: name, grid: Array.from(grid), average, ice };
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../load/input-error.ts';
+import type { FeatureSpec, Matrix } from './features.ts';
+import { type OnnxGraphInfo, readOnnxGraph } from './onnx-graph.ts';
+import { ModelRunner } from './runner.ts';
+
+type Ort = typeof import('onnxruntime-node');
+type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
+
+/**
+ * An ONNX model run in process by ONNX Runtime (CPU). Input: one float tensor [rows, features];
+ * output: the `probabilities` tensor's last column (a classifier's positive class) or else the
+ * first output's last column.
+ */
+export class OnnxRunner extends ModelRunner {
+  private constructor(
+    file: string,
+    features: FeatureSpec[],
+    sha256: string,
+    readonly graph: OnnxGraphInfo,
+    private readonly ort: Ort,
+    private readonly session: Session,
+    budget?: number,
+  ) {
+    super('onnx', file, features, sha256, budget);
+  }
+
+  /** Loads `file`; features from its `assay.features` metadata unless given. */
+  static async open(
+    file: string,
+    options: { features?: FeatureSpec[]; budget?: number; threads?: number } = {},
+  ): Promise<OnnxRunner> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      throw new InputError(`${file}: no such model file`);
+    }
+    const graph = readOnnxGraph(bytes, file);
+    const features = options.features ?? graph.features;
+    if (!features) {
+      throw new InputError(
+        `${file}: the model does not name its features (no assay.features metadata); give them with --features-spec or --features`,
+      );
+    }
+    const ort = await import('onnxruntime-node');
+    let session: Session;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: options.threads ?? 1,
+        interOpNumThreads: 1,
+      });
+    } catch (err) {
+      throw new InputError(`${file}: ONNX Runtime cannot load the model (${(err as Error).message})`);
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return new OnnxRunner(file, features, sha256, graph, ort, session, options.budget);
+  }
+
+  protected async score(batch: Matrix): Promise<Float64Array> {
+    const input = new Float32Array(batch.data);
+    const name = this.session.inputNames[0] as string;
+    const tensor = new this.ort.Tensor('float32', input, [batch.rows, batch.cols]);
+    const wanted = this.session.outputNames.includes('probabilities')
+      ? 'probabilities'
+      : (this.session.outputNames.find((n) => n !== 'label') ?? (this.session.outputNames[0] as string));
+    const result = await this.session.run({ [name]: tensor }, [wanted]);
+    const output = result[wanted];
+    if (!output) throw new InputError(`${this.source}: no output ${wanted}`);
+    const data = output.data as Float32Array | Float64Array;
+    const width = batch.rows === 0 ? 1 : data.length / batch.rows;
+    const out = new Float64Array(batch.rows);
+    for (let i = 0; i < batch.rows; i++) out[i] = data[i * width + width - 1] as number;
+    return out;
+  }
+
+  override async close(): Promise<void> {
+    await this.session.release();
+  }
+}
