@@ -1,5 +1,10 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
 import { DutyChangeGuard } from './governance/access/duty-changes.ts';
+import { registerAlertRoutes } from './governance/alerts/alerts.routes.ts';
+import { AlertsService } from './governance/alerts/alerts.service.ts';
+import { MonitoringKpisQueries } from './governance/alerts/monitoring-kpis.queries.ts';
+import { registerPrometheusRoute } from './governance/alerts/prometheus.routes.ts';
+import { SilencesService } from './governance/alerts/silences.service.ts';
 import { prepareCheckpointDir } from './governance/audit-checkpoints/checkpoint-publish.ts';
 import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpoints.routes.ts';
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
@@ -23,6 +28,8 @@ import { registerFindingRoutes } from './governance/findings/findings.routes.ts'
 import { FindingsService } from './governance/findings/findings.service.ts';
 import { registerGateRoutes } from './governance/gate/gate.routes.ts';
 import { GateService } from './governance/gate/gate.service.ts';
+import { registerIncidentRoutes } from './governance/incidents/incidents.routes.ts';
+import { IncidentsService } from './governance/incidents/incidents.service.ts';
 import { DatasetsService } from './governance/inventory/datasets.service.ts';
 import { registerInventoryRoutes } from './governance/inventory/inventory.routes.ts';
 import { LineageService } from './governance/inventory/lineage.service.ts';
@@ -93,6 +100,10 @@ export interface Services {
   signingKey: SigningKeyRing;
   auditPackages: AuditPackageService;
   checkpoints: CheckpointsService;
+  alerts: AlertsService;
+  silences: SilencesService;
+  incidents: IncidentsService;
+  monitoringKpis: MonitoringKpisQueries;
 }
 
 /**
@@ -140,7 +151,24 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       acceptanceWarningDays: 14,
     },
   );
-  const metrics = new MetricsService(db, clock, models, reviewSchedule, exceptionReport);
+  // --- Alerts and incidents (issue 16): monitoring hands each window's check signals to
+  // `alerts.ingestSignals`; the scheduler repeats due notifications and sends queued ones;
+  // the monitoring KPIs feed the metrics API and GET /metrics (Prometheus).
+  const incidents = new IncidentsService(db, clock, findings);
+  const alerts = new AlertsService(
+    db,
+    clock,
+    { models, policy, findings, incidents, reviews },
+    { allowPrivateRoutes: config.alertRoutesAllowPrivate },
+  );
+  const silences = new SilencesService(db, clock);
+  const monitoringKpis = new MonitoringKpisQueries(db, clock);
+  scheduler.addTickTask(async () => {
+    await alerts.notifyDue();
+    await alerts.notifier.deliverDue();
+  });
+  // --- end alerts and incidents
+  const metrics = new MetricsService(db, clock, models, reviewSchedule, exceptionReport, monitoringKpis);
   const documentation = new DocumentationService(db, clock, {
     policy,
     models,
@@ -196,6 +224,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     signingKey,
     auditPackages,
     checkpoints,
+    alerts,
+    silences,
+    incidents,
+    monitoringKpis,
   };
 
   const app = await createHttpApp({
@@ -225,6 +257,9 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerKeyRoutes(app, services);
   registerAuditPackageRoutes(app, services);
   registerCheckpointRoutes(app, { checkpoints, db });
+  registerAlertRoutes(app, services);
+  registerIncidentRoutes(app, services);
+  registerPrometheusRoute(app, services);
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -1,3 +1,4 @@
+import type { AlertsTables } from './tables/alerts.ts';
 import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
@@ -19,4 +20,5 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    AlertsTables {}
