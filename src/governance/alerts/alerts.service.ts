@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Alert, AlertListQuery, AlertTriage, SignalOutcome } from '../../contracts/alerts.ts';
-import type { Finding } from '../../contracts/findings.ts';
 import { AlertRouting, CheckSignal } from '../../contracts/monitoring-signals.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
@@ -20,6 +19,13 @@ import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { AlertNotifier } from './alert-notifier.ts';
 import {
+  driftReviewDue,
+  driftReviewInput,
+  findingFromAlert,
+  newAlertRow,
+  windowFieldsOf,
+} from './alert-rows.ts';
+import {
   EMPTY_STATE,
   findingCategoryFor,
   fingerprintOf,
@@ -33,6 +39,7 @@ import {
   alertById,
   alertView,
   checkState,
+  deploymentLabels,
   firingByFingerprint,
   firingRows,
   insertAlert,
@@ -40,6 +47,7 @@ import {
   liveSilences,
   saveCheckState,
   updateAlert,
+  userExists,
 } from './alerts.store.ts';
 
 type Tx = Kysely<Database>;
@@ -99,12 +107,7 @@ export class AlertsService {
       const driftRule = policy.document.alerting?.driftReview;
       const silences = await liveSilences(tx, this.clock.now());
       for (const [i, s] of sorted.entries()) {
-        const dep = await tx
-          .selectFrom('deployments')
-          .innerJoin('models', 'models.id', 'deployments.model_id')
-          .select(['deployments.model_id', 'deployments.version_id', 'models.key', 'models.tier'])
-          .where('deployments.id', '=', s.deploymentId)
-          .executeTakeFirst();
+        const dep = await deploymentLabels(tx, s.deploymentId);
         if (!dep) throw new ValidationError(`no deployment '${s.deploymentId}'`, `signals.${i}.deploymentId`);
         if (dep.model_id !== s.modelId || dep.version_id !== s.versionId)
           throw new ValidationError(
@@ -137,48 +140,9 @@ export class AlertsService {
           critical_streak: criticalStreak,
           updated_at: now,
         });
-        const windowFields = {
-          plan_id: s.planId,
-          plan_version: s.planVersion,
-          value: s.value,
-          warning: s.warning,
-          critical: s.critical,
-          direction: s.direction,
-          for_windows: s.forWindows,
-          runbook_url: s.runbookUrl,
-          window_start: s.windowStart,
-          window_end: s.windowEnd,
-          evidence_window_id: s.evidence.windowId,
-          evidence_url: s.evidence.url,
-          routing_json: JSON.stringify(route),
-          updated_at: now,
-        };
+        const windowFields = windowFieldsOf(s, route, now);
         if (transition.kind === 'fire') {
-          const row: AlertsTable = {
-            id: newId(),
-            fingerprint,
-            deployment_id: s.deploymentId,
-            model_id: s.modelId,
-            version_id: s.versionId,
-            check_name: s.check,
-            kind: s.kind,
-            metric: s.metric,
-            feature: s.feature,
-            severity: transition.severity,
-            state: 'firing',
-            starts_at: transition.startsAt,
-            fired_at: now,
-            resolved_at: null,
-            acknowledged_by: null,
-            acknowledged_at: null,
-            assignee: null,
-            triage: null,
-            triage_ref: null,
-            last_notified_at: null,
-            notifications: 0,
-            row_version: 1,
-            ...windowFields,
-          };
+          const row = newAlertRow(s, fingerprint, transition, now, windowFields);
           await insertAlert(tx, row);
           const view = await this.viewIn(tx, row.id, silences);
           await appendAuditEvent(tx, this.clock, audit, {
@@ -218,30 +182,13 @@ export class AlertsService {
           }
         }
         // Sustained critical drift opens a change-triggered review when the policy says so.
-        if (
-          driftRule &&
-          s.kind === 'drift' &&
-          criticalStreak === driftRule.criticalWindows &&
-          (!driftRule.tiers || (dep.tier !== null && driftRule.tiers.includes(Number(dep.tier))))
-        ) {
-          const version = await tx
-            .selectFrom('model_versions')
-            .select('label')
-            .where('id', '=', s.versionId)
-            .executeTakeFirstOrThrow();
+        if (driftReviewDue(driftRule, s, criticalStreak, dep.tier))
           await this.deps.reviews.openReviewIn(
             tx,
             { principal: null, audit: { actor: 'system', requestId: audit.requestId } },
-            {
-              modelKey: dep.key,
-              versionLabel: version.label,
-              type: 'change',
-              gate: 'production',
-              reason: `sustained critical drift: ${s.check} critical for ${criticalStreak} consecutive windows up to ${s.windowEnd} on deployment ${s.deploymentId} (policy alerting.driftReview)`,
-            },
+            driftReviewInput(s, dep, criticalStreak),
             { reuseOpen: true },
           );
-        }
       }
       return out;
     });
@@ -278,12 +225,8 @@ export class AlertsService {
 
   /** Assigns an alert to a user. */
   async assign(caller: Caller, id: string, assignee: string): Promise<Alert> {
-    const user = await this.db.kysely
-      .selectFrom('users')
-      .select('username')
-      .where('username', '=', assignee)
-      .executeTakeFirst();
-    if (!user) throw new ValidationError(`no user '${assignee}'`, 'assignee');
+    if (!(await userExists(this.db.kysely, assignee)))
+      throw new ValidationError(`no user '${assignee}'`, 'assignee');
     return this.change(caller, id, 'alert.assigned', () => ({ assignee }));
   }
 
@@ -299,27 +242,23 @@ export class AlertsService {
       const policy = await this.deps.policy.active();
       const category = findingCategoryFor(row.kind as CheckSignal['kind'], policy.document.findings.taxonomy);
       const alert = this.view(row, []);
-      const finding: Finding = await this.deps.findings.raise(caller, row.model_key, row.version_label, {
-        title:
-          input.title ??
-          `${alert.check} ${alert.severity} on ${alert.environment} (${alert.modelKey}@${alert.versionLabel})`,
-        description: [
-          `Monitoring alert ${alert.id} (${alert.severity}) on deployment ${alert.deploymentId} (${alert.environment}).`,
-          `${alert.metric}${alert.feature ? ` of ${alert.feature}` : ''} = ${alert.value ?? 'n/a'}; warning ${alert.warning ?? 'n/a'}, critical ${alert.critical ?? 'n/a'} (${alert.direction} is bad).`,
-          `Window ${alert.windowStart} – ${alert.windowEnd}; since ${alert.startsAt}.`,
-          `Evidence: window ${alert.evidence.windowId} at ${alert.evidence.url}`,
-          alert.runbookUrl ? `Runbook: ${alert.runbookUrl}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-        category,
-        severity: input.severity ?? (alert.severity === 'critical' ? 'high' : 'medium'),
-        owner: input.owner,
-      });
-      return this.change(caller, id, 'alert.triaged', (r) => {
-        if (r.triage !== null) throw new ConflictError(`alert ${id} was already triaged`);
-        return { triage: 'finding', triage_ref: finding.id };
-      });
+      const finding = await this.deps.findings.raise(
+        caller,
+        row.model_key,
+        row.version_label,
+        findingFromAlert(alert, category, input),
+      );
+      return this.change(
+        caller,
+        id,
+        'alert.triaged',
+        (r) => {
+          if (r.triage !== null) throw new ConflictError(`alert ${id} was already triaged`);
+          return { triage: 'finding', triage_ref: finding.id };
+        },
+        undefined,
+        'alert.triage',
+      );
     }
     return this.db.write(async (tx) => {
       const current = await this.authorized(caller, id, 'alert.triage', tx);
@@ -421,9 +360,10 @@ export class AlertsService {
     action: string,
     patch: (row: AlertRow) => Partial<AlertsTable>,
     note?: string,
+    permission: Action = 'alert.respond',
   ): Promise<Alert> {
     return this.db.write(async (tx) => {
-      const row = await this.authorized(caller, id, 'alert.respond', tx);
+      const row = await this.authorized(caller, id, permission, tx);
       return this.changeIn(tx, caller, row, action, patch(row), note);
     });
   }

@@ -252,3 +252,27 @@ export async function alertTimes(
 ): Promise<{ state: string; severity: string; fired_at: string; acknowledged_at: string | null }[]> {
   return tx.selectFrom('alerts').select(['state', 'severity', 'fired_at', 'acknowledged_at']).execute();
 }
+
+/** A deployment's model and version (with the model's key and tier), for a signal. */
+export async function deploymentLabels(tx: Tx, id: string) {
+  return tx
+    .selectFrom('deployments')
+    .innerJoin('models', 'models.id', 'deployments.model_id')
+    .innerJoin('model_versions', 'model_versions.id', 'deployments.version_id')
+    .select([
+      'deployments.model_id',
+      'deployments.version_id',
+      'models.key',
+      'models.tier',
+      'model_versions.label as version_label',
+    ])
+    .where('deployments.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function userExists(tx: Tx, username: string): Promise<boolean> {
+  return (
+    (await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !==
+    undefined
+  );
+}
