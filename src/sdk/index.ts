@@ -1,4 +1,5 @@
 import { healthSchema } from '../contracts/identity.ts';
+import { alertsApi } from './alerts.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
 import { decisionsApi } from './decisions.ts';
@@ -8,6 +9,7 @@ import { exceptionsApi } from './exceptions.ts';
 import { acceptancesApi, findingsApi } from './findings.ts';
 import { gateApi } from './gate.ts';
 import { auditApi, identityApi } from './identity.ts';
+import { incidentsApi } from './incidents.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
@@ -63,6 +65,10 @@ export class AssayClient {
   readonly documentation: ReturnType<typeof documentationApi>;
   /** Lifecycle exceptions (and their report). */
   readonly exceptions: ReturnType<typeof exceptionsApi>;
+  /** Monitoring alerts and silences. */
+  readonly alerts: ReturnType<typeof alertsApi>;
+  /** Incidents (MTTD/MTTR, Art. 73 serious incidents, corrective actions). */
+  readonly incidents: ReturnType<typeof incidentsApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
   /** The server's signing keys. */
@@ -94,6 +100,8 @@ export class AssayClient {
     this.metrics = metricsApi(t);
     this.documentation = documentationApi(t);
     this.exceptions = exceptionsApi(t);
+    this.alerts = alertsApi(t);
+    this.incidents = incidentsApi(t);
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
