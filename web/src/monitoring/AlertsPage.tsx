@@ -138,14 +138,14 @@ export function AlertsPage() {
           <h1>Alert inbox</h1>
           <p>Monitoring alerts of production checks: acknowledge, open an incident, follow the evidence.</p>
         </div>
-        <div className="row-actions" role="group" aria-label="Alert state">
+        <nav className="row-actions" aria-label="Alert state">
           {STATES.map((s) => (
             <Link key={s} to={`/alerts?state=${s}`} aria-current={s === state ? 'page' : undefined}>
               {s}
             </Link>
           ))}
           <Link to="/incidents">Incidents</Link>
-        </div>
+        </nav>
       </div>
       <QueryView query={alerts} what="Loading alerts">
         {(page) =>
