@@ -11,6 +11,7 @@ import { auditApi, identityApi } from './identity.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
+import { monitoringApi } from './monitoring.ts';
 import { policyApi } from './policy.ts';
 import { reviewsApi } from './reviews.ts';
 import { tieringApi } from './tiering.ts';
@@ -22,6 +23,7 @@ export type * from './contract-types.ts';
 export type { RevisionOptions } from './documentation.ts';
 export type { EvidenceFile } from './evidence.ts';
 export type { ModelFilters } from './inventory.ts';
+export type { MonitoringBatchFormat } from './monitoring.ts';
 export type { IfMatch, ReviewApiEvent } from './reviews.ts';
 export type { TierOverrideRequest } from './tiering.ts';
 export type { TransferFormat, TransferKind } from './transfer.ts';
@@ -65,6 +67,8 @@ export class AssayClient {
   readonly exceptions: ReturnType<typeof exceptionsApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
+  /** Production monitoring of deployments. */
+  readonly monitoring: ReturnType<typeof monitoringApi>;
   /** The server's signing keys. */
   readonly keys: ReturnType<typeof keysApi>;
   /** Reports: the exception report. */
@@ -97,6 +101,7 @@ export class AssayClient {
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
+    this.monitoring = monitoringApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

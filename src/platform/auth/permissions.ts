@@ -68,7 +68,11 @@ export type Action =
   | 'card.read'
   | 'card.write'
   | 'datasheet.write'
-  | 'audit_package.export';
+  | 'audit_package.export'
+  | 'monitoring.read'
+  | 'monitoring.plan'
+  | 'monitoring.ingest'
+  | 'monitoring.run';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -241,6 +245,31 @@ const RULES: Record<Action, Rule> = {
     scope: 'read',
     roles: [...GLOBAL_READ_ROLES],
     relations: ['owner', 'developer', 'validator'],
+  },
+  // Production monitoring: whoever may read the model reads its series; its makers (or stewards)
+  // write its plans, send its prediction logs and outcomes, and run or backfill its checks.
+  'monitoring.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'monitoring.plan': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.ingest': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.run': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
   },
 };
 

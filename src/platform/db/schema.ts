@@ -2,6 +2,7 @@ import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
+import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
@@ -19,4 +20,5 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    MonitoringTables {}
