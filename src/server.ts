@@ -40,6 +40,12 @@ import { TransferService } from './governance/inventory/transfer/transfer.servic
 import { VersionsService } from './governance/inventory/versions.service.ts';
 import { registerMetricsRoutes } from './governance/metrics/metrics.routes.ts';
 import { MetricsService } from './governance/metrics/metrics.service.ts';
+import { registerMonitoringRoutes } from './governance/monitoring/monitoring.routes.ts';
+import { activePlans } from './governance/monitoring/monitoring.store.ts';
+import { MonitoringIngestService } from './governance/monitoring/monitoring-ingest.service.ts';
+import { MonitoringPlansService } from './governance/monitoring/monitoring-plans.service.ts';
+import { MonitoringRunsService } from './governance/monitoring/monitoring-runs.service.ts';
+import { MonitoringSeriesService } from './governance/monitoring/monitoring-series.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
 import { materialChangeListener } from './governance/reviews/material-change.ts';
@@ -104,6 +110,10 @@ export interface Services {
   silences: SilencesService;
   incidents: IncidentsService;
   monitoringKpis: MonitoringKpisQueries;
+  monitoringPlans: MonitoringPlansService;
+  monitoringIngest: MonitoringIngestService;
+  monitoringRuns: MonitoringRunsService;
+  monitoringSeries: MonitoringSeriesService;
 }
 
 /**
@@ -198,6 +208,37 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     assayVersion: ASSAY_VERSION,
   });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
+  // ---- Production monitoring (issue 16, governance/monitoring): plans per deployment, ingestion
+  // into Parquet segments under <dataDir>/monitoring, windows computed on the scheduler's tick
+  // (pg-boss on PostgreSQL, in-process on SQLite), and an active plan satisfying the checklist's
+  // monitoring_plan item beside the documentation standing. The alerts feature plugs in with
+  // monitoringRuns.setSignalSink(alerts) (ingestSignals(signals, routing)).
+  const monitoringPlans = new MonitoringPlansService(db, clock, models);
+  const monitoringIngest = new MonitoringIngestService(
+    db,
+    clock,
+    monitoringPlans,
+    `${config.dataDir}/monitoring`,
+  );
+  const monitoringRuns = new MonitoringRunsService(db, clock, monitoringPlans, monitoringIngest);
+  const monitoringSeries = new MonitoringSeriesService(db, monitoringPlans);
+  // Alerts take every window's check signals; an active plan counts a deployment as monitored.
+  monitoringRuns.setSignalSink(alerts);
+  monitoringKpis.setMonitoredDeployments(
+    async (tx) => new Set((await activePlans(tx)).map((p) => p.deployment_id)),
+  );
+  const withMonitoringPlan = async (
+    tx: Parameters<typeof documentation.standing>[0],
+    versionId: string,
+    tier: number | null,
+  ) => ({
+    ...(await documentation.standing(tx, versionId, tier)),
+    monitoring_plan: await monitoringPlans.standing(tx, versionId),
+  });
+  reviews.setDocumentStanding(withMonitoringPlan);
+  gate.setDocumentStanding(withMonitoringPlan);
+  scheduler.addTickTask(() => monitoringRuns.runDue());
+  // ---- end of production monitoring
   const services: Services = {
     identity,
     policy,
@@ -228,6 +269,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     silences,
     incidents,
     monitoringKpis,
+    monitoringPlans,
+    monitoringIngest,
+    monitoringRuns,
+    monitoringSeries,
   };
 
   const app = await createHttpApp({
@@ -260,6 +305,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerAlertRoutes(app, services);
   registerIncidentRoutes(app, services);
   registerPrometheusRoute(app, services);
+  await registerMonitoringRoutes(app, services, { bodyLimit: config.uploadLimit });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -13,6 +13,7 @@ import { incidentsApi } from './incidents.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
+import { monitoringApi } from './monitoring.ts';
 import { policyApi } from './policy.ts';
 import { reviewsApi } from './reviews.ts';
 import { tieringApi } from './tiering.ts';
@@ -24,6 +25,7 @@ export type * from './contract-types.ts';
 export type { RevisionOptions } from './documentation.ts';
 export type { EvidenceFile } from './evidence.ts';
 export type { ModelFilters } from './inventory.ts';
+export type { MonitoringBatchFormat } from './monitoring.ts';
 export type { IfMatch, ReviewApiEvent } from './reviews.ts';
 export type { TierOverrideRequest } from './tiering.ts';
 export type { TransferFormat, TransferKind } from './transfer.ts';
@@ -71,6 +73,8 @@ export class AssayClient {
   readonly incidents: ReturnType<typeof incidentsApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
+  /** Production monitoring of deployments. */
+  readonly monitoring: ReturnType<typeof monitoringApi>;
   /** The server's signing keys. */
   readonly keys: ReturnType<typeof keysApi>;
   /** Reports: the exception report. */
@@ -105,6 +109,7 @@ export class AssayClient {
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
+    this.monitoring = monitoringApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

@@ -5,6 +5,7 @@ import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-ca
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
 import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
+import { MONITORING_CASES } from './monitoring-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
 import { WORKFLOW_CASES } from './workflow-permission-cases.ts';
 
@@ -22,4 +23,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...AUDIT_PACKAGE_CASES,
   ...EXCEPTION_CASES,
   ...ALERT_CASES,
+  ...MONITORING_CASES,
 };

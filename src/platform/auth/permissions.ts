@@ -69,6 +69,10 @@ export type Action =
   | 'card.write'
   | 'datasheet.write'
   | 'audit_package.export'
+  | 'monitoring.read'
+  | 'monitoring.plan'
+  | 'monitoring.ingest'
+  | 'monitoring.run'
   | 'alert.read'
   | 'alert.respond'
   | 'alert.triage'
@@ -249,6 +253,31 @@ const RULES: Record<Action, Rule> = {
     scope: 'read',
     roles: [...GLOBAL_READ_ROLES],
     relations: ['owner', 'developer', 'validator'],
+  },
+  // Production monitoring: whoever may read the model reads its series; its makers (or stewards)
+  // write its plans, send its prediction logs and outcomes, and run or backfill its checks.
+  'monitoring.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'monitoring.plan': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.ingest': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.run': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
   },
   // Monitoring alerts are read like the model's evidence; its makers and stewards respond
   // (acknowledge, assign); triage raises a finding, so it follows finding.raise.

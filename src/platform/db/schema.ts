@@ -3,6 +3,7 @@ import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
+import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
@@ -21,4 +22,5 @@ export interface Database
     AuditCheckpointTables,
     ReviewCyclesTables,
     LifecycleExceptionsTables,
-    AlertsTables {}
+    AlertsTables,
+    MonitoringTables {}
