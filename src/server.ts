@@ -1,5 +1,10 @@
 import { AcceptancesService } from './governance/acceptances/acceptances.service.ts';
 import { DutyChangeGuard } from './governance/access/duty-changes.ts';
+import { registerAlertRoutes } from './governance/alerts/alerts.routes.ts';
+import { AlertsService } from './governance/alerts/alerts.service.ts';
+import { MonitoringKpisQueries } from './governance/alerts/monitoring-kpis.queries.ts';
+import { registerPrometheusRoute } from './governance/alerts/prometheus.routes.ts';
+import { SilencesService } from './governance/alerts/silences.service.ts';
 import { prepareCheckpointDir } from './governance/audit-checkpoints/checkpoint-publish.ts';
 import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpoints.routes.ts';
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
@@ -23,6 +28,8 @@ import { registerFindingRoutes } from './governance/findings/findings.routes.ts'
 import { FindingsService } from './governance/findings/findings.service.ts';
 import { registerGateRoutes } from './governance/gate/gate.routes.ts';
 import { GateService } from './governance/gate/gate.service.ts';
+import { registerIncidentRoutes } from './governance/incidents/incidents.routes.ts';
+import { IncidentsService } from './governance/incidents/incidents.service.ts';
 import { DatasetsService } from './governance/inventory/datasets.service.ts';
 import { registerInventoryRoutes } from './governance/inventory/inventory.routes.ts';
 import { LineageService } from './governance/inventory/lineage.service.ts';
@@ -33,6 +40,12 @@ import { TransferService } from './governance/inventory/transfer/transfer.servic
 import { VersionsService } from './governance/inventory/versions.service.ts';
 import { registerMetricsRoutes } from './governance/metrics/metrics.routes.ts';
 import { MetricsService } from './governance/metrics/metrics.service.ts';
+import { registerMonitoringRoutes } from './governance/monitoring/monitoring.routes.ts';
+import { activePlans } from './governance/monitoring/monitoring.store.ts';
+import { MonitoringIngestService } from './governance/monitoring/monitoring-ingest.service.ts';
+import { MonitoringPlansService } from './governance/monitoring/monitoring-plans.service.ts';
+import { MonitoringRunsService } from './governance/monitoring/monitoring-runs.service.ts';
+import { MonitoringSeriesService } from './governance/monitoring/monitoring-series.service.ts';
 import { registerPolicyRoutes } from './governance/policy/policy.routes.ts';
 import { PolicyService } from './governance/policy/policy.service.ts';
 import { materialChangeListener } from './governance/reviews/material-change.ts';
@@ -93,6 +106,14 @@ export interface Services {
   signingKey: SigningKeyRing;
   auditPackages: AuditPackageService;
   checkpoints: CheckpointsService;
+  alerts: AlertsService;
+  silences: SilencesService;
+  incidents: IncidentsService;
+  monitoringKpis: MonitoringKpisQueries;
+  monitoringPlans: MonitoringPlansService;
+  monitoringIngest: MonitoringIngestService;
+  monitoringRuns: MonitoringRunsService;
+  monitoringSeries: MonitoringSeriesService;
 }
 
 /**
@@ -140,7 +161,24 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       acceptanceWarningDays: 14,
     },
   );
-  const metrics = new MetricsService(db, clock, models, reviewSchedule, exceptionReport);
+  // --- Alerts and incidents (issue 16): monitoring hands each window's check signals to
+  // `alerts.ingestSignals`; the scheduler repeats due notifications and sends queued ones;
+  // the monitoring KPIs feed the metrics API and GET /metrics (Prometheus).
+  const incidents = new IncidentsService(db, clock, findings);
+  const alerts = new AlertsService(
+    db,
+    clock,
+    { models, policy, findings, incidents, reviews },
+    { allowPrivateRoutes: config.alertRoutesAllowPrivate },
+  );
+  const silences = new SilencesService(db, clock);
+  const monitoringKpis = new MonitoringKpisQueries(db, clock);
+  scheduler.addTickTask(async () => {
+    await alerts.notifyDue();
+    await alerts.notifier.deliverDue();
+  });
+  // --- end alerts and incidents
+  const metrics = new MetricsService(db, clock, models, reviewSchedule, exceptionReport, monitoringKpis);
   const documentation = new DocumentationService(db, clock, {
     policy,
     models,
@@ -170,6 +208,37 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     assayVersion: ASSAY_VERSION,
   });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
+  // ---- Production monitoring (issue 16, governance/monitoring): plans per deployment, ingestion
+  // into Parquet segments under <dataDir>/monitoring, windows computed on the scheduler's tick
+  // (pg-boss on PostgreSQL, in-process on SQLite), and an active plan satisfying the checklist's
+  // monitoring_plan item beside the documentation standing. The alerts feature plugs in with
+  // monitoringRuns.setSignalSink(alerts) (ingestSignals(signals, routing)).
+  const monitoringPlans = new MonitoringPlansService(db, clock, models);
+  const monitoringIngest = new MonitoringIngestService(
+    db,
+    clock,
+    monitoringPlans,
+    `${config.dataDir}/monitoring`,
+  );
+  const monitoringRuns = new MonitoringRunsService(db, clock, monitoringPlans, monitoringIngest);
+  const monitoringSeries = new MonitoringSeriesService(db, monitoringPlans);
+  // Alerts take every window's check signals; an active plan counts a deployment as monitored.
+  monitoringRuns.setSignalSink(alerts);
+  monitoringKpis.setMonitoredDeployments(
+    async (tx) => new Set((await activePlans(tx)).map((p) => p.deployment_id)),
+  );
+  const withMonitoringPlan = async (
+    tx: Parameters<typeof documentation.standing>[0],
+    versionId: string,
+    tier: number | null,
+  ) => ({
+    ...(await documentation.standing(tx, versionId, tier)),
+    monitoring_plan: await monitoringPlans.standing(tx, versionId),
+  });
+  reviews.setDocumentStanding(withMonitoringPlan);
+  gate.setDocumentStanding(withMonitoringPlan);
+  scheduler.addTickTask(() => monitoringRuns.runDue());
+  // ---- end of production monitoring
   const services: Services = {
     identity,
     policy,
@@ -196,6 +265,14 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     signingKey,
     auditPackages,
     checkpoints,
+    alerts,
+    silences,
+    incidents,
+    monitoringKpis,
+    monitoringPlans,
+    monitoringIngest,
+    monitoringRuns,
+    monitoringSeries,
   };
 
   const app = await createHttpApp({
@@ -225,6 +302,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerKeyRoutes(app, services);
   registerAuditPackageRoutes(app, services);
   registerCheckpointRoutes(app, { checkpoints, db });
+  registerAlertRoutes(app, services);
+  registerIncidentRoutes(app, services);
+  registerPrometheusRoute(app, services);
+  await registerMonitoringRoutes(app, services, { bodyLimit: config.uploadLimit });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -229,7 +229,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(ROUTE_GUARDS.length);
-  }, 300_000);
+  }, 900_000);
 
   it('login and health need no token', async () => {
     expect((await s.call('GET', '/api/health', undefined, null)).statusCode).toBe(200);

@@ -4,6 +4,23 @@ const count = z.number().int();
 const ratio = z.number().nullable();
 
 /** The portfolio KPIs, computed from the data with the clock at `asOf`. */
+/** Monitoring KPIs (alerts and incidents); durations in minutes, null when there is nothing to average. */
+export const monitoringKpisSchema = z.object({
+  coverage: z.object({ productionDeployments: count, monitored: count, ratio }),
+  openAlerts: z.object({ total: count, warning: count, critical: count, unacknowledged: count }),
+  alertTimeToAcknowledgeMinutes: ratio,
+  incidents: z.object({
+    open: count,
+    resolved: count,
+    mttdMinutes: ratio,
+    mttrMinutes: ratio,
+    timeToAcknowledgeMinutes: ratio,
+    seriousOpenReports: count,
+    seriousReportsOverdue: count,
+  }),
+});
+export type MonitoringKpis = z.infer<typeof monitoringKpisSchema>;
+
 export const metricsSchema = z.object({
   asOf: z.string(),
   inventory: z.object({
@@ -51,6 +68,8 @@ export const metricsSchema = z.object({
     expiredAcceptances: count,
     exceptionsInForce: count,
   }),
+  /** Production monitoring: coverage, open alerts, MTTD, MTTR, time to acknowledge. */
+  monitoring: monitoringKpisSchema,
 });
 export type Metrics = z.infer<typeof metricsSchema>;
 

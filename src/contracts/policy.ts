@@ -210,6 +210,21 @@ export const policyDocumentSchema = z
     documentation: z.strictObject({ tiers: z.array(documentationTierSchema).min(1) }).optional(),
     /** Breaches of these thresholds in validation evidence become suggested findings (optional). */
     validationThresholds: z.array(validationThresholdSchema).max(200).optional(),
+    /**
+     * Alerting rules (optional): `driftReview` opens a change-triggered review (production gate)
+     * of the deployed version once a drift check has been critical for `criticalWindows`
+     * consecutive windows (only for the listed tiers, when given). See docs/monitoring.md.
+     */
+    alerting: z
+      .strictObject({
+        driftReview: z
+          .strictObject({
+            criticalWindows: z.number().int().min(1).max(365),
+            tiers: z.array(tierSchema).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((doc, ctx) => {
     const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {

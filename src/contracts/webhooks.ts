@@ -8,13 +8,18 @@ export const webhookEventSchema = z.enum([
   'acceptance.expiring',
   'gate.denied',
   'audit.checkpoint',
+  'alert.firing',
+  'alert.resolved',
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
 ]);
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 /** POST /api/v1/webhooks. The secret signs every delivery (HMAC-SHA256); it is shown only here. */
 export const webhookCreateSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
-  events: z.array(webhookEventSchema).min(1).max(10),
+  events: z.array(webhookEventSchema).min(1).max(20),
   secret: z.string().min(16).max(200),
   /** Allow a private, loopback or link-local target (admin only; refused otherwise). */
   allowPrivate: z.boolean().default(false),

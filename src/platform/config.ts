@@ -27,6 +27,8 @@ export interface AssayConfig {
   checkpointDir: string | undefined;
   /** Scheduled audit checkpoints at most this often, when the head moved (ASSAY_CHECKPOINT_INTERVAL_MS; 0 = none). */
   checkpointIntervalMs: number;
+  /** Alert routes (a monitoring plan's webhook / Alertmanager URLs) may target private addresses (ASSAY_ALERT_ROUTES_ALLOW_PRIVATE=1). */
+  alertRoutesAllowPrivate: boolean;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -61,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
     checkpointDir: env.ASSAY_CHECKPOINT_DIR ? path.resolve(env.ASSAY_CHECKPOINT_DIR) : undefined,
     checkpointIntervalMs: intFromEnv(env, 'ASSAY_CHECKPOINT_INTERVAL_MS', 3_600_000),
+    alertRoutesAllowPrivate: env.ASSAY_ALERT_ROUTES_ALLOW_PRIVATE === '1',
   };
 }

@@ -1,4 +1,5 @@
 import { healthSchema } from '../contracts/identity.ts';
+import { alertsApi } from './alerts.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
 import { decisionsApi } from './decisions.ts';
@@ -8,9 +9,11 @@ import { exceptionsApi } from './exceptions.ts';
 import { acceptancesApi, findingsApi } from './findings.ts';
 import { gateApi } from './gate.ts';
 import { auditApi, identityApi } from './identity.ts';
+import { incidentsApi } from './incidents.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
 import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
+import { monitoringApi } from './monitoring.ts';
 import { policyApi } from './policy.ts';
 import { reviewsApi } from './reviews.ts';
 import { tieringApi } from './tiering.ts';
@@ -29,6 +32,7 @@ export type * from './contract-types.ts';
 export type { RevisionOptions } from './documentation.ts';
 export type { EvidenceFile } from './evidence.ts';
 export type { ModelFilters } from './inventory.ts';
+export type { MonitoringBatchFormat } from './monitoring.ts';
 export type { IfMatch, ReviewApiEvent } from './reviews.ts';
 export type { TierOverrideRequest } from './tiering.ts';
 export type { TransferFormat, TransferKind } from './transfer.ts';
@@ -70,8 +74,14 @@ export class AssayClient {
   readonly documentation: ReturnType<typeof documentationApi>;
   /** Lifecycle exceptions (and their report). */
   readonly exceptions: ReturnType<typeof exceptionsApi>;
+  /** Monitoring alerts and silences. */
+  readonly alerts: ReturnType<typeof alertsApi>;
+  /** Incidents (MTTD/MTTR, Art. 73 serious incidents, corrective actions). */
+  readonly incidents: ReturnType<typeof incidentsApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
+  /** Production monitoring of deployments. */
+  readonly monitoring: ReturnType<typeof monitoringApi>;
   /** The server's signing keys. */
   readonly keys: ReturnType<typeof keysApi>;
   /** Reports: the exception report. */
@@ -101,9 +111,12 @@ export class AssayClient {
     this.metrics = metricsApi(t);
     this.documentation = documentationApi(t);
     this.exceptions = exceptionsApi(t);
+    this.alerts = alertsApi(t);
+    this.incidents = incidentsApi(t);
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
+    this.monitoring = monitoringApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

@@ -1,9 +1,11 @@
+import { ALERT_CASES } from './alert-permission-cases.ts';
 import { AUDIT_PACKAGE_CASES } from './audit-package-permission-cases.ts';
 import { DECISION_CASES } from './decision-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
 import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
+import { MONITORING_CASES } from './monitoring-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
 import { WORKFLOW_CASES } from './workflow-permission-cases.ts';
 
@@ -20,4 +22,6 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...DOCUMENTATION_FORMAT_CASES,
   ...AUDIT_PACKAGE_CASES,
   ...EXCEPTION_CASES,
+  ...ALERT_CASES,
+  ...MONITORING_CASES,
 };

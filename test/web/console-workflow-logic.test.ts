@@ -162,6 +162,20 @@ describe('list and metrics adapters', () => {
         expiredAcceptances: 0,
         exceptionsInForce: 0,
       },
+      monitoring: {
+        coverage: { productionDeployments: 0, monitored: 0, ratio: null },
+        openAlerts: { total: 0, warning: 0, critical: 0, unacknowledged: 0 },
+        alertTimeToAcknowledgeMinutes: null,
+        incidents: {
+          open: 0,
+          resolved: 0,
+          mttdMinutes: null,
+          mttrMinutes: null,
+          timeToAcknowledgeMinutes: null,
+          seriousOpenReports: 0,
+          seriousReportsOverdue: 0,
+        },
+      },
     } satisfies Metrics;
     expect(Object.entries(toDashboardMetrics(m).byTier)).toEqual([
       ['Tier 1', 2],

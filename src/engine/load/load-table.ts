@@ -66,7 +66,7 @@ export async function sha256File(
   return hash.digest('hex');
 }
 
-function readerSql(format: DataFormat, file: string, allVarchar: boolean): string {
+export function readerSql(format: DataFormat, file: string, allVarchar: boolean): string {
   const f = literal(file);
   if (format === 'parquet') return `read_parquet(${f})`;
   if (format === 'jsonl') return `read_json(${f}, format = 'newline_delimited')`;

@@ -33,6 +33,7 @@ export class MetricsService {
     private readonly models: ModelsService,
     private readonly schedule: ReviewScheduleService,
     private readonly exceptionReport: { compute(): Promise<{ counts: Metrics['exceptions'] }> },
+    private readonly monitoring: { compute(): Promise<Metrics['monitoring']> },
   ) {}
 
   /** Every KPI at now. */
@@ -159,6 +160,7 @@ export class MetricsService {
         findingCount: links.filter((l) => l.acceptance_id === a.id).length,
       })),
       exceptions: (await this.exceptionReport.compute()).counts,
+      monitoring: await this.monitoring.compute(),
     };
   }
 

@@ -38,7 +38,7 @@ function offsetOf(doc: Document, path: Path, unknownKey?: string): number | null
   return null;
 }
 
-function issuesFromZod(doc: Document, lines: LineCounter, error: z.ZodError): PolicyIssue[] {
+export function issuesFromZod(doc: Document, lines: LineCounter, error: z.ZodError): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   for (const issue of error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
@@ -64,7 +64,7 @@ export const MAX_POLICY_BYTES = 256 * 1024;
  * The document as plain data, with aliases expanded at most a few times each: a "billion laughs"
  * document (aliases of aliases) is refused as a syntax problem instead of exhausting memory.
  */
-function expandAliases(doc: Document): unknown {
+export function expandAliases(doc: Document): unknown {
   try {
     return doc.toJS({ maxAliasCount: 20 });
   } catch (err) {

@@ -173,6 +173,10 @@ export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
       typeof after.version === 'number' && typeof after.sha256 === 'string' ? String(after.version) : null,
   },
   webhook: { table: 'webhooks' },
+  // Notification bookkeeping (when last sent, how often) is not a state change: not audited.
+  alert: { table: 'alerts', skip: ['lastNotifiedAt', 'notifications'] },
+  silence: { table: 'alert_silences' },
+  incident: { table: 'incidents' },
   model_card: { table: 'model_cards' },
   datasheet: { table: 'datasheets' },
   // `state` is stored; `valid` and the `expired` state are read off `until` with the clock.

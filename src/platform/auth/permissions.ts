@@ -68,7 +68,19 @@ export type Action =
   | 'card.read'
   | 'card.write'
   | 'datasheet.write'
-  | 'audit_package.export';
+  | 'audit_package.export'
+  | 'monitoring.read'
+  | 'monitoring.plan'
+  | 'monitoring.ingest'
+  | 'monitoring.run'
+  | 'alert.read'
+  | 'alert.respond'
+  | 'alert.triage'
+  | 'alert.silence'
+  | 'alert.ingest'
+  | 'incident.read'
+  | 'incident.manage'
+  | 'monitoring.prometheus';
 
 /** The least token scope an action needs. */
 type Need = TokenScope;
@@ -242,6 +254,53 @@ const RULES: Record<Action, Rule> = {
     roles: [...GLOBAL_READ_ROLES],
     relations: ['owner', 'developer', 'validator'],
   },
+  // Production monitoring: whoever may read the model reads its series; its makers (or stewards)
+  // write its plans, send its prediction logs and outcomes, and run or backfill its checks.
+  'monitoring.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'monitoring.plan': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.ingest': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'monitoring.run': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  // Monitoring alerts are read like the model's evidence; its makers and stewards respond
+  // (acknowledge, assign); triage raises a finding, so it follows finding.raise.
+  'alert.read': {
+    scope: 'read',
+    roles: [...GLOBAL_READ_ROLES],
+    relations: ['owner', 'developer', 'validator'],
+  },
+  'alert.respond': {
+    scope: 'write',
+    roles: STEWARDS,
+    relations: ['owner', 'developer'],
+    relationRoles: MAKERS,
+  },
+  'alert.triage': { scope: 'write', roles: [...STEWARDS, 'validator'] },
+  'alert.silence': { scope: 'write', roles: STEWARDS },
+  // Check signals from a producer other than Assay's own monitoring job.
+  'alert.ingest': { scope: 'write', roles: STEWARDS },
+  // Incidents are an operational record across models: every role reads them; stewards and makers run them.
+  'incident.read': { scope: 'read', roles: ALL },
+  'incident.manage': { scope: 'write', roles: [...STEWARDS, 'owner', 'developer'] },
+  // GET /metrics (Prometheus text): portfolio-level counters only, for a scraper's read token.
+  'monitoring.prometheus': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
 };
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

@@ -1,7 +1,9 @@
+import type { AlertsTables } from './tables/alerts.ts';
 import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
+import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
@@ -19,4 +21,6 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    AlertsTables,
+    MonitoringTables {}

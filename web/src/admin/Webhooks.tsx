@@ -16,6 +16,11 @@ const EVENT_HINTS: Record<WebhookEvent, string> = {
   'acceptance.expiring': 'a risk acceptance nears its expiry',
   'gate.denied': 'the deployment gate denied a version',
   'audit.checkpoint': 'an audit checkpoint was written',
+  'alert.firing': 'a monitoring alert started firing (or escalated)',
+  'alert.resolved': 'a firing monitoring alert resolved',
+  'incident.opened': 'an incident was opened',
+  'incident.updated': 'an incident was acknowledged, mitigated or flagged serious',
+  'incident.resolved': 'an incident was resolved',
 };
 
 /** A fresh signing secret: 32 random bytes as hex (the receiver verifies the HMAC-SHA256 with it). */

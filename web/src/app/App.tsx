@@ -24,6 +24,15 @@ const AdminPage = lazy(() => import('../pages/AdminPage.tsx').then((m) => ({ def
 const ExceptionsReportPage = lazy(() =>
   import('../pages/ExceptionsReportPage.tsx').then((m) => ({ default: m.ExceptionsReportPage })),
 );
+const AlertsPage = lazy(() =>
+  import('../monitoring/AlertsPage.tsx').then((m) => ({ default: m.AlertsPage })),
+);
+const IncidentsPage = lazy(() =>
+  import('../monitoring/IncidentPages.tsx').then((m) => ({ default: m.IncidentsPage })),
+);
+const IncidentPage = lazy(() =>
+  import('../monitoring/IncidentPages.tsx').then((m) => ({ default: m.IncidentPage })),
+);
 const ReportPage = lazy(() => import('../pages/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
 
 interface NavItem {
@@ -43,6 +52,8 @@ function Shell() {
     { to: '/reviews', label: 'Reviews', show: true },
     { to: '/findings', label: 'Findings', show: true },
     { to: '/gate', label: 'Gate check', show: true },
+    { to: '/alerts', label: 'Alerts', show: true },
+    { to: '/incidents', label: 'Incidents', show: true },
     // The report spans the portfolio: the roles that read every model (not owners and developers).
     {
       to: '/reports/exceptions',
@@ -109,6 +120,10 @@ function route(path: string): ReactNode {
   m = matchPath('/reviews/:id', path);
   if (m) return <ReviewPage reviewId={m.id!} />;
   if (path === '/gate') return <GatePage />;
+  if (path === '/alerts') return <AlertsPage />;
+  if (path === '/incidents') return <IncidentsPage />;
+  m = matchPath('/incidents/:id', path);
+  if (m) return <IncidentPage incidentId={m.id!} />;
   if (path === '/reports/exceptions') return <ExceptionsReportPage />;
   if (path === '/admin') return <AdminPage />;
   return (

@@ -130,6 +130,11 @@ export function createConsoleClient(token: string | null) {
     metrics: async () => toDashboardMetrics(await sdk.metrics.get()),
     /** The exception report (what an auditor looks for first). */
     exceptionReport: () => sdk.reports.exceptions(),
+    /** Monitoring alerts (inbox, acknowledgement, triage, silences) and incidents. */
+    alerts: sdk.alerts,
+    incidents: sdk.incidents,
+    /** The monitoring KPIs of the metrics API (coverage, open alerts, MTTD, MTTR, time to acknowledge). */
+    monitoringKpis: async () => (await sdk.metrics.get()).monitoring,
     listFindings: async (f: {
       state?: string | undefined;
       owner?: string | undefined;

@@ -84,3 +84,12 @@ export const auditKeys = {
   all: ['audit'] as const,
   events: (filters: object) => ['audit', 'events', filters] as const,
 };
+
+export const monitoringKeys = {
+  all: ['monitoring'] as const,
+  alerts: (state: string) => ['monitoring', 'alerts', state] as const,
+  silences: () => ['monitoring', 'silences'] as const,
+  incidents: () => ['monitoring', 'incidents'] as const,
+  incident: (id: string) => ['monitoring', 'incident', id] as const,
+  kpis: () => ['monitoring', 'kpis'] as const,
+};

@@ -8,6 +8,7 @@ import { BarChart, StackedBar } from '../charts/BarChart.tsx';
 import { SEVERITY_COLOURS, seriesColour } from '../charts/palette.ts';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
+import { MonitoringKpis } from '../monitoring/MonitoringKpis.tsx';
 
 /** A ratio as a whole percentage, or a dash when there is nothing to divide. */
 export function percent(r: Ratio): string {
@@ -235,6 +236,7 @@ export function DashboardPage() {
           </div>
         )}
       </QueryView>
+      <MonitoringKpis />
     </>
   );
 }

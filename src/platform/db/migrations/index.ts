@@ -10,6 +10,9 @@ import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
 import { approvalBindingMigration } from './0033_approval_binding.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
+import { monitoringMigration } from './0040_monitoring.ts';
+import { alertsMigration } from './0045_alerts.ts';
+import { incidentsMigration } from './0046_incidents.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +27,7 @@ export const migrations: readonly Migration[] = [
   lifecycleExceptionsMigration,
   separationOfDutiesMigration,
   approvalBindingMigration,
+  monitoringMigration,
+  alertsMigration,
+  incidentsMigration,
 ];

@@ -1,0 +1,201 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
+import { count, ident, literal, queryRows } from '../drift/sql.ts';
+import { validate } from '../validate.ts';
+import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
+import { list, withDuckDb } from './segments.ts';
+
+/** The baseline rows of a window: the reference segments, or production rows of a period. */
+export type BaselineRows =
+  | { type: 'reference'; files: string[] }
+  | { type: 'period'; from: number; to: number };
+
+/** What one window is computed from. */
+export interface WindowInput {
+  predictions: string[];
+  outcomes: string[];
+  baseline: BaselineRows;
+  /** Epoch ms, [start, end). */
+  start: number;
+  end: number;
+  label: string;
+  score: string | null;
+  prediction: string | null;
+  positiveLabel: string | null;
+  threshold: number | null;
+  features: string[] | null;
+  categorical: string[];
+  /** Compute performance on the labelled rows when there are at least this many (null: never). */
+  performanceMinRows: number | null;
+  /** Estimate performance with CBPE (binary classifier with a score). */
+  estimate: boolean;
+  now: Date;
+}
+
+/** A computed window: counts and the engine's evidence of its rows. */
+export interface WindowComputation {
+  rows: number;
+  labelledRows: number;
+  /** `assay validate` of the window against the baseline (drift, data quality); null without rows. */
+  drift: ValidationEvidence | null;
+  /** `assay validate` of the labelled rows with the label (performance); null when too few. */
+  performance: ValidationEvidence | null;
+  cbpe: CbpeResult | null;
+  note: string | null;
+}
+
+/** The window's rows with their labels joined (the newest label of a prediction id wins). */
+function joinedSql(
+  predictions: string[],
+  outcomes: string[],
+  from: number,
+  to: number,
+  label: string,
+): string {
+  const preds = `read_parquet(${list(predictions)}, union_by_name = true)`;
+  const where = `p.__ts >= ${from} AND p.__ts < ${to}`;
+  if (outcomes.length === 0) {
+    return `SELECT p.* EXCLUDE (__batch), NULL AS ${ident(label)} FROM ${preds} p WHERE ${where}`;
+  }
+  const outs = `read_parquet(${list(outcomes)}, union_by_name = true)`;
+  return `SELECT p.* EXCLUDE (__batch), o.__label AS ${ident(label)} FROM ${preds} p
+    LEFT JOIN (SELECT __pid, arg_max(__label, __batch) AS __label FROM ${outs} GROUP BY __pid) o USING (__pid)
+    WHERE ${where}`;
+}
+
+/** Writes the window (and baseline) files `assay validate` reads: the same rows a user would export. */
+async function exportFiles(
+  conn: DuckDBConnection,
+  input: WindowInput,
+  dir: string,
+): Promise<{ rows: number; labelled: number; referenceRows: number }> {
+  const { label } = input;
+  await conn.run(
+    `CREATE TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
+  );
+  const counts = await queryRows(conn, `SELECT count(*) AS n, count(${ident(label)}) AS l FROM w`);
+  const rows = count(counts[0]?.n);
+  const labelled = count(counts[0]?.l);
+  const file = (name: string) => literal(path.join(dir, name));
+  await conn.run(
+    `COPY (SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w) TO ${file('current.parquet')} (FORMAT parquet)`,
+  );
+  await conn.run(
+    `COPY (SELECT * EXCLUDE (__pid, __ts) FROM w WHERE ${ident(label)} IS NOT NULL) TO ${file('labelled.parquet')} (FORMAT parquet)`,
+  );
+  const b = input.baseline;
+  if (b.type === 'reference') {
+    await conn.run(
+      `CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet(${list(b.files)}, union_by_name = true)`,
+    );
+  } else if (input.predictions.length > 0) {
+    await conn.run(
+      `CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`,
+    );
+  } else {
+    await conn.run(`CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w LIMIT 0`);
+  }
+  const rcols = (await queryRows(conn, 'DESCRIBE r')).map((c) => String(c.column_name));
+  const dropLabel = rcols.includes(label) ? ` EXCLUDE (${ident(label)})` : '';
+  await conn.run(`COPY (SELECT *${dropLabel} FROM r) TO ${file('reference.parquet')} (FORMAT parquet)`);
+  if (rcols.includes(label) && input.score) {
+    await conn.run(
+      `COPY (SELECT ${ident(input.score)} AS score, ${ident(label)} AS label FROM r WHERE ${ident(label)} IS NOT NULL) TO ${file('reference-scores.parquet')} (FORMAT parquet)`,
+    );
+  }
+  const referenceRows = count((await queryRows(conn, 'SELECT count(*) AS n FROM r'))[0]?.n);
+  return { rows, labelled, referenceRows };
+}
+
+async function scoredRows(
+  conn: DuckDBConnection,
+  file: string,
+  score: string,
+  label: string | null,
+): Promise<ScoredRow[]> {
+  const rows = await queryRows(
+    conn,
+    `SELECT CAST(${ident(score)} AS DOUBLE) AS s${label ? `, CAST(${ident(label)} AS VARCHAR) AS y` : ''} FROM read_parquet(${literal(file)}) WHERE ${ident(score)} IS NOT NULL`,
+  );
+  return rows.map((r) => ({ score: Number(r.s), label: label ? String(r.y) : null }));
+}
+
+/**
+ * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
+ * window's rows (drift and data quality against the baseline) and on its labelled rows
+ * (performance), and CBPE on its scores. Files are written to a private temporary directory.
+ */
+export async function computeWindow(input: WindowInput): Promise<WindowComputation> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'assay-window-'));
+  try {
+    const exported = await withDuckDb((conn) => exportFiles(conn, input, dir));
+    if (exported.rows === 0) {
+      return {
+        rows: 0,
+        labelledRows: 0,
+        drift: null,
+        performance: null,
+        cbpe: null,
+        note: 'no predictions in the window',
+      };
+    }
+    const notes: string[] = [];
+    let drift: ValidationEvidence | null = null;
+    const output = input.score ?? input.prediction;
+    if (exported.referenceRows > 0) {
+      drift = await validate({
+        data: path.join(dir, 'current.parquet'),
+        reference: path.join(dir, 'reference.parquet'),
+        ...(input.features ? { features: [...input.features, ...(output ? [output] : [])] } : {}),
+        categorical: input.categorical,
+        now: input.now,
+      });
+    } else notes.push('the baseline has no rows');
+    let performance: ValidationEvidence | null = null;
+    if (input.performanceMinRows !== null && exported.labelled >= input.performanceMinRows && output) {
+      performance = await validate({
+        data: path.join(dir, 'labelled.parquet'),
+        label: input.label,
+        ...(input.score ? { score: input.score } : { prediction: output }),
+        ...(input.threshold !== null ? { threshold: input.threshold } : {}),
+        ...(input.positiveLabel !== null ? { positiveLabel: input.positiveLabel } : {}),
+        features: [],
+        categorical: input.categorical,
+        now: input.now,
+      });
+    }
+    let cbpe: CbpeResult | null = null;
+    if (input.estimate && input.score) {
+      const score = input.score;
+      const refFile = path.join(dir, 'reference-scores.parquet');
+      cbpe = await withDuckDb(async (conn) => {
+        const exists = await queryRows(conn, `SELECT count(*) AS n FROM glob(${literal(refFile)})`);
+        if (count(exists[0]?.n) === 0) return null;
+        const reference = await scoredRows(conn, refFile, 'score', 'label');
+        const current = await scoredRows(conn, path.join(dir, 'current.parquet'), score, null);
+        return cbpeEstimate(
+          reference,
+          current.map((r) => r.score),
+          {
+            threshold: input.threshold ?? 0.5,
+            positiveLabel: input.positiveLabel,
+          },
+        );
+      });
+      if (!cbpe) notes.push('estimated performance needs a baseline with labels and scores');
+    }
+    return {
+      rows: exported.rows,
+      labelledRows: exported.labelled,
+      drift,
+      performance,
+      cbpe,
+      note: notes.length > 0 ? notes.join('; ') : null,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

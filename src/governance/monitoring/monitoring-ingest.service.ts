@@ -1,0 +1,226 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type {
+  BatchManifest,
+  IngestKind,
+  MonitoringPlanDocument,
+  UnknownDeployment,
+} from '../../contracts/monitoring.ts';
+import { InputError } from '../../engine/load/input-error.ts';
+import type { DataFormat } from '../../engine/load/load-table.ts';
+import {
+  removeSegment,
+  type SegmentColumns,
+  type SegmentInfo,
+  type SegmentSource,
+  segmentSha256,
+  writeOutcomeSegment,
+  writePredictionSegment,
+} from '../../engine/monitoring/segments.ts';
+import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { MonitoringBatchesTable } from '../../platform/db/tables/monitoring.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Caller } from '../inventory/models.service.ts';
+import {
+  activePlan,
+  batchByInput,
+  batches,
+  deploymentRow,
+  insertBatch,
+  listUnknownDeployments,
+  nextBatchSeq,
+  recordUnknownDeployment,
+} from './monitoring.store.ts';
+import type { MonitoringPlansService } from './monitoring-plans.service.ts';
+
+let arrivals = 0;
+/** A key that orders batches by arrival (the newest label of a prediction id wins). */
+function arrivalKey(now: number): string {
+  arrivals = (arrivals + 1) % 1e9;
+  return `${String(now).padStart(15, '0')}.${String(arrivals).padStart(9, '0')}`;
+}
+
+/** The API view of a batch manifest. */
+export function manifestView(row: MonitoringBatchesTable): BatchManifest {
+  return {
+    id: row.id,
+    deploymentId: row.deployment_id,
+    kind: row.kind as IngestKind,
+    seq: row.seq,
+    sha256: row.sha256,
+    rows: row.rows,
+    from: row.from_ts,
+    to: row.to_ts,
+    ingestedAt: row.ingested_at,
+  };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The input of one ingestion: a file, or NDJSON lines of the streaming API. */
+export type IngestInput = { file: string; format: DataFormat } | { ndjson: Buffer };
+
+/**
+ * Ingestion of prediction logs, late outcomes and the reference: rows go to append-only Parquet
+ * segments under `<dataDir>/monitoring/<deployment>/` (never through the audited write path);
+ * only each batch's manifest (input hash, rows, time range) is stored and audited. A batch sent
+ * twice (same bytes) is recognised and not stored again.
+ */
+export class MonitoringIngestService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly plans: MonitoringPlansService,
+    private readonly root: string,
+  ) {}
+
+  /** Where a deployment's segments live. */
+  segmentDir(deploymentId: string): string {
+    return path.join(this.root, deploymentId);
+  }
+
+  /** Absolute path of a manifest's segment. */
+  segmentPath(row: MonitoringBatchesTable): string {
+    return path.join(this.root, row.segment);
+  }
+
+  /** Ingests one batch. Unknown deployment ids are recorded (listUnknownDeployments) and refused with 404. */
+  async ingest(
+    caller: Caller,
+    deploymentId: string,
+    kind: IngestKind,
+    input: IngestInput,
+  ): Promise<{ batches: BatchManifest[]; duplicate: boolean }> {
+    const known = await deploymentRow(this.db.kysely, deploymentId);
+    if (!known) {
+      await this.recordUnknown(caller, deploymentId);
+      throw new NotFoundError('deployment', deploymentId);
+    }
+    const dep = await this.plans.deployment(caller, deploymentId, 'monitoring.ingest');
+    const planRow = await activePlan(this.db.kysely, dep.id);
+    const doc = planRow ? (JSON.parse(planRow.document_json) as MonitoringPlanDocument) : null;
+    const columns: SegmentColumns = {
+      predictionId: doc?.columns.predictionId ?? 'prediction_id',
+      timestamp: doc?.columns.timestamp ?? 'timestamp',
+      label: doc?.columns.label ?? 'label',
+    };
+    const scratch = await mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
+    try {
+      let source: SegmentSource;
+      if ('ndjson' in input) {
+        const file = path.join(scratch, 'batch.ndjson');
+        await writeFile(file, input.ndjson);
+        source = { ndjson: file, score: doc?.columns.score ?? doc?.columns.prediction ?? 'score' };
+      } else source = input;
+      const inputFile = 'ndjson' in source ? source.ndjson : source.file;
+      const sha256 = await segmentSha256(inputFile);
+      const seen = await batchByInput(this.db.kysely, dep.id, kind, sha256);
+      if (seen) return { batches: [manifestView(seen)], duplicate: true };
+      const id = newId(this.clock.now().getTime());
+      const key = arrivalKey(Date.now());
+      const dir = this.segmentDir(dep.id);
+      const rel = (k: string) => path.join(dep.id, k, `${id}.parquet`);
+      await mkdir(path.join(dir, kind), { recursive: true });
+      await mkdir(path.join(dir, 'outcomes'), { recursive: true });
+      const written: { kind: IngestKind; info: SegmentInfo; segment: string }[] = [];
+      try {
+        if (kind === 'outcomes') {
+          const predictions = (await batches(this.db.kysely, dep.id, 'predictions')).map((b) =>
+            this.segmentPath(b),
+          );
+          const info = await writeOutcomeSegment({
+            source,
+            columns,
+            batchId: key,
+            out: path.join(this.root, rel('outcomes')),
+            predictionSegments: [...new Set(predictions)],
+          });
+          written.push({ kind, info, segment: rel('outcomes') });
+        } else {
+          const { predictions, outcomes } = await writePredictionSegment({
+            source,
+            columns,
+            batchId: key,
+            out: path.join(this.root, rel(kind)),
+            outcomesOut: path.join(this.root, rel('outcomes')),
+            reference: kind === 'reference',
+          });
+          written.push({ kind, info: predictions, segment: rel(kind) });
+          if (outcomes) written.push({ kind: 'outcomes', info: outcomes, segment: rel('outcomes') });
+        }
+        const now = this.clock.now().toISOString();
+        const rows: MonitoringBatchesTable[] = [];
+        for (const w of written) {
+          rows.push({
+            id: w.kind === kind ? id : newId(this.clock.now().getTime()),
+            deployment_id: dep.id,
+            kind: w.kind,
+            seq: 0,
+            sha256,
+            segment_sha256: await segmentSha256(path.join(this.root, w.segment)),
+            segment: w.segment,
+            rows: w.info.rows,
+            from_ts: iso(w.info.from),
+            to_ts: iso(w.info.to),
+            columns_json: JSON.stringify(w.info.columns),
+            ingested_by: caller.audit.actor,
+            ingested_at: now,
+          });
+        }
+        const stored = await this.db.write(async (tx) => {
+          let seq = await nextBatchSeq(tx, dep.id);
+          for (const row of rows) {
+            row.seq = seq++;
+            await insertBatch(tx, row);
+            await appendAuditEvent(tx, this.clock, caller.audit, {
+              action: 'monitoring.batch_ingested',
+              entityType: 'monitoring_batch',
+              entityId: row.id,
+              modelId: dep.model_id,
+              after: manifestView(row),
+            });
+          }
+          return rows.map(manifestView);
+        });
+        return { batches: stored, duplicate: false };
+      } catch (err) {
+        for (const w of written) await removeSegment(path.join(this.root, w.segment));
+        if (err instanceof InputError) throw new ValidationError(`batch refused: ${err.message}`, 'body');
+        // DuckDB's own read errors (not CSV, not Parquet) are bad input too
+        if (err instanceof Error && /^(Invalid Input|IO|Conversion|Parser) Error/.test(err.message)) {
+          throw new ValidationError(`batch refused: ${err.message.split('\n')[0]}`, 'body');
+        }
+        throw err;
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Records a sighting of an unknown deployment id (audited on its first sighting only). */
+  private async recordUnknown(caller: Caller, deploymentId: string): Promise<void> {
+    await this.db.write(async (tx) => {
+      const first = await recordUnknownDeployment(tx, deploymentId, this.clock.now().toISOString());
+      if (first) {
+        await appendAuditEvent(tx, this.clock, caller.audit, {
+          action: 'monitoring.unknown_deployment_seen',
+          entityType: 'monitoring_unknown_deployment',
+          entityId: deploymentId,
+          after: { deploymentId },
+        });
+      }
+    });
+  }
+
+  /**
+   * Deployment ids ingestion saw that the inventory does not know (not registered since), most
+   * recent first: what the shadow-model reconciliation reads.
+   */
+  listUnknownDeployments(): Promise<UnknownDeployment[]> {
+    return listUnknownDeployments(this.db.kysely);
+  }
+}

@@ -1,0 +1,79 @@
+import { useQuery } from '@tanstack/react-query';
+import { monitoringKeys } from '../app/query-keys.ts';
+import { Link } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import { QueryView } from '../components/DataState.tsx';
+
+/** Minutes as a short duration (`45 min`, `3.5 h`, `2.1 d`), or a dash when there is nothing to average. */
+export function duration(minutes: number | null): string {
+  if (minutes === null) return '—';
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} h`;
+  return `${(minutes / 1440).toFixed(1)} d`;
+}
+
+function Kpi({
+  label,
+  value,
+  tone,
+  to,
+}: {
+  label: string;
+  value: string | number;
+  tone?: string;
+  to?: string;
+}) {
+  const body = (
+    <>
+      <div className="label">{label}</div>
+      <div className={`value ${tone ?? ''}`} data-testid={`kpi-${label}`}>
+        {value}
+      </div>
+    </>
+  );
+  return <div className="kpi">{to ? <Link to={to}>{body}</Link> : body}</div>;
+}
+
+/** The dashboard's production-monitoring row: coverage, open alerts by severity, MTTD, MTTR, time to acknowledge. */
+export function MonitoringKpis() {
+  const { client } = useSession();
+  const kpis = useQuery({ queryKey: monitoringKeys.kpis(), queryFn: () => client.monitoringKpis() });
+  return (
+    <section className="panel" aria-labelledby="monitoring-kpis-h">
+      <h2 id="monitoring-kpis-h">Production monitoring</h2>
+      <QueryView query={kpis} what="Loading the monitoring KPIs">
+        {(k) => (
+          <div className="grid grid-4">
+            <Kpi
+              label="Monitoring coverage"
+              value={
+                k.coverage.ratio === null
+                  ? '—'
+                  : `${Math.round(k.coverage.ratio * 100)}% (${k.coverage.monitored}/${k.coverage.productionDeployments})`
+              }
+            />
+            <Kpi
+              label="Open alerts"
+              value={`${k.openAlerts.critical} critical · ${k.openAlerts.warning} warning`}
+              tone={k.openAlerts.critical ? 'sev-critical' : ''}
+              to="/alerts"
+            />
+            <Kpi label="MTTD" value={duration(k.incidents.mttdMinutes)} to="/incidents" />
+            <Kpi label="MTTR" value={duration(k.incidents.mttrMinutes)} to="/incidents" />
+            <Kpi label="Time to acknowledge (alerts)" value={duration(k.alertTimeToAcknowledgeMinutes)} />
+            <Kpi
+              label="Time to acknowledge (incidents)"
+              value={duration(k.incidents.timeToAcknowledgeMinutes)}
+            />
+            <Kpi label="Open incidents" value={k.incidents.open} to="/incidents" />
+            <Kpi
+              label="Serious-incident reports overdue"
+              value={k.incidents.seriousReportsOverdue}
+              tone={k.incidents.seriousReportsOverdue ? 'sev-critical' : ''}
+            />
+          </div>
+        )}
+      </QueryView>
+    </section>
+  );
+}
