@@ -1,4 +1,4 @@
-import type { Caller } from '../../src/governance/inventory/models.service.ts';
+import type { Caller } from '../../src/platform/auth/caller.ts';
 import { FIXTURE_OWNER, modelFor } from './inventory-permission-cases.ts';
 import type { CaseContext, RouteCase } from './permission-cases.ts';
 

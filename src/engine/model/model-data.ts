@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ident, queryRows } from '../drift/sql.ts';
+import { ident, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { loadTable, requireColumn } from '../load/load-table.ts';
 import type { FeatureSpec, Matrix } from './features.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
-import { ident, literal } from '../drift/sql.ts';
+import { ident, literal } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { loadTable } from '../load/load-table.ts';
 import { type ValidateOptions, validate } from '../validate.ts';

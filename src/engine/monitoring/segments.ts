@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { count, ident, literal, num, queryRows } from '../drift/sql.ts';
+import { count, ident, literal, num, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { type DataFormat, readerSql, sha256File } from '../load/load-table.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
-import { count, ident, literal, queryRows } from '../drift/sql.ts';
+import { count, ident, literal, queryRows } from '../duckdb/sql.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
 import { list, withDuckDb } from './segments.ts';

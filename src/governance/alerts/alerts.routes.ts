@@ -15,7 +15,7 @@ import {
 import { decide } from '../../platform/auth/permissions.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams, withEtag } from '../decisions/route-helpers.ts';
+import { callerOf, idParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { AlertsService } from './alerts.service.ts';
 import type { SilencesService } from './silences.service.ts';
 

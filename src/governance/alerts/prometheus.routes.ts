@@ -3,7 +3,7 @@ import { decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf } from '../decisions/route-helpers.ts';
+import { callerOf } from '../../platform/http/route-helpers.ts';
 import type { MonitoringKpisQueries } from './monitoring-kpis.queries.ts';
 
 const minutesToSeconds = (m: number | null) => (m === null ? Number.NaN : m * 60);

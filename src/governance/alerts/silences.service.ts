@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { endSilence, insertSilence, silenceById, silenceRows, silenceView } from './alerts.store.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
   incidentTransitionSchema,
 } from '../../contracts/incidents.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams, withEtag } from '../decisions/route-helpers.ts';
+import { callerOf, idParams, withEtag } from '../../platform/http/route-helpers.ts';
 import type { IncidentsService } from './incidents.service.ts';
 
 /** Incidents: open, move, note, flag serious (Art. 73), report, corrective actions. */

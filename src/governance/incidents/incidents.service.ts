@@ -18,7 +18,7 @@ import type { IncidentsTable } from '../../platform/db/tables/alerts.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { canMove, type IncidentState, reportingDueAt, stampsFor } from './incident-rules.ts';
 import {

@@ -24,7 +24,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { MonitoringBatchesTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import {
   activePlan,
   batchByInput,

@@ -8,7 +8,8 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { MonitoringPlansTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller, ModelsService } from '../inventory/models.service.ts';
+import type { ModelsService } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { DocumentStanding } from '../reviews/review-rules.ts';
 import {
   activePlan,

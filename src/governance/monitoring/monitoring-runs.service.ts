@@ -12,7 +12,7 @@ import type {
 } from '../../platform/db/tables/monitoring.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import {
   activePlan,
   activePlans,

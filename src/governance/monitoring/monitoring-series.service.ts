@@ -7,7 +7,7 @@ import type {
 import type { Db } from '../../platform/db/database.ts';
 import type { MonitoringResultsTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { activePlan, resultsOfWindow, seriesRows, windowById } from './monitoring.store.ts';
 import type { MonitoringPlansService } from './monitoring-plans.service.ts';
 import { windowUrl } from './monitoring-runs.service.ts';

@@ -19,7 +19,7 @@ import {
 import type { DataFormat } from '../../engine/load/load-table.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams } from '../decisions/route-helpers.ts';
+import { callerOf, idParams } from '../../platform/http/route-helpers.ts';
 import type { MonitoringIngestService } from './monitoring-ingest.service.ts';
 import type { MonitoringPlansService } from './monitoring-plans.service.ts';
 import type { MonitoringRunsService } from './monitoring-runs.service.ts';
