@@ -247,6 +247,19 @@ export const complianceSectionSchema = z.strictObject({
     .array(z.enum(['provider', 'deployer']))
     .min(1)
     .default(['provider', 'deployer']),
+  /**
+   * Catalog scope: a catalog listed here applies to a model only when its tiering answers match
+   * (question id → answer ids); its requirements are otherwise not applicable, with that reason.
+   */
+  catalogs: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(40),
+        tieringAnswers: z.record(slug, z.array(slug).min(1)).optional(),
+      }),
+    )
+    .max(50)
+    .default([]),
   mappings: z.array(complianceMappingSchema).max(1000),
 });
 export type ComplianceSection = z.infer<typeof complianceSectionSchema>;

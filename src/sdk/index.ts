@@ -1,6 +1,7 @@
 import { healthSchema } from '../contracts/identity.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
+import { complianceApi } from './compliance.ts';
 import { decisionsApi } from './decisions.ts';
 import { documentationApi } from './documentation.ts';
 import { evidenceApi } from './evidence.ts';
@@ -63,6 +64,8 @@ export class AssayClient {
   readonly documentation: ReturnType<typeof documentationApi>;
   /** Lifecycle exceptions (and their report). */
   readonly exceptions: ReturnType<typeof exceptionsApi>;
+  /** Compliance mapping: catalogs, crosswalks, computed status, Annex IV (issue 18). */
+  readonly compliance: ReturnType<typeof complianceApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
   /** The server's signing keys. */
@@ -94,6 +97,7 @@ export class AssayClient {
     this.metrics = metricsApi(t);
     this.documentation = documentationApi(t);
     this.exceptions = exceptionsApi(t);
+    this.compliance = complianceApi(t);
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);

@@ -1,4 +1,5 @@
 import { AUDIT_PACKAGE_CASES } from './audit-package-permission-cases.ts';
+import { COMPLIANCE_CASES } from './compliance-permission-cases.ts';
 import { DECISION_CASES } from './decision-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
@@ -20,4 +21,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...DOCUMENTATION_FORMAT_CASES,
   ...AUDIT_PACKAGE_CASES,
   ...EXCEPTION_CASES,
+  ...COMPLIANCE_CASES,
 };

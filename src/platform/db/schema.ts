@@ -1,4 +1,5 @@
 import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
+import type { ComplianceTables } from './tables/compliance.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
@@ -19,4 +20,5 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    ComplianceTables {}

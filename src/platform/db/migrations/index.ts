@@ -10,6 +10,7 @@ import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
 import { approvalBindingMigration } from './0033_approval_binding.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
+import { complianceMigration } from './0055_compliance.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   lifecycleExceptionsMigration,
   separationOfDutiesMigration,
   approvalBindingMigration,
+  complianceMigration,
 ];
