@@ -10,6 +10,9 @@ import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpo
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
+import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
+import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
+import { ComplianceService } from './governance/compliance/compliance.service.ts';
 import { registerDecisionWithdrawalRoutes } from './governance/decisions/decision-withdrawal.routes.ts';
 import { DecisionWithdrawalService } from './governance/decisions/decision-withdrawal.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
@@ -306,6 +309,17 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerIncidentRoutes(app, services);
   registerPrometheusRoute(app, services);
   await registerMonitoringRoutes(app, services, { bodyLimit: config.uploadLimit });
+  // Compliance mapping (issue 18): catalogs, crosswalks, computed status, Annex IV documentation.
+  const compliance = new ComplianceService(db, clock, {
+    policy,
+    models,
+    evidence,
+    documentation,
+    decisions,
+    reviewSchedule,
+  });
+  const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
+  registerComplianceRoutes(app, { compliance, annexIv });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -75,6 +75,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () =>
       (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
   },
+  {
+    commands: ['compliance'],
+    load: async () => (await import('./compliance-commands.ts')).registerComplianceCommands,
+  },
 ];
 
 /**

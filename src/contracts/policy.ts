@@ -186,6 +186,62 @@ export const validationThresholdSchema = z.strictObject({
 export type ValidationThreshold = z.infer<typeof validationThresholdSchema>;
 
 /** The whole policy document (YAML). */
+/** Assay records that can satisfy a compliance requirement (see docs/compliance.md). */
+export const complianceRecordSchema = z.enum([
+  'inventory',
+  'tiering',
+  'eu_classification',
+  'independent_validation',
+  'approval',
+  'review_schedule',
+]);
+export type ComplianceRecord = z.infer<typeof complianceRecordSchema>;
+
+/**
+ * What satisfies one catalog requirement (`<catalog>:<requirement>`): every thing listed is needed
+ * for "met"; some of them give "partly met". Evidence types count uploaded, current, unexpired
+ * evidence of the version (with its hash); checklist items count as the review checklist counts
+ * them (published model cards and datasheets included); card and datasheet sections must be
+ * written in the published card / every dataset's datasheet; controls are Assay's own (shown as
+ * support, never enough alone).
+ */
+export const complianceMappingSchema = z.strictObject({
+  requirement: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*:[A-Za-z_][A-Za-z0-9._-]*$/, 'must be <catalog>:<requirement>'),
+  evidence: z.array(evidenceTypeSchema).max(20).optional(),
+  checklist: z.array(evidenceTypeSchema).max(20).optional(),
+  cardSections: z.array(slug).max(20).optional(),
+  datasheetSections: z.array(slug).max(20).optional(),
+  records: z.array(complianceRecordSchema).max(10).optional(),
+  controls: z.array(z.string().min(1).max(40)).max(10).optional(),
+});
+export type ComplianceMapping = z.infer<typeof complianceMappingSchema>;
+
+/** The compliance section of the policy: the roles the organisation holds and the mapping. */
+export const complianceSectionSchema = z.strictObject({
+  /** EU AI Act roles the organisation holds for its systems (provider and/or deployer obligations apply). */
+  euAiActRoles: z
+    .array(z.enum(['provider', 'deployer']))
+    .min(1)
+    .default(['provider', 'deployer']),
+  /**
+   * Catalog scope: a catalog listed here applies to a model only when its tiering answers match
+   * (question id → answer ids); its requirements are otherwise not applicable, with that reason.
+   */
+  catalogs: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(40),
+        tieringAnswers: z.record(slug, z.array(slug).min(1)).optional(),
+      }),
+    )
+    .max(50)
+    .default([]),
+  mappings: z.array(complianceMappingSchema).max(1000),
+});
+export type ComplianceSection = z.infer<typeof complianceSectionSchema>;
+
 export const policyDocumentSchema = z
   .strictObject({
     policyFormat: z.literal(1),
@@ -225,6 +281,8 @@ export const policyDocumentSchema = z
           .optional(),
       })
       .optional(),
+    /** Compliance mapping: which Assay records satisfy which catalog requirement (optional; see docs/compliance.md). */
+    compliance: complianceSectionSchema.optional(),
   })
   .superRefine((doc, ctx) => {
     const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {
@@ -243,6 +301,7 @@ export const policyDocumentSchema = z
     dup(doc.tiers, (t) => t.tier, ['tiers']);
     dup(doc.findings.taxonomy, (t) => t, ['findings', 'taxonomy']);
     dup(doc.validationThresholds ?? [], (t) => t.id, ['validationThresholds']);
+    dup(doc.compliance?.mappings ?? [], (m) => m.requirement, ['compliance', 'mappings']);
     const provisions = new Set(
       [...doc.euAiAct.annexIIIAreas, ...doc.euAiAct.annexIProducts, ...doc.euAiAct.transparency].map(
         (p) => p.id,

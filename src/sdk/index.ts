@@ -2,6 +2,7 @@ import { healthSchema } from '../contracts/identity.ts';
 import { alertsApi } from './alerts.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
+import { complianceApi } from './compliance.ts';
 import { decisionsApi } from './decisions.ts';
 import { documentationApi } from './documentation.ts';
 import { evidenceApi } from './evidence.ts';
@@ -78,6 +79,8 @@ export class AssayClient {
   readonly alerts: ReturnType<typeof alertsApi>;
   /** Incidents (MTTD/MTTR, Art. 73 serious incidents, corrective actions). */
   readonly incidents: ReturnType<typeof incidentsApi>;
+  /** Compliance mapping: catalogs, crosswalks, computed status, Annex IV (issue 18). */
+  readonly compliance: ReturnType<typeof complianceApi>;
   readonly webhooks: ReturnType<typeof webhooksApi>;
   readonly scheduler: ReturnType<typeof schedulerApi>;
   /** Production monitoring of deployments. */
@@ -113,6 +116,7 @@ export class AssayClient {
     this.exceptions = exceptionsApi(t);
     this.alerts = alertsApi(t);
     this.incidents = incidentsApi(t);
+    this.compliance = complianceApi(t);
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);

@@ -1,5 +1,6 @@
 import { ALERT_CASES } from './alert-permission-cases.ts';
 import { AUDIT_PACKAGE_CASES } from './audit-package-permission-cases.ts';
+import { COMPLIANCE_CASES } from './compliance-permission-cases.ts';
 import { DECISION_CASES } from './decision-permission-cases.ts';
 import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-cases.ts';
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
@@ -24,4 +25,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...EXCEPTION_CASES,
   ...ALERT_CASES,
   ...MONITORING_CASES,
+  ...COMPLIANCE_CASES,
 };

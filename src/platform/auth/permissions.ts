@@ -61,6 +61,7 @@ export type Action =
   | 'exception.request'
   | 'exception.approve'
   | 'exception.revoke'
+  | 'compliance.not_applicable'
   | 'report.read'
   | 'metrics.read'
   | 'webhook.manage'
@@ -230,6 +231,8 @@ const RULES: Record<Action, Rule> = {
   },
   'exception.approve': { scope: 'write', roles: STEWARDS },
   'exception.revoke': { scope: 'write', roles: STEWARDS },
+  // Recording that a compliance requirement does not apply to a model (with a reason, audited).
+  'compliance.not_applicable': { scope: 'write', roles: STEWARDS },
   'report.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'metrics.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'webhook.manage': { scope: 'admin', roles: ['admin'] },

@@ -489,6 +489,30 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   { method: 'GET', url: '/api/v1/keys', guard: 'authenticated' },
   { method: 'POST', url: '/api/v1/keys/rotate', guard: 'key.rotate' },
   { method: 'GET', url: '/api/v1/models/:key/audit-package', guard: 'audit_package.export', model: true },
+  // Compliance mapping (issue 18).
+  { method: 'GET', url: '/api/v1/compliance/catalogs', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/compliance/catalogs/:id', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/compliance/crosswalk', guard: 'authenticated' },
+  {
+    method: 'GET',
+    url: '/api/v1/compliance/portfolio',
+    guard: 'authenticated',
+    note: 'covers only models the caller may see',
+  },
+  { method: 'GET', url: '/api/v1/models/:key/compliance', guard: 'model.read', model: true },
+  { method: 'GET', url: '/api/v1/models/:key/compliance/annex-iv', guard: 'model.read', model: true },
+  {
+    method: 'POST',
+    url: '/api/v1/models/:key/compliance/not-applicable',
+    guard: 'compliance.not_applicable',
+    model: true,
+  },
+  {
+    method: 'POST',
+    url: '/api/v1/compliance/not-applicable/:id/withdraw',
+    guard: 'compliance.not_applicable',
+    model: true,
+  },
 ];
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 };

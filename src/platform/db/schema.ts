@@ -1,5 +1,6 @@
 import type { AlertsTables } from './tables/alerts.ts';
 import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
+import type { ComplianceTables } from './tables/compliance.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
@@ -23,4 +24,5 @@ export interface Database
     ReviewCyclesTables,
     LifecycleExceptionsTables,
     AlertsTables,
-    MonitoringTables {}
+    MonitoringTables,
+    ComplianceTables {}

@@ -13,6 +13,7 @@ import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
 import { monitoringMigration } from './0040_monitoring.ts';
 import { alertsMigration } from './0045_alerts.ts';
 import { incidentsMigration } from './0046_incidents.ts';
+import { complianceMigration } from './0055_compliance.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   monitoringMigration,
   alertsMigration,
   incidentsMigration,
+  complianceMigration,
 ];
