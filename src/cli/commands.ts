@@ -70,6 +70,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () =>
       (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
   },
+  {
+    commands: ['redteam', 'genai'],
+    load: async () => (await import('./genai-commands.ts')).registerGenAiCommands,
+  },
 ];
 
 /**

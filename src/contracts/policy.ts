@@ -30,6 +30,8 @@ export const evidenceTypeSchema = z.enum([
   'post_market_monitoring_plan',
   'fundamental_rights_impact_assessment',
   'transparency_notice',
+  // GenAI evaluation results (assay.genai/v1 and the raw tool result file it is derived from).
+  'genai_evaluation',
 ]);
 export type EvidenceType = z.infer<typeof evidenceTypeSchema>;
 

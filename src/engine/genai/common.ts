@@ -71,6 +71,8 @@ export interface RawTest {
   response: string | null;
   target_model: string | null;
   reason: string | null;
+  /** Assay's own re-check or a judge's grading, when there is one. */
+  assay_verdict?: GenAiTest['assay_verdict'];
 }
 
 /** Hashes the texts and keeps them (redacted) only as the policy allows; categories are filled later. */
@@ -85,7 +87,7 @@ export function toTest(raw: RawTest, text: GenAiTextPolicy): GenAiTest {
     tool_verdict: raw.tool_verdict,
     tool_score: raw.tool_score,
     outcome: raw.outcome,
-    assay_verdict: null,
+    assay_verdict: raw.assay_verdict ?? null,
     prompt_sha256: raw.prompt === null ? null : sha256Hex(raw.prompt),
     response_sha256: raw.response === null ? null : sha256Hex(raw.response),
     prompt_text: keep && raw.prompt !== null ? redactPii(raw.prompt) : null,

@@ -9,6 +9,7 @@ import {
   importInspect,
   importJunit,
   importPromptfoo,
+  importRedteamTranscript,
   sha256Hex,
 } from '../../engine/genai/index.ts';
 
@@ -66,6 +67,8 @@ export async function importResultFile(
       return importGarak(bytes, options);
     case 'junit':
       return importJunit(bytes, options);
+    case 'assay-redteam':
+      return importRedteamTranscript(bytes, options);
     case 'inspect':
       return importInspect(await readZipMembers(bytes), sha256Hex(bytes), options);
     default:
