@@ -47,6 +47,37 @@ export function summary(doc: GenAiDocument): string {
   ].join('\n');
 }
 
+/**
+ * Before a run that will be attached: checks the version exists and judges the document by the
+ * server's active policy (`genaiThresholds`) and the model's tier, recording which policy.
+ */
+async function judge(remote: RemoteOptions, target: string): Promise<(doc: GenAiDocument) => GenAiDocument> {
+  const [{ withClient }, { activePolicySchema, policyDocumentSchema }, { suggestGenAiFindings }] =
+    await Promise.all([
+      import('./remote.ts'),
+      import('../contracts/policy.ts'),
+      import('../engine/genai/genai-findings.ts'),
+    ]);
+  const t = parsePushTarget(target);
+  return withClient(remote, async (client) => {
+    const model = await client.models.get(t.modelKey);
+    await client.versions.get(t.modelKey, t.versionLabel);
+    const active = await client.transport.call('GET', '/api/v1/policy', { schema: activePolicySchema });
+    const rules = policyDocumentSchema.parse(active.document).genaiThresholds ?? [];
+    const tier = model.tier ?? null;
+    return (doc) => ({
+      ...doc,
+      suggested_findings: suggestGenAiFindings(doc.rates, rules, tier),
+      judged_by: {
+        policy_version: active.version,
+        policy_sha256: active.sha256,
+        source: `${client.transport.baseUrl} (active policy)`,
+        tier,
+      },
+    });
+  });
+}
+
 /** Attaches the raw file and the derived document to a version as `genai_evaluation` evidence. */
 async function push(
   remote: RemoteOptions,
@@ -170,6 +201,7 @@ export function registerGenAiCommands(program: Command): void {
       dangerousTools: opts.dangerousTools ? opts.dangerousTools.split(',').map((s) => s.trim()) : null,
       seed: opts.seed ?? randomBytes(8).toString('hex'),
     };
+    const judgeDoc = opts.model ? await judge(opts, opts.model) : (d: GenAiDocument) => d;
     const apiKey = opts.apiKeyEnv ? process.env[opts.apiKeyEnv] : undefined;
     if (opts.apiKeyEnv && !apiKey) throw new CliError(`--api-key-env: ${opts.apiKeyEnv} is not set`);
     const cases = buildSuite(config);
@@ -193,7 +225,7 @@ export function registerGenAiCommands(program: Command): void {
       new Date().toISOString(),
     );
     const bytes = new TextEncoder().encode(result.transcript);
-    const doc = importRedteamTranscript(bytes, { text, filename: 'transcript.jsonl' });
+    const doc = judgeDoc(importRedteamTranscript(bytes, { text, filename: 'transcript.jsonl' }));
     await mkdir(opts.out, { recursive: true });
     await writeFile(path.join(opts.out, 'transcript.jsonl'), bytes);
     await writeFile(path.join(opts.out, 'genai.json'), `${JSON.stringify(doc, null, 2)}\n`);
@@ -250,6 +282,7 @@ export function registerGenAiCommands(program: Command): void {
       } catch (e) {
         throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
       }
+      const judgeDoc = opts.model ? await judge(opts, opts.model) : (d: GenAiDocument) => d;
       let doc: GenAiDocument;
       try {
         doc = await importResultFile(bytes, {
@@ -261,6 +294,7 @@ export function registerGenAiCommands(program: Command): void {
         if (e instanceof InputError) throw new CliError(e.message);
         throw e;
       }
+      doc = judgeDoc(doc);
       if (opts.out) await writeFile(opts.out, `${JSON.stringify(doc, null, 2)}\n`);
       process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${summary(doc)}\n`);
       if (opts.model) {

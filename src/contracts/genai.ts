@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { judgedBySchema, suggestedFindingSchema } from './validation-evidence.ts';
 
 /**
  * The `assay.genai/v1` evidence document: GenAI evaluation results of one run of one tool
@@ -109,6 +110,9 @@ export const genaiDocumentSchema = z.object({
   rates: z.array(genaiCategoryRateSchema),
   /** Things the importer noticed: incomplete runs, tool summaries that disagree with the rows, duplicates. */
   notes: z.array(z.string()),
+  /** The policy's genaiThresholds breached (null: not judged); adopt with `assay findings adopt`. */
+  suggested_findings: z.array(suggestedFindingSchema).nullable().default(null),
+  judged_by: judgedBySchema.nullable().default(null),
 });
 export type GenAiDocument = z.infer<typeof genaiDocumentSchema>;
 

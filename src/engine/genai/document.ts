@@ -44,5 +44,7 @@ export function buildDocument(parts: DocumentParts): GenAiDocument {
     tests,
     rates: categoryRates(tests),
     notes,
+    suggested_findings: null,
+    judged_by: null,
   };
 }
