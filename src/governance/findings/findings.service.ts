@@ -73,7 +73,10 @@ export class FindingsService {
           .select(['version_id', 'type'])
           .where('id', '=', input.suggestion.evidenceId)
           .executeTakeFirst();
-        if (ev?.version_id !== version.id || (ev.type !== 'validation_report' && ev.type !== 'genai_evaluation'))
+        if (
+          ev?.version_id !== version.id ||
+          (ev.type !== 'validation_report' && ev.type !== 'genai_evaluation')
+        )
           throw new ValidationError(
             `evidence '${input.suggestion.evidenceId}' is not validation or GenAI evidence of ${key}@${label}`,
             'suggestion.evidenceId',
