@@ -96,6 +96,9 @@ describe('assay redteam and assay genai import against real servers', () => {
     expect(evidence.map((e) => e.file?.filename).sort()).toEqual(['genai.json', 'transcript.jsonl']);
     const raw = evidence.find((e) => e.file?.filename === 'transcript.jsonl');
     expect(raw?.file?.sha256).toBe(doc.source.sha256);
+    const docs = await client.genai.documents('support-bot', '1.0.0');
+    expect(docs.map((d) => d.document.source.tool)).toEqual(['assay-redteam']);
+    expect(docs[0]?.document.rates).toEqual(doc.rates);
   }, 120_000);
 
   it('imports a garak report, prints the rates, and refuses a malformed file with exit 2', async () => {
