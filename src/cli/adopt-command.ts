@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { GENAI_FORMAT, genaiDocumentSchema } from '../contracts/genai.ts';
 import { validationEvidenceSchema } from '../contracts/validation-evidence.ts';
 import { workflowDecisionsApi } from '../sdk/workflow-decisions.ts';
 import { CliError } from './exit.ts';
@@ -30,11 +31,19 @@ export function registerAdoptCommand(program: Command): void {
     const finding = await withClient(o, async (client) => {
       const evidence = await client.evidence.get(evidenceId);
       const text = await client.evidence.content(evidenceId);
-      let parsed: ReturnType<typeof validationEvidenceSchema.parse>;
+      // assay.validation/v1 (assay validate) or assay.genai/v1 (assay redteam, assay genai import).
+      let parsed: Pick<
+        ReturnType<typeof validationEvidenceSchema.parse>,
+        'suggested_findings' | 'judged_by' | 'created_at'
+      >;
       try {
-        parsed = validationEvidenceSchema.parse(JSON.parse(text));
+        const json = JSON.parse(text);
+        if (json?.format === GENAI_FORMAT) {
+          const g = genaiDocumentSchema.parse(json);
+          parsed = { ...g, created_at: g.source.started_at ?? 'unknown time' };
+        } else parsed = validationEvidenceSchema.parse(json);
       } catch {
-        throw new CliError(`evidence ${evidenceId} is not an assay.validation/v1 document`);
+        throw new CliError(`evidence ${evidenceId} is not an assay.validation/v1 or assay.genai/v1 document`);
       }
       const suggestions = parsed.suggested_findings ?? [];
       const suggestion = suggestions.find((s) => s.id === suggestionId);
@@ -46,7 +55,7 @@ export function registerAdoptCommand(program: Command): void {
       }
       const description = [
         suggestion.description,
-        `Evidence: ${evidence.id} (${evidence.file?.filename ?? 'evidence.json'}, sha256 ${evidence.file?.sha256 ?? 'n/a'}), assay validate run of ${parsed.created_at}.`,
+        `Evidence: ${evidence.id} (${evidence.file?.filename ?? 'evidence.json'}, sha256 ${evidence.file?.sha256 ?? 'n/a'}), run of ${parsed.created_at}.`,
         parsed.judged_by
           ? `Policy: ${parsed.judged_by.source}, version ${parsed.judged_by.policy_version ?? 'local'}.`
           : '',

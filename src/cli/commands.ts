@@ -79,6 +79,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     commands: ['compliance'],
     load: async () => (await import('./compliance-commands.ts')).registerComplianceCommands,
   },
+  {
+    commands: ['redteam', 'genai'],
+    load: async () => (await import('./genai-commands.ts')).registerGenAiCommands,
+  },
 ];
 
 /**

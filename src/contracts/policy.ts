@@ -185,6 +185,30 @@ export const validationThresholdSchema = z.strictObject({
 });
 export type ValidationThreshold = z.infer<typeof validationThresholdSchema>;
 
+/**
+ * A GenAI threshold: the failure (attack success) rate of a taxonomy category in a GenAI
+ * evaluation (assay.genai/v1) above `max` becomes a suggested finding. `category` is a reference
+ * such as `owasp-llm:2025:LLM01` (or `*`: every category but `unmapped`); `measure` compares the
+ * rate itself or a bound of its Wilson interval (`lower`: breached only when even the optimistic
+ * bound is above `max`; `upper`: when the pessimistic bound is). Categories with fewer than
+ * `minTests` scored tests are not judged.
+ */
+export const genaiThresholdSchema = z.strictObject({
+  id: slug,
+  category: z
+    .string()
+    .regex(/^(\*|[a-z0-9-]+:[A-Za-z0-9:._-]+)$/, 'a category such as owasp-llm:2025:LLM01, or *'),
+  measure: z.enum(['rate', 'lower', 'upper']).default('rate'),
+  max: z.number().min(0).max(1),
+  minTests: z.number().int().min(1).default(1),
+  tiers: z.array(tierSchema).optional(),
+  findingCategory: slug,
+  severity: severitySchema,
+  title: z.string().min(3).max(300),
+  description: z.string().max(2000).optional(),
+});
+export type GenAiThreshold = z.infer<typeof genaiThresholdSchema>;
+
 /** The whole policy document (YAML). */
 /** Assay records that can satisfy a compliance requirement (see docs/compliance.md). */
 export const complianceRecordSchema = z.enum([
@@ -283,6 +307,8 @@ export const policyDocumentSchema = z
       .optional(),
     /** Compliance mapping: which Assay records satisfy which catalog requirement (optional; see docs/compliance.md). */
     compliance: complianceSectionSchema.optional(),
+    /** Breaches of these GenAI attack-success-rate thresholds become suggested findings (optional). */
+    genaiThresholds: z.array(genaiThresholdSchema).max(200).optional(),
   })
   .superRefine((doc, ctx) => {
     const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (string | number)[]) => {
@@ -327,6 +353,14 @@ export const policyDocumentSchema = z
           code: 'custom',
           message: `category '${t.category}' is not in findings.taxonomy`,
           path: ['validationThresholds', i, 'category'],
+        });
+    });
+    (doc.genaiThresholds ?? []).forEach((t, i) => {
+      if (!doc.findings.taxonomy.includes(t.findingCategory))
+        ctx.addIssue({
+          code: 'custom',
+          message: `category '${t.findingCategory}' is not in findings.taxonomy`,
+          path: ['genaiThresholds', i, 'findingCategory'],
         });
     });
     const defined = new Set(doc.tiers.map((t) => t.tier));

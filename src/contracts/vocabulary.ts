@@ -54,6 +54,8 @@ export const EVIDENCE_TYPES = [
   'post_market_monitoring_plan',
   'fundamental_rights_impact_assessment',
   'transparency_notice',
+  // GenAI evaluation results (assay.genai/v1 and the raw tool result file it is derived from).
+  'genai_evaluation',
 ] as const;
 
 /** Why a review exists. */

@@ -380,6 +380,8 @@ const PRODUCER: Record<EvidenceType, 'maker' | 'validator' | 'steward'> = {
   post_market_monitoring_plan: 'maker',
   fundamental_rights_impact_assessment: 'steward',
   transparency_notice: 'maker',
+  // GenAI red-team / evaluation results: independent testing, like validation.
+  genai_evaluation: 'validator',
 };
 
 /**

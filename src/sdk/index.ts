@@ -9,6 +9,7 @@ import { evidenceApi } from './evidence.ts';
 import { exceptionsApi } from './exceptions.ts';
 import { acceptancesApi, findingsApi } from './findings.ts';
 import { gateApi } from './gate.ts';
+import { genaiApi } from './genai.ts';
 import { auditApi, identityApi } from './identity.ts';
 import { incidentsApi } from './incidents.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
@@ -59,6 +60,8 @@ export class AssayClient {
   readonly datasets: ReturnType<typeof datasetsApi>;
   readonly deployments: ReturnType<typeof deploymentsApi>;
   readonly evidence: ReturnType<typeof evidenceApi>;
+  /** GenAI evaluation evidence (assay.genai/v1 documents of a version). */
+  readonly genai: ReturnType<typeof genaiApi>;
   readonly auditPackages: ReturnType<typeof auditPackageApi>;
   /** Tiering questionnaires, re-tiering decisions and tier overrides. */
   readonly tiering: ReturnType<typeof tieringApi>;
@@ -103,6 +106,7 @@ export class AssayClient {
     this.datasets = datasetsApi(t);
     this.deployments = deploymentsApi(t);
     this.evidence = evidenceApi(t);
+    this.genai = genaiApi(t);
     this.auditPackages = auditPackageApi(t);
     this.tiering = tieringApi(t);
     this.reviews = reviewsApi(t);

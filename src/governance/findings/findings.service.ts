@@ -75,9 +75,12 @@ export class FindingsService {
       const version = await this.versions.find(model, label, tx);
       if (input.suggestion) {
         const ev = await evidenceFactsOf(tx, input.suggestion.evidenceId);
-        if (ev?.version_id !== version.id || ev.type !== 'validation_report')
+        if (
+          ev?.version_id !== version.id ||
+          (ev.type !== 'validation_report' && ev.type !== 'genai_evaluation')
+        )
           throw new ValidationError(
-            `evidence '${input.suggestion.evidenceId}' is not validation evidence of ${key}@${label}`,
+            `evidence '${input.suggestion.evidenceId}' is not validation or GenAI evidence of ${key}@${label}`,
             'suggestion.evidenceId',
           );
         const adopted = await findingQuery(tx)

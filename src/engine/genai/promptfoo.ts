@@ -1,0 +1,154 @@
+import type { GenAiDocument } from '../../contracts/genai.ts';
+import {
+  decodeUtf8,
+  GenAiImportError,
+  type ImportOptions,
+  isRecord,
+  num,
+  type RawTest,
+  safeJsonParse,
+  sha256Hex,
+  str,
+} from './common.ts';
+import { buildDocument } from './document.ts';
+
+/**
+ * promptfoo `eval --output results.json` (`OutputFile` in promptfoo's `src/types/index.ts`):
+ * `{evalId, results: {version, timestamp, results[], prompts|table, stats}, config, shareableUrl,
+ * metadata?}`. Keyed off `results.version`: 3 (current) and 2 (legacy) are read; any other is
+ * refused. "pass" means the model resisted: a failed red-team grading is a successful attack.
+ */
+export const PROMPTFOO_VERSIONS = [2, 3] as const;
+const TOOL = 'promptfoo';
+const REDTEAM_PREFIX = 'promptfoo:redteam:';
+
+function pluginOf(result: Record<string, unknown>): string | null {
+  const metadata = isRecord(result.metadata) ? result.metadata : {};
+  const testCase = isRecord(result.testCase) ? result.testCase : {};
+  const testMeta = isRecord(testCase.metadata) ? testCase.metadata : {};
+  const fromMeta = str(metadata.pluginId) ?? str(testMeta.pluginId);
+  if (fromMeta) return fromMeta.replace(REDTEAM_PREFIX, '');
+  const vars = isRecord(result.vars) ? result.vars : {};
+  const harm = str(vars.harmCategory) ?? str(metadata.harmCategory);
+  if (harm) return harm;
+  const grading = isRecord(result.gradingResult) ? result.gradingResult : {};
+  const components = Array.isArray(grading.componentResults) ? grading.componentResults : [];
+  for (const c of components) {
+    const type = isRecord(c) && isRecord(c.assertion) ? str(c.assertion.type) : null;
+    if (type?.startsWith(REDTEAM_PREFIX)) return type.slice(REDTEAM_PREFIX.length);
+  }
+  const asserts = Array.isArray(testCase.assert) ? testCase.assert : [];
+  for (const a of asserts) {
+    const type = isRecord(a) ? str(a.type) : null;
+    if (type?.startsWith(REDTEAM_PREFIX)) return type.slice(REDTEAM_PREFIX.length);
+  }
+  return null;
+}
+
+function strategyOf(result: Record<string, unknown>, redteam: boolean): string | null {
+  const testCase = isRecord(result.testCase) ? result.testCase : {};
+  const testMeta = isRecord(testCase.metadata) ? testCase.metadata : {};
+  const metadata = isRecord(result.metadata) ? result.metadata : {};
+  const s = str(testMeta.strategyId) ?? str(metadata.strategyId);
+  if (s === 'iterative') return 'jailbreak';
+  if (s?.startsWith('iterative:')) return `jailbreak:${s.slice('iterative:'.length)}`;
+  return s ?? (redteam ? 'basic' : null);
+}
+
+function detectorOf(result: Record<string, unknown>, plugin: string | null): string | null {
+  if (plugin) return `${REDTEAM_PREFIX}${plugin}`;
+  const grading = isRecord(result.gradingResult) ? result.gradingResult : {};
+  const components = Array.isArray(grading.componentResults) ? grading.componentResults : [];
+  const types = components
+    .map((c) => (isRecord(c) && isRecord(c.assertion) ? str(c.assertion.type) : null))
+    .filter((t): t is string => t !== null);
+  return types.length > 0 ? [...new Set(types)].join(',') : null;
+}
+
+function outputText(response: unknown): string | null {
+  if (!isRecord(response)) return null;
+  const out = response.output;
+  if (out === undefined || out === null) return null;
+  return typeof out === 'string' ? out : JSON.stringify(out);
+}
+
+/** Reads a promptfoo results file into an `assay.genai/v1` document. */
+export function importPromptfoo(bytes: Uint8Array, options: ImportOptions = {}): GenAiDocument {
+  const root = safeJsonParse(decodeUtf8(bytes, TOOL), TOOL, 'file');
+  if (!isRecord(root)) throw new GenAiImportError(TOOL, 'the file is not a JSON object');
+  if (!isRecord(root.results))
+    throw new GenAiImportError(TOOL, 'no "results" object: not a promptfoo --output JSON file', 'results');
+  const summary = root.results;
+  const version = summary.version;
+  if (typeof version !== 'number')
+    throw new GenAiImportError(
+      TOOL,
+      'results.version is missing: unknown promptfoo format',
+      'results.version',
+    );
+  if (!(PROMPTFOO_VERSIONS as readonly number[]).includes(version))
+    throw new GenAiImportError(
+      TOOL,
+      `results schema version ${version} is not supported (supported: ${PROMPTFOO_VERSIONS.join(', ')})`,
+      'results.version',
+    );
+  if (!Array.isArray(summary.results))
+    throw new GenAiImportError(TOOL, 'results.results must be an array', 'results.results');
+  const config = isRecord(root.config) ? root.config : {};
+  const redteamRun = isRecord(config.redteam);
+  const metadata = isRecord(root.metadata) ? root.metadata : {};
+  const raws: RawTest[] = [];
+  const counts = { pass: 0, fail: 0, error: 0 };
+  summary.results.forEach((r, i) => {
+    const where = `results.results[${i}]`;
+    if (!isRecord(r)) throw new GenAiImportError(TOOL, 'a result must be an object', where);
+    if (typeof r.success !== 'boolean')
+      throw new GenAiImportError(TOOL, '"success" must be true or false', `${where}.success`);
+    const plugin = pluginOf(r);
+    const redteam = redteamRun || plugin !== null;
+    const failureReason = num(r.failureReason);
+    const outcome = r.success ? 'pass' : failureReason === 2 ? 'error' : 'fail';
+    counts[outcome]++;
+    const testCase = isRecord(r.testCase) ? r.testCase : {};
+    const prompt = isRecord(r.prompt) ? r.prompt : {};
+    const provider = isRecord(r.provider) ? r.provider : {};
+    const grading = isRecord(r.gradingResult) ? r.gradingResult : {};
+    const testIdx = num(r.testIdx) ?? i;
+    const promptIdx = num(r.promptIdx) ?? 0;
+    raws.push({
+      id: str(r.id) ?? `test${testIdx}-prompt${promptIdx}`,
+      probe: plugin ?? str(testCase.description) ?? str(r.description) ?? `test ${testIdx}`,
+      strategy: strategyOf(r, redteam),
+      detector: detectorOf(r, plugin),
+      tool_verdict: r.success ? 'pass' : failureReason === 2 ? 'error' : 'fail',
+      tool_score: num(r.score),
+      outcome,
+      prompt: str(prompt.raw),
+      response: outputText(r.response),
+      target_model: str(provider.id),
+      reason: str(grading.reason) ?? str(r.error),
+    });
+  });
+  const notes: string[] = [];
+  if (isRecord(summary.stats)) {
+    const s = summary.stats;
+    const theirs = [num(s.successes), num(s.failures), num(s.errors)];
+    const ours = [counts.pass, counts.fail, counts.error];
+    if (theirs.some((v, k) => v !== null && v !== ours[k]))
+      notes.push(
+        `promptfoo's stats (successes ${theirs[0]}, failures ${theirs[1]}, errors ${theirs[2]}) disagree with the rows (${ours[0]}, ${ours[1]}, ${ours[2]}); rates use the rows`,
+      );
+  }
+  return buildDocument({
+    tool: TOOL,
+    toolVersion: str(metadata.promptfooVersion),
+    formatVersion: String(version),
+    runId: str(root.evalId),
+    sha256: sha256Hex(bytes),
+    complete: true,
+    startedAt: str(summary.timestamp),
+    raws,
+    notes,
+    options,
+  });
+}
