@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { MonitoringKpis } from '../../contracts/metrics.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { allIncidentTimes } from '../incidents/incidents.store.ts';
+import { allIncidentTimes } from '../incidents/incidents.queries.ts';
 import { alertTimes, signalledDeployments } from './alerts.store.ts';
 import { monitoringKpis } from './monitoring-kpis.ts';
 

@@ -1,12 +1,12 @@
 import type { Silence, SilenceCreate } from '../../contracts/alerts.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import { endSilence, insertSilence, silenceById, silenceRows, silenceView } from './alerts.store.ts';
 
 /**

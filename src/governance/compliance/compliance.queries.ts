@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
-import { cardRow, publishedDatasheetRows } from '../documentation/documentation.store.ts';
 import { sectionSize } from '../documentation/documentation-rules.ts';
-import { latestEffectiveTiering } from '../tiering/tiering.store.ts';
+import { latestEffectiveTiering } from '../tiering/tiering.queries.ts';
 
 /** Read model of the compliance feature: the rows a version's facts come from. */
 
@@ -64,7 +63,14 @@ export async function publishedCard(
   versionId: string,
   sections: readonly { id: string; key: string }[],
 ) {
-  const row = await cardRow(tx, versionId, { publishedOnly: true });
+  const row = await tx
+    .selectFrom('model_cards')
+    .selectAll()
+    .where('version_id', '=', versionId)
+    .where('status', '=', 'published')
+    .orderBy('revision', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) return null;
   return {
     id: row.id,
@@ -90,10 +96,21 @@ export async function versionDatasheets(
     .orderBy('datasets.name')
     .execute();
   const datasets = [...new Map(links.map((l) => [l.id, l])).values()];
-  const sheets = await publishedDatasheetRows(
-    tx,
-    datasets.map((d) => d.id),
-  );
+  // the latest published datasheet of each dataset (ascending, so the newest revision wins)
+  const sheetRows = datasets.length
+    ? await tx
+        .selectFrom('datasheets')
+        .selectAll()
+        .where(
+          'dataset_id',
+          'in',
+          datasets.map((d) => d.id),
+        )
+        .where('status', '=', 'published')
+        .orderBy('revision', 'asc')
+        .execute()
+    : [];
+  const sheets = new Map(sheetRows.map((r) => [r.dataset_id, r]));
   return datasets.map((d) => {
     const sheet = sheets.get(d.id);
     const content = sheet ? (JSON.parse(sheet.content_json) as Record<string, unknown>) : null;

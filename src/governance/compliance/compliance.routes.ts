@@ -14,7 +14,7 @@ import {
 } from '../../contracts/compliance.ts';
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
-import { callerOf, idParams } from '../decisions/route-helpers.ts';
+import { callerOf, idParams } from '../../platform/http/route-helpers.ts';
 import type { AnnexIvService } from './annex-iv.service.ts';
 import type { ComplianceService } from './compliance.service.ts';
 

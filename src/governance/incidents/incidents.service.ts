@@ -9,6 +9,7 @@ import type {
 } from '../../contracts/incidents.ts';
 import type { Severity } from '../../contracts/policy.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
 import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -18,7 +19,6 @@ import type { IncidentsTable } from '../../platform/db/tables/alerts.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { FindingsService } from '../findings/findings.service.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox.ts';
 import { canMove, type IncidentState, reportingDueAt, stampsFor } from './incident-rules.ts';
 import {

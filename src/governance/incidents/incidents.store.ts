@@ -20,11 +20,6 @@ export async function incidentRows(
   return q.orderBy('detected_at', 'desc').orderBy('id').limit(limit).execute();
 }
 
-/** Every incident's times, for the KPIs. */
-export async function allIncidentTimes(tx: Tx): Promise<IncidentsTable[]> {
-  return tx.selectFrom('incidents').selectAll().execute();
-}
-
 export async function insertIncident(tx: Tx, row: IncidentsTable): Promise<void> {
   await tx.insertInto('incidents').values(row).execute();
 }

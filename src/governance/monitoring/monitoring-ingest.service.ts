@@ -19,12 +19,12 @@ import {
   writePredictionSegment,
 } from '../../engine/monitoring/segments.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { MonitoringBatchesTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import {
   activePlan,
   batchByInput,

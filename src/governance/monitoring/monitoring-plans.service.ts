@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MonitoringPlan, MonitoringPlanDocument } from '../../contracts/monitoring.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Action } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -9,7 +10,6 @@ import type { MonitoringPlansTable } from '../../platform/db/tables/monitoring.t
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import type { DocumentStanding } from '../reviews/review-rules.ts';
 import {
   activePlan,

@@ -3,6 +3,7 @@ import type { AlertRouting, CheckSignal } from '../../contracts/monitoring-signa
 import { type BaselineRows, computeWindow, type WindowComputation } from '../../engine/monitoring/window.ts';
 import { metricValue } from '../../engine/monitoring/window-metrics.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type {
@@ -12,7 +13,6 @@ import type {
 } from '../../platform/db/tables/monitoring.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import {
   activePlan,
   activePlans,

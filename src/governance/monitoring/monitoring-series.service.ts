@@ -4,10 +4,10 @@ import type {
   MonitoringSeries,
   MonitoringWindow,
 } from '../../contracts/monitoring.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { MonitoringResultsTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import type { Caller } from '../../platform/auth/caller.ts';
 import { activePlan, resultsOfWindow, seriesRows, windowById } from './monitoring.store.ts';
 import type { MonitoringPlansService } from './monitoring-plans.service.ts';
 import { windowUrl } from './monitoring-runs.service.ts';

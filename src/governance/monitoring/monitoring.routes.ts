@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   batchManifestSchema,
@@ -18,7 +17,7 @@ import {
 } from '../../contracts/monitoring.ts';
 import type { DataFormat } from '../../engine/load/load-table.ts';
 import { ValidationError } from '../../platform/errors.ts';
-import type { ApiApp } from '../../platform/http/http-app.ts';
+import type { ApiApp, ZodTypeProvider } from '../../platform/http/http-app.ts';
 import { callerOf, idParams } from '../../platform/http/route-helpers.ts';
 import type { MonitoringIngestService } from './monitoring-ingest.service.ts';
 import type { MonitoringPlansService } from './monitoring-plans.service.ts';

@@ -23,6 +23,9 @@ import { frameworkErrorEnvelope, installErrorEnvelope } from './error-envelope.t
 import { refuseNulBytes } from './nul-guard.ts';
 
 /** The Fastify instance every feature's routes register on (zod-typed). */
+/** The zod type provider of every route (for a plugin scope that sets it again). */
+export type { ZodTypeProvider };
+
 export type ApiApp = FastifyInstance<
   RawServerDefault,
   RawRequestDefaultExpression,
