@@ -658,7 +658,7 @@ export class DocumentationService {
 
   /** The stored file as an assay.validation/v1 document, or null when it is not one. */
   private async readValidationJson(sha256: string): Promise<ValidationEvidence | null> {
-    if (!this.deps.blobs.has(sha256)) return null;
+    if (!(await this.deps.blobs.has(sha256))) return null;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.deps.blobs.open(sha256)) {

@@ -4,6 +4,7 @@ import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
+import type { SharedBlobsTables } from './tables/shared-blobs.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
@@ -19,4 +20,5 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    SharedBlobsTables {}

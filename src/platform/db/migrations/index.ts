@@ -10,6 +10,8 @@ import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
 import { approvalBindingMigration } from './0033_approval_binding.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
+import { sharedBlobsMigration } from './0060_shared_blobs.ts';
+import { signingKeySecretsMigration } from './0061_signing_key_secrets.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +26,6 @@ export const migrations: readonly Migration[] = [
   lifecycleExceptionsMigration,
   separationOfDutiesMigration,
   approvalBindingMigration,
+  sharedBlobsMigration,
+  signingKeySecretsMigration,
 ];
