@@ -164,7 +164,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const signingKey = await SigningKeyRing.open(db, clock, {
     dataDir: config.dataDir,
     keyFile: config.signingKeyFile,
+    // Shared, rotatable keys (issue 19): the PEM in the environment, or sealed in the database.
+    keyPem: config.signingKeyPem,
+    kek: config.signingKek,
   });
+  scheduler.addTickTask(() => signingKey.refresh());
   const checkpoints = new CheckpointsService(db, clock, signingKey, {
     intervalMs: config.checkpointIntervalMs,
     directory: config.checkpointDir ? prepareCheckpointDir(config.checkpointDir, config.dataDir) : undefined,
