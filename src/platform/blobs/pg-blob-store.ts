@@ -117,16 +117,25 @@ export class PgBlobStore implements BlobStore {
         .where('sha256', '=', sha256)
         .executeTakeFirst();
       if (!obj) throw new NotFoundError('blob', sha256);
-      let seq = 0;
-      for (;;) {
-        const rows = await k
+      // The next batch is fetched while the consumer reads the current one.
+      const batch = (from: number) =>
+        k
           .selectFrom('blob_chunks')
           .select(['seq', 'data'])
           .where('sha256', '=', sha256)
-          .where('seq', '>=', seq)
-          .where('seq', '<', seq + READ_BATCH)
+          .where('seq', '>=', from)
+          .where('seq', '<', from + READ_BATCH)
           .orderBy('seq')
           .execute();
+      let seq = 0;
+      let next = batch(0);
+      for (;;) {
+        const rows = await next;
+        if (rows.length === READ_BATCH) {
+          next = batch(seq + READ_BATCH);
+          // A reader that stops early must not leave an unhandled rejection behind.
+          next.catch(() => undefined);
+        }
         for (const r of rows) {
           if (r.seq !== seq)
             throw new Error(`blob ${sha256}: chunk ${seq} is missing; the blob store is damaged`);
