@@ -118,7 +118,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const tiering = new TieringService(db, clock, policy, models, versions);
   // Shared evidence storage (issue 19): local directory, PostgreSQL or S3 (ASSAY_BLOB_STORE).
   // Temporary data left by a crashed write is swept on start and on every scheduler tick.
-  const blobs = deps.blobs ?? openBlobStore(config.blobStore, config.dataDir);
+  const blobs = deps.blobs ?? (await openBlobStore(config.blobStore, config.dataDir));
   const sweepBlobs = () => blobs.sweep(BLOB_SWEEP_AGE_MS).then(() => undefined);
   await sweepBlobs();
   const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);

@@ -36,7 +36,7 @@ export function registerBlobCommands(program: Command): void {
           ExitCode.badInput,
         );
       const from = new LocalBlobStore(path.resolve(opts.from ?? path.join(config.dataDir, 'blobs')));
-      const to = openBlobStore(config.blobStore, config.dataDir);
+      const to = await openBlobStore(config.blobStore, config.dataDir);
       const bar = new StageBar('assay blobs migrate');
       try {
         const r = await copyBlobs(from, to, (p) =>
@@ -79,7 +79,7 @@ export function registerBlobCommands(program: Command): void {
         import('../platform/blobs/blob-references.ts'),
       ]);
       const config = loadConfig(process.env);
-      const store = openBlobStore(config.blobStore, config.dataDir);
+      const store = await openBlobStore(config.blobStore, config.dataDir);
       const db = openDatabase({
         databaseUrl: config.databaseUrl,
         sqlitePath: path.join(config.dataDir, 'assay.db'),

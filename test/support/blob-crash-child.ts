@@ -6,7 +6,7 @@ import { openBlobStore } from '../../src/platform/blobs/blob-config.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 
 const config = loadConfig(process.env);
-const store = openBlobStore(config.blobStore, config.dataDir);
+const store = await openBlobStore(config.blobStore, config.dataDir);
 let sent = 0;
 const endless = new Readable({
   read() {

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { type BlobStore, LocalBlobStore } from '../blob-store.ts';
 import { ValidationError } from '../errors.ts';
-import { PgBlobStore } from './pg-blob-store.ts';
-import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.ts';
+import type { S3BlobStoreOptions } from './s3-blob-store.ts';
 
 /** Which blob store a server uses (ASSAY_BLOB_STORE and ASSAY_S3_*; docs/deployment.md). */
 export type BlobStoreConfig =
@@ -54,10 +53,14 @@ export function blobConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string | 
   );
 }
 
-/** Opens the configured blob store (a local one defaults to `<dataDir>/blobs`). */
-export function openBlobStore(config: BlobStoreConfig, dataDir: string): BlobStore {
+/**
+ * Opens the configured blob store (a local one defaults to `<dataDir>/blobs`). The PostgreSQL and
+ * S3 implementations are loaded only when chosen (the configuration is read by light commands).
+ */
+export async function openBlobStore(config: BlobStoreConfig, dataDir: string): Promise<BlobStore> {
   if (config.kind === 'local') return new LocalBlobStore(config.directory ?? path.join(dataDir, 'blobs'));
-  if (config.kind === 'postgres') return new PgBlobStore(config.databaseUrl);
+  if (config.kind === 'postgres')
+    return new (await import('./pg-blob-store.ts')).PgBlobStore(config.databaseUrl);
   const { kind: _kind, ...options } = config;
-  return new S3BlobStore(options);
+  return new (await import('./s3-blob-store.ts')).S3BlobStore(options);
 }
