@@ -64,7 +64,8 @@ import { WebhooksService } from './governance/webhooks/webhooks.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
-import { BlobStore } from './platform/blob-store.ts';
+import type { BlobStore } from './platform/blob-store.ts';
+import { openBlobStore } from './platform/blobs/blob-config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
@@ -74,12 +75,17 @@ import { SigningKeyRing } from './platform/signing/key-ring.ts';
 import { registerKeyRoutes } from './platform/signing/keys.routes.ts';
 import { ASSAY_VERSION } from './version.ts';
 
+/** Temporary blob data older than this is a crashed write's and is removed. */
+const BLOB_SWEEP_AGE_MS = 15 * 60 * 1000;
+
 /** What the composition root needs from outside: the store, the clock and the configuration. */
 export interface ServerDeps {
   db: Db;
   clock: Clock;
   config: AssayConfig;
   logger?: boolean;
+  /** The blob store to use instead of opening the configured one (tests; the caller closes it). */
+  blobs?: BlobStore;
 }
 
 /** Every service, built once. Scheduled jobs, the CLI's serve command and tests reach them here. */
@@ -117,6 +123,7 @@ export interface Services {
   monitoringIngest: MonitoringIngestService;
   monitoringRuns: MonitoringRunsService;
   monitoringSeries: MonitoringSeriesService;
+  blobs: BlobStore;
 }
 
 /**
@@ -133,7 +140,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const policy = new PolicyService(db, clock);
   await policy.ensureDefault();
   const tiering = new TieringService(db, clock, policy, models, versions);
-  const blobs = new BlobStore(`${config.dataDir}/blobs`);
+  // Shared evidence storage (issue 19): local directory, PostgreSQL or S3 (ASSAY_BLOB_STORE).
+  // Temporary data left by a crashed write is swept on start and on every scheduler tick.
+  const blobs = deps.blobs ?? (await openBlobStore(config.blobStore, config.dataDir));
+  const sweepBlobs = () => blobs.sweep(BLOB_SWEEP_AGE_MS).then(() => undefined);
+  await sweepBlobs();
   const evidence = new EvidenceService(db, clock, blobs, config.uploadLimit, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   const reviewCycles = new ReviewCyclesService(db, clock, models);
@@ -194,13 +205,18 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const signingKey = await SigningKeyRing.open(db, clock, {
     dataDir: config.dataDir,
     keyFile: config.signingKeyFile,
+    // Shared, rotatable keys (issue 19): the PEM in the environment, or sealed in the database.
+    keyPem: config.signingKeyPem,
+    kek: config.signingKek,
   });
+  scheduler.addTickTask(() => signingKey.refresh());
   const checkpoints = new CheckpointsService(db, clock, signingKey, {
     intervalMs: config.checkpointIntervalMs,
     directory: config.checkpointDir ? prepareCheckpointDir(config.checkpointDir, config.dataDir) : undefined,
     report: (message) => process.stderr.write(`assay: ${message}\n`),
   });
   scheduler.addTickTask(() => checkpoints.runScheduled());
+  scheduler.addTickTask(sweepBlobs);
   const auditPackages = new AuditPackageService(db, clock, {
     models,
     versions,
@@ -276,6 +292,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     monitoringIngest,
     monitoringRuns,
     monitoringSeries,
+    blobs,
   };
 
   const app = await createHttpApp({
@@ -321,6 +338,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
   registerComplianceRoutes(app, { compliance, annexIv });
   void services;
+  if (!deps.blobs) app.addHook('onClose', () => blobs.close());
   await registerConsoleStatic(app);
   return { app, services };
 }

@@ -16,6 +16,7 @@ export interface CommandModule {
  */
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: ['serve'], load: async () => (await import('./serve.ts')).registerServe },
+  { commands: ['blobs'], load: async () => (await import('./blob-commands.ts')).registerBlobCommands },
   {
     commands: ['audit', 'keys'],
     load: async () => (await import('./audit-commands.ts')).registerAuditCommands,

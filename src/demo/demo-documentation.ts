@@ -12,7 +12,7 @@ import { PolicyService } from '../governance/policy/policy.service.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
 import { TieringService } from '../governance/tiering/tiering.service.ts';
 import type { Caller } from '../platform/auth/caller.ts';
-import { BlobStore } from '../platform/blob-store.ts';
+import { LocalBlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 
@@ -172,7 +172,7 @@ export async function seedDemoDocumentation(db: Db, clock: Clock, caller: Caller
   const datasets = new DatasetsService(db, clock);
   const tiering = new TieringService(db, clock, policy, models, versions);
   // The demo attaches evidence as links only; the blob store is never written.
-  const blobs = new BlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
+  const blobs = new LocalBlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
   const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   const docs = new DocumentationService(db, clock, { policy, models, versions, datasets, evidence, blobs });

@@ -15,7 +15,7 @@ import { VersionsService } from '../governance/inventory/versions.service.ts';
 import { PolicyService } from '../governance/policy/policy.service.ts';
 import { materialChangeListener } from '../governance/reviews/material-change.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
-import { BlobStore } from '../platform/blob-store.ts';
+import { LocalBlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 
@@ -29,7 +29,7 @@ export function demoServices(db: Db, clock: Clock) {
   const models = new ModelsService(db, clock, DEFAULT_REQUIRED_FIELDS);
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
-  const blobs = new BlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
+  const blobs = new LocalBlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
   const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   versions.onVersionCreated(materialChangeListener(reviews));

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore } from './blob-store.ts';
+import { LocalBlobStore } from './blob-store.ts';
 import { PayloadTooLargeError } from './errors.ts';
 
 const dirs: string[] = [];
-function store(): { root: string; blobs: BlobStore } {
+function store(): { root: string; blobs: LocalBlobStore } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-blobs-'));
   dirs.push(root);
-  return { root, blobs: new BlobStore(root) };
+  return { root, blobs: new LocalBlobStore(root) };
 }
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type BlobStoreConfig, blobConfigFromEnv } from './blobs/blob-config.ts';
 import { ValidationError } from './errors.ts';
 
 /** Everything the server reads from its environment, parsed once at start. */
@@ -27,6 +28,12 @@ export interface AssayConfig {
   checkpointDir: string | undefined;
   /** Scheduled audit checkpoints at most this often, when the head moved (ASSAY_CHECKPOINT_INTERVAL_MS; 0 = none). */
   checkpointIntervalMs: number;
+  /** Where evidence files and documents are kept (ASSAY_BLOB_STORE, ASSAY_S3_*; docs/deployment.md). */
+  blobStore: BlobStoreConfig;
+  /** The Ed25519 signing key itself as PKCS#8 PEM (ASSAY_SIGNING_KEY); takes the place of a key file. */
+  signingKeyPem: string | undefined;
+  /** Key-encryption key (base64 of 32 bytes, ASSAY_SIGNING_KEK): signing keys live encrypted in the database. */
+  signingKek: string | undefined;
   /** Alert routes (a monitoring plan's webhook / Alertmanager URLs) may target private addresses (ASSAY_ALERT_ROUTES_ALLOW_PRIVATE=1). */
   alertRoutesAllowPrivate: boolean;
 }
@@ -63,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
     checkpointDir: env.ASSAY_CHECKPOINT_DIR ? path.resolve(env.ASSAY_CHECKPOINT_DIR) : undefined,
     checkpointIntervalMs: intFromEnv(env, 'ASSAY_CHECKPOINT_INTERVAL_MS', 3_600_000),
+    blobStore: blobConfigFromEnv(env, databaseUrl),
+    signingKeyPem: env.ASSAY_SIGNING_KEY || undefined,
+    signingKek: env.ASSAY_SIGNING_KEK || undefined,
     alertRoutesAllowPrivate: env.ASSAY_ALERT_ROUTES_ALLOW_PRIVATE === '1',
   };
 }

@@ -675,7 +675,7 @@ export class DocumentationService {
 
   /** The stored file as JSON, or null when it is not a JSON document of at most MAX_EVIDENCE_JSON. */
   private async readJson(sha256: string): Promise<unknown> {
-    if (!this.deps.blobs.has(sha256)) return null;
+    if (!(await this.deps.blobs.has(sha256))) return null;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.deps.blobs.open(sha256)) {

@@ -67,7 +67,7 @@ export class EvidenceService {
     const now = this.clock.now();
     if (meta.validUntil && Date.parse(meta.validUntil) <= now.getTime())
       throw new ValidationError('validUntil must be in the future', 'validUntil');
-    if (file && !this.blobs.has(file.sha256))
+    if (file && !(await this.blobs.has(file.sha256)))
       throw new ValidationError('the uploaded file is missing', 'file');
     return this.db.write(async (tx) => {
       const model = await this.models.authorize(caller.principal, key, 'evidence.write', tx);

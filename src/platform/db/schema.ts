@@ -7,6 +7,7 @@ import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts
 import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
+import type { SharedBlobsTables } from './tables/shared-blobs.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
@@ -25,4 +26,5 @@ export interface Database
     LifecycleExceptionsTables,
     AlertsTables,
     MonitoringTables,
-    ComplianceTables {}
+    ComplianceTables,
+    SharedBlobsTables {}

@@ -70,10 +70,16 @@ function fromPrivateKey(privateKey: KeyObject): SigningKey {
   return { publicKey, sign: (data) => sign(null, data, privateKey) };
 }
 
-/** Where the key comes from: `ASSAY_SIGNING_KEY_FILE` when set, else `<dataDir>/keys/signing-ed25519.pem`. */
+/**
+ * Where the key comes from, first match wins: `ASSAY_SIGNING_KEK` (keys stored encrypted in the
+ * database, see key-vault.ts), `ASSAY_SIGNING_KEY` (the PEM itself), `ASSAY_SIGNING_KEY_FILE`,
+ * else `<dataDir>/keys/signing-ed25519.pem`.
+ */
 export interface SigningKeySource {
   dataDir: string;
   keyFile?: string | undefined;
+  keyPem?: string | undefined;
+  kek?: string | undefined;
 }
 
 /**
@@ -82,6 +88,7 @@ export interface SigningKeySource {
  * servers cannot write different keys) and read on every later start.
  */
 export function loadSigningKey(source: SigningKeySource): SigningKey {
+  if (source.keyPem) return signingKeyFromPem(source.keyPem.replace(/\\n/g, '\n'), 'ASSAY_SIGNING_KEY');
   if (source.keyFile) {
     let pem: string;
     try {

@@ -14,6 +14,8 @@ import { monitoringMigration } from './0040_monitoring.ts';
 import { alertsMigration } from './0045_alerts.ts';
 import { incidentsMigration } from './0046_incidents.ts';
 import { complianceMigration } from './0055_compliance.ts';
+import { sharedBlobsMigration } from './0060_shared_blobs.ts';
+import { signingKeySecretsMigration } from './0061_signing_key_secrets.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -32,4 +34,6 @@ export const migrations: readonly Migration[] = [
   alertsMigration,
   incidentsMigration,
   complianceMigration,
+  sharedBlobsMigration,
+  signingKeySecretsMigration,
 ];

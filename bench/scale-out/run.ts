@@ -1,0 +1,261 @@
+// Scale-out benchmark (issue 19): two `assay serve` processes on one PostgreSQL (shared blobs in
+// PostgreSQL, shared signing key), C concurrent clients doing mixed reads and writes through both
+// for S seconds; one server is `kill -9`-ed half-way and restarted. Reports requests, errors
+// (and how many fell while a server was down), p50/p99, checks every acknowledged write is there
+// and the audit chain verifies. Then reads an N MB blob from the local, PostgreSQL and S3 (s3rver)
+// stores, timing it and sampling the process's memory.
+//
+//   ASSAY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//     node --import tsx bench/scale-out/run.ts [--seconds 120] [--clients 50] [--blob-mb 100]
+//
+// No `assay worker` processes: they are not built yet (the scheduler runs inside the servers).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { type BlobStore, LocalBlobStore } from '../../src/platform/blob-store.ts';
+import { PgBlobStore } from '../../src/platform/blobs/pg-blob-store.ts';
+import { S3BlobStore } from '../../src/platform/blobs/s3-blob-store.ts';
+import { startTestS3 } from '../../test/support/s3-server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/assay.mjs');
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const SECONDS = arg('seconds', 120);
+const CLIENTS = arg('clients', 50);
+const BLOB_MB = arg('blob-mb', 100);
+const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
+if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL (an admin URL; a throw-away database is created)');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  token: string;
+}
+
+async function startServer(
+  env: Record<string, string>,
+  port: number,
+  dataDir: string,
+  first = false,
+): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--no-seed'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stderr!.on('data', () => {});
+  const token = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes('Assay is serving') && (!first || /assay_[A-Za-z0-9_-]{20,}/.test(out))) {
+        clearTimeout(t);
+        resolve(/\b(assay_[A-Za-z0-9_-]{20,})/.exec(out)?.[1] ?? '');
+      }
+    });
+    child.once('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, port, child, token };
+}
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+async function loadPhase(): Promise<void> {
+  const name = `assay_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = Object.assign(new URL(ADMIN!), { pathname: `/${name}` }).toString();
+  const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'assay-scale-')));
+  const env = {
+    ASSAY_DATABASE_URL: url,
+    ASSAY_BLOB_STORE: 'postgres',
+    ASSAY_SIGNING_KEK: randomBytes(32).toString('base64'),
+    ASSAY_SCHEDULER_INTERVAL_MS: '10000',
+    ASSAY_URL: '',
+    ASSAY_TOKEN: '',
+  };
+  const ports = [await freePort(), await freePort()];
+  const servers: Server[] = [await startServer(env, ports[0]!, dirs[0]!, true)];
+  servers.push(await startServer(env, ports[1]!, dirs[1]!));
+  const token = servers[0]!.token;
+  const call = async (s: Server, method: string, p: string, body?: unknown) =>
+    fetch(`${s.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+  const latencies: number[] = [];
+  let requests = 0;
+  let errors = 0;
+  let errorsWhileDown = 0;
+  let down = false;
+  const acknowledged: string[] = [];
+  const end = Date.now() + SECONDS * 1000;
+  let seq = 0;
+  const client = async (c: number) => {
+    while (Date.now() < end) {
+      const s = servers[(c + seq++) % 2]!;
+      const write = Math.random() < 0.3;
+      const key = `bench-${c}-${seq}`;
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        const r = write
+          ? await call(s, 'POST', '/api/v1/models', { key, name: `Bench ${key}`, type: 'classification' })
+          : await call(
+              s,
+              'GET',
+              Math.random() < 0.5 ? '/api/v1/models?limit=20' : '/api/v1/audit/events?limit=20',
+            );
+        await r.arrayBuffer();
+        ok = r.status < 300;
+        if (ok && write) acknowledged.push(key);
+      } catch {
+        ok = false;
+      }
+      requests++;
+      if (ok) latencies.push(performance.now() - t0);
+      else {
+        errors++;
+        if (down && s === servers[1]) errorsWhileDown++;
+      }
+    }
+  };
+  const killer = (async () => {
+    await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 2));
+    down = true;
+    servers[1]!.child.kill('SIGKILL');
+    const restarted = await startServer(env, ports[1]!, dirs[1]!);
+    servers[1] = restarted;
+    down = false;
+    return restarted;
+  })();
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  await killer;
+  const elapsed = (Date.now() - started) / 1000;
+  // Every acknowledged write is in the database.
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const { rows } = await db.query<{ key: string }>(`SELECT key FROM models WHERE key LIKE 'bench-%'`);
+  await db.end();
+  const present = new Set(rows.map((r) => r.key));
+  const lost = acknowledged.filter((k) => !present.has(k));
+  for (const s of servers) s.child.kill('SIGTERM');
+  const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--database-url', url], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ASSAY_URL: '', ASSAY_TOKEN: '' },
+  });
+  console.log(
+    `load: ${CLIENTS} clients, ${elapsed.toFixed(0)} s, 2 servers (one kill -9 at ${SECONDS / 2} s and restarted)`,
+  );
+  console.log(
+    `  requests ${requests} (${(requests / elapsed).toFixed(0)}/s), errors ${errors} (${((100 * errors) / Math.max(1, requests)).toFixed(2)}%; ${errorsWhileDown} to the killed server while it was down)`,
+  );
+  console.log(
+    `  latency of successful requests: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+  );
+  console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
+  console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+async function timeRead(label: string, store: BlobStore, sha: string, size: number): Promise<void> {
+  global.gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const t0 = performance.now();
+  let n = 0;
+  for await (const chunk of store.open(sha)) n += (chunk as Buffer).length;
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  if (n !== size) throw new Error(`${label}: read ${n} of ${size} bytes`);
+  console.log(
+    `  ${label.padEnd(10)} ${(size / 1024 / 1024 / (ms / 1000)).toFixed(0).padStart(5)} MB/s (${ms.toFixed(0)} ms), RSS growth during the read ${((peak - base) / 1024 / 1024).toFixed(1)} MiB`,
+  );
+}
+
+async function blobPhase(): Promise<void> {
+  const size = BLOB_MB * 1024 * 1024;
+  const seed = randomBytes(1024 * 1024);
+  const source = () =>
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < BLOB_MB; i++) {
+          seed[0] = i % 256;
+          yield Buffer.from(seed);
+        }
+      })(),
+    );
+  const name = `assay_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = Object.assign(new URL(ADMIN!), { pathname: `/${name}` }).toString();
+  const { openDatabase } = await import('../../src/platform/db/database.ts');
+  const { migrateToLatest } = await import('../../src/platform/db/migrate.ts');
+  const mdb = openDatabase({ databaseUrl: url, poolSize: 2 });
+  await migrateToLatest(mdb);
+  await mdb.close();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-blobbench-'));
+  const s3 = await startTestS3();
+  const stores: [string, BlobStore][] = [
+    ['local', new LocalBlobStore(dir)],
+    ['postgres', new PgBlobStore(url)],
+    ['s3', new S3BlobStore(s3.options)],
+  ];
+  console.log(`blob read: one ${BLOB_MB} MiB file (hash checked while reading)`);
+  for (const [label, store] of stores) {
+    const { sha256 } = await store.put(source(), Number.MAX_SAFE_INTEGER);
+    await timeRead(label, store, sha256, size);
+    await store.close();
+  }
+  await s3.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
+}
+
+await loadPhase();
+await blobPhase();

@@ -1,0 +1,227 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import {
+  asBuffer,
+  type BlobStore,
+  checkAddress,
+  checkLimit,
+  type StoredBlob,
+  verifiedStream,
+} from '../blob-store.ts';
+import { NotFoundError, PayloadTooLargeError } from '../errors.ts';
+
+/** Part size of multipart uploads (S3's minimum is 5 MiB for every part but the last). */
+export const S3_PART_BYTES = 8 * 1024 * 1024;
+
+/** Where an S3-compatible store is (ASSAY_S3_*); credentials come from the AWS SDK's usual chain. */
+export interface S3BlobStoreOptions {
+  bucket: string;
+  /** Key prefix, e.g. `assay/` (default none). */
+  prefix?: string;
+  /** Endpoint of an S3-compatible service (MinIO, Ceph, …); unset = AWS. */
+  endpoint?: string;
+  region?: string;
+  /** Path-style addressing (needed by most S3-compatible servers). */
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * Blobs in S3-compatible object storage: `<prefix>blobs/ab/cd/<sha256>`. A write that fits in one
+ * part (8 MiB) is hashed in memory and put at its address directly; a larger one is streamed as a
+ * multipart upload to `<prefix>tmp/<time>-<random>` while hashing, completed, copied to its
+ * address and the temporary object deleted (a failed upload is aborted). A crash between
+ * completion and deletion leaves a temporary object that {@link sweep} removes; a crash before
+ * completion leaves an invisible incomplete multipart upload, which the bucket's
+ * AbortIncompleteMultipartUpload lifecycle rule clears (docs/deployment.md).
+ */
+export class S3BlobStore implements BlobStore {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(options: S3BlobStoreOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.prefix ?? '';
+    this.client = new S3Client({
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle ?? false,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    });
+  }
+
+  get location(): string {
+    return `s3://${this.bucket}/${this.prefix}blobs/`;
+  }
+
+  private keyOf(sha256: string): string {
+    checkAddress(sha256);
+    return `${this.prefix}blobs/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  }
+
+  async put(source: Readable, limit: number, tooLarge: () => boolean = () => false): Promise<StoredBlob> {
+    const hash = createHash('sha256');
+    let size = 0;
+    let part: Buffer[] = [];
+    let partBytes = 0;
+    let upload: { key: string; id: string; parts: { PartNumber: number; ETag: string }[] } | undefined;
+    const sendPart = async (data: Buffer) => {
+      if (!upload) {
+        const key = `${this.prefix}tmp/${Date.now()}-${randomBytes(8).toString('hex')}`;
+        const created = await this.client.send(
+          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }),
+        );
+        upload = { key, id: created.UploadId!, parts: [] };
+      }
+      const PartNumber = upload.parts.length + 1;
+      const r = await this.client.send(
+        new UploadPartCommand({
+          Bucket: this.bucket,
+          Key: upload.key,
+          UploadId: upload.id,
+          PartNumber,
+          Body: data,
+        }),
+      );
+      upload.parts.push({ PartNumber, ETag: r.ETag! });
+    };
+    try {
+      for await (const chunk of source) {
+        const buf = asBuffer(chunk);
+        size += buf.length;
+        checkLimit(size, limit);
+        hash.update(buf);
+        part.push(buf);
+        partBytes += buf.length;
+        if (partBytes >= S3_PART_BYTES) {
+          const joined = Buffer.concat(part);
+          part = [joined.subarray(S3_PART_BYTES)];
+          partBytes = part[0]!.length;
+          await sendPart(joined.subarray(0, S3_PART_BYTES));
+        }
+      }
+      if (tooLarge())
+        throw new PayloadTooLargeError(`the upload is larger than the limit of ${limit} bytes`, { limit });
+      const sha256 = hash.digest('hex');
+      const key = this.keyOf(sha256);
+      const rest = Buffer.concat(part);
+      if (!upload) {
+        if (!(await this.has(sha256)))
+          await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: rest }));
+        return { sha256, size };
+      }
+      if (rest.length > 0) await sendPart(rest);
+      const u = upload;
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: u.key,
+          UploadId: u.id,
+          MultipartUpload: { Parts: u.parts },
+        }),
+      );
+      upload = undefined;
+      try {
+        if (!(await this.has(sha256)))
+          await this.client.send(
+            new CopyObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              CopySource: `${this.bucket}/${encodeURI(u.key)}`,
+            }),
+          );
+      } finally {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: u.key }));
+      }
+      return { sha256, size };
+    } catch (err) {
+      if (upload)
+        await this.client
+          .send(
+            new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.key, UploadId: upload.id }),
+          )
+          .catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(sha256) }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  open(sha256: string): Readable {
+    const key = this.keyOf(sha256);
+    const { client, bucket } = this;
+    return verifiedStream(sha256, async function* () {
+      let body: AsyncIterable<Uint8Array>;
+      try {
+        const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        body = r.Body as unknown as AsyncIterable<Uint8Array>;
+      } catch (err) {
+        if (isNotFound(err)) throw new NotFoundError('blob', sha256);
+        throw err;
+      }
+      for await (const c of body) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    });
+  }
+
+  private async *objects(under: string): AsyncIterable<{ key: string; size: number; modified: Date }> {
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: under, ContinuationToken: token }),
+      );
+      for (const o of r.Contents ?? [])
+        yield { key: o.Key!, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async *list(): AsyncIterable<StoredBlob> {
+    for await (const o of this.objects(`${this.prefix}blobs/`)) {
+      const name = o.key.slice(o.key.lastIndexOf('/') + 1);
+      if (/^[0-9a-f]{64}$/.test(name)) yield { sha256: name, size: o.size };
+    }
+  }
+
+  async sweep(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for await (const o of this.objects(`${this.prefix}tmp/`)) {
+      if (o.modified.getTime() > cutoff) continue;
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: o.key }));
+      removed++;
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
