@@ -70,6 +70,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () =>
       (await import('./documentation-format-commands.ts')).registerDocumentationFormatCommands,
   },
+  {
+    commands: ['monitor'],
+    load: async () => (await import('./monitor-commands.ts')).registerMonitorCommands,
+  },
 ];
 
 /**
