@@ -84,6 +84,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     commands: ['redteam', 'genai'],
     load: async () => (await import('./genai-commands.ts')).registerGenAiCommands,
   },
+  {
+    commands: ['monitor'],
+    load: async () => (await import('./monitor-commands.ts')).registerMonitorCommands,
+  },
 ];
 
 /**

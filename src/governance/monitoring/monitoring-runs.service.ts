@@ -21,6 +21,7 @@ import {
   saveWindow,
   windowsOf,
 } from './monitoring.store.ts';
+import { MonitoringCompaction } from './monitoring-compaction.ts';
 import type { MonitoringIngestService } from './monitoring-ingest.service.ts';
 import type { MonitoringPlansService } from './monitoring-plans.service.ts';
 import { type PlanCheck, planChecks } from './plan-document.ts';
@@ -57,13 +58,17 @@ const overlaps = (b: MonitoringBatchesTable, from: number, to: number) =>
  */
 export class MonitoringRunsService {
   private sink: MonitoringSignalSink | null = null;
+  /** The compaction job, run on the tick before the windows. */
+  readonly compaction: MonitoringCompaction;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly plans: MonitoringPlansService,
     private readonly ingest: MonitoringIngestService,
-  ) {}
+  ) {
+    this.compaction = new MonitoringCompaction(db, clock, ingest);
+  }
 
   /** Sets where check results go (the composition root wires the alerts service here). */
   setSignalSink(sink: MonitoringSignalSink): void {
@@ -76,6 +81,7 @@ export class MonitoringRunsService {
     for (const plan of await activePlans(this.db.kysely)) {
       // one deployment's failure (an unreadable segment) must not stop the others
       try {
+        await this.compaction.compact(plan.deployment_id, SYSTEM);
         out.push(...(await this.runPlan(plan, SYSTEM, {})));
       } catch (err) {
         process.stderr.write(

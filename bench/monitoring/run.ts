@@ -1,0 +1,122 @@
+/**
+ * Monitoring benchmark: streaming ingestion (NDJSON batches of 10,000 predictions), Parquet batch
+ * ingestion, and one window's checks vs `assay validate` on the same rows.
+ *
+ *   node --import tsx bench/monitoring/run.ts [rows=1000000]
+ *
+ * Uses a throw-away SQLite store and data directory; rows are the UCI Adult production rows
+ * (data/adult) repeated with new ids and timestamps within one day.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { withDuckDb } from '../../src/engine/monitoring/segments.ts';
+import { validate } from '../../src/engine/validate.ts';
+import type { Caller } from '../../src/governance/inventory/models.service.ts';
+import {
+  ADULT_FEATURES,
+  adultPlan,
+  adultPredictions,
+  predictionsNdjson,
+  referenceCsv,
+} from '../../src/governance/monitoring/monitoring-fixture.ts';
+import { startTestServer } from '../../test/support/test-server.ts';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const BATCH = 10_000;
+const admin: Caller = {
+  principal: { userId: 'x', username: 'admin', role: 'admin', scope: 'admin', tokenId: 't' },
+  audit: { actor: 'admin', requestId: null },
+};
+
+const t = await startTestServer('sqlite', '2026-03-05T00:00:00.000Z');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-bench-mon-'));
+try {
+  await t.call('POST', '/api/v1/models', { key: 'bench', name: 'bench', type: 'classification' });
+  await t.call('POST', '/api/v1/models/bench/versions', { label: '1.0.0' });
+  const dep = (
+    await t.call('POST', '/api/v1/models/bench/deployments', { version: '1.0.0', environment: 'staging' })
+  ).json().id;
+  await t.services.monitoringPlans.apply(admin, dep, adultPlan());
+  const refFile = path.join(tmp, 'reference.csv');
+  fs.writeFileSync(refFile, referenceCsv());
+  await t.services.monitoringIngest.ingest(admin, dep, 'reference', { file: refFile, format: 'csv' });
+
+  // streaming: NDJSON batches of 10,000 rows, all within 2026-03-01
+  const batches = Math.ceil(rows / BATCH);
+  const perBatch = adultPredictions('2026-03-01T00:00:00.000Z', 1, BATCH);
+  const bodies = Array.from({ length: batches }, (_, b) =>
+    Buffer.from(predictionsNdjson(perBatch.map((p) => ({ ...p, prediction_id: `${b}-${p.prediction_id}` })))),
+  );
+  let start = performance.now();
+  for (const body of bodies)
+    await t.services.monitoringIngest.ingest(admin, dep, 'predictions', { ndjson: body });
+  const ndjsonS = (performance.now() - start) / 1000;
+
+  // Parquet: the same rows as one Parquet file per 100,000 rows
+  const parquet = path.join(tmp, 'batch.parquet');
+  const ndjsonFile = path.join(tmp, 'all.ndjson');
+  fs.writeFileSync(
+    ndjsonFile,
+    bodies
+      .slice(0, Math.min(10, batches))
+      .map((b) => b.toString())
+      .join('\n'),
+  );
+  await withDuckDb(async (conn) => {
+    await conn.run(
+      `COPY (SELECT predictionId || '-pq' AS prediction_id, "timestamp", UNNEST(features), score FROM read_json('${ndjsonFile}', format='newline_delimited')) TO '${parquet}' (FORMAT parquet)`,
+    );
+  });
+  const pqRows = Math.min(10, batches) * BATCH;
+  start = performance.now();
+  await t.services.monitoringIngest.ingest(admin, dep, 'predictions', { file: parquet, format: 'parquet' });
+  const parquetS = (performance.now() - start) / 1000;
+
+  // one window over every row vs assay validate on the same rows (exported once)
+  start = performance.now();
+  const windows = await t.services.monitoringRuns.run(admin, dep, {
+    from: '2026-03-01T00:00:00Z',
+    to: '2026-03-02T00:00:00Z',
+  });
+  const windowS = (performance.now() - start) / 1000;
+  const current = path.join(tmp, 'window.parquet');
+  const segs = path.join(t.services.monitoringIngest.segmentDir(dep), 'predictions', '*.parquet');
+  const ref = path.join(tmp, 'ref.parquet');
+  await withDuckDb(async (conn) => {
+    await conn.run(
+      `COPY (SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet('${segs}', union_by_name = true)) TO '${current}' (FORMAT parquet)`,
+    );
+    await conn.run(
+      `COPY (SELECT * EXCLUDE (label) FROM read_csv('${refFile}')) TO '${ref}' (FORMAT parquet)`,
+    );
+  });
+  start = performance.now();
+  await validate({
+    data: current,
+    reference: ref,
+    features: [...ADULT_FEATURES, 'score'],
+    categorical: ['sex', 'race', 'occupation'],
+    now: new Date(),
+  });
+  const validateS = (performance.now() - start) / 1000;
+  const total = batches * BATCH + pqRows;
+  console.log(
+    JSON.stringify(
+      {
+        rows: batches * BATCH,
+        ndjson: { seconds: ndjsonS, rowsPerSecond: Math.round((batches * BATCH) / ndjsonS) },
+        parquet: { rows: pqRows, seconds: parquetS, rowsPerSecond: Math.round(pqRows / parquetS) },
+        window: { rows: windows[0]?.rows ?? total, seconds: windowS },
+        validate: { seconds: validateS },
+        windowOverValidate: windowS / validateS,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await t.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
