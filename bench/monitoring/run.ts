@@ -13,7 +13,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { withDuckDb } from '../../src/engine/monitoring/segments.ts';
 import { validate } from '../../src/engine/validate.ts';
-import type { Caller } from '../../src/governance/inventory/models.service.ts';
 import {
   ADULT_FEATURES,
   adultPlan,
@@ -21,6 +20,7 @@ import {
   predictionsNdjson,
   referenceCsv,
 } from '../../src/governance/monitoring/monitoring-fixture.ts';
+import type { Caller } from '../../src/platform/auth/caller.ts';
 import { startTestServer } from '../../test/support/test-server.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);

@@ -1,5 +1,5 @@
 import { rename } from 'node:fs/promises';
-import { count, literal, queryRows } from '../drift/sql.ts';
+import { count, literal, queryRows } from '../duckdb/sql.ts';
 import { list, withDuckDb } from './segments.ts';
 
 /**

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { validate } from '../../engine/validate.ts';
-import type { Caller } from '../inventory/models.service.ts';
+import type { Caller } from '../../platform/auth/caller.ts';
 import { adultPredictions, outcomesNdjson, predictionsNdjson, toCsv } from './monitoring-fixture.ts';
 
 const START = '2026-03-01T00:00:00.000Z';
