@@ -5,6 +5,10 @@ import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpo
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
+import { registerConnectorRoutes } from './governance/connectors/connectors.routes.ts';
+import { MlflowClient } from './governance/connectors/mlflow/mlflow.client.ts';
+import { MlflowSyncService } from './governance/connectors/mlflow/mlflow-sync.service.ts';
+import { ReconciliationService } from './governance/connectors/reconciliation.service.ts';
 import { registerDecisionWithdrawalRoutes } from './governance/decisions/decision-withdrawal.routes.ts';
 import { DecisionWithdrawalService } from './governance/decisions/decision-withdrawal.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
@@ -48,6 +52,11 @@ import { WebhooksService } from './governance/webhooks/webhooks.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
+import { registerSsoRoutes } from './platform/auth/sso/sso.routes.ts';
+import { SsoAdminService } from './platform/auth/sso/sso-admin.service.ts';
+import { SsoConsoleService } from './platform/auth/sso/sso-console.service.ts';
+import { SsoSignIn } from './platform/auth/sso/sso-signin.ts';
+import { TokenExchangeService } from './platform/auth/sso/token-exchange.service.ts';
 import { BlobStore } from './platform/blob-store.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
@@ -93,6 +102,10 @@ export interface Services {
   signingKey: SigningKeyRing;
   auditPackages: AuditPackageService;
   checkpoints: CheckpointsService;
+  ssoAdmin: SsoAdminService;
+  tokenExchange: TokenExchangeService;
+  reconciliation: ReconciliationService;
+  mlflowSync: MlflowSyncService | null;
 }
 
 /**
@@ -102,6 +115,22 @@ export interface Services {
 export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; services: Services }> {
   const { db, clock, config } = deps;
   const identity = new IdentityService(db, clock);
+  // --- Single sign-on (issue 19, docs/sso.md): OIDC console sign-in, token exchange, group → role
+  // mapping, trusted workload issuers. With SSO on, password sign-in is kept for break-glass users.
+  const ssoSignIn = new SsoSignIn(db, clock, identity, config.sso);
+  const ssoConsole = config.sso ? new SsoConsoleService(db, clock, ssoSignIn, config.sso) : null;
+  const tokenExchange = new TokenExchangeService(clock, identity, ssoSignIn, config.sso);
+  const ssoAdmin = new SsoAdminService(db, clock, ssoSignIn.store, identity.store);
+  const sso = config.sso;
+  if (sso)
+    identity.setPasswordSignInPolicy({
+      refuse: (user) =>
+        sso.breakGlassUsers.includes(user.username)
+          ? null
+          : 'password sign-in is kept for break-glass accounts; sign in with single sign-on',
+      sessionName: 'console session (break-glass password sign-in)',
+    });
+  // --- end single sign-on
   const models = new ModelsService(db, clock, parseRequiredFields(config.completenessFields));
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
@@ -170,6 +199,19 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     assayVersion: ASSAY_VERSION,
   });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
+  // --- Registry connectors and shadow models (issue 19, docs/connectors.md): the MLflow pull runs
+  // on the scheduler's tick (when due) and after a signed webhook; reconciliation reads the sync,
+  // the deployments and every observation source added here (monitoring's unknown deployment ids
+  // when that feature is present: reconciliation.addObservationSource({ name: 'monitoring',
+  // unknownDeployments: () => monitoringIngest.listUnknownDeployments() })).
+  const reconciliation = new ReconciliationService(db, models);
+  const mlflow = config.mlflow;
+  const mlflowSync = mlflow
+    ? new MlflowSyncService(db, clock, new MlflowClient(mlflow.url, mlflow.token))
+    : null;
+  if (mlflowSync && mlflow && mlflow.syncIntervalMs > 0)
+    scheduler.addTickTask(() => mlflowSync.runIfDue(mlflow.syncIntervalMs));
+  // --- end registry connectors
   const services: Services = {
     identity,
     policy,
@@ -196,6 +238,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     signingKey,
     auditPackages,
     checkpoints,
+    ssoAdmin,
+    tokenExchange,
+    reconciliation,
+    mlflowSync,
   };
 
   const app = await createHttpApp({
@@ -206,6 +252,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   // Feature routes, one line each.
   registerIdentityRoutes(app, services);
+  await registerSsoRoutes(app, { ssoConfig: config.sso, ssoConsole, tokenExchange, ssoAdmin });
   registerAuditRoutes(app, { db });
   registerPolicyRoutes(app, services);
   registerTieringRoutes(app, services);
@@ -225,6 +272,13 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerKeyRoutes(app, services);
   registerAuditPackageRoutes(app, services);
   registerCheckpointRoutes(app, { checkpoints, db });
+  await registerConnectorRoutes(app, {
+    reconciliation,
+    mlflowSync,
+    mlflowWebhookSecret: config.mlflow?.webhookSecret,
+    clock,
+    report: (message) => process.stderr.write(`assay: ${message}\n`),
+  });
   void services;
   await registerConsoleStatic(app);
   return { app, services };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadSsoConfig, type SsoConfig } from './auth/sso/sso-config.ts';
 import { ValidationError } from './errors.ts';
 
 /** Everything the server reads from its environment, parsed once at start. */
@@ -27,6 +28,12 @@ export interface AssayConfig {
   checkpointDir: string | undefined;
   /** Scheduled audit checkpoints at most this often, when the head moved (ASSAY_CHECKPOINT_INTERVAL_MS; 0 = none). */
   checkpointIntervalMs: number;
+  /** Single sign-on (ASSAY_OIDC_*; docs/sso.md); undefined = password sign-in only. */
+  sso: SsoConfig | undefined;
+  /** MLflow registry sync (ASSAY_MLFLOW_*; docs/connectors.md); undefined = off. */
+  mlflow:
+    | { url: string; token: string | undefined; webhookSecret: string | undefined; syncIntervalMs: number }
+    | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -36,6 +43,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (!Number.isInteger(n) || n < 0)
     throw new ValidationError(`${name} must be a non-negative integer, got '${raw}'`, name);
   return n;
+}
+
+function mlflowUrl(raw: string): string {
+  if (!/^https?:\/\/[^/]/.test(raw))
+    throw new ValidationError(`ASSAY_MLFLOW_URL must be an http(s) URL, got '${raw}'`, 'ASSAY_MLFLOW_URL');
+  return raw.replace(/\/+$/, '');
 }
 
 /** Reads the configuration from environment variables (documented in README.md). */
@@ -61,5 +74,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
     checkpointDir: env.ASSAY_CHECKPOINT_DIR ? path.resolve(env.ASSAY_CHECKPOINT_DIR) : undefined,
     checkpointIntervalMs: intFromEnv(env, 'ASSAY_CHECKPOINT_INTERVAL_MS', 3_600_000),
+    sso: loadSsoConfig(env),
+    mlflow: env.ASSAY_MLFLOW_URL
+      ? {
+          url: mlflowUrl(env.ASSAY_MLFLOW_URL),
+          token: env.ASSAY_MLFLOW_TOKEN || undefined,
+          webhookSecret: env.ASSAY_MLFLOW_WEBHOOK_SECRET || undefined,
+          syncIntervalMs: intFromEnv(env, 'ASSAY_MLFLOW_SYNC_INTERVAL_MS', 900_000),
+        }
+      : undefined,
   };
 }

@@ -13,6 +13,7 @@ import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
 import { policyApi } from './policy.ts';
 import { reviewsApi } from './reviews.ts';
+import { ssoApi } from './sso.ts';
 import { tieringApi } from './tiering.ts';
 import { transferApi } from './transfer.ts';
 import { schedulerApi, webhooksApi } from './webhooks.ts';
@@ -67,6 +68,8 @@ export class AssayClient {
   readonly scheduler: ReturnType<typeof schedulerApi>;
   /** The server's signing keys. */
   readonly keys: ReturnType<typeof keysApi>;
+  /** Single sign-on: status, ticket redemption, token exchange, role mappings and workload rules. */
+  readonly sso: ReturnType<typeof ssoApi>;
   /** Reports: the exception report. */
   readonly reports: { exceptions: ReturnType<typeof exceptionsApi>['report'] };
 
@@ -97,6 +100,7 @@ export class AssayClient {
     this.webhooks = webhooksApi(t);
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
+    this.sso = ssoApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

@@ -5,6 +5,7 @@ import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
 import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
+import { SSO_CASES } from './sso-permission-cases.ts';
 import { WORKFLOW_CASES } from './workflow-permission-cases.ts';
 
 /**
@@ -20,4 +21,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...DOCUMENTATION_FORMAT_CASES,
   ...AUDIT_PACKAGE_CASES,
   ...EXCEPTION_CASES,
+  ...SSO_CASES,
 };

@@ -3,7 +3,9 @@ import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { PlatformTables } from './tables/platform.ts';
+import type { RegistrySyncTables } from './tables/registry-sync.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
+import type { SsoTables } from './tables/sso.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
@@ -19,4 +21,6 @@ export interface Database
     DocumentationTables,
     AuditCheckpointTables,
     ReviewCyclesTables,
-    LifecycleExceptionsTables {}
+    LifecycleExceptionsTables,
+    SsoTables,
+    RegistrySyncTables {}

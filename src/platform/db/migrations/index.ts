@@ -10,6 +10,8 @@ import { separationOfDutiesMigration } from './0032_separation_of_duties.ts';
 import { approvalBindingMigration } from './0033_approval_binding.ts';
 import { reviewCyclesMigration } from './0034_review_cycles.ts';
 import { lifecycleExceptionsMigration } from './0035_lifecycle_exceptions.ts';
+import { ssoMigration } from './0065_sso.ts';
+import { registrySyncMigration } from './0066_registry_sync.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +26,6 @@ export const migrations: readonly Migration[] = [
   lifecycleExceptionsMigration,
   separationOfDutiesMigration,
   approvalBindingMigration,
+  ssoMigration,
+  registrySyncMigration,
 ];
