@@ -55,4 +55,29 @@ export const SSO_CASES: Record<string, RouteCase> = {
       return { url: `/api/v1/sso/workload-rules/${r.id}/disable` };
     },
   },
+  'GET /api/v1/connectors/reconciliation': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/connectors/reconciliation' }),
+  },
+  'POST /api/v1/connectors/reconciliation/register': {
+    success: 201,
+    build: async ({ s, unique }) => {
+      s.services.reconciliation.addObservationSource({
+        name: `matrix-${unique}`,
+        unknownDeployments: async () => [{ deploymentId: `dep-${unique}` }],
+      });
+      return {
+        url: '/api/v1/connectors/reconciliation/register',
+        body: { source: `matrix-${unique}`, externalId: `dep-${unique}` },
+      };
+    },
+  },
+  'POST /api/v1/connectors/mlflow/sync': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/connectors/mlflow/sync' }),
+  },
+  'GET /api/v1/connectors/mlflow/entries': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/connectors/mlflow/entries' }),
+  },
 };

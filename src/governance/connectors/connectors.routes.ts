@@ -8,7 +8,7 @@ import type { ModelCreate } from '../../contracts/inventory.ts';
 import { modelDetailSchema } from '../../contracts/inventory.ts';
 import { decide } from '../../platform/auth/permissions.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf } from '../../platform/http/request-context.ts';
 import { entryView, type MlflowSyncService } from './mlflow/mlflow-sync.service.ts';
@@ -118,7 +118,7 @@ export async function registerConnectorRoutes(app: ApiApp, deps: ConnectorRouteD
           payload: typeof req.body === 'string' ? req.body : '',
           now: deps.clock.now(),
         });
-        if (refusal) throw new UnauthenticatedError(refusal);
+        if (refusal) throw new ForbiddenError(refusal);
         // The payload is not trusted for content: it only says "something changed"; the pull reads MLflow.
         mlflowSync
           .sync('webhook')

@@ -82,7 +82,10 @@ export class ReconciliationService {
     caller: Caller,
     input: { source: string; externalId: string; overrides: Partial<ModelCreate> },
   ): Promise<Awaited<ReturnType<ModelsService['register']>>> {
-    this.authorize(caller);
+    if (decide(caller.principal, 'connector.manage') !== 'allow')
+      throw new ForbiddenError(
+        `your role '${caller.principal.role}' may not register models from a connector`,
+      );
     const { items } = await this.report(caller);
     const item = items.find(
       (i) =>

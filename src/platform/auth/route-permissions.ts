@@ -79,8 +79,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   {
     method: 'POST',
     url: '/api/v1/connectors/reconciliation/register',
-    guard: 'connector.read',
-    note: 'registering the model also needs model.create',
+    guard: 'connector.manage',
   },
   { method: 'POST', url: '/api/v1/connectors/mlflow/sync', guard: 'connector.manage' },
   { method: 'GET', url: '/api/v1/connectors/mlflow/entries', guard: 'connector.read' },
