@@ -13,6 +13,10 @@ import { AuditPackageService } from './governance/audit-package/audit-package.se
 import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
 import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
 import { ComplianceService } from './governance/compliance/compliance.service.ts';
+import { registerConnectorRoutes } from './governance/connectors/connectors.routes.ts';
+import { MlflowClient } from './governance/connectors/mlflow/mlflow.client.ts';
+import { MlflowSyncService } from './governance/connectors/mlflow/mlflow-sync.service.ts';
+import { ReconciliationService } from './governance/connectors/reconciliation.service.ts';
 import { registerDecisionWithdrawalRoutes } from './governance/decisions/decision-withdrawal.routes.ts';
 import { DecisionWithdrawalService } from './governance/decisions/decision-withdrawal.service.ts';
 import { registerDecisionRoutes } from './governance/decisions/decisions.routes.ts';
@@ -64,6 +68,11 @@ import { WebhooksService } from './governance/webhooks/webhooks.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
+import { registerSsoRoutes } from './platform/auth/sso/sso.routes.ts';
+import { SsoAdminService } from './platform/auth/sso/sso-admin.service.ts';
+import { SsoConsoleService } from './platform/auth/sso/sso-console.service.ts';
+import { SsoSignIn } from './platform/auth/sso/sso-signin.ts';
+import { TokenExchangeService } from './platform/auth/sso/token-exchange.service.ts';
 import type { BlobStore } from './platform/blob-store.ts';
 import { openBlobStore } from './platform/blobs/blob-config.ts';
 import type { Clock } from './platform/clock.ts';
@@ -124,6 +133,10 @@ export interface Services {
   monitoringRuns: MonitoringRunsService;
   monitoringSeries: MonitoringSeriesService;
   blobs: BlobStore;
+  ssoAdmin: SsoAdminService;
+  tokenExchange: TokenExchangeService;
+  reconciliation: ReconciliationService;
+  mlflowSync: MlflowSyncService | null;
 }
 
 /**
@@ -133,6 +146,22 @@ export interface Services {
 export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; services: Services }> {
   const { db, clock, config } = deps;
   const identity = new IdentityService(db, clock);
+  // --- Single sign-on (issue 19, docs/sso.md): OIDC console sign-in, token exchange, group → role
+  // mapping, trusted workload issuers. With SSO on, password sign-in is kept for break-glass users.
+  const ssoSignIn = new SsoSignIn(db, clock, identity, config.sso);
+  const ssoConsole = config.sso ? new SsoConsoleService(db, clock, ssoSignIn, config.sso) : null;
+  const tokenExchange = new TokenExchangeService(clock, identity, ssoSignIn, config.sso);
+  const ssoAdmin = new SsoAdminService(db, clock, ssoSignIn.store, identity.store);
+  const sso = config.sso;
+  if (sso)
+    identity.setPasswordSignInPolicy({
+      refuse: (user) =>
+        sso.breakGlassUsers.includes(user.username)
+          ? null
+          : 'password sign-in is kept for break-glass accounts; sign in with single sign-on',
+      sessionName: 'console session (break-glass password sign-in)',
+    });
+  // --- end single sign-on
   const models = new ModelsService(db, clock, parseRequiredFields(config.completenessFields));
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
@@ -258,6 +287,22 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   gate.setDocumentStanding(withMonitoringPlan);
   scheduler.addTickTask(() => monitoringRuns.runDue());
   // ---- end of production monitoring
+  // --- Registry connectors and shadow models (issue 19, docs/connectors.md): the MLflow pull runs
+  // on the scheduler's tick (when due) and after a signed webhook; reconciliation reads the sync,
+  // the deployments and every observation source added here: monitoring's unknown deployment ids
+  // (predictions ingested for a deployment the inventory does not know).
+  const reconciliation = new ReconciliationService(db, models);
+  reconciliation.addObservationSource({
+    name: 'monitoring',
+    unknownDeployments: () => monitoringIngest.listUnknownDeployments(),
+  });
+  const mlflow = config.mlflow;
+  const mlflowSync = mlflow
+    ? new MlflowSyncService(db, clock, new MlflowClient(mlflow.url, mlflow.token))
+    : null;
+  if (mlflowSync && mlflow && mlflow.syncIntervalMs > 0)
+    scheduler.addTickTask(() => mlflowSync.runIfDue(mlflow.syncIntervalMs));
+  // --- end registry connectors
   const services: Services = {
     identity,
     policy,
@@ -293,6 +338,10 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     monitoringRuns,
     monitoringSeries,
     blobs,
+    ssoAdmin,
+    tokenExchange,
+    reconciliation,
+    mlflowSync,
   };
 
   const app = await createHttpApp({
@@ -303,6 +352,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   // Feature routes, one line each.
   registerIdentityRoutes(app, services);
+  await registerSsoRoutes(app, { ssoConfig: config.sso, ssoConsole, tokenExchange, ssoAdmin });
   registerAuditRoutes(app, { db });
   registerPolicyRoutes(app, services);
   registerTieringRoutes(app, services);
@@ -337,6 +387,13 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
   registerComplianceRoutes(app, { compliance, annexIv });
+  await registerConnectorRoutes(app, {
+    reconciliation,
+    mlflowSync,
+    mlflowWebhookSecret: config.mlflow?.webhookSecret,
+    clock,
+    report: (message) => process.stderr.write(`assay: ${message}\n`),
+  });
   void services;
   if (!deps.blobs) app.addHook('onClose', () => blobs.close());
   await registerConsoleStatic(app);

@@ -14,12 +14,24 @@ import { registeredApiRoutes } from './support/api-routes.ts';
 import { FIXTURE_VALIDATOR } from './support/decision-permission-cases.ts';
 import { ENGINES } from './support/engines.ts';
 import { FIXTURE_OWNER } from './support/inventory-permission-cases.ts';
+import { type MlflowTestServer, startMlflowServer } from './support/mlflow-server.ts';
 import type { MatrixActor } from './support/permission-cases.ts';
 import { ROUTE_CASES } from './support/route-cases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const CASES = ROUTE_CASES;
-const PUBLIC = new Set(['GET /api/health', 'POST /api/v1/auth/login']);
+const PUBLIC = new Set([
+  'GET /api/health',
+  'POST /api/v1/auth/login',
+  // Single sign-on: the sign-in itself (its own tests: src/platform/auth/sso/sso.test.ts).
+  'GET /api/v1/auth/sso',
+  'GET /api/v1/auth/sso/start',
+  'GET /api/v1/auth/sso/callback',
+  'POST /api/v1/auth/sso/ticket',
+  'POST /api/v1/token',
+  // Verified by its HMAC signature (src/governance/connectors/connectors.test.ts).
+  'POST /api/v1/connectors/mlflow/webhook',
+]);
 
 /** The relation a user of this role naturally holds to a model it works on (none for global roles). */
 const NATURAL_RELATION: Partial<Record<Role, ModelRelation>> = {
@@ -88,10 +100,15 @@ describe('the route guard table and docs/permissions.md', () => {
 
 describe.each(ENGINES)('permission matrix: every /api route × every role on %s', (engine) => {
   let s: TestServer;
+  let mlflow: MlflowTestServer;
   const actors: MatrixActor[] = [];
   let n = 0;
   beforeAll(async () => {
-    s = await startTestServer(engine);
+    // The MLflow connector's routes need a registry to read: the MLflow-compatible test server.
+    mlflow = await startMlflowServer();
+    s = await startTestServer(engine, undefined, {
+      mlflow: { url: mlflow.url, token: undefined, webhookSecret: 'matrix', syncIntervalMs: 0 },
+    });
     const ctx = { actor: 'admin', requestId: null };
     await s.services.identity.createUser(ctx, { username: FIXTURE_OWNER, role: 'owner' });
     await s.services.identity.createUser(ctx, { username: FIXTURE_VALIDATOR, role: 'validator' });
@@ -106,6 +123,7 @@ describe.each(ENGINES)('permission matrix: every /api route × every role on %s'
   }, 60_000);
   afterAll(async () => {
     await s.close();
+    await mlflow.close();
   });
 
   it('every registered route has a guard row and a test case (and no row is stale)', () => {

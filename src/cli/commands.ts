@@ -25,6 +25,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     commands: ['users', 'tokens', 'whoami'],
     load: async () => (await import('./identity-commands.ts')).registerIdentityCommands,
   },
+  { commands: ['login'], load: async () => (await import('./sso-login.ts')).registerLoginCommand },
   { commands: ['models'], load: async () => (await import('./model-commands.ts')).registerModelCommands },
   {
     commands: ['versions', 'datasets', 'deployments'],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadSsoConfig, type SsoConfig } from './auth/sso/sso-config.ts';
 import { type BlobStoreConfig, blobConfigFromEnv } from './blobs/blob-config.ts';
 import { ValidationError } from './errors.ts';
 
@@ -36,6 +37,12 @@ export interface AssayConfig {
   signingKek: string | undefined;
   /** Alert routes (a monitoring plan's webhook / Alertmanager URLs) may target private addresses (ASSAY_ALERT_ROUTES_ALLOW_PRIVATE=1). */
   alertRoutesAllowPrivate: boolean;
+  /** Single sign-on (ASSAY_OIDC_*; docs/sso.md); undefined = password sign-in only. */
+  sso: SsoConfig | undefined;
+  /** MLflow registry sync (ASSAY_MLFLOW_*; docs/connectors.md); undefined = off. */
+  mlflow:
+    | { url: string; token: string | undefined; webhookSecret: string | undefined; syncIntervalMs: number }
+    | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,6 +52,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   if (!Number.isInteger(n) || n < 0)
     throw new ValidationError(`${name} must be a non-negative integer, got '${raw}'`, name);
   return n;
+}
+
+function mlflowUrl(raw: string): string {
+  if (!/^https?:\/\/[^/]/.test(raw))
+    throw new ValidationError(`ASSAY_MLFLOW_URL must be an http(s) URL, got '${raw}'`, 'ASSAY_MLFLOW_URL');
+  return raw.replace(/\/+$/, '');
 }
 
 /** Reads the configuration from environment variables (documented in README.md). */
@@ -74,5 +87,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     signingKeyPem: env.ASSAY_SIGNING_KEY || undefined,
     signingKek: env.ASSAY_SIGNING_KEK || undefined,
     alertRoutesAllowPrivate: env.ASSAY_ALERT_ROUTES_ALLOW_PRIVATE === '1',
+    sso: loadSsoConfig(env),
+    mlflow: env.ASSAY_MLFLOW_URL
+      ? {
+          url: mlflowUrl(env.ASSAY_MLFLOW_URL),
+          token: env.ASSAY_MLFLOW_TOKEN || undefined,
+          webhookSecret: env.ASSAY_MLFLOW_WEBHOOK_SECRET || undefined,
+          syncIntervalMs: intFromEnv(env, 'ASSAY_MLFLOW_SYNC_INTERVAL_MS', 900_000),
+        }
+      : undefined,
   };
 }

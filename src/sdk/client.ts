@@ -151,9 +151,23 @@ export class Transport {
     }
     if (!res.ok) {
       const body = parseJson(await res.text()) as
-        | { error?: { code?: string; message?: string; details?: Record<string, unknown>; id?: string } }
+        | {
+            error?:
+              | { code?: string; message?: string; details?: Record<string, unknown>; id?: string }
+              | string;
+            error_description?: string;
+          }
         | undefined;
-      const e = body?.error;
+      // OAuth endpoints (POST /api/v1/token) answer RFC 6749 errors: `error` is the code.
+      const e =
+        typeof body?.error === 'string'
+          ? {
+              code: body.error,
+              message: body.error_description ?? body.error,
+              details: undefined,
+              id: undefined,
+            }
+          : body?.error;
       throw new AssayApiError(
         res.status,
         e?.code ?? 'http_error',

@@ -18,6 +18,7 @@ import { metricsApi } from './metrics.ts';
 import { monitoringApi } from './monitoring.ts';
 import { policyApi } from './policy.ts';
 import { reviewsApi } from './reviews.ts';
+import { ssoApi } from './sso.ts';
 import { tieringApi } from './tiering.ts';
 import { transferApi } from './transfer.ts';
 import { schedulerApi, webhooksApi } from './webhooks.ts';
@@ -90,6 +91,8 @@ export class AssayClient {
   readonly monitoring: ReturnType<typeof monitoringApi>;
   /** The server's signing keys. */
   readonly keys: ReturnType<typeof keysApi>;
+  /** Single sign-on: status, ticket redemption, token exchange, role mappings and workload rules. */
+  readonly sso: ReturnType<typeof ssoApi>;
   /** Reports: the exception report. */
   readonly reports: { exceptions: ReturnType<typeof exceptionsApi>['report'] };
 
@@ -125,6 +128,7 @@ export class AssayClient {
     this.scheduler = schedulerApi(t);
     this.keys = keysApi(t);
     this.monitoring = monitoringApi(t);
+    this.sso = ssoApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

@@ -8,6 +8,7 @@ import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
 import { MONITORING_CASES } from './monitoring-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
+import { SSO_CASES } from './sso-permission-cases.ts';
 import { WORKFLOW_CASES } from './workflow-permission-cases.ts';
 
 /**
@@ -26,4 +27,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...ALERT_CASES,
   ...MONITORING_CASES,
   ...COMPLIANCE_CASES,
+  ...SSO_CASES,
 };

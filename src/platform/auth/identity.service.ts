@@ -79,12 +79,20 @@ export type RoleChangeGuard = (
   nextRole: Role,
 ) => Promise<void>;
 
+/** Who may still sign in with a password, and the name their session tokens carry in the audit trail. */
+export interface PasswordSignInPolicy {
+  /** A refusal message, or null when this user may sign in with a password. */
+  refuse(user: UsersTable): string | null;
+  sessionName: string;
+}
+
 /** Users, tokens and authentication. */
 export class IdentityService {
   readonly store: IdentityStore;
   private readonly touched = new Map<string, number>();
   private readonly throttle: LoginThrottle;
   private roleGuard: RoleChangeGuard | null = null;
+  private passwordPolicy: PasswordSignInPolicy | null = null;
 
   constructor(
     private readonly db: Db,
@@ -97,6 +105,11 @@ export class IdentityService {
   /** Lets separation of duties check every role change. */
   setRoleChangeGuard(guard: RoleChangeGuard): void {
     this.roleGuard = guard;
+  }
+
+  /** Limits password sign-in (single sign-on keeps it for break-glass accounts only). */
+  setPasswordSignInPolicy(policy: PasswordSignInPolicy): void {
+    this.passwordPolicy = policy;
   }
 
   /** Resolves a bearer token to its principal, or throws 401 (unknown, revoked, expired, disabled user). */
@@ -278,11 +291,13 @@ export class IdentityService {
       throw new UnauthenticatedError('unknown username or wrong password');
     }
     await this.throttle.succeeded(attempt);
+    const refusal = this.passwordPolicy?.refuse(user) ?? null;
+    if (refusal) throw new ForbiddenError(refusal);
     const expiresAt = new Date(this.clock.now().getTime() + 12 * 3600_000).toISOString();
     const scope: TokenScope = user.role === 'admin' ? 'admin' : 'write';
     const { token } = await this.createToken(
       { actor: user.username, requestId },
-      { userId: user.id, name: 'console session', scope, expiresAt },
+      { userId: user.id, name: this.passwordPolicy?.sessionName ?? 'console session', scope, expiresAt },
     );
     return { token, user: toUserView(user), expiresAt };
   }

@@ -35,6 +35,9 @@ export type Action =
   | 'user.manage'
   | 'token.own'
   | 'token.any'
+  | 'sso.manage'
+  | 'connector.read'
+  | 'connector.manage'
   | 'policy.read'
   | 'policy.manage'
   | 'tiering.assess'
@@ -151,6 +154,9 @@ const RULES: Record<Action, Rule> = {
   'user.manage': { scope: 'admin', roles: ['admin'] },
   'token.own': { scope: 'read', roles: ALL },
   'token.any': { scope: 'admin', roles: ['admin'] },
+  'sso.manage': { scope: 'admin', roles: ['admin'] },
+  'connector.read': { scope: 'read', roles: ['admin', 'governance', 'validator', 'approver', 'auditor'] },
+  'connector.manage': { scope: 'write', roles: STEWARDS },
   'policy.read': { scope: 'read', roles: ALL },
   'policy.manage': { scope: 'write', roles: STEWARDS },
   'tiering.assess': {

@@ -6,8 +6,10 @@ import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
+import type { RegistrySyncTables } from './tables/registry-sync.ts';
 import type { ReviewCyclesTables } from './tables/review-cycles.ts';
 import type { SharedBlobsTables } from './tables/shared-blobs.ts';
+import type { SsoTables } from './tables/sso.ts';
 import type { WorkflowDecisionsTables } from './tables/workflow-decisions.ts';
 import type { WorkflowReviewsTables } from './tables/workflow-reviews.ts';
 
@@ -27,4 +29,6 @@ export interface Database
     AlertsTables,
     MonitoringTables,
     ComplianceTables,
-    SharedBlobsTables {}
+    SharedBlobsTables,
+    SsoTables,
+    RegistrySyncTables {}

@@ -16,6 +16,8 @@ import { incidentsMigration } from './0046_incidents.ts';
 import { complianceMigration } from './0055_compliance.ts';
 import { sharedBlobsMigration } from './0060_shared_blobs.ts';
 import { signingKeySecretsMigration } from './0061_signing_key_secrets.ts';
+import { ssoMigration } from './0065_sso.ts';
+import { registrySyncMigration } from './0066_registry_sync.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -36,4 +38,6 @@ export const migrations: readonly Migration[] = [
   complianceMigration,
   sharedBlobsMigration,
   signingKeySecretsMigration,
+  ssoMigration,
+  registrySyncMigration,
 ];
