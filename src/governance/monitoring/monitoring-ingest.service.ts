@@ -20,10 +20,12 @@ import {
 } from '../../engine/monitoring/segments.ts';
 import { appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
+import { decide } from '../../platform/auth/permissions.ts';
+import { aRole } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { MonitoringBatchesTable } from '../../platform/db/tables/monitoring.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import {
   activePlan,
@@ -97,7 +99,7 @@ export class MonitoringIngestService {
   ): Promise<{ batches: BatchManifest[]; duplicate: boolean }> {
     const known = await deploymentRow(this.db.kysely, deploymentId);
     if (!known) {
-      await this.recordUnknown(caller, deploymentId);
+      await this.recordUnknown(deploymentId);
       throw new NotFoundError('deployment', deploymentId);
     }
     const dep = await this.plans.deployment(caller, deploymentId, 'monitoring.ingest');
@@ -191,7 +193,7 @@ export class MonitoringIngestService {
         for (const w of written) await removeSegment(path.join(this.root, w.segment));
         if (err instanceof InputError) throw new ValidationError(`batch refused: ${err.message}`, 'body');
         // DuckDB's own read errors (not CSV, not Parquet) are bad input too
-        if (err instanceof Error && /^(Invalid Input|IO|Conversion|Parser) Error/.test(err.message)) {
+        if (err instanceof Error && /^(Invalid Input|IO|Conversion|Parser|Binder) Error/.test(err.message)) {
           throw new ValidationError(`batch refused: ${err.message.split('\n')[0]}`, 'body');
         }
         throw err;
@@ -201,19 +203,13 @@ export class MonitoringIngestService {
     }
   }
 
-  /** Records a sighting of an unknown deployment id (audited on its first sighting only). */
-  private async recordUnknown(caller: Caller, deploymentId: string): Promise<void> {
-    await this.db.write(async (tx) => {
-      const first = await recordUnknownDeployment(tx, deploymentId, this.clock.now().toISOString());
-      if (first) {
-        await appendAuditEvent(tx, this.clock, caller.audit, {
-          action: 'monitoring.unknown_deployment_seen',
-          entityType: 'monitoring_unknown_deployment',
-          entityId: deploymentId,
-          after: { deploymentId },
-        });
-      }
-    });
+  /**
+   * Records a sighting of an unknown deployment id. An observation, not a governance change (like
+   * the prediction rows themselves it is kept off the audit trail): the refused batch changes
+   * nothing recorded, and registering the model it reveals is the audited act.
+   */
+  private async recordUnknown(deploymentId: string): Promise<void> {
+    await this.db.write((tx) => recordUnknownDeployment(tx, deploymentId, this.clock.now().toISOString()));
   }
 
   /**
@@ -222,5 +218,14 @@ export class MonitoringIngestService {
    */
   listUnknownDeployments(): Promise<UnknownDeployment[]> {
     return listUnknownDeployments(this.db.kysely);
+  }
+
+  /** The same list for a caller: portfolio-wide, so global readers only (like the exception report). */
+  unknownDeploymentsFor(caller: Caller): Promise<UnknownDeployment[]> {
+    if (decide(caller.principal, 'report.read') !== 'allow')
+      throw new ForbiddenError(`${aRole(caller.principal.role)} may not list unknown deployments`, {
+        action: 'report.read',
+      });
+    return this.listUnknownDeployments();
   }
 }

@@ -138,7 +138,7 @@ export async function registerMonitoringRoutes(
       summary: 'Deployment ids that sent prediction logs but are not in the inventory (shadow models)',
       response: { 200: z.object({ items: z.array(unknownDeploymentSchema) }) },
     },
-    handler: async () => ({ items: await monitoringIngest.listUnknownDeployments() }),
+    handler: async (req) => ({ items: await monitoringIngest.unknownDeploymentsFor(callerOf(req)) }),
   });
 
   // Raw batch bodies, in their own scope so their parsers do not change other routes.
