@@ -81,8 +81,8 @@ export async function withApi<A, T>(
   load: () => Promise<(transport: Transport) => A>,
   fn: (api: A) => Promise<T>,
 ): Promise<T> {
-  const [make] = await Promise.all([load(), Promise.resolve(connection(opts))]);
-  return withTransport(opts, (transport) => fn(make(transport)));
+  // withTransport refuses a bad --url or a missing token before the module loads
+  return withTransport(opts, async (transport) => fn((await load())(transport)));
 }
 
 /** Runs `fn` with a client built from the flags or environment, mapping API errors to exit codes. */
