@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/inventory.ts';
+import { cardRow, publishedDatasheetRows } from '../documentation/documentation.queries.ts';
 import { sectionSize } from '../documentation/documentation-rules.ts';
 import { latestEffectiveTiering } from '../tiering/tiering.queries.ts';
 
@@ -63,14 +64,7 @@ export async function publishedCard(
   versionId: string,
   sections: readonly { id: string; key: string }[],
 ) {
-  const row = await tx
-    .selectFrom('model_cards')
-    .selectAll()
-    .where('version_id', '=', versionId)
-    .where('status', '=', 'published')
-    .orderBy('revision', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await cardRow(tx, versionId, { publishedOnly: true });
   if (!row) return null;
   return {
     id: row.id,
@@ -96,21 +90,10 @@ export async function versionDatasheets(
     .orderBy('datasets.name')
     .execute();
   const datasets = [...new Map(links.map((l) => [l.id, l])).values()];
-  // the latest published datasheet of each dataset (ascending, so the newest revision wins)
-  const sheetRows = datasets.length
-    ? await tx
-        .selectFrom('datasheets')
-        .selectAll()
-        .where(
-          'dataset_id',
-          'in',
-          datasets.map((d) => d.id),
-        )
-        .where('status', '=', 'published')
-        .orderBy('revision', 'asc')
-        .execute()
-    : [];
-  const sheets = new Map(sheetRows.map((r) => [r.dataset_id, r]));
+  const sheets = await publishedDatasheetRows(
+    tx,
+    datasets.map((d) => d.id),
+  );
   return datasets.map((d) => {
     const sheet = sheets.get(d.id);
     const content = sheet ? (JSON.parse(sheet.content_json) as Record<string, unknown>) : null;

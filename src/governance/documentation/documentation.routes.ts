@@ -17,8 +17,8 @@ import {
 import { modelKeySchema } from '../../contracts/inventory.ts';
 import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf } from '../../platform/http/request-context.ts';
+import type { RevisionSelector } from './documentation.queries.ts';
 import type { DocumentationService, DocumentExport } from './documentation.service.ts';
-import type { RevisionSelector } from './documentation.store.ts';
 
 const versionParams = z.strictObject({ key: modelKeySchema, label: z.string().min(1).max(63) });
 const datasetParams = z.strictObject({ id: z.string().min(1).max(200) });

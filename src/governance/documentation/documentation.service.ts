@@ -36,17 +36,19 @@ import type { PolicyService } from '../policy/policy.service.ts';
 import type { ChecklistDocuments, DocumentStanding } from '../reviews/review-rules.ts';
 import {
   type CardRow,
-  cardRevisionRows,
   cardRow,
+  datasheetRow,
+  publishedDatasheetRows,
+  type RevisionSelector,
+} from './documentation.queries.ts';
+import {
+  cardRevisionRows,
   cardView,
   contentDigest,
   datasheetRevisionRows,
-  datasheetRow,
   datasheetView,
   insertCardRevision,
   insertDatasheetRevision,
-  publishedDatasheetRows,
-  type RevisionSelector,
 } from './documentation.store.ts';
 import { type CardDraftFacts, draftCard, draftDatasheet } from './documentation-draft.ts';
 import { cardToHtml, cardToMarkdown, datasheetToHtml, datasheetToMarkdown } from './documentation-render.ts';
