@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
 import { count, ident, literal, queryRows } from '../duckdb/sql.ts';
+import { InputError } from '../load/input-error.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
 import { list, withDuckDb } from './segments.ts';
@@ -156,6 +157,8 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
     } else notes.push('the baseline has no rows');
     let performance: ValidationEvidence | null = null;
     if (input.performanceMinRows !== null && exported.labelled >= input.performanceMinRows && output) {
+      // Labels arrive late and in any order: the labelled rows so far may not be evaluable yet (one
+      // class only). The window then has no performance until more outcomes recompute it.
       performance = await validate({
         data: path.join(dir, 'labelled.parquet'),
         label: input.label,
@@ -165,6 +168,10 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
         features: [],
         categorical: input.categorical,
         now: input.now,
+      }).catch((err: unknown) => {
+        if (!(err instanceof InputError)) throw err;
+        notes.push(`performance not computed on the labelled rows: ${err.message}`);
+        return null;
       });
     }
     let cbpe: CbpeResult | null = null;
