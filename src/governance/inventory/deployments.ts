@@ -4,6 +4,7 @@ import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { DeploymentsTable, ModelsTable } from '../../platform/db/tables/inventory.ts';
+import { endDeploymentRow, runningDeploymentsOldestFirst } from './versions.store.ts';
 
 /** The API view of a deployment row. */
 export function deploymentView(
@@ -38,16 +39,7 @@ export async function endActiveDeploymentsIn(
   model: Pick<ModelsTable, 'id' | 'key'>,
   reason: string,
 ): Promise<Deployment[]> {
-  const rows = await tx
-    .selectFrom('deployments')
-    .innerJoin('model_versions as v', 'v.id', 'deployments.version_id')
-    .selectAll('deployments')
-    .select('v.label')
-    .where('deployments.model_id', '=', model.id)
-    .where('deployments.ended_at', 'is', null)
-    .orderBy('deployments.started_at')
-    .orderBy('deployments.id')
-    .execute();
+  const rows = await runningDeploymentsOldestFirst(tx, model.id);
   const ended: Deployment[] = [];
   for (const { label, ...d } of rows) {
     const version = { id: d.version_id, label };
@@ -59,11 +51,7 @@ export async function endActiveDeploymentsIn(
       ended_at: end,
       row_version: d.row_version + 1,
     };
-    await tx
-      .updateTable('deployments')
-      .set({ ended_at: next.ended_at, row_version: next.row_version })
-      .where('id', '=', d.id)
-      .execute();
+    await endDeploymentRow(tx, next);
     const after = deploymentView(model, version, next);
     await appendAuditEvent(tx, clock, audit, {
       action: 'deployment.ended',

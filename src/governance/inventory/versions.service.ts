@@ -12,9 +12,27 @@ import type {
 } from '../../platform/db/tables/inventory.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { existingDatasetIds } from './datasets.store.ts';
 import { deploymentView } from './deployments.ts';
 import type { ModelsService } from './models.service.ts';
 import { deploymentRefusal, supersedeCycle } from './version-rules.ts';
+import {
+  datasetLinksOf,
+  deploymentById,
+  deploymentsOfModel,
+  endDeploymentRow,
+  freezeVersionRow,
+  insertDeployment,
+  insertVersion,
+  replaceDatasetLinks,
+  runningDeploymentSlots,
+  supersedeChainOf,
+  supersedeVersionRow,
+  updateVersion,
+  versionByLabel,
+  versionsOfModel,
+  versionView,
+} from './versions.store.ts';
 
 type VersionPatch = Omit<Partial<VersionCreate>, 'label'>;
 
@@ -60,43 +78,11 @@ export class VersionsService {
     tx: Kysely<Database> = this.db.kysely,
   ): Promise<Version[]> {
     if (rows.length === 0) return [];
-    const links = await tx
-      .selectFrom('version_datasets')
-      .selectAll()
-      .where(
-        'version_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      modelKey: model.key,
-      label: r.label,
-      artifactUri: r.artifact_uri,
-      artifactSha256: r.artifact_sha256,
-      codeRepo: r.code_repo,
-      codeCommit: r.code_commit,
-      registryRef: r.registry_ref,
-      trainingDatasetIds: links
-        .filter((l) => l.version_id === r.id && l.usage === 'training')
-        .map((l) => l.dataset_id)
-        .sort(),
-      evaluationDatasetIds: links
-        .filter((l) => l.version_id === r.id && l.usage === 'evaluation')
-        .map((l) => l.dataset_id)
-        .sort(),
-      changeSummary: r.change_summary,
-      materialChange: r.material_change === 1,
-      status: r.status as Version['status'],
-      supersededBy: r.superseded_by,
-      frozen: r.frozen_at !== null,
-      frozenAt: r.frozen_at,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      rowVersion: Number(r.row_version),
-    }));
+    const links = await datasetLinksOf(
+      tx,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => versionView(model.key, r, links));
   }
 
   /** A version row by model and label. */
@@ -105,12 +91,7 @@ export class VersionsService {
     label: string,
     tx: Kysely<Database> = this.db.kysely,
   ): Promise<ModelVersionsTable> {
-    const row = await tx
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .where('label', '=', label)
-      .executeTakeFirst();
+    const row = await versionByLabel(tx, model.id, label);
     if (!row) throw new NotFoundError('version', `${model.key}@${label}`);
     return row;
   }
@@ -118,14 +99,7 @@ export class VersionsService {
   /** Versions of a model, oldest first. */
   async list(caller: Caller, key: string): Promise<Version[]> {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
-    const rows = await this.db.kysely
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return this.views(model, rows);
+    return this.views(model, await versionsOfModel(this.db.kysely, model.id));
   }
 
   async get(caller: Caller, key: string, label: string): Promise<Version> {
@@ -140,14 +114,7 @@ export class VersionsService {
       const model = await this.models.authorize(caller.principal, key, 'version.write', tx);
       if (model.status === 'retired')
         throw new ConflictError(`model '${key}' is retired; it takes no new versions`);
-      if (
-        await tx
-          .selectFrom('model_versions')
-          .select('id')
-          .where('model_id', '=', model.id)
-          .where('label', '=', input.label)
-          .executeTakeFirst()
-      ) {
+      if (await versionByLabel(tx, model.id, input.label)) {
         throw new ConflictError(`version '${input.label}' of '${key}' already exists`, { field: 'label' });
       }
       const row: ModelVersionsTable = {
@@ -169,7 +136,7 @@ export class VersionsService {
         updated_at: now,
         row_version: 1,
       };
-      await tx.insertInto('model_versions').values(row).execute();
+      await insertVersion(tx, row);
       await this.setDatasets(tx, row.id, input.trainingDatasetIds ?? [], input.evaluationDatasetIds ?? []);
       const [after] = await this.views(model, [row], tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
@@ -215,8 +182,7 @@ export class VersionsService {
         updated_at: this.clock.now().toISOString(),
         row_version: row.row_version + 1,
       };
-      const { id, ...rest } = next;
-      await tx.updateTable('model_versions').set(rest).where('id', '=', id).execute();
+      await updateVersion(tx, next);
       if (patch.trainingDatasetIds !== undefined || patch.evaluationDatasetIds !== undefined) {
         await this.setDatasets(
           tx,
@@ -257,11 +223,7 @@ export class VersionsService {
     if (row.frozen_at) return (await this.views(model, [row], tx))[0]!;
     const [before] = await this.views(model, [row], tx);
     const next = { ...row, frozen_at: this.clock.now().toISOString(), row_version: row.row_version + 1 };
-    await tx
-      .updateTable('model_versions')
-      .set({ frozen_at: next.frozen_at, row_version: next.row_version })
-      .where('id', '=', row.id)
-      .execute();
+    await freezeVersionRow(tx, next);
     const [after] = await this.views(model, [next], tx);
     await appendAuditEvent(tx, this.clock, audit, {
       action: 'version.frozen',
@@ -281,21 +243,12 @@ export class VersionsService {
       const row = await this.find(model, label, tx);
       const successor = await this.find(model, by, tx);
       if (successor.id === row.id) throw new ValidationError('a version cannot supersede itself', 'by');
-      const chain = await tx
-        .selectFrom('model_versions')
-        .select(['label', 'superseded_by'])
-        .where('model_id', '=', model.id)
-        .execute();
+      const chain = await supersedeChainOf(tx, model.id);
       const cycle = supersedeCycle(new Map(chain.map((v) => [v.label, v.superseded_by])), row.label, by);
-      if (cycle)
-        throw new ConflictError(
-          `superseding ${key}@${label} by ${by} would close a cycle: ${cycle.join(' → ')}`,
-          {
-            rule: 'supersede_cycle',
-            cycle,
-            field: 'by',
-          },
-        );
+      if (cycle) {
+        const message = `superseding ${key}@${label} by ${by} would close a cycle: ${cycle.join(' → ')}`;
+        throw new ConflictError(message, { rule: 'supersede_cycle', cycle, field: 'by' });
+      }
       const [before] = await this.views(model, [row], tx);
       const next = {
         ...row,
@@ -303,11 +256,7 @@ export class VersionsService {
         superseded_by: successor.label,
         row_version: row.row_version + 1,
       };
-      await tx
-        .updateTable('model_versions')
-        .set({ status: next.status, superseded_by: next.superseded_by, row_version: next.row_version })
-        .where('id', '=', row.id)
-        .execute();
+      await supersedeVersionRow(tx, next);
       const [after] = await this.views(model, [next], tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'version.superseded',
@@ -345,12 +294,7 @@ export class VersionsService {
       const model = await this.models.authorize(caller.principal, key, 'deployment.write', tx);
       const version = await this.find(model, input.version, tx);
       const endpoint = input.endpoint ?? null;
-      const active = await tx
-        .selectFrom('deployments')
-        .select(['id', 'version_id', 'environment', 'endpoint'])
-        .where('model_id', '=', model.id)
-        .where('ended_at', 'is', null)
-        .execute();
+      const active = await runningDeploymentSlots(tx, model.id);
       const refusal = deploymentRefusal({
         modelStatus: model.status,
         versionStatus: version.status,
@@ -381,7 +325,7 @@ export class VersionsService {
         created_by: caller.principal.username,
         row_version: 1,
       };
-      await tx.insertInto('deployments').values(row).execute();
+      await insertDeployment(tx, row);
       const after = this.deploymentView(model, version, row);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'deployment.started',
@@ -399,30 +343,18 @@ export class VersionsService {
   /** Ends a deployment. */
   async endDeployment(caller: Caller, id: string, endedAt?: string): Promise<Deployment> {
     return this.db.write(async (tx) => {
-      const d = await tx.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!d) throw new NotFoundError('deployment', id);
-      const modelRow = await tx
-        .selectFrom('models')
-        .select('key')
-        .where('id', '=', d.model_id)
-        .executeTakeFirstOrThrow();
-      const model = await this.models.authorize(caller.principal, modelRow.key, 'deployment.write', tx);
-      const version = await tx
-        .selectFrom('model_versions')
-        .select(['id', 'label'])
-        .where('id', '=', d.version_id)
-        .executeTakeFirstOrThrow();
+      const found = await deploymentById(tx, id);
+      if (!found) throw new NotFoundError('deployment', id);
+      const { label, model_key, ...d } = found;
+      const model = await this.models.authorize(caller.principal, model_key, 'deployment.write', tx);
+      const version = { id: d.version_id, label };
       if (d.ended_at) throw new ConflictError(`deployment ${id} already ended at ${d.ended_at}`);
       const end = endedAt ? new Date(endedAt).toISOString() : this.clock.now().toISOString();
       if (end < d.started_at)
         throw new ValidationError('endedAt is before the deployment started', 'endedAt');
       const before = this.deploymentView(model, version, d);
       const next = { ...d, ended_at: end, row_version: d.row_version + 1 };
-      await tx
-        .updateTable('deployments')
-        .set({ ended_at: end, row_version: next.row_version })
-        .where('id', '=', id)
-        .execute();
+      await endDeploymentRow(tx, next);
       const after = this.deploymentView(model, version, next);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'deployment.ended',
@@ -439,15 +371,8 @@ export class VersionsService {
   /** Deployments of a model (active only when asked). */
   async deployments(caller: Caller, key: string, activeOnly: boolean): Promise<Deployment[]> {
     const model = await this.models.authorize(caller.principal, key, 'model.read');
-    let q = this.db.kysely
-      .selectFrom('deployments')
-      .innerJoin('model_versions as v', 'v.id', 'deployments.version_id')
-      .selectAll('deployments')
-      .select('v.label')
-      .where('deployments.model_id', '=', model.id);
-    if (activeOnly) q = q.where('deployments.ended_at', 'is', null);
-    const rows = await q.orderBy('deployments.started_at', 'desc').execute();
-    return rows.map((r) => this.deploymentView(model, { id: r.version_id, label: r.label }, r));
+    const rows = await deploymentsOfModel(this.db.kysely, model.id, activeOnly);
+    return rows.map(({ label, ...r }) => this.deploymentView(model, { id: r.version_id, label }, r));
   }
 
   private async setDatasets(
@@ -458,9 +383,7 @@ export class VersionsService {
   ): Promise<void> {
     const ids = [...new Set([...training, ...evaluation])];
     if (ids.length) {
-      const found = new Set(
-        (await tx.selectFrom('datasets').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
-      );
+      const found = new Set(await existingDatasetIds(tx, ids));
       const missing = ids.filter((i) => !found.has(i));
       if (missing.length) {
         throw new ValidationError(
@@ -469,11 +392,6 @@ export class VersionsService {
         );
       }
     }
-    await tx.deleteFrom('version_datasets').where('version_id', '=', versionId).execute();
-    const rows = [
-      ...[...new Set(training)].map((d) => ({ version_id: versionId, dataset_id: d, usage: 'training' })),
-      ...[...new Set(evaluation)].map((d) => ({ version_id: versionId, dataset_id: d, usage: 'evaluation' })),
-    ];
-    if (rows.length) await tx.insertInto('version_datasets').values(rows).execute();
+    await replaceDatasetLinks(tx, versionId, training, evaluation);
   }
 }
