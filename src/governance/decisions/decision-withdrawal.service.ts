@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
-import { type DecisionRow, decisionQuery, decisionView, updateDecision } from './decisions.store.ts';
+import { type DecisionRow, decisionById, decisionView, updateDecision } from './decisions.store.ts';
 
 /**
  * Withdrawing and voiding decisions. Governance (or its proposer) withdraws a pending decision;
@@ -64,7 +64,7 @@ export class DecisionWithdrawalService {
     id: string,
     reason: string,
   ): Promise<Decision | null> {
-    const row = await decisionQuery(tx).where('decisions.id', '=', id).executeTakeFirst();
+    const row = await decisionById(tx, id);
     if (!row || (row.state !== 'pending' && row.state !== 'final')) return null;
     return this.endIn(tx, audit, row, 'voided', reason);
   }
@@ -110,7 +110,7 @@ export class DecisionWithdrawalService {
   }
 
   private async readable(caller: Caller, id: string, tx: Kysely<Database>): Promise<DecisionRow> {
-    const row = await decisionQuery(tx).where('decisions.id', '=', id).executeTakeFirst();
+    const row = await decisionById(tx, id);
     if (!row) throw new NotFoundError('decision', id);
     try {
       await this.models.authorize(caller.principal, row.model_key, 'model.read', tx);

@@ -26,10 +26,12 @@ import {
   conditionById,
   conditionView,
   type DecisionRow,
-  decisionQuery,
+  decisionById,
+  decisionPage,
   decisionView,
   insertDecision,
   insertSignature,
+  latestFinalDecision,
   markConditionMet,
   pendingDecisionId,
   signaturesOf,
@@ -309,17 +311,8 @@ export class DecisionsService {
   ): Promise<{ items: Decision[]; nextCursor: string | null }> {
     const visible = await visibleModelIds(this.db.kysely, caller.principal);
     if (visible !== null && visible.length === 0) return { items: [], nextCursor: null };
-    let query = decisionQuery(this.db.kysely);
-    if (visible !== null) query = query.where('decisions.model_id', 'in', visible);
-    if (q.modelKey) query = query.where('models.key', '=', q.modelKey);
-    if (q.state) query = query.where('decisions.state', '=', q.state);
     const { offset, next } = offsetCursor(q.cursor, q.limit);
-    const rows = await query
-      .orderBy('decisions.created_at', 'desc')
-      .orderBy('decisions.id', 'desc')
-      .limit(q.limit + 1)
-      .offset(offset)
-      .execute();
+    const rows = await decisionPage(this.db.kysely, { ...q, visible, offset });
     const now = this.clock.now();
     const items = await Promise.all(rows.slice(0, q.limit).map((r) => decisionView(this.db.kysely, r, now)));
     return { items, nextCursor: rows.length > q.limit ? next : null };
@@ -327,13 +320,7 @@ export class DecisionsService {
 
   /** The latest final decision of a version, read in `tx` (the gate). */
   async latestFinalIn(tx: Kysely<Database>, versionId: string): Promise<Decision | null> {
-    const row = await decisionQuery(tx)
-      .where('decisions.version_id', '=', versionId)
-      .where('decisions.state', '=', 'final')
-      .orderBy('decisions.finalized_at', 'desc')
-      .orderBy('decisions.id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await latestFinalDecision(tx, versionId);
     return row ? decisionView(tx, row, this.clock.now()) : null;
   }
 
@@ -380,7 +367,7 @@ export class DecisionsService {
   }
 
   private async readable(caller: Caller, id: string, tx: Kysely<Database>): Promise<DecisionRow> {
-    const row = await decisionQuery(tx).where('decisions.id', '=', id).executeTakeFirst();
+    const row = await decisionById(tx, id);
     if (!row) throw new NotFoundError('decision', id);
     try {
       await this.models.authorize(caller.principal, row.model_key, 'model.read', tx);

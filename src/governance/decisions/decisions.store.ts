@@ -11,13 +11,58 @@ import { type SignOffRequirement, signOffProgress } from './sign-off-rules.ts';
 
 export type DecisionRow = DecisionsTable & { model_key: string; version_label: string };
 
-export function decisionQuery(tx: Kysely<Database>) {
+function decisionQuery(tx: Kysely<Database>) {
   return tx
     .selectFrom('decisions')
     .innerJoin('models', 'models.id', 'decisions.model_id')
     .innerJoin('model_versions', 'model_versions.id', 'decisions.version_id')
     .selectAll('decisions')
     .select(['models.key as model_key', 'model_versions.label as version_label']);
+}
+
+/** A decision by id, with its model's key and its version's label. */
+export function decisionById(tx: Kysely<Database>, id: string): Promise<DecisionRow | undefined> {
+  return decisionQuery(tx).where('decisions.id', '=', id).executeTakeFirst();
+}
+
+/**
+ * A page of decisions, newest first (one row more than `limit`, to tell whether a next page
+ * exists): of the `visible` models only (null: all), of one model key and in one state when asked.
+ */
+export function decisionPage(
+  tx: Kysely<Database>,
+  q: {
+    visible: readonly string[] | null;
+    modelKey?: string | undefined;
+    state?: string | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<DecisionRow[]> {
+  let query = decisionQuery(tx);
+  if (q.visible !== null) query = query.where('decisions.model_id', 'in', [...q.visible]);
+  if (q.modelKey) query = query.where('models.key', '=', q.modelKey);
+  if (q.state) query = query.where('decisions.state', '=', q.state);
+  return query
+    .orderBy('decisions.created_at', 'desc')
+    .orderBy('decisions.id', 'desc')
+    .limit(q.limit + 1)
+    .offset(q.offset)
+    .execute();
+}
+
+/** The latest final decision of a version (by finalisation time), if any. */
+export function latestFinalDecision(
+  tx: Kysely<Database>,
+  versionId: string,
+): Promise<DecisionRow | undefined> {
+  return decisionQuery(tx)
+    .where('decisions.version_id', '=', versionId)
+    .where('decisions.state', '=', 'final')
+    .orderBy('decisions.finalized_at', 'desc')
+    .orderBy('decisions.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function conditionView(c: DecisionConditionsTable, now: Date): Condition {

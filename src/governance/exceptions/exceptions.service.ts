@@ -19,12 +19,14 @@ import { visibleModelIds } from '../access/visibility.ts';
 import { deploymentOfModel, versionRowByLabel } from '../inventory/inventory.queries.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import { checkExceptionRequest, type ExceptionFacts, exceptionState } from './exception-rules.ts';
-import { exceptionQuery, insertException, updateException, validExceptions } from './exceptions.store.ts';
-
-type ExceptionRow = LifecycleExceptionsTable & {
-  model_key: string;
-  version_label: string | null;
-};
+import {
+  type ExceptionRow,
+  exceptionById,
+  exceptionPage,
+  insertException,
+  updateException,
+  validExceptions,
+} from './exceptions.store.ts';
 
 /** The rule facts of a stored exception. */
 export function exceptionFacts(row: LifecycleExceptionsTable): ExceptionFacts {
@@ -157,28 +159,9 @@ export class ExceptionsService {
     const k = this.db.kysely;
     const now = this.clock.now().toISOString();
     const { offset, next } = offsetCursor(q.cursor, q.limit);
-    let query = exceptionQuery(k);
     const visible = await visibleModelIds(k, caller.principal);
-    if (visible !== null) {
-      if (visible.length === 0) return { items: [], nextCursor: null };
-      query = query.where('lifecycle_exceptions.model_id', 'in', visible);
-    }
-    if (q.modelKey) query = query.where('models.key', '=', q.modelKey);
-    if (q.state === 'expired')
-      query = query
-        .where('lifecycle_exceptions.state', '=', 'approved')
-        .where('lifecycle_exceptions.until', '<=', now);
-    else if (q.state === 'approved')
-      query = query
-        .where('lifecycle_exceptions.state', '=', 'approved')
-        .where('lifecycle_exceptions.until', '>', now);
-    else if (q.state) query = query.where('lifecycle_exceptions.state', '=', q.state);
-    const rows = await query
-      .orderBy('lifecycle_exceptions.requested_at', 'desc')
-      .orderBy('lifecycle_exceptions.id', 'desc')
-      .limit(q.limit + 1)
-      .offset(offset)
-      .execute();
+    if (visible !== null && visible.length === 0) return { items: [], nextCursor: null };
+    const rows = await exceptionPage(k, { ...q, visible, nowIso: now, offset });
     const items = rows.slice(0, q.limit).map((r) => this.toView(r));
     return { items, nextCursor: rows.length > q.limit ? next : null };
   }
@@ -191,7 +174,7 @@ export class ExceptionsService {
 
   /** The API view of one exception, read in `tx`. */
   async viewIn(tx: Kysely<Database>, id: string): Promise<LifecycleException> {
-    const row = await exceptionQuery(tx).where('lifecycle_exceptions.id', '=', id).executeTakeFirst();
+    const row = await exceptionById(tx, id);
     if (!row) throw new NotFoundError('exception', id);
     return this.toView(row);
   }
@@ -266,7 +249,7 @@ export class ExceptionsService {
     action: 'model.read' | 'exception.approve' | 'exception.revoke',
     tx: Kysely<Database>,
   ): Promise<ExceptionRow> {
-    const row = await exceptionQuery(tx).where('lifecycle_exceptions.id', '=', id).executeTakeFirst();
+    const row = await exceptionById(tx, id);
     if (!row) throw new NotFoundError('exception', id);
     try {
       await this.models.authorize(caller.principal, row.model_key, action, tx);

@@ -35,8 +35,9 @@ import {
 import {
   type FindingRow,
   findingById,
-  findingQuery,
+  findingBySuggestion,
   findingsOfModel,
+  findingsOfVersion,
   findingView,
   insertFinding,
   listFindings,
@@ -83,10 +84,8 @@ export class FindingsService {
             `evidence '${input.suggestion.evidenceId}' is not validation or GenAI evidence of ${key}@${label}`,
             'suggestion.evidenceId',
           );
-        const adopted = await findingQuery(tx)
-          .where('findings.source_evidence_id', '=', input.suggestion.evidenceId)
-          .where('findings.source_suggestion_id', '=', input.suggestion.suggestionId)
-          .executeTakeFirst();
+        const { evidenceId, suggestionId } = input.suggestion;
+        const adopted = await findingBySuggestion(tx, evidenceId, suggestionId);
         if (adopted) return { finding: findingView(adopted, this.clock.now()), created: false };
       }
       if (!(await usernameExists(tx, input.owner)))
@@ -179,7 +178,7 @@ export class FindingsService {
 
   /** Findings of one version, read in `tx` without permission checks (decisions, gate). */
   async forVersionIn(tx: Kysely<Database>, versionId: string): Promise<Finding[]> {
-    const rows = await findingQuery(tx).where('findings.version_id', '=', versionId).execute();
+    const rows = await findingsOfVersion(tx, versionId);
     const now = this.clock.now();
     return rows.map((r) => findingView(r, now));
   }

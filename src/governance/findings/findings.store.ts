@@ -44,7 +44,7 @@ export function findingView(r: FindingRow, now: Date): Finding {
 }
 
 /** Findings joined with their model key and version label. */
-export function findingQuery(tx: Kysely<Database>) {
+function findingQuery(tx: Kysely<Database>) {
   return tx
     .selectFrom('findings')
     .innerJoin('models', 'models.id', 'findings.model_id')
@@ -55,6 +55,23 @@ export function findingQuery(tx: Kysely<Database>) {
 
 export function findingById(tx: Kysely<Database>, id: string): Promise<FindingRow | undefined> {
   return findingQuery(tx).where('findings.id', '=', id).executeTakeFirst();
+}
+
+/** The finding adopted from one suggestion of an evidence item, if any. */
+export function findingBySuggestion(
+  tx: Kysely<Database>,
+  evidenceId: string,
+  suggestionId: string,
+): Promise<FindingRow | undefined> {
+  return findingQuery(tx)
+    .where('findings.source_evidence_id', '=', evidenceId)
+    .where('findings.source_suggestion_id', '=', suggestionId)
+    .executeTakeFirst();
+}
+
+/** The findings of a version. */
+export function findingsOfVersion(tx: Kysely<Database>, versionId: string): Promise<FindingRow[]> {
+  return findingQuery(tx).where('findings.version_id', '=', versionId).execute();
 }
 
 /** Writes a changed finding if nobody changed it since `expected`. */
