@@ -7,6 +7,7 @@ import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/i
 import { ConflictError } from '../../platform/errors.ts';
 import type { DecisionsService } from '../decisions/decisions.service.ts';
 import type { GateService } from '../gate/gate.service.ts';
+import { lifecycleCandidateVersions } from '../inventory/inventory.queries.ts';
 import type { LifecycleGuard } from '../inventory/lifecycle-guard.ts';
 import { covers } from './exception-rules.ts';
 import { type ExceptionsService, exceptionFacts } from './exceptions.service.ts';
@@ -33,9 +34,7 @@ export class LifecycleControls implements LifecycleGuard {
     versionLabel: string | undefined,
   ): Promise<{ basis: string; exceptionId: string | null }> {
     const now = this.clock.now();
-    let q = tx.selectFrom('model_versions').selectAll().where('model_id', '=', model.id);
-    q = versionLabel ? q.where('label', '=', versionLabel) : q.where('status', '=', 'active');
-    const candidates = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    const candidates = await lifecycleCandidateVersions(tx, model.id, versionLabel);
     if (versionLabel && candidates.length === 0)
       throw new ConflictError(`model '${model.key}' has no version '${versionLabel}'`, {
         rule: 'lifecycle_needs_decision',

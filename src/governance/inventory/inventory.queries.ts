@@ -59,3 +59,17 @@ export function modelRowByKeyOrThrow(tx: Kysely<Database>, key: string): Promise
 export function versionRowById(tx: Kysely<Database>, id: string): Promise<ModelVersionsTable> {
   return tx.selectFrom('model_versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
+
+/**
+ * The versions a lifecycle move may rest on, newest first: the one labelled `label` when given
+ * (none when the model has no such version), otherwise every active version of the model.
+ */
+export function lifecycleCandidateVersions(
+  tx: Kysely<Database>,
+  modelId: string,
+  label: string | undefined,
+): Promise<ModelVersionsTable[]> {
+  let q = tx.selectFrom('model_versions').selectAll().where('model_id', '=', modelId);
+  q = label ? q.where('label', '=', label) : q.where('status', '=', 'active');
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}

@@ -3,15 +3,9 @@ import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { DatasetsTable } from '../../../platform/db/tables/inventory.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { DatasetsService } from '../datasets.service.ts';
-import {
-  chunks,
-  type FileRow,
-  type ImportCounts,
-  type ImportRun,
-  userIdsByName,
-  validateRows,
-} from './import-file.ts';
+import { chunks, type FileRow, type ImportCounts, type ImportRun, validateRows } from './import-file.ts';
 import { datasetIdsByRef } from './import-versions.ts';
+import { userIdsByName } from './transfer.queries.ts';
 
 interface DatasetPlan {
   at: FileRow;

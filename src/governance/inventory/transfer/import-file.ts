@@ -154,20 +154,3 @@ export function sameView(a: object, b: object): boolean {
   };
   return strip(a) === strip(b);
 }
-
-/** Maps usernames to user ids (unknown names are absent). */
-export async function userIdsByName(
-  tx: Kysely<Database>,
-  names: Iterable<string>,
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const part of chunks([...new Set(names)])) {
-    const users = await tx
-      .selectFrom('users')
-      .select(['id', 'username'])
-      .where('username', 'in', part)
-      .execute();
-    for (const u of users) out.set(u.username, u.id);
-  }
-  return out;
-}

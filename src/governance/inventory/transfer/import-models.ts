@@ -11,9 +11,9 @@ import {
   type ImportCounts,
   type ImportRun,
   sameView,
-  userIdsByName,
   validateRows,
 } from './import-file.ts';
+import { userIdsByName } from './transfer.queries.ts';
 
 interface ModelPlan {
   row: ModelsTable;

@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { GLOBAL_READ_ROLES, type Principal } from '../../../platform/auth/roles.ts';
 import type { Database } from '../../../platform/db/schema.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
+import { chunks } from './import-file.ts';
 
 // Read model: what a bulk export reads (models the caller may see, their relations, versions and
-// dataset links, every dataset). It never writes.
+// dataset links, every dataset) and the users an import names. It never writes.
 
 /** Models `principal` may see, by key. */
 export function visibleModelRows(k: Kysely<Database>, principal: Principal): Promise<ModelsTable[]> {
@@ -49,4 +50,21 @@ export function datasetLinksOfVersions(k: Kysely<Database>, versionIds: string[]
 /** Every dataset, by name then id. */
 export function allDatasetRows(k: Kysely<Database>) {
   return k.selectFrom('datasets').selectAll().orderBy('name').orderBy('id').execute();
+}
+
+/** Maps usernames to user ids (unknown names are absent). */
+export async function userIdsByName(
+  tx: Kysely<Database>,
+  names: Iterable<string>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(names)])) {
+    const users = await tx
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where('username', 'in', part)
+      .execute();
+    for (const u of users) out.set(u.username, u.id);
+  }
+  return out;
 }
