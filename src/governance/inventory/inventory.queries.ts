@@ -5,6 +5,9 @@ import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/i
 // Read model: model and version rows other features read inside their own transaction, without the
 // permission checks of ModelsService (the system acting, or after the caller was authorized).
 
+/** The relations of a model with the related users' names (who owns, develops, validates it). */
+export { modelRelations } from './models.store.ts';
+
 /** A model by key. */
 export function modelRowByKey(tx: Kysely<Database>, key: string): Promise<ModelsTable | undefined> {
   return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();

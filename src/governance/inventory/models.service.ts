@@ -24,7 +24,18 @@ import { endActiveDeploymentsIn } from './deployments.ts';
 import { modelRowById } from './inventory.queries.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
 import { canTransition, computeCompleteness, GATED_STATUSES } from './model-rules.ts';
-import { ModelsStore, toModelView } from './models.store.ts';
+import {
+  insertModel,
+  modelById,
+  modelByKey,
+  modelFigures,
+  modelListRows,
+  modelRelations,
+  relationsOfUser,
+  replaceModelRelations,
+  toModelView,
+  updateModel,
+} from './models.store.ts';
 
 /**
  * Called inside the transaction before a model's relations are replaced (set by the composition
@@ -53,7 +64,6 @@ export type NextReviewDateSource = (modelIds: readonly string[]) => Promise<Map<
 
 /** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
 export class ModelsService {
-  readonly store: ModelsStore;
   private nextReviewDates: NextReviewDateSource | null = null;
   private guard: LifecycleGuard | null = null;
   private relationsGuard: RelationsGuard | null = null;
@@ -62,9 +72,7 @@ export class ModelsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly requiredFields: readonly string[],
-  ) {
-    this.store = new ModelsStore(db.kysely);
-  }
+  ) {}
 
   /** Lets the inventory show each model's next periodic review date (the reviews module's schedule). */
   setNextReviewDates(source: NextReviewDateSource): void {
@@ -121,9 +129,9 @@ export class ModelsService {
     action: Action,
     tx: Kysely<Database> = this.db.kysely,
   ): Promise<ModelsTable> {
-    const row = await this.store.byKey(key, tx);
+    const row = await modelByKey(tx, key);
     if (!row) throw new NotFoundError('model', key);
-    const relations = await this.store.relationsOf(row.id, principal.userId, tx);
+    const relations = await relationsOfUser(tx, row.id, principal.userId);
     const decision = decide(principal, action, relations);
     if (decision === 'hidden') throw new NotFoundError('model', key);
     if (decision === 'deny') {
@@ -139,7 +147,7 @@ export class ModelsService {
 
   /** The API view of a model row (with relations) read in `tx`. */
   async view(row: ModelsTable, tx: Kysely<Database> = this.db.kysely): Promise<Model> {
-    return toModelView(row, await this.store.relations(row.id, tx));
+    return toModelView(row, await modelRelations(tx, row.id));
   }
 
   /** Adds completeness to a model view. */
@@ -167,7 +175,7 @@ export class ModelsService {
       throw new ValidationError('vendorName is only for vendor models', 'vendorName');
     const now = this.clock.now().toISOString();
     return this.db.write(async (tx) => {
-      if (await this.store.byKey(input.key, tx))
+      if (await modelByKey(tx, input.key))
         throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
       const ownerName = input.owner ?? caller.principal.username;
       const relations = await this.resolveRelations(tx, ownerName, input.developers ?? [], []);
@@ -197,8 +205,8 @@ export class ModelsService {
         retired_at: null,
         row_version: 1,
       };
-      await this.store.insert(tx, row);
-      await this.store.replaceRelations(tx, row.id, relations);
+      await insertModel(tx, row);
+      await replaceModelRelations(tx, row.id, relations);
       const after = await this.view(row, tx);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'model.registered',
@@ -256,7 +264,7 @@ export class ModelsService {
         );
         next.owner_id = relations.find((r) => r.relation === 'owner')!.user_id;
         await this.relationsChangingIn(tx, caller.audit, row.id, relations);
-        await this.store.replaceRelations(tx, row.id, relations);
+        await replaceModelRelations(tx, row.id, relations);
       }
       return this.commitChange(tx, caller.audit, row, next, before, 'model.updated');
     });
@@ -307,7 +315,7 @@ export class ModelsService {
     to: ModelStatus,
     reason?: string,
   ): Promise<ModelDetail> {
-    const row = await this.store.byId(modelId, tx);
+    const row = await modelById(tx, modelId);
     if (!row) throw new NotFoundError('model', modelId);
     assertTransition(row.status as ModelStatus, to);
     return this.move(tx, audit, row, to, reason);
@@ -361,7 +369,7 @@ export class ModelsService {
       const before = await this.view(row, tx);
       const relations = await this.resolveRelations(tx, input.owner, input.developers, input.validators);
       await this.relationsChangingIn(tx, caller.audit, row.id, relations);
-      await this.store.replaceRelations(tx, row.id, relations);
+      await replaceModelRelations(tx, row.id, relations);
       const next: ModelsTable = {
         ...row,
         owner_id: relations.find((r) => r.relation === 'owner')!.user_id,
@@ -402,9 +410,12 @@ export class ModelsService {
     if (query.owner) {
       ownerId = (await userIdOf(this.db.kysely, query.owner)) ?? null;
     }
-    const rows = await this.store.list(query, visibleTo, ownerId);
+    const rows = await modelListRows(this.db.kysely, query, visibleTo, ownerId);
     const page = rows.slice(0, query.limit);
-    const figures = await this.store.figures(page.map((r) => r.id));
+    const figures = await modelFigures(
+      this.db.kysely,
+      page.map((r) => r.id),
+    );
     const reviewDates = this.nextReviewDates ? await this.nextReviewDates(page.map((r) => r.id)) : new Map();
     const exceptions = this.guard
       ? await this.guard.exceptionsOf(
@@ -463,7 +474,7 @@ export class ModelsService {
     action: string,
     reason?: string,
   ): Promise<ModelDetail> {
-    if (!(await this.store.update(tx, next, row.row_version))) {
+    if (!(await updateModel(tx, next, row.row_version))) {
       throw new ConflictError(`model '${row.key}' was changed concurrently; reload and retry`);
     }
     const after = await this.view(next, tx);

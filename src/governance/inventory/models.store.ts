@@ -69,165 +69,175 @@ export function toModelView(row: ModelsTable, relations: readonly RelationRow[])
   };
 }
 
-/** SQL for models and their relations. */
-export class ModelsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+// The models aggregate's tables: models and model_relations (who owns, develops and validates a
+// model). Functions take the transaction (or the database) first; `toModelView` is the row→view mapping.
 
-  async byKey(key: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
-    return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();
-  }
+/** A model by key. */
+export function modelByKey(tx: Kysely<Database>, key: string): Promise<ModelsTable | undefined> {
+  return tx.selectFrom('models').selectAll().where('key', '=', key).executeTakeFirst();
+}
 
-  async byId(id: string, tx: Kysely<Database> = this.db): Promise<ModelsTable | undefined> {
-    return tx.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
-  }
+/** A model by id. */
+export function modelById(tx: Kysely<Database>, id: string): Promise<ModelsTable | undefined> {
+  return tx.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+}
 
-  async relations(modelId: string, tx: Kysely<Database> = this.db): Promise<RelationRow[]> {
-    return tx
-      .selectFrom('model_relations')
-      .innerJoin('users', 'users.id', 'model_relations.user_id')
-      .select(['model_relations.user_id', 'users.username', 'model_relations.relation'])
-      .where('model_relations.model_id', '=', modelId)
+/** The relations of a model, with the related users' names. */
+export function modelRelations(tx: Kysely<Database>, modelId: string): Promise<RelationRow[]> {
+  return tx
+    .selectFrom('model_relations')
+    .innerJoin('users', 'users.id', 'model_relations.user_id')
+    .select(['model_relations.user_id', 'users.username', 'model_relations.relation'])
+    .where('model_relations.model_id', '=', modelId)
+    .execute();
+}
+
+/** One user's relations to one model. */
+export async function relationsOfUser(
+  tx: Kysely<Database>,
+  modelId: string,
+  userId: string,
+): Promise<ModelRelation[]> {
+  const rows = await tx
+    .selectFrom('model_relations')
+    .select('relation')
+    .where('model_id', '=', modelId)
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.relation as ModelRelation);
+}
+
+export async function insertModel(tx: Kysely<Database>, row: ModelsTable): Promise<void> {
+  await tx.insertInto('models').values(row).execute();
+}
+
+/** Writes the row if its row_version is still `expected`; false when someone else changed it. */
+export async function updateModel(
+  tx: Kysely<Database>,
+  row: ModelsTable,
+  expected: number,
+): Promise<boolean> {
+  const { id, ...rest } = row;
+  const res = await tx
+    .updateTable('models')
+    .set(rest)
+    .where('id', '=', id)
+    .where('row_version', '=', expected)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Replaces the relations of a model. */
+export async function replaceModelRelations(
+  tx: Kysely<Database>,
+  modelId: string,
+  rows: { user_id: string; relation: string }[],
+): Promise<void> {
+  await tx.deleteFrom('model_relations').where('model_id', '=', modelId).execute();
+  if (rows.length)
+    await tx
+      .insertInto('model_relations')
+      .values(rows.map((r) => ({ model_id: modelId, ...r })))
       .execute();
-  }
+}
 
-  /** The caller's relations to one model. */
-  async relationsOf(
-    modelId: string,
-    userId: string,
-    tx: Kysely<Database> = this.db,
-  ): Promise<ModelRelation[]> {
-    const rows = await tx
-      .selectFrom('model_relations')
-      .select('relation')
-      .where('model_id', '=', modelId)
-      .where('user_id', '=', userId)
-      .execute();
-    return rows.map((r) => r.relation as ModelRelation);
+/**
+ * Open findings by severity of a page of models, in one grouped query over the page's ids
+ * (indexed by model), never one per model. The next review date is filled in by the service from
+ * the periodic review schedule (`ModelsService.setNextReviewDates`).
+ */
+export async function modelFigures(
+  k: Kysely<Database>,
+  modelIds: readonly string[],
+): Promise<Map<string, ModelFigures>> {
+  const out = new Map<string, ModelFigures>();
+  for (const id of modelIds) out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
+  if (modelIds.length === 0) return out;
+  const ids = [...modelIds];
+  const findings = await k
+    .selectFrom('findings')
+    .select(['model_id', 'severity', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('model_id', 'in', ids)
+    .where('state', 'in', UNRESOLVED_FINDINGS)
+    .groupBy(['model_id', 'severity'])
+    .execute();
+  for (const f of findings) {
+    const counts = out.get(f.model_id)?.openFindings;
+    if (counts && f.severity in counts) counts[f.severity as keyof OpenFindingCounts] = Number(f.n);
   }
+  return out;
+}
 
-  async insert(tx: Kysely<Database>, row: ModelsTable): Promise<void> {
-    await tx.insertInto('models').values(row).execute();
+/**
+ * One page of the inventory: filters and visibility in SQL, keyset pagination on (sort value, id).
+ * `visibleTo` limits to models the user relates to (roles without global read).
+ */
+export async function modelListRows(
+  k: Kysely<Database>,
+  query: ModelListQuery,
+  visibleTo: string | null,
+  ownerId: string | null | undefined,
+): Promise<ModelListRow[]> {
+  const column = SORT_COLUMN[query.sort];
+  const desc = query.order === 'desc';
+  // Tier is nullable: sort untiered models last by treating them as tier 99.
+  const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
+  // Ids first: the filter and sort touch only narrow values, then one lookup fetches the page's rows.
+  let q = k.selectFrom('models').select(['models.id']);
+  if (visibleTo) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('model_relations as r')
+          .select(sql`1`.as('one'))
+          .whereRef('r.model_id', '=', 'models.id')
+          .where('r.user_id', '=', visibleTo),
+      ),
+    );
   }
-
-  /** Writes the row if its row_version is still `expected`; false when someone else changed it. */
-  async update(tx: Kysely<Database>, row: ModelsTable, expected: number): Promise<boolean> {
-    const { id, ...rest } = row;
-    const res = await tx
-      .updateTable('models')
-      .set(rest)
-      .where('id', '=', id)
-      .where('row_version', '=', expected)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+  if (query.status) q = q.where('models.status', '=', query.status);
+  if (query.tier !== undefined) q = q.where('models.tier', '=', query.tier);
+  if (query.euAiActClass) q = q.where('models.eu_ai_act_class', '=', query.euAiActClass);
+  if (ownerId !== undefined) q = q.where('models.owner_id', '=', ownerId ?? '\u0000none');
+  if (query.type) q = q.where('models.type', '=', query.type);
+  if (query.businessUnit) q = q.where('models.business_unit', '=', query.businessUnit);
+  if (query.vendor !== undefined) q = q.where('models.vendor', '=', query.vendor ? 1 : 0);
+  if (query.genai !== undefined) q = q.where('models.genai', '=', query.genai ? 1 : 0);
+  if (query.tag) {
+    // Tags are stored as a JSON array; match the quoted element exactly.
+    const pattern = containsPattern(JSON.stringify(query.tag));
+    q = q.where(sql<boolean>`models.tags like ${pattern} escape '\\'`);
   }
-
-  async replaceRelations(
-    tx: Kysely<Database>,
-    modelId: string,
-    rows: { user_id: string; relation: string }[],
-  ): Promise<void> {
-    await tx.deleteFrom('model_relations').where('model_id', '=', modelId).execute();
-    if (rows.length)
-      await tx
-        .insertInto('model_relations')
-        .values(rows.map((r) => ({ model_id: modelId, ...r })))
-        .execute();
-  }
-
-  /**
-   * Open findings by severity of a page of models, in one grouped query over the page's ids
-   * (indexed by model), never one per model. The next review date is filled in by the service from
-   * the periodic review schedule (`ModelsService.setNextReviewDates`).
-   */
-  async figures(modelIds: readonly string[]): Promise<Map<string, ModelFigures>> {
-    const out = new Map<string, ModelFigures>();
-    for (const id of modelIds) out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
-    if (modelIds.length === 0) return out;
-    const ids = [...modelIds];
-    const findings = await this.db
-      .selectFrom('findings')
-      .select(['model_id', 'severity', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('model_id', 'in', ids)
-      .where('state', 'in', UNRESOLVED_FINDINGS)
-      .groupBy(['model_id', 'severity'])
-      .execute();
-    for (const f of findings) {
-      const counts = out.get(f.model_id)?.openFindings;
-      if (counts && f.severity in counts) counts[f.severity as keyof OpenFindingCounts] = Number(f.n);
-    }
-    return out;
-  }
-
-  /**
-   * One page of the inventory: filters and visibility in SQL, keyset pagination on (sort value, id).
-   * `visibleTo` limits to models the user relates to (roles without global read).
-   */
-  async list(
-    query: ModelListQuery,
-    visibleTo: string | null,
-    ownerId: string | null | undefined,
-  ): Promise<ModelListRow[]> {
-    const column = SORT_COLUMN[query.sort];
-    const desc = query.order === 'desc';
-    // Tier is nullable: sort untiered models last by treating them as tier 99.
-    const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
-    // Ids first: the filter and sort touch only narrow values, then one lookup fetches the page's rows.
-    let q = this.db.selectFrom('models').select(['models.id']);
-    if (visibleTo) {
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('model_relations as r')
-            .select(sql`1`.as('one'))
-            .whereRef('r.model_id', '=', 'models.id')
-            .where('r.user_id', '=', visibleTo),
+  if (query.q) {
+    const pattern = containsPattern(query.q.toLowerCase());
+    q = q.where((eb) =>
+      eb.or(
+        ['models.key', 'models.name', 'models.description', 'models.purpose'].map(
+          (c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`,
         ),
-      );
-    }
-    if (query.status) q = q.where('models.status', '=', query.status);
-    if (query.tier !== undefined) q = q.where('models.tier', '=', query.tier);
-    if (query.euAiActClass) q = q.where('models.eu_ai_act_class', '=', query.euAiActClass);
-    if (ownerId !== undefined) q = q.where('models.owner_id', '=', ownerId ?? '\u0000none');
-    if (query.type) q = q.where('models.type', '=', query.type);
-    if (query.businessUnit) q = q.where('models.business_unit', '=', query.businessUnit);
-    if (query.vendor !== undefined) q = q.where('models.vendor', '=', query.vendor ? 1 : 0);
-    if (query.genai !== undefined) q = q.where('models.genai', '=', query.genai ? 1 : 0);
-    if (query.tag) {
-      // Tags are stored as a JSON array; match the quoted element exactly.
-      const pattern = containsPattern(JSON.stringify(query.tag));
-      q = q.where(sql<boolean>`models.tags like ${pattern} escape '\\'`);
-    }
-    if (query.q) {
-      const pattern = containsPattern(query.q.toLowerCase());
-      q = q.where((eb) =>
-        eb.or(
-          ['models.key', 'models.name', 'models.description', 'models.purpose'].map(
-            (c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`,
-          ),
-        ),
-      );
-    }
-    if (query.cursor) {
-      const { value, id } = decodeCursor(query.cursor);
-      const op = desc ? sql`<` : sql`>`;
-      q = q.where(sql<boolean>`(${sortExpr}, models.id) ${op} (${value}, ${id})`);
-    }
-    const ids = (
-      await q
-        .orderBy(sortExpr, desc ? 'desc' : 'asc')
-        .orderBy('models.id', desc ? 'desc' : 'asc')
-        .limit(query.limit + 1)
-        .execute()
-    ).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('models')
-      .leftJoin('users as owner', 'owner.id', 'models.owner_id')
-      .selectAll('models')
-      .select('owner.username as owner_username')
-      .where('models.id', 'in', ids)
-      .execute();
-    const byId = new Map(rows.map((r) => [r.id, r as ModelListRow]));
-    return ids.map((id) => byId.get(id)!);
+      ),
+    );
   }
+  if (query.cursor) {
+    const { value, id } = decodeCursor(query.cursor);
+    const op = desc ? sql`<` : sql`>`;
+    q = q.where(sql<boolean>`(${sortExpr}, models.id) ${op} (${value}, ${id})`);
+  }
+  const ids = (
+    await q
+      .orderBy(sortExpr, desc ? 'desc' : 'asc')
+      .orderBy('models.id', desc ? 'desc' : 'asc')
+      .limit(query.limit + 1)
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const rows = await k
+    .selectFrom('models')
+    .leftJoin('users as owner', 'owner.id', 'models.owner_id')
+    .selectAll('models')
+    .select('owner.username as owner_username')
+    .where('models.id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r as ModelListRow]));
+  return ids.map((id) => byId.get(id)!);
 }

@@ -13,7 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { newId } from '../../platform/ids.ts';
 import { assertSeparation } from '../access/duty-steps.ts';
 import { hasFinalApproval } from '../decisions/decisions.queries.ts';
-import { modelRowById, versionLabelOf } from '../inventory/inventory.queries.ts';
+import { modelRelations, modelRowById, versionLabelOf } from '../inventory/inventory.queries.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { PolicyService } from '../policy/policy.service.ts';
@@ -336,7 +336,7 @@ export class TieringService {
   }
 
   private async makersOf(tx: Kysely<Database>, modelId: string): Promise<string[]> {
-    const relations = await this.models.store.relations(modelId, tx);
+    const relations = await modelRelations(tx, modelId);
     return relations
       .filter((r) => r.relation === 'owner' || r.relation === 'developer')
       .map((r) => r.username);
