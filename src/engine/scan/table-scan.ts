@@ -152,7 +152,8 @@ export class TableScan {
     this.prefetchCategories(categorical);
     await Promise.all([this.columnTypes(), ...categorical.map((c) => this.categoryCache.get(c))]);
     const toRead = [...new Set(numeric)].filter((c) => !this.numericCache.has(c));
-    if (toRead.length > 0 && this.label === undefined) {
+    // (a view of a file holds nothing to free)
+    if (toRead.length > 0 && this.label === undefined && !this.table.view) {
       // the numeric columns left to read are all the table is still needed for: its other columns
       // are dropped first, so that their memory is free while the values are read and sorted
       await Promise.all(this.reads);
