@@ -19,4 +19,10 @@ export interface LoadedTable {
    * row order (faster); row numbers for messages come from reading the file again in order.
    */
   source?: string;
+  /**
+   * True when `table` is a view that reads the file at every query instead of a table holding a
+   * copy (Parquet, see LoadOptions.parquetView): drop it with DROP VIEW; its rows have no stable
+   * order and no rowid.
+   */
+  view?: boolean;
 }

@@ -102,6 +102,46 @@ describe('validate', () => {
     expectNear(dropped, kept, 'evidence');
   });
 
+  it('gives the same evidence from Parquet files queried where they are as from the CSV files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-parquet-view-'));
+    // a reference sharing 40 rows with the current data, so that the overlap is counted too
+    const production = readFileSync(path.join(ADULT, 'adult_scored_production.csv'), 'utf8').split('\n');
+    const csv = {
+      data: path.join(ADULT, 'adult_scored_production.csv'),
+      reference: path.join(dir, 'reference.csv'),
+    };
+    writeFileSync(
+      csv.reference,
+      `${readFileSync(path.join(ADULT, 'adult_scored_reference.csv'), 'utf8').trimEnd()}\n${production.slice(1, 41).join('\n')}\n`,
+    );
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    const parquet = { data: path.join(dir, 'data.parquet'), reference: path.join(dir, 'reference.parquet') };
+    for (const role of ['data', 'reference'] as const) {
+      await conn.run(
+        `COPY (SELECT * FROM read_csv(${literal(csv[role])}, header = true, auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])) TO ${literal(parquet[role])} (FORMAT parquet)`,
+      );
+    }
+    conn.closeSync();
+    const run = (files: { data: string; reference: string }, keepTables: boolean) =>
+      validate({
+        ...files,
+        label: 'label',
+        score: 'score',
+        groups: ['sex', 'race'],
+        keepTables,
+        now: new Date(0),
+      });
+    const fromCsv = await run(csv, false);
+    expect(fromCsv.data_quality?.leakage.rows_in_reference).toBeGreaterThanOrEqual(40);
+    for (const keepTables of [false, true]) {
+      const fromParquet = await run(parquet, keepTables);
+      const { inputs: a, ...restParquet } = fromParquet;
+      const { inputs: b, ...restCsv } = fromCsv;
+      expect(a.map((i) => [i.rows, i.columns])).toEqual(b.map((i) => [i.rows, i.columns]));
+      expectNear(restParquet, restCsv, `parquet (keepTables ${keepTables})`);
+    }
+  });
+
   it('reads a label written as decimals (0.0 / 1.0) as numbers for single-feature leakage, as for performance', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'assay-double-label-'));
     const file = path.join(dir, 'scored.csv');

@@ -14,7 +14,7 @@ import { ident, queryRows, returnFreedMemory } from './duckdb/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
-import { checkInputFile, loadTable, requireColumn } from './load/load-table.ts';
+import { checkInputFile, dropLoaded, loadTable, requireColumn } from './load/load-table.ts';
 import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
@@ -362,7 +362,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   try {
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
-    const data = await loadTable(conn, options.data, { categorical, onProgress: within });
+    // a Parquet file is queried where it is (a view): nothing here relies on row order or rowid
+    const data = await loadTable(conn, options.data, { categorical, onProgress: within, parquetView: true });
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
@@ -412,7 +413,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
         data.columns.filter((c) => c.kind === 'numeric').map((c) => c.name),
         data.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
       );
-      await queryRows(conn, `DROP TABLE ${data.table}`);
+      await dropLoaded(conn, data);
       await returnFreedMemory(conn);
     }
 
@@ -433,7 +434,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     let prediction: ColumnInfo | undefined;
     if (options.reference) {
       progress.start('load-reference', `loading ${options.reference}`);
-      reference = await loadTable(conn, options.reference, { categorical, onProgress: within });
+      reference = await loadTable(conn, options.reference, {
+        categorical,
+        onProgress: within,
+        parquetView: true,
+      });
       if (options.features) checkColumns(reference, options.features);
       referenceScan = new TableScan(conn, reference, sorter);
       shared = featureNames.filter((name) => kindIn(reference, name) !== undefined);
@@ -451,7 +456,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
           ...reference.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
           ...compared.filter((c) => c.kind === 'categorical').map((c) => c.name),
         ]);
-        await queryRows(conn, `DROP TABLE ${reference.table}`);
+        await dropLoaded(conn, reference);
         await returnFreedMemory(conn);
       } else {
         await compact();

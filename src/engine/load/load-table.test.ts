@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { literal, queryRows } from '../duckdb/sql.ts';
 import { InputError } from './input-error.ts';
-import { formatOf, loadTable, requireColumn } from './load-table.ts';
+import { dropLoaded, formatOf, loadTable, requireColumn } from './load-table.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'assay-load-'));
 const CSV = 'x,name,code,blanky\n1.5,a,001,\n2,b,002,3\n,c,003,\n-4e2,d,004,nan\n';
@@ -56,6 +56,19 @@ describe('loadTable', async () => {
       expect(t.columns.find((c) => c.name === 'name')?.kind).toBe('categorical');
     }
     expect(jl.columns.map((c) => c.name)).toEqual(['x', 'name', 'code']);
+    // queried where it is: a view with the same rows and columns, dropped as a view
+    const view = await loadTable(conn, pq, { parquetView: true });
+    expect(view.view).toBe(true);
+    expect(p.view).toBeUndefined();
+    expect([view.rows, view.columns]).toEqual([p.rows, p.columns]);
+    const [kind] = await queryRows(
+      conn,
+      `SELECT count(*) AS n FROM duckdb_views() WHERE view_name = ${literal(view.table.replaceAll('"', ''))}`,
+    );
+    expect(Number(kind?.n)).toBe(1);
+    await dropLoaded(conn, view);
+    await dropLoaded(conn, p);
+    await expect(queryRows(conn, `SELECT * FROM ${view.table}`)).rejects.toThrow();
   });
 
   it('types a column that turns to text after the sniffer sample as categorical', async () => {

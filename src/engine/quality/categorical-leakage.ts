@@ -1,6 +1,8 @@
 import { categoricalExpr, count, doubleLiteral, ident, literal, queryRows } from '../duckdb/sql.ts';
-import type { TableScan } from '../scan/table-scan.ts';
+import type { CategoryLabelCount, CategoryLabelSql, TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo } from '../table.ts';
+
+export type { CategoryLabelCount } from '../scan/table-scan.ts';
 
 /**
  * Categories with fewer rows than this are pooled into one before their target rates are taken
@@ -9,10 +11,22 @@ import type { ColumnInfo } from '../table.ts';
  */
 export const MIN_CATEGORY_ROWS = 30;
 
-/** Rows and positive rows of one category of a column. */
-export interface CategoryLabelCount {
-  rows: number;
-  positives: number;
+/**
+ * The label's classes as SQL over its raw value aliased `__l` (TableScan.countByLabel): present
+ * unless blank, NULL or (numeric label) NaN; positive when equal to `positive` (as a number for a
+ * numeric label).
+ */
+export function categoryLabelSql(label: ColumnInfo, positive: string): CategoryLabelSql {
+  const l = '__l';
+  const present =
+    label.kind === 'numeric'
+      ? `${categoricalExpr(l)} IS NOT NULL AND NOT coalesce(isnan(TRY_CAST(${ident(l)} AS DOUBLE)), false)`
+      : `${categoricalExpr(l)} IS NOT NULL`;
+  const isPositive =
+    label.kind === 'numeric'
+      ? `TRY_CAST(${ident(l)} AS DOUBLE) = ${doubleLiteral(Number(positive))}`
+      : `${categoricalExpr(l)} = ${literal(positive)}`;
+  return { column: label.name, present, positive: isPositive };
 }
 
 /**
@@ -28,16 +42,19 @@ export async function categoryLabelCounts(
   positive: string,
 ): Promise<Map<string, CategoryLabelCount[]>> {
   const out = new Map<string, CategoryLabelCount[]>();
+  // counted with the categories already (TableScan.countByLabel with this label)
+  const sql = categoryLabelSql(label, positive);
+  const counted = columns.map((c) => scan.labelCounts(c, sql));
+  if (counted.every((c) => c !== undefined)) {
+    const lists = await Promise.all(counted);
+    columns.forEach((c, i) => {
+      out.set(c, lists[i] as CategoryLabelCount[]);
+    });
+    return out;
+  }
   if (columns.length === 0) return out;
+  const { present, positive: isPositive } = sql;
   const l = '__l';
-  const present =
-    label.kind === 'numeric'
-      ? `${categoricalExpr(l)} IS NOT NULL AND NOT coalesce(isnan(TRY_CAST(${ident(l)} AS DOUBLE)), false)`
-      : `${categoricalExpr(l)} IS NOT NULL`;
-  const isPositive =
-    label.kind === 'numeric'
-      ? `TRY_CAST(${ident(l)} AS DOUBLE) = ${doubleLiteral(Number(positive))}`
-      : `${categoricalExpr(l)} = ${literal(positive)}`;
   const parts = columns.map(
     (c, i) =>
       `SELECT ${i} AS g, ${categoricalExpr('__v')} AS v, sum(__n) AS n, coalesce(sum(__n) FILTER (WHERE ${isPositive}), 0) AS p

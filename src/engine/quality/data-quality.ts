@@ -12,7 +12,12 @@ import {
 } from '../scan/row-hashes.ts';
 import { TableScan } from '../scan/table-scan.ts';
 import type { ColumnInfo, LoadedTable } from '../table.ts';
-import { type CategoryLabelCount, categoryLabelCounts, targetRateAuc } from './categorical-leakage.ts';
+import {
+  type CategoryLabelCount,
+  categoryLabelCounts,
+  categoryLabelSql,
+  targetRateAuc,
+} from './categorical-leakage.ts';
 import { missingCounts, profileColumns } from './column-profile.ts';
 
 /** Defaults: Tukey's 1.5 × IQR fences; a single feature with ROC AUC ≥ 0.95 is a leakage suspect. */
@@ -69,6 +74,8 @@ export async function currentDataQuality(
   if (labelColumn && options.positiveLabel !== undefined) {
     currentScan.setLabel(labelSpecOf(labelColumn, types.get(labelColumn.name), options.positiveLabel));
     currentScan.prefetchNumeric(numeric);
+    // the categories are counted by label class in the same pass (categorical leakage)
+    currentScan.countByLabel(categoryLabelSql(labelColumn, options.positiveLabel));
   }
   // one query counts the categories of every text column and of the label
   currentScan.prefetchCategories([

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../test/support/fixture-tables.ts';
 import { queryRows } from '../duckdb/sql.ts';
 import { loadTable } from '../load/load-table.ts';
+import { categoryLabelCounts, categoryLabelSql } from '../quality/categorical-leakage.ts';
 import { SortPool } from './sort-pool.ts';
 import { TableScan } from './table-scan.ts';
 
@@ -54,6 +55,36 @@ describe('TableScan.detach', () => {
       expect(await scan.categories('c')).toEqual({ values: ['a', 'b'], counts: [2, 2], total: 4 });
       // DuckDB's order of text: '10' before '2'
       expect(await scan.categories('n')).toEqual({ values: ['1', '10', '2'], counts: [2, 1, 3], total: 6 });
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('counts categories by label class in the same pass as the categories, as the separate query does', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'assay-categories-'));
+      const file = path.join(dir, 'c.csv');
+      // a blank label and a NaN label are missing: their rows are left out of the label counts
+      writeFileSync(file, 'c,y\nb,1\n   ,1\n,0\na,1\nb,0\na,\nb,NaN\nz,\n"  ",0\n');
+      const table = await loadTable(conn, file);
+      const label = { name: 'y', kind: 'numeric' as const };
+      const separate = await categoryLabelCounts(new TableScan(conn, table), ['c'], label, '1');
+      const scan = new TableScan(conn, table);
+      scan.countByLabel(categoryLabelSql(label, '1'));
+      expect(await scan.categories('c')).toEqual({ values: ['a', 'b', 'z'], counts: [2, 3, 1], total: 6 });
+      expect(await scan.labelCounts('c', categoryLabelSql(label, '1'))).toEqual([
+        { rows: 1, positives: 1 },
+        { rows: 2, positives: 1 },
+      ]);
+      // another positive class is not what was counted
+      expect(scan.labelCounts('c', categoryLabelSql(label, '0'))).toBeUndefined();
+      const merged = await categoryLabelCounts(scan, ['c'], label, '1');
+      const byRows = (list: { rows: number; positives: number }[] | undefined) =>
+        [...(list ?? [])].sort((a, b) => a.rows - b.rows || a.positives - b.positives);
+      expect(byRows(merged.get('c'))).toEqual(byRows(separate.get('c')));
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -16,6 +16,22 @@ import { SortPool } from './sort-pool.ts';
 /** Columns whose categories are counted in one query. */
 const CATEGORY_BATCH = 30;
 
+/** Rows and positive rows of one category of a column (rows without a label value left out). */
+export interface CategoryLabelCount {
+  rows: number;
+  positives: number;
+}
+
+/**
+ * The label's classes as SQL over the label's raw value aliased `__l`: `present` when the row has
+ * a label value, `positive` when that value is the positive class.
+ */
+export interface CategoryLabelSql {
+  column: string;
+  present: string;
+  positive: string;
+}
+
 /** The non-missing values of a column as text with their counts, in DuckDB's (byte) order. */
 export interface CategoryCounts {
   values: string[];
@@ -33,6 +49,8 @@ export class TableScan {
   private types: Promise<Map<string, string>> | undefined;
   private readonly numericCache = new Map<string, Promise<NumericColumn>>();
   private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
+  private readonly categoryLabelCache = new Map<string, Promise<CategoryLabelCount[]>>();
+  private categoryLabel: CategoryLabelSql | undefined;
   private label: LabelSpec | undefined;
   /** Set once everything needed was read and the table may be dropped (see detach). */
   private detached = false;
@@ -134,7 +152,8 @@ export class TableScan {
     this.prefetchCategories(categorical);
     await Promise.all([this.columnTypes(), ...categorical.map((c) => this.categoryCache.get(c))]);
     const toRead = [...new Set(numeric)].filter((c) => !this.numericCache.has(c));
-    if (toRead.length > 0 && this.label === undefined) {
+    // (a view of a file holds nothing to free)
+    if (toRead.length > 0 && this.label === undefined && !this.table.view) {
       // the numeric columns left to read are all the table is still needed for: its other columns
       // are dropped first, so that their memory is free while the values are read and sorted
       await Promise.all(this.reads);
@@ -167,6 +186,33 @@ export class TableScan {
   releaseAll(): void {
     this.numericCache.clear();
     this.categoryCache.clear();
+    this.categoryLabelCache.clear();
+  }
+
+  /**
+   * Counts the categories read from now on by label class too, in the same pass over the table
+   * (see labelCounts); set it before the first category count.
+   */
+  countByLabel(label: CategoryLabelSql): void {
+    this.categoryLabel = label;
+  }
+
+  /**
+   * The rows and positives of each category of a column (blank and NULL left out, rows without a
+   * label value left out; categories without such rows left out), when its categories were
+   * counted after countByLabel with the same `label`; else undefined.
+   */
+  labelCounts(column: string, label: CategoryLabelSql): Promise<CategoryLabelCount[]> | undefined {
+    const counted = this.categoryLabel;
+    if (
+      counted === undefined ||
+      counted.column !== label.column ||
+      counted.present !== label.present ||
+      counted.positive !== label.positive
+    ) {
+      return undefined;
+    }
+    return this.categoryLabelCache.get(column);
   }
 
   /** The category counts of a column (text values; blank and NULL are missing and not counted). */
@@ -182,26 +228,43 @@ export class TableScan {
     const todo = [...new Set(columns)].filter((c) => !this.categoryCache.has(c));
     for (let start = 0; start < todo.length; start += CATEGORY_BATCH) {
       const batch = todo.slice(start, start + CATEGORY_BATCH);
-      const all = this.countCategories(batch);
+      const byLabel = this.detached ? undefined : this.categoryLabel;
+      const all = this.countCategories(batch, byLabel);
       batch.forEach((column, k) => {
-        const entry = all.then((r) => r[k] as CategoryCounts);
+        const entry = all.then((r) => r.counts[k] as CategoryCounts);
         entry.catch(() => {});
         this.categoryCache.set(column, entry);
+        if (byLabel) {
+          const labelled = all.then((r) => r.byLabel[k] as CategoryLabelCount[]);
+          labelled.catch(() => {});
+          this.categoryLabelCache.set(column, labelled);
+        }
       });
       // a failure surfaces through each column's promise; do not leave it unhandled here
       all.catch(() => {});
     }
   }
 
-  private async countCategories(columns: string[]): Promise<CategoryCounts[]> {
-    // each column is grouped by its raw values first (cheap), and only their few distinct values
-    // are turned into category text (blank and NULL are missing), so equal texts merge after
-    // (a file read again is read once, into a temporary result all the groupings scan)
+  /**
+   * Each column is grouped by its raw values first (cheap), and only their few distinct values
+   * are turned into category text (blank and NULL are missing), so equal texts merge after (a
+   * file read again is read once, into a temporary result all the groupings scan). With `byLabel`
+   * the raw values are grouped with the label's raw value, and each category's rows with a label
+   * value and positives are summed too (one pass for both counts).
+   */
+  private async countCategories(
+    columns: string[],
+    byLabel: CategoryLabelSql | undefined,
+  ): Promise<{ counts: CategoryCounts[]; byLabel: CategoryLabelCount[][] }> {
     const again = this.detached;
     const from = again ? 'src' : this.table.table;
-    const parts = columns.map(
-      (c, i) =>
-        `SELECT ${i} AS g, v, sum(c) AS c FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c FROM (SELECT ${ident(c)} AS __x, count(*) AS __c FROM ${from} GROUP BY 1)) WHERE v IS NOT NULL GROUP BY v`,
+    const parts = columns.map((c, i) =>
+      byLabel
+        ? `SELECT ${i} AS g, v, sum(c) AS c, coalesce(sum(c) FILTER (WHERE pr), 0) AS n, coalesce(sum(c) FILTER (WHERE pp), 0) AS p
+           FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c, (${byLabel.present}) AS pr, (${byLabel.present}) AND (${byLabel.positive}) AS pp
+             FROM (SELECT ${ident(c)} AS __x, ${ident(byLabel.column)} AS __l, count(*) AS __c FROM ${from} GROUP BY ALL))
+           WHERE v IS NOT NULL GROUP BY v`
+        : `SELECT ${i} AS g, v, sum(c) AS c FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c FROM (SELECT ${ident(c)} AS __x, count(*) AS __c FROM ${from} GROUP BY 1)) WHERE v IS NOT NULL GROUP BY v`,
     );
     const src = again
       ? `WITH src AS MATERIALIZED (SELECT ${columns.map(ident).join(', ')} FROM ${this.from()}) `
@@ -209,16 +272,20 @@ export class TableScan {
     const reader = await exclusive(this.conn, () =>
       this.conn.runAndReadAll(`${src}${parts.join(' UNION ALL ')} ORDER BY g, v`),
     );
-    const [gs, vs, cs] = reader.getColumnsJS() as [unknown[], unknown[], unknown[]];
+    const [gs, vs, cs, ns, ps] = reader.getColumnsJS() as unknown[][];
     const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
+    const labelled = columns.map((): CategoryLabelCount[] => []);
     for (let r = 0; r < (gs?.length ?? 0); r++) {
-      const target = out[count(gs?.[r])];
+      const g = count(gs?.[r]);
+      const target = out[g];
       if (!target) continue;
       const c = count(cs?.[r]);
       target.values.push(String(vs?.[r]));
       target.counts.push(c);
       target.total += c;
+      const rows = count(ns?.[r]);
+      if (byLabel && rows > 0) labelled[g]?.push({ rows, positives: count(ps?.[r]) });
     }
-    return out;
+    return { counts: out, byLabel: labelled };
   }
 }
