@@ -15,6 +15,11 @@ forest -> ai.onnx.ml TreeEnsembleClassifier, no ZipMap), and writes to test/fixt
                                           the permutation indices numpy draws), partial dependence
                                           (brute) and ICE, exact Shapley values by enumeration
 With --bench: bench/explain/forest-100.onnx (100 trees) and the 100k-row input for the benchmark.
+Always also data/models/ (shipped with the package, read by the demo seed):
+  income-propensity.onnx                 the Adult forest above (the demo's income model)
+  retail-credit-pd.onnx                  a logistic regression PD model on synthetic applications
+  credit-applications.csv                2,000 synthetic applications with their default outcome
+  retail-credit-pd.stress.yaml is written by hand (declared properties and scenarios)
 """
 import itertools
 import json
@@ -231,6 +236,35 @@ def planted(codes_out):
     codes_out['planted'] = {'slice_rows': int(planted_slice.sum()), 'rows': n}
 
 
+def credit_demo(out):
+    """A PD model on synthetic loan applications (monotone by construction), for the demo."""
+    rng = np.random.RandomState(11)
+    n = 6000
+    income = np.round(rng.lognormal(3.6, 0.45, n), 1)  # thousands a year
+    dti = np.round(rng.uniform(0.0, 0.6, n), 3)
+    utilisation = np.round(rng.beta(2, 3, n), 3)
+    months_employed = rng.randint(0, 240, n).astype(float)
+    delinquencies = rng.poisson(0.3, n).astype(float)
+    home = rng.randint(0, 3, n).astype(float)  # codes of ['mortgage', 'own', 'rent']
+    logit = (-3.2 + 4.0 * dti + 1.6 * utilisation + 0.6 * delinquencies - 0.004 * months_employed
+             - 0.012 * (income - 40) + 0.3 * (home == 2))
+    y = (rng.uniform(0, 1, n) < 1 / (1 + np.exp(-logit))).astype(int)
+    names = ['income', 'debt_to_income', 'utilisation', 'months_employed', 'delinquencies_2y', 'home']
+    codes = {'home': ['mortgage', 'own', 'rent']}
+    X = np.column_stack([income, dti, utilisation, months_employed, delinquencies, home])
+    X32 = X.astype(np.float32).astype(float)
+    train, holdout = np.arange(4000), np.arange(4000, n)
+    lr = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X32[train], y[train])
+    lr_to_onnx(lr, names, codes, os.path.join(out, 'retail-credit-pd.onnx'))
+    frame = pd.DataFrame({'application_id': [f'A{i:05d}' for i in holdout], 'income': income[holdout],
+                          'debt_to_income': dti[holdout], 'utilisation': utilisation[holdout],
+                          'months_employed': months_employed[holdout].astype(int),
+                          'delinquencies_2y': delinquencies[holdout].astype(int),
+                          'home': [codes['home'][int(c)] for c in home[holdout]], 'defaulted': y[holdout]})
+    frame.to_csv(os.path.join(out, 'credit-applications.csv'), index=False)
+    return float(roc_auc_score(y[holdout], lr.predict_proba(X32[holdout])[:, 1]))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     frame, X, y, codes = load_adult()
@@ -248,6 +282,10 @@ def main():
     expected = {'features': FEATURES, 'lr': references('lr', lr, Xs, ys, FEATURES),
                 'forest': references('forest', forest, Xs, ys, FEATURES)}
     planted(expected)
+    demo = os.path.join(ROOT, 'data', 'models')
+    os.makedirs(demo, exist_ok=True)
+    forest_to_onnx(forest, FEATURES, codes, os.path.join(demo, 'income-propensity.onnx'))
+    expected['demo_credit_auc'] = credit_demo(demo)
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump(expected, f)
     if '--bench' in sys.argv:

@@ -152,6 +152,8 @@ export async function preparePush(opts: ModelCliOptions): Promise<void> {
   await checkPushTarget(remoteOf(opts), parsePushTarget(opts.model), sha);
 }
 
+const SHAP_METHODS = ['auto', 'exact', 'kernel', 'tree', 'tree_path_dependent', 'none'] as const;
+
 interface ExplainCliOptions extends ModelCliOptions {
   scoring: string;
   repeats: string;
@@ -215,7 +217,11 @@ export function registerExplainCommands(program: Command): void {
       '--explain-rows <list>',
       'rows (0-based, of the data used) to explain with Shapley values (default: the first 20; 200 for TreeSHAP)',
     )
-    .option('--shap <method>', 'auto, exact, kernel, tree or none', 'auto')
+    .option(
+      '--shap <method>',
+      'auto, exact, kernel, tree (interventional), tree_path_dependent (from node covers) or none',
+      'auto',
+    )
     .option('--kernel-samples <n>', "KernelSHAP coalitions per row (default shap's 2M+2048)")
     .action(async (opts: ExplainCliOptions) => {
       await preparePush(opts);
@@ -223,14 +229,8 @@ export function registerExplainCommands(program: Command): void {
       const scoring = SCORINGS.find((s) => s === opts.scoring);
       if (!scoring)
         throw new CliError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${opts.scoring}'`);
-      const shap = ['auto', 'exact', 'kernel', 'tree', 'none'].find((s) => s === opts.shap) as
-        | 'auto'
-        | 'exact'
-        | 'kernel'
-        | 'tree'
-        | 'none'
-        | undefined;
-      if (!shap) throw new CliError(`--shap must be auto, exact, kernel, tree or none, got '${opts.shap}'`);
+      const shap = SHAP_METHODS.find((s) => s === opts.shap);
+      if (!shap) throw new CliError(`--shap must be one of ${SHAP_METHODS.join(', ')}, got '${opts.shap}'`);
       const explainRows = list(opts.explainRows)?.map((r) => int(r, '--explain-rows') as number);
       const kernelSamples = int(opts.kernelSamples, '--kernel-samples');
       const pdFeatures = list(opts.pdFeatures);

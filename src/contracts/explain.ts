@@ -57,8 +57,12 @@ export type PartialDependenceResult = z.infer<typeof partialDependenceSchema>;
 
 /** Shapley values against a background sample: global mean |φ| and per-row values. */
 export const shapSchema = z.object({
-  /** exact: enumeration of coalitions; kernel: shap's KernelExplainer; tree: interventional TreeSHAP. */
-  method: z.enum(['exact', 'kernel', 'tree']),
+  /**
+   * exact: enumeration of coalitions; kernel: shap's KernelExplainer; tree: interventional TreeSHAP;
+   * tree_path_dependent: shap's tree_path_dependent TreeSHAP (conditional expectations from the
+   * trees' node covers; no background: background_rows is 0).
+   */
+  method: z.enum(['exact', 'kernel', 'tree', 'tree_path_dependent']),
   background_rows: z.number().int(),
   expected_value: z.number(),
   /** Mean |φ| over the explained rows, per feature, greatest first. */

@@ -9,11 +9,14 @@ import { judgedBySchema, suggestedFindingSchema } from './validation-evidence.ts
 
 /** The effect of one change on the scored rows. */
 export const effectSchema = z.object({
-  /** Share of rows whose decision (score ≥ threshold) changed. */
+  /** Share of rows whose decision (score ≥ threshold) changed (rows left without a score aside). */
   flip_rate: z.number(),
-  mean_abs_score_change: z.number(),
-  mean_score_change: z.number(),
-  /** Metric after − metric before (null without a label or when undefined). */
+  /** Share of rows the model gave no score (NaN) after the change, e.g. a linear model fed a missing value. */
+  no_score_rate: z.number().default(0),
+  /** Over the rows scored before and after (null when none was). */
+  mean_abs_score_change: z.number().nullable(),
+  mean_score_change: z.number().nullable(),
+  /** Metric after − metric before (null without a label or when undefined; the AUC when a row has no score). */
   accuracy_change: z.number().nullable(),
   roc_auc_change: z.number().nullable(),
 });

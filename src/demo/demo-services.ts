@@ -15,21 +15,22 @@ import { VersionsService } from '../governance/inventory/versions.service.ts';
 import { PolicyService } from '../governance/policy/policy.service.ts';
 import { materialChangeListener } from '../governance/reviews/material-change.ts';
 import { ReviewsService } from '../governance/reviews/reviews.service.ts';
-import { LocalBlobStore } from '../platform/blob-store.ts';
+import { type BlobStore, LocalBlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 
 /**
  * The services the demo seed works through, wired as the composition root wires them (the
- * lifecycle guard included, so the demo follows the same rules as a user). The demo attaches
- * evidence as links only; the blob store is never written.
+ * lifecycle guard included, so the demo follows the same rules as a user). Most demo evidence is
+ * links; the evidence computed from the models themselves (demo-model-evidence.ts) is stored in
+ * `blobStore` (the server's), or without one in a directory under the system's temporary directory.
  */
-export function demoServices(db: Db, clock: Clock) {
+export function demoServices(db: Db, clock: Clock, blobStore?: BlobStore) {
   const policy = new PolicyService(db, clock);
   const models = new ModelsService(db, clock, DEFAULT_REQUIRED_FIELDS);
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
-  const blobs = new LocalBlobStore(path.join(os.tmpdir(), 'assay-demo-no-blobs'));
+  const blobs = blobStore ?? new LocalBlobStore(path.join(os.tmpdir(), 'assay-demo-blobs'));
   const evidence = new EvidenceService(db, clock, blobs, 0, models, versions);
   const reviews = new ReviewsService(db, clock, policy, models, versions, evidence);
   versions.onVersionCreated(materialChangeListener(reviews));

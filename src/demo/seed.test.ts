@@ -1,23 +1,41 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDb, type TestDb } from '../../test/support/engines.ts';
 import { ManualClock } from '../../test/support/manual-clock.ts';
+import { explainEvidenceSchema } from '../contracts/explain.ts';
+import { robustnessEvidenceSchema } from '../contracts/robustness.ts';
 import { streamAuditEvents } from '../platform/audit/audit-trail.ts';
 import { verifyAuditChain } from '../platform/audit/audit-verify.ts';
 import { IdentityService } from '../platform/auth/identity.service.ts';
+import { LocalBlobStore } from '../platform/blob-store.ts';
 import { systemClock } from '../platform/clock.ts';
 import { demoExceptionReport, LEGACY_EXCEPTIONS, WORKFLOW_APPROVED } from './demo-exceptions.ts';
+import { DEMO_MODEL_ARTIFACTS } from './demo-model-evidence.ts';
 import { DEMO_MODELS } from './demo-portfolio.ts';
+import { demoServices } from './demo-services.ts';
 import { DEMO_GATES, demoGateResults } from './demo-workflow.ts';
 import { seedDemoPortfolio } from './seed.ts';
 
 describe.each(ENGINES)('demo portfolio on %s', (engine) => {
   let t: TestDb;
+  const blobDir = mkdtempSync(path.join(os.tmpdir(), 'assay-demo-seed-'));
+  const blobs = new LocalBlobStore(blobDir);
   beforeAll(async () => {
     t = await openTestDb(engine);
-    await seedDemoPortfolio(t.db, new IdentityService(t.db, systemClock), new Date('2026-11-01T00:00:00Z'));
+    await seedDemoPortfolio(
+      t.db,
+      new IdentityService(t.db, systemClock),
+      new Date('2026-11-01T00:00:00Z'),
+      blobs,
+    );
   });
   afterAll(async () => {
     await t.dispose();
+    rmSync(blobDir, { recursive: true, force: true });
   });
 
   it('has at least 25 models in the statuses the data says, with versions and deployments', async () => {
@@ -335,5 +353,65 @@ describe.each(ENGINES)('demo portfolio on %s', (engine) => {
       'sanctions-name-screening',
     ]);
     expect(report.counts.productionWithoutApproval).toBe(report.productionWithoutApproval.length);
+  });
+
+  it('registers the credit and income models by their ONNX artifacts, with explanation and stress evidence from them', async () => {
+    for (const a of DEMO_MODEL_ARTIFACTS) {
+      const sha = createHash('sha256')
+        .update(readFileSync(path.join(import.meta.dirname, '..', '..', a.artifact)))
+        .digest('hex');
+      const version = await t.db.kysely
+        .selectFrom('model_versions')
+        .innerJoin('models', 'models.id', 'model_versions.model_id')
+        .select(['model_versions.id', 'model_versions.artifact_sha256', 'model_versions.artifact_uri'])
+        .where('models.key', '=', a.key)
+        .where('model_versions.label', '=', a.version)
+        .executeTakeFirstOrThrow();
+      expect(version.artifact_sha256).toBe(sha);
+      expect(version.artifact_uri).toMatch(/^file:\/\/.*\.onnx$/);
+      const rows = await t.db.kysely
+        .selectFrom('evidence')
+        .select(['blob_sha256', 'produced_by_tool', 'media_type', 'inputs_json'])
+        .where('version_id', '=', version.id)
+        .where('type', '=', 'test_results')
+        .where('media_type', '=', 'application/json')
+        .execute();
+      const docs = await Promise.all(
+        rows.map(async (r) => JSON.parse(await text(blobs.open(r.blob_sha256 as string)))),
+      );
+      const explained = docs.map((d) => explainEvidenceSchema.safeParse(d)).find((p) => p.success)?.data;
+      const stressed = docs.map((d) => robustnessEvidenceSchema.safeParse(d)).find((p) => p.success)?.data;
+      expect(explained?.model.artifact_sha256).toBe(sha);
+      expect(stressed?.model.artifact_sha256).toBe(sha);
+      expect(explained?.permutation_importance?.features.length).toBe(explained?.model.features.length);
+      expect(explained?.shap?.rows.length).toBeGreaterThan(0);
+      expect(stressed?.properties.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.inputs_json).toContain(`sha256:${sha}`);
+      // The credit model is monotone by construction: its declared properties hold.
+      if (a.key === 'retail-credit-pd') expect(stressed?.properties.every((p) => p.passed)).toBe(true);
+    }
+    // The model card draft's explainability section cites the newest explanation.
+    const { docs } = demoServices(t.db, systemClock, blobs);
+    const steward = await t.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'grace.hopper')
+      .executeTakeFirstOrThrow();
+    const draft = await docs.draftCard(
+      {
+        principal: {
+          userId: steward.id,
+          username: 'grace.hopper',
+          role: 'governance',
+          scope: 'write',
+          tokenId: 't',
+        },
+        audit: { actor: 'grace.hopper', requestId: 'test' },
+      },
+      'retail-credit-pd',
+      '4.0',
+      false,
+    );
+    expect(draft.content.explainability.text).toContain('artifact SHA-256');
   });
 });

@@ -7,11 +7,13 @@ import { VersionsService } from '../governance/inventory/versions.service.ts';
 import type { Caller } from '../platform/auth/caller.ts';
 import type { IdentityService } from '../platform/auth/identity.service.ts';
 import type { Principal } from '../platform/auth/roles.ts';
+import type { BlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { installRoot } from '../platform/install-root.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
+import { demoArtifact, seedDemoModelEvidence } from './demo-model-evidence.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 import { demoServices } from './demo-services.ts';
@@ -64,16 +66,19 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
  * Seeds the demo organisation into an empty store: its people, datasets with lineage, 26 models
  * across statuses with versions and deployments. Runs through the real services, so every record
  * has its audit events; time is spread over the last 18 months so history and "as of" reads show
- * something. Returns a one-line summary.
+ * something. The models with a real ONNX artifact (data/models/) get explanation and stress
+ * evidence computed by the engine, stored in `blobs` (the server's blob store; without one, a
+ * directory under the system's temporary directory). Returns a one-line summary.
  */
 export async function seedDemoPortfolio(
   db: Db,
   identity: IdentityService,
   now: Date = new Date(),
+  blobStore?: BlobStore,
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
-  const { policy, models, datasets, exceptions } = demoServices(db, clock);
+  const { policy, models, datasets, exceptions, evidence, blobs } = demoServices(db, clock, blobStore);
   // The production gate (legacy deployments ask it) reads the policy.
   await policy.ensureDefault({ actor: 'system', requestId: 'demo-seed' });
   // The portfolio's own versions open no change reviews (the workflow demo opens the one it shows).
@@ -129,7 +134,8 @@ export async function seedDemoPortfolio(
   }
   await seedDemoDocumentation(db, clock, caller);
   const workflow = await seedDemoWorkflow(db, clock, now);
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}`;
+  const modelEvidence = await seedDemoModelEvidence(evidence, blobs, clock, (u) => person(u, 'validator'));
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {
@@ -170,10 +176,13 @@ export async function seedDemoPortfolio(
     for (const s of preApproval) await models.transition(caller, m.key, s);
     for (const [i, label] of m.versions.entries()) {
       const current = i === m.versions.length - 1;
+      // A version with a real artifact in data/models/ registers that file and its SHA-256.
+      const artifact = demoArtifact(m.key, label);
       await versions.create(caller, m.key, {
         label,
-        artifactUri: m.vendor ? null : `s3://northwind-models/${m.key}/${label}/model.bin`,
-        artifactSha256: m.vendor ? null : fakeSha(`${m.key}@${label}`),
+        artifactUri:
+          artifact?.artifactUri ?? (m.vendor ? null : `s3://northwind-models/${m.key}/${label}/model.bin`),
+        artifactSha256: artifact?.artifactSha256 ?? (m.vendor ? null : fakeSha(`${m.key}@${label}`)),
         codeRepo: m.repository ?? null,
         codeCommit: m.repository ? fakeSha(`${m.key}:${label}:commit`).slice(0, 12) : null,
         changeSummary:

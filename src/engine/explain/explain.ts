@@ -31,8 +31,11 @@ export interface ExplainOptions extends RunnerOptions {
   backgroundRows?: number;
   /** Rows (0-based positions in the data used) explained by Shapley values (default: the first 20, 200 for trees). */
   explainRows?: number[];
-  /** auto: tree for a tree ensemble read from ONNX, exact up to 12 features, else kernel. */
-  shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'none';
+  /**
+   * auto: tree for a tree ensemble read from ONNX, exact up to 12 features, else kernel;
+   * tree_path_dependent: TreeSHAP from the ensemble's node covers (no background).
+   */
+  shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'tree_path_dependent' | 'none';
   kernelSamples?: number;
   now: Date;
   progress?: (stage: string, fraction: number) => void;

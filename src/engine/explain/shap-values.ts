@@ -6,6 +6,7 @@ import { kernelShap } from './kernel-shap.ts';
 import type { Predict } from './permutation-importance.ts';
 import { EXACT_MAX_FEATURES, exactShapley, type RowShapley } from './shapley.ts';
 import { treeShap } from './tree-shap.ts';
+import { treeShapPathDependent } from './tree-shap-path.ts';
 
 /** Largest |ensemble read from the graph − the runner's score| for TreeSHAP to be used. */
 const TREE_CHECK_TOLERANCE = 1e-5;
@@ -17,7 +18,7 @@ const TREE_CHECK_TOLERANCE = 1e-5;
  */
 export async function shapValues(input: {
   options: {
-    shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'none';
+    shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'tree_path_dependent' | 'none';
     explainRows?: number[];
     kernelSamples?: number;
   };
@@ -33,9 +34,10 @@ export async function shapValues(input: {
   const { x, background, names, predict, warnings, ensemble } = input;
   const asked = input.options.shapMethod ?? 'auto';
   if (asked === 'none') throw new InputError('shapValues: no method (none) was asked for');
-  let method: 'auto' | 'exact' | 'kernel' | 'tree' = asked;
+  let method: 'auto' | 'exact' | 'kernel' | 'tree' | 'tree_path_dependent' = asked;
+  const treeMethod = method === 'tree' || method === 'tree_path_dependent';
   let treeCheck: number | null = null;
-  if (ensemble && (method === 'auto' || method === 'tree')) {
+  if (ensemble && (method === 'auto' || treeMethod)) {
     const scores = await predict(background);
     treeCheck = 0;
     for (let k = 0; k < background.rows; k++) {
@@ -43,7 +45,7 @@ export async function shapValues(input: {
       treeCheck = Math.max(treeCheck, Math.abs(own - (scores[k] as number)));
     }
     if (treeCheck > TREE_CHECK_TOLERANCE) {
-      if (method === 'tree') {
+      if (treeMethod) {
         throw new InputError(
           `the tree ensemble read from the graph scores ${treeCheck} away from ONNX Runtime: TreeSHAP refused`,
         );
@@ -57,9 +59,14 @@ export async function shapValues(input: {
     if (ensemble && treeCheck !== null && treeCheck <= TREE_CHECK_TOLERANCE) method = 'tree';
     else method = x.cols <= EXACT_MAX_FEATURES ? 'exact' : 'kernel';
   }
-  if (method === 'tree' && !ensemble) {
+  if (treeMethod && !ensemble) {
     throw new InputError(
-      '--shap tree needs an ONNX model whose graph is one TreeEnsemble node with post_transform NONE',
+      `--shap ${method} needs an ONNX model whose graph is one TreeEnsemble node with post_transform NONE`,
+    );
+  }
+  if (method === 'tree_path_dependent' && ensemble?.trees.some((t) => t.cover === null)) {
+    throw new InputError(
+      '--shap tree_path_dependent needs the node covers (nodes_hitrates) in the ONNX graph; it has none: use tree',
     );
   }
   if (method === 'exact' && x.cols > 20) {
@@ -67,7 +74,10 @@ export async function shapValues(input: {
   }
   const rows =
     input.options.explainRows ??
-    Array.from({ length: Math.min(method === 'tree' ? 200 : 20, x.rows) }, (_, i) => i);
+    Array.from(
+      { length: Math.min(method === 'tree' || method === 'tree_path_dependent' ? 200 : 20, x.rows) },
+      (_, i) => i,
+    );
   for (const r of rows) {
     if (!Number.isInteger(r) || r < 0 || r >= x.rows)
       throw new InputError(`--explain-rows: no row ${r} (the data used has ${x.rows})`);
@@ -77,6 +87,8 @@ export async function shapValues(input: {
   for (const [k, row] of rows.entries()) {
     input.progress(k / rows.length);
     if (method === 'tree') results.push(treeShap(ensemble as TreeEnsemble, x, row, background));
+    else if (method === 'tree_path_dependent')
+      results.push(treeShapPathDependent(ensemble as TreeEnsemble, x, row));
     else if (method === 'exact') results.push(await exactShapley(predict, x, row, background));
     else {
       const out = await kernelShap(predict, x, row, background, {
@@ -96,7 +108,7 @@ export async function shapValues(input: {
   );
   return {
     method,
-    background_rows: background.rows,
+    background_rows: method === 'tree_path_dependent' ? 0 : background.rows,
     expected_value: results[0]?.expected ?? 0,
     global: names
       .map((feature, j) => ({ feature, mean_abs: meanAbs[j] as number }))

@@ -17,6 +17,11 @@ export interface Tree {
   missingYes: Uint8Array;
   /** The leaf's contribution to the score (the positive class for a classifier). */
   value: Float64Array;
+  /**
+   * The node covers (training samples reaching each node: `nodes_hitrates`, which scikit-learn
+   * converters fill with `weighted_n_node_samples`); null when the graph has none.
+   */
+  cover: Float64Array | null;
 }
 
 /** A tree ensemble whose score is base + Σ trees' leaf values (post_transform NONE). */
@@ -84,6 +89,7 @@ function ensembleFrom(opType: string, attrs: Map<string, Attr>): TreeEnsemble {
   const trueIds = ints('nodes_truenodeids');
   const falseIds = ints('nodes_falsenodeids');
   const missing = ints('nodes_missing_value_tracks_true');
+  const hitrates = floats('nodes_hitrates');
   const labels = classifier ? ints('classlabels_int64s') : [];
   const nClasses = classifier ? Math.max(labels.length, strings('classlabels_strings').length) : 1;
   // the positive class: the last one (class 1 of a binary classifier), as Assay's score
@@ -110,6 +116,7 @@ function ensembleFrom(opType: string, attrs: Map<string, Attr>): TreeEnsemble {
       no: new Int32Array(n).fill(-1),
       missingYes: new Uint8Array(n),
       value: new Float64Array(n),
+      cover: hitrates.length === treeIds.length ? new Float64Array(n) : null,
     };
     entries.forEach((i, p) => {
       tree.feature[p] = featureIds[i] as number;
@@ -118,6 +125,7 @@ function ensembleFrom(opType: string, attrs: Map<string, Attr>): TreeEnsemble {
       const mode = modes[i] ?? 'LEAF';
       tree.mode.push(mode);
       tree.missingYes[p] = missing[i] === 1 ? 1 : 0;
+      if (tree.cover) tree.cover[p] = hitrates[i] as number;
       if (mode !== 'LEAF') {
         tree.yes[p] = positions.get(trueIds[i] as number) ?? -1;
         tree.no[p] = positions.get(falseIds[i] as number) ?? -1;

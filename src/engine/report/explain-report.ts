@@ -65,7 +65,7 @@ ${barChart({ title: `Permutation importance (${pi.scoring})`, bars: sorted.map((
       )
       .join('');
     parts.push(`<section><h2>Shapley values (${e(shap.method)})</h2>
-<p>Against ${shap.background_rows} background rows (expected value ${f(shap.expected_value)}); ${shap.rows.length} rows explained; additivity error at most ${f(shap.additivity_max_error)}.${shap.method === 'tree' ? ` Interventional TreeSHAP on the ensemble read from the ONNX graph (it scores within ${f(shap.tree_check_max_difference)} of ONNX Runtime).` : ''}</p>
+<p>${shap.method === 'tree_path_dependent' ? "Path-dependent TreeSHAP: conditional expectations from the trees' node covers, no background" : `Against ${shap.background_rows} background rows`} (expected value ${f(shap.expected_value)}); ${shap.rows.length} rows explained; additivity error at most ${f(shap.additivity_max_error)}.${shap.method === 'tree' ? ` Interventional TreeSHAP on the ensemble read from the ONNX graph (it scores within ${f(shap.tree_check_max_difference)} of ONNX Runtime).` : ''}${shap.method === 'tree_path_dependent' ? ` The ensemble read from the ONNX graph scores within ${f(shap.tree_check_max_difference)} of ONNX Runtime.` : ''}</p>
 ${barChart({ title: 'Global importance: mean |SHAP value|', bars: shap.global.map((g) => ({ label: g.feature, value: g.mean_abs })) })}
 <table><thead><tr><th>row</th><th>prediction</th>${evidence.model.features.map((ft) => `<th>${e(ft.name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
 </section>`);

@@ -5,6 +5,9 @@ import { escapeHtml as e, formatNumber as f } from './svg-charts.ts';
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`;
 
+const cell = (x: RobustnessEvidence['perturbations'][string][string] | undefined) =>
+  x ? `${pct(x.flip_rate)}${x.no_score_rate > 0 ? ` (no score ${pct(x.no_score_rate)})` : ''}` : '';
+
 /** Renders assay.robustness/v1 evidence as one self-contained HTML page. */
 export function renderRobustnessReport(ev: RobustnessEvidence): string {
   const parts: string[] = [];
@@ -51,10 +54,10 @@ export function renderRobustnessReport(ev: RobustnessEvidence): string {
     const rows = Object.entries(ev.perturbations)
       .map(
         ([feature, r]) =>
-          `<tr><td>${e(feature)}</td>${kinds.map((k) => `<td>${r[k] ? pct(r[k].flip_rate) : ''}</td>`).join('')}</tr>`,
+          `<tr><td>${e(feature)}</td>${kinds.map((k) => `<td>${cell(r[k])}</td>`).join('')}</tr>`,
       )
       .join('');
-    parts.push(`<section><h2>Perturbations</h2><p>Share of decisions flipped when each feature is perturbed (noise_N: Gaussian noise of N% of the feature's standard deviation; extremes beyond the observed range; missing; another category).</p>
+    parts.push(`<section><h2>Perturbations</h2><p>Share of decisions flipped when each feature is perturbed (noise_N: Gaussian noise of N% of the feature's standard deviation; extremes beyond the observed range; missing; another category; "no score" is the share of rows the model returned no number for, e.g. a linear model fed a missing value).</p>
 <table><thead><tr><th>feature</th>${kinds.map((k) => `<th>${e(k)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`);
   }
   if (ev.scenarios.length > 0) {

@@ -30,7 +30,11 @@ function safeAuc(y: Float64Array, p: Float64Array): number | null {
   }
 }
 
-/** What changed between the base scores and the scores after a change. */
+/**
+ * What changed between the base scores and the scores after a change. A row the model gives no
+ * score after the change (NaN: a linear model fed a missing value) counts in `no_score_rate`, not
+ * as a flipped decision; the mean score changes are over the rows scored both times (null when none).
+ */
 export function effectOf(
   base: Float64Array,
   after: Float64Array,
@@ -40,10 +44,18 @@ export function effectOf(
   let flips = 0;
   let abs = 0;
   let signed = 0;
+  let scored = 0;
+  let noScore = 0;
   for (let i = 0; i < base.length; i++) {
     const b = base[i] as number;
     const a = after[i] as number;
+    if (!Number.isFinite(a)) {
+      if (Number.isFinite(b)) noScore++;
+      continue;
+    }
     if (b >= threshold !== a >= threshold) flips++;
+    if (!Number.isFinite(b)) continue;
+    scored++;
     abs += Math.abs(a - b);
     signed += a - b;
   }
@@ -53,13 +65,14 @@ export function effectOf(
   if (y) {
     accuracyChange = accuracyOf(y, after, threshold) - accuracyOf(y, base, threshold);
     const before = safeAuc(y, base);
-    const now = safeAuc(y, after);
+    const now = noScore === 0 ? safeAuc(y, after) : null;
     aucChange = before !== null && now !== null ? now - before : null;
   }
   return {
     flip_rate: flips / n,
-    mean_abs_score_change: abs / n,
-    mean_score_change: signed / n,
+    no_score_rate: noScore / n,
+    mean_abs_score_change: scored ? abs / scored : null,
+    mean_score_change: scored ? signed / scored : null,
     accuracy_change: accuracyChange,
     roc_auc_change: aucChange,
   };

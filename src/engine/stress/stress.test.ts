@@ -88,3 +88,26 @@ describe('assay stress on the planted model', () => {
     ).rejects.toThrow(/bad\.yaml: properties\.0/);
   });
 });
+
+describe('assay stress on a model that gives no score for a missing value', () => {
+  it('counts those rows as without a score, not as flipped decisions, and the evidence stays valid', async () => {
+    // The logistic regression computes NaN from a NaN input; the forest routes it down a branch.
+    const evidence = await stress({
+      model: `${DIR}adult-lr.onnx`,
+      data: `${DIR}adult-sample.csv`,
+      label: 'label',
+      perturbFeatures: ['age'],
+      maxRows: 200,
+      now,
+    });
+    const parsed = robustnessEvidenceSchema.parse(JSON.parse(JSON.stringify(evidence)));
+    const missing = parsed.perturbations.age?.missing;
+    expect(missing?.no_score_rate).toBe(1);
+    expect(missing?.flip_rate).toBe(0);
+    expect(missing?.mean_score_change).toBeNull();
+    expect(missing?.roc_auc_change).toBeNull();
+    const noise = parsed.perturbations.age?.noise_1;
+    expect(noise?.no_score_rate).toBe(0);
+    expect(noise?.mean_abs_score_change).toBeGreaterThan(0);
+  });
+});

@@ -20,10 +20,15 @@ export function explainabilityText(doc: ExplainEvidence, ref: EvidenceRef): stri
       tree: 'interventional TreeSHAP (exact)',
       exact: 'exact Shapley values by enumeration',
       kernel: 'KernelSHAP',
+      tree_path_dependent: "path-dependent TreeSHAP (exact, from the trees' node covers)",
     }[shap.method];
     const top = shap.global.slice(0, 5).map((g) => `${g.feature} (${n(g.mean_abs)})`);
+    const against =
+      shap.method === 'tree_path_dependent'
+        ? 'conditional on the training distribution the trees record'
+        : `against ${shap.background_rows} background rows`;
     parts.push(
-      `Global importance by mean |SHAP value| (${method}, ${shap.rows.length} rows against ${shap.background_rows} background rows): ${top.join(', ')}.`,
+      `Global importance by mean |SHAP value| (${method}, ${shap.rows.length} rows ${against}): ${top.join(', ')}.`,
     );
   }
   const pi = doc.permutation_importance;
