@@ -13,6 +13,7 @@ import { AuditPackageService } from './governance/audit-package/audit-package.se
 import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
 import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
 import { ComplianceService } from './governance/compliance/compliance.service.ts';
+import { OscalService } from './governance/compliance/oscal.service.ts';
 import { registerConnectorRoutes } from './governance/connectors/connectors.routes.ts';
 import { MlflowClient } from './governance/connectors/mlflow/mlflow.client.ts';
 import { MlflowSyncService } from './governance/connectors/mlflow/mlflow-sync.service.ts';
@@ -386,7 +387,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     reviewSchedule,
   });
   const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
-  registerComplianceRoutes(app, { compliance, annexIv });
+  const oscal = new OscalService({ compliance, policy });
+  registerComplianceRoutes(app, { compliance, annexIv, oscal });
   await registerConnectorRoutes(app, {
     reconciliation,
     mlflowSync,
