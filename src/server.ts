@@ -247,6 +247,16 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   scheduler.addTickTask(() => checkpoints.runScheduled());
   scheduler.addTickTask(sweepBlobs);
+  // Compliance mapping (issue 18): catalogs, crosswalks, computed status, Annex IV documentation.
+  const compliance = new ComplianceService(db, clock, {
+    policy,
+    models,
+    evidence,
+    documentation,
+    decisions,
+    reviewSchedule,
+  });
+  const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
   const auditPackages = new AuditPackageService(db, clock, {
     models,
     versions,
@@ -254,6 +264,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     blobs,
     signingKey,
     documents: documentation,
+    annexIv,
     assayVersion: ASSAY_VERSION,
   });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
@@ -377,16 +388,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerIncidentRoutes(app, services);
   registerPrometheusRoute(app, services);
   await registerMonitoringRoutes(app, services, { bodyLimit: config.uploadLimit });
-  // Compliance mapping (issue 18): catalogs, crosswalks, computed status, Annex IV documentation.
-  const compliance = new ComplianceService(db, clock, {
-    policy,
-    models,
-    evidence,
-    documentation,
-    decisions,
-    reviewSchedule,
-  });
-  const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
+  // Compliance routes (issue 18; the services are built before the audit packages, which carry Annex IV).
   const oscal = new OscalService({ compliance, policy });
   registerComplianceRoutes(app, { compliance, annexIv, oscal });
   await registerConnectorRoutes(app, {
