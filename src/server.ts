@@ -14,6 +14,7 @@ import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
 import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
 import { ComplianceService } from './governance/compliance/compliance.service.ts';
 import { OscalService } from './governance/compliance/oscal.service.ts';
+import { complianceMappingIssues } from './governance/compliance/policy-mapping-check.ts';
 import { registerConnectorRoutes } from './governance/connectors/connectors.routes.ts';
 import { MlflowClient } from './governance/connectors/mlflow/mlflow.client.ts';
 import { MlflowSyncService } from './governance/connectors/mlflow/mlflow-sync.service.ts';
@@ -167,7 +168,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
   const lineage = new LineageService(db, models, versions, datasets);
-  const policy = new PolicyService(db, clock);
+  // A proposed policy's compliance mappings must name requirements of the catalogs (issue 18).
+  const policy = new PolicyService(db, clock, [(doc) => complianceMappingIssues(doc)]);
   await policy.ensureDefault();
   const tiering = new TieringService(db, clock, policy, models, versions);
   // Shared evidence storage (issue 19): local directory, PostgreSQL or S3 (ASSAY_BLOB_STORE).
