@@ -13,6 +13,8 @@ import { AuditPackageService } from './governance/audit-package/audit-package.se
 import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
 import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
 import { ComplianceService } from './governance/compliance/compliance.service.ts';
+import { OscalService } from './governance/compliance/oscal.service.ts';
+import { complianceMappingIssues } from './governance/compliance/policy-mapping-check.ts';
 import { registerConnectorRoutes } from './governance/connectors/connectors.routes.ts';
 import { MlflowClient } from './governance/connectors/mlflow/mlflow.client.ts';
 import { MlflowSyncService } from './governance/connectors/mlflow/mlflow-sync.service.ts';
@@ -166,7 +168,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const versions = new VersionsService(db, clock, models);
   const datasets = new DatasetsService(db, clock);
   const lineage = new LineageService(db, models, versions, datasets);
-  const policy = new PolicyService(db, clock);
+  // A proposed policy's compliance mappings must name requirements of the catalogs (issue 18).
+  const policy = new PolicyService(db, clock, [(doc) => complianceMappingIssues(doc)]);
   await policy.ensureDefault();
   const tiering = new TieringService(db, clock, policy, models, versions);
   // Shared evidence storage (issue 19): local directory, PostgreSQL or S3 (ASSAY_BLOB_STORE).
@@ -246,6 +249,16 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   scheduler.addTickTask(() => checkpoints.runScheduled());
   scheduler.addTickTask(sweepBlobs);
+  // Compliance mapping (issue 18): catalogs, crosswalks, computed status, Annex IV documentation.
+  const compliance = new ComplianceService(db, clock, {
+    policy,
+    models,
+    evidence,
+    documentation,
+    decisions,
+    reviewSchedule,
+  });
+  const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
   const auditPackages = new AuditPackageService(db, clock, {
     models,
     versions,
@@ -253,6 +266,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     blobs,
     signingKey,
     documents: documentation,
+    annexIv,
     assayVersion: ASSAY_VERSION,
   });
   gate.setDocumentStanding((tx, versionId, tier) => documentation.standing(tx, versionId, tier));
@@ -376,17 +390,9 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerIncidentRoutes(app, services);
   registerPrometheusRoute(app, services);
   await registerMonitoringRoutes(app, services, { bodyLimit: config.uploadLimit });
-  // Compliance mapping (issue 18): catalogs, crosswalks, computed status, Annex IV documentation.
-  const compliance = new ComplianceService(db, clock, {
-    policy,
-    models,
-    evidence,
-    documentation,
-    decisions,
-    reviewSchedule,
-  });
-  const annexIv = new AnnexIvService(db, clock, { compliance, models, findings, decisions });
-  registerComplianceRoutes(app, { compliance, annexIv });
+  // Compliance routes (issue 18; the services are built before the audit packages, which carry Annex IV).
+  const oscal = new OscalService({ compliance, policy });
+  registerComplianceRoutes(app, { compliance, annexIv, oscal });
   await registerConnectorRoutes(app, {
     reconciliation,
     mlflowSync,

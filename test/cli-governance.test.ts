@@ -55,6 +55,14 @@ describe('assay CLI against a real server: policy, tier overrides, acceptances, 
     expect(invalid.status).toBe(2);
     expect(invalid.stdout).toMatch(/not a valid policy: .*line \d+/);
     expect(runCli(['policy', 'validate', good]).stdout).toMatch(/a valid policy \(sha256 [0-9a-f]{64}\)/);
+    // A compliance mapping naming a requirement no catalog has (issue 18).
+    const unmapped = path.join(dir, 'unmapped.yaml');
+    fs.writeFileSync(unmapped, yaml.stdout.replace('"eu-ai-act:euaia-14.1-3"', '"eu-ai-act:euaia-14.9"'));
+    const refused = runCli(['policy', 'validate', unmapped]);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toMatch(
+      /line \d+, field compliance\.mappings\.\d+\.requirement: unknown requirement 'eu-ai-act:euaia-14\.9'/,
+    );
 
     const scoped = runCli(['policy', 'apply', good], env.reader);
     expect(scoped.status).toBe(3);

@@ -154,6 +154,42 @@ export function registerComplianceCommands(program: Command): void {
     }),
   );
 
+  const writeOut = (bytes: Uint8Array, output?: string) => {
+    if (output) fs.writeFileSync(output, bytes);
+    else process.stdout.write(bytes);
+  };
+  addRemoteOptions(
+    exp
+      .command('oscal-catalog <catalog>')
+      .description('A catalog as an OSCAL 1.1.3 catalog (JSON)')
+      .option('-o, --output <file>', 'write to a file (default: stdout)'),
+  ).action(async (id: string, o: Opts & { output?: string }) =>
+    withClient(o, async (client) => writeOut(await client.compliance.oscalCatalog(id), o.output)),
+  );
+  addRemoteOptions(
+    exp
+      .command('oscal-component')
+      .description("The active policy's compliance mapping as an OSCAL 1.1.3 component definition (JSON)")
+      .option('-o, --output <file>', 'write to a file (default: stdout)'),
+  ).action(async (o: Opts & { output?: string }) =>
+    withClient(o, async (client) => writeOut(await client.compliance.oscalComponentDefinition(), o.output)),
+  );
+  addRemoteOptions(
+    exp
+      .command('oscal-results <model>')
+      .description("A version's computed compliance status as OSCAL 1.1.3 assessment results (JSON)")
+      .option('--version <label>', 'the version (default: the latest)')
+      .option('--catalog <id>', 'one catalog (default: all)')
+      .option('-o, --output <file>', 'write to a file (default: stdout)'),
+  ).action(async (model: string, o: Opts & { output?: string }) =>
+    withClient(o, async (client) => {
+      const q: { version?: string; catalog?: string } = {};
+      if (o.version) q.version = o.version;
+      if (o.catalog) q.catalog = o.catalog;
+      writeOut(await client.compliance.oscalResults(model, q), o.output);
+    }),
+  );
+
   c.command('import-finos <docs-dir>')
     .description(
       "Convert a FINOS AI Governance Framework checkout's docs/_risks and docs/_mitigations into crosswalk JSON (CC BY 4.0)",

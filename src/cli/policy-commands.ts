@@ -92,8 +92,10 @@ export function registerPolicyCommands(program: Command): void {
       const yaml = readPolicyFile(file);
       const { parsePolicyYaml, policySha256 } = await import('../governance/policy/policy-document.ts');
       const { ValidationError } = await import('../platform/errors.ts');
+      // The server checks the compliance mappings against the catalogs too (issue 18).
+      const { complianceMappingIssues } = await import('../governance/compliance/policy-mapping-check.ts');
       try {
-        parsePolicyYaml(yaml);
+        parsePolicyYaml(yaml, [(doc) => complianceMappingIssues(doc)]);
         if (o.json) printJson({ valid: true, sha256: policySha256(yaml), issues: [] });
         else process.stdout.write(`${file}: a valid policy (sha256 ${policySha256(yaml)})\n`);
       } catch (err) {

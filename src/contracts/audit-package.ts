@@ -63,14 +63,15 @@ export const auditPackageManifestSchema = z.object({
   }),
   files: z.array(manifestFileSchema),
   /**
-   * The standard documents among the files: SPDX 3.0.1 per version, Croissant 1.0 per dataset
+   * The standard documents among the files: SPDX 3.0.1 per version, Croissant 1.0 per dataset,
+   * EU AI Act Annex IV technical documentation (Markdown) per version of a high-risk model
    * (absent in older packages). `subject`: the version label or the dataset name.
    */
   standard: z
     .array(
       z.strictObject({
         path: z.string().min(1),
-        format: z.enum(['spdx-3.0.1', 'croissant-1.0']),
+        format: z.enum(['spdx-3.0.1', 'croissant-1.0', 'eu-ai-act-annex-iv']),
         subject: z.string(),
       }),
     )

@@ -200,6 +200,8 @@ export const portfolioQuerySchema = z.strictObject({
   open: z.enum(['true', 'false']).optional(),
   tier: z.coerce.number().int().min(1).max(9).optional(),
   euAiActClass: euAiActClassSchema.optional(),
+  /** `true`: only the coverage per catalog, no rows (the dashboard). */
+  coverageOnly: z.enum(['true', 'false']).optional(),
 });
 export type PortfolioQuery = z.infer<typeof portfolioQuerySchema>;
 

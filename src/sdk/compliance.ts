@@ -33,6 +33,12 @@ export function complianceApi(t: Transport) {
       t.bytes('GET', `${model(key)}/annex-iv`, {
         query: (version ? { format, version } : { format }) as Query,
       }),
+    /** OSCAL 1.1.3 JSON bytes: a catalog, the policy's mapping as a component definition, or a version's assessment results. */
+    oscalCatalog: (id: string) =>
+      t.bytes('GET', `/api/v1/compliance/catalogs/${encodeURIComponent(id)}/oscal`),
+    oscalComponentDefinition: () => t.bytes('GET', '/api/v1/compliance/oscal/component-definition'),
+    oscalResults: (key: string, o: { version?: string; catalog?: string } = {}) =>
+      t.bytes('GET', `${model(key)}/oscal`, { query: o as Query }),
     notApplicable: (key: string, input: { catalog: string; requirement: string; reason: string }) =>
       t.call('POST', `${model(key)}/not-applicable`, { json: input, schema: notApplicableSchema }),
     withdrawNotApplicable: (id: string, reason: string) =>

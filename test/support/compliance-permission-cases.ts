@@ -17,6 +17,14 @@ export const COMPLIANCE_CASES: Record<string, RouteCase> = {
     success: 200,
     build: async () => ({ url: '/api/v1/compliance/catalogs/sr-26-2' }),
   },
+  'GET /api/v1/compliance/catalogs/:id/oscal': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/compliance/catalogs/sr-26-2/oscal' }),
+  },
+  'GET /api/v1/compliance/oscal/component-definition': {
+    success: 200,
+    build: async () => ({ url: '/api/v1/compliance/oscal/component-definition' }),
+  },
   'GET /api/v1/compliance/crosswalk': {
     success: 200,
     build: async () => ({ url: '/api/v1/compliance/crosswalk?requirement=nist-ai-rmf:MEASURE-2.11' }),
@@ -33,6 +41,12 @@ export const COMPLIANCE_CASES: Record<string, RouteCase> = {
     success: 200,
     build: async (ctx) => ({
       url: `/api/v1/models/${(await modelFor(ctx)).key}/compliance/annex-iv?format=md`,
+    }),
+  },
+  'GET /api/v1/models/:key/compliance/oscal': {
+    success: 200,
+    build: async (ctx) => ({
+      url: `/api/v1/models/${(await modelFor(ctx)).key}/compliance/oscal?catalog=sr-26-2`,
     }),
   },
   'POST /api/v1/models/:key/compliance/not-applicable': {

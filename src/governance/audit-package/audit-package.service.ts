@@ -17,6 +17,7 @@ import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
 import type { ReviewsService } from '../reviews/reviews.service.ts';
 import { chainHeadRow, datasetEvents, modelEventPage, modelExistedAt } from './audit-package.queries.ts';
+import { type AnnexIvSource, addAnnexIv } from './package-annex-iv.ts';
 import { addPackageCheckpoints } from './package-checkpoints.ts';
 import { HTML_EVENT_ROWS, renderIndexHtml } from './package-html.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
@@ -68,6 +69,8 @@ export class AuditPackageService {
       blobs: BlobStore;
       signingKey: SigningKey;
       documents: PackageDocuments | null;
+      /** EU AI Act Annex IV documentation of high-risk models (package-annex-iv.ts). */
+      annexIv?: AnnexIvSource | null;
       assayVersion: string;
     },
   ) {}
@@ -250,6 +253,18 @@ export class AuditPackageService {
           tool: { name: 'assay', version: this.deps.assayVersion },
         })
       : [];
+    const annexIv = await addAnnexIv({
+      ...{
+        zip,
+        caller,
+        source: this.deps.annexIv ?? null,
+        modelKey: ctx.model.key,
+        asOf: ctx.asOf,
+        fileSafe,
+      },
+      ...{ euAiActClass: modelState?.euAiActClass, labels: versions.map((v) => String(v.state.label)) },
+    });
+    standard.push(...annexIv.standard);
 
     // 5. The readable index, then the evidence files as stored, then the key and the signed manifest.
     const evidencePaths = evidence.filter((e) => e.path).map((e) => e.path!);
@@ -271,7 +286,7 @@ export class AuditPackageService {
         acceptances,
         tiering,
         documents,
-        standard,
+        standard: [...standard, ...annexIv.html],
         eventCount: count,
         events: shown,
         files: [

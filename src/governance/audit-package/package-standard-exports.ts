@@ -24,7 +24,7 @@ export interface StandardExportDocuments {
 export interface StandardExportFile {
   label: string;
   path: string;
-  format: 'spdx-3.0.1' | 'croissant-1.0';
+  format: 'spdx-3.0.1' | 'croissant-1.0' | 'eu-ai-act-annex-iv';
   /** The version label or the dataset name. */
   subject: string;
 }

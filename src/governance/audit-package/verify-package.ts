@@ -11,6 +11,7 @@ import { checkAuditEvent, type StoredAuditEvent } from '../../platform/audit/aud
 import { describePublicKey, verifySignature } from '../../platform/signing/signing-key.ts';
 import { CROISSANT_CONFORMS_TO } from '../documentation/formats/croissant.ts';
 import { SPDX_CONTEXT } from '../documentation/formats/spdx.ts';
+import { annexIvProblem } from './package-annex-iv.ts';
 import { CHECKPOINTS_DIR, packageCheckpointProblem, parsePackageCheckpoint } from './package-checkpoints.ts';
 import { PACKAGE_PATHS } from './package-paths.ts';
 
@@ -180,7 +181,11 @@ class EventChainCheck {
 const STANDARD_DIR = 'standard/';
 
 /** Null when the bytes are a document of the format named (its JSON-LD context or conformance). */
-function standardProblem(format: 'spdx-3.0.1' | 'croissant-1.0', bytes: Buffer): string | null {
+function standardProblem(
+  format: 'spdx-3.0.1' | 'croissant-1.0' | 'eu-ai-act-annex-iv',
+  bytes: Buffer,
+): string | null {
+  if (format === 'eu-ai-act-annex-iv') return annexIvProblem(bytes.toString('utf8'));
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;

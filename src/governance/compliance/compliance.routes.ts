@@ -17,6 +17,7 @@ import type { ApiApp } from '../../platform/http/http-app.ts';
 import { callerOf, idParams } from '../../platform/http/route-helpers.ts';
 import type { AnnexIvService } from './annex-iv.service.ts';
 import type { ComplianceService } from './compliance.service.ts';
+import type { OscalService } from './oscal.service.ts';
 
 const keyParams = z.strictObject({ key: modelKeySchema });
 const tags = ['compliance'];
@@ -24,9 +25,30 @@ const tags = ['compliance'];
 /** Catalogs, crosswalk, per-model status, the portfolio, not-applicable records and Annex IV documentation. */
 export function registerComplianceRoutes(
   app: ApiApp,
-  services: { compliance: ComplianceService; annexIv: AnnexIvService },
+  services: { compliance: ComplianceService; annexIv: AnnexIvService; oscal: OscalService },
 ): void {
-  const { compliance, annexIv } = services;
+  const { compliance, annexIv, oscal } = services;
+  const oscalJson = 'application/oscal+json; charset=utf-8';
+  app.route({
+    method: 'GET',
+    url: '/api/v1/compliance/catalogs/:id/oscal',
+    schema: {
+      tags,
+      summary: 'A catalog as an OSCAL 1.1.3 catalog (validated against the NIST schema before it is sent)',
+      params: z.strictObject({ id: catalogIdSchema }),
+    },
+    handler: (req, reply) => reply.type(oscalJson).send(JSON.stringify(oscal.catalog(req.params.id))),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/compliance/oscal/component-definition',
+    schema: {
+      tags,
+      summary: "The active policy's compliance mapping as an OSCAL 1.1.3 component definition",
+    },
+    handler: async (_req, reply) =>
+      reply.type(oscalJson).send(JSON.stringify(await oscal.componentDefinition())),
+  });
   app.route({
     method: 'GET',
     url: '/api/v1/compliance/catalogs',
@@ -108,6 +130,21 @@ export function registerComplianceRoutes(
         .header('x-content-type-options', 'nosniff')
         .send(out.body);
     },
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/models/:key/compliance/oscal',
+    schema: {
+      tags,
+      summary:
+        "A version's computed compliance status as OSCAL 1.1.3 assessment results (one result per catalog)",
+      params: keyParams,
+      querystring: complianceQuerySchema,
+    },
+    handler: async (req, reply) =>
+      reply
+        .type(oscalJson)
+        .send(JSON.stringify(await oscal.assessmentResults(callerOf(req), req.params.key, req.query))),
   });
   app.route({
     method: 'POST',

@@ -138,6 +138,7 @@ export class ComplianceService {
         cov.notApplicable += c.counts.not_applicable ?? 0;
         coverage.set(c.catalog, cov);
         for (const r of c.requirements) {
+          if (q.coverageOnly === 'true') break;
           if (q.requirement && r.requirement !== q.requirement) continue;
           if (q.state && r.state !== q.state) continue;
           if (q.open === 'true' && r.state !== 'not_met' && r.state !== 'partly_met') continue;

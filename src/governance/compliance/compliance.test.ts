@@ -141,6 +141,13 @@ describe.each(ENGINES)('compliance status on %s', (engine) => {
     const body = res.json() as PortfolioAnswer;
     expect(body.rows.map((r) => [r.modelKey, r.state])).toEqual([['credit', 'not_met']]);
     expect(body.coverage[0]).toMatchObject({ catalog: 'eu-ai-act' });
+    // The dashboard asks for the coverage only: every catalog, no rows.
+    const cov = (
+      await call('audrey', 'GET', '/api/v1/compliance/portfolio?coverageOnly=true', undefined, 200)
+    ).json() as PortfolioAnswer;
+    expect(cov.rows).toEqual([]);
+    expect(cov.coverage.map((c) => c.catalog)).toContain('nist-ai-rmf');
+    expect(cov.coverage.find((c) => c.catalog === 'eu-ai-act')?.notMet).toBeGreaterThan(0);
   });
 
   it('records "not applicable" with a reason (governance, audited), and withdrawing it assesses the requirement again', async () => {

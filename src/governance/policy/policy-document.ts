@@ -38,7 +38,18 @@ function offsetOf(doc: Document, path: Path, unknownKey?: string): number | null
   return null;
 }
 
-export function issuesFromZod(doc: Document, lines: LineCounter, error: z.ZodError): PolicyIssue[] {
+/**
+ * A check beyond the schema, e.g. that the requirements the compliance mappings name exist in the
+ * catalogs (wired in by the composition root so the policy feature does not depend on the checked
+ * data). Returns problems at document paths; none when the document passes.
+ */
+export type PolicyDocumentCheck = (doc: PolicyDocument) => { path: (string | number)[]; message: string }[];
+
+export function issuesFromZod(
+  doc: Document,
+  lines: LineCounter,
+  error: Pick<z.ZodError, 'issues'>,
+): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   for (const issue of error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
@@ -78,7 +89,10 @@ export function expandAliases(doc: Document): unknown {
  * Parses and validates a policy document. Throws a ValidationError whose message names the first
  * problem's line and field path, and whose details list every problem.
  */
-export function parsePolicyYaml(yamlText: string): PolicyDocument {
+export function parsePolicyYaml(
+  yamlText: string,
+  checks: readonly PolicyDocumentCheck[] = [],
+): PolicyDocument {
   if (Buffer.byteLength(yamlText, 'utf8') > MAX_POLICY_BYTES)
     throw new ValidationError(
       `a policy document may be at most ${MAX_POLICY_BYTES / 1024} KiB`,
@@ -99,8 +113,18 @@ export function parsePolicyYaml(yamlText: string): PolicyDocument {
     });
   } else {
     const parsed = policyDocumentSchema.safeParse(expandAliases(doc));
-    if (parsed.success) return parsed.data;
-    issues = issuesFromZod(doc, lines, parsed.error);
+    if (parsed.success) {
+      const found = checks.flatMap((check) => check(parsed.data));
+      if (found.length === 0) return parsed.data;
+      issues = issuesFromZod(doc, lines, {
+        issues: found.map((f) => ({
+          code: 'custom' as const,
+          path: f.path,
+          message: f.message,
+          input: undefined,
+        })),
+      });
+    } else issues = issuesFromZod(doc, lines, parsed.error);
   }
   const first = issues[0];
   const where = first ? `line ${first.line ?? '?'}, field ${first.field}` : 'unknown location';

@@ -20,7 +20,12 @@ import {
   policyRows,
   versionView,
 } from './policy.store.ts';
-import { defaultPolicyYaml, parsePolicyYaml, policySha256 } from './policy-document.ts';
+import {
+  defaultPolicyYaml,
+  type PolicyDocumentCheck,
+  parsePolicyYaml,
+  policySha256,
+} from './policy-document.ts';
 
 /** A stored policy version with its parsed document. */
 export interface LoadedPolicy {
@@ -44,6 +49,8 @@ export class PolicyService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Checks a proposed policy must pass beyond its schema (see PolicyDocumentCheck). */
+    private readonly checks: readonly PolicyDocumentCheck[] = [],
   ) {}
 
   /** Installs the shipped default policy when the store has none (first start). Returns true if installed. */
@@ -113,7 +120,7 @@ export class PolicyService {
     ifMatch?: number,
   ): Promise<{ policy: LoadedPolicy; changed: boolean }> {
     this.authorize(principal, 'policy.manage');
-    parsePolicyYaml(yaml);
+    parsePolicyYaml(yaml, this.checks);
     const sha = policySha256(yaml);
     const version = await this.db.write(async (tx) => {
       const active = await this.activeRow(tx);

@@ -527,6 +527,8 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   // Compliance mapping (issue 18).
   { method: 'GET', url: '/api/v1/compliance/catalogs', guard: 'authenticated' },
   { method: 'GET', url: '/api/v1/compliance/catalogs/:id', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/compliance/catalogs/:id/oscal', guard: 'authenticated' },
+  { method: 'GET', url: '/api/v1/compliance/oscal/component-definition', guard: 'authenticated' },
   { method: 'GET', url: '/api/v1/compliance/crosswalk', guard: 'authenticated' },
   {
     method: 'GET',
@@ -536,6 +538,7 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   },
   { method: 'GET', url: '/api/v1/models/:key/compliance', guard: 'model.read', model: true },
   { method: 'GET', url: '/api/v1/models/:key/compliance/annex-iv', guard: 'model.read', model: true },
+  { method: 'GET', url: '/api/v1/models/:key/compliance/oscal', guard: 'model.read', model: true },
   {
     method: 'POST',
     url: '/api/v1/models/:key/compliance/not-applicable',

@@ -33,6 +33,9 @@ const IncidentsPage = lazy(() =>
 const IncidentPage = lazy(() =>
   import('../monitoring/IncidentPages.tsx').then((m) => ({ default: m.IncidentPage })),
 );
+const CompliancePortfolioPage = lazy(() =>
+  import('../compliance/CompliancePortfolioPage.tsx').then((m) => ({ default: m.CompliancePortfolioPage })),
+);
 const ReportPage = lazy(() => import('../pages/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
 
 interface NavItem {
@@ -54,6 +57,7 @@ function Shell() {
     { to: '/gate', label: 'Gate check', show: true },
     { to: '/alerts', label: 'Alerts', show: true },
     { to: '/incidents', label: 'Incidents', show: true },
+    { to: '/compliance', label: 'Compliance', show: true },
     // The report spans the portfolio: the roles that read every model (not owners and developers).
     {
       to: '/reports/exceptions',
@@ -116,6 +120,7 @@ function route(path: string): ReactNode {
   if (m) return <ReportPage modelKey={m.key!} label={m.label!} />;
   if (path === '/dashboard') return <DashboardPage />;
   if (path === '/findings') return <FindingsPage />;
+  if (path === '/compliance') return <CompliancePortfolioPage />;
   if (path === '/reviews') return <ReviewsPage />;
   m = matchPath('/reviews/:id', path);
   if (m) return <ReviewPage reviewId={m.id!} />;

@@ -132,6 +132,8 @@ export function createConsoleClient(token: string | null) {
     exceptionReport: () => sdk.reports.exceptions(),
     /** Monitoring alerts (inbox, acknowledgement, triage, silences) and incidents. */
     alerts: sdk.alerts,
+    /** Compliance mapping: computed status per model and catalog, the portfolio and its coverage. */
+    compliance: sdk.compliance,
     incidents: sdk.incidents,
     /** The monitoring KPIs of the metrics API (coverage, open alerts, MTTD, MTTR, time to acknowledge). */
     monitoringKpis: async () => (await sdk.metrics.get()).monitoring,

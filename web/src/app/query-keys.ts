@@ -93,3 +93,10 @@ export const monitoringKeys = {
   incident: (id: string) => ['monitoring', 'incident', id] as const,
   kpis: () => ['monitoring', 'kpis'] as const,
 };
+
+export const complianceKeys = {
+  catalogs: () => ['compliance', 'catalogs'] as const,
+  model: (key: string, catalog: string) => ['compliance', 'model', key, catalog] as const,
+  portfolio: (q: string) => ['compliance', 'portfolio', q] as const,
+  coverage: () => ['compliance', 'coverage'] as const,
+};

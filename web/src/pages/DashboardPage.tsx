@@ -6,6 +6,7 @@ import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { BarChart, StackedBar } from '../charts/BarChart.tsx';
 import { SEVERITY_COLOURS, seriesColour } from '../charts/palette.ts';
+import { ComplianceCoverage } from '../compliance/ComplianceCoverage.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { MonitoringKpis } from '../monitoring/MonitoringKpis.tsx';
@@ -237,6 +238,7 @@ export function DashboardPage() {
         )}
       </QueryView>
       <MonitoringKpis />
+      <ComplianceCoverage />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { modelKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
+import { ModelCompliance } from '../compliance/ModelCompliance.tsx';
 import { QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { StatusBadge, TierBadge } from '../inventory/inventory-columns.tsx';
@@ -18,6 +19,7 @@ const TABS = [
   { id: 'versions', label: 'Versions & lineage' },
   { id: 'card', label: 'Model card' },
   { id: 'governance', label: 'Reviews & findings' },
+  { id: 'compliance', label: 'Compliance' },
   { id: 'history', label: 'History' },
 ] as const;
 
@@ -84,6 +86,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
             {tab === 'versions' ? <ModelVersions modelKey={m.key} /> : null}
             {tab === 'card' ? <ModelCardTab modelKey={m.key} /> : null}
             {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
+            {tab === 'compliance' ? <ModelCompliance modelKey={m.key} /> : null}
             {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>
         )}
