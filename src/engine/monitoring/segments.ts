@@ -30,16 +30,39 @@ export interface SegmentInfo {
   columns: string[];
 }
 
-/** Opens a private DuckDB (UTC) for one piece of work and closes it afterwards. */
+let shared: Promise<DuckDBInstance> | null = null;
+
+/**
+ * The process's DuckDB instance for monitoring work (in memory, UTC), created on first use and
+ * shared by every ingestion, window and compaction: creating an instance costs tens of
+ * milliseconds, far more than the work on a batch of 10,000 rows or a day's window. Each piece of
+ * work gets its own connection; what it creates is temporary (connection-scoped), so concurrent
+ * work never sees another's tables.
+ */
+export function monitoringDuckDb(): Promise<DuckDBInstance> {
+  if (!shared) {
+    shared = (async () => {
+      const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
+      const conn = await instance.connect();
+      await conn.run("SET GLOBAL TimeZone = 'UTC'");
+      conn.closeSync();
+      return instance;
+    })();
+    shared.catch(() => {
+      shared = null;
+    });
+  }
+  return shared;
+}
+
+/** Runs one piece of work on its own connection to the shared instance (UTC), closed afterwards. */
 export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
-  const conn = await instance.connect();
+  const conn = await (await monitoringDuckDb()).connect();
   try {
     await conn.run("SET TimeZone = 'UTC'");
     return await work(conn);
   } finally {
     conn.closeSync();
-    instance.closeSync();
   }
 }
 
