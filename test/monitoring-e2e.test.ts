@@ -11,6 +11,7 @@ import {
   readCsv,
   referenceCsv,
 } from '../src/governance/monitoring/monitoring-fixture.ts';
+import { verifyState } from '../src/platform/audit/state-verify.ts';
 import { ENGINES } from './support/engines.ts';
 import { type HttpReceiver, startHttpReceiver } from './support/http-receiver.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -211,5 +212,11 @@ alerting:
       mttdMinutes: resolved.timeToDetectMinutes,
       mttrMinutes: resolved.timeToResolveMinutes,
     });
+    // every change on the way is in the audit trail, and the stored state matches its snapshots
+    const state = await verifyState(t.store.db);
+    expect(state.mismatches).toEqual([]);
+    const compared = Object.fromEntries(state.types.map((x) => [x.entityType, x.compared]));
+    for (const type of ['monitoring_plan', 'monitoring_batch', 'monitoring_window', 'alert', 'incident'])
+      expect(compared[type], type).toBeGreaterThan(0);
   }, 300_000);
 });
