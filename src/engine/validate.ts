@@ -75,6 +75,12 @@ export interface ValidateOptions {
   };
   /** The time stamped on the evidence (injected so runs are reproducible in tests). */
   now: Date;
+  /**
+   * Run in this DuckDB instance instead of a new one (monitoring computes many small windows; a new
+   * instance costs more than such a window). The run works in a fresh in-memory catalog of its own,
+   * detached afterwards, and `memoryLimit` does not apply (the instance has its own settings).
+   */
+  duckdb?: DuckDBInstance;
   /** Progress: the stage running and the share of the whole run done (0–1). */
   progress?: (event: ProgressEvent) => void;
 }
@@ -300,7 +306,11 @@ function checkColumns(table: LoadedTable, names: string[]): void {
   for (const name of names) requireColumn(table, name);
 }
 
+/** Runs in a caller's DuckDB instance so far (names their catalogs apart). */
+let sharedRuns = 0;
+
 /** Loads the inputs and computes performance, fairness, data quality and drift into one evidence document. */
+
 export async function validate(options: ValidateOptions): Promise<ValidationEvidence> {
   const weights = new Map<string, number>([
     ['load-data', 3],
@@ -339,26 +349,32 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // the inputs are up to COMPRESS_MAX_BYTES; larger ones stay plain, where compressing would cost
   // seconds per table.
   const compress = sizes.reduce((a, b) => a + b, 0) <= COMPRESS_MAX_BYTES;
-  const spill = await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
-  const instance = await DuckDBInstance.create(':memory:', {
-    preserve_insertion_order: 'false',
-    memory_limit: options.memoryLimit ?? defaultMemoryLimit(Math.max(0, ...sizes)),
-    temp_directory: spill,
-  });
+  const given = options.duckdb;
+  const spill = given ? null : await mkdtemp(path.join(tmpdir(), 'assay-validate-'));
+  const instance =
+    given ??
+    (await DuckDBInstance.create(':memory:', {
+      preserve_insertion_order: 'false',
+      memory_limit: options.memoryLimit ?? defaultMemoryLimit(Math.max(0, ...sizes)),
+      temp_directory: spill as string,
+    }));
   const conn = await instance.connect();
-  if (compress) {
-    await conn.run("ATTACH ':memory:' AS work (COMPRESS)");
-    await conn.run('USE work');
+  // in a shared instance the run's tables live in a catalog of its own, detached at the end
+  const catalog = given ? `work_${++sharedRuns}` : 'work';
+  if (compress || given) {
+    await conn.run(`ATTACH ':memory:' AS ${catalog}${compress ? ' (COMPRESS)' : ''}`);
+    await conn.run(`USE ${catalog}`);
   }
   // compressing a table frees its plain form: that memory is returned before the next step
   const compact = async () => {
     if (!compress) return;
-    await conn.run('CHECKPOINT work');
+    await conn.run(`CHECKPOINT ${catalog}`);
     await returnFreedMemory(conn);
   };
   const sorter = new SortPool();
-  // the sorting worker starts while the first file loads
-  sorter.warm();
+  // the sorting worker starts while the first file loads (a shared instance's small runs start it
+  // only when a column is large enough to need it)
+  if (!given) sorter.warm();
   try {
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
@@ -526,8 +542,12 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     };
   } finally {
     await sorter.close();
+    if (given) {
+      await conn.run('USE memory');
+      await conn.run(`DETACH ${catalog}`);
+    }
     conn.closeSync();
-    instance.closeSync();
-    await rm(spill, { recursive: true, force: true });
+    if (!given) instance.closeSync();
+    if (spill) await rm(spill, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,12 @@ import {
 } from '../contracts/monitoring.ts';
 import type { Query, Transport } from './client.ts';
 
-const ingestResultSchema = z.object({ batches: z.array(batchManifestSchema), duplicate: z.boolean() });
+const ingestResultSchema = z.object({
+  batches: z.array(batchManifestSchema),
+  duplicate: z.boolean(),
+  /** Rows not stored: their prediction id was stored for the deployment already (or repeated in the batch). */
+  duplicateIds: z.number().int(),
+});
 const planResultSchema = z.object({ plan: monitoringPlanSchema, changed: z.boolean() });
 
 /** Batch formats and their content types. */

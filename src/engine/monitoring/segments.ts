@@ -30,16 +30,39 @@ export interface SegmentInfo {
   columns: string[];
 }
 
-/** Opens a private DuckDB (UTC) for one piece of work and closes it afterwards. */
+let shared: Promise<DuckDBInstance> | null = null;
+
+/**
+ * The process's DuckDB instance for monitoring work (in memory, UTC), created on first use and
+ * shared by every ingestion, window and compaction: creating an instance costs tens of
+ * milliseconds, far more than the work on a batch of 10,000 rows or a day's window. Each piece of
+ * work gets its own connection; what it creates is temporary (connection-scoped), so concurrent
+ * work never sees another's tables.
+ */
+export function monitoringDuckDb(): Promise<DuckDBInstance> {
+  if (!shared) {
+    shared = (async () => {
+      const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
+      const conn = await instance.connect();
+      await conn.run("SET GLOBAL TimeZone = 'UTC'");
+      conn.closeSync();
+      return instance;
+    })();
+    shared.catch(() => {
+      shared = null;
+    });
+  }
+  return shared;
+}
+
+/** Runs one piece of work on its own connection to the shared instance (UTC), closed afterwards. */
 export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
-  const conn = await instance.connect();
+  const conn = await (await monitoringDuckDb()).connect();
   try {
     await conn.run("SET TimeZone = 'UTC'");
     return await work(conn);
   } finally {
     conn.closeSync();
-    instance.closeSync();
   }
 }
 
@@ -97,10 +120,21 @@ async function checkRoles(
   }
 }
 
+/** An earlier prediction segment of the deployment and the time range of its predictions (epoch ms). */
+export interface ExistingSegment {
+  file: string;
+  from: number;
+  to: number;
+}
+
 /**
  * Writes the predictions of `source` to the Parquet file `out` (written beside and renamed, so a
  * reader never sees half a segment). When the source also has the label column, its labels are
  * written to `outcomesOut` as an outcome segment of the same batch.
+ *
+ * A prediction id counts once per deployment: a row whose id is already in one of the `existing`
+ * segments whose time range overlaps the batch's, or earlier in the same batch, is not stored
+ * again (`duplicates` says how many were dropped); the first arrival stands.
  */
 export async function writePredictionSegment(options: {
   source: SegmentSource;
@@ -110,11 +144,14 @@ export async function writePredictionSegment(options: {
   outcomesOut: string;
   /** Reference rows keep their labels inline (`__label`) and need no timestamp. */
   reference?: boolean;
-}): Promise<{ predictions: SegmentInfo; outcomes: SegmentInfo | null }> {
+  /** The deployment's prediction segments so far (ids already stored are dropped). */
+  existing?: ExistingSegment[];
+}): Promise<{ predictions: SegmentInfo & { duplicates: number }; outcomes: SegmentInfo | null }> {
   const { columns, batchId } = options;
   return withDuckDb(async (conn) => {
     const relation = await sourceSql(conn, options.source, columns);
-    await conn.run(`CREATE TEMP VIEW src AS SELECT * FROM ${relation}`);
+    // the input is parsed once (CSV and JSON parsing is most of the work), then read as a table
+    await conn.run(`CREATE TEMP TABLE src AS SELECT * FROM ${relation}`);
     const names = await columnNames(conn, 'src');
     const hasTs = names.includes(columns.timestamp);
     if (options.reference) {
@@ -136,18 +173,32 @@ export async function writePredictionSegment(options: {
     ].filter((c) => names.includes(c));
     const rest = drop.length > 0 ? `* EXCLUDE (${drop.map(ident).join(', ')})` : '*';
     const tmp = `${options.out}.part`;
-    await conn.run(
-      `COPY (SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src) TO ${literal(tmp)} (FORMAT parquet)`,
-    );
+    let select = `SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`;
+    if (!options.reference) {
+      const range = await queryRows(conn, `SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM src`);
+      const lo = num(range[0]?.lo);
+      const hi = num(range[0]?.hi);
+      const earlier = (options.existing ?? []).filter(
+        (e) => lo !== null && hi !== null && e.from <= hi && e.to >= lo,
+      );
+      const seen =
+        earlier.length > 0
+          ? ` WHERE ${pid} NOT IN (SELECT __pid FROM read_parquet(${list(earlier.map((e) => e.file))}, union_by_name = true))`
+          : '';
+      select = `${select}${seen} QUALIFY row_number() OVER (PARTITION BY ${pid} ORDER BY ${ts}) = 1`;
+    }
+    await conn.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`);
     const stats = await queryRows(
       conn,
       `SELECT count(*) AS n, min(__ts) AS lo, max(__ts) AS hi FROM read_parquet(${literal(tmp)})`,
     );
-    const info: SegmentInfo = {
+    const total = count((await queryRows(conn, 'SELECT count(*) AS n FROM src'))[0]?.n);
+    const info = {
       rows: count(stats[0]?.n),
       from: num(stats[0]?.lo),
       to: num(stats[0]?.hi),
       columns: names.filter((n) => !drop.includes(n)),
+      duplicates: total - count(stats[0]?.n),
     };
     let outcomes: SegmentInfo | null = null;
     if (hasLabel && !options.reference) {
@@ -181,7 +232,7 @@ export async function writeOutcomeSegment(options: {
       'ndjson' in options.source
         ? `(SELECT predictionId AS ${ident(columns.predictionId)}, label AS ${ident(columns.label)} FROM read_json(${literal(options.source.ndjson)}, format = 'newline_delimited'))`
         : readerSql(options.source.format, options.source.file, false);
-    await conn.run(`CREATE TEMP VIEW src AS SELECT * FROM ${relation}`);
+    await conn.run(`CREATE TEMP TABLE src AS SELECT * FROM ${relation}`);
     const names = await columnNames(conn, 'src');
     await checkRoles(conn, 'src', names, [columns.predictionId, columns.label], null);
     const tmp = `${options.out}.part`;

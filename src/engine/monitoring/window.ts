@@ -7,7 +7,7 @@ import { count, ident, literal, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
-import { list, withDuckDb } from './segments.ts';
+import { list, monitoringDuckDb, withDuckDb } from './segments.ts';
 
 /** The baseline rows of a window: the reference segments, or production rows of a period. */
 export type BaselineRows =
@@ -75,7 +75,7 @@ async function exportFiles(
 ): Promise<{ rows: number; labelled: number; referenceRows: number }> {
   const { label } = input;
   await conn.run(
-    `CREATE TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
+    `CREATE TEMP TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
   );
   const counts = await queryRows(conn, `SELECT count(*) AS n, count(${ident(label)}) AS l FROM w`);
   const rows = count(counts[0]?.n);
@@ -90,14 +90,14 @@ async function exportFiles(
   const b = input.baseline;
   if (b.type === 'reference') {
     await conn.run(
-      `CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet(${list(b.files)}, union_by_name = true)`,
+      `CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet(${list(b.files)}, union_by_name = true)`,
     );
   } else if (input.predictions.length > 0) {
     await conn.run(
-      `CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`,
+      `CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`,
     );
   } else {
-    await conn.run(`CREATE TABLE r AS SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w LIMIT 0`);
+    await conn.run(`CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w LIMIT 0`);
   }
   const rcols = (await queryRows(conn, 'DESCRIBE r')).map((c) => String(c.column_name));
   const dropLabel = rcols.includes(label) ? ` EXCLUDE (${ident(label)})` : '';
@@ -144,6 +144,8 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
       };
     }
     const notes: string[] = [];
+    // both validations run in the shared instance (a fresh catalog each), not one instance each
+    const duckdb = await monitoringDuckDb();
     let drift: ValidationEvidence | null = null;
     const output = input.score ?? input.prediction;
     if (exported.referenceRows > 0) {
@@ -153,6 +155,7 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
         ...(input.features ? { features: [...input.features, ...(output ? [output] : [])] } : {}),
         categorical: input.categorical,
         now: input.now,
+        duckdb,
       });
     } else notes.push('the baseline has no rows');
     let performance: ValidationEvidence | null = null;
@@ -168,6 +171,7 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
         features: [],
         categorical: input.categorical,
         now: input.now,
+        duckdb,
       }).catch((err: unknown) => {
         if (!(err instanceof InputError)) throw err;
         notes.push(`performance not computed on the labelled rows: ${err.message}`);

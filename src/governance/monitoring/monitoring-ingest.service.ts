@@ -80,6 +80,9 @@ export class MonitoringIngestService {
     private readonly root: string,
   ) {}
 
+  /** The ingestion in progress per deployment (batches of one deployment are stored one at a time). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   /** Where a deployment's segments live. */
   segmentDir(deploymentId: string): string {
     return path.join(this.root, deploymentId);
@@ -96,7 +99,24 @@ export class MonitoringIngestService {
     deploymentId: string,
     kind: IngestKind,
     input: IngestInput,
-  ): Promise<{ batches: BatchManifest[]; duplicate: boolean }> {
+  ): Promise<{ batches: BatchManifest[]; duplicate: boolean; duplicateIds: number }> {
+    // one batch of a deployment at a time in this process: each sees the ids the previous stored
+    const previous = this.queues.get(deploymentId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.ingestNow(caller, deploymentId, kind, input));
+    const tail = run.catch(() => undefined);
+    this.queues.set(deploymentId, tail);
+    void tail.then(() => {
+      if (this.queues.get(deploymentId) === tail) this.queues.delete(deploymentId);
+    });
+    return run;
+  }
+
+  private async ingestNow(
+    caller: Caller,
+    deploymentId: string,
+    kind: IngestKind,
+    input: IngestInput,
+  ): Promise<{ batches: BatchManifest[]; duplicate: boolean; duplicateIds: number }> {
     const known = await deploymentRow(this.db.kysely, deploymentId);
     if (!known) {
       await this.recordUnknown(deploymentId);
@@ -121,7 +141,7 @@ export class MonitoringIngestService {
       const inputFile = 'ndjson' in source ? source.ndjson : source.file;
       const sha256 = await segmentSha256(inputFile);
       const seen = await batchByInput(this.db.kysely, dep.id, kind, sha256);
-      if (seen) return { batches: [manifestView(seen)], duplicate: true };
+      if (seen) return { batches: [manifestView(seen)], duplicate: true, duplicateIds: 0 };
       const id = newId(this.clock.now().getTime());
       const key = arrivalKey(Date.now());
       const dir = this.segmentDir(dep.id);
@@ -129,6 +149,7 @@ export class MonitoringIngestService {
       await mkdir(path.join(dir, kind), { recursive: true });
       await mkdir(path.join(dir, 'outcomes'), { recursive: true });
       const written: { kind: IngestKind; info: SegmentInfo; segment: string }[] = [];
+      let duplicateIds = 0;
       try {
         if (kind === 'outcomes') {
           const predictions = (await batches(this.db.kysely, dep.id, 'predictions')).map((b) =>
@@ -143,6 +164,16 @@ export class MonitoringIngestService {
           });
           written.push({ kind, info, segment: rel('outcomes') });
         } else {
+          const existing =
+            kind === 'predictions'
+              ? (await batches(this.db.kysely, dep.id, 'predictions'))
+                  .filter((b) => b.from_ts !== null && b.to_ts !== null)
+                  .map((b) => ({
+                    file: this.segmentPath(b),
+                    from: Date.parse(b.from_ts as string),
+                    to: Date.parse(b.to_ts as string),
+                  }))
+              : [];
           const { predictions, outcomes } = await writePredictionSegment({
             source,
             columns,
@@ -150,7 +181,9 @@ export class MonitoringIngestService {
             out: path.join(this.root, rel(kind)),
             outcomesOut: path.join(this.root, rel('outcomes')),
             reference: kind === 'reference',
+            existing,
           });
+          duplicateIds = predictions.duplicates;
           written.push({ kind, info: predictions, segment: rel(kind) });
           if (outcomes) written.push({ kind: 'outcomes', info: outcomes, segment: rel('outcomes') });
         }
@@ -188,7 +221,7 @@ export class MonitoringIngestService {
           }
           return rows.map(manifestView);
         });
-        return { batches: stored, duplicate: false };
+        return { batches: stored, duplicate: false, duplicateIds };
       } catch (err) {
         for (const w of written) await removeSegment(path.join(this.root, w.segment));
         if (err instanceof InputError) throw new ValidationError(`batch refused: ${err.message}`, 'body');

@@ -27,7 +27,12 @@ import type { MonitoringSeriesService } from './monitoring-series.service.ts';
 /** Raw bodies of ingestion: NDJSON, Parquet, CSV (text/csv is parsed as text by the import route's parser). */
 const RAW_TYPES = ['application/x-ndjson', 'application/vnd.apache.parquet', 'application/octet-stream'];
 
-const ingestResultSchema = z.object({ batches: z.array(batchManifestSchema), duplicate: z.boolean() });
+const ingestResultSchema = z.object({
+  batches: z.array(batchManifestSchema),
+  duplicate: z.boolean(),
+  /** Rows not stored because their prediction id was already stored for the deployment (or repeated in the batch). */
+  duplicateIds: z.number().int(),
+});
 const planResultSchema = z.object({ plan: monitoringPlanSchema, changed: z.boolean() });
 const planQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 const windowParams = z.strictObject({ id: z.string().min(1).max(200), windowId: z.string().min(1).max(200) });

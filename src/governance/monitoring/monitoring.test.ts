@@ -138,6 +138,24 @@ describe.each(ENGINES)('monitoring on %s', (engine) => {
       },
     );
     expect(stream.json().batches[0].rows).toBe(800);
+    // prediction ids sent again in another batch (other bytes; one of them twice in it) are not
+    // stored again: the windows below count 400 a day, as validate on the joined table does
+    const resent = preds.slice(350, 450);
+    const dup = await call(
+      'olivia',
+      'POST',
+      mon('/predictions'),
+      predictionsNdjson([...resent, resent[0]!]),
+      201,
+      {
+        'content-type': 'application/x-ndjson',
+      },
+    );
+    expect(dup.json()).toMatchObject({
+      duplicate: false,
+      duplicateIds: 101,
+      batches: [{ rows: 0, from: null }],
+    });
     const broken = toCsv(LOG_COLUMNS, [{ prediction_id: 'x', timestamp: 'not a time', age: 1, score: 0.5 }]);
     const bad = await call('olivia', 'POST', mon('/ingest'), broken, 400, { 'content-type': 'text/csv' });
     expect(bad.json().error.message).toMatch(/no readable timestamp in 'timestamp' \(first: data row 1\)/);

@@ -177,6 +177,17 @@ export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
   alert: { table: 'alerts', skip: ['lastNotifiedAt', 'notifications'] },
   silence: { table: 'alert_silences' },
   incident: { table: 'incidents' },
+  // Production monitoring: a plan version's `active` falls when a newer version is applied (that
+  // apply is the audited act); a batch manifest's time range is from_ts/to_ts; a window's
+  // results live in monitoring_results (not compared); a compaction (`monitoring_segment`) records
+  // which batches' segment moved, no snapshot of a row (the manifests' views do not change).
+  monitoring_plan: { table: 'monitoring_plans', skip: ['active'] },
+  monitoring_batch: {
+    table: 'monitoring_batches',
+    rename: { from: 'fromTs', to: 'toTs' },
+    aliases: ['monitoring_segment'],
+  },
+  monitoring_window: { table: 'monitoring_windows', rename: { start: 'windowStart', end: 'windowEnd' } },
   model_card: { table: 'model_cards' },
   datasheet: { table: 'datasheets' },
   // `state` is stored; `valid` and the `expired` state are read off `until` with the clock.
