@@ -12,12 +12,14 @@ import { ModelGovernance } from '../model/ModelGovernance.tsx';
 import { ModelHistory } from '../model/ModelHistory.tsx';
 import { ModelOverview } from '../model/ModelOverview.tsx';
 import { ModelVersions } from '../model/ModelVersions.tsx';
+import { MonitoringTab } from '../monitoring/MonitoringTab.tsx';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'versions', label: 'Versions & lineage' },
   { id: 'card', label: 'Model card' },
   { id: 'governance', label: 'Reviews & findings' },
+  { id: 'monitoring', label: 'Monitoring' },
   { id: 'history', label: 'History' },
 ] as const;
 
@@ -84,6 +86,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
             {tab === 'versions' ? <ModelVersions modelKey={m.key} /> : null}
             {tab === 'card' ? <ModelCardTab modelKey={m.key} /> : null}
             {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
+            {tab === 'monitoring' ? <MonitoringTab modelKey={m.key} /> : null}
             {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>
         )}
