@@ -36,6 +36,9 @@ const IncidentPage = lazy(() =>
 const CompliancePortfolioPage = lazy(() =>
   import('../compliance/CompliancePortfolioPage.tsx').then((m) => ({ default: m.CompliancePortfolioPage })),
 );
+const WindowPage = lazy(() =>
+  import('../monitoring/WindowPage.tsx').then((m) => ({ default: m.WindowPage })),
+);
 const ReportPage = lazy(() => import('../pages/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
 
 interface NavItem {
@@ -118,6 +121,8 @@ function route(path: string): ReactNode {
   if (m) return <ModelPage modelKey={m.key!} />;
   m = matchPath('/models/:key/versions/:label/report', path);
   if (m) return <ReportPage modelKey={m.key!} label={m.label!} />;
+  m = matchPath('/models/:key/deployments/:deployment/windows/:window', path);
+  if (m) return <WindowPage modelKey={m.key!} deploymentId={m.deployment!} windowId={m.window!} />;
   if (path === '/dashboard') return <DashboardPage />;
   if (path === '/findings') return <FindingsPage />;
   if (path === '/compliance') return <CompliancePortfolioPage />;

@@ -135,6 +135,23 @@ export function createConsoleClient(token: string | null) {
     /** Compliance mapping: computed status per model and catalog, the portfolio and its coverage. */
     compliance: sdk.compliance,
     incidents: sdk.incidents,
+    /** Production monitoring of deployments (series, windows, plans). */
+    monitoring: sdk.monitoring,
+    /** A model's deployments (what its monitoring tab offers). */
+    deployments: (modelKey: string) => sdk.deployments.list(modelKey),
+    /** One monitoring window with its evidence drawn as a validation report (when it is one). */
+    monitoringWindow: async (modelKey: string, deploymentId: string, windowId: string) => {
+      const [window, deployments] = await Promise.all([
+        sdk.monitoring.window(deploymentId, windowId),
+        sdk.deployments.list(modelKey),
+      ]);
+      const deployment = deployments.items.find((d) => d.id === deploymentId) ?? null;
+      const doc = validationEvidenceSchema.safeParse(window.evidence);
+      const report = doc.success
+        ? toValidationReport(doc.data, { modelKey, versionLabel: deployment?.version ?? '', sha256: null })
+        : null;
+      return { window, deployment, report };
+    },
     /** The monitoring KPIs of the metrics API (coverage, open alerts, MTTD, MTTR, time to acknowledge). */
     monitoringKpis: async () => (await sdk.metrics.get()).monitoring,
     listFindings: async (f: {

@@ -92,6 +92,11 @@ export const monitoringKeys = {
   incidents: () => ['monitoring', 'incidents'] as const,
   incident: (id: string) => ['monitoring', 'incident', id] as const,
   kpis: () => ['monitoring', 'kpis'] as const,
+  deployments: (modelKey: string) => ['monitoring', 'deployments', modelKey] as const,
+  series: (deploymentId: string, range: string) => ['monitoring', 'series', deploymentId, range] as const,
+  deploymentAlerts: (deploymentId: string) => ['monitoring', 'deployment-alerts', deploymentId] as const,
+  window: (deploymentId: string, windowId: string) =>
+    ['monitoring', 'window', deploymentId, windowId] as const,
 };
 
 export const complianceKeys = {

@@ -13,6 +13,7 @@ import { ModelGovernance } from '../model/ModelGovernance.tsx';
 import { ModelHistory } from '../model/ModelHistory.tsx';
 import { ModelOverview } from '../model/ModelOverview.tsx';
 import { ModelVersions } from '../model/ModelVersions.tsx';
+import { MonitoringTab } from '../monitoring/MonitoringTab.tsx';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -20,6 +21,7 @@ const TABS = [
   { id: 'card', label: 'Model card' },
   { id: 'governance', label: 'Reviews & findings' },
   { id: 'compliance', label: 'Compliance' },
+  { id: 'monitoring', label: 'Monitoring' },
   { id: 'history', label: 'History' },
 ] as const;
 
@@ -87,6 +89,7 @@ export function ModelPage({ modelKey }: { modelKey: string }) {
             {tab === 'card' ? <ModelCardTab modelKey={m.key} /> : null}
             {tab === 'governance' ? <ModelGovernance modelKey={m.key} /> : null}
             {tab === 'compliance' ? <ModelCompliance modelKey={m.key} /> : null}
+            {tab === 'monitoring' ? <MonitoringTab modelKey={m.key} /> : null}
             {tab === 'history' ? <ModelHistory modelKey={m.key} asOf={asOf} /> : null}
           </>
         )}

@@ -1,0 +1,86 @@
+/**
+ * Console monitoring benchmark (issue 16): the monitoring tab of a deployment with 365 daily
+ * windows, from navigation to every chart drawn (every point of every check), in Debian's Chromium
+ * through Playwright against a real `assay serve` and the production build of the console.
+ *
+ * The windows are real: the Adult fixture's plan (9 checks, realised and CBPE-estimated ROC AUC),
+ * 365 days × 100 scored rows ingested through the API (the first 300 days labelled), every window
+ * computed by the engine through POST …/monitoring/run. Seeding takes minutes; it is not timed.
+ *
+ *   npm run build:web && node --import tsx bench/console-monitoring/run.ts [days] [runs]
+ */
+import { execSync } from 'node:child_process';
+import { launchBrowser } from '../../test/e2e/support/browser.ts';
+import { ensureConsoleBuilt } from '../../test/e2e/support/build-console.ts';
+import { startConsoleServer } from '../../test/e2e/support/console-server.ts';
+import { seedMonitoredDeployment } from '../../test/e2e/support/monitoring-seed.ts';
+
+const days = Number(process.argv[2] ?? 365);
+const runs = Number(process.argv[3] ?? 7);
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const uptime = () => execSync('uptime').toString().trim();
+
+ensureConsoleBuilt();
+const server = await startConsoleServer({ seed: false });
+try {
+  let t = performance.now();
+  const seeded = await seedMonitoredDeployment(server.url, server.adminToken, {
+    modelKey: 'bench',
+    days,
+    perDay: 100,
+    labelledDays: Math.round(days * 0.82),
+  });
+  log(`seeded ${days} windows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const series = await server.api<{ series: { points: unknown[] }[] }>(
+    'GET',
+    `/api/v1/deployments/${seeded.deploymentId}/monitoring/series`,
+  );
+  const points = series.series.reduce((n, s) => n + s.points.length, 0);
+  log(`${series.series.length} series, ${points} points`);
+
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  await context.addInitScript((token) => sessionStorage.setItem('assay.token', token), server.adminToken);
+  const page = await context.newPage();
+  const url = `${server.url}/models/bench?tab=monitoring&deployment=${encodeURIComponent(seeded.deploymentId)}`;
+  const drawn = async () =>
+    page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('[data-testid="deployment-monitoring"] figure[data-chart] circle')
+          .length === n,
+      points,
+      { timeout: 30_000, polling: 'raf' },
+    );
+  // Warm the HTTP cache for the static assets once, as a returning user would have it.
+  await page.goto(url);
+  await drawn();
+  const loads: number[] = [];
+  log(`before: ${uptime()}`);
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    await page.goto(url);
+    await drawn();
+    loads.push(performance.now() - t);
+  }
+  // The same tab reached in-app (model overview → Monitoring tab), the data already fetched once.
+  const tabs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await page.goto(`${server.url}/models/bench`);
+    await page.getByRole('tab', { name: 'Monitoring' }).waitFor();
+    t = performance.now();
+    await page.getByRole('tab', { name: 'Monitoring' }).click();
+    await drawn();
+    tabs.push(performance.now() - t);
+  }
+  log(`after: ${uptime()}`);
+  log(
+    `navigation → every chart of ${days} windows drawn (${points} points), median of ${runs}: ${median(loads).toFixed(0)} ms (runs ${loads.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  log(
+    `tab click → drawn, median of ${runs}: ${median(tabs).toFixed(0)} ms (runs ${tabs.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  await browser.close();
+} finally {
+  await server.stop();
+}
