@@ -12,6 +12,7 @@ import {
 } from '../blob-store.ts';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError, PayloadTooLargeError } from '../errors.ts';
+import { type CopiedChunk, copyChunks } from './pg-copy-binary.ts';
 
 /** Bytes per row of `blob_chunks`. */
 export const PG_CHUNK_BYTES = 1024 * 1024;
@@ -26,11 +27,12 @@ class AlreadyStored extends Error {}
  * chunks are inserted under a temporary name while hashing, then renamed to the address and the
  * object row inserted before commit. A crash or a refused upload rolls the transaction back, so
  * nothing partial or temporary can survive; a concurrent write of the same content waits on the
- * object row's key and then rolls back (stored once). Reads fetch a few chunks per query.
+ * object row's key and then rolls back (stored once). Reads fetch a few chunks per binary COPY (pg-copy-binary.ts).
  */
 export class PgBlobStore implements BlobStore {
   readonly kind = 'postgres' as const;
   private readonly kysely: Kysely<Database>;
+  private readonly pool: pg.Pool;
 
   constructor(
     databaseUrl: string,
@@ -38,6 +40,7 @@ export class PgBlobStore implements BlobStore {
     poolSize = 4,
   ) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+    this.pool = pool;
     pool.on('error', (err) =>
       process.stderr.write(`assay: a blob-store connection was closed: ${err.message}\n`),
     );
@@ -109,40 +112,36 @@ export class PgBlobStore implements BlobStore {
 
   open(sha256: string): Readable {
     checkAddress(sha256);
-    const k = this.kysely;
+    const pool = this.pool;
     return verifiedStream(sha256, async function* () {
-      const obj = await k
-        .selectFrom('blob_objects')
-        .select('size')
-        .where('sha256', '=', sha256)
-        .executeTakeFirst();
-      if (!obj) throw new NotFoundError('blob', sha256);
-      // The next batch is fetched while the consumer reads the current one.
-      const batch = (from: number) =>
-        k
-          .selectFrom('blob_chunks')
-          .select(['seq', 'data'])
-          .where('sha256', '=', sha256)
-          .where('seq', '>=', from)
-          .where('seq', '<', from + READ_BATCH)
-          .orderBy('seq')
-          .execute();
-      let seq = 0;
-      let next = batch(0);
-      for (;;) {
-        const rows = await next;
-        if (rows.length === READ_BATCH) {
-          next = batch(seq + READ_BATCH);
-          // A reader that stops early must not leave an unhandled rejection behind.
-          next.catch(() => undefined);
+      // One pooled connection for the whole read. Chunks come through a binary COPY (raw bytes;
+      // a SELECT would carry them as hex text), a few per statement, the next batch requested
+      // while the consumer reads the current one: memory is bounded by two batches.
+      const client = await pool.connect();
+      let next: Promise<CopiedChunk[]> | undefined;
+      try {
+        const obj = await client.query('SELECT 1 FROM blob_objects WHERE sha256 = $1', [sha256]);
+        if (obj.rows.length === 0) throw new NotFoundError('blob', sha256);
+        let seq = 0;
+        next = copyChunks(client, sha256, 0, READ_BATCH);
+        for (;;) {
+          const rows: CopiedChunk[] = await next!;
+          next = undefined;
+          if (rows.length === READ_BATCH)
+            next = copyChunks(client, sha256, seq + READ_BATCH, seq + 2 * READ_BATCH);
+          for (const r of rows) {
+            if (r.seq !== seq)
+              throw new Error(`blob ${sha256}: chunk ${seq} is missing; the blob store is damaged`);
+            seq++;
+            yield r.data;
+          }
+          if (rows.length < READ_BATCH) return;
         }
-        for (const r of rows) {
-          if (r.seq !== seq)
-            throw new Error(`blob ${sha256}: chunk ${seq} is missing; the blob store is damaged`);
-          seq++;
-          yield r.data;
-        }
-        if (rows.length < READ_BATCH) return;
+      } finally {
+        // A reader that stops early leaves a prefetch in flight: let it finish before the
+        // connection goes back to the pool.
+        await next?.catch(() => undefined);
+        client.release();
       }
     });
   }
