@@ -37,6 +37,9 @@ import { registerFindingRoutes } from './governance/findings/findings.routes.ts'
 import { FindingsService } from './governance/findings/findings.service.ts';
 import { registerGateRoutes } from './governance/gate/gate.routes.ts';
 import { GateService } from './governance/gate/gate.service.ts';
+import { registerGenAiRoutes } from './governance/genai/genai.routes.ts';
+import { GenAiService } from './governance/genai/genai.service.ts';
+import { SystemCardService } from './governance/genai/system-card.service.ts';
 import { registerIncidentRoutes } from './governance/incidents/incidents.routes.ts';
 import { IncidentsService } from './governance/incidents/incidents.service.ts';
 import { DatasetsService } from './governance/inventory/datasets.service.ts';
@@ -393,6 +396,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   // Compliance routes (issue 18; the services are built before the audit packages, which carry Annex IV).
   const oscal = new OscalService({ compliance, policy });
   registerComplianceRoutes(app, { compliance, annexIv, oscal });
+  // GenAI evaluation evidence read back (issue 20, docs/genai.md).
+  registerGenAiRoutes(app, {
+    genai: new GenAiService(evidence, versions),
+    systemCards: new SystemCardService(db, clock, models, versions),
+  });
   await registerConnectorRoutes(app, {
     reconciliation,
     mlflowSync,

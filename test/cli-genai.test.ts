@@ -111,4 +111,39 @@ describe('assay redteam and assay genai import against real servers', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/results schema version 7 is not supported/);
   }, 60_000);
+
+  it('compares a version with the previous one and names the regressions (exit 1 with --fail-on-regression)', async () => {
+    const ok = (args: string[]) => {
+      const r = runCli(args, env);
+      if (r.status !== 0) throw new Error(`assay ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      return r;
+    };
+    ok([
+      'models',
+      'register',
+      '--key',
+      'faq-bot',
+      '--name',
+      'FAQ',
+      '--type',
+      'llm_application',
+      '--owner',
+      'olga',
+      '--json',
+    ]);
+    ok(['versions', 'add', 'faq-bot', '--label', '1.0.0', '--json']);
+    ok(['versions', 'add', 'faq-bot', '--label', '2.0.0', '--json']);
+    ok(['genai', 'import', path.join(FIXTURES, 'redteam/good-1.0.0.jsonl'), '--model', 'faq-bot@1.0.0']);
+    ok(['genai', 'import', path.join(FIXTURES, 'redteam/bad-2.0.0.jsonl'), '--model', 'faq-bot@2.0.0']);
+    const r = runCli(['genai', 'compare', 'faq-bot@2.0.0', '--fail-on-regression'], env);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/compared with 1\.0\.0/);
+    expect(r.stdout).toMatch(/regression +owasp-llm:2025:LLM01 +0\.0% → 100\.0%/);
+    expect(r.stdout).toMatch(/regressions \(16\):/);
+    const back = ok(['genai', 'compare', 'faq-bot@1.0.0', '--against', '2.0.0', '--json']);
+    expect(JSON.parse(back.stdout).regressions).toEqual([]);
+    const missing = runCli(['genai', 'compare', 'faq-bot@1.0.0', '--against', '7.0.0'], env);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/7\.0\.0/);
+  }, 60_000);
 });

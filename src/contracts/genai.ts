@@ -132,3 +132,61 @@ export const genaiComparisonSchema = z.object({
   regressions: z.array(z.string()),
 });
 export type GenAiComparison = z.infer<typeof genaiComparisonSchema>;
+
+/** A failed test of a run, as the document keeps it (texts only when the text policy allowed, redacted). */
+export const genaiFailedExampleSchema = z.object({
+  id: z.string(),
+  probe: z.string(),
+  strategy: z.string().nullable(),
+  categories: z.array(z.string()),
+  prompt_text: z.string().nullable(),
+  response_text: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+/** One GenAI run attached to a version: its source and Assay's rates, recomputed from its rows. */
+export const genaiRunSchema = z.object({
+  evidenceId: z.string(),
+  attachedAt: z.string(),
+  source: genaiSourceSchema,
+  targetModel: z.string().nullable(),
+  tests: z.number().int(),
+  failures: z.number().int(),
+  errors: z.number().int(),
+  /** Recomputed by the server from the document's rows (the stored `rates` are not trusted). */
+  rates: z.array(genaiCategoryRateSchema),
+  notes: z.array(z.string()),
+  suggestedFindings: z.number().int(),
+  /** The first failed tests (at most 20), redacted as stored. */
+  failedExamples: z.array(genaiFailedExampleSchema),
+});
+export type GenAiRun = z.infer<typeof genaiRunSchema>;
+
+/** A run of this version compared with the newest run of the same tool on the version compared against. */
+export const genaiRunComparisonSchema = genaiComparisonSchema.extend({
+  tool: genaiToolSchema,
+  currentEvidenceId: z.string(),
+  previousEvidenceId: z.string(),
+});
+
+/** GET /api/v1/models/{key}/versions/{label}/genai: a version's GenAI runs and the comparison. */
+export const genaiVersionReportSchema = z.object({
+  model: z.string(),
+  version: z.string(),
+  /** The version compared against: `against`, else the version registered just before; null when none. */
+  comparedWith: z.string().nullable(),
+  /** Current runs, newest first. */
+  runs: z.array(genaiRunSchema),
+  /** Per tool: this version's newest run against the compared version's newest run of that tool. */
+  comparisons: z.array(genaiRunComparisonSchema),
+  /** Every regression, prefixed with its tool. */
+  regressions: z.array(z.string()),
+  /** `genai.json` evidence that could not be read as an `assay.genai/v1` document, with why. */
+  unreadable: z.array(z.object({ evidenceId: z.string(), reason: z.string() })),
+});
+export type GenAiVersionReport = z.infer<typeof genaiVersionReportSchema>;
+
+export const genaiReportQuerySchema = z.strictObject({
+  /** Compare with this version instead of the previous one. */
+  against: z.string().min(1).max(63).optional(),
+});

@@ -1,6 +1,12 @@
 import type { Evidence } from '../contracts/evidence.ts';
-import { GENAI_FORMAT, type GenAiDocument, genaiDocumentSchema } from '../contracts/genai.ts';
-import type { Transport } from './client.ts';
+import {
+  GENAI_FORMAT,
+  type GenAiDocument,
+  type GenAiVersionReport,
+  genaiDocumentSchema,
+  genaiVersionReportSchema,
+} from '../contracts/genai.ts';
+import { seg, type Transport } from './client.ts';
 import { evidenceApi } from './evidence.ts';
 
 /** A GenAI evaluation document attached to a version, with the evidence that holds it. */
@@ -28,5 +34,14 @@ export function genaiApi(t: Transport) {
       }
       return out;
     },
+    /**
+     * The version's runs with Assay's rates per category, and per tool the comparison with the
+     * previous version's newest run (or `against`'s), regressions named.
+     */
+    report: (key: string, label: string, against?: string): Promise<GenAiVersionReport> =>
+      t.call('GET', `/api/v1/models/${seg(key)}/versions/${seg(label)}/genai`, {
+        query: against === undefined ? {} : { against },
+        schema: genaiVersionReportSchema,
+      }),
   };
 }

@@ -51,6 +51,8 @@ export interface CardDraftFacts {
   validation: { ref: EvidenceRef; document: ValidationEvidence } | null;
   /** The newest assay.explain/v1 document among the version's current test results, if any. */
   explanation?: { ref: EvidenceRef; document: ExplainEvidence } | null;
+  /** The version's GenAI system card as Markdown paragraphs (genai.queries.ts), if one is set. */
+  genaiSystem?: readonly string[];
   openFindings: readonly { id: string; title: string; severity: string; category: string; state: string }[];
   openConditions: readonly { id: string; text: string; owner: string; dueAt: string }[];
   /** The previous version's latest card, to carry forward what is still true. */
@@ -194,6 +196,7 @@ export function draftCard(f: CardDraftFacts): { content: ModelCardContent; sourc
       text: [
         `Model type: ${f.model.type.replace(/_/g, ' ')}${f.model.genai ? ' (generative AI)' : ''}.`,
         ...technical,
+        ...(f.genaiSystem ?? []),
       ].join('\n\n'),
       architecture: prev?.modelDetails.architecture ?? null,
       trainingProcedure: prev?.modelDetails.trainingProcedure ?? null,

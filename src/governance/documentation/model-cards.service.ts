@@ -23,6 +23,7 @@ import type { ModelsTable, ModelVersionsTable } from '../../platform/db/tables/i
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
+import { genaiCardParagraphs } from '../genai/genai.queries.ts';
 import type { DatasetsService } from '../inventory/datasets.service.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { VersionsService } from '../inventory/versions.service.ts';
@@ -277,6 +278,7 @@ export class ModelCardsService {
       validationEvidence: refs,
       validation,
       explanation,
+      genaiSystem: await genaiCardParagraphs(tx, version.id),
       openFindings: findings,
       openConditions: conditions.map((c) => ({ id: c.id, text: c.text, owner: c.owner, dueAt: c.due_at })),
       previousCard: prevCardRow ? modelCardContentSchema.parse(JSON.parse(prevCardRow.content_json)) : null,

@@ -280,6 +280,19 @@ export const ROUTE_GUARDS: readonly RouteGuard[] = [
   { method: 'GET', url: '/api/v1/evidence/:id', guard: 'evidence.read', model: true },
   { method: 'GET', url: '/api/v1/evidence/:id/content', guard: 'evidence.read', model: true },
   { method: 'POST', url: '/api/v1/evidence/:id/supersede', guard: 'evidence.write', model: true },
+  { method: 'GET', url: '/api/v1/models/:key/versions/:label/genai', guard: 'evidence.read', model: true },
+  {
+    method: 'GET',
+    url: '/api/v1/models/:key/versions/:label/genai/system-card',
+    guard: 'model.read',
+    model: true,
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/models/:key/versions/:label/genai/system-card',
+    guard: 'version.write',
+    model: true,
+  },
   { method: 'POST', url: '/api/v1/models/:key/versions/:label/reviews', guard: 'review.open', model: true },
   {
     method: 'GET',

@@ -2,6 +2,7 @@ import type { AlertsTables } from './tables/alerts.ts';
 import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { ComplianceTables } from './tables/compliance.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
+import type { GenAiTables } from './tables/genai.ts';
 import type { InventoryTables } from './tables/inventory.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { MonitoringTables } from './tables/monitoring.ts';
@@ -31,4 +32,5 @@ export interface Database
     ComplianceTables,
     SharedBlobsTables,
     SsoTables,
-    RegistrySyncTables {}
+    RegistrySyncTables,
+    GenAiTables {}

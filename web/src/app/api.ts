@@ -345,6 +345,8 @@ export function createConsoleClient(token: string | null) {
       }
       return { explanation, robustness };
     },
+    /** A version's GenAI runs (rates, intervals) and the comparison with the previous version (docs/genai.md). */
+    genaiReport: (modelKey: string, label: string) => sdk.genai.report(modelKey, label),
     validationReport: async (modelKey: string, label: string) => {
       const list = await sdk.evidence.list(modelKey, label, { type: 'validation_report' });
       // --push stores evidence.json and report.html as validation_report: read the JSON one

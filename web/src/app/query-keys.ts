@@ -63,6 +63,7 @@ export const metricsKeys = {
 export const reportKeys = {
   all: ['reports'] as const,
   validation: (key: string, label: string) => ['reports', 'validation', key, label] as const,
+  genai: (key: string, label: string) => ['reports', 'genai', key, label] as const,
   exceptions: () => ['reports', 'exceptions'] as const,
 };
 

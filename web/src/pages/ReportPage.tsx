@@ -3,6 +3,7 @@ import { evidenceKeys, modelKeys, reportKeys } from '../app/query-keys.ts';
 import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, Loading, QueryView } from '../components/DataState.tsx';
+import { GenAiPanel } from '../genai/GenAiPanel.tsx';
 import { ModelEvidencePanel } from '../workflow/ModelEvidencePanel.tsx';
 import { ReportView } from '../workflow/ReportView.tsx';
 import { VersionEvidence } from '../workflow/VersionEvidence.tsx';
@@ -94,6 +95,7 @@ export function ReportPage({ modelKey, label }: { modelKey: string; label: strin
       </div>
       <VersionEvidence modelKey={modelKey} label={label} />
       <ModelEvidencePanel modelKey={modelKey} label={label} />
+      <GenAiPanel modelKey={modelKey} label={label} />
       <section aria-labelledby="vr-h">
         <h2 id="vr-h" style={{ marginTop: 16 }}>
           Validation report
