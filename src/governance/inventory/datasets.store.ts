@@ -151,3 +151,36 @@ export async function replaceDatasetParents(
       .values(parents.map((p) => ({ dataset_id: id, parent_id: p })))
       .execute();
 }
+
+/** Datasets whose id or name is among `refs` (a bulk import resolves references with it). */
+export function datasetsByIdsOrNames(
+  tx: Kysely<Database>,
+  refs: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  return tx
+    .selectFrom('datasets')
+    .select(['id', 'name'])
+    .where((eb) => eb.or([eb('id', 'in', [...refs]), eb('name', 'in', [...refs])]))
+    .execute();
+}
+
+/** Datasets by name. */
+export function datasetsByNames(tx: Kysely<Database>, names: readonly string[]): Promise<DatasetsTable[]> {
+  return tx
+    .selectFrom('datasets')
+    .selectAll()
+    .where('name', 'in', [...names])
+    .execute();
+}
+
+/** A dataset by id (it must exist). */
+export function datasetRowById(tx: Kysely<Database>, id: string): Promise<DatasetsTable> {
+  return tx.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Every lineage edge (dataset, parent), by parent id. */
+export function allDatasetParents(
+  tx: Kysely<Database>,
+): Promise<{ dataset_id: string; parent_id: string }[]> {
+  return tx.selectFrom('dataset_parents').selectAll().orderBy('parent_id').execute();
+}

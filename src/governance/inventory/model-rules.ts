@@ -1,5 +1,6 @@
-import type { Model, ModelStatus } from '../../contracts/inventory.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import type { Model, ModelCreate, ModelStatus } from '../../contracts/inventory.ts';
+import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
+import { ConflictError, ValidationError } from '../../platform/errors.ts';
 
 /** Where each lifecycle status may go next. Retired is final. */
 const NEXT: Record<ModelStatus, readonly ModelStatus[]> = {
@@ -93,4 +94,45 @@ export function computeCompleteness(
  */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+}
+
+/** The lifecycle rule: a 409 naming both states when a model in `from` cannot move to `to`. */
+export function assertTransition(from: ModelStatus, to: ModelStatus): void {
+  if (!canTransition(from, to)) {
+    throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
+      from,
+      to,
+      field: 'to',
+    });
+  }
+}
+
+/** The row of a newly registered model (status `proposed` unless given; no tier until tiered). */
+export function newModelRow(input: ModelCreate, id: string, ownerId: string, now: string): ModelsTable {
+  return {
+    id,
+    key: input.key,
+    name: input.name,
+    description: input.description ?? null,
+    purpose: input.purpose ?? null,
+    intended_use: input.intendedUse ?? null,
+    intended_users: input.intendedUsers ?? null,
+    out_of_scope_uses: input.outOfScopeUses ?? null,
+    type: input.type,
+    business_unit: input.businessUnit ?? null,
+    owner_id: ownerId,
+    vendor: input.vendor ? 1 : 0,
+    vendor_name: input.vendorName ?? null,
+    genai: input.genai ? 1 : 0,
+    decision_impact: input.decisionImpact ?? null,
+    status: input.status ?? 'proposed',
+    tier: null,
+    eu_ai_act_class: null,
+    tags: JSON.stringify([...new Set(input.tags ?? [])]),
+    links: JSON.stringify(input.links ?? {}),
+    created_at: now,
+    updated_at: now,
+    retired_at: null,
+    row_version: 1,
+  };
 }

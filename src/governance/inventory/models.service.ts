@@ -11,10 +11,8 @@ import type {
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
 import { type Action, decide } from '../../platform/auth/permissions.ts';
-import { aRole, GLOBAL_READ_ROLES, type Principal } from '../../platform/auth/roles.ts';
-import { userIdOf, usersNamed } from '../../platform/auth/users.queries.ts';
+import { aRole, type Principal } from '../../platform/auth/roles.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
@@ -23,13 +21,13 @@ import { newId } from '../../platform/ids.ts';
 import { endActiveDeploymentsIn } from './deployments.ts';
 import { modelRowById } from './inventory.queries.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
-import { canTransition, computeCompleteness, GATED_STATUSES } from './model-rules.ts';
+import { modelListPage, type NextReviewDateSource } from './model-list.ts';
+import { type RelationsGuard, resolveModelRelations } from './model-relations.ts';
+import { assertTransition, computeCompleteness, GATED_STATUSES, newModelRow } from './model-rules.ts';
 import {
   insertModel,
   modelById,
   modelByKey,
-  modelFigures,
-  modelListRows,
   modelRelations,
   relationsOfUser,
   replaceModelRelations,
@@ -37,30 +35,8 @@ import {
   updateModel,
 } from './models.store.ts';
 
-/**
- * Called inside the transaction before a model's relations are replaced (set by the composition
- * root from separation of duties): refuses the change or invalidates the steps it taints.
- */
-export type RelationsGuard = (
-  tx: Kysely<Database>,
-  audit: AuditContext,
-  modelId: string,
-  next: readonly { user_id: string; relation: string }[],
-) => Promise<void>;
-
-/** The lifecycle rule: a 409 naming both states when a model in `from` cannot move to `to`. */
-function assertTransition(from: ModelStatus, to: ModelStatus): void {
-  if (!canTransition(from, to)) {
-    throw new ConflictError(`a model in status '${from}' cannot move to '${to}'`, {
-      from,
-      to,
-      field: 'to',
-    });
-  }
-}
-
-/** The next periodic review date of each of some models (set by the composition root from the reviews module). */
-export type NextReviewDateSource = (modelIds: readonly string[]) => Promise<Map<string, string>>;
+export type { NextReviewDateSource } from './model-list.ts';
+export type { RelationsGuard } from './model-relations.ts';
 
 /** Inventory use cases for models: register, read, list, update, transition, retire, relations. */
 export class ModelsService {
@@ -178,33 +154,9 @@ export class ModelsService {
       if (await modelByKey(tx, input.key))
         throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
       const ownerName = input.owner ?? caller.principal.username;
-      const relations = await this.resolveRelations(tx, ownerName, input.developers ?? [], []);
-      const row: ModelsTable = {
-        id: newId(),
-        key: input.key,
-        name: input.name,
-        description: input.description ?? null,
-        purpose: input.purpose ?? null,
-        intended_use: input.intendedUse ?? null,
-        intended_users: input.intendedUsers ?? null,
-        out_of_scope_uses: input.outOfScopeUses ?? null,
-        type: input.type,
-        business_unit: input.businessUnit ?? null,
-        owner_id: relations.find((r) => r.relation === 'owner')!.user_id,
-        vendor: input.vendor ? 1 : 0,
-        vendor_name: input.vendorName ?? null,
-        genai: input.genai ? 1 : 0,
-        decision_impact: input.decisionImpact ?? null,
-        status: input.status ?? 'proposed',
-        tier: null,
-        eu_ai_act_class: null,
-        tags: JSON.stringify([...new Set(input.tags ?? [])]),
-        links: JSON.stringify(input.links ?? {}),
-        created_at: now,
-        updated_at: now,
-        retired_at: null,
-        row_version: 1,
-      };
+      const relations = await resolveModelRelations(tx, ownerName, input.developers ?? [], []);
+      const ownerId = relations.find((r) => r.relation === 'owner')!.user_id;
+      const row = newModelRow(input, newId(), ownerId, now);
       await insertModel(tx, row);
       await replaceModelRelations(tx, row.id, relations);
       const after = await this.view(row, tx);
@@ -256,7 +208,7 @@ export class ModelsService {
         ) {
           throw new ForbiddenError('only governance may change a model owner', { field: 'owner' });
         }
-        const relations = await this.resolveRelations(
+        const relations = await resolveModelRelations(
           tx,
           patch.owner ?? before.owner ?? caller.principal.username,
           patch.developers ?? before.developers,
@@ -367,7 +319,7 @@ export class ModelsService {
     return this.db.write(async (tx) => {
       const row = await this.authorize(caller.principal, key, 'model.relations', tx);
       const before = await this.view(row, tx);
-      const relations = await this.resolveRelations(tx, input.owner, input.developers, input.validators);
+      const relations = await resolveModelRelations(tx, input.owner, input.developers, input.validators);
       await this.relationsChangingIn(tx, caller.audit, row.id, relations);
       await replaceModelRelations(tx, row.id, relations);
       const next: ModelsTable = {
@@ -405,63 +357,18 @@ export class ModelsService {
     principal: Principal,
     query: ModelListQuery,
   ): Promise<{ items: ModelListItem[]; nextCursor: string | null }> {
-    const visibleTo = GLOBAL_READ_ROLES.has(principal.role) ? null : principal.userId;
-    let ownerId: string | null | undefined;
-    if (query.owner) {
-      ownerId = (await userIdOf(this.db.kysely, query.owner)) ?? null;
-    }
-    const rows = await modelListRows(this.db.kysely, query, visibleTo, ownerId);
-    const page = rows.slice(0, query.limit);
-    const figures = await modelFigures(
-      this.db.kysely,
-      page.map((r) => r.id),
-    );
-    const reviewDates = this.nextReviewDates ? await this.nextReviewDates(page.map((r) => r.id)) : new Map();
-    const exceptions = this.guard
-      ? await this.guard.exceptionsOf(
-          this.db.kysely,
-          page.map((r) => r.id),
-        )
-      : new Map();
-    const items = page.map((r): ModelListItem => {
-      const relations = r.owner_username
-        ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
-        : [];
-      const f = figures.get(r.id)!;
-      return {
-        ...this.detail(toModelView(r, relations)),
-        exception: exceptions.get(r.id) ?? null,
-        openFindings: f.openFindings,
-        nextReviewDate: r.status === 'retired' ? null : (reviewDates.get(r.id) ?? null),
-      };
-    });
-    const last = page[page.length - 1];
-    const sortValue = (r: ModelsTable): string | number | null => {
-      switch (query.sort) {
-        case 'tier':
-          return r.tier === null ? 99 : Number(r.tier);
-        case 'updatedAt':
-          return r.updated_at;
-        case 'createdAt':
-          return r.created_at;
-        default:
-          return r[query.sort];
-      }
+    const deps = {
+      detail: (m: Model) => this.detail(m),
+      nextReviewDates: this.nextReviewDates,
+      guard: this.guard,
     };
-    return {
-      items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(sortValue(last), last.id) : null,
-    };
+    return modelListPage(this.db.kysely, principal, query, deps);
   }
 
   private checkVersion(row: ModelsTable, ifMatch: number | undefined): void {
     if (ifMatch !== undefined && ifMatch !== row.row_version) {
-      throw new ConflictError(
-        `model '${row.key}' was changed by someone else (version ${row.row_version}, you sent ${ifMatch}); reload and retry`,
-        {
-          rowVersion: row.row_version,
-        },
-      );
+      const message = `model '${row.key}' was changed by someone else (version ${row.row_version}, you sent ${ifMatch}); reload and retry`;
+      throw new ConflictError(message, { rowVersion: row.row_version });
     }
   }
 
@@ -487,37 +394,5 @@ export class ModelsService {
       after: reason ? { ...after, reason } : after,
     });
     return this.detail(after);
-  }
-
-  private async resolveRelations(
-    tx: Kysely<Database>,
-    owner: string,
-    developers: readonly string[],
-    validators: readonly string[],
-  ) {
-    const names = [...new Set([owner, ...developers, ...validators])];
-    const users = await usersNamed(tx, names);
-    const idOf = new Map(users.map((u) => [u.username, u.id]));
-    const missing = names.filter((n) => !idOf.has(n));
-    if (missing.length)
-      throw new ValidationError(
-        `unknown user(s): ${missing.join(', ')}`,
-        owner === missing[0] ? 'owner' : 'developers',
-        { missing },
-      );
-    const overlap = validators.filter((v) => v === owner || developers.includes(v));
-    if (overlap.length) {
-      throw new ValidationError(
-        `a validator must be independent of the owner and developers: ${overlap.join(', ')}`,
-        'validators',
-      );
-    }
-    return [
-      { user_id: idOf.get(owner)!, relation: 'owner' },
-      ...[...new Set(developers)]
-        .filter((d) => d !== owner)
-        .map((d) => ({ user_id: idOf.get(d)!, relation: 'developer' })),
-      ...[...new Set(validators)].map((v) => ({ user_id: idOf.get(v)!, relation: 'validator' })),
-    ];
   }
 }

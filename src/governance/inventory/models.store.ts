@@ -241,3 +241,36 @@ export async function modelListRows(
   const byId = new Map(rows.map((r) => [r.id, r as ModelListRow]));
   return ids.map((id) => byId.get(id)!);
 }
+
+/** Models by key (a bulk import reads the rows it may change with it). */
+export function modelsByKeys(tx: Kysely<Database>, keys: readonly string[]): Promise<ModelsTable[]> {
+  return tx
+    .selectFrom('models')
+    .selectAll()
+    .where('key', 'in', [...keys])
+    .execute();
+}
+
+/** The relations of some models, with the related users' names. */
+export function relationsOfModels(
+  tx: Kysely<Database>,
+  modelIds: readonly string[],
+): Promise<(RelationRow & { model_id: string })[]> {
+  return tx
+    .selectFrom('model_relations')
+    .innerJoin('users', 'users.id', 'model_relations.user_id')
+    .select([
+      'model_relations.model_id',
+      'model_relations.user_id',
+      'users.username',
+      'model_relations.relation',
+    ])
+    .where('model_relations.model_id', 'in', [...modelIds])
+    .execute();
+}
+
+/** Writes every column of a model (a bulk import, inside its one transaction). */
+export async function overwriteModel(tx: Kysely<Database>, row: ModelsTable): Promise<void> {
+  const { id, ...rest } = row;
+  await tx.updateTable('models').set(rest).where('id', '=', id).execute();
+}

@@ -217,3 +217,15 @@ export async function endDeploymentRow(
     .where('id', '=', next.id)
     .execute();
 }
+
+/** The versions of some models (a bulk import reads the rows it may change with it). */
+export function versionsOfModels(
+  tx: Kysely<Database>,
+  modelIds: readonly string[],
+): Promise<ModelVersionsTable[]> {
+  return tx
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('model_id', 'in', [...modelIds])
+    .execute();
+}

@@ -3,6 +3,14 @@ import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { DatasetsTable } from '../../../platform/db/tables/inventory.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { DatasetsService } from '../datasets.service.ts';
+import {
+  allDatasetParents,
+  datasetRowById,
+  datasetsByNames,
+  insertDataset,
+  replaceDatasetParents,
+  updateDataset,
+} from '../datasets.store.ts';
 import { chunks, type FileRow, type ImportCounts, type ImportRun, validateRows } from './import-file.ts';
 import { datasetIdsByRef } from './import-versions.ts';
 import { userIdsByName } from './transfer.queries.ts';
@@ -83,8 +91,7 @@ export async function importDatasets(
   const valid = validateRows(rows, datasetImportRowSchema, problems);
   const existing = new Map<string, DatasetsTable>();
   for (const part of chunks(valid.map((v) => v.value.name)))
-    for (const d of await tx.selectFrom('datasets').selectAll().where('name', 'in', part).execute())
-      existing.set(d.name, d);
+    for (const d of await datasetsByNames(tx, part)) existing.set(d.name, d);
   const owners = valid.map(
     (v) => v.value.owner ?? (existing.has(v.value.name) ? null : caller.principal.username),
   );
@@ -99,7 +106,7 @@ export async function importDatasets(
     valid.flatMap((v) => v.value.derivedFrom ?? []),
   );
   const originalParents = new Map<string, string[]>();
-  for (const e of await tx.selectFrom('dataset_parents').selectAll().orderBy('parent_id').execute())
+  for (const e of await allDatasetParents(tx))
     originalParents.set(e.dataset_id, [...(originalParents.get(e.dataset_id) ?? []), e.parent_id]);
   // The lineage as it would be after the whole file (rows of the file replace their own edges).
   const parentsOf = new Map(originalParents);
@@ -185,28 +192,18 @@ async function writeDatasets(
     if (current) befores.set(current.id, (await datasetsService.views([current], tx))[0]);
   for (const { row, current } of plans) {
     if (current) {
-      const { id, ...rest } = { ...row, updated_at: now, row_version: current.row_version + 1 };
-      await tx.updateTable('datasets').set(rest).where('id', '=', id).execute();
+      await updateDataset(tx, { ...row, updated_at: now, row_version: current.row_version + 1 });
       counts.updated++;
     } else {
-      await tx.insertInto('datasets').values(row).execute();
+      await insertDataset(tx, row);
       counts.created++;
     }
   }
   for (const { row, parents } of plans) {
-    await tx.deleteFrom('dataset_parents').where('dataset_id', '=', row.id).execute();
-    if (parents.length)
-      await tx
-        .insertInto('dataset_parents')
-        .values(parents.map((p) => ({ dataset_id: row.id, parent_id: p })))
-        .execute();
+    await replaceDatasetParents(tx, row.id, parents);
   }
   for (const { row, current } of plans) {
-    const stored = await tx
-      .selectFrom('datasets')
-      .selectAll()
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
+    const stored = await datasetRowById(tx, row.id);
     await appendAuditEvent(tx, run.clock, run.caller.audit, {
       action: current ? 'dataset.updated' : 'dataset.registered',
       entityType: 'dataset',

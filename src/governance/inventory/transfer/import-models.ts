@@ -4,7 +4,15 @@ import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { ModelsTable } from '../../../platform/db/tables/inventory.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { ModelsService } from '../models.service.ts';
-import { type RelationRow, toModelView } from '../models.store.ts';
+import {
+  insertModel,
+  modelsByKeys,
+  overwriteModel,
+  type RelationRow,
+  relationsOfModels,
+  replaceModelRelations,
+  toModelView,
+} from '../models.store.ts';
 import {
   chunks,
   type FileRow,
@@ -25,22 +33,11 @@ interface ModelPlan {
 async function loadExisting(run: ImportRun, keys: readonly string[]) {
   const rows = new Map<string, ModelsTable>();
   for (const part of chunks(keys)) {
-    for (const r of await run.tx.selectFrom('models').selectAll().where('key', 'in', part).execute())
-      rows.set(r.key, r);
+    for (const r of await modelsByKeys(run.tx, part)) rows.set(r.key, r);
   }
   const relations = new Map<string, RelationRow[]>();
   for (const part of chunks([...rows.values()].map((r) => r.id))) {
-    const rels = await run.tx
-      .selectFrom('model_relations')
-      .innerJoin('users', 'users.id', 'model_relations.user_id')
-      .select([
-        'model_relations.model_id',
-        'model_relations.user_id',
-        'users.username',
-        'model_relations.relation',
-      ])
-      .where('model_relations.model_id', 'in', part)
-      .execute();
+    const rels = await relationsOfModels(run.tx, part);
     for (const r of rels) relations.set(r.model_id, [...(relations.get(r.model_id) ?? []), r]);
   }
   return { rows, relations };
@@ -198,20 +195,19 @@ export async function importModels(
   for (const plan of plans) {
     const { row, relations, current } = plan;
     if (current) {
-      const { id, ...rest } = row;
-      await tx.updateTable('models').set(rest).where('id', '=', id).execute();
+      await overwriteModel(tx, row);
       // Separation of duties sees an imported relation change like one made through the API.
-      await models.relationsChangingIn(tx, caller.audit, id, relations);
-      await tx.deleteFrom('model_relations').where('model_id', '=', id).execute();
+      await models.relationsChangingIn(tx, caller.audit, row.id, relations);
       counts.updated++;
     } else {
-      await tx.insertInto('models').values(row).execute();
+      await insertModel(tx, row);
       counts.created++;
     }
-    await tx
-      .insertInto('model_relations')
-      .values(relations.map((r) => ({ model_id: row.id, user_id: r.user_id, relation: r.relation })))
-      .execute();
+    await replaceModelRelations(
+      tx,
+      row.id,
+      relations.map((r) => ({ user_id: r.user_id, relation: r.relation })),
+    );
     await appendAuditEvent(tx, run.clock, caller.audit, {
       action: current ? 'model.updated' : 'model.registered',
       entityType: 'model',

@@ -3,19 +3,23 @@ import { type VersionImportRow, versionImportRowSchema } from '../../../contract
 import { appendAuditEvent } from '../../../platform/audit/audit-trail.ts';
 import type { ModelsTable, ModelVersionsTable } from '../../../platform/db/tables/inventory.ts';
 import { newId } from '../../../platform/ids.ts';
+import { datasetsByIdsOrNames } from '../datasets.store.ts';
+import { modelsByKeys } from '../models.store.ts';
 import type { VersionsService } from '../versions.service.ts';
+import {
+  datasetLinksOf,
+  insertVersion,
+  replaceDatasetLinks,
+  updateVersion,
+  versionsOfModels,
+} from '../versions.store.ts';
 import { chunks, type FileRow, type ImportCounts, type ImportRun, validateRows } from './import-file.ts';
 
 /** Resolves dataset references (ids or names) to ids; unknown references are absent. */
 export async function datasetIdsByRef(run: ImportRun, refs: Iterable<string>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const part of chunks([...new Set(refs)])) {
-    const found = await run.tx
-      .selectFrom('datasets')
-      .select(['id', 'name'])
-      .where((eb) => eb.or([eb('id', 'in', part), eb('name', 'in', part)]))
-      .execute();
-    for (const d of found) {
+    for (const d of await datasetsByIdsOrNames(run.tx, part)) {
       out.set(d.id, d.id);
       out.set(d.name, d.id);
     }
@@ -36,25 +40,15 @@ const key = (modelId: string, label: string) => `${modelId}\u0000${label}`;
 async function loadState(run: ImportRun, valid: readonly { value: VersionImportRow }[]) {
   const models = new Map<string, ModelsTable>();
   for (const part of chunks([...new Set(valid.map((v) => v.value.modelKey))])) {
-    for (const m of await run.tx.selectFrom('models').selectAll().where('key', 'in', part).execute())
-      models.set(m.key, m);
+    for (const m of await modelsByKeys(run.tx, part)) models.set(m.key, m);
   }
   const versions = new Map<string, ModelVersionsTable>();
   const links = new Map<string, { training: string[]; evaluation: string[] }>();
   for (const part of chunks([...models.values()].map((m) => m.id))) {
-    for (const v of await run.tx
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', 'in', part)
-      .execute())
-      versions.set(key(v.model_id, v.label), v);
+    for (const v of await versionsOfModels(run.tx, part)) versions.set(key(v.model_id, v.label), v);
   }
   for (const part of chunks([...versions.values()].map((v) => v.id))) {
-    for (const l of await run.tx
-      .selectFrom('version_datasets')
-      .selectAll()
-      .where('version_id', 'in', part)
-      .execute()) {
+    for (const l of await datasetLinksOf(run.tx, part)) {
       const entry = links.get(l.version_id) ?? { training: [], evaluation: [] };
       (l.usage === 'training' ? entry.training : entry.evaluation).push(l.dataset_id);
       links.set(l.version_id, entry);
@@ -179,19 +173,13 @@ export async function importVersions(
   for (const { model, row, training, evaluation, current } of plans) {
     const beforeView = current ? (await versionsService.views(model, [current], tx))[0] : null;
     if (current) {
-      const { id, ...rest } = row;
-      await tx.updateTable('model_versions').set(rest).where('id', '=', id).execute();
-      await tx.deleteFrom('version_datasets').where('version_id', '=', id).execute();
+      await updateVersion(tx, row);
       counts.updated++;
     } else {
-      await tx.insertInto('model_versions').values(row).execute();
+      await insertVersion(tx, row);
       counts.created++;
     }
-    const links = [
-      ...training.map((d) => ({ version_id: row.id, dataset_id: d, usage: 'training' })),
-      ...evaluation.map((d) => ({ version_id: row.id, dataset_id: d, usage: 'evaluation' })),
-    ];
-    if (links.length) await tx.insertInto('version_datasets').values(links).execute();
+    await replaceDatasetLinks(tx, row.id, training, evaluation);
     const after = (await versionsService.views(model, [row], tx))[0]!;
     await appendAuditEvent(tx, run.clock, caller.audit, {
       action: current ? 'version.updated' : 'version.created',
