@@ -6,6 +6,7 @@ import { partialDependence } from '../../src/engine/explain/partial-dependence.t
 import { permutationImportance } from '../../src/engine/explain/permutation-importance.ts';
 import { exactShapley } from '../../src/engine/explain/shapley.ts';
 import { treeShap } from '../../src/engine/explain/tree-shap.ts';
+import { treeShapPathDependent } from '../../src/engine/explain/tree-shap-path.ts';
 import { type Matrix, takeRows } from '../../src/engine/model/features.ts';
 import { readModelData } from '../../src/engine/model/model-data.ts';
 import { OnnxRunner } from '../../src/engine/model/onnx-runner.ts';
@@ -58,6 +59,10 @@ named('treeshap');
 const tree = await time(() => {
   for (let r = 0; r < Math.min(shapRows, x.rows); r++) treeShap(ensemble, x, r, background);
 });
+named('treeshap_path_dependent');
+const treePath = await time(() => {
+  for (let r = 0; r < Math.min(shapRows, x.rows); r++) treeShapPathDependent(ensemble, x, r);
+});
 const enumRows = 2;
 named('enumeration_2_rows');
 const enumeration = await time(async () => {
@@ -73,6 +78,7 @@ console.log(
     assay_partial_dependence_2_features_s: pd,
     treeshap_exact_rows: Math.min(shapRows, x.rows),
     treeshap_exact_s: tree,
+    treeshap_path_dependent_s: treePath,
     enumeration_exact_s_per_row: enumeration / enumRows,
     evaluations: runner.evaluations,
     cpu_s: cpu,
