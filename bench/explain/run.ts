@@ -6,6 +6,7 @@ import { partialDependence } from '../../src/engine/explain/partial-dependence.t
 import { permutationImportance } from '../../src/engine/explain/permutation-importance.ts';
 import { exactShapley } from '../../src/engine/explain/shapley.ts';
 import { treeShap } from '../../src/engine/explain/tree-shap.ts';
+import { treeShapPathDependent } from '../../src/engine/explain/tree-shap-path.ts';
 import { type Matrix, takeRows } from '../../src/engine/model/features.ts';
 import { readModelData } from '../../src/engine/model/model-data.ts';
 import { OnnxRunner } from '../../src/engine/model/onnx-runner.ts';
@@ -15,16 +16,29 @@ const runner = await OnnxRunner.open(new URL('./forest-100.onnx', import.meta.ur
 const data = await readModelData('/tmp/assay-bench-explain.csv', runner.features, { label: 'label' });
 const x = data.matrix;
 const predict = (m: Matrix) => runner.predict(m);
+// Wall-clock seconds, and this process's CPU seconds beside them (under load the wall clock
+// mostly measures waiting for a core; cpu is what the work cost).
+const cpu: Record<string, number> = {};
+let label = '';
 const time = async (f: () => Promise<unknown> | unknown) => {
+  const c = process.cpuUsage();
   const t = performance.now();
   await f();
+  const used = process.cpuUsage(c);
+  cpu[label] = (used.user + used.system) / 1e6;
   return (performance.now() - t) / 1000;
 };
+const named = (name: string) => {
+  label = name;
+};
 await predict(takeRows(x, [0, 1, 2]));
+named('scoring');
 const scoring = await time(() => predict(x));
+named('permutation_importance');
 const pi = await time(() =>
   permutationImportance(predict, x, data.label as Float64Array, { scoring: 'accuracy', seed: 0 }),
 );
+named('partial_dependence_2_features');
 const pd = await time(async () => {
   for (const f of ['age', 'hr_per_week']) {
     await partialDependence(
@@ -41,10 +55,16 @@ const background = takeRows(
   x,
   Array.from({ length: 100 }, (_, i) => i * 7),
 );
+named('treeshap');
 const tree = await time(() => {
   for (let r = 0; r < Math.min(shapRows, x.rows); r++) treeShap(ensemble, x, r, background);
 });
+named('treeshap_path_dependent');
+const treePath = await time(() => {
+  for (let r = 0; r < Math.min(shapRows, x.rows); r++) treeShapPathDependent(ensemble, x, r);
+});
 const enumRows = 2;
+named('enumeration_2_rows');
 const enumeration = await time(async () => {
   for (let r = 0; r < enumRows; r++) await exactShapley(predict, x, r, background);
 });
@@ -58,8 +78,11 @@ console.log(
     assay_partial_dependence_2_features_s: pd,
     treeshap_exact_rows: Math.min(shapRows, x.rows),
     treeshap_exact_s: tree,
+    treeshap_path_dependent_s: treePath,
     enumeration_exact_s_per_row: enumeration / enumRows,
     evaluations: runner.evaluations,
+    cpu_s: cpu,
+    onnx_rows_per_cpu_s: x.rows / (cpu.scoring as number),
   }),
 );
 await runner.close();

@@ -55,12 +55,25 @@ export interface OipTestServer {
   close(): Promise<void>;
 }
 
+/**
+ * How the served model declares its inputs: one tensor [rows, features] of `datatype` (default
+ * FP32), or one input per feature (`columns`: each feature's datatype; BYTES carries a categorical
+ * feature's category names, as MLServer's pandas codec does). The server accepts only what it declares.
+ */
+export interface OipServerInputs {
+  datatype?: 'FP32' | 'FP64' | 'INT64';
+  columns?: { name: string; datatype: 'FP32' | 'FP64' | 'INT64' | 'BYTES'; categories?: string[] }[];
+}
+
 /** Serves `onnxFile` as model `name` version `version` on 127.0.0.1 (a free port). */
 export async function startOipServer(
   onnxFile: string,
   name = 'adult',
   version = '1',
+  inputs: OipServerInputs = {},
 ): Promise<OipTestServer> {
+  const tensorType = inputs.datatype ?? 'FP32';
+  const columns = inputs.columns;
   const session = await ort.InferenceSession.create(onnxFile, { intraOpNumThreads: 1 });
   const state = { requests: 0, violations: [] as string[] };
   const send = (res: ServerResponse, op: Operation | null, status: number, body: unknown) => {
@@ -104,16 +117,11 @@ export async function startOipServer(
         id?: string;
         inputs: { name: string; shape: number[]; datatype: string; data: unknown[] }[];
       };
-      const input = request.inputs[0];
-      if (input?.datatype !== 'FP32' || input.shape.length !== 2) {
-        return send(res, op, 400, { error: 'expected one FP32 input of shape [rows, features]' });
-      }
-      const flat = (input.data as unknown[]).flat(Number.POSITIVE_INFINITY) as (number | null)[];
-      const tensor = new ort.Tensor(
-        'float32',
-        Float32Array.from(flat, (v) => (v === null ? Number.NaN : v)),
-        input.shape,
-      );
+      const assembled = columns
+        ? fromColumns(request.inputs, columns)
+        : fromTensor(request.inputs, tensorType);
+      if (typeof assembled === 'string') return send(res, op, 400, { error: assembled });
+      const tensor = new ort.Tensor('float32', assembled.data, [assembled.rows, assembled.cols]);
       const outputName = session.outputNames.includes('probabilities')
         ? 'probabilities'
         : (session.outputNames[0] as string);
@@ -142,7 +150,9 @@ export async function startOipServer(
       name,
       versions: [version],
       platform: 'onnxruntime_onnx',
-      inputs: [{ name: session.inputNames[0], datatype: 'FP32', shape: [-1, -1] }],
+      inputs: columns
+        ? columns.map((c) => ({ name: c.name, datatype: c.datatype, shape: [-1] }))
+        : [{ name: session.inputNames[0], datatype: tensorType, shape: [-1, -1] }],
       outputs: session.outputNames.map((n) => ({ name: n, datatype: 'FP32', shape: [-1, -1] })),
     });
   };
@@ -163,4 +173,56 @@ export async function startOipServer(
       await session.release();
     },
   };
+}
+
+type RequestInput = { name: string; shape: number[]; datatype: string; data: unknown[] };
+
+/** The matrix of a request with one [rows, features] tensor of the declared datatype, or why not. */
+function fromTensor(
+  inputs: RequestInput[],
+  datatype: string,
+): { rows: number; cols: number; data: Float32Array } | string {
+  const input = inputs[0];
+  if (inputs.length !== 1 || input?.datatype !== datatype || input.shape.length !== 2) {
+    return `expected one ${datatype} input of shape [rows, features]`;
+  }
+  const flat = input.data.flat(Number.POSITIVE_INFINITY) as number[];
+  if (datatype === 'INT64' && flat.some((v) => !Number.isInteger(v)))
+    return 'INT64 input with a non-integer value';
+  const [rows, cols] = input.shape as [number, number];
+  if (flat.length !== rows * cols) return `the input has ${flat.length} values for shape [${rows}, ${cols}]`;
+  return { rows, cols, data: Float32Array.from(flat) };
+}
+
+/** The matrix of a request with one input per declared feature column, or why not. */
+function fromColumns(
+  inputs: RequestInput[],
+  columns: NonNullable<OipServerInputs['columns']>,
+): { rows: number; cols: number; data: Float32Array } | string {
+  if (inputs.length !== columns.length) return `expected ${columns.length} inputs, one per feature`;
+  const rows = inputs[0]?.shape[0] ?? 0;
+  const data = new Float32Array(rows * columns.length);
+  for (const [j, c] of columns.entries()) {
+    const input = inputs.find((i) => i.name === c.name);
+    if (!input) return `no input ${c.name}`;
+    if (input.datatype !== c.datatype) return `input ${c.name} must be ${c.datatype}, got ${input.datatype}`;
+    if (input.shape[0] !== rows || input.shape.length !== 1)
+      return `input ${c.name} must have shape [${rows}]`;
+    const values = input.data.flat(Number.POSITIVE_INFINITY);
+    if (values.length !== rows) return `input ${c.name} has ${values.length} values for ${rows} rows`;
+    for (let i = 0; i < rows; i++) {
+      const v = values[i];
+      let x: number;
+      if (c.datatype === 'BYTES') {
+        x = (c.categories ?? []).indexOf(String(v));
+        if (x < 0) return `input ${c.name}: unknown category ${String(v)}`;
+      } else {
+        if (typeof v !== 'number') return `input ${c.name}: ${String(v)} is not a number`;
+        if (c.datatype === 'INT64' && !Number.isInteger(v)) return `input ${c.name}: ${v} is not an integer`;
+        x = v;
+      }
+      data[i * columns.length + j] = x;
+    }
+  }
+  return { rows, cols: columns.length, data };
 }

@@ -82,6 +82,12 @@ describe.each(['lr', 'forest'] as const)('the %s model against scikit-learn', (n
           expect(Math.abs(v - (pd.individual_first_rows[r]?.[k] as number))).toBeLessThan(2e-6);
         }
       }
+      // scored a few grid values per call (as large data is): the same numbers
+      const chunked = await partialDependence(predict, x, j, feature, {
+        iceRows: [0, 1, 2],
+        batchRows: 1000,
+      });
+      expect(chunked).toEqual(out);
     }
   });
 

@@ -53,37 +53,45 @@ export interface PartialDependence {
   ice: { row: number; values: number[] }[];
 }
 
+/** The most rows scored in one call by partial dependence (bounds the copy: rows × features × 8 bytes). */
+const PD_BATCH_ROWS = 1 << 20;
+
 /**
  * Partial dependence and ICE by brute force (scikit-learn `method='brute'`): for each grid value,
- * every row with the feature set to it is scored; the average over rows is the PD curve.
+ * every row with the feature set to it is scored; the average over rows is the PD curve. Grid
+ * values are scored together, as many per call as fit in about a million rows.
  */
 export async function partialDependence(
   predict: Predict,
   x: Matrix,
   j: number,
   name: string,
-  options: { grid?: Float64Array; categorical?: boolean; iceRows?: number[] } = {},
+  options: { grid?: Float64Array; categorical?: boolean; iceRows?: number[]; batchRows?: number } = {},
 ): Promise<PartialDependence> {
   const grid = options.grid ?? pdGrid(column(x, j), { categorical: options.categorical ?? false });
-  const batch: Matrix = {
-    rows: x.rows * grid.length,
-    cols: x.cols,
-    data: new Float64Array(x.rows * grid.length * x.cols),
-  };
-  for (let g = 0; g < grid.length; g++) {
-    batch.data.set(x.data, g * x.rows * x.cols);
-    for (let i = 0; i < x.rows; i++) batch.data[(g * x.rows + i) * x.cols + j] = grid[g] as number;
-  }
-  const scores = await predict(batch);
+  const limit = options.batchRows ?? PD_BATCH_ROWS;
+  const perCall = Math.max(1, Math.min(grid.length, Math.floor(limit / Math.max(1, x.rows))));
   const average: number[] = [];
-  for (let g = 0; g < grid.length; g++) {
-    let sum = 0;
-    for (let i = 0; i < x.rows; i++) sum += scores[g * x.rows + i] as number;
-    average.push(sum / x.rows);
+  const iceRows = options.iceRows ?? [];
+  const ice = iceRows.map((row) => ({ row, values: [] as number[] }));
+  let buffer: Float64Array | null = null;
+  for (let g0 = 0; g0 < grid.length; g0 += perCall) {
+    const count = Math.min(perCall, grid.length - g0);
+    const size = x.rows * count * x.cols;
+    if (!buffer || buffer.length < size) buffer = new Float64Array(size);
+    const batch: Matrix = { rows: x.rows * count, cols: x.cols, data: buffer.subarray(0, size) };
+    for (let g = 0; g < count; g++) {
+      batch.data.set(x.data, g * x.rows * x.cols);
+      const value = grid[g0 + g] as number;
+      for (let i = 0; i < x.rows; i++) batch.data[(g * x.rows + i) * x.cols + j] = value;
+    }
+    const scores = await predict(batch);
+    for (let g = 0; g < count; g++) {
+      let sum = 0;
+      for (let i = 0; i < x.rows; i++) sum += scores[g * x.rows + i] as number;
+      average.push(sum / x.rows);
+      for (const [k, row] of iceRows.entries()) ice[k]?.values.push(scores[g * x.rows + row] as number);
+    }
   }
-  const ice = (options.iceRows ?? []).map((row) => ({
-    row,
-    values: Array.from(grid, (_, g) => scores[g * x.rows + row] as number),
-  }));
   return { feature: name, grid: Array.from(grid), average, ice };
 }

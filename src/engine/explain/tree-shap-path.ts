@@ -21,13 +21,15 @@ export function treeShapPathDependent(ensemble: TreeEnsemble, x: Matrix, row: nu
     const cover = coversOf(tree);
     expected += meanLeaf(tree, cover, 0);
     prediction += leafOf(tree, xr);
-    const empty: Path = {
-      feature: new Int32Array(0),
-      zero: new Float64Array(0),
-      one: new Float64Array(0),
-      weight: new Float64Array(0),
+    // One path segment per recursion level (shap's layout), allocated once per tree.
+    const width = maxDepth(tree, 0) + 2;
+    const path: Path = {
+      feature: new Int32Array(width * (width + 1)),
+      zero: new Float64Array(width * (width + 1)),
+      one: new Float64Array(width * (width + 1)),
+      weight: new Float64Array(width * (width + 1)),
     };
-    recurse(tree, cover, xr, phi, empty, 0, 0, 1, 1, -1);
+    recurse(tree, cover, xr, phi, path, width, 0, 0, 0, 1, 1, -1);
   }
   return { values: Array.from(phi), expected, prediction };
 }
@@ -123,41 +125,45 @@ function unwoundSum(p: Path, at: number, depth: number, k: number): number {
   return total;
 }
 
+function maxDepth(tree: Tree, node: number): number {
+  if (tree.mode[node] === 'LEAF') return 0;
+  return 1 + Math.max(maxDepth(tree, tree.yes[node] as number), maxDepth(tree, tree.no[node] as number));
+}
+
 /**
- * Algorithm 2's recursion: `p` is the parent's path (depth `depth` elements before this node's
- * extension); each call works on its own copy, as shap's per-depth path segments do.
+ * Algorithm 2's recursion. The call at recursion `level` works on its own segment of `p` (at
+ * level × width), starting as a copy of its parent's `depthIn` elements, as shap's does.
  */
 function recurse(
   tree: Tree,
   cover: Float64Array,
   xr: Float64Array,
   phi: Float64Array,
-  parent: Path,
+  p: Path,
+  width: number,
+  level: number,
   node: number,
   depthIn: number,
   zeroIn: number,
   oneIn: number,
   featureIn: number,
 ): void {
-  const size = depthIn + 2;
-  const p: Path = {
-    feature: new Int32Array(size),
-    zero: new Float64Array(size),
-    one: new Float64Array(size),
-    weight: new Float64Array(size),
-  };
-  p.feature.set(parent.feature.subarray(0, depthIn));
-  p.zero.set(parent.zero.subarray(0, depthIn));
-  p.one.set(parent.one.subarray(0, depthIn));
-  p.weight.set(parent.weight.subarray(0, depthIn));
+  const at = level * width;
+  if (level > 0) {
+    const from = at - width;
+    p.feature.copyWithin(at, from, from + depthIn);
+    p.zero.copyWithin(at, from, from + depthIn);
+    p.one.copyWithin(at, from, from + depthIn);
+    p.weight.copyWithin(at, from, from + depthIn);
+  }
   let depth = depthIn;
-  extend(p, 0, depth, zeroIn, oneIn, featureIn);
+  extend(p, at, depth, zeroIn, oneIn, featureIn);
   if (tree.mode[node] === 'LEAF') {
     const value = tree.value[node] as number;
     for (let i = 1; i <= depth; i++) {
-      const w = unwoundSum(p, 0, depth, i);
-      const j = p.feature[i] as number;
-      phi[j] = (phi[j] as number) + w * ((p.one[i] as number) - (p.zero[i] as number)) * value;
+      const w = unwoundSum(p, at, depth, i);
+      const j = p.feature[at + i] as number;
+      phi[j] = (phi[j] as number) + w * ((p.one[at + i] as number) - (p.zero[at + i] as number)) * value;
     }
     return;
   }
@@ -172,13 +178,39 @@ function recurse(
   let one = 1;
   // a feature already split on above: undo that split, carrying its fractions down
   let k = 1;
-  while (k <= depth && p.feature[k] !== j) k++;
+  while (k <= depth && p.feature[at + k] !== j) k++;
   if (k <= depth) {
-    zero = p.zero[k] as number;
-    one = p.one[k] as number;
-    unwind(p, 0, depth, k);
+    zero = p.zero[at + k] as number;
+    one = p.one[at + k] as number;
+    unwind(p, at, depth, k);
     depth -= 1;
   }
-  recurse(tree, cover, xr, phi, p, hot, depth + 1, ((cover[hot] as number) / w) * zero, one, j);
-  recurse(tree, cover, xr, phi, p, cold, depth + 1, ((cover[cold] as number) / w) * zero, 0, j);
+  recurse(
+    tree,
+    cover,
+    xr,
+    phi,
+    p,
+    width,
+    level + 1,
+    hot,
+    depth + 1,
+    ((cover[hot] as number) / w) * zero,
+    one,
+    j,
+  );
+  recurse(
+    tree,
+    cover,
+    xr,
+    phi,
+    p,
+    width,
+    level + 1,
+    cold,
+    depth + 1,
+    ((cover[cold] as number) / w) * zero,
+    0,
+    j,
+  );
 }

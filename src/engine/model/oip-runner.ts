@@ -8,17 +8,39 @@ interface TensorMeta {
   shape: number[];
 }
 
+/** Numeric datatypes Assay sends (OIP's tensor datatypes; BYTES for category names). */
+const NUMERIC = new Set([
+  'FP32',
+  'FP64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+]);
+
+/** How rows become the request's inputs, from the model's metadata. */
+type Layout =
+  | { kind: 'tensor'; input: TensorMeta }
+  | { kind: 'columns'; inputs: { meta: TensorMeta; feature: number }[] };
+
 /**
  * A model served over HTTP with the KServe Open Inference Protocol v2 (REST): the URL names the
- * model (`http://host:port/v2/models/NAME[/versions/V]`); rows are sent as one FP32 input tensor
- * [rows, features] to `POST {url}/infer`; the score is the last column of the output named
- * `probabilities` (else the first output).
+ * model (`http://host:port/v2/models/NAME[/versions/V]`); rows go to `POST {url}/infer` as the
+ * model's metadata declares its inputs: one tensor [rows, features] of its datatype (FP32 when
+ * not declared; FP64; an integer type when every value is an integer), or one input per feature
+ * named as the feature (shape [rows]; a categorical feature as BYTES carries its category names,
+ * as MLServer's pandas codec does). The score is the last column of the output named
+ * `probabilities` (else the first output other than `label`).
  */
 export class OipRunner extends ModelRunner {
   private constructor(
     url: string,
     features: FeatureSpec[],
-    private readonly input: TensorMeta,
+    private readonly layout: Layout,
     private readonly platform: string,
     budget?: number,
     batchSize?: number,
@@ -37,15 +59,10 @@ export class OipRunner extends ModelRunner {
       );
     }
     const meta = (await call(base, 'GET')) as { platform?: string; inputs?: TensorMeta[] };
-    const input = meta.inputs?.[0] ?? {
-      name: 'input',
-      datatype: 'FP32',
-      shape: [-1, options.features.length],
-    };
     return new OipRunner(
       base,
       options.features,
-      input,
+      layoutOf(base, meta.inputs ?? [], options.features),
       meta.platform ?? '',
       options.budget,
       options.batchSize ?? 8192,
@@ -58,17 +75,7 @@ export class OipRunner extends ModelRunner {
         `${this.source}: a row has a missing value, which the Open Inference Protocol's JSON tensors cannot carry (numbers, strings or booleans only)`,
       );
     }
-    const body = {
-      id: `assay-${this.evaluations}`,
-      inputs: [
-        {
-          name: this.input.name,
-          shape: [batch.rows, batch.cols],
-          datatype: 'FP32',
-          data: Array.from(batch.data, Math.fround),
-        },
-      ],
-    };
+    const body = { id: `assay-${this.evaluations}`, inputs: this.inputsOf(batch) };
     const answer = (await call(`${this.source}/infer`, 'POST', body)) as {
       outputs?: { name: string; shape: number[]; data: unknown[] }[];
     };
@@ -85,6 +92,39 @@ export class OipRunner extends ModelRunner {
     const out = new Float64Array(batch.rows);
     for (let i = 0; i < batch.rows; i++) out[i] = Number(data[i * width + width - 1]);
     return out;
+  }
+
+  private inputsOf(batch: Matrix): { name: string; shape: number[]; datatype: string; data: unknown[] }[] {
+    const layout = this.layout;
+    if (layout.kind === 'tensor') {
+      const { name, datatype } = layout.input;
+      return [
+        { name, shape: [batch.rows, batch.cols], datatype, data: this.numbers(batch.data, datatype, name) },
+      ];
+    }
+    return layout.inputs.map(({ meta, feature }) => {
+      const column = Float64Array.from(
+        { length: batch.rows },
+        (_, i) => batch.data[i * batch.cols + feature] as number,
+      );
+      const spec = this.features[feature] as FeatureSpec;
+      const data =
+        meta.datatype === 'BYTES'
+          ? Array.from(column, (v) => (spec.categories ? (spec.categories[v] ?? String(v)) : String(v)))
+          : this.numbers(column, meta.datatype, meta.name);
+      return { name: meta.name, shape: [batch.rows], datatype: meta.datatype, data };
+    });
+  }
+
+  /** Values as the datatype carries them (float32-rounded for FP32; integers checked). */
+  private numbers(values: Float64Array, datatype: string, name: string): number[] {
+    if (datatype === 'FP32') return Array.from(values, Math.fround);
+    if (datatype.startsWith('FP')) return Array.from(values);
+    const bad = values.find((v) => !Number.isInteger(v));
+    if (bad !== undefined) {
+      throw new InputError(`${this.source}: input ${name} is ${datatype}, and ${bad} is not an integer`);
+    }
+    return Array.from(values);
   }
 
   override record() {
@@ -116,4 +156,39 @@ async function call(url: string, method: 'GET' | 'POST', body?: unknown): Promis
     throw new InputError(`${url}: answered ${response.status}${error ? `: ${String(error)}` : ''}`);
   }
   return json;
+}
+
+/** The request layout the metadata's inputs declare (refused when Assay cannot fill them). */
+function layoutOf(url: string, inputs: TensorMeta[], features: FeatureSpec[]): Layout {
+  const accepted = (m: TensorMeta, bytes: boolean) =>
+    NUMERIC.has(m.datatype) || (bytes && m.datatype === 'BYTES');
+  if (inputs.length <= 1) {
+    const input = inputs[0] ?? { name: 'input', datatype: 'FP32', shape: [-1, features.length] };
+    if (!accepted(input, false)) {
+      throw new InputError(
+        `${url}: input ${input.name} is ${input.datatype}; Assay sends numeric tensors (FP32, FP64, integers)`,
+      );
+    }
+    return { kind: 'tensor', input };
+  }
+  const byName = new Map(inputs.map((m) => [m.name, m]));
+  const missing = features.filter((f) => !byName.has(f.name)).map((f) => f.name);
+  const extra = inputs.filter((m) => !features.some((f) => f.name === m.name)).map((m) => m.name);
+  if (missing.length || extra.length) {
+    throw new InputError(
+      `${url}: the model declares ${inputs.length} inputs (${inputs.map((m) => m.name).join(', ')}); with several inputs each must be one of the features, by name${missing.length ? ` (no input for ${missing.join(', ')})` : ''}${extra.length ? ` (not features: ${extra.join(', ')})` : ''}`,
+    );
+  }
+  return {
+    kind: 'columns',
+    inputs: features.map((f, feature) => {
+      const meta = byName.get(f.name) as TensorMeta;
+      if (!accepted(meta, true)) {
+        throw new InputError(
+          `${url}: input ${meta.name} is ${meta.datatype}; Assay sends numbers or BYTES (category names)`,
+        );
+      }
+      return { meta, feature };
+    }),
+  };
 }

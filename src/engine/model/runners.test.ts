@@ -68,6 +68,52 @@ describe('model runners', () => {
     );
   });
 
+  it('OIP v2: inputs as the model declares them (one FP64 tensor; one input per feature, INT64/FP64/BYTES)', async () => {
+    const data = await readModelData(`${DIR}adult-sample.csv`, onnx.features);
+    const fp64 = await startOipServer(`${DIR}adult-forest.onnx`, 'adult', '1', { datatype: 'FP64' });
+    const integers = new Set(['age', 'education_num', 'capital_gain', 'capital_loss', 'hr_per_week']);
+    const columns = onnx.features.map((f) => ({
+      name: f.name,
+      datatype: f.categories
+        ? ('BYTES' as const)
+        : integers.has(f.name)
+          ? ('INT64' as const)
+          : ('FP64' as const),
+      ...(f.categories ? { categories: f.categories } : {}),
+    }));
+    const perFeature = await startOipServer(`${DIR}adult-forest.onnx`, 'adult', '1', { columns });
+    const wrongNames = await startOipServer(`${DIR}adult-forest.onnx`, 'adult', '1', {
+      columns: columns.map((c, j) => (j === 0 ? { ...c, name: 'years' } : c)),
+    });
+    try {
+      for (const server of [fp64, perFeature]) {
+        const runner = await OipRunner.open(server.modelUrl, { features: onnx.features, batchSize: 300 });
+        expect(maxDiff(await runner.predict(data.matrix), expected.forest.predict_proba)).toBeLessThan(2e-6);
+        expect(server.violations).toEqual([]);
+      }
+      // the strict server refuses what it does not declare (so the runner above sent what it did)
+      const asFp32 = await fetch(`${fp64.modelUrl}/infer`, {
+        method: 'POST',
+        body: JSON.stringify({
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 12], data: Array(12).fill(0) }],
+        }),
+      });
+      expect(asFp32.status).toBe(400);
+      // an INT64 input refuses a non-integer before sending it
+      const runner = await OipRunner.open(perFeature.modelUrl, { features: onnx.features });
+      const fractional = { ...data.matrix, data: data.matrix.data.slice() };
+      fractional.data[0] = 36.5; // age
+      await expect(runner.predict(fractional)).rejects.toThrow(
+        /input age is INT64, and 36.5 is not an integer/,
+      );
+      await expect(OipRunner.open(wrongNames.modelUrl, { features: onnx.features })).rejects.toThrow(
+        /no input for age.*not features: years/,
+      );
+    } finally {
+      await Promise.all([fp64.close(), perFeature.close(), wrongNames.close()]);
+    }
+  });
+
   it('a command: rows as CSV on stdin (categories as text), one score a line', async () => {
     const runner = new CommandRunner(`node ${SCORE_COMMAND} ${DIR}adult-forest.onnx`, onnx.features, {
       batchSize: 250,
