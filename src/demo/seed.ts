@@ -7,11 +7,13 @@ import { VersionsService } from '../governance/inventory/versions.service.ts';
 import type { Caller } from '../platform/auth/caller.ts';
 import type { IdentityService } from '../platform/auth/identity.service.ts';
 import type { Principal } from '../platform/auth/roles.ts';
+import type { BlobStore } from '../platform/blob-store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { installRoot } from '../platform/install-root.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
+import { seedDemoGenAi } from './demo-genai.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 import { demoServices } from './demo-services.ts';
@@ -70,6 +72,8 @@ export async function seedDemoPortfolio(
   db: Db,
   identity: IdentityService,
   now: Date = new Date(),
+  /** The server's blob store: with it, the demo's GenAI evaluation files are attached (demo-genai.ts). */
+  options: { blobs?: BlobStore } = {},
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
@@ -129,7 +133,10 @@ export async function seedDemoPortfolio(
   }
   await seedDemoDocumentation(db, clock, caller);
   const workflow = await seedDemoWorkflow(db, clock, now);
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}`;
+  const genai = options.blobs
+    ? `; ${await seedDemoGenAi(db, clock, { models, versions, blobs: options.blobs }, { developer: person('dev.priya', 'developer'), validator: person('val.wen', 'validator') })}`
+    : '';
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}${genai}`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {
