@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +143,21 @@ describe('assay redteam and assay genai import against real servers', () => {
     expect(r.stdout).toMatch(/regressions \(16\):/);
     const back = ok(['genai', 'compare', 'faq-bot@1.0.0', '--against', '2.0.0', '--json']);
     expect(JSON.parse(back.stdout).regressions).toEqual([]);
+    const cardFile = path.join(out, 'card.json');
+    fs.writeFileSync(
+      cardFile,
+      JSON.stringify({ provider: 'Acme AI', baseModel: 'acme-chat', guardrails: ['PII filter'] }),
+    );
+    const promptFile = path.join(out, 'prompt.txt');
+    fs.writeFileSync(promptFile, 'You are the FAQ bot.');
+    ok(['genai', 'system-card', 'faq-bot@2.0.0', '--set', cardFile, '--system-prompt', promptFile]);
+    const card = ok(['genai', 'system-card', 'faq-bot@2.0.0']);
+    expect(card.stdout).toMatch(/Foundation model acme-chat from Acme AI\./);
+    const sha = createHash('sha256').update('You are the FAQ bot.').digest('hex');
+    expect(card.stdout).toContain(`System prompt SHA-256: \`${sha}\``);
+    const badCard = runCli(['genai', 'system-card', 'faq-bot@2.0.0', '--set', promptFile], env);
+    expect(badCard.status).toBe(2);
+    expect(badCard.stderr).toMatch(/not JSON/);
     const missing = runCli(['genai', 'compare', 'faq-bot@1.0.0', '--against', '7.0.0'], env);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/7\.0\.0/);

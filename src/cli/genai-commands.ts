@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { GenAiDocument, GenAiTextPolicy, GenAiVersionReport } from '../contracts/genai.ts';
-import { CliError, ExitCode } from './exit.ts';
+import type { GenAiDocument, GenAiTextPolicy } from '../contracts/genai.ts';
+import { CliError } from './exit.ts';
+import { registerGenAiReportCommands } from './genai-report-commands.ts';
 import { addRemoteOptions, type RemoteOptions } from './remote.ts';
 import { parsePushTarget } from './validate.ts';
 
@@ -45,28 +46,6 @@ export function summary(doc: GenAiDocument): string {
     ...lines,
     ...doc.notes.map((n) => `  note: ${n}`),
   ].join('\n');
-}
-
-const pct = (v: number | null | undefined) =>
-  v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`;
-
-/** The comparison of a version's runs with the previous version's, regressions first. */
-export function comparisonText(r: GenAiVersionReport): string {
-  const head = `${r.model}@${r.version}: ${r.runs.length} GenAI run(s); compared with ${r.comparedWith ?? 'no earlier version'}`;
-  const lines = [head];
-  if (r.comparedWith && r.comparisons.length === 0)
-    lines.push(`  no run of the same tool on ${r.comparedWith} to compare with`);
-  for (const c of r.comparisons) {
-    lines.push(`  ${c.tool} (evidence ${c.previousEvidenceId} → ${c.currentEvidenceId})`);
-    for (const row of c.rows)
-      lines.push(
-        `    ${row.status.padEnd(10)} ${row.category.padEnd(28)} ${pct(row.previous?.rate).padStart(6)} → ${pct(row.current?.rate).padStart(6)}  ${row.name}`,
-      );
-  }
-  lines.push(r.regressions.length ? `regressions (${r.regressions.length}):` : 'no regressions');
-  for (const g of r.regressions) lines.push(`  ${g}`);
-  for (const u of r.unreadable) lines.push(`  unreadable evidence ${u.evidenceId}: ${u.reason}`);
-  return lines.join('\n');
 }
 
 /**
@@ -269,31 +248,7 @@ export function registerGenAiCommands(program: Command): void {
   });
 
   const genai = program.command('genai').description('GenAI evaluation evidence');
-  addRemoteOptions(
-    genai
-      .command('compare <key@version>')
-      .description(
-        "compare a version's GenAI runs with the previous version's (per tool), naming regressions",
-      )
-      .option('--against <label>', 'compare with this version instead of the previous one')
-      .option('--json', 'print the report as JSON')
-      .option('--fail-on-regression', 'exit 1 when a category regressed'),
-  ).action(
-    async (
-      target: string,
-      opts: RemoteOptions & { against?: string; json?: boolean; failOnRegression?: boolean },
-    ) => {
-      const { withClient } = await import('./remote.ts');
-      const t = parsePushTarget(target);
-      const report = await withClient(opts, (client) =>
-        client.genai.report(t.modelKey, t.versionLabel, opts.against),
-      );
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${comparisonText(report)}\n`,
-      );
-      if (opts.failOnRegression && report.regressions.length > 0) process.exitCode = ExitCode.failed;
-    },
-  );
+  registerGenAiReportCommands(genai);
   addRemoteOptions(
     genai
       .command('import <file>')

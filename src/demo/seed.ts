@@ -13,6 +13,7 @@ import type { Db } from '../platform/db/database.ts';
 import { installRoot } from '../platform/install-root.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
+import { seedDemoGenAi } from './demo-genai.ts';
 import { demoArtifact, seedDemoModelEvidence } from './demo-model-evidence.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
@@ -74,6 +75,7 @@ export async function seedDemoPortfolio(
   db: Db,
   identity: IdentityService,
   now: Date = new Date(),
+  /** The server's blob store: evidence computed from the demo models and the GenAI evaluation files go there (demo-model-evidence.ts, demo-genai.ts). */
   blobStore?: BlobStore,
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
@@ -135,7 +137,10 @@ export async function seedDemoPortfolio(
   await seedDemoDocumentation(db, clock, caller);
   const workflow = await seedDemoWorkflow(db, clock, now);
   const modelEvidence = await seedDemoModelEvidence(evidence, blobs, clock, (u) => person(u, 'validator'));
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves`;
+  const genai = blobStore
+    ? `; ${await seedDemoGenAi(db, clock, { models, versions, blobs: blobStore }, { developer: person('dev.priya', 'developer'), validator: person('val.wen', 'validator') })}`
+    : '';
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves${genai}`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {

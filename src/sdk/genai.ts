@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Evidence } from '../contracts/evidence.ts';
 import {
   GENAI_FORMAT,
@@ -6,6 +7,11 @@ import {
   genaiDocumentSchema,
   genaiVersionReportSchema,
 } from '../contracts/genai.ts';
+import {
+  type GenAiSystemCard,
+  type genaiSystemCardInputSchema,
+  genaiSystemCardSchema,
+} from '../contracts/genai-system-card.ts';
 import { seg, type Transport } from './client.ts';
 import { evidenceApi } from './evidence.ts';
 
@@ -42,6 +48,21 @@ export function genaiApi(t: Transport) {
       t.call('GET', `/api/v1/models/${seg(key)}/versions/${seg(label)}/genai`, {
         query: against === undefined ? {} : { against },
         schema: genaiVersionReportSchema,
+      }),
+    /** The version's GenAI system card (404 when none is set). */
+    systemCard: (key: string, label: string): Promise<GenAiSystemCard> =>
+      t.call('GET', `/api/v1/models/${seg(key)}/versions/${seg(label)}/genai/system-card`, {
+        schema: genaiSystemCardSchema,
+      }),
+    /** Sets or replaces the version's GenAI system card (audited). */
+    setSystemCard: (
+      key: string,
+      label: string,
+      card: z.input<typeof genaiSystemCardInputSchema>,
+    ): Promise<GenAiSystemCard> =>
+      t.call('PUT', `/api/v1/models/${seg(key)}/versions/${seg(label)}/genai/system-card`, {
+        json: card,
+        schema: genaiSystemCardSchema,
       }),
   };
 }

@@ -193,4 +193,13 @@ export const STATE_SOURCES: Readonly<Record<string, StateSource>> = {
   // `state` is stored; `valid` and the `expired` state are read off `until` with the clock.
   exception: { table: 'lifecycle_exceptions', enrich: enrichModelKeys },
   review_carry_forward: { table: 'review_carry_forwards', enrich: enrichCarryForwards },
+  // Keyed by version id; the card's fields are its parsed content_json (docs/genai.md).
+  genai_system_card: {
+    table: 'genai_system_cards',
+    keyColumn: 'version_id',
+    keyOf: (id) => id,
+    enrich: async (_db, views) => {
+      for (const v of views.values()) Object.assign(v, v.content as Record<string, unknown>);
+    },
+  },
 };
