@@ -16,7 +16,8 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (to know a server's URL before it starts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -40,13 +41,17 @@ export async function startConsoleServer(
     dataDir?: string;
     /** The admin token of a data directory served before (the server prints it only on first start). */
     adminToken?: string;
+    /** Serve on this port (default: a free one). */
+    port?: number;
+    /** More environment for the server (e.g. single sign-on settings). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ConsoleServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'assay-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ['bin/assay.mjs', 'serve', '--port', String(port), '--data-dir', dataDir];
   if (options.seed === false) args.push('--no-seed');
-  const env = { ...process.env };
+  const env = { ...process.env, ...options.env };
   delete env.ASSAY_DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,

@@ -46,6 +46,10 @@ export interface Capabilities {
   silenceAlerts: boolean;
   /** Move incidents, note them, flag them serious (EU AI Act Art. 73), add corrective actions. */
   manageIncidents: boolean;
+  /** Read the inventory reconciliation report (registry and deployments against the inventory). */
+  readReconciliation: boolean;
+  /** Register shadow models from the reconciliation report, run connector pulls. */
+  manageConnectors: boolean;
 }
 
 /** The capabilities of a role through a token of a given scope (the lesser of the two wins). */
@@ -77,5 +81,7 @@ export function capabilitiesOf(role: ConsoleRole, scope: ConsoleScope): Capabili
     triageAlerts: write && (steward || role === 'validator'),
     silenceAlerts: write && steward,
     manageIncidents: write && (steward || maker),
+    readReconciliation: steward || role === 'validator' || role === 'approver' || role === 'auditor',
+    manageConnectors: write && steward,
   };
 }
