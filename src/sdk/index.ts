@@ -3,6 +3,7 @@ import { alertsApi } from './alerts.ts';
 import { auditPackageApi } from './audit-package.ts';
 import { type AssayClientOptions, Transport } from './client.ts';
 import { complianceApi } from './compliance.ts';
+import { connectorsApi } from './connectors.ts';
 import { decisionsApi } from './decisions.ts';
 import { documentationApi } from './documentation.ts';
 import { evidenceApi } from './evidence.ts';
@@ -93,6 +94,8 @@ export class AssayClient {
   readonly keys: ReturnType<typeof keysApi>;
   /** Single sign-on: status, ticket redemption, token exchange, role mappings and workload rules. */
   readonly sso: ReturnType<typeof ssoApi>;
+  /** Registry connectors (MLflow sync) and the inventory reconciliation report. */
+  readonly connectors: ReturnType<typeof connectorsApi>;
   /** Reports: the exception report. */
   readonly reports: { exceptions: ReturnType<typeof exceptionsApi>['report'] };
 
@@ -129,6 +132,7 @@ export class AssayClient {
     this.keys = keysApi(t);
     this.monitoring = monitoringApi(t);
     this.sso = ssoApi(t);
+    this.connectors = connectorsApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

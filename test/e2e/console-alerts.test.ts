@@ -94,7 +94,7 @@ describe('console: alert inbox and incident (real server, real Chromium)', () =>
     expect(await table.locator('tbody tr').count()).toBe(2);
     const drift = table.locator('tr[data-check="drift:age"]');
     await expect(drift.getByRole('link', { name: 'window w-1' }).getAttribute('href')).resolves.toMatch(
-      /monitoring\/windows\/w-1$/,
+      /\/deployments\/[^/]+\/windows\/w-1$/,
     );
     await drift.getByRole('button', { name: 'Acknowledge' }).click();
     await drift.getByText('admin').waitFor();
@@ -102,10 +102,9 @@ describe('console: alert inbox and incident (real server, real Chromium)', () =>
     await screenshot(page, 'alert-inbox');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
-    await table
-      .locator('tr[data-check="performance:roc_auc"]')
-      .getByRole('button', { name: 'Open incident' })
-      .click();
+    const perf = table.locator('tr[data-check="performance:roc_auc"]');
+    await perf.getByRole('button', { name: 'Triage' }).click();
+    await perf.getByRole('button', { name: 'Open incident' }).click();
     await page.waitForURL(/\/incidents\/[^/]+$/);
     await page.getByRole('heading', { name: /performance:roc_auc critical on churn@1\.0\.0/ }).waitFor();
     const state = page.getByTestId('incident-state');

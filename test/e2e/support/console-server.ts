@@ -16,7 +16,8 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (to know a server's URL before it starts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -33,12 +34,24 @@ async function freePort(): Promise<number> {
  * Spawns `node bin/assay.mjs serve --port P --data-dir D` (the demo portfolio is seeded on a new
  * store) and reads the first-start admin token from its stdout.
  */
-export async function startConsoleServer(options: { seed?: boolean } = {}): Promise<ConsoleServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'assay-e2e-'));
-  const port = await freePort();
+export async function startConsoleServer(
+  options: {
+    seed?: boolean;
+    /** Serve this data directory (kept on stop) instead of a throw-away one (benchmarks reuse a fill). */
+    dataDir?: string;
+    /** The admin token of a data directory served before (the server prints it only on first start). */
+    adminToken?: string;
+    /** Serve on this port (default: a free one). */
+    port?: number;
+    /** More environment for the server (e.g. single sign-on settings). */
+    env?: Record<string, string>;
+  } = {},
+): Promise<ConsoleServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'assay-e2e-'));
+  const port = options.port ?? (await freePort());
   const args = ['bin/assay.mjs', 'serve', '--port', String(port), '--data-dir', dataDir];
   if (options.seed === false) args.push('--no-seed');
-  const env = { ...process.env };
+  const env = { ...process.env, ...options.env };
   delete env.ASSAY_DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -59,10 +72,10 @@ export async function startConsoleServer(options: { seed?: boolean } = {}): Prom
       30_000,
     );
     const check = () => {
-      const m = /admin API token[^\n]*\n\s*\n\s*(\S+)/.exec(out);
-      if (m && out.includes('Assay is serving on')) {
+      const token = options.adminToken ?? /admin API token[^\n]*\n\s*\n\s*(\S+)/.exec(out)?.[1];
+      if (token && out.includes('Assay is serving on')) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(token);
       }
     };
     child.stdout?.on('data', check);
@@ -96,7 +109,7 @@ export async function startConsoleServer(options: { seed?: boolean } = {}): Prom
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

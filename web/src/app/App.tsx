@@ -39,6 +39,9 @@ const CompliancePortfolioPage = lazy(() =>
 const WindowPage = lazy(() =>
   import('../monitoring/WindowPage.tsx').then((m) => ({ default: m.WindowPage })),
 );
+const ReconciliationPage = lazy(() =>
+  import('../connectors/ReconciliationPage.tsx').then((m) => ({ default: m.ReconciliationPage })),
+);
 const ReportPage = lazy(() => import('../pages/ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
 
 interface NavItem {
@@ -67,6 +70,7 @@ function Shell() {
       label: 'Exception report',
       show: me.role !== 'owner' && me.role !== 'developer',
     },
+    { to: '/reconciliation', label: 'Reconciliation', show: can.readReconciliation },
     { to: '/admin', label: 'Admin & audit', show: can.manageUsers || can.viewPolicy || can.readAudit },
   ];
   const current = nav.find((n) => path === n.to || path.startsWith(`${n.to}/`));
@@ -135,6 +139,7 @@ function route(path: string): ReactNode {
   m = matchPath('/incidents/:id', path);
   if (m) return <IncidentPage incidentId={m.id!} />;
   if (path === '/reports/exceptions') return <ExceptionsReportPage />;
+  if (path === '/reconciliation') return <ReconciliationPage />;
   if (path === '/admin') return <AdminPage />;
   return (
     <div className="panel">

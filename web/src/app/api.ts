@@ -101,6 +101,12 @@ export function createConsoleClient(token: string | null) {
   return {
     me: () => sdk.auth.me(),
     login: (username: string, password: string) => sdk.auth.login(username, password),
+    /** Whether single sign-on is configured, and where the console starts it. */
+    ssoStatus: () => sdk.sso.status(),
+    /** Redeems the SSO callback's one-time ticket for a console session token. */
+    redeemSsoTicket: (ticket: string) => sdk.sso.redeemTicket(ticket),
+    /** The reconciliation report (registered and deployed / registered, not deployed / shadow) and its one-click registration. */
+    connectors: sdk.connectors,
     listModels: async (
       { limit, cursor, ...f }: ModelFilters & { limit?: number; cursor?: string | undefined },
       _signal?: AbortSignal,

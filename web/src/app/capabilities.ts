@@ -38,6 +38,18 @@ export interface Capabilities {
   viewPolicy: boolean;
   /** Register, list and disable outbound webhooks and read their delivery logs (admins). */
   manageWebhooks: boolean;
+  /** Acknowledge and assign monitoring alerts (their model's makers too, as the server checks). */
+  respondAlerts: boolean;
+  /** Triage an alert into a finding or an incident. */
+  triageAlerts: boolean;
+  /** Silence alerts for a while, with a reason. */
+  silenceAlerts: boolean;
+  /** Move incidents, note them, flag them serious (EU AI Act Art. 73), add corrective actions. */
+  manageIncidents: boolean;
+  /** Read the inventory reconciliation report (registry and deployments against the inventory). */
+  readReconciliation: boolean;
+  /** Register shadow models from the reconciliation report, run connector pulls. */
+  manageConnectors: boolean;
 }
 
 /** The capabilities of a role through a token of a given scope (the lesser of the two wins). */
@@ -65,5 +77,11 @@ export function capabilitiesOf(role: ConsoleRole, scope: ConsoleScope): Capabili
     assignValidator: write && steward,
     viewPolicy: steward || role === 'auditor' || role === 'approver' || role === 'validator',
     manageWebhooks: scope === 'admin' && role === 'admin',
+    respondAlerts: write && (steward || maker),
+    triageAlerts: write && (steward || role === 'validator'),
+    silenceAlerts: write && steward,
+    manageIncidents: write && (steward || maker),
+    readReconciliation: steward || role === 'validator' || role === 'approver' || role === 'auditor',
+    manageConnectors: write && steward,
   };
 }

@@ -7,6 +7,11 @@ import type { ModelFilters } from './api.ts';
 
 export const sessionKeys = {
   me: (token: string | null) => ['session', 'me', token] as const,
+  ssoStatus: () => ['session', 'sso-status'] as const,
+};
+
+export const connectorKeys = {
+  reconciliation: () => ['connectors', 'reconciliation'] as const,
 };
 
 export const modelKeys = {

@@ -28,9 +28,24 @@ interface SessionState {
   restoreError: unknown;
   /** Why the last session ended, if the server ended it. */
   endedBecause: string | null;
+  /** Why single sign-on refused the user (from the callback), if it did. */
+  ssoError: string | null;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
+
+/**
+ * What the single sign-on callback left in the URL fragment (`#sso_ticket=…` or `#sso_error=…`),
+ * taken out of the address bar at once so the one-time ticket is not kept in the history.
+ */
+function takeSsoFragment(): { ticket: string } | { error: string } | null {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const ticket = hash.get('sso_ticket');
+  const error = hash.get('sso_error');
+  if (ticket === null && error === null) return null;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return ticket !== null ? { ticket } : { error: error ?? 'single sign-on failed' };
+}
 
 function readStored(): string | null {
   try {
@@ -54,6 +69,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   });
 
   const [endedBecause, setEndedBecause] = useState<string | null>(null);
+  // A return from the identity provider: redeem its ticket for a session (or show its refusal).
+  const [sso] = useState(takeSsoFragment);
+  const [ssoPending, setSsoPending] = useState(sso !== null && 'ticket' in sso);
+  const [ssoError, setSsoError] = useState<string | null>(sso && 'error' in sso ? sso.error : null);
   const signOut = useCallback(() => {
     window.sessionStorage.removeItem(STORAGE_KEY);
     setToken(null);
@@ -78,6 +97,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
+  useEffect(() => {
+    if (!sso || !('ticket' in sso)) return;
+    createConsoleClient(null)
+      .redeemSsoTicket(sso.ticket)
+      .then((r) => adopt(r.token))
+      .catch((err: unknown) => setSsoError(err instanceof Error ? err.message : String(err)))
+      .finally(() => setSsoPending(false));
+  }, [sso, adopt]);
+
   const state = useMemo<SessionState>(() => {
     const me = meQuery.data;
     const session =
@@ -89,11 +117,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const { token: t } = await createConsoleClient(null).login(username, password);
         await adopt(t);
       },
-      restoring: token !== null && meQuery.isPending,
+      restoring: ssoPending || (token !== null && meQuery.isPending),
       restoreError: token !== null ? meQuery.error : null,
       endedBecause,
+      ssoError,
     };
-  }, [token, client, meQuery.data, meQuery.isPending, meQuery.error, adopt, signOut, endedBecause]);
+  }, [
+    token,
+    client,
+    meQuery.data,
+    meQuery.isPending,
+    meQuery.error,
+    adopt,
+    signOut,
+    endedBecause,
+    ssoPending,
+    ssoError,
+  ]);
 
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
 }

@@ -6,6 +6,7 @@ import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
+import { CorrectiveActionsPanel, SeriousIncidentPanel } from './IncidentActions.tsx';
 import { duration } from './MonitoringKpis.tsx';
 
 const NEXT: Record<Incident['state'], ('acknowledged' | 'mitigated' | 'resolved')[]> = {
@@ -141,7 +142,7 @@ function Facts({ i }: { i: Incident }) {
 
 /** One incident: its times, deployments, alerts, corrective actions and timeline; move it and add notes. */
 export function IncidentPage({ incidentId }: { incidentId: string }) {
-  const { client, me } = useSession();
+  const { client, can } = useSession();
   const qc = useQueryClient();
   const incident = useQuery({
     queryKey: monitoringKeys.incident(incidentId),
@@ -161,7 +162,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
       done();
     },
   });
-  const writable = me.scope !== 'read';
+  const writable = can.manageIncidents;
   return (
     <QueryView query={incident} what="Loading the incident">
       {(i) => (
@@ -202,9 +203,11 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
                 ))}
               </ul>
               <p className="small">
-                {i.alerts.length} alert(s) · {i.correctiveActions.length} corrective action(s) (findings)
+                {i.alerts.length} alert(s) · <Link to="/alerts?state=all">alert inbox</Link>
               </p>
             </section>
+            <SeriousIncidentPanel i={i} />
+            <CorrectiveActionsPanel i={i} />
             <section className="panel" aria-labelledby="inc-tl-h">
               <h2 id="inc-tl-h">Timeline</h2>
               <ol className="timeline" aria-label="Timeline">

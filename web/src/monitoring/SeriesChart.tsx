@@ -33,12 +33,33 @@ function dateTick(ms: number, span: number): string {
       : d.toISOString().slice(11, 16);
 }
 
-/** Follows an in-app link inside the SVG without a reload (modifier clicks open a tab as usual). */
-function follow(e: React.MouseEvent<Element>, to: string) {
-  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+/**
+ * One click handler per chart (not one per point): follows the in-app link of the clicked point
+ * without a reload; modifier clicks open a tab as usual.
+ */
+function followLink(e: React.MouseEvent<Element>) {
+  const a = (e.target as Element).closest('a');
+  const to = a?.getAttribute('href');
+  if (!to || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   e.preventDefault();
   navigate(to);
   window.scrollTo(0, 0);
+}
+
+/** Enter on a focused point follows its link the same way. */
+function followKey(e: React.KeyboardEvent<Element>) {
+  const to = (e.target as Element).closest('a')?.getAttribute('href');
+  if (e.key !== 'Enter' || !to) return;
+  e.preventDefault();
+  navigate(to);
+  window.scrollTo(0, 0);
+}
+
+/** Shows the hovered point's label in the chart's caption (set directly: hovering re-renders nothing). */
+function showLabel(e: React.SyntheticEvent<Element>) {
+  const label = (e.target as Element).closest('a')?.getAttribute('aria-label');
+  const out = (e.currentTarget as Element).closest('figure')?.querySelector('.hover-readout');
+  if (label && out) out.textContent = label;
 }
 
 /**
@@ -69,7 +90,16 @@ export function SeriesChart(props: {
   const yTicks = [0, 0.5, 1].map((t) => y0 + t * (y1 - y0));
   return (
     <figure className="mon-chart" data-chart={spec.id}>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} width="100%" preserveAspectRatio="none">
+      <svg
+        className="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        preserveAspectRatio="none"
+        onClick={followLink}
+        onKeyDown={followKey}
+        onMouseOver={showLabel}
+        onFocus={showLabel}
+      >
         <title>{`${spec.title}: one point per window, linking to its evidence`}</title>
         {bandsOf(first.points).map((b) => (
           <rect
@@ -141,7 +171,7 @@ export function SeriesChart(props: {
             const to = windowRoute(modelKey, deploymentId, p.windowId);
             const label = `${s.check} ${p.start.slice(0, 10)}: ${fmt(p.value)} (${p.severity})`;
             return (
-              <a key={`${s.check}-${p.windowId}`} href={to} onClick={(e) => follow(e, to)} aria-label={label}>
+              <a key={`${s.check}-${p.windowId}`} href={to} aria-label={label}>
                 <circle
                   data-severity={p.severity}
                   cx={mid(p)}
@@ -150,9 +180,7 @@ export function SeriesChart(props: {
                   fill={SEVERITY_FILL[p.severity]}
                   stroke={seriesColour(i)}
                   strokeWidth={1}
-                >
-                  <title>{label}</title>
-                </circle>
+                />
               </a>
             );
           }),
@@ -196,6 +224,7 @@ export function SeriesChart(props: {
           critical band
         </span>
         {alerts.length ? <span>▼ {alerts.length} alert(s)</span> : null}
+        <span className="hover-readout muted" aria-live="off" />
       </figcaption>
     </figure>
   );
@@ -216,7 +245,16 @@ export function CompletenessStrip(props: {
   const sx = (v: number) => PAD.l + ((v - x0) / (x1 - x0 || 1)) * w;
   return (
     <figure className="mon-chart" data-chart="label-completeness">
-      <svg className="chart" viewBox={`0 0 ${W} ${h + 8}`} width="100%" preserveAspectRatio="none">
+      <svg
+        className="chart"
+        viewBox={`0 0 ${W} ${h + 8}`}
+        width="100%"
+        preserveAspectRatio="none"
+        onClick={followLink}
+        onKeyDown={followKey}
+        onMouseOver={showLabel}
+        onFocus={showLabel}
+      >
         <title>Label completeness per window</title>
         <text x={PAD.l - 6} y={12} textAnchor="end">
           100%
@@ -231,16 +269,14 @@ export function CompletenessStrip(props: {
           const to = windowRoute(props.modelKey, props.deploymentId, win.windowId);
           const label = `${win.start.slice(0, 10)}: ${win.labelCompleteness === null ? 'no rows' : `${Math.round(c * 100)}% labelled`}`;
           return (
-            <a key={win.windowId} href={to} onClick={(e) => follow(e, to)} aria-label={label}>
+            <a key={win.windowId} href={to} aria-label={label}>
               <rect
                 x={a}
                 width={Math.max(b - a - 0.5, 0.5)}
                 y={4 + (1 - c) * (h - 4)}
                 height={Math.max(c * (h - 4), 0.5)}
                 fill={c >= 0.999 ? '#009e73' : c > 0 ? '#56b4e9' : '#d0d5dd'}
-              >
-                <title>{label}</title>
-              </rect>
+              />
             </a>
           );
         })}
@@ -255,6 +291,7 @@ export function CompletenessStrip(props: {
           <i style={{ background: '#56b4e9' }} />
           partly labelled (performance waits)
         </span>
+        <span className="hover-readout muted" aria-live="off" />
       </figcaption>
     </figure>
   );

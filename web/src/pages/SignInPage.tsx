@@ -1,17 +1,39 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { createConsoleClient } from '../app/api.ts';
+import { sessionKeys } from '../app/query-keys.ts';
 import { useSessionState } from '../app/session.tsx';
 import { errorMessage } from '../components/DataState.tsx';
 
-/** Sign-in with an API token or a username and password. */
+/** Where single sign-on brings the browser back: the page asked for (the sign-in page shows at any URL). */
+function returnPath(): string {
+  const p = window.location.pathname + window.location.search;
+  return p.startsWith('/') && !p.startsWith('//') ? p : '/';
+}
+
+/** Sign-in with single sign-on (when configured), an API token, or a username and password. */
 export function SignInPage() {
-  const { signInWithToken, signInWithPassword, restoreError, endedBecause } = useSessionState();
+  const { signInWithToken, signInWithPassword, restoreError, endedBecause, ssoError } = useSessionState();
+  // The button appears only when the server says single sign-on is configured.
+  const sso = useQuery({
+    queryKey: sessionKeys.ssoStatus(),
+    queryFn: () => createConsoleClient(null).ssoStatus(),
+    retry: false,
+    staleTime: 5 * 60_000,
+  });
   const [mode, setMode] = useState<'token' | 'password'>('token');
   const [token, setToken] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(
-    restoreError ? errorMessage(restoreError) : endedBecause ? `You were signed out: ${endedBecause}` : null,
+    ssoError
+      ? `Single sign-on refused: ${ssoError}`
+      : restoreError
+        ? errorMessage(restoreError)
+        : endedBecause
+          ? `You were signed out: ${endedBecause}`
+          : null,
   );
 
   const submit = async (e: FormEvent) => {
@@ -35,6 +57,20 @@ export function SignInPage() {
         <p className="muted" style={{ marginTop: 0 }}>
           Model risk management console
         </p>
+        {sso.data?.enabled && sso.data.startUrl ? (
+          <div className="stack" style={{ marginBottom: 12 }}>
+            <a
+              className="button primary"
+              href={`${sso.data.startUrl}?returnTo=${encodeURIComponent(returnPath())}`}
+            >
+              Sign in with single sign-on
+            </a>
+            <span className="small muted">
+              Through your organisation's identity provider ({sso.data.issuer}).
+              {sso.data.breakGlass ? ' Break-glass accounts may still use a password below.' : ''}
+            </span>
+          </div>
+        ) : null}
         <div className="tabs" role="tablist" aria-label="Sign-in method">
           <button type="button" role="tab" aria-selected={mode === 'token'} onClick={() => setMode('token')}>
             API token
