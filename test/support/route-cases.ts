@@ -6,6 +6,7 @@ import { DOCUMENTATION_FORMAT_CASES } from './documentation-format-permission-ca
 import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
 import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
+import { JOB_CASES } from './jobs-permission-cases.ts';
 import { MONITORING_CASES } from './monitoring-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
 import { SSO_CASES } from './sso-permission-cases.ts';
@@ -28,4 +29,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...MONITORING_CASES,
   ...COMPLIANCE_CASES,
   ...SSO_CASES,
+  ...JOB_CASES,
 };

@@ -3,6 +3,7 @@ import type { AuditCheckpointTables } from './tables/audit-checkpoints.ts';
 import type { ComplianceTables } from './tables/compliance.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { InventoryTables } from './tables/inventory.ts';
+import type { JobsTables } from './tables/jobs.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
@@ -31,4 +32,5 @@ export interface Database
     ComplianceTables,
     SharedBlobsTables,
     SsoTables,
-    RegistrySyncTables {}
+    RegistrySyncTables,
+    JobsTables {}
