@@ -74,7 +74,7 @@ describe.each(ENGINES)('SDK connectors and jobs modules on %s', (engine) => {
     const { body, filename } = await admin.jobs.artifact(queued.id);
     const bytes = Buffer.from(await new Response(body).arrayBuffer());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
-    expect(filename).toBe((done.result?.artifact as { filename: string }).filename);
+    expect(filename).toBe((done.result?.artifact as { filename?: string } | undefined)?.filename);
     expect((await admin.jobs.list()).map((j) => j.id)).toContain(queued.id);
     expect(await auditor.jobs.list()).toEqual([]);
     expect((await auditor.jobs.list({ all: true, status: 'succeeded' })).map((j) => j.id)).toContain(
