@@ -9,7 +9,7 @@
 //
 //   ASSAY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //     node --import tsx bench/scale-out/run.ts [--seconds 120] [--clients 50] [--blob-mb 100]
-// Every requested job must end succeeded (run by the workers).
+// Every requested job must end succeeded (run by the workers), with one audit_package.built event.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
