@@ -23,7 +23,6 @@ describe.each(ENGINES)('SDK connectors and jobs modules on %s', (engine) => {
     s = await startTestServer(engine, new Date().toISOString(), {
       mlflow: { url: mlflow.url, token: undefined, webhookSecret: undefined, syncIntervalMs: 0 },
     });
-    if (engine === 'postgres') await s.services.jobs.startWorking();
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
     admin = new AssayClient({ baseUrl, token: s.adminToken });

@@ -6,6 +6,8 @@ export interface JobQueue {
   /** Starts taking jobs in this process (a worker, or a server on SQLite). */
   work(run: (id: string) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves when nothing sent to this process is waiting or running (in-process queue only). */
+  idle(): Promise<void>;
 }
 
 export const JOB_QUEUE = 'assay-jobs';
@@ -75,6 +77,11 @@ class InProcessQueue implements JobQueue {
     }
   }
 
+  async idle(): Promise<void> {
+    while (this.run && !this.stopped && (this.waiting.length > 0 || this.inFlight.size > 0))
+      await Promise.allSettled([...this.inFlight]);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -127,6 +134,9 @@ class PgBossQueue implements JobQueue {
         },
       );
   }
+
+  /** Jobs here are other processes' too: nothing to wait for locally. */
+  async idle(): Promise<void> {}
 
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });

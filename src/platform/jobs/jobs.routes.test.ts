@@ -4,9 +4,9 @@ import { ENGINES } from '../../../test/support/engines.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import type { Job } from '../../contracts/jobs.ts';
 
-// Background jobs through the API, run in the test's own process: on SQLite by the in-process
-// queue the server always starts; on PostgreSQL through pg-boss, this process working the queue
-// as a worker would (the separate-process and kill -9 cases are in test/workers.test.ts).
+// Background jobs through the API, run in the test's own process by the in-process queue (the
+// test server's configuration names no database URL, so it is used on both engines); pg-boss,
+// separate worker processes and kill -9 are covered by test/workers.test.ts.
 describe.each(ENGINES)('background jobs (%s)', (engine) => {
   let s: TestServer;
   let tokens: Record<string, string>;
@@ -30,7 +30,6 @@ describe.each(ENGINES)('background jobs (%s)', (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer(engine);
-    if (engine === 'postgres') await s.services.jobs.startWorking();
     tokens = await s.userTokens([
       ['olivia', 'owner'],
       ['dev', 'developer'],

@@ -121,6 +121,11 @@ export class JobsService {
     await (await this.queued()).work((id) => this.runJob(id));
   }
 
+  /** Waits until the jobs this process took are done (SQLite's in-process queue; tests). */
+  async idle(): Promise<void> {
+    if (this.queue) await (await this.queue.catch(() => null))?.idle();
+  }
+
   /** Stops taking jobs, waiting for the ones running here (shutdown). */
   async stop(): Promise<void> {
     const q = this.queue;
