@@ -10,6 +10,7 @@ import { registerCheckpointRoutes } from './governance/audit-checkpoints/checkpo
 import { CheckpointsService } from './governance/audit-checkpoints/checkpoints.service.ts';
 import { registerAuditPackageRoutes } from './governance/audit-package/audit-package.routes.ts';
 import { AuditPackageService } from './governance/audit-package/audit-package.service.ts';
+import { auditPackageJob } from './governance/audit-package/audit-package-job.ts';
 import { AnnexIvService } from './governance/compliance/annex-iv.service.ts';
 import { registerComplianceRoutes } from './governance/compliance/compliance.routes.ts';
 import { ComplianceService } from './governance/compliance/compliance.service.ts';
@@ -85,6 +86,9 @@ import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { registerConsoleStatic } from './platform/http/console-static.ts';
 import { type ApiApp, createHttpApp } from './platform/http/http-app.ts';
+import { openJobQueue } from './platform/jobs/job-queue.ts';
+import { registerJobRoutes } from './platform/jobs/jobs.routes.ts';
+import { JobsService, MAX_JOB_ATTEMPTS } from './platform/jobs/jobs.service.ts';
 import { SigningKeyRing } from './platform/signing/key-ring.ts';
 import { registerKeyRoutes } from './platform/signing/keys.routes.ts';
 import { ASSAY_VERSION } from './version.ts';
@@ -142,6 +146,7 @@ export interface Services {
   tokenExchange: TokenExchangeService;
   reconciliation: ReconciliationService;
   mlflowSync: MlflowSyncService | null;
+  jobs: JobsService;
 }
 
 /**
@@ -320,6 +325,22 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   if (mlflowSync && mlflow && mlflow.syncIntervalMs > 0)
     scheduler.addTickTask(() => mlflowSync.runIfDue(mlflow.syncIntervalMs));
   // --- end registry connectors
+  // --- Background jobs (issue 19, docs/deployment.md "Workers"): requested through /api/v1/jobs,
+  // run by `assay worker` processes through pg-boss on PostgreSQL (and by servers unless
+  // ASSAY_SERVER_RUNS_JOBS=0), in this process on SQLite.
+  const jobs: JobsService = new JobsService(db, clock, { blobs, users: identity.store }, () =>
+    openJobQueue({
+      databaseUrl: config.databaseUrl,
+      timeoutSeconds: config.jobs.timeoutSeconds,
+      attempts: MAX_JOB_ATTEMPTS,
+      concurrency: config.jobs.concurrency,
+      unfinished: () => jobs.unfinished(),
+      onError: (err) => process.stderr.write(`assay jobs: ${(err as Error).message}\n`),
+    }),
+  );
+  jobs.register('audit-package.build', auditPackageJob({ auditPackages, models, clock }));
+  if (!config.databaseUrl) await jobs.startWorking();
+  // --- end background jobs
   const services: Services = {
     identity,
     policy,
@@ -359,6 +380,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     tokenExchange,
     reconciliation,
     mlflowSync,
+    jobs,
   };
 
   const app = await createHttpApp({
@@ -387,6 +409,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   registerInventoryRoutes(app, services);
   registerTransferRoutes(app, { transfer: new TransferService(db, clock, services) });
   registerKeyRoutes(app, services);
+  registerJobRoutes(app, services);
   registerAuditPackageRoutes(app, services);
   registerCheckpointRoutes(app, { checkpoints, db });
   registerAlertRoutes(app, services);
@@ -409,7 +432,11 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     report: (message) => process.stderr.write(`assay: ${message}\n`),
   });
   void services;
-  if (!deps.blobs) app.addHook('onClose', () => blobs.close());
+  // Jobs running here finish (or stop) before the blob store they write to closes.
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    if (!deps.blobs) await blobs.close();
+  });
   await registerConsoleStatic(app);
   return { app, services };
 }

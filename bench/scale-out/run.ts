@@ -1,14 +1,15 @@
-// Scale-out benchmark (issue 19): two `assay serve` processes on one PostgreSQL (shared blobs in
-// PostgreSQL, shared signing key), C concurrent clients doing mixed reads and writes through both
-// for S seconds; one server is `kill -9`-ed half-way and restarted. Reports requests, errors
+// Scale-out benchmark (issue 19): two `assay serve` processes and two `assay worker` processes on
+// one PostgreSQL (shared blobs in PostgreSQL, shared signing key; the servers run no jobs,
+// ASSAY_SERVER_RUNS_JOBS=0), C concurrent clients doing mixed reads and writes through both servers
+// for S seconds, 2 % of them audit package builds requested as background jobs; one server is
+// `kill -9`-ed half-way and restarted. Reports requests, errors
 // (and how many fell while a server was down), p50/p99, checks every acknowledged write is there
 // and the audit chain verifies. Then reads an N MB blob from the local, PostgreSQL and S3 (s3rver)
 // stores, timing it and sampling the process's memory.
 //
 //   ASSAY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //     node --import tsx bench/scale-out/run.ts [--seconds 120] [--clients 50] [--blob-mb 100]
-//
-// No `assay worker` processes: they are not built yet (the scheduler runs inside the servers).
+// Every requested job must end succeeded (run by the workers), with one audit_package.built event.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -87,6 +88,30 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
+async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'worker'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d) => {
+    out += String(d);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes('is taking jobs')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.once('exit', (c) => reject(new Error(`worker exited ${c}: ${out}`)));
+  });
+  return child;
+}
+
 async function loadPhase(): Promise<void> {
   const name = `assay_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN });
@@ -100,6 +125,7 @@ async function loadPhase(): Promise<void> {
     ASSAY_BLOB_STORE: 'postgres',
     ASSAY_SIGNING_KEK: randomBytes(32).toString('base64'),
     ASSAY_SCHEDULER_INTERVAL_MS: '10000',
+    ASSAY_SERVER_RUNS_JOBS: '0',
     ASSAY_URL: '',
     ASSAY_TOKEN: '',
   };
@@ -107,6 +133,7 @@ async function loadPhase(): Promise<void> {
   const servers: Server[] = [await startServer(env, ports[0]!, dirs[0]!, true)];
   servers.push(await startServer(env, ports[1]!, dirs[1]!));
   const token = servers[0]!.token;
+  const workers = [await startWorker(env), await startWorker(env)];
   const call = async (s: Server, method: string, p: string, body?: unknown) =>
     fetch(`${s.url}${p}`, {
       method,
@@ -120,26 +147,35 @@ async function loadPhase(): Promise<void> {
   let errorsWhileDown = 0;
   let down = false;
   const acknowledged: string[] = [];
+  const jobIds: string[] = [];
   const end = Date.now() + SECONDS * 1000;
   let seq = 0;
   const client = async (c: number) => {
     while (Date.now() < end) {
       const s = servers[(c + seq++) % 2]!;
-      const write = Math.random() < 0.3;
+      const dice = Math.random();
+      const write = dice < 0.3;
+      const job = write && dice < 0.02 && acknowledged.length > 0;
       const key = `bench-${c}-${seq}`;
       const t0 = performance.now();
       let ok = false;
       try {
-        const r = write
-          ? await call(s, 'POST', '/api/v1/models', { key, name: `Bench ${key}`, type: 'classification' })
-          : await call(
-              s,
-              'GET',
-              Math.random() < 0.5 ? '/api/v1/models?limit=20' : '/api/v1/audit/events?limit=20',
-            );
-        await r.arrayBuffer();
+        const r = job
+          ? await call(s, 'POST', '/api/v1/jobs', {
+              kind: 'audit-package.build',
+              params: { model: acknowledged[acknowledged.length - 1] },
+            })
+          : write
+            ? await call(s, 'POST', '/api/v1/models', { key, name: `Bench ${key}`, type: 'classification' })
+            : await call(
+                s,
+                'GET',
+                Math.random() < 0.5 ? '/api/v1/models?limit=20' : '/api/v1/audit/events?limit=20',
+              );
+        const body = await r.text();
         ok = r.status < 300;
-        if (ok && write) acknowledged.push(key);
+        if (ok && job) jobIds.push((JSON.parse(body) as { id: string }).id);
+        else if (ok && write) acknowledged.push(key);
       } catch {
         ok = false;
       }
@@ -168,9 +204,35 @@ async function loadPhase(): Promise<void> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   const { rows } = await db.query<{ key: string }>(`SELECT key FROM models WHERE key LIKE 'bench-%'`);
-  await db.end();
   const present = new Set(rows.map((r) => r.key));
   const lost = acknowledged.filter((k) => !present.has(k));
+  // Every requested job ends succeeded on a worker (waiting up to 2 minutes for the queue to drain).
+  const drainEnd = Date.now() + 120_000;
+  let jobs: { status: string; n: number }[] = [];
+  let jobSeconds: number[] = [];
+  for (;;) {
+    const q = await db.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM jobs WHERE id = ANY($1) GROUP BY status`,
+      [jobIds],
+    );
+    jobs = q.rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+    const open = jobs
+      .filter((j) => j.status === 'queued' || j.status === 'running')
+      .reduce((a, j) => a + j.n, 0);
+    if (open === 0 || Date.now() > drainEnd) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const timing = await db.query<{ s: number }>(
+    `SELECT EXTRACT(EPOCH FROM (finished_at::timestamptz - created_at::timestamptz))::float8 AS s FROM jobs WHERE id = ANY($1) AND status = 'succeeded'`,
+    [jobIds],
+  );
+  jobSeconds = timing.rows.map((r) => Number(r.s));
+  const built = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM audit_events WHERE action = 'audit_package.built' AND entity_id = ANY($1)`,
+    [jobIds],
+  );
+  await db.end();
+  for (const w of workers) w.kill('SIGTERM');
   for (const s of servers) s.child.kill('SIGTERM');
   const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--database-url', url], {
     cwd: ROOT,
@@ -178,7 +240,10 @@ async function loadPhase(): Promise<void> {
     env: { ...process.env, ASSAY_URL: '', ASSAY_TOKEN: '' },
   });
   console.log(
-    `load: ${CLIENTS} clients, ${elapsed.toFixed(0)} s, 2 servers (one kill -9 at ${SECONDS / 2} s and restarted)`,
+    `load: ${CLIENTS} clients, ${elapsed.toFixed(0)} s, 2 servers + 2 workers (one server kill -9 at ${SECONDS / 2} s and restarted); uptime: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
   );
   console.log(
     `  requests ${requests} (${(requests / elapsed).toFixed(0)}/s), errors ${errors} (${((100 * errors) / Math.max(1, requests)).toFixed(2)}%; ${errorsWhileDown} to the killed server while it was down)`,
@@ -188,6 +253,9 @@ async function loadPhase(): Promise<void> {
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
+  console.log(
+    `  jobs (audit packages on 2 workers): requested ${jobIds.length}, ${jobs.map((j) => `${j.status} ${j.n}`).join(', ')}; built events ${built.rows[0]?.n}; request to finish p50 ${pct(jobSeconds, 50).toFixed(1)} s, p99 ${pct(jobSeconds, 99).toFixed(1)} s`,
+  );
   const c = new pg.Client({ connectionString: ADMIN });
   await c.connect();
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

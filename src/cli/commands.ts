@@ -15,7 +15,7 @@ export interface CommandModule {
  * adopt`, `models transition`, `card import`) come after it.
  */
 export const COMMAND_MODULES: readonly CommandModule[] = [
-  { commands: ['serve'], load: async () => (await import('./serve.ts')).registerServe },
+  { commands: ['serve', 'worker'], load: async () => (await import('./serve.ts')).registerServe },
   { commands: ['blobs'], load: async () => (await import('./blob-commands.ts')).registerBlobCommands },
   {
     commands: ['audit', 'keys'],

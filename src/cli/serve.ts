@@ -29,8 +29,16 @@ async function loadServerModules() {
   };
 }
 
-/** `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens. */
+/**
+ * `assay serve`: migrates, bootstraps the first admin, seeds the demo on a new store, and listens.
+ * Also registers `assay worker`, the same services with no listener (the two server processes).
+ */
 export function registerServe(program: Command): void {
+  registerServeCommand(program);
+  registerWorker(program);
+}
+
+function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Start the API server (and console) on the embedded SQLite store or ASSAY_DATABASE_URL')
@@ -101,13 +109,18 @@ export function registerServe(program: Command): void {
             ExitCode.unavailable,
           );
         }
-        // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL).
-        stopTicks = await startTickRunner({
-          databaseUrl: config.databaseUrl,
-          intervalMs: config.schedulerIntervalMs,
-          tick: () => services.scheduler.runDueJobs(),
-          onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
-        });
+        // Background jobs on PostgreSQL: taken here too unless ASSAY_SERVER_RUNS_JOBS=0 leaves them to
+        // `assay worker` processes (on SQLite the server always runs them, started with the services).
+        if (config.databaseUrl && config.jobs.serverRuns) await services.jobs.startWorking();
+        // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL), with
+        // monitoring windows and deliveries; left to the workers too when servers run no jobs.
+        if (!config.databaseUrl || config.jobs.serverRuns)
+          stopTicks = await startTickRunner({
+            databaseUrl: config.databaseUrl,
+            intervalMs: config.schedulerIntervalMs,
+            tick: () => services.scheduler.runDueJobs(),
+            onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
+          });
         const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
         const store = config.databaseUrl
           ? 'PostgreSQL'
@@ -121,4 +134,56 @@ export function registerServe(program: Command): void {
         }
       },
     );
+}
+
+/**
+ * `assay worker`: a process with no HTTP listener that takes background jobs (audit package
+ * builds requested through /api/v1/jobs) from pg-boss, and the scheduler's ticks (monitoring
+ * windows, webhook and alert deliveries, registry syncs, checkpoints), on the PostgreSQL store.
+ * Start as many as the load needs; with ASSAY_SERVER_RUNS_JOBS=0 the servers only take requests.
+ */
+function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Run background jobs and scheduler ticks from the PostgreSQL store (ASSAY_DATABASE_URL), without serving HTTP',
+    )
+    .option('--concurrency <n>', 'jobs run at once (default ASSAY_JOB_CONCURRENCY or 2)')
+    .option('--no-ticks', 'take jobs only; leave the scheduler ticks to other processes')
+    .action(async (opts: { concurrency?: string; ticks: boolean }) => {
+      const { systemClock, loadConfig, openDatabase, migrateToLatest, startTickRunner, buildServer } =
+        await loadServerModules();
+      const env = { ...process.env };
+      if (opts.concurrency) env.ASSAY_JOB_CONCURRENCY = opts.concurrency;
+      const config = loadConfig(env);
+      if (!config.databaseUrl)
+        throw new CliError(
+          'assay worker needs the PostgreSQL store (ASSAY_DATABASE_URL); on SQLite `assay serve` runs jobs itself',
+          ExitCode.badInput,
+        );
+      const db = openDatabase({ databaseUrl: config.databaseUrl });
+      await migrateToLatest(db);
+      // The same services as a server (one composition root), with no listener.
+      const { app, services } = await buildServer({ db, clock: systemClock, config });
+      await services.jobs.startWorking();
+      let stopTicks = async () => {};
+      if (opts.ticks)
+        stopTicks = await startTickRunner({
+          databaseUrl: config.databaseUrl,
+          intervalMs: config.schedulerIntervalMs,
+          tick: () => services.scheduler.runDueJobs(),
+          onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
+        });
+      const stop = async () => {
+        await stopTicks().catch(() => {});
+        await app.close().catch(() => {});
+        await db.close().catch(() => {});
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      process.stdout.write(
+        `Assay worker ${process.pid} is taking jobs (concurrency ${config.jobs.concurrency}${opts.ticks ? ', scheduler ticks' : ''}) from PostgreSQL\n`,
+      );
+    });
 }

@@ -39,6 +39,13 @@ export interface AssayConfig {
   alertRoutesAllowPrivate: boolean;
   /** Single sign-on (ASSAY_OIDC_*; docs/sso.md); undefined = password sign-in only. */
   sso: SsoConfig | undefined;
+  /**
+   * Background jobs (docs/deployment.md, "Workers"): seconds before a running job whose process
+   * died is delivered again (ASSAY_JOB_TIMEOUT_SECONDS), jobs run at once per process
+   * (ASSAY_JOB_CONCURRENCY), and whether `assay serve` runs jobs itself (ASSAY_SERVER_RUNS_JOBS=0
+   * leaves them to `assay worker`; PostgreSQL only: on SQLite the server always runs them).
+   */
+  jobs: { timeoutSeconds: number; concurrency: number; serverRuns: boolean };
   /** MLflow registry sync (ASSAY_MLFLOW_*; docs/connectors.md); undefined = off. */
   mlflow:
     | { url: string; token: string | undefined; webhookSecret: string | undefined; syncIntervalMs: number }
@@ -88,6 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     signingKek: env.ASSAY_SIGNING_KEK || undefined,
     alertRoutesAllowPrivate: env.ASSAY_ALERT_ROUTES_ALLOW_PRIVATE === '1',
     sso: loadSsoConfig(env),
+    jobs: {
+      timeoutSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_TIMEOUT_SECONDS', 900)),
+      concurrency: Math.max(1, intFromEnv(env, 'ASSAY_JOB_CONCURRENCY', 2)),
+      serverRuns: !databaseUrl || env.ASSAY_SERVER_RUNS_JOBS !== '0',
+    },
     mlflow: env.ASSAY_MLFLOW_URL
       ? {
           url: mlflowUrl(env.ASSAY_MLFLOW_URL),

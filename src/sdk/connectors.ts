@@ -1,5 +1,7 @@
 import {
   type ReconRegister,
+  type ReconReport,
+  reconRegisterSchema,
   reconReportSchema,
   registryEntryListSchema,
   syncResultSchema,
@@ -7,22 +9,27 @@ import {
 import { modelDetailSchema } from '../contracts/inventory.ts';
 import type { Transport } from './client.ts';
 
-/** Registry connectors (MLflow) and the inventory reconciliation report. */
+/** Registry connectors (MLflow sync) and the inventory reconciliation report (shadow models). */
 export function connectorsApi(t: Transport) {
   return {
-    /** Every model: registered and deployed, registered but not deployed, or deployed but not registered (shadow). */
-    reconciliation: () => t.call('GET', '/api/v1/connectors/reconciliation', { schema: reconReportSchema }),
-    /** Registers a shadow model with what is known pre-filled; `overrides` win over the pre-fill. */
+    /**
+     * Every model in one of three categories: registered and deployed, registered but not
+     * deployed, deployed but not registered (shadow: seen by the MLflow sync or monitoring only).
+     */
+    reconciliation: (): Promise<ReconReport> =>
+      t.call('GET', '/api/v1/connectors/reconciliation', { schema: reconReportSchema }),
+    /** Registers a shadow model with what the sources know pre-filled; `overrides` win. */
     register: (input: ReconRegister) =>
       t.call('POST', '/api/v1/connectors/reconciliation/register', {
-        json: input,
+        json: reconRegisterSchema.parse(input),
         schema: modelDetailSchema,
       }),
     mlflow: {
-      /** Pulls the MLflow registry now. */
+      /** Pulls the MLflow registry now (connector.manage); answers what changed. */
       sync: () => t.call('POST', '/api/v1/connectors/mlflow/sync', { schema: syncResultSchema }),
-      /** What the last pulls recorded. */
-      entries: () => t.call('GET', '/api/v1/connectors/mlflow/entries', { schema: registryEntryListSchema }),
+      /** What the MLflow pulls recorded: models and versions with their payload hashes. */
+      entries: async () =>
+        (await t.call('GET', '/api/v1/connectors/mlflow/entries', { schema: registryEntryListSchema })).items,
     },
   };
 }

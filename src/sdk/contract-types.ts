@@ -19,6 +19,7 @@ export type {
   KeyRotation,
   PublicKey,
 } from '../contracts/audit-package.ts';
+export type { ReconRegister, ReconReport } from '../contracts/connectors.ts';
 export type {
   Condition,
   Decision,
@@ -118,6 +119,7 @@ export type {
   Version,
   VersionCreate,
 } from '../contracts/inventory.ts';
+export type { Job, JobListQuery, JobProgress, JobRequest, JobStatus } from '../contracts/jobs.ts';
 export type { Metrics } from '../contracts/metrics.ts';
 export type {
   ActivePolicy,

@@ -14,6 +14,7 @@ import { genaiApi } from './genai.ts';
 import { auditApi, identityApi } from './identity.ts';
 import { incidentsApi } from './incidents.ts';
 import { datasetsApi, deploymentsApi, modelsApi, versionsApi } from './inventory.ts';
+import { jobsApi } from './jobs.ts';
 import { keysApi } from './keys.ts';
 import { metricsApi } from './metrics.ts';
 import { monitoringApi } from './monitoring.ts';
@@ -36,6 +37,7 @@ export type * from './contract-types.ts';
 export type { RevisionOptions } from './documentation.ts';
 export type { EvidenceFile } from './evidence.ts';
 export type { ModelFilters } from './inventory.ts';
+export type { JobWaitOptions } from './jobs.ts';
 export type { MonitoringBatchFormat } from './monitoring.ts';
 export type { IfMatch, ReviewApiEvent } from './reviews.ts';
 export type { TierOverrideRequest } from './tiering.ts';
@@ -94,8 +96,10 @@ export class AssayClient {
   readonly keys: ReturnType<typeof keysApi>;
   /** Single sign-on: status, ticket redemption, token exchange, role mappings and workload rules. */
   readonly sso: ReturnType<typeof ssoApi>;
-  /** Registry connectors (MLflow sync) and the inventory reconciliation report. */
+  /** Registry connectors (MLflow sync) and the reconciliation report of shadow models. */
   readonly connectors: ReturnType<typeof connectorsApi>;
+  /** Background jobs (audit package builds on workers): request, follow, download. */
+  readonly jobs: ReturnType<typeof jobsApi>;
   /** Reports: the exception report. */
   readonly reports: { exceptions: ReturnType<typeof exceptionsApi>['report'] };
 
@@ -133,6 +137,7 @@ export class AssayClient {
     this.monitoring = monitoringApi(t);
     this.sso = ssoApi(t);
     this.connectors = connectorsApi(t);
+    this.jobs = jobsApi(t);
     this.reports = { exceptions: this.exceptions.report };
   }
 

@@ -29,7 +29,7 @@ export interface MatrixRequest {
 
 /** How to exercise one route: build a valid request (creating fixtures as the admin if needed). */
 export interface RouteCase {
-  success: 200 | 201;
+  success: 200 | 201 | 202;
   build(ctx: CaseContext): Promise<MatrixRequest>;
 }
 

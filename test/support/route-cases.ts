@@ -7,6 +7,7 @@ import { DOCUMENTATION_CASES } from './documentation-permission-cases.ts';
 import { EXCEPTION_CASES } from './exception-permission-cases.ts';
 import { GENAI_CASES } from './genai-permission-cases.ts';
 import { INVENTORY_CASES } from './inventory-permission-cases.ts';
+import { JOB_CASES } from './jobs-permission-cases.ts';
 import { MONITORING_CASES } from './monitoring-permission-cases.ts';
 import { IDENTITY_CASES, type RouteCase } from './permission-cases.ts';
 import { SSO_CASES } from './sso-permission-cases.ts';
@@ -30,4 +31,5 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...COMPLIANCE_CASES,
   ...SSO_CASES,
   ...GENAI_CASES,
+  ...JOB_CASES,
 };

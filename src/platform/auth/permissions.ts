@@ -69,6 +69,7 @@ export type Action =
   | 'metrics.read'
   | 'webhook.manage'
   | 'scheduler.run'
+  | 'job.read_all'
   | 'card.read'
   | 'card.write'
   | 'datasheet.write'
@@ -243,6 +244,8 @@ const RULES: Record<Action, Rule> = {
   'metrics.read': { scope: 'read', roles: [...GLOBAL_READ_ROLES] },
   'webhook.manage': { scope: 'admin', roles: ['admin'] },
   'scheduler.run': { scope: 'admin', roles: ['admin'] },
+  // Background jobs: everyone reads their own; these roles read everyone's (operations, oversight).
+  'job.read_all': { scope: 'read', roles: ['admin', 'governance', 'auditor'] },
   'card.read': {
     scope: 'read',
     roles: [...GLOBAL_READ_ROLES],

@@ -4,6 +4,7 @@ import type { ComplianceTables } from './tables/compliance.ts';
 import type { DocumentationTables } from './tables/documentation.ts';
 import type { GenAiTables } from './tables/genai.ts';
 import type { InventoryTables } from './tables/inventory.ts';
+import type { JobsTables } from './tables/jobs.ts';
 import type { LifecycleExceptionsTables } from './tables/lifecycle-exceptions.ts';
 import type { MonitoringTables } from './tables/monitoring.ts';
 import type { PlatformTables } from './tables/platform.ts';
@@ -33,4 +34,5 @@ export interface Database
     SharedBlobsTables,
     SsoTables,
     RegistrySyncTables,
-    GenAiTables {}
+    GenAiTables,
+    JobsTables {}

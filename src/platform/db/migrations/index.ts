@@ -18,6 +18,7 @@ import { sharedBlobsMigration } from './0060_shared_blobs.ts';
 import { signingKeySecretsMigration } from './0061_signing_key_secrets.ts';
 import { ssoMigration } from './0065_sso.ts';
 import { registrySyncMigration } from './0066_registry_sync.ts';
+import { jobsMigration } from './0080_jobs.ts';
 import { genaiSystemCardsMigration } from './0095_genai_system_cards.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
@@ -41,5 +42,6 @@ export const migrations: readonly Migration[] = [
   signingKeySecretsMigration,
   ssoMigration,
   registrySyncMigration,
+  jobsMigration,
   genaiSystemCardsMigration,
 ];

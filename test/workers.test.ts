@@ -1,0 +1,172 @@
+// Issue 19, item 3: `assay worker` processes take the heavy jobs from pg-boss. A job requested
+// through a server that runs no jobs itself (ASSAY_SERVER_RUNS_JOBS=0) is executed by a separate
+// worker process; a worker killed with SIGKILL in the middle of a job leaves it to another worker
+// once the job's timeout passes, and the job's effect (its audit event) happens once.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../src/contracts/jobs.ts';
+import { type RealServer, startRealServer } from './support/cli-harness.ts';
+import { openTestDb, type TestDb } from './support/engines.ts';
+
+const PG = process.env.ASSAY_TEST_DATABASE_URL;
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'bin/assay.mjs');
+
+interface Worker {
+  child: ChildProcess;
+  pid: number;
+  output: () => string;
+}
+
+async function startWorker(env: Record<string, string>): Promise<Worker> {
+  const child = spawn(process.execPath, [BIN, 'worker', '--no-ticks'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d) => {
+    out += String(d);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes('is taking jobs')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}: ${out}`));
+    });
+  });
+  return { child, pid: child.pid!, output: () => out };
+}
+
+async function stopWorker(w: Worker | undefined): Promise<void> {
+  if (!w || w.child.exitCode !== null || w.child.signalCode !== null) return;
+  const exited = new Promise((r) => w.child.once('exit', r));
+  w.child.kill('SIGTERM');
+  await exited;
+}
+
+describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
+  let store: TestDb;
+  let server: RealServer;
+  const workers: Worker[] = [];
+  let env: Record<string, string>;
+
+  const http = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${server.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const job = async (id: string) => (await (await http('GET', `/api/v1/jobs/${id}`)).json()) as Job;
+  const until = async (id: string, done: (j: Job) => boolean, ms: number) => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const j = await job(id);
+      if (done(j)) return j;
+      if (Date.now() > end) throw new Error(`job ${id}: ${JSON.stringify(j)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const builtEvents = async (id: string) =>
+    store.db.kysely
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('action', '=', 'audit_package.built')
+      .where('entity_id', '=', id)
+      .execute();
+
+  beforeAll(async () => {
+    store = await openTestDb('postgres');
+    env = {
+      ASSAY_DATABASE_URL: store.url!,
+      ASSAY_BLOB_STORE: 'postgres',
+      ASSAY_SIGNING_KEK: randomBytes(32).toString('base64'),
+      ASSAY_SCHEDULER_INTERVAL_MS: '0',
+      ASSAY_SERVER_RUNS_JOBS: '0',
+      // A job whose worker died is delivered again after this long.
+      ASSAY_JOB_TIMEOUT_SECONDS: '6',
+    };
+    server = await startRealServer({ env });
+    await http('POST', '/api/v1/models', { key: 'big-pd', name: 'Big PD', type: 'classification' });
+    await http('POST', '/api/v1/models/big-pd/versions', { label: '1.0.0' });
+    // A large evidence file, so that building the package takes long enough to kill its worker.
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ type: 'test_results', title: 'scores' }));
+    form.append('file', new Blob([randomBytes(48 * 1024 * 1024)]), 'scores.bin');
+    const up = await fetch(`${server.url}/api/v1/models/big-pd/versions/1.0.0/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+  }, 180_000);
+  afterAll(async () => {
+    for (const w of workers) await stopWorker(w);
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  it('a job requested through the server runs on a worker, not on the server', async () => {
+    const queued = (await (
+      await http('POST', '/api/v1/jobs', { kind: 'audit-package.build', params: { model: 'big-pd' } })
+    ).json()) as Job;
+    // No worker yet: the server takes no jobs, so it stays queued.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await job(queued.id)).status).toBe('queued');
+    const w = await startWorker(env);
+    workers.push(w);
+    const done = await until(queued.id, (j) => j.status === 'succeeded' || j.status === 'failed', 120_000);
+    expect(done.error).toBeNull();
+    // One attempt on an idle machine; under heavy load a build can outlast the short test timeout
+    // and be delivered again (the effect below stays single either way).
+    expect(done.status).toBe('succeeded');
+    expect(done.worker).toMatch(new RegExp(`:${w.pid}$`));
+    const artifact = done.result?.artifact as { sha256: string; size: number };
+    const zip = Buffer.from(await (await http('GET', `/api/v1/jobs/${queued.id}/artifact`)).arrayBuffer());
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(artifact.sha256);
+    expect(zip.length).toBeGreaterThan(48 * 1024 * 1024);
+    expect(await builtEvents(queued.id)).toHaveLength(1);
+  }, 240_000);
+
+  it('a worker killed with SIGKILL mid-job: another worker runs it again, the effect happens once', async () => {
+    const first = workers[0]!;
+    const queued = (await (
+      await http('POST', '/api/v1/jobs', { kind: 'audit-package.build', params: { model: 'big-pd' } })
+    ).json()) as Job;
+    const running = await until(queued.id, (j) => j.status !== 'queued', 60_000);
+    expect(running.status, 'the build finished before it could be interrupted').toBe('running');
+    expect(running.worker).toMatch(new RegExp(`:${first.pid}$`));
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const cut = await job(queued.id);
+    expect(cut.status, 'the build finished before the kill').toBe('running');
+    expect(await builtEvents(queued.id)).toHaveLength(0);
+
+    const second = await startWorker(env);
+    workers.push(second);
+    const done = await until(queued.id, (j) => j.status === 'succeeded' || j.status === 'failed', 180_000);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    expect(done.worker).toMatch(new RegExp(`:${second.pid}$`));
+    expect(await builtEvents(queued.id)).toHaveLength(1);
+    const zip = Buffer.from(await (await http('GET', `/api/v1/jobs/${queued.id}/artifact`)).arrayBuffer());
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(
+      (done.result?.artifact as { sha256?: string } | undefined)?.sha256,
+    );
+  }, 300_000);
+});
