@@ -161,7 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const ssoSignIn = new SsoSignIn(db, clock, identity, config.sso);
   const ssoConsole = config.sso ? new SsoConsoleService(db, clock, ssoSignIn, config.sso) : null;
   const tokenExchange = new TokenExchangeService(clock, identity, ssoSignIn, config.sso);
-  const ssoAdmin = new SsoAdminService(db, clock, ssoSignIn.store, identity.store);
+  const ssoAdmin = new SsoAdminService(db, clock, ssoSignIn.store, identity);
   const sso = config.sso;
   if (sso)
     identity.setPasswordSignInPolicy({
@@ -328,7 +328,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   // --- Background jobs (issue 19, docs/deployment.md "Workers"): requested through /api/v1/jobs,
   // run by `assay worker` processes through pg-boss on PostgreSQL (and by servers unless
   // ASSAY_SERVER_RUNS_JOBS=0), in this process on SQLite.
-  const jobs: JobsService = new JobsService(db, clock, { blobs, users: identity.store }, () =>
+  const jobs: JobsService = new JobsService(db, clock, { blobs, users: identity }, () =>
     openJobQueue({
       databaseUrl: config.databaseUrl,
       timeoutSeconds: config.jobs.timeoutSeconds,

@@ -11,7 +11,7 @@ export interface BootstrapResult {
  * caller prints it). Returns null when users already exist: the token is never shown again.
  */
 export async function bootstrapAdmin(identity: IdentityService): Promise<BootstrapResult | null> {
-  if ((await identity.store.countUsers()) > 0) return null;
+  if ((await identity.countUsers()) > 0) return null;
   const ctx = { actor: 'system', requestId: null };
   const admin = await identity.createUser(ctx, {
     username: 'admin',

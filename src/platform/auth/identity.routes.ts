@@ -58,7 +58,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
 
   const meHandler = async (req: Parameters<typeof principalOf>[0]) => {
     const p = principalOf(req);
-    const user = await identity.store.findUser({ id: p.userId });
+    const user = await identity.findUser({ id: p.userId });
     if (!user) throw new NotFoundError('user', p.userId);
     return { ...toUserView(user), scope: p.scope, tokenId: p.tokenId };
   };
@@ -88,7 +88,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
       demand(principalOf(req), 'user.read');
       const { role, q, limit, cursor } = req.query;
       const needle = q?.toLowerCase();
-      const all = (await identity.store.listUsers())
+      const all = (await identity.listUsers())
         .map(toUserView)
         .filter((u) => (role ? u.role === role : true))
         .filter((u) =>
@@ -125,7 +125,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
     },
     handler: async (req) => {
       demand(principalOf(req), 'user.read');
-      const user = await identity.store.findUser({ id: req.params.id });
+      const user = await identity.findUser({ id: req.params.id });
       if (!user) throw new NotFoundError('user', req.params.id);
       return toUserView(user);
     },
@@ -169,7 +169,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
       const body = req.body;
       let userId = p.userId;
       if (body.username !== undefined || body.userId !== undefined) {
-        const target = await identity.store.findUser(
+        const target = await identity.findUser(
           body.userId !== undefined ? { id: body.userId } : { username: body.username! },
         );
         if (!target) throw new NotFoundError('user', body.userId ?? body.username!);
@@ -207,7 +207,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
       const all = decide(p, 'token.any') === 'allow';
       const { userId, includeRevoked, limit, cursor } = req.query;
       if (userId !== undefined && userId !== p.userId && !all) demand(p, 'token.any');
-      const rows = await identity.store.listTokens(all ? userId : p.userId);
+      const rows = await identity.listTokens(all ? userId : p.userId);
       const views = rows.map(toTokenView).filter((t) => includeRevoked !== 'false' || t.revokedAt === null);
       return pageByOffset(views, limit, cursor);
     },
@@ -225,7 +225,7 @@ export function registerIdentityRoutes(app: ApiApp, services: { identity: Identi
     handler: async (req) => {
       const p = principalOf(req);
       demand(p, 'token.own');
-      const token = await identity.store.findToken(req.params.id);
+      const token = await identity.findToken(req.params.id);
       const mayAny = decide(p, 'token.any') === 'allow';
       // Other people's tokens are not even acknowledged to exist.
       if (!token || (token.user_id !== p.userId && !mayAny)) throw new NotFoundError('token', req.params.id);

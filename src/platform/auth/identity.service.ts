@@ -13,7 +13,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { IdentityStore } from './identity.store.ts';
+import * as store from './identity.store.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { Principal, Role, TokenScope } from './roles.ts';
 import {
@@ -88,7 +88,6 @@ export interface PasswordSignInPolicy {
 
 /** Users, tokens and authentication. */
 export class IdentityService {
-  readonly store: IdentityStore;
   private readonly touched = new Map<string, number>();
   private readonly throttle: LoginThrottle;
   private roleGuard: RoleChangeGuard | null = null;
@@ -98,7 +97,6 @@ export class IdentityService {
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
-    this.store = new IdentityStore(db.kysely);
     this.throttle = new LoginThrottle(db, clock);
   }
 
@@ -112,9 +110,34 @@ export class IdentityService {
     this.passwordPolicy = policy;
   }
 
+  /** The user with this id or username (inside `tx` when given). */
+  findUser(by: { id?: string; username?: string }, tx?: Kysely<Database>): Promise<UsersTable | undefined> {
+    return store.findUser(tx ?? this.db.kysely, by);
+  }
+
+  /** Every user, by username. */
+  listUsers(): Promise<UsersTable[]> {
+    return store.listUsers(this.db.kysely);
+  }
+
+  /** The number of users (0 on a new store). */
+  countUsers(): Promise<number> {
+    return store.countUsers(this.db.kysely);
+  }
+
+  /** The API token with this id. */
+  findToken(id: string): Promise<ApiTokensTable | undefined> {
+    return store.findToken(this.db.kysely, id);
+  }
+
+  /** Tokens of one user, or of everyone when userId is undefined. */
+  listTokens(userId?: string): Promise<ApiTokensTable[]> {
+    return store.listTokens(this.db.kysely, userId);
+  }
+
   /** Resolves a bearer token to its principal, or throws 401 (unknown, revoked, expired, disabled user). */
   async authenticate(token: string): Promise<Principal> {
-    const found = await this.store.findTokenByHash(hashToken(token));
+    const found = await store.findTokenByHash(this.db.kysely, hashToken(token));
     if (!found) throw new UnauthenticatedError('the API token is not valid');
     const { token: t, user } = found;
     const now = this.clock.now().toISOString();
@@ -125,7 +148,7 @@ export class IdentityService {
     const last = this.touched.get(t.id) ?? 0;
     if (Date.now() - last > 60_000) {
       this.touched.set(t.id, Date.now());
-      await this.store.touchToken(t.id, now);
+      await store.touchToken(this.db.kysely, t.id, now);
     }
     return {
       userId: user.id,
@@ -159,10 +182,10 @@ export class IdentityService {
       row_version: 1,
     };
     return this.db.write(async (tx) => {
-      if (await this.store.findUser({ username: input.username }, tx)) {
+      if (await store.findUser(tx, { username: input.username })) {
         throw new ConflictError(`user '${input.username}' already exists`, { field: 'username' });
       }
-      await this.store.insertUser(tx, row);
+      await store.insertUser(tx, row);
       const view = toUserView(row);
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'user.created',
@@ -186,7 +209,7 @@ export class IdentityService {
     },
   ): Promise<UserView> {
     return this.db.write(async (tx) => {
-      const before = await this.store.findUser({ id }, tx);
+      const before = await store.findUser(tx, { id });
       if (!before) throw new NotFoundError('user', id);
       const next: UsersTable = {
         ...before,
@@ -198,7 +221,7 @@ export class IdentityService {
       };
       if (this.roleGuard && next.role !== before.role)
         await this.roleGuard(tx, ctx, { id, username: before.username }, next.role as Role);
-      await this.store.updateUser(tx, id, next);
+      await store.updateUser(tx, id, next);
       const after = toUserView(next);
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'user.updated',
@@ -219,7 +242,7 @@ export class IdentityService {
       throw new ValidationError('expiresAt must be in the future', 'expiresAt');
     if (!input.name.trim()) throw new ValidationError('name must not be empty', 'name');
     return this.db.write(async (tx) => {
-      const user = await this.store.findUser({ id: input.userId }, tx);
+      const user = await store.findUser(tx, { id: input.userId });
       if (!user) throw new NotFoundError('user', input.userId);
       if (input.scope === 'admin' && user.role !== 'admin') {
         throw new ForbiddenError(
@@ -241,7 +264,7 @@ export class IdentityService {
         revoked_at: null,
         last_used_at: null,
       };
-      await this.store.insertToken(tx, row);
+      await store.insertToken(tx, row);
       const view = toTokenView(row);
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'token.created',
@@ -256,11 +279,11 @@ export class IdentityService {
   /** Revokes a token (idempotent: revoking twice keeps the first time). */
   async revokeToken(ctx: AuditContext, id: string): Promise<TokenView> {
     return this.db.write(async (tx) => {
-      const before = await this.store.findToken(id, tx);
+      const before = await store.findToken(tx, id);
       if (!before) throw new NotFoundError('token', id);
       if (before.revoked_at) return toTokenView(before);
       const after = { ...before, revoked_at: this.clock.now().toISOString() };
-      await this.store.updateToken(tx, id, { revoked_at: after.revoked_at });
+      await store.updateToken(tx, id, { revoked_at: after.revoked_at });
       await appendAuditEvent(tx, this.clock, ctx, {
         action: 'token.revoked',
         entityType: 'token',
@@ -285,7 +308,7 @@ export class IdentityService {
   ): Promise<{ token: string; user: UserView; expiresAt: string }> {
     const attempt = { username, address };
     await this.throttle.begin(attempt);
-    const user = await this.store.findUser({ username });
+    const user = await store.findUser(this.db.kysely, { username });
     const matches = verifyPassword(password, user?.password_hash ?? dummyPasswordHash());
     if (!user || user.disabled || !user.password_hash || !matches) {
       throw new UnauthenticatedError('unknown username or wrong password');

@@ -33,7 +33,7 @@ describe('HTTP shell', () => {
   it('refuses revoked and expired tokens', async () => {
     const { token } = await s.userToken('rita', 'auditor');
     expect((await s.call('GET', '/api/openapi.json', undefined, token)).statusCode).toBe(200);
-    const rita = (await s.services.identity.store.listTokens()).find((t) => t.name === 'test');
+    const rita = (await s.services.identity.listTokens()).find((t) => t.name === 'test');
     await s.services.identity.revokeToken({ actor: 'admin', requestId: null }, rita!.id);
     const res = await s.call('GET', '/api/openapi.json', undefined, token);
     expect(res.statusCode).toBe(401);

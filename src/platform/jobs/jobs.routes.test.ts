@@ -93,7 +93,7 @@ describe.each(ENGINES)('background jobs (%s)', (engine) => {
   }, 90_000);
 
   it('a job whose worker died mid-attempt runs again; two deliveries at once apply the effect once', async () => {
-    const olivia = await s.services.identity.store.findUser({ username: 'olivia' });
+    const olivia = await s.services.identity.findUser({ username: 'olivia' });
     const row = (id: string, status: string, attempts: number) => {
       const at = new Date().toISOString();
       return {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Job, JobListQuery, JobProgress, JobRequest, JobStatus } from '../../contracts/jobs.ts';
 import type { Caller } from '../auth/caller.ts';
-import type { IdentityStore } from '../auth/identity.store.ts';
+import type { IdentityService } from '../auth/identity.service.ts';
 import { decide } from '../auth/permissions.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import type { BlobStore } from '../blob-store.ts';
@@ -90,7 +90,7 @@ export class JobsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly deps: { blobs: BlobStore; users: IdentityStore },
+    private readonly deps: { blobs: BlobStore; users: Pick<IdentityService, 'findUser'> },
     /** Opens the queue (pg-boss on PostgreSQL), on the first job sent or when this process starts working. */
     private readonly openQueue: () => Promise<JobQueue>,
   ) {

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { SsoRoleMappingsTable, SsoWorkloadRulesTable } from '../../db/tables/sso.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { IdentityStore } from '../identity.store.ts';
+import type { IdentityService } from '../identity.service.ts';
 import type { SsoStore } from './sso.store.ts';
 import { isLoopbackHttp } from './sso-config.ts';
 
@@ -73,7 +73,7 @@ export class SsoAdminService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly store: SsoStore,
-    private readonly users: IdentityStore,
+    private readonly users: Pick<IdentityService, 'findUser'>,
   ) {}
 
   async listMappings(): Promise<RoleMappingView[]> {

@@ -7,6 +7,7 @@ import type { UsersTable } from '../../db/tables/platform.ts';
 import { newId } from '../../ids.ts';
 import type { IdentityService, UserView } from '../identity.service.ts';
 import { toUserView } from '../identity.service.ts';
+import { insertUser } from '../identity.store.ts';
 import type { Role, TokenScope } from '../roles.ts';
 import { SsoStore } from './sso.store.ts';
 import type { SsoConfig } from './sso-config.ts';
@@ -73,7 +74,7 @@ export class SsoSignIn {
     const user = await this.db.write(async (tx) => {
       const link = await this.store.findIdentity(tx, issuer, subject);
       if (link) {
-        const found = await this.identity.store.findUser({ id: link.user_id }, tx);
+        const found = await this.identity.findUser({ id: link.user_id }, tx);
         if (!found) throw new SignInRefused('the linked user no longer exists');
         if (link.claims_hash !== hash) {
           await appendAuditEvent(
@@ -104,7 +105,7 @@ export class SsoSignIn {
         created_at: now,
         row_version: 1,
       };
-      await this.identity.store.insertUser(tx, row);
+      await insertUser(tx, row);
       await appendAuditEvent(
         tx,
         this.clock,
@@ -165,18 +166,15 @@ export class SsoSignIn {
 
   /** The user with this id as the API shows it. */
   async userById(id: string): Promise<UserView> {
-    const row = await this.identity.store.findUser({ id });
+    const row = await this.identity.findUser({ id });
     if (!row) throw new SignInRefused('the user no longer exists');
     return toUserView(row);
   }
 
-  private async freeUsername(
-    tx: Parameters<IdentityService['store']['findUser']>[1],
-    base: string,
-  ): Promise<string> {
+  private async freeUsername(tx: Parameters<IdentityService['findUser']>[1], base: string): Promise<string> {
     for (let i = 1; i < 1000; i++) {
       const name = i === 1 ? base : `${base.slice(0, 56)}-${i}`;
-      if (!(await this.identity.store.findUser({ username: name }, tx))) return name;
+      if (!(await this.identity.findUser({ username: name }, tx))) return name;
     }
     throw new SignInRefused(`no free username near '${base}'`);
   }

@@ -149,7 +149,7 @@ export class TokenExchangeService {
 
   private async serviceUser(rule: SsoWorkloadRulesTable, requestId: string | null): Promise<UserView> {
     const ctx = { actor: 'sso', requestId };
-    const found = await this.identity.store.findUser({ username: rule.username });
+    const found = await this.identity.findUser({ username: rule.username });
     if (!found)
       return this.identity.createUser(ctx, {
         username: rule.username,
