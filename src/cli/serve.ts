@@ -87,7 +87,9 @@ export function registerServe(program: Command): void {
         });
         const boot = await bootstrapAdmin(services.identity);
         if (boot && config.seedDemo) {
-          const summary = await seedDemoPortfolio(db, services.identity);
+          const summary = await seedDemoPortfolio(db, services.identity, new Date(), {
+            monitoringDir: path.join(config.dataDir, 'monitoring'),
+          });
           process.stderr.write(`Seeded the demo portfolio: ${summary}\n`);
         }
         process.once('SIGINT', stop);

@@ -12,6 +12,7 @@ import type { Db } from '../platform/db/database.ts';
 import { installRoot } from '../platform/install-root.ts';
 import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
+import { seedDemoMonitoring } from './demo-monitoring.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 import { demoServices } from './demo-services.ts';
@@ -64,12 +65,15 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
  * Seeds the demo organisation into an empty store: its people, datasets with lineage, 26 models
  * across statuses with versions and deployments. Runs through the real services, so every record
  * has its audit events; time is spread over the last 18 months so history and "as of" reads show
- * something. Returns a one-line summary.
+ * something. With `options.monitoringDir` (the server's `<dataDir>/monitoring`) it also seeds
+ * production monitoring: plans, 90 days of windows, alerts and an incident (demo-monitoring.ts).
+ * Returns a one-line summary.
  */
 export async function seedDemoPortfolio(
   db: Db,
   identity: IdentityService,
   now: Date = new Date(),
+  options: { monitoringDir?: string } = {},
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
@@ -129,7 +133,10 @@ export async function seedDemoPortfolio(
   }
   await seedDemoDocumentation(db, clock, caller);
   const workflow = await seedDemoWorkflow(db, clock, now);
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}`;
+  const monitoring = options.monitoringDir
+    ? `; monitoring: ${await seedDemoMonitoring(db, clock.now(), now, options.monitoringDir)}`
+    : '';
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}${monitoring}`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {
