@@ -49,10 +49,18 @@ try {
   const bodies = Array.from({ length: batches }, (_, b) =>
     Buffer.from(predictionsNdjson(perBatch.map((p) => ({ ...p, prediction_id: `${b}-${p.prediction_id}` })))),
   );
+  // CPU seconds (all threads of the process) beside wall seconds: on a loaded machine the wall
+  // clock measures the neighbours too
+  const cpu = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1e6;
+  };
+  let cpu0 = process.cpuUsage();
   let start = performance.now();
   for (const body of bodies)
     await t.services.monitoringIngest.ingest(admin, dep, 'predictions', { ndjson: body });
   const ndjsonS = (performance.now() - start) / 1000;
+  const ndjsonCpu = cpu(cpu0);
 
   // Parquet: the same rows as one Parquet file per 100,000 rows
   const parquet = path.join(tmp, 'batch.parquet');
@@ -70,17 +78,21 @@ try {
     );
   });
   const pqRows = Math.min(10, batches) * BATCH;
+  cpu0 = process.cpuUsage();
   start = performance.now();
   await t.services.monitoringIngest.ingest(admin, dep, 'predictions', { file: parquet, format: 'parquet' });
   const parquetS = (performance.now() - start) / 1000;
+  const parquetCpu = cpu(cpu0);
 
   // one window over every row vs assay validate on the same rows (exported once)
+  cpu0 = process.cpuUsage();
   start = performance.now();
   const windows = await t.services.monitoringRuns.run(admin, dep, {
     from: '2026-03-01T00:00:00Z',
     to: '2026-03-02T00:00:00Z',
   });
   const windowS = (performance.now() - start) / 1000;
+  const windowCpu = cpu(cpu0);
   const current = path.join(tmp, 'window.parquet');
   const segs = path.join(t.services.monitoringIngest.segmentDir(dep), 'predictions', '*.parquet');
   const ref = path.join(tmp, 'ref.parquet');
@@ -92,6 +104,7 @@ try {
       `COPY (SELECT * EXCLUDE (label) FROM read_csv('${refFile}')) TO '${ref}' (FORMAT parquet)`,
     );
   });
+  cpu0 = process.cpuUsage();
   start = performance.now();
   await validate({
     data: current,
@@ -101,16 +114,30 @@ try {
     now: new Date(),
   });
   const validateS = (performance.now() - start) / 1000;
+  const validateCpu = cpu(cpu0);
   const total = batches * BATCH + pqRows;
   console.log(
     JSON.stringify(
       {
+        loadAverage: os.loadavg(),
         rows: batches * BATCH,
-        ndjson: { seconds: ndjsonS, rowsPerSecond: Math.round((batches * BATCH) / ndjsonS) },
-        parquet: { rows: pqRows, seconds: parquetS, rowsPerSecond: Math.round(pqRows / parquetS) },
-        window: { rows: windows[0]?.rows ?? total, seconds: windowS },
-        validate: { seconds: validateS },
+        ndjson: {
+          seconds: ndjsonS,
+          cpuSeconds: ndjsonCpu,
+          rowsPerSecond: Math.round((batches * BATCH) / ndjsonS),
+          rowsPerCpuSecond: Math.round((batches * BATCH) / ndjsonCpu),
+        },
+        parquet: {
+          rows: pqRows,
+          seconds: parquetS,
+          cpuSeconds: parquetCpu,
+          rowsPerSecond: Math.round(pqRows / parquetS),
+          rowsPerCpuSecond: Math.round(pqRows / parquetCpu),
+        },
+        window: { rows: windows[0]?.rows ?? total, seconds: windowS, cpuSeconds: windowCpu },
+        validate: { seconds: validateS, cpuSeconds: validateCpu },
         windowOverValidate: windowS / validateS,
+        windowOverValidateCpu: windowCpu / validateCpu,
       },
       null,
       2,

@@ -95,7 +95,9 @@ function registerServeCommand(program: Command): void {
         });
         const boot = await bootstrapAdmin(services.identity);
         if (boot && config.seedDemo) {
-          const summary = await seedDemoPortfolio(db, services.identity, new Date(), services.blobs);
+          const summary = await seedDemoPortfolio(db, services.identity, new Date(), services.blobs, {
+            monitoringDir: path.join(config.dataDir, 'monitoring'),
+          });
           process.stderr.write(`Seeded the demo portfolio: ${summary}\n`);
         }
         process.once('SIGINT', stop);

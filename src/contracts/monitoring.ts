@@ -98,6 +98,20 @@ export const monitoringPlanDocumentSchema = z.strictObject({
     z.strictObject({ type: z.literal('fixed'), from: isoTime, to: isoTime }),
     /** The N windows before each window. */
     z.strictObject({ type: z.literal('trailing'), windows: z.number().int().min(1).max(90) }),
+    /**
+     * A validation run's input (evidence pushed by `assay validate --push`): its reference (or its
+     * data). The file ingested with --reference must be that file: its SHA-256 is the one the run
+     * recorded (resolved into `sha256` when the plan is applied).
+     */
+    z.strictObject({
+      type: z.literal('validation'),
+      evidence: z.string().min(1).max(100),
+      input: z.enum(['reference', 'data']).default('reference'),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+    }),
   ]),
   window: windowSizeSchema.default('day'),
   schedule: z

@@ -15,6 +15,7 @@ import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
 import { seedDemoGenAi } from './demo-genai.ts';
 import { demoArtifact, seedDemoModelEvidence } from './demo-model-evidence.ts';
+import { seedDemoMonitoring } from './demo-monitoring.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 import { demoServices } from './demo-services.ts';
@@ -69,7 +70,9 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
  * has its audit events; time is spread over the last 18 months so history and "as of" reads show
  * something. The models with a real ONNX artifact (data/models/) get explanation and stress
  * evidence computed by the engine, stored in `blobs` (the server's blob store; without one, a
- * directory under the system's temporary directory). Returns a one-line summary.
+ * directory under the system's temporary directory). With `options.monitoringDir` (the server's `<dataDir>/monitoring`) it also seeds
+ * production monitoring: plans, 90 days of windows, alerts and an incident (demo-monitoring.ts).
+ * Returns a one-line summary.
  */
 export async function seedDemoPortfolio(
   db: Db,
@@ -77,6 +80,8 @@ export async function seedDemoPortfolio(
   now: Date = new Date(),
   /** The server's blob store: evidence computed from the demo models and the GenAI evaluation files go there (demo-model-evidence.ts, demo-genai.ts). */
   blobStore?: BlobStore,
+  /** With `monitoringDir` (the server's `<dataDir>/monitoring`), production monitoring is seeded too. */
+  options: { monitoringDir?: string } = {},
 ): Promise<string> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
@@ -140,7 +145,10 @@ export async function seedDemoPortfolio(
   const genai = blobStore
     ? `; ${await seedDemoGenAi(db, clock, { models, versions, blobs: blobStore }, { developer: person('dev.priya', 'developer'), validator: person('val.wen', 'validator') })}`
     : '';
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves${genai}`;
+  const monitoring = options.monitoringDir
+    ? `; monitoring: ${await seedDemoMonitoring(db, clock.now(), now, options.monitoringDir)}`
+    : '';
+  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves${genai}${monitoring}`;
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {

@@ -150,8 +150,10 @@ export async function writePredictionSegment(options: {
   const { columns, batchId } = options;
   return withDuckDb(async (conn) => {
     const relation = await sourceSql(conn, options.source, columns);
-    // the input is parsed once (CSV and JSON parsing is most of the work), then read as a table
-    await conn.run(`CREATE TEMP TABLE src AS SELECT * FROM ${relation}`);
+    // a CSV or JSON input is parsed once (parsing is most of the work) and then read as a table;
+    // Parquet is cheaper to read again than to copy
+    const parsed = 'ndjson' in options.source || options.source.format !== 'parquet';
+    await conn.run(`CREATE TEMP ${parsed ? 'TABLE' : 'VIEW'} src AS SELECT * FROM ${relation}`);
     const names = await columnNames(conn, 'src');
     const hasTs = names.includes(columns.timestamp);
     if (options.reference) {

@@ -140,6 +140,12 @@ export class MonitoringIngestService {
       } else source = input;
       const inputFile = 'ndjson' in source ? source.ndjson : source.file;
       const sha256 = await segmentSha256(inputFile);
+      const b = doc?.baseline;
+      if (kind === 'reference' && b?.type === 'validation' && b.sha256 && b.sha256 !== sha256)
+        throw new ValidationError(
+          `the plan's baseline is the ${b.input} of validation run ${b.evidence} (SHA-256 ${b.sha256}); this file's SHA-256 is ${sha256}`,
+          'body',
+        );
       const seen = await batchByInput(this.db.kysely, dep.id, kind, sha256);
       if (seen) return { batches: [manifestView(seen)], duplicate: true, duplicateIds: 0 };
       const id = newId(this.clock.now().getTime());

@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import type { MonitoringPlansTable } from '../../platform/db/tables/monitoring.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { evidenceInputsOf } from '../evidence/evidence.queries.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
 import type { DocumentStanding } from '../reviews/review-rules.ts';
 import {
@@ -36,6 +37,39 @@ export function planView(row: MonitoringPlansTable, modelKey: string): Monitorin
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * The SHA-256 of the validation run's input a `validation` baseline names: the evidence must be of
+ * the deployment's model and name that input (`reference:<path> sha256:<hex> …`, as
+ * `assay validate --push` records it); a `sha256` written in the plan must agree.
+ */
+async function validationInputSha256(
+  tx: Kysely<Database>,
+  baseline: Extract<MonitoringPlanDocument['baseline'], { type: 'validation' }>,
+  modelId: string,
+): Promise<string> {
+  const ev = await evidenceInputsOf(tx, baseline.evidence);
+  if (!ev || ev.model_id !== modelId)
+    throw new ValidationError(
+      `baseline.evidence: no evidence '${baseline.evidence}' of this deployment's model`,
+      'baseline.evidence',
+    );
+  const inputs = JSON.parse(ev.inputs_json) as string[];
+  const hit = inputs
+    .map((i) => new RegExp(`^${baseline.input}:.* sha256:([0-9a-f]{64})(\\s|$)`).exec(i))
+    .find((m) => m !== null);
+  if (!hit?.[1])
+    throw new ValidationError(
+      `baseline.evidence: evidence '${baseline.evidence}' records no ${baseline.input} input with a SHA-256 (a run pushed by assay validate --push records its inputs)`,
+      'baseline.evidence',
+    );
+  if (baseline.sha256 && baseline.sha256 !== hit[1])
+    throw new ValidationError(
+      `baseline.sha256: the validation run's ${baseline.input} has SHA-256 ${hit[1]}, not ${baseline.sha256}`,
+      'baseline.sha256',
+    );
+  return hit[1];
 }
 
 /**
@@ -83,6 +117,9 @@ export class MonitoringPlansService {
     return this.db.write(async (tx) => {
       const dep = await this.deployment(caller, deploymentId, 'monitoring.plan', tx);
       if (dep.ended_at) throw new ValidationError(`deployment '${deploymentId}' has ended`, 'deploymentId');
+      if (document.baseline.type === 'validation') {
+        document.baseline.sha256 = await validationInputSha256(tx, document.baseline, dep.model_id);
+      }
       const current = await activePlan(tx, dep.id);
       if (current && current.sha256 === sha256)
         return { plan: planView(current, dep.model_key), changed: false };

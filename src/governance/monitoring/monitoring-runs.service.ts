@@ -157,7 +157,8 @@ export class MonitoringRunsService {
 
   /** Whether a batch changes what a window is computed from (its rows, labels or baseline). */
   private affects(b: MonitoringBatchesTable, span: WindowSpan, doc: MonitoringPlanDocument): boolean {
-    if (b.kind === 'reference') return doc.baseline.type === 'reference';
+    if (b.kind === 'reference')
+      return doc.baseline.type === 'reference' || doc.baseline.type === 'validation';
     const base = this.baselinePeriod(doc, span);
     return (
       overlaps(b, span.start.getTime(), span.end.getTime()) ||
@@ -197,7 +198,15 @@ export class MonitoringRunsService {
     const outcomes = files((b) => b.kind === 'outcomes');
     const baseline: BaselineRows = base
       ? { type: 'period', ...base }
-      : { type: 'reference', files: files((b) => b.kind === 'reference') };
+      : {
+          type: 'reference',
+          // a validation run's input: only the reference batches with its bytes
+          files: files(
+            (b) =>
+              b.kind === 'reference' &&
+              (doc.baseline.type !== 'validation' || b.sha256 === doc.baseline.sha256),
+          ),
+        };
     const perf = checks.filter((c) => c.kind === 'performance');
     const empty = baseline.type === 'reference' && baseline.files.length === 0;
     const computation: WindowComputation =
