@@ -10,8 +10,8 @@
 // - dist/cli/validate.mjs: `assay validate` alone, with its packages bundled in (resolving and
 //   parsing DuckDB's ~100 CommonJS files at every start cost ~0.15 s); only the native bindings
 //   (DuckDB's, onnxruntime-node) stay external.
-// - dist/cli/default-policy.yaml and dist/cli/schemas/spdx-3.0.1/: read by their modules next to
-//   themselves, as in src/.
+// - dist/cli/default-policy.yaml, dist/cli/schemas/spdx-3.0.1/ and
+//   dist/cli/formats/schemas/oscal-1.1.3/: read by their modules next to themselves, as in src/.
 //
 // Every file is in the one folder dist/cli/, so `new URL('./x', import.meta.url)` names the same
 // neighbour from any chunk. dist/cli/build.json records the build, and bin/assay.mjs compares it
@@ -110,6 +110,20 @@ mkdirSync(`${outdir}/schemas/spdx-3.0.1`, { recursive: true });
 for (const name of ['spdx-json-schema.json', 'spdx-context.jsonld', 'README.md']) {
   copyFileSync(here(`../${SPDX_SCHEMAS}/${name}`), `${outdir}/schemas/spdx-3.0.1/${name}`);
 }
+// NIST's OSCAL 1.1.3 schemas the compliance exports validate against, read by oscal-schema.ts at
+// ./formats/schemas/oscal-1.1.3/ next to itself.
+const OSCAL_SCHEMAS = 'src/governance/compliance/formats/schemas/oscal-1.1.3';
+const OSCAL_FILES = [
+  'oscal_catalog_schema.json',
+  'oscal_component_schema.json',
+  'oscal_assessment-results_schema.json',
+  'README.md',
+  'LICENSE.md',
+];
+mkdirSync(`${outdir}/formats/schemas/oscal-1.1.3`, { recursive: true });
+for (const name of OSCAL_FILES) {
+  copyFileSync(here(`../${OSCAL_SCHEMAS}/${name}`), `${outdir}/formats/schemas/oscal-1.1.3/${name}`);
+}
 // The command manifest `assay --help` prints from (src/cli/command-manifest.ts), written by the
 // bundle itself so that it describes exactly the definitions the bundle holds.
 const manifest = spawnSync(process.execPath, [`${outdir}/write-command-manifest.mjs`], { encoding: 'utf8' });
@@ -126,6 +140,7 @@ const sources = new Set([
   'src/governance/policy/default-policy.yaml',
   `${SPDX_SCHEMAS}/spdx-json-schema.json`,
   `${SPDX_SCHEMAS}/spdx-context.jsonld`,
+  ...OSCAL_FILES.filter((f) => f.endsWith('.json')).map((f) => `${OSCAL_SCHEMAS}/${f}`),
 ]);
 for (const input of [...Object.keys(main.metafile.inputs), ...Object.keys(validate.metafile.inputs)]) {
   if (input.startsWith('src/')) sources.add(input);

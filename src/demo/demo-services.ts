@@ -23,7 +23,8 @@ import type { Db } from '../platform/db/database.ts';
  * The services the demo seed works through, wired as the composition root wires them (the
  * lifecycle guard included, so the demo follows the same rules as a user). Most demo evidence is
  * links; the evidence computed from the models themselves (demo-model-evidence.ts) is stored in
- * `blobStore` (the server's), or without one in a directory under the system's temporary directory.
+ * `blobStore` (the server's). Without one, the services get a directory under the system's temporary
+ * directory, and the seed attaches no evidence files (seed.ts).
  */
 export function demoServices(db: Db, clock: Clock, blobStore?: BlobStore) {
   const policy = new PolicyService(db, clock);

@@ -26,13 +26,17 @@ class SteppingClock implements Clock {
   private t: number;
   constructor(
     start: Date,
-    private readonly stepMs: number,
+    private stepMs: number,
   ) {
     this.t = start.getTime();
   }
   now(): Date {
     this.t += this.stepMs;
     return new Date(this.t);
+  }
+  /** From now on, each reading moves the clock by `ms` (the evidence seeded last takes minutes, not days). */
+  stepBy(ms: number): void {
+    this.stepMs = ms;
   }
   /** Jumps forward to `t`, never back (the workflow demo lets months pass). */
   advanceTo(t: Date): void {
@@ -69,8 +73,8 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
  * across statuses with versions and deployments. Runs through the real services, so every record
  * has its audit events; time is spread over the last 18 months so history and "as of" reads show
  * something. The models with a real ONNX artifact (data/models/) get explanation and stress
- * evidence computed by the engine, stored in `blobs` (the server's blob store; without one, a
- * directory under the system's temporary directory). With `options.monitoringDir` (the server's `<dataDir>/monitoring`) it also seeds
+ * evidence computed by the engine, and the GenAI assistant its red-team runs, when `blobStore` (the
+ * server's blob store, where the evidence files go) is given. With `options.monitoringDir` (the server's `<dataDir>/monitoring`) it also seeds
  * production monitoring: plans, 90 days of windows, alerts and an incident (demo-monitoring.ts).
  * Returns a one-line summary.
  */
@@ -141,7 +145,13 @@ export async function seedDemoPortfolio(
   }
   await seedDemoDocumentation(db, clock, caller);
   const workflow = await seedDemoWorkflow(db, clock, now);
-  const modelEvidence = await seedDemoModelEvidence(evidence, blobs, clock, (u) => person(u, 'validator'));
+  // What follows happens within minutes of the workflow's end, so the monitoring story keeps its
+  // days before `now` however many readings the evidence below takes.
+  clock.stepBy(60_000);
+  // Evidence files need the server's blob store (the package and the console read them from it).
+  const modelEvidence = blobStore
+    ? await seedDemoModelEvidence(evidence, blobs, clock, (u) => person(u, 'validator'))
+    : 0;
   const genai = blobStore
     ? `; ${await seedDemoGenAi(db, clock, { models, versions, blobs: blobStore }, { developer: person('dev.priya', 'developer'), validator: person('val.wen', 'validator') })}`
     : '';

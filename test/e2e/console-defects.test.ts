@@ -43,7 +43,7 @@ describe('console defects found by new users (demo portfolio, real server, real 
     ensureConsoleBuilt();
     [server, browser] = await Promise.all([startConsoleServer(), launchBrowser()]);
     reviews = (await server.api<{ items: ReviewItem[] }>('GET', '/api/v1/reviews?limit=500')).items;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

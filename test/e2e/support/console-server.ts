@@ -66,10 +66,12 @@ export async function startConsoleServer(
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
+  // A first start with the demo computes its evidence and 90 days of monitoring windows first.
+  const startLimitS = options.seed === false || options.dataDir ? 30 : 240;
   const adminToken = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`server did not start in 30 s:\n${out}\n${err}`)),
-      30_000,
+      () => reject(new Error(`server did not start in ${startLimitS} s:\n${out}\n${err}`)),
+      startLimitS * 1000,
     );
     const check = () => {
       const token = options.adminToken ?? /admin API token[^\n]*\n\s*\n\s*(\S+)/.exec(out)?.[1];
