@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 import { ENGINES } from '../../../test/support/engines.ts';
+import { readZipEntries } from '../../../test/support/read-zip.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { TIER4_ANSWERS } from '../../../test/support/tier-answers.ts';
 import { auditPackageManifestSchema } from '../../contracts/audit-package.ts';
@@ -14,29 +14,6 @@ import { describePublicKey } from '../../platform/signing/signing-key.ts';
 import { croissantErrors } from '../documentation/formats/croissant.ts';
 import { spdxErrors } from '../documentation/formats/spdx-schema.ts';
 import { verifyPackage } from './verify-package.ts';
-
-/** Every entry of a zip, read whole (the packages in these tests are small). */
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on('entry', (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const parts: Buffer[] = [];
-          s.on('data', (c: Buffer) => parts.push(c));
-          s.on('end', () => {
-            out.set(e.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 /** Writes entries as a new zip (evidence stored, the rest deflated, as the server does). */
 function writeZip(file: string, entries: Map<string, Buffer>): Promise<void> {
@@ -231,7 +208,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     const result = await verifyPackage(good);
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     const manifest = auditPackageManifestSchema.parse(JSON.parse(entries.get('manifest.json')!.toString()));
     const keys = await as('audrey', 'GET', '/api/v1/keys');
     expect(keys.items[0].id).toBe(manifest.signingKey.id);
@@ -312,7 +289,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     'standard/model-1.0.0.spdx.json',
     'standard/dataset-pkg-train.croissant.json',
   ])('fails naming %s when one byte of it changes', async (name) => {
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     const original = entries.get(name)!;
     // In the manifest, one hex digit of a digest becomes another hex digit: the manifest stays a
     // valid manifest (XOR-ing a bit could turn 'f' into 'g'), only no longer the one signed.
@@ -333,7 +310,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
   });
 
   it('fails naming an evidence file whose bytes change in place, in the zip as downloaded', async () => {
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     const evidence = JSON.parse(entries.get('records/evidence.json')!.toString());
     const target = evidence.find((x: { title: string }) => x.title === 'evidence 1').packagePath as string;
     const bytes = fs.readFileSync(good);
@@ -348,7 +325,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
   });
 
   it('fails on a signature by another key, on an extra file, and on a missing file', async () => {
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     const sig = JSON.parse(entries.get('manifest.sig')!.toString());
     sig.signature = flip(Buffer.from(sig.signature, 'base64'), 5).toString('base64');
     entries.set('manifest.sig', Buffer.from(JSON.stringify(sig)));
@@ -356,7 +333,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     await writeZip(badSig, entries);
     expect((await verifyPackage(badSig)).problems.map((p) => p.file)).toEqual(['manifest.sig']);
 
-    const extra = await readZip(good);
+    const extra = await readZipEntries(good);
     extra.set('evidence/smuggled.txt', Buffer.from('not from the server'));
     const withExtra = path.join(dir, 'extra.zip');
     await writeZip(withExtra, extra);
@@ -364,7 +341,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
       { file: 'evidence/smuggled.txt', problem: 'is in the zip but not in the manifest' },
     ]);
 
-    const missing = await readZip(good);
+    const missing = await readZipEntries(good);
     missing.delete('records/findings.json');
     const withMissing = path.join(dir, 'missing.zip');
     await writeZip(withMissing, missing);
@@ -373,7 +350,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
 
   it('names the changed event when the events file is re-signed by a forger', async () => {
     // Someone with their own key rewrites an event and signs a new manifest: the chain still fails.
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     const lines = entries.get('audit/events.jsonl')!.toString().trim().split('\n');
     const e = JSON.parse(lines[2]!);
     e.actor = 'mallory';
@@ -403,7 +380,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
       { path: 'standard/dataset-pkg-train.croissant.json', format: 'croissant-1.0', subject: 'pkg-train' },
     ]);
     // A forger swaps the SPDX file for another JSON document and re-signs with a key of their own.
-    const entries = await readZip(good);
+    const entries = await readZipEntries(good);
     entries.set('standard/model-1.0.0.spdx.json', Buffer.from('{"bomFormat":"CycloneDX"}\n'));
     entries.set('standard/dataset-pkg-train.croissant.json', Buffer.from('not json'));
     resignWithOwnKey(entries);
@@ -430,14 +407,14 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     const v2file = path.join(dir, 'v2.zip');
     fs.writeFileSync(v2file, v2.rawPayload);
     expect((await verifyPackage(v2file)).problems).toEqual([]);
-    const v2entries = await readZip(v2file);
+    const v2entries = await readZipEntries(v2file);
     expect(JSON.parse(v2entries.get('records/evidence.json')!.toString())).toEqual([]);
     expect(JSON.parse(v2entries.get('records/decisions.json')!.toString())).toEqual([]);
     expect(
       JSON.parse(v2entries.get('records/versions.json')!.toString()).map((v: { label: string }) => v.label),
     ).toEqual(['2.0.0']);
 
-    const events = (await readZip(good))
+    const events = (await readZipEntries(good))
       .get('audit/events.jsonl')!
       .toString()
       .trim()
@@ -457,7 +434,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
     const verified = await verifyPackage(oldFile);
     expect(verified.problems).toEqual([]);
     expect(verified.manifest!.asOf).toBe(before);
-    const oldEntries = await readZip(oldFile);
+    const oldEntries = await readZipEntries(oldFile);
     expect(JSON.parse(oldEntries.get('records/decisions.json')!.toString())).toEqual([]);
     expect(JSON.parse(oldEntries.get('records/findings.json')!.toString())).toHaveLength(1);
     // The SPDX document is as of then too: the card was written later, version 2.0.0 did not exist.
@@ -466,7 +443,7 @@ describe.each(ENGINES)('audit package on %s', (engine) => {
         JSON.parse(e.get('standard/model-1.0.0.spdx.json')!.toString())['@graph'] as Record<string, unknown>[]
       ).find((x) => x.type === 'ai_AIPackage')!;
     expect(aiOf(oldEntries).comment).toContain('No model card.');
-    expect(aiOf(await readZip(good)).comment).toContain('Model card revision 1 (draft');
+    expect(aiOf(await readZipEntries(good)).comment).toContain('Model card revision 1 (draft');
     expect(oldEntries.has('standard/model-2.0.0.spdx.json')).toBe(false);
     expect(
       oldEntries
@@ -520,7 +497,7 @@ describe('the demo Tier 1 model', () => {
     const result = await verifyPackage(file);
     expect(result.problems).toEqual([]);
     expect(result.events).toBeGreaterThan(5);
-    const entries = await readZip(file);
+    const entries = await readZipEntries(file);
     expect(entries.has('documentation/model-card-4.0.html')).toBe(true);
     // Approved by two approvers and governance (src/demo/demo-workflow.ts).
     const decisions = JSON.parse(entries.get('records/decisions.json')!.toString());
