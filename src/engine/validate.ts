@@ -242,7 +242,15 @@ async function taskPerformance(
   conn: DuckDBConnection,
   scan: TableScan,
   options: ValidateOptions,
-): Promise<{ performance: NonNullable<ValidationEvidence['performance']>; scored: ScoredView | null }> {
+): Promise<{
+  task: Task;
+  /**
+   * The metrics: for a binary task still being computed (its JS part — the curves, DeLong, the
+   * calibration fit — runs when the score's sort is done, while DuckDB serves the next queries).
+   */
+  performance: Promise<NonNullable<ValidationEvidence['performance']>>;
+  scored: ScoredView | null;
+}> {
   const data = scan.table;
   const label = options.label as string;
   const weight = options.weight ? { weight: options.weight } : {};
@@ -250,7 +258,10 @@ async function taskPerformance(
   const task = await chooseTask(conn, data, options);
   if (task === 'regression') {
     return {
-      performance: await computeRegression(conn, data, { label, prediction: predicted, ...weight }),
+      task,
+      performance: Promise.resolve(
+        await computeRegression(conn, data, { label, prediction: predicted, ...weight }),
+      ),
       scored: null,
     };
   }
@@ -265,7 +276,7 @@ async function taskPerformance(
       prediction: options.prediction,
       ...weight,
     });
-    return { performance, scored: null };
+    return { task, performance: Promise.resolve(performance), scored: null };
   }
   const names = {
     label,
@@ -292,13 +303,13 @@ async function taskPerformance(
   ]);
   const sortedScore =
     score !== undefined && !scored.weighted ? { sortedScore: scan.numeric(score, true) } : {};
-  return {
-    performance: await computePerformance(conn, scored, names, {
-      ...sortedScore,
-      ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
-    }),
-    scored,
-  };
+  const performance = computePerformance(conn, scored, names, {
+    ...sortedScore,
+    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+  });
+  // a failure surfaces where the caller awaits it (after queueing its next queries)
+  performance.catch(() => {});
+  return { task, performance, scored };
 }
 
 /** Columns that the data does not have, checked before any work. */
@@ -395,13 +406,20 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const current = new TableScan(conn, data, sorter);
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
+    // Binary performance finishes in JS once the score's sort is done: meanwhile fairness and
+    // data quality queue their queries, so that DuckDB works while the main thread computes.
+    let pendingPerformance: Promise<ValidationEvidence['performance']> = Promise.resolve(null);
+    let task: Task | null = null;
     if (options.label !== undefined) {
       progress.start('performance', 'performance');
-      ({ performance, scored } = await taskPerformance(conn, current, options));
+      let started: Promise<NonNullable<ValidationEvidence['performance']>>;
+      ({ task, performance: started, scored } = await taskPerformance(conn, current, options));
+      pendingPerformance = started;
     }
-    if (groupSpecs.length > 0 && performance && performance.task !== 'binary') {
+    if (groupSpecs.length > 0 && task !== null && task !== 'binary') {
+      await pendingPerformance;
       throw new InputError(
-        `fairness (--group) needs a binary label; '${options.label}' is ${performance.task === 'regression' ? 'continuous' : 'multiclass'}`,
+        `fairness (--group) needs a binary label; '${options.label}' is ${task === 'regression' ? 'continuous' : 'multiclass'}`,
       );
     }
     let fairness: Record<string, FairnessResult> | null = null;
@@ -421,6 +439,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       columns: data.columns.filter((c) => featureNames.includes(c.name)),
       keepRowHashes: options.reference !== undefined,
     });
+    performance = await pendingPerformance;
     if (scored) await queryRows(conn, `DROP VIEW ${scored.view}`);
     if (options.keepTables) {
       await compact();
