@@ -262,7 +262,7 @@ async function calibrationBins(
     conn,
     `SELECT least(CAST(floor(__p * ${ECE_BINS}) AS INTEGER), ${ECE_BINS - 1}) AS b, sum(__w) AS sw,
        sum(__w * __y) AS sy, sum(__w * __p) AS sp
-     FROM ${view} GROUP BY b HAVING sum(__w) > 0 ORDER BY b`,
+     FROM ${view} GROUP BY 1 HAVING sum(__w) > 0 ORDER BY 1`,
   );
   const out = {
     bin: [] as number[],

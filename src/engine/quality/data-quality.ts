@@ -412,7 +412,7 @@ async function duplicateRows(
   hash: string,
   compared: string[],
 ): Promise<number> {
-  const repeated = `SELECT ${hash} AS h FROM ${table.table} GROUP BY h HAVING count(*) > 1`;
+  const repeated = `SELECT ${hash} AS h FROM ${table.table} GROUP BY 1 HAVING count(*) > 1`;
   const select = compared.map((e, i) => `${e} AS c${i}`).join(', ');
   const [row] = await queryRows(
     conn,
