@@ -1,7 +1,15 @@
 import type { ColumnMissing, ColumnOutliers } from '../../contracts/validation-drift.ts';
 import { countAtMost, countBelow } from '../drift/sorted-sample.ts';
 import { linearQuantile } from '../drift/statistics.ts';
-import { blankText, count, ident, isIntegerType, queryRows, typedNumericExpr } from '../duckdb/sql.ts';
+import {
+  blankText,
+  count,
+  ident,
+  isIntegerType,
+  isNumberType,
+  queryRows,
+  typedNumericExpr,
+} from '../duckdb/sql.ts';
 import type { TableScan } from '../scan/table-scan.ts';
 
 /** Missing values, constancy and IQR outliers of every column. */
@@ -12,32 +20,59 @@ export interface ColumnProfiles {
   outliers: Record<string, ColumnOutliers>;
 }
 
-/** The missing-value counts of every column (one aggregate query), by column name. */
+/**
+ * The missing-value counts of every column, by column name: a column DuckDB stores as numbers
+ * from its numeric read (NULL, NaN and infinite values are counted as its values are streamed), a
+ * text column from its category counts (NULL and blank), when the scan has read them; the other
+ * columns in one aggregate query.
+ */
 export async function missingCounts(scan: TableScan): Promise<Record<string, ColumnMissing>> {
   const table = scan.table;
   const types = await scan.columnTypes();
   const parts: string[] = [];
+  const known = new Map<string, { null: number; empty: number; nan: number; infinite: number }>();
+  const counted: Promise<void>[] = [];
   table.columns.forEach((column, i) => {
+    const type = types.get(column.name);
+    const read =
+      column.kind === 'numeric' && isNumberType(type) ? scan.numericMissing(column.name) : undefined;
+    if (read) {
+      counted.push(read.then((m) => void known.set(column.name, { ...m, empty: 0 })));
+      return;
+    }
+    const categories =
+      type === 'VARCHAR' && column.kind === 'categorical' ? scan.categoryMissing(column.name) : undefined;
+    if (categories) {
+      counted.push(
+        categories.then(
+          (m) => void known.set(column.name, { null: m.null, empty: m.blank, nan: 0, infinite: 0 }),
+        ),
+      );
+      return;
+    }
     const raw = ident(column.name);
     parts.push(`count(*) - count(${raw}) AS null_${i}`);
     // only text columns can hold blank strings (casting numbers to text would cost a lot)
-    if (types.get(column.name) === 'VARCHAR') {
+    if (type === 'VARCHAR') {
       parts.push(`count(*) FILTER (WHERE ${raw} IS NOT NULL AND ${blankText(raw)}) AS empty_${i}`);
     }
     // integers cannot be NaN or infinite (the counts read as 0)
-    if (column.kind === 'numeric' && !isIntegerType(types.get(column.name))) {
-      const v = typedNumericExpr(column.name, types.get(column.name));
+    if (column.kind === 'numeric' && !isIntegerType(type)) {
+      const v = typedNumericExpr(column.name, type);
       parts.push(`count(*) FILTER (WHERE isnan(${v})) AS nan_${i}`);
       parts.push(`count(*) FILTER (WHERE isinf(${v})) AS inf_${i}`);
     }
   });
-  const [row] = await queryRows(scan.conn, `SELECT ${parts.join(', ')} FROM ${scan.from()}`);
+  const [row] =
+    parts.length > 0 ? await queryRows(scan.conn, `SELECT ${parts.join(', ')} FROM ${scan.from()}`) : [];
+  await Promise.all(counted);
   const missing: Record<string, ColumnMissing> = {};
   for (const [i, column] of table.columns.entries()) {
-    const nulls = count(row?.[`null_${i}`]);
-    const empty = count(row?.[`empty_${i}`]);
-    const nan = count(row?.[`nan_${i}`]);
-    const inf = count(row?.[`inf_${i}`]);
+    const m = known.get(column.name);
+    const nulls = m ? m.null : count(row?.[`null_${i}`]);
+    const empty = m ? m.empty : count(row?.[`empty_${i}`]);
+    const nan = m ? m.nan : count(row?.[`nan_${i}`]);
+    const inf = m ? m.infinite : count(row?.[`inf_${i}`]);
     const total = nulls + empty + nan + inf;
     missing[column.name] = {
       count: total,

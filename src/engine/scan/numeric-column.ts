@@ -17,6 +17,17 @@ export interface NumericColumn {
   labels: Uint8Array | null;
 }
 
+/**
+ * The values of a numeric column that are not finite numbers, counted as its values are read:
+ * NULL (`null`), NaN and ±infinity, as data quality's missing counts define them for a column
+ * DuckDB stores as numbers.
+ */
+export interface NumericMissing {
+  null: number;
+  nan: number;
+  infinite: number;
+}
+
 /** The label read beside a numeric column: a SQL expression and the value that counts as positive. */
 export interface LabelSpec {
   expr: string;
@@ -45,6 +56,41 @@ interface RawVector {
   getItem(index: number): unknown;
 }
 
+/**
+ * A DOUBLE vector's values, with a mask of its NULL items (1 = NULL) when it has any: the binding's
+ * own array when it exposes one, else copied into `scratch` (NULL items read as 0 there).
+ */
+function readDoubles(
+  vector: unknown,
+  size: number,
+  scratch: Float64Array,
+  nullScratch: Uint8Array,
+): { items: Float64Array; nulls: Uint8Array | null } {
+  const v = vector as {
+    items?: unknown;
+    validity?: { data?: unknown; itemValid?: (index: number) => boolean };
+  };
+  const own = v.items instanceof Float64Array && v.items.length === size ? v.items : null;
+  if (own && !v.validity?.data) return { items: own, nulls: null };
+  const validity = v.validity;
+  const slow = vector as RawVector;
+  let any = false;
+  const items = own ?? scratch;
+  for (let i = 0; i < size; i++) {
+    let isNull: boolean;
+    if (own && validity?.itemValid) {
+      isNull = !validity.itemValid(i);
+    } else {
+      const item = slow.getItem(i);
+      isNull = item === null || item === undefined;
+      if (!own) scratch[i] = isNull ? 0 : (item as number);
+    }
+    nullScratch[i] = isNull ? 1 : 0;
+    if (isNull) any = true;
+  }
+  return { items, nulls: any ? nullScratch : null };
+}
+
 /** The vector's values as a typed array when the binding exposes them and there are no NULLs. */
 function itemsOf<T extends Float64Array | Uint8Array>(vector: unknown): T | null {
   const v = vector as { items?: unknown; validity?: { data?: unknown } };
@@ -56,8 +102,9 @@ function itemsOf<T extends Float64Array | Uint8Array>(vector: unknown): T | null
 /**
  * Reads several numeric columns of a table in one query (one pass, one stream of chunks) and
  * returns each column's finite values sorted (radix sort), with the label class of each value
- * when `label` is given (labels move with their values). Values and labels come from the same
- * rows of the same query, so they stay aligned whatever order DuckDB scans in.
+ * when `label` is given (labels move with their values), and the count of its values that are
+ * NULL, NaN or infinite (known once read, before the sorts finish). Values and labels come from
+ * the same rows of the same query, so they stay aligned whatever order DuckDB scans in.
  */
 export async function readNumericColumns(
   conn: DuckDBConnection,
@@ -66,12 +113,10 @@ export async function readNumericColumns(
   rows: number,
   label: LabelSpec | undefined,
   sorter: SortPool,
-): Promise<Promise<NumericColumn>[]> {
-  if (valueExprs.length === 0) return [];
-  // non-finite and missing values arrive as NaN, so every vector is NULL-free (bulk copies)
-  const projected = valueExprs
-    .map((_, i) => `CASE WHEN isfinite(v${i}) THEN v${i} ELSE CAST('NaN' AS DOUBLE) END AS v${i}`)
-    .join(', ');
+): Promise<{ sorted: Promise<NumericColumn>[]; missing: NumericMissing[] }> {
+  if (valueExprs.length === 0) return { sorted: [], missing: [] };
+  // the values as they are: NULL, NaN and ±infinity are counted here and left out
+  const projected = valueExprs.map((_, i) => `v${i}`).join(', ');
   const inner = valueExprs.map((e, i) => `${e} AS v${i}`).join(', ');
   const labelSql = label
     ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${literal(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
@@ -80,6 +125,8 @@ export async function readNumericColumns(
   // in memory the sorting worker shares, so that each column is sorted in place
   const values = valueExprs.map(() => sorter.allocate(rows));
   const counts = new Array<number>(k).fill(0);
+  const missing = valueExprs.map((): NumericMissing => ({ null: 0, nan: 0, infinite: 0 }));
+  const chunkNulls = new Uint8Array(2048);
   const labels = label ? valueExprs.map(() => sorter.allocatePayload(rows)) : null;
   const chunkValues = new Float64Array(2048);
   const chunkLabels = new Uint8Array(2048);
@@ -95,22 +142,33 @@ export async function readNumericColumns(
       const size = chunk.rowCount;
       const y = label ? readInto(chunk.getColumnVector(k), size, chunkLabels) : null;
       for (let c = 0; c < k; c++) {
-        const x = readInto(chunk.getColumnVector(c), size, chunkValues);
+        const { items: x, nulls } = readDoubles(chunk.getColumnVector(c), size, chunkValues, chunkNulls);
         const out = values[c] as Float64Array;
         const outLabels = labels?.[c];
         let n = counts[c] as number;
-        // a chunk without missing or non-finite values (NaN here) is copied whole
-        let first = 0;
-        while (first < size && !Number.isNaN(x[first] as number)) first++;
-        if (first === size) {
-          out.set(x.subarray(0, size), n);
-          if (outLabels && y) outLabels.set(y.subarray(0, size), n);
-          counts[c] = n + size;
-          continue;
+        // a chunk without missing or non-finite values is copied whole
+        if (!nulls) {
+          let first = 0;
+          while (first < size && Number.isFinite(x[first] as number)) first++;
+          if (first === size) {
+            out.set(x.subarray(0, size), n);
+            if (outLabels && y) outLabels.set(y.subarray(0, size), n);
+            counts[c] = n + size;
+            continue;
+          }
         }
+        const m = missing[c] as NumericMissing;
         for (let i = 0; i < size; i++) {
+          if (nulls && nulls[i] === 1) {
+            m.null++;
+            continue;
+          }
           const v = x[i] as number;
-          if (Number.isNaN(v)) continue; // missing or not finite
+          if (!Number.isFinite(v)) {
+            if (Number.isNaN(v)) m.nan++;
+            else m.infinite++;
+            continue;
+          }
           out[n] = v;
           if (outLabels && y) outLabels[n] = y[i] as number;
           n++;
@@ -120,11 +178,12 @@ export async function readNumericColumns(
     }
   });
   // the connection is free again: the sorts run on the worker while DuckDB serves the next query
-  return values.map(async (v, c) => {
+  const sorted = values.map(async (v, c) => {
     const n = counts[c] as number;
-    const sorted = await sorter.sort(v.subarray(0, n), labels?.[c]?.subarray(0, n));
-    return { sample: { values: sorted.values, counts: null, n }, labels: sorted.payload ?? null };
+    const result = await sorter.sort(v.subarray(0, n), labels?.[c]?.subarray(0, n));
+    return { sample: { values: result.values, counts: null, n }, labels: result.payload ?? null };
   });
+  return { sorted, missing };
 }
 
 /** A vector's items: the binding's own typed array when it exposes one, else copied into `scratch`. */

@@ -10,7 +10,12 @@ import {
   typedNumericExpr,
 } from '../duckdb/sql.ts';
 import type { LoadedTable } from '../table.ts';
-import { type LabelSpec, type NumericColumn, readNumericColumns } from './numeric-column.ts';
+import {
+  type LabelSpec,
+  type NumericColumn,
+  type NumericMissing,
+  readNumericColumns,
+} from './numeric-column.ts';
 import { SortPool } from './sort-pool.ts';
 
 /** Columns whose categories are counted in one query. */
@@ -32,6 +37,12 @@ export interface CategoryLabelSql {
   positive: string;
 }
 
+/** A text column's missing values as counted with its categories: NULL, and blank text. */
+export interface CategoryMissing {
+  null: number;
+  blank: number;
+}
+
 /** The non-missing values of a column as text with their counts, in DuckDB's (byte) order. */
 export interface CategoryCounts {
   values: string[];
@@ -50,6 +61,8 @@ export class TableScan {
   private readonly numericCache = new Map<string, Promise<NumericColumn>>();
   private readonly categoryCache = new Map<string, Promise<CategoryCounts>>();
   private readonly categoryLabelCache = new Map<string, Promise<CategoryLabelCount[]>>();
+  private readonly numericMissingCache = new Map<string, Promise<NumericMissing>>();
+  private readonly categoryMissingCache = new Map<string, Promise<CategoryMissing>>();
   private categoryLabel: CategoryLabelSql | undefined;
   private label: LabelSpec | undefined;
   /** Set once everything needed was read and the table may be dropped (see detach). */
@@ -87,7 +100,7 @@ export class TableScan {
       const label = this.label;
       if (!needLabels || label === undefined) return cached;
       return cached.then((c) =>
-        c.labels ? c : this.readNumeric([column]).then((r) => r[0] as Promise<NumericColumn>),
+        c.labels ? c : this.readNumeric([column]).then((r) => r.sorted[0] as Promise<NumericColumn>),
       );
     }
     this.prefetchNumeric([column]);
@@ -101,22 +114,42 @@ export class TableScan {
     const all = this.readNumeric(todo);
     todo.forEach((column, i) => {
       // each column is ready when its own sort is done
-      const entry = all.then((r) => r[i] as Promise<NumericColumn>);
+      const entry = all.then((r) => r.sorted[i] as Promise<NumericColumn>);
       // a failure surfaces where the column is asked for; one never asked for is not unhandled
       entry.catch(() => {});
       this.numericCache.set(column, entry);
+      // its missing values are known as soon as it is read
+      const missing = all.then((r) => r.missing[i] as NumericMissing);
+      missing.catch(() => {});
+      this.numericMissingCache.set(column, missing);
     });
     // a failure surfaces through each column's promise; do not leave it unhandled here
     all.then(
-      (sorts) => {
-        for (const sort of sorts) sort.catch(() => {});
+      (r) => {
+        for (const sort of r.sorted) sort.catch(() => {});
       },
       () => {},
     );
   }
 
+  /**
+   * The NULL, NaN and infinite values of a numeric column, counted when it was read (resolves
+   * once DuckDB has delivered it, before its sort); undefined when it has not been read.
+   */
+  numericMissing(column: string): Promise<NumericMissing> | undefined {
+    return this.numericMissingCache.get(column);
+  }
+
+  /**
+   * The NULL and blank values of a column, counted with its categories (for a text column:
+   * missing values as data quality counts them); undefined when its categories were not counted.
+   */
+  categoryMissing(column: string): Promise<CategoryMissing> | undefined {
+    return this.categoryMissingCache.get(column);
+  }
+
   /** Every numeric read of the table goes through here. */
-  private readNumeric(columns: string[]): Promise<Promise<NumericColumn>[]> {
+  private readNumeric(columns: string[]): ReturnType<typeof readNumericColumns> {
     const label = this.label;
     // resolves once DuckDB has delivered the values (their sorts may still be running)
     const read = (async () => {
@@ -130,7 +163,7 @@ export class TableScan {
         this.sorter,
       );
     })();
-    this.reads.push(read.catch(() => []));
+    this.reads.push(read.catch(() => undefined));
     return read;
   }
 
@@ -187,6 +220,8 @@ export class TableScan {
     this.numericCache.clear();
     this.categoryCache.clear();
     this.categoryLabelCache.clear();
+    this.numericMissingCache.clear();
+    this.categoryMissingCache.clear();
   }
 
   /**
@@ -234,6 +269,9 @@ export class TableScan {
         const entry = all.then((r) => r.counts[k] as CategoryCounts);
         entry.catch(() => {});
         this.categoryCache.set(column, entry);
+        const missing = all.then((r) => r.missing[k] as CategoryMissing);
+        missing.catch(() => {});
+        this.categoryMissingCache.set(column, missing);
         if (byLabel) {
           const labelled = all.then((r) => r.byLabel[k] as CategoryLabelCount[]);
           labelled.catch(() => {});
@@ -255,16 +293,18 @@ export class TableScan {
   private async countCategories(
     columns: string[],
     byLabel: CategoryLabelSql | undefined,
-  ): Promise<{ counts: CategoryCounts[]; byLabel: CategoryLabelCount[][] }> {
+  ): Promise<{ counts: CategoryCounts[]; byLabel: CategoryLabelCount[][]; missing: CategoryMissing[] }> {
     const again = this.detached;
     const from = again ? 'src' : this.table.table;
+    // the missing rows (no category: NULL or blank) are grouped too, by whether the raw value is
+    // NULL (`xn`), and counted apart from the categories
     const parts = columns.map((c, i) =>
       byLabel
-        ? `SELECT ${i} AS g, v, sum(c) AS c, coalesce(sum(c) FILTER (WHERE pr), 0) AS n, coalesce(sum(c) FILTER (WHERE pp), 0) AS p
-           FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c, (${byLabel.present}) AS pr, (${byLabel.present}) AND (${byLabel.positive}) AS pp
+        ? `SELECT ${i} AS g, v, xn, sum(c) AS c, coalesce(sum(c) FILTER (WHERE pr), 0) AS n, coalesce(sum(c) FILTER (WHERE pp), 0) AS p
+           FROM (SELECT ${categoricalExpr('__x')} AS v, __x IS NULL AS xn, __c AS c, (${byLabel.present}) AS pr, (${byLabel.present}) AND (${byLabel.positive}) AS pp
              FROM (SELECT ${ident(c)} AS __x, ${ident(byLabel.column)} AS __l, count(*) AS __c FROM ${from} GROUP BY ALL))
-           WHERE v IS NOT NULL GROUP BY v`
-        : `SELECT ${i} AS g, v, sum(c) AS c FROM (SELECT ${categoricalExpr('__x')} AS v, __c AS c FROM (SELECT ${ident(c)} AS __x, count(*) AS __c FROM ${from} GROUP BY 1)) WHERE v IS NOT NULL GROUP BY v`,
+           GROUP BY v, xn`
+        : `SELECT ${i} AS g, v, xn, sum(c) AS c FROM (SELECT ${categoricalExpr('__x')} AS v, __x IS NULL AS xn, __c AS c FROM (SELECT ${ident(c)} AS __x, count(*) AS __c FROM ${from} GROUP BY 1)) GROUP BY v, xn`,
     );
     const src = again
       ? `WITH src AS MATERIALIZED (SELECT ${columns.map(ident).join(', ')} FROM ${this.from()}) `
@@ -272,20 +312,28 @@ export class TableScan {
     const reader = await exclusive(this.conn, () =>
       this.conn.runAndReadAll(`${src}${parts.join(' UNION ALL ')} ORDER BY g, v`),
     );
-    const [gs, vs, cs, ns, ps] = reader.getColumnsJS() as unknown[][];
+    const [gs, vs, xs, cs, ns, ps] = reader.getColumnsJS() as unknown[][];
     const out = columns.map((): CategoryCounts => ({ values: [], counts: [], total: 0 }));
     const labelled = columns.map((): CategoryLabelCount[] => []);
+    const missing = columns.map((): CategoryMissing => ({ null: 0, blank: 0 }));
     for (let r = 0; r < (gs?.length ?? 0); r++) {
       const g = count(gs?.[r]);
       const target = out[g];
       if (!target) continue;
       const c = count(cs?.[r]);
-      target.values.push(String(vs?.[r]));
+      const v = vs?.[r];
+      if (v === null || v === undefined) {
+        const m = missing[g] as CategoryMissing;
+        if (xs?.[r] === true) m.null += c;
+        else m.blank += c;
+        continue;
+      }
+      target.values.push(String(v));
       target.counts.push(c);
       target.total += c;
       const rows = count(ns?.[r]);
       if (byLabel && rows > 0) labelled[g]?.push({ rows, positives: count(ps?.[r]) });
     }
-    return { counts: out, byLabel: labelled };
+    return { counts: out, byLabel: labelled, missing };
   }
 }
