@@ -160,6 +160,35 @@ describe('validate', () => {
     expect(leakage?.feature_auc.noise).toBeLessThan(0.95);
   });
 
+  it('works on columns named like its own aliases (b, h) and counts every kind of missing value from its reads', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-aliases-'));
+    const file = path.join(dir, 'scored.csv');
+    const lines = ['label,score,b,h,t'];
+    const expected = { b: { null: 0, nan: 0, infinite: 0 }, t: { null: 0, empty_string: 0 } };
+    // 5,000 rows: several DuckDB chunks, some with NULLs (a validity mask) and some without
+    for (let i = 0; i < 5000; i++) {
+      const b = i < 2048 ? String(i % 7) : (['', 'nan', 'inf', '-inf', '1.5', '2'][i % 6] as string);
+      if (b === '') expected.b.null++;
+      else if (b === 'nan') expected.b.nan++;
+      else if (b.endsWith('inf')) expected.b.infinite++;
+      const t = ['x', ' ', '', 'y'][i % 4] as string;
+      if (t === '') expected.t.null++;
+      else if (t === ' ') expected.t.empty_string++;
+      lines.push(`${i % 3 === 0 ? 1 : 0},${((i * 37) % 100) / 100},${b},${i % 2},${t}`);
+    }
+    // a repeated row: the duplicate probe groups the row hashes
+    lines.push(lines[1] as string);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const e = await validate({ data: file, label: 'label', score: 'score', now: new Date(0) });
+    expect(e.performance?.calibration_curve?.bin.length).toBe(10);
+    expect(e.data_quality?.duplicates.count).toBeGreaterThanOrEqual(1);
+    const missing = e.data_quality?.missing ?? {};
+    expect(missing.b).toMatchObject({ ...expected.b, empty_string: 0 });
+    expect(missing.b?.count).toBe(expected.b.null + expected.b.nan + expected.b.infinite);
+    expect(missing.t).toMatchObject({ ...expected.t, nan: 0, infinite: 0 });
+    expect(missing.h?.count).toBe(0);
+  });
+
   it('names a missing or empty reference file before working through the data', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'assay-ref-'));
     const empty = path.join(dir, 'empty.csv');
