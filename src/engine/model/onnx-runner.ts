@@ -3,15 +3,22 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../load/input-error.ts';
 import type { FeatureSpec, Matrix } from './features.ts';
 import { type OnnxGraphInfo, readOnnxGraph } from './onnx-graph.ts';
-import { ModelRunner } from './runner.ts';
+import { ModelRunner, type RunnerRecord } from './runner.ts';
+import { compileEnsemble } from './tree-evaluator.ts';
+import { TreeEvaluator } from './tree-pool.ts';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
+/** Which code scores an ONNX model: Assay's tree-ensemble evaluator, or ONNX Runtime. */
+export type OnnxEvaluator = 'assay-tree-ensemble' | 'onnxruntime';
+
 /**
- * An ONNX model run in process by ONNX Runtime (CPU). Input: one float tensor [rows, features];
- * output: the `probabilities` tensor's last column (a classifier's positive class) or else the
- * first output's last column.
+ * An ONNX model run in process (CPU). Input: one float tensor [rows, features]; output: the
+ * `probabilities` tensor's last column (a classifier's positive class) or else the first output's
+ * last column. A graph that is one TreeEnsembleClassifier/Regressor whose output Assay's
+ * evaluator reproduces bit for bit (model/tree-evaluator.ts) is scored by that evaluator, on
+ * worker threads for large batches; everything else by ONNX Runtime (one intra-op thread).
  */
 export class OnnxRunner extends ModelRunner {
   private constructor(
@@ -21,15 +28,32 @@ export class OnnxRunner extends ModelRunner {
     readonly graph: OnnxGraphInfo,
     private readonly ort: Ort,
     private readonly session: Session,
+    /** Assay's evaluator, when it scores this model (else null: ONNX Runtime does). */
+    readonly trees: TreeEvaluator | null,
+    /** Why ONNX Runtime scores the model (empty when Assay's evaluator does). */
+    readonly evaluatorNote: string,
     budget?: number,
   ) {
     super('onnx', file, features, sha256, budget);
   }
 
+  get evaluator(): OnnxEvaluator {
+    return this.trees ? 'assay-tree-ensemble' : 'onnxruntime';
+  }
+
   /** Loads `file`; features from its `assay.features` metadata unless given. */
   static async open(
     file: string,
-    options: { features?: FeatureSpec[]; budget?: number; threads?: number } = {},
+    options: {
+      features?: FeatureSpec[];
+      budget?: number;
+      /** ONNX Runtime's intra-op threads (default 1). */
+      threads?: number;
+      /** Threads of Assay's tree evaluator (default: the cores). */
+      treeThreads?: number;
+      /** 'onnxruntime' forces ONNX Runtime; 'auto' (default) picks Assay's evaluator for tree ensembles. */
+      evaluator?: 'auto' | 'onnxruntime';
+    } = {},
   ): Promise<OnnxRunner> {
     let bytes: Buffer;
     try {
@@ -55,10 +79,19 @@ export class OnnxRunner extends ModelRunner {
       throw new InputError(`${file}: ONNX Runtime cannot load the model (${(err as Error).message})`);
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return new OnnxRunner(file, features, sha256, graph, ort, session, options.budget);
+    let trees: TreeEvaluator | null = null;
+    let note = graph.ensemble ? '' : graph.ensembleNote;
+    if (options.evaluator === 'onnxruntime') note = 'ONNX Runtime was asked for';
+    else if (graph.ensemble) {
+      const compiled = compileEnsemble(graph.ensemble, features.length);
+      if (typeof compiled === 'string') note = compiled;
+      else trees = new TreeEvaluator(graph.ensemble, compiled, options.treeThreads);
+    }
+    return new OnnxRunner(file, features, sha256, graph, ort, session, trees, note, options.budget);
   }
 
   protected async score(batch: Matrix): Promise<Float64Array> {
+    if (this.trees) return this.trees.score(batch);
     const input = new Float32Array(batch.data);
     const name = this.session.inputNames[0] as string;
     const tensor = new this.ort.Tensor('float32', input, [batch.rows, batch.cols]);
@@ -75,7 +108,16 @@ export class OnnxRunner extends ModelRunner {
     return out;
   }
 
+  override record(): RunnerRecord {
+    return {
+      ...super.record(),
+      evaluator: this.evaluator,
+      ...(this.trees ? { evaluator_threads: this.trees.threads } : { evaluator_note: this.evaluatorNote }),
+    };
+  }
+
   override async close(): Promise<void> {
+    await this.trees?.close();
     await this.session.release();
   }
 }

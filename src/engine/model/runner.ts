@@ -15,6 +15,12 @@ export interface RunnerRecord {
   evaluations: number;
   /** Rows per call to the model. */
   batch_size: number;
+  /** ONNX: which code scored it ('assay-tree-ensemble' or 'onnxruntime'). */
+  evaluator?: 'assay-tree-ensemble' | 'onnxruntime';
+  /** Threads of Assay's tree evaluator. */
+  evaluator_threads?: number;
+  /** Why ONNX Runtime scored a model (not Assay's tree evaluator). */
+  evaluator_note?: string;
 }
 
 /** Refused work: the run would need more model evaluations than its budget. */
