@@ -104,7 +104,11 @@ export async function explain(options: ExplainOptions): Promise<ExplainEvidence>
         resolution: options.gridResolution ?? 100,
         categorical: spec.categories !== undefined,
       });
-      const pd = await partialDependence(predict, x, j, name, { grid, iceRows });
+      const pd = await partialDependence(predict, x, j, name, {
+        grid,
+        iceRows,
+        gridScores: runner instanceof OnnxRunner ? runner.gridScores : null,
+      });
       partial.push({ ...pd, ...(spec.categories ? { categories: spec.categories } : {}) });
     }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../load/input-error.ts';
 import type { FeatureSpec, Matrix } from './features.ts';
 import { type OnnxGraphInfo, readOnnxGraph } from './onnx-graph.ts';
-import { ModelRunner, type RunnerRecord } from './runner.ts';
+import { type GridScores, ModelRunner, type RunnerRecord } from './runner.ts';
 import { compileEnsemble } from './tree-evaluator.ts';
 import { TreeEvaluator } from './tree-pool.ts';
 
@@ -106,6 +106,22 @@ export class OnnxRunner extends ModelRunner {
     const out = new Float64Array(batch.rows);
     for (let i = 0; i < batch.rows; i++) out[i] = data[i * width + width - 1] as number;
     return out;
+  }
+
+  /**
+   * Partial dependence scores from Assay's tree evaluator (see TreeEvaluator.gridScores): the
+   * scores of rows r0..r1 at every grid value of feature j, counted as that many evaluations.
+   * Null when ONNX Runtime scores the model (brute force then scores the rows).
+   */
+  get gridScores(): GridScores | null {
+    const trees = this.trees;
+    if (!trees) return null;
+    return async (x, j, grid, r0, r1) => {
+      this.checkBudget((r1 - r0) * grid.length);
+      const out = await trees.gridScores(x, j, grid, r0, r1);
+      this.evaluations += (r1 - r0) * grid.length;
+      return out;
+    };
   }
 
   override record(): RunnerRecord {

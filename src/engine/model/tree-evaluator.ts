@@ -188,7 +188,46 @@ function score(q, r0, r1, out) {
     for (let r = b0; r < b1; r++) out[r] = ${finish};
   }
 }
-return { quantize, score };
+// Partial dependence: for each row, the scores at every grid value of feature j, without scoring
+// rows × grid: each tree is walked once per row, following both children where it splits on j
+// (cut[node]: how many of the sorted grid values go left there), and the leaf reached by a range
+// of grid values is added to each of them; every grid value still sums its trees in tree order.
+// out[g * n + r - base] = the score of row r with feature j set to grid value g.
+const stackNode = new Int32Array(${D + 2}), stackLevel = new Int32Array(${D + 2});
+const stackLo = new Int32Array(${D + 2}), stackHi = new Int32Array(${D + 2});
+function grid(q, r0, r1, j, cut, G, out, base, n) {
+  const g32 = new Float32Array(G);
+  for (let r = r0; r < r1; r++) {
+    g32.fill(0);
+    const a = r * ${C};
+    for (let t = 0; t < ${T}; t++) {
+      const fb = t * ${NI}, lb = t * ${NL} - ${NI};
+      stackNode[0] = 0; stackLevel[0] = 0; stackLo[0] = 0; stackHi[0] = G;
+      let sp = 1;
+      while (sp > 0) {
+        sp--;
+        let i = stackNode[sp], level = stackLevel[sp], lo = stackLo[sp], hi = stackHi[sp];
+        for (; level < ${D}; level++) {
+          const p = node[fb + i];
+          if ((p >>> 24) === j) {
+            const k = cut[fb + i];
+            if (k >= hi) i = 2 * i + 1;
+            else if (k <= lo) i = 2 * i + 2;
+            else {
+              stackNode[sp] = 2 * i + 2; stackLevel[sp] = level + 1; stackLo[sp] = k; stackHi[sp] = hi; sp++;
+              hi = k;
+              i = 2 * i + 1;
+            }
+          } else i = 2 * i + 1 + (((p & 0xffffff) - q[a + (p >>> 24)]) >>> 31);
+        }
+        const v = leaf[lb + i];
+        for (let g = lo; g < hi; g++) g32[g] += v;
+      }
+    }
+    for (let g = 0; g < G; g++) out[g * n + r - base] = ${c.base === null ? 'g32[g]' : `Math.fround(g32[g] + ${c.base})`};
+  }
+}
+return { quantize, score, grid };
 `;
 }
 
@@ -196,6 +235,17 @@ return { quantize, score };
 export interface Kernels {
   quantize(x: Float64Array, q: Int32Array, r0: number, r1: number): void;
   score(q: Int32Array, r0: number, r1: number, out: Float64Array): void;
+  grid(
+    q: Int32Array,
+    r0: number,
+    r1: number,
+    j: number,
+    cut: Int32Array,
+    gridSize: number,
+    out: Float64Array,
+    base: number,
+    n: number,
+  ): void;
 }
 
 /** Builds the kernels from their source (the same text worker threads build them from). */
@@ -235,4 +285,18 @@ export function scoreRowGeneric(ensemble: TreeEnsemble, x: Float64Array, at: num
   }
   const base = ensemble.regressorBase ?? null;
   return base === null ? (acc[0] as number) : Math.fround((acc[0] as number) + base);
+}
+
+/** q(v) of feature j (1 + the number of its thresholds below float32(v)), as the kernels compute it. */
+export function quantizeValue(c: CompiledEnsemble, j: number, v: number): number {
+  const lo0 = c.cutStart[j] as number;
+  let lo = lo0;
+  let hi = c.cutStart[j + 1] as number;
+  const f = Math.fround(v);
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((c.cutValues[m] as number) < f) lo = m + 1;
+    else hi = m;
+  }
+  return lo - lo0 + 1;
 }

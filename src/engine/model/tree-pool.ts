@@ -7,6 +7,7 @@ import {
   type CompiledEnsemble,
   type Kernels,
   kernelSource,
+  quantizeValue,
   rowsWithNaN,
   scoreRowGeneric,
 } from './tree-evaluator.ts';
@@ -76,6 +77,62 @@ export class TreeEvaluator {
     ]);
     const result = out.slice(0, n);
     for (const r of rowsWithNaN(x, m.cols, 0, n)) result[r] = scoreRowGeneric(this.ensemble, x, r * m.cols);
+    return result;
+  }
+
+  /**
+   * Partial dependence scores of rows r0..r1 of m with feature j set to each grid value, laid out
+   * as brute force would score them: [g × (r1 − r0) + (r − r0)]. Equal to scoring those rows.
+   */
+  async gridScores(m: Matrix, j: number, grid: Float64Array, r0: number, r1: number): Promise<Float64Array> {
+    const n = r1 - r0;
+    const cols = m.cols;
+    const chunk: Matrix = { rows: n, cols, data: m.data.subarray(r0 * cols, r1 * cols) };
+    const x = this.sharedInput(chunk);
+    if (this.q.length < n * cols) this.q = sharedArray(Int32Array, 4, n * cols);
+    const size = n * grid.length;
+    if (this.out.length < size) this.out = sharedArray(Float64Array, 8, size);
+    const c = this.compiled;
+    // grid values sorted as the kernels see them (q is monotone in the value)
+    const order = Array.from(grid.keys()).sort((a, b) => (grid[a] as number) - (grid[b] as number));
+    const qg = Int32Array.from(order, (g) => quantizeValue(c, j, grid[g] as number));
+    const ni = (1 << c.depth) - 1;
+    const cut = sharedArray(Int32Array, 4, c.trees * ni);
+    for (let k = 0; k < cut.length; k++) {
+      const p = c.node[k] as number;
+      if (p >>> 24 !== j) continue;
+      const rank = p & 0xffffff;
+      let lo = 0;
+      let hi = qg.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((qg[mid] as number) <= rank) lo = mid + 1;
+        else hi = mid;
+      }
+      cut[k] = lo;
+    }
+    const q = this.q;
+    const out = this.out;
+    await this.parallel(n, (a, b) => [
+      ['quantize', [x, q, a, b]],
+      ['grid', [q, a, b, j, cut, grid.length, out, 0, n]],
+    ]);
+    // back to the caller's grid order (the kernel's g is a position in `order`)
+    const result = new Float64Array(size);
+    order.forEach((g, k) => {
+      result.set(out.subarray(k * n, (k + 1) * n), g * n);
+    });
+    const row = new Float64Array(cols);
+    for (let r = 0; r < n; r++) {
+      let missing = false;
+      for (let f = 0; f < cols; f++) if (f !== j && Number.isNaN(x[r * cols + f] as number)) missing = true;
+      if (!missing) continue;
+      row.set(x.subarray(r * cols, (r + 1) * cols));
+      grid.forEach((v, g) => {
+        row[j] = v;
+        result[g * n + r] = scoreRowGeneric(this.ensemble, row, 0);
+      });
+    }
     return result;
   }
 
