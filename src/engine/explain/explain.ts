@@ -79,6 +79,7 @@ export async function explain(options: ExplainOptions): Promise<ExplainEvidence>
         scoring,
         nRepeats: options.nRepeats ?? 5,
         seed,
+        permutedScores: runner instanceof OnnxRunner ? runner.permutedScores : null,
       });
       importance = {
         scoring,

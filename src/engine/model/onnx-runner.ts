@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../load/input-error.ts';
 import type { FeatureSpec, Matrix } from './features.ts';
 import { type OnnxGraphInfo, readOnnxGraph } from './onnx-graph.ts';
-import { type GridScores, ModelRunner, type RunnerRecord } from './runner.ts';
+import { type GridScores, ModelRunner, type PermutedScores, type RunnerRecord } from './runner.ts';
 import { compileEnsemble } from './tree-evaluator.ts';
 import { TreeEvaluator } from './tree-pool.ts';
 
@@ -120,6 +120,31 @@ export class OnnxRunner extends ModelRunner {
       this.checkBudget((r1 - r0) * grid.length);
       const out = await trees.gridScores(x, j, grid, r0, r1);
       this.evaluations += (r1 - r0) * grid.length;
+      return out;
+    };
+  }
+
+  /**
+   * Permutation importance's scores from Assay's tree evaluator (TreeEvaluator.permutedScores),
+   * counted as rows × columns evaluations; for a matrix it cannot serve, the rows are scored.
+   * Null when ONNX Runtime scores the model.
+   */
+  get permutedScores(): PermutedScores | null {
+    const trees = this.trees;
+    if (!trees) return null;
+    return async (x, j, columns) => {
+      if (!trees.canPermute(x)) {
+        const out: Float64Array[] = [];
+        const copy: Matrix = { rows: x.rows, cols: x.cols, data: x.data.slice() };
+        for (const col of columns) {
+          for (let r = 0; r < x.rows; r++) copy.data[r * x.cols + j] = col[r] as number;
+          out.push(await this.predict(copy));
+        }
+        return out;
+      }
+      this.checkBudget(x.rows * columns.length);
+      const out = await trees.permutedScores(x, j, columns);
+      this.evaluations += x.rows * columns.length;
       return out;
     };
   }

@@ -35,6 +35,9 @@ export type GridScores = (
   r1: number,
 ) => Promise<Float64Array>;
 
+/** Scores of x with column j replaced by each of `columns` (one array of scores per column). */
+export type PermutedScores = (x: Matrix, j: number, columns: Float64Array[]) => Promise<Float64Array[]>;
+
 /** Refused work: the run would need more model evaluations than its budget. */
 export class BudgetExceededError extends InputError {}
 

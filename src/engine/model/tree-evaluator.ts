@@ -227,7 +227,52 @@ function grid(q, r0, r1, j, cut, G, out, base, n) {
     for (let g = 0; g < G; g++) out[g * n + r - base] = ${c.base === null ? 'g32[g]' : `Math.fround(g32[g] + ${c.base})`};
   }
 }
-return { quantize, score, grid };
+// Permutation importance: for each row, the leaf every tree reaches and the features its path
+// reads (a bit each), recorded once...
+function record(q, r0, r1, leafIdx, mask) {
+  for (let r = r0; r < r1; r++) {
+    const a = r * ${C};
+    for (let t = 0; t < ${T}; t++) {
+      const fb = t * ${NI};
+      let i = 0, p = 0, m = 0;
+      ${Array.from({ length: D }, () => 'p = node[fb + i]; m |= 1 << (p >>> 24); i = 2 * i + 1 + (((p & 0xffffff) - q[a + (p >>> 24)]) >>> 31);').join('\n')}
+      leafIdx[r * ${T} + t] = i - ${NI};
+      mask[r * ${T} + t] = m;
+    }
+  }
+}
+// ...then, with feature j replaced by each of R permuted columns (qcols[k * n + r]), only the trees
+// whose path reads j are walked again; the others keep their leaf. Sums stay float32, tree order.
+function permuted(q, r0, r1, j, qcols, R, leafIdx, mask, out, n) {
+  ${Array.from({ length: W }, (_, w) => `const qrow${w} = new Int32Array(${C});`).join(' ')}
+  const racc = new Float32Array(R);
+  for (let r = r0; r < r1; r++) {
+    for (let f = 0; f < ${C}; f++) { const v = q[r * ${C} + f]; ${Array.from({ length: W }, (_, w) => `qrow${w}[f] = v;`).join(' ')} }
+    racc.fill(0);
+    for (let t = 0; t < ${T}; t++) {
+      const fb = t * ${NI}, lb = t * ${NL} - ${NI};
+      if ((mask[r * ${T} + t] >>> j) & 1) {
+        let k = 0;
+        for (; k + ${W} <= R; k += ${W}) {
+          ${Array.from({ length: W }, (_, w) => `qrow${w}[j] = qcols[(k + ${w}) * n + r]; let i${w} = 0, p${w} = 0;`).join(' ')}
+          ${Array.from({ length: D }, () => Array.from({ length: W }, (_, w) => `p${w} = node[fb + i${w}]; i${w} = 2 * i${w} + 1 + (((p${w} & 0xffffff) - qrow${w}[p${w} >>> 24]) >>> 31);`).join('\n')).join('\n')}
+          ${Array.from({ length: W }, (_, w) => `racc[k + ${w}] += leaf[lb + i${w}];`).join(' ')}
+        }
+        for (; k < R; k++) {
+          qrow0[j] = qcols[k * n + r];
+          let i = 0, p = 0;
+          ${Array.from({ length: D }, () => 'p = node[fb + i]; i = 2 * i + 1 + (((p & 0xffffff) - qrow0[p >>> 24]) >>> 31);').join('\n')}
+          racc[k] += leaf[lb + i];
+        }
+      } else {
+        const v = leaf[lb + ${NI} + leafIdx[r * ${T} + t]];
+        for (let k = 0; k < R; k++) racc[k] += v;
+      }
+    }
+    for (let k = 0; k < R; k++) out[k * n + r] = ${c.base === null ? 'racc[k]' : `Math.fround(racc[k] + ${c.base})`};
+  }
+}
+return { quantize, score, grid, record, permuted };
 `;
 }
 
@@ -244,6 +289,19 @@ export interface Kernels {
     gridSize: number,
     out: Float64Array,
     base: number,
+    n: number,
+  ): void;
+  record(q: Int32Array, r0: number, r1: number, leafIdx: Uint16Array, mask: Uint32Array): void;
+  permuted(
+    q: Int32Array,
+    r0: number,
+    r1: number,
+    j: number,
+    qcols: Int32Array,
+    repeats: number,
+    leafIdx: Uint16Array,
+    mask: Uint32Array,
+    out: Float64Array,
     n: number,
   ): void;
 }

@@ -14,6 +14,8 @@ import {
 
 /** Below this many rows a call runs on the calling thread alone (messages cost more). */
 const PARALLEL_FROM = 8192;
+/** Rows × trees whose paths permutation importance records at most (6 bytes each). */
+const MAX_RECORDED_PATHS = 50_000_000;
 
 // The worker builds the kernels from the same generated source as the calling thread, and runs
 // the operation it is sent on its range of rows; every array it touches is shared memory.
@@ -136,6 +138,63 @@ export class TreeEvaluator {
     return result;
   }
 
+  /** The last matrix permutation importance recorded paths for (see permutedScores). */
+  private recorded: {
+    x: Matrix;
+    q: Int32Array;
+    leafIdx: Uint16Array;
+    mask: Uint32Array;
+    nan: Set<number>;
+  } | null = null;
+
+  /** Whether permutedScores can serve this matrix (feature bits fit 32; paths fit the memory cap). */
+  canPermute(m: Matrix): boolean {
+    return m.cols <= 32 && m.rows * this.compiled.trees <= MAX_RECORDED_PATHS;
+  }
+
+  /**
+   * The scores of m with column j replaced by each of `columns` (permutation importance's
+   * repeats), equal to scoring those matrices: trees whose path for a row does not read j keep the
+   * leaf recorded for it (recorded once per matrix), the others are walked again.
+   */
+  async permutedScores(m: Matrix, j: number, columns: Float64Array[]): Promise<Float64Array[]> {
+    const n = m.rows;
+    const cols = m.cols;
+    const c = this.compiled;
+    if (this.recorded?.x !== m) {
+      this.recorded = null;
+      const x = this.sharedInput(m);
+      const q = sharedArray(Int32Array, 4, n * cols);
+      const leafIdx = sharedArray(Uint16Array, 2, n * c.trees);
+      const mask = sharedArray(Uint32Array, 4, n * c.trees);
+      await this.parallel(n, (a, b) => [
+        ['quantize', [x, q, a, b]],
+        ['record', [q, a, b, leafIdx, mask]],
+      ]);
+      this.recorded = { x: m, q, leafIdx, mask, nan: new Set(rowsWithNaN(m.data, cols, 0, n)) };
+    }
+    const { q, leafIdx, mask, nan } = this.recorded;
+    const repeats = columns.length;
+    const qcols = sharedArray(Int32Array, 4, repeats * n);
+    columns.forEach((col, k) => {
+      for (let r = 0; r < n; r++) qcols[k * n + r] = quantizeValue(c, j, col[r] as number);
+    });
+    const out = sharedArray(Float64Array, 8, repeats * n);
+    await this.parallel(n, (a, b) => [['permuted', [q, a, b, j, qcols, repeats, leafIdx, mask, out, n]]]);
+    const result = columns.map((_, k) => out.slice(k * n, (k + 1) * n));
+    // rows with a missing value (before or after the permutation): the generic walker
+    const row = new Float64Array(cols);
+    columns.forEach((col, k) => {
+      for (let r = 0; r < n; r++) {
+        if (!nan.has(r) && !Number.isNaN(col[r] as number)) continue;
+        row.set(m.data.subarray(r * cols, (r + 1) * cols));
+        row[j] = col[r] as number;
+        (result[k] as Float64Array)[r] = scoreRowGeneric(this.ensemble, row, 0);
+      }
+    });
+    return result;
+  }
+
   /** The matrix in shared memory (a reused buffer, grown as needed). */
   private sharedInput(m: Matrix): Float64Array {
     const size = m.rows * m.cols;
@@ -207,6 +266,7 @@ export class TreeEvaluator {
   }
 
   async close(): Promise<void> {
+    this.recorded = null;
     const workers = this.workers ?? [];
     this.workers = null;
     await Promise.all(workers.map((w) => w.terminate()));
