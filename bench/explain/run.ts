@@ -1,6 +1,9 @@
 // Assay side of bench/explain (see README.md): the same 100-tree forest as ONNX, on the same rows.
 //   node --import tsx bench/explain/run.ts [shapRows]
 // Reads /tmp/assay-bench-explain.csv and bench/explain/forest-100.onnx written by sklearn_bench.py.
+// Scoring, permutation importance and partial dependence run on Assay's tree evaluator (the
+// runner picks it for this graph; its threads: ASSAY_TREE_THREADS, default the cores); scoring is
+// also timed with ONNX Runtime (one thread) in the same run, and checked equal.
 import { performance } from 'node:perf_hooks';
 import { partialDependence } from '../../src/engine/explain/partial-dependence.ts';
 import { permutationImportance } from '../../src/engine/explain/permutation-importance.ts';
@@ -12,7 +15,10 @@ import { readModelData } from '../../src/engine/model/model-data.ts';
 import { OnnxRunner } from '../../src/engine/model/onnx-runner.ts';
 
 const shapRows = Number(process.argv[2] ?? 1000);
-const runner = await OnnxRunner.open(new URL('./forest-100.onnx', import.meta.url).pathname);
+const modelFile = new URL('./forest-100.onnx', import.meta.url).pathname;
+const treeThreads = process.env.ASSAY_TREE_THREADS ? Number(process.env.ASSAY_TREE_THREADS) : undefined;
+const runner = await OnnxRunner.open(modelFile, treeThreads ? { treeThreads } : {});
+const ort = await OnnxRunner.open(modelFile, { evaluator: 'onnxruntime' });
 const data = await readModelData('/tmp/assay-bench-explain.csv', runner.features, { label: 'label' });
 const x = data.matrix;
 const predict = (m: Matrix) => runner.predict(m);
@@ -32,11 +38,26 @@ const named = (name: string) => {
   label = name;
 };
 await predict(takeRows(x, [0, 1, 2]));
+await predict(x); // warm: the kernels compiled, the worker threads started
 named('scoring');
-const scoring = await time(() => predict(x));
+let scores: Float64Array<ArrayBufferLike> = new Float64Array(0);
+const scoring = await time(async () => {
+  scores = await predict(x);
+});
+named('scoring_onnxruntime');
+let ortScores: Float64Array<ArrayBufferLike> = new Float64Array(0);
+const ortScoring = await time(async () => {
+  ortScores = await ort.predict(x);
+});
+if (scores.some((v, i) => v !== ortScores[i])) throw new Error('the tree evaluator and ONNX Runtime differ');
+await ort.close();
 named('permutation_importance');
 const pi = await time(() =>
-  permutationImportance(predict, x, data.label as Float64Array, { scoring: 'accuracy', seed: 0 }),
+  permutationImportance(predict, x, data.label as Float64Array, {
+    scoring: 'accuracy',
+    seed: 0,
+    permutedScores: runner.permutedScores,
+  }),
 );
 named('partial_dependence_2_features');
 const pd = await time(async () => {
@@ -46,6 +67,7 @@ const pd = await time(async () => {
       x,
       runner.features.findIndex((s) => s.name === f),
       f,
+      { gridScores: runner.gridScores },
     );
   }
 });
@@ -73,7 +95,10 @@ console.log(
     rows: x.rows,
     features: x.cols,
     trees: ensemble.trees.length,
-    onnx_rows_per_s: x.rows / scoring,
+    evaluator: runner.record().evaluator,
+    evaluator_threads: runner.record().evaluator_threads,
+    rows_per_s: x.rows / scoring,
+    onnxruntime_rows_per_s: x.rows / ortScoring,
     assay_permutation_importance_s: pi,
     assay_partial_dependence_2_features_s: pd,
     treeshap_exact_rows: Math.min(shapRows, x.rows),
@@ -82,7 +107,8 @@ console.log(
     enumeration_exact_s_per_row: enumeration / enumRows,
     evaluations: runner.evaluations,
     cpu_s: cpu,
-    onnx_rows_per_cpu_s: x.rows / (cpu.scoring as number),
+    rows_per_cpu_s: x.rows / (cpu.scoring as number),
+    onnxruntime_rows_per_cpu_s: x.rows / (cpu.scoring_onnxruntime as number),
   }),
 );
 await runner.close();

@@ -19,6 +19,11 @@ export const modelRunSchema = z.object({
   artifact_sha256: z.string().nullable(),
   evaluations: z.number().int(),
   batch_size: z.number().int(),
+  /** ONNX: which code scored the model: Assay's tree-ensemble evaluator or ONNX Runtime. */
+  evaluator: z.enum(['assay-tree-ensemble', 'onnxruntime']).optional(),
+  evaluator_threads: z.number().int().optional(),
+  /** Why ONNX Runtime scored it (the graph is not a tree ensemble Assay's evaluator reproduces). */
+  evaluator_note: z.string().optional(),
   features: z.array(modelFeatureSchema),
 });
 export type ModelRun = z.infer<typeof modelRunSchema>;

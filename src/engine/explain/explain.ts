@@ -79,6 +79,7 @@ export async function explain(options: ExplainOptions): Promise<ExplainEvidence>
         scoring,
         nRepeats: options.nRepeats ?? 5,
         seed,
+        permutedScores: runner instanceof OnnxRunner ? runner.permutedScores : null,
       });
       importance = {
         scoring,
@@ -104,7 +105,11 @@ export async function explain(options: ExplainOptions): Promise<ExplainEvidence>
         resolution: options.gridResolution ?? 100,
         categorical: spec.categories !== undefined,
       });
-      const pd = await partialDependence(predict, x, j, name, { grid, iceRows });
+      const pd = await partialDependence(predict, x, j, name, {
+        grid,
+        iceRows,
+        gridScores: runner instanceof OnnxRunner ? runner.gridScores : null,
+      });
       partial.push({ ...pd, ...(spec.categories ? { categories: spec.categories } : {}) });
     }
 

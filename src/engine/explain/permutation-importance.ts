@@ -1,4 +1,5 @@
-import type { Matrix } from '../model/features.ts';
+import { column, type Matrix } from '../model/features.ts';
+import type { PermutedScores } from '../model/runner.ts';
 import { sklearnPermutations } from './mt19937.ts';
 import { type Scoring, scoreOf } from './scoring.ts';
 
@@ -24,7 +25,14 @@ export async function permutationImportance(
   predict: Predict,
   x: Matrix,
   y: Float64Array,
-  options: { scoring: Scoring; nRepeats?: number; seed: number; indices?: Int32Array[] },
+  options: {
+    scoring: Scoring;
+    nRepeats?: number;
+    seed: number;
+    indices?: Int32Array[];
+    /** A runner's faster way to the same scores (Assay's tree evaluator); else copies are scored. */
+    permutedScores?: PermutedScores | null;
+  },
 ): Promise<PermutationImportance> {
   const nRepeats = options.nRepeats ?? 5;
   const { columnSeed, indices } = options.indices
@@ -33,25 +41,18 @@ export async function permutationImportance(
   const baseline = scoreOf(options.scoring, y, await predict(x));
   const importances: PermutationImportance['importances'] = [];
   for (let j = 0; j < x.cols; j++) {
-    const permuted: Matrix = { rows: x.rows, cols: x.cols, data: x.data.slice() };
-    // all repeats of a column are scored in one batch
-    const batch: Matrix = {
-      rows: x.rows * nRepeats,
-      cols: x.cols,
-      data: new Float64Array(x.rows * nRepeats * x.cols),
-    };
-    const col = new Float64Array(x.rows);
+    // the column shuffled again at each repeat (scikit-learn shuffles its copy in place)
+    const columns: Float64Array[] = [];
+    let col = column(x, j);
     for (let r = 0; r < nRepeats; r++) {
       const idx = indices[r] as Int32Array;
-      for (let i = 0; i < x.rows; i++) col[i] = permuted.data[(idx[i] as number) * x.cols + j] as number;
-      for (let i = 0; i < x.rows; i++) permuted.data[i * x.cols + j] = col[i] as number;
-      batch.data.set(permuted.data, r * x.rows * x.cols);
+      col = Float64Array.from(idx, (i) => col[i] as number);
+      columns.push(col);
     }
-    const scores = await predict(batch);
-    const repeats: number[] = [];
-    for (let r = 0; r < nRepeats; r++) {
-      repeats.push(baseline - scoreOf(options.scoring, y, scores.subarray(r * x.rows, (r + 1) * x.rows)));
-    }
+    const scores = options.permutedScores
+      ? await options.permutedScores(x, j, columns)
+      : await scoreCopies(predict, x, j, columns);
+    const repeats = scores.map((s) => baseline - scoreOf(options.scoring, y, s));
     const mean = repeats.reduce((a, b) => a + b, 0) / nRepeats;
     const std = Math.sqrt(repeats.reduce((a, b) => a + (b - mean) ** 2, 0) / nRepeats);
     importances.push({ mean, std, repeats });
@@ -64,4 +65,24 @@ export async function permutationImportance(
     baseline,
     importances,
   };
+}
+
+/** Scores copies of x whose column j is each of `columns`, all in one batch. */
+async function scoreCopies(
+  predict: Predict,
+  x: Matrix,
+  j: number,
+  columns: Float64Array[],
+): Promise<Float64Array[]> {
+  const batch: Matrix = {
+    rows: x.rows * columns.length,
+    cols: x.cols,
+    data: new Float64Array(x.rows * columns.length * x.cols),
+  };
+  columns.forEach((col, r) => {
+    batch.data.set(x.data, r * x.rows * x.cols);
+    for (let i = 0; i < x.rows; i++) batch.data[(r * x.rows + i) * x.cols + j] = col[i] as number;
+  });
+  const scores = await predict(batch);
+  return columns.map((_, r) => scores.subarray(r * x.rows, (r + 1) * x.rows));
 }

@@ -29,6 +29,14 @@ export interface TreeEnsemble {
   kind: 'classifier' | 'regressor';
   trees: Tree[];
   base: number;
+  /**
+   * Why ONNX Runtime's output is NOT Σ leaf values accumulated in float32 in tree order (then
+   * `+ regressorBase` for a regressor), the arithmetic Assay's tree evaluator reproduces; empty
+   * when it is (see model/tree-evaluator.ts); absent for an ensemble not read from a graph.
+   */
+  ortSumNote?: string;
+  /** A regressor's single base value, which ONNX Runtime adds after the trees (float32); else null. */
+  regressorBase?: number | null;
 }
 
 /** What Assay reads from an ONNX file besides running it. */
@@ -153,7 +161,50 @@ function ensembleFrom(opType: string, attrs: Map<string, Attr>): TreeEnsemble {
     kind: classifier ? 'classifier' : 'regressor',
     trees: out,
     base: (bases.length > positive ? bases[positive] : bases[0]) ?? 0,
+    ortSumNote: ortSumNote(),
+    regressorBase: !classifier && bases.length === 1 ? (bases[0] as number) : null,
   };
+
+  /**
+   * The shapes whose ONNX Runtime output was checked to be the float32 sum in tree order (the
+   * aggregators of tree_ensemble_aggregator.h; tree-evaluator.test.ts compares bit for bit): a
+   * binary classifier without base values whose every leaf has one weight of the positive class,
+   * or a one-target SUM regressor with at most one base value and one weight a leaf; float
+   * attributes (not *_as_tensor); trees listed in order, each starting at its root.
+   */
+  function ortSumNote(): string {
+    for (const name of attrs.keys()) if (name.endsWith('_as_tensor')) return `${name} (double attributes)`;
+    if (classifier && (nClasses !== 2 || bases.length > 0 || binaryOneColumn)) {
+      return 'a classifier other than binary with both class weights and no base values';
+    }
+    if (!classifier) {
+      const aggregate = attrs.get('aggregate_function')?.s;
+      if (aggregate && new TextDecoder().decode(aggregate) !== 'SUM') return 'aggregate_function is not SUM';
+      if ((asNumbers([attrs.get('n_targets')?.i ?? 1])[0] as number) !== 1 || bases.length > 1) {
+        return 'more than one target';
+      }
+    }
+    const order = [...byTree.keys()];
+    if (order.some((t, k) => k > 0 && t <= (order[k - 1] as number))) return 'trees not listed in order';
+    const perLeaf = new Map<string, number>();
+    leafTrees.forEach((t, k) => {
+      if (classifier && leafIds[k] !== positive) return;
+      const key = `${t}:${leafNodes[k]}`;
+      perLeaf.set(key, (perLeaf.get(key) ?? 0) + 1);
+    });
+    for (const [t, tree] of index) {
+      if (tree.yes.includes(0) || tree.no.includes(0)) return 'a tree does not start at its root';
+      for (let p = 0; p < tree.mode.length; p++) {
+        if (tree.mode[p] === 'LEAF') {
+          const nodeId = nodeIds[(byTree.get(t)?.entries[p] as number) ?? 0];
+          if (perLeaf.get(`${t}:${nodeId}`) !== 1) return 'a leaf without exactly one weight of the score';
+        } else if (!/^BRANCH_(LEQ|LT|GTE|GT)$/.test(tree.mode[p] as string)) {
+          return `${tree.mode[p]} nodes`;
+        } else if (tree.yes[p] === -1 || tree.no[p] === -1) return 'a child id that names no node';
+      }
+    }
+    return '';
+  }
 }
 
 /** Whether `x` takes the true branch of a node (ONNX Runtime's comparisons, NaN by missing-track). */

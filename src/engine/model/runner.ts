@@ -15,7 +15,28 @@ export interface RunnerRecord {
   evaluations: number;
   /** Rows per call to the model. */
   batch_size: number;
+  /** ONNX: which code scored it ('assay-tree-ensemble' or 'onnxruntime'). */
+  evaluator?: 'assay-tree-ensemble' | 'onnxruntime';
+  /** Threads of Assay's tree evaluator. */
+  evaluator_threads?: number;
+  /** Why ONNX Runtime scored a model (not Assay's tree evaluator). */
+  evaluator_note?: string;
 }
+
+/**
+ * Scores of rows r0..r1 of x with feature j set to each grid value, laid out [g × (r1 − r0) + r − r0]
+ * (what brute-force partial dependence scores), computed by a runner that can do it faster.
+ */
+export type GridScores = (
+  x: Matrix,
+  j: number,
+  grid: Float64Array,
+  r0: number,
+  r1: number,
+) => Promise<Float64Array>;
+
+/** Scores of x with column j replaced by each of `columns` (one array of scores per column). */
+export type PermutedScores = (x: Matrix, j: number, columns: Float64Array[]) => Promise<Float64Array[]>;
 
 /** Refused work: the run would need more model evaluations than its budget. */
 export class BudgetExceededError extends InputError {}
@@ -43,11 +64,7 @@ export abstract class ModelRunner {
     if (m.cols !== this.features.length) {
       throw new InputError(`the model takes ${this.features.length} features, got ${m.cols}`);
     }
-    if (this.evaluations + m.rows > this.budget) {
-      throw new BudgetExceededError(
-        `the evaluation budget (${this.budget} model evaluations) would be exceeded: ${this.evaluations} used, ${m.rows} more needed; raise --budget or ask for less (fewer rows, repeats or background rows)`,
-      );
-    }
+    this.checkBudget(m.rows);
     const out = new Float64Array(m.rows);
     for (let start = 0; start < m.rows; start += this.batchSize) {
       const end = Math.min(m.rows, start + this.batchSize);
@@ -66,6 +83,15 @@ export abstract class ModelRunner {
       this.evaluations += batch.rows;
     }
     return out;
+  }
+
+  /** Refuses `rows` more evaluations when they would exceed the budget. */
+  protected checkBudget(rows: number): void {
+    if (this.evaluations + rows > this.budget) {
+      throw new BudgetExceededError(
+        `the evaluation budget (${this.budget} model evaluations) would be exceeded: ${this.evaluations} used, ${rows} more needed; raise --budget or ask for less (fewer rows, repeats or background rows)`,
+      );
+    }
   }
 
   /** Scores one batch. */
