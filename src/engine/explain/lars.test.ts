@@ -2,7 +2,8 @@
 // scripts/reference/make_lars_fixtures.py, committed in test/fixtures/reference/lars/expected.json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Design, type LarsPath, larsPath, lassoCD, lassoLarsIC, scaleColumns } from './lars.ts';
+import { type Design, type LarsPath, larsPath } from './lars.ts';
+import { lassoCD, lassoLarsIC, scaleColumns } from './lasso.ts';
 
 interface RefPath {
   alphas: number[];
