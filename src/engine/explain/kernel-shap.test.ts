@@ -65,10 +65,10 @@ describe('KernelSHAP against shap 0.52.0', () => {
     });
     expect(out.expected).toBeCloseTo(c.expected_value, 12);
     expect(out.nsamples).toBe(c.coalitions);
-    // the same features selected (exactly zero where shap's are), the values to 1e-9
+    // the same features selected (exactly zero where shap's are), the values to 1e-11 (measured: 2e-13)
     expect(out.values.map((v) => v !== 0)).toEqual(c.values.map((v) => v !== 0));
     out.values.forEach((v, j) => {
-      expect(Math.abs(v - (c.values[j] as number))).toBeLessThan(1e-9);
+      expect(Math.abs(v - (c.values[j] as number))).toBeLessThan(1e-11);
     });
   });
 
