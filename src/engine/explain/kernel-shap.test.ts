@@ -102,6 +102,13 @@ describe('l1_reg options', () => {
     expect(() => parseL1Reg('-1')).toThrow(/not num_features/);
   });
 
+  it('aic with fewer coalition rows than features refuses as scikit-learn does', async () => {
+    const { x, background } = dataset(25);
+    await expect(
+      kernelShap(model, x, 21, background, { seed: 1, nsamples: 12, l1Reg: parseL1Reg('aic') }),
+    ).rejects.toThrow(/needs more rows than features \+ 1/);
+  });
+
   it("np.sum's pairwise order", () => {
     const a = Array.from({ length: 300 }, (_, i) => 1 / (i + 1));
     let seq = 0;

@@ -2,6 +2,7 @@
  * The lasso as scikit-learn 1.2 fits it for shap's `l1_reg`: `LassoLarsIC` (the LARS lasso path of
  * lars.ts scored by AIC/BIC) and `Lasso` (coordinate descent). Row-major dense designs.
  */
+import { InputError } from '../load/input-error.ts';
 import { type Design, dot, EPS, type LarsPath, larsPath } from './lars.ts';
 
 /** Column means and centred copies (`_preprocess_data` with fit_intercept=True). */
@@ -72,7 +73,10 @@ export function lassoLarsIC(
 ): { coef: Float64Array; alpha: number; path: LarsPath } {
   const c = center(d);
   const { n, p } = c;
-  if (n <= p + 1) throw new RangeError(`LassoLarsIC needs more samples (${n}) than features + 1 (${p + 1})`);
+  if (n <= p + 1)
+    throw new InputError(
+      `LassoLarsIC (l1_reg aic/bic) needs more rows than features + 1 to estimate the noise (${n} rows, ${p} features): raise the KernelSHAP samples or use num_features(k)`,
+    );
   const path = larsPath(c, { method: 'lasso', gram: n > p, maxIter: 500 });
   const factor = criterion === 'aic' ? 2 : Math.log(n);
   const noise = olsResidual(c) / (n - p - 1);
