@@ -166,6 +166,7 @@ interface ExplainCliOptions extends ModelCliOptions {
   explainRows?: string;
   shap: string;
   kernelSamples?: string;
+  l1Reg: string;
 }
 
 function explainSummary(ev: ExplainEvidence): string {
@@ -181,7 +182,7 @@ function explainSummary(ev: ExplainEvidence): string {
   }
   if (ev.shap) {
     lines.push(
-      `SHAP (${ev.shap.method}, ${ev.shap.rows.length} rows, additivity error ${ev.shap.additivity_max_error.toExponential(1)}): ${ev.shap.global
+      `SHAP (${ev.shap.method}${ev.shap.l1_reg ? `, l1_reg ${ev.shap.l1_reg}` : ''}, ${ev.shap.rows.length} rows, additivity error ${ev.shap.additivity_max_error.toExponential(1)}): ${ev.shap.global
         .slice(0, 5)
         .map((g) => `${g.feature} ${g.mean_abs.toFixed(4)}`)
         .join(', ')}`,
@@ -223,6 +224,11 @@ export function registerExplainCommands(program: Command): void {
       'auto',
     )
     .option('--kernel-samples <n>', "KernelSHAP coalitions per row (default shap's 2M+2048)")
+    .option(
+      '--l1-reg <value>',
+      "KernelSHAP feature selection, shap's l1_reg: num_features(k), aic, bic, auto, a Lasso alpha, or none",
+      'num_features(10)',
+    )
     .action(async (opts: ExplainCliOptions) => {
       await preparePush(opts);
       const { SCORINGS } = await import('../engine/explain/scoring.ts');
@@ -234,12 +240,19 @@ export function registerExplainCommands(program: Command): void {
       const explainRows = list(opts.explainRows)?.map((r) => int(r, '--explain-rows') as number);
       const kernelSamples = int(opts.kernelSamples, '--kernel-samples');
       const pdFeatures = list(opts.pdFeatures);
-      const [{ explain }, { InputError }, { renderExplainReport }, { StageBar }] = await Promise.all([
-        import('../engine/explain/explain.ts'),
-        import('../engine/load/input-error.ts'),
-        import('../engine/report/explain-report.ts'),
-        import('./progress-bar.ts'),
-      ]);
+      const [{ explain }, { InputError }, { renderExplainReport }, { StageBar }, { parseL1Reg }] =
+        await Promise.all([
+          import('../engine/explain/explain.ts'),
+          import('../engine/load/input-error.ts'),
+          import('../engine/report/explain-report.ts'),
+          import('./progress-bar.ts'),
+          import('../engine/explain/kernel-shap-l1.ts'),
+        ]);
+      try {
+        parseL1Reg(opts.l1Reg);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
       const bar = new StageBar('assay explain');
       let evidence: ExplainEvidence;
       try {
@@ -260,6 +273,7 @@ export function registerExplainCommands(program: Command): void {
           ...(explainRows ? { explainRows } : {}),
           shapMethod: shap,
           ...(kernelSamples !== undefined ? { kernelSamples } : {}),
+          kernelL1Reg: opts.l1Reg,
           now: new Date(),
           progress: (stage, fraction) => bar.update(stage, fraction),
         });

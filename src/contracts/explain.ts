@@ -77,6 +77,13 @@ export const shapSchema = z.object({
   additivity_max_error: z.number(),
   /** kernel: coalitions evaluated per row (shap's nsamples). */
   nsamples: z.number().int().nullable(),
+  /**
+   * kernel: shap's `l1_reg` feature selection used (num_features(k), aic, bic, auto, a Lasso
+   * alpha, or none); null for the other methods; absent in evidence written before it existed.
+   */
+  l1_reg: z.string().nullable().optional(),
+  /** kernel: the most features any explained row kept after the l1 selection. */
+  kernel_selected_max: z.number().int().nullable().optional(),
   /** tree: max |ensemble read from the graph − runner's score| on the background (checks the reading). */
   tree_check_max_difference: z.number().nullable(),
 });

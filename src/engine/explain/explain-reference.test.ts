@@ -108,16 +108,23 @@ describe.each(['lr', 'forest'] as const)('the %s model against scikit-learn', (n
     }
   });
 
-  it('KernelSHAP with every coalition equals exact enumeration; sampled it still adds up', async () => {
+  it('KernelSHAP with every coalition and no l1 selection equals exact enumeration; sampled it still adds up', async () => {
     const background = takeRows(
       x,
       Array.from({ length: 10 }, (_, i) => i),
     );
     const exact = await exactShapley(predict, x, 30, background);
-    const full = await kernelShap(predict, x, 30, background, { seed: 0, nsamples: 4094 });
+    const none = { kind: 'none' } as const;
+    const full = await kernelShap(predict, x, 30, background, { seed: 0, nsamples: 4094, l1Reg: none });
     full.values.forEach((v, j) => {
       expect(Math.abs(v - (exact.values[j] as number))).toBeLessThan(1e-5);
     });
+    // shap's default l1_reg "num_features(10)": at most 10 features get a value (fewer vary here)
+    const selected = await kernelShap(predict, x, 30, background, { seed: 0, nsamples: 4094 });
+    expect(selected.selected).toBeLessThanOrEqual(10);
+    expect(selected.values.filter((v) => v !== 0).length).toBeLessThanOrEqual(selected.selected);
+    const total = selected.values.reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - (selected.prediction - selected.expected))).toBeLessThan(1e-9);
     const sampled = await kernelShap(predict, x, 31, background, { seed: 3, nsamples: 300 });
     const sum = sampled.values.reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - (sampled.prediction - sampled.expected))).toBeLessThan(1e-9);

@@ -37,6 +37,8 @@ export interface ExplainOptions extends RunnerOptions {
    */
   shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'tree_path_dependent' | 'none';
   kernelSamples?: number;
+  /** KernelSHAP feature selection, shap's `l1_reg` spelling (default "num_features(10)"). */
+  kernelL1Reg?: string;
   now: Date;
   progress?: (stage: string, fraction: number) => void;
 }

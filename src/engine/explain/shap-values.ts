@@ -3,6 +3,7 @@ import { InputError } from '../load/input-error.ts';
 import type { Matrix } from '../model/features.ts';
 import { ensembleScore, type TreeEnsemble } from '../model/onnx-graph.ts';
 import { kernelShap } from './kernel-shap.ts';
+import { DEFAULT_L1_REG, l1RegLabel, parseL1Reg } from './kernel-shap-l1.ts';
 import type { Predict } from './permutation-importance.ts';
 import { EXACT_MAX_FEATURES, exactShapley, type RowShapley } from './shapley.ts';
 import { treeShap } from './tree-shap.ts';
@@ -21,6 +22,7 @@ export async function shapValues(input: {
     shapMethod?: 'auto' | 'exact' | 'kernel' | 'tree' | 'tree_path_dependent' | 'none';
     explainRows?: number[];
     kernelSamples?: number;
+    kernelL1Reg?: string;
   };
   ensemble: TreeEnsemble | null;
   x: Matrix;
@@ -82,8 +84,10 @@ export async function shapValues(input: {
     if (!Number.isInteger(r) || r < 0 || r >= x.rows)
       throw new InputError(`--explain-rows: no row ${r} (the data used has ${x.rows})`);
   }
+  const l1Reg = method === 'kernel' ? parseL1Reg(input.options.kernelL1Reg ?? DEFAULT_L1_REG) : null;
   const results: RowShapley[] = [];
   let nsamples: number | null = null;
+  let selectedMax: number | null = null;
   for (const [k, row] of rows.entries()) {
     input.progress(k / rows.length);
     if (method === 'tree') results.push(treeShap(ensemble as TreeEnsemble, x, row, background));
@@ -93,9 +97,11 @@ export async function shapValues(input: {
     else {
       const out = await kernelShap(predict, x, row, background, {
         seed: input.seed + row,
+        l1Reg: l1Reg ?? parseL1Reg(DEFAULT_L1_REG),
         ...(input.options.kernelSamples !== undefined ? { nsamples: input.options.kernelSamples } : {}),
       });
       nsamples = Math.max(nsamples ?? 0, out.nsamples);
+      selectedMax = Math.max(selectedMax ?? 0, out.selected);
       results.push(out);
     }
   }
@@ -116,6 +122,8 @@ export async function shapValues(input: {
     rows: results.map((r, k) => ({ row: rows[k] as number, prediction: r.prediction, values: r.values })),
     additivity_max_error: additivity,
     nsamples,
+    l1_reg: l1Reg ? l1RegLabel(l1Reg) : null,
+    kernel_selected_max: selectedMax,
     tree_check_max_difference: treeCheck,
   };
 }

@@ -34,6 +34,19 @@ describe('explainability text', () => {
     );
     expect(text).toContain(doc.model.artifact_sha256?.slice(0, 12));
   });
+
+  it("says when KernelSHAP's l1_reg selection left features at 0", () => {
+    const shap = doc.shap as NonNullable<ExplainEvidence['shap']>;
+    const ref = { evidenceId: 'ev_2', sha256: 'b'.repeat(64) };
+    const kernel = (l1_reg: string | null) => ({
+      ...doc,
+      shap: { ...shap, method: 'kernel' as const, l1_reg },
+    });
+    expect(explainabilityText(kernel('num_features(10)'), ref)).toContain(
+      "(KernelSHAP with shap's l1_reg num_features(10) feature selection, unselected features getting 0, 4 rows",
+    );
+    expect(explainabilityText(kernel('none'), ref)).toContain('(KernelSHAP, 4 rows');
+  });
 });
 
 describe.each(ENGINES)('the card draft on %s', (engine) => {

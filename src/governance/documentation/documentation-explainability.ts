@@ -19,7 +19,10 @@ export function explainabilityText(doc: ExplainEvidence, ref: EvidenceRef): stri
     const method = {
       tree: 'interventional TreeSHAP (exact)',
       exact: 'exact Shapley values by enumeration',
-      kernel: 'KernelSHAP',
+      kernel:
+        shap.l1_reg && shap.l1_reg !== 'none'
+          ? `KernelSHAP with shap's l1_reg ${shap.l1_reg} feature selection, unselected features getting 0`
+          : 'KernelSHAP',
       tree_path_dependent: "path-dependent TreeSHAP (exact, from the trees' node covers)",
     }[shap.method];
     const top = shap.global.slice(0, 5).map((g) => `${g.feature} (${n(g.mean_abs)})`);
