@@ -313,7 +313,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   // on the scheduler's tick (when due) and after a signed webhook; reconciliation reads the sync,
   // the deployments and every observation source added here: monitoring's unknown deployment ids
   // (predictions ingested for a deployment the inventory does not know).
-  const reconciliation = new ReconciliationService(db, models);
+  const reconciliation = new ReconciliationService(db, models, versions);
   reconciliation.addObservationSource({
     name: 'monitoring',
     unknownDeployments: () => monitoringIngest.listUnknownDeployments(),

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { DemoMonitoringRun } from '../demo/seed.ts';
+import type { MonitoringKpisQueries } from '../governance/alerts/monitoring-kpis.queries.ts';
 import { CliError, ExitCode } from './exit.ts';
 
 // Every module of the server is loaded inside the action: registering `serve` must cost nothing to
@@ -17,7 +19,7 @@ async function loadServerModules() {
     import('../server.ts'),
   ]);
   return {
-    seedDemoPortfolio: seed.seedDemoPortfolio,
+    seedDemo: seed.seedDemo,
     bootstrapAdmin: bootstrap.bootstrapAdmin,
     systemClock: clock.systemClock,
     loadConfig: config.loadConfig,
@@ -50,7 +52,7 @@ function registerServeCommand(program: Command): void {
     .action(
       async (opts: { port?: string; host?: string; dataDir?: string; seed: boolean; log?: boolean }) => {
         const {
-          seedDemoPortfolio,
+          seedDemo,
           bootstrapAdmin,
           systemClock,
           loadConfig,
@@ -94,11 +96,15 @@ function registerServeCommand(program: Command): void {
           logger: Boolean(opts.log),
         });
         const boot = await bootstrapAdmin(services.identity);
+        // The demo's production monitoring (90 days of windows) is computed after the server
+        // listens: the rest of the demo is ready in seconds, the monitoring pages fill in meanwhile.
+        let demoMonitoring: DemoMonitoringRun | null = null;
         if (boot && config.seedDemo) {
-          const summary = await seedDemoPortfolio(db, services.identity, new Date(), services.blobs, {
+          const seeded = await seedDemo(db, services.identity, new Date(), services.blobs, {
             monitoringDir: path.join(config.dataDir, 'monitoring'),
           });
-          process.stderr.write(`Seeded the demo portfolio: ${summary}\n`);
+          process.stderr.write(`Seeded the demo portfolio: ${seeded.summary}\n`);
+          demoMonitoring = seeded.monitoring;
         }
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
@@ -116,13 +122,25 @@ function registerServeCommand(program: Command): void {
         if (config.databaseUrl && config.jobs.serverRuns) await services.jobs.startWorking();
         // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL), with
         // monitoring windows and deliveries; left to the workers too when servers run no jobs.
-        if (!config.databaseUrl || config.jobs.serverRuns)
+        let stopping = false;
+        const startTicks = async () => {
+          if (stopping || (config.databaseUrl && !config.jobs.serverRuns)) return;
           stopTicks = await startTickRunner({
             databaseUrl: config.databaseUrl,
             intervalMs: config.schedulerIntervalMs,
             tick: () => services.scheduler.runDueJobs(),
             onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
           });
+        };
+        process.once('SIGINT', () => {
+          stopping = true;
+        });
+        process.once('SIGTERM', () => {
+          stopping = true;
+        });
+        // While the demo's monitoring story runs on its own clock, the scheduler waits: its tick
+        // would compute the same windows on today's clock, before the story's traffic has arrived.
+        if (!demoMonitoring) await startTicks();
         const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
         const store = config.databaseUrl
           ? 'PostgreSQL'
@@ -134,8 +152,54 @@ function registerServeCommand(program: Command): void {
               `Use it as 'Authorization: Bearer <token>', or: export ASSAY_URL=${url} ASSAY_TOKEN=<token>\n`,
           );
         }
+        if (demoMonitoring)
+          void runDemoMonitoring(demoMonitoring, services.monitoringKpis, (line) =>
+            process.stdout.write(`${line}\n`),
+          ).finally(() => startTicks());
       },
     );
+}
+
+/** How often the background demo monitoring prints its progress. */
+const DEMO_PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * Runs the demo's production monitoring after the server listens, saying on the terminal what it
+ * does and how far it got, and on the dashboard and monitoring tab (the monitoring KPIs'
+ * `backgroundWindows`) that windows are still being computed. Never throws: a failure is reported.
+ */
+async function runDemoMonitoring(
+  demo: DemoMonitoringRun,
+  kpis: MonitoringKpisQueries,
+  say: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  say(
+    `\nThe demo's production monitoring is being computed in the background: ${demo.windows} daily windows ` +
+      `(${demo.deployments} deployments x ${demo.windows / demo.deployments} days), with its alerts and incident. ` +
+      'The console works meanwhile; its monitoring pages fill in as windows are computed. ' +
+      'The scheduler starts when this is done.',
+  );
+  const progress = async () => ({ computed: await demo.computed(), expected: demo.windows });
+  kpis.setBackgroundWindows(progress);
+  const timer = setInterval(() => {
+    void progress()
+      .then((p) => say(`demo monitoring: ${p.computed}/${p.expected} windows computed`))
+      .catch(() => {});
+  }, DEMO_PROGRESS_EVERY_MS);
+  timer.unref();
+  try {
+    const summary = await demo.run();
+    say(`Demo monitoring ready in ${Math.round((Date.now() - started) / 1000)} s: ${summary}`);
+  } catch (err) {
+    process.stderr.write(
+      `assay serve: the demo's monitoring stopped before it finished (${(err as Error).message}); ` +
+        'its windows are partial. Start on an empty data directory for the whole demo.\n',
+    );
+  } finally {
+    clearInterval(timer);
+    kpis.setBackgroundWindows(null);
+  }
 }
 
 /**

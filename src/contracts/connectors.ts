@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentCreateSchema, versionCreateSchema } from './inventory.ts';
 
 /** One line of the reconciliation report. */
 export const reconItemSchema = z.object({
@@ -16,11 +17,24 @@ export const reconReportSchema = z.object({
 });
 export type ReconReport = z.infer<typeof reconReportSchema>;
 
-/** POST /api/v1/connectors/reconciliation/register: a shadow model by its source and id, with overrides. */
+/**
+ * POST /api/v1/connectors/reconciliation/register: a shadow model by its source and id, with
+ * overrides. A shadow seen serving (monitoring ingestion) is registered with its deployment: a
+ * version (`deployment.version`, default `observed`) deployed under the id that was seen, in
+ * `deployment.environment` (default `observed`; `production` passes the production gate like any
+ * deployment), so later ingestion for that id lands on it.
+ */
 export const reconRegisterSchema = z.strictObject({
   source: z.string().min(1).max(100),
   externalId: z.string().min(1).max(500),
   overrides: z.record(z.string(), z.unknown()).default({}),
+  deployment: z
+    .strictObject({
+      version: versionCreateSchema.shape.label.optional(),
+      environment: deploymentCreateSchema.shape.environment.optional(),
+      endpoint: deploymentCreateSchema.shape.endpoint,
+    })
+    .optional(),
 });
 export type ReconRegister = z.input<typeof reconRegisterSchema>;
 

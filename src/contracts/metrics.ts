@@ -18,6 +18,8 @@ export const monitoringKpisSchema = z.object({
     seriousOpenReports: count,
     seriousReportsOverdue: count,
   }),
+  /** Windows the server is still computing in the background (the demo's production monitoring on a first start); null when none. */
+  backgroundWindows: z.object({ computed: count, expected: count }).nullable(),
 });
 export type MonitoringKpis = z.infer<typeof monitoringKpisSchema>;
 

@@ -316,9 +316,14 @@ export async function seedDemoMonitoring(db: Db, start: Date, now: Date, dir: st
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+  return `${deployments.length} monitored deployments, ${await countMonitoringWindows(db)} windows`;
+}
+
+/** Windows computed so far in the store (the demo's progress while it seeds: it is the only one computing then). */
+export async function countMonitoringWindows(db: Db): Promise<number> {
   const windows = await db.kysely
     .selectFrom('monitoring_windows')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return `${deployments.length} monitored deployments, ${Number(windows.n)} windows`;
+  return Number(windows.n);
 }

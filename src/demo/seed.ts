@@ -15,7 +15,12 @@ import { seedDemoDocumentation } from './demo-documentation.ts';
 import { daysAfter, LEGACY_EXCEPTIONS, recordLegacyException, WORKFLOW_APPROVED } from './demo-exceptions.ts';
 import { seedDemoGenAi } from './demo-genai.ts';
 import { demoArtifact, seedDemoModelEvidence } from './demo-model-evidence.ts';
-import { seedDemoMonitoring } from './demo-monitoring.ts';
+import {
+  countMonitoringWindows,
+  DEMO_MONITORED,
+  DEMO_MONITORING_DAYS,
+  seedDemoMonitoring,
+} from './demo-monitoring.ts';
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { DEMO_DATASETS, DEMO_MODELS, type DemoModel } from './demo-portfolio.ts';
 import { demoServices } from './demo-services.ts';
@@ -68,6 +73,26 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
   };
 }
 
+/** The demo as seeded so far, and its production monitoring still to compute (when asked for). */
+export interface DemoSeed {
+  /** One line: what was seeded. */
+  summary: string;
+  /** The monitoring story (plans, 90 days of windows, alerts, the incident), still to run; null without `monitoringDir`. */
+  monitoring: DemoMonitoringRun | null;
+}
+
+/** The demo's production monitoring, left to run after the rest of the seed (`assay serve` runs it in the background). */
+export interface DemoMonitoringRun {
+  /** Deployments the story monitors. */
+  deployments: number;
+  /** Windows it computes in all (deployments x DEMO_MONITORING_DAYS). */
+  windows: number;
+  /** Windows computed so far (progress while it runs). */
+  computed(): Promise<number>;
+  /** Runs the story; returns its one-line summary. Call once. */
+  run(): Promise<string>;
+}
+
 /**
  * Seeds the demo organisation into an empty store: its people, datasets with lineage, 26 models
  * across statuses with versions and deployments. Runs through the real services, so every record
@@ -76,7 +101,7 @@ function datasetLocation(location: string): { locationUri: string; sha256: strin
  * evidence computed by the engine, and the GenAI assistant its red-team runs, when `blobStore` (the
  * server's blob store, where the evidence files go) is given. With `options.monitoringDir` (the server's `<dataDir>/monitoring`) it also seeds
  * production monitoring: plans, 90 days of windows, alerts and an incident (demo-monitoring.ts).
- * Returns a one-line summary.
+ * Returns a one-line summary. (`seedDemo` is the same, leaving the monitoring to run later.)
  */
 export async function seedDemoPortfolio(
   db: Db,
@@ -87,6 +112,22 @@ export async function seedDemoPortfolio(
   /** With `monitoringDir` (the server's `<dataDir>/monitoring`), production monitoring is seeded too. */
   options: { monitoringDir?: string } = {},
 ): Promise<string> {
+  const seed = await seedDemo(db, identity, now, blobStore, options);
+  return seed.monitoring ? `${seed.summary}; monitoring: ${await seed.monitoring.run()}` : seed.summary;
+}
+
+/**
+ * Seeds everything `seedDemoPortfolio` does except the production monitoring, which it returns to
+ * run (its story keeps its own clock, so it gives the same demo whenever it runs, as long as
+ * nothing else computes windows meanwhile: `assay serve` starts the scheduler after it).
+ */
+export async function seedDemo(
+  db: Db,
+  identity: IdentityService,
+  now: Date = new Date(),
+  blobStore?: BlobStore,
+  options: { monitoringDir?: string } = {},
+): Promise<DemoSeed> {
   const start = new Date(now.getTime() - 540 * 86_400_000);
   const clock = new SteppingClock(start, 2 * 3600_000);
   const { policy, models, datasets, exceptions, evidence, blobs } = demoServices(db, clock, blobStore);
@@ -155,10 +196,24 @@ export async function seedDemoPortfolio(
   const genai = blobStore
     ? `; ${await seedDemoGenAi(db, clock, { models, versions, blobs: blobStore }, { developer: person('dev.priya', 'developer'), validator: person('val.wen', 'validator') })}`
     : '';
-  const monitoring = options.monitoringDir
-    ? `; monitoring: ${await seedDemoMonitoring(db, clock.now(), now, options.monitoringDir)}`
-    : '';
-  return `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves${genai}${monitoring}`;
+  const monitoringDir = options.monitoringDir;
+  const monitoringStart = clock.now();
+  let ran = false;
+  return {
+    summary: `${DEMO_PEOPLE.length} people, ${DEMO_DATASETS.length} datasets, ${DEMO_MODELS.length} models, ${versionCount} versions, ${deploymentCount} deployments; workflow: ${workflow}; ${modelEvidence} evidence from the models themselves${genai}`,
+    monitoring: monitoringDir
+      ? {
+          deployments: DEMO_MONITORED.length,
+          windows: DEMO_MONITORED.length * DEMO_MONITORING_DAYS,
+          computed: () => countMonitoringWindows(db),
+          run() {
+            if (ran) throw new Error('the demo monitoring has run already');
+            ran = true;
+            return seedDemoMonitoring(db, monitoringStart, now, monitoringDir);
+          },
+        }
+      : null,
+  };
 
   async function seedModel(m: DemoModel): Promise<void> {
     await models.register(caller, {

@@ -139,12 +139,32 @@ describe('console: single sign-on and inventory reconciliation (real server, rea
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Reconciliation' })
       .click();
-    // the new model is in the inventory; the deployment id monitoring saw is still listed as a
-    // shadow, since no Assay deployment carries that id (the report does not link the two)
+    // the new model is in the inventory with the deployment monitoring saw, under the id it saw:
+    // registered and deployed, and no shadow is left
     await page
-      .getByRole('table', { name: 'Registered but not deployed' })
+      .getByRole('table', { name: 'Registered and deployed' })
       .locator('tr[data-recon="Fraud scorer"]')
       .waitFor();
+    expect(await page.getByTestId('count-deployed_not_registered').textContent()).toBe('0');
+    const deployments = await server.api<{ items: { id: string; environment: string }[] }>(
+      'GET',
+      '/api/v1/models/fraud-scorer-prod/deployments',
+    );
+    expect(deployments.items).toEqual([
+      expect.objectContaining({ id: 'fraud-scorer-prod', environment: 'observed' }),
+    ]);
+    // and the predictions sent for that id now land on it
+    const res = await fetch(`${server.url}/api/v1/deployments/fraud-scorer-prod/monitoring/predictions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/x-ndjson' },
+      body: JSON.stringify({
+        predictionId: 'p2',
+        timestamp: new Date().toISOString(),
+        features: { a: 1 },
+        score: 0.4,
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
     expect(errors).toEqual([]);
   });
 });

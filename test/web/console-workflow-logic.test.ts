@@ -175,6 +175,7 @@ describe('list and metrics adapters', () => {
           seriousOpenReports: 0,
           seriousReportsOverdue: 0,
         },
+        backgroundWindows: null,
       },
     } satisfies Metrics;
     expect(Object.entries(toDashboardMetrics(m).byTier)).toEqual([

@@ -15,6 +15,7 @@ const WEEK = 7 * 86_400_000;
  */
 export class MonitoringKpisQueries {
   private monitoredDeployments: ((tx: Kysely<Database>) => Promise<ReadonlySet<string>>) | null = null;
+  private backgroundWindows: (() => Promise<{ computed: number; expected: number }>) | null = null;
 
   constructor(
     private readonly db: { kysely: Kysely<Database> },
@@ -24,6 +25,14 @@ export class MonitoringKpisQueries {
   /** Lets monitoring plans say which deployments are monitored (active plan). */
   setMonitoredDeployments(fn: (tx: Kysely<Database>) => Promise<ReadonlySet<string>>): void {
     this.monitoredDeployments = fn;
+  }
+
+  /**
+   * Says how far windows being computed in the background have got (`assay serve` sets it while the
+   * demo's monitoring is seeded after the server listens; null once done).
+   */
+  setBackgroundWindows(fn: (() => Promise<{ computed: number; expected: number }>) | null): void {
+    this.backgroundWindows = fn;
   }
 
   async compute(): Promise<MonitoringKpis> {
@@ -37,12 +46,13 @@ export class MonitoringKpisQueries {
       .execute();
     const monitored = new Set(await signalledDeployments(k, new Date(now.getTime() - WEEK).toISOString()));
     if (this.monitoredDeployments) for (const d of await this.monitoredDeployments(k)) monitored.add(d);
-    return monitoringKpis({
+    const kpis = monitoringKpis({
       productionDeployments: production.map((d) => d.id),
       monitored,
       alerts: await alertTimes(k),
       incidents: await allIncidentTimes(k),
       now,
     });
+    return { ...kpis, backgroundWindows: this.backgroundWindows ? await this.backgroundWindows() : null };
   }
 }

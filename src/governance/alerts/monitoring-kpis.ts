@@ -26,7 +26,7 @@ export interface KpiInputs {
  * incident means (MTTD = impact began → detected, MTTR = detected → resolved, time to acknowledge
  * = detected → acknowledged for incidents, fired → acknowledged for alerts), in minutes.
  */
-export function monitoringKpis(x: KpiInputs): MonitoringKpis {
+export function monitoringKpis(x: KpiInputs): Omit<MonitoringKpis, 'backgroundWindows'> {
   const covered = x.productionDeployments.filter((d) => x.monitored.has(d)).length;
   const firing = x.alerts.filter((a) => a.state === 'firing');
   const nowIso = x.now.toISOString();

@@ -55,6 +55,7 @@ export async function registerConnectorRoutes(app: ApiApp, deps: ConnectorRouteD
         source: req.body.source,
         externalId: req.body.externalId,
         overrides: req.body.overrides as Partial<ModelCreate>,
+        deployment: req.body.deployment,
       });
       return reply.status(201).send(model);
     },

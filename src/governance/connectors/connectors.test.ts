@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../test/support/engines.ts';
 import { type MlflowTestServer, startMlflowServer } from '../../../test/support/mlflow-server.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { adultPredictions, predictionsNdjson } from '../monitoring/monitoring-fixture.ts';
 import { signMlflowWebhook, verifyMlflowSignature } from './mlflow/mlflow-webhook.ts';
 
 const SECRET = 'mlflow-webhook-secret';
@@ -179,6 +180,65 @@ describe.each(ENGINES)('MLflow registry sync and reconciliation on %s', (engine)
       sources: [{ source: 'monitoring', id: 'dep-7f3a' }],
     });
     expect(item.prefill).toMatchObject({ key: 'dep-7f3a', type: 'other' });
+  });
+
+  it('registers a deployment monitoring saw serving with its deployment, so later ingestion lands on it', async () => {
+    const ndjson = predictionsNdjson(adultPredictions('2026-10-01T00:00:00Z', 1, 5));
+    const ingest = () =>
+      s.call('POST', '/api/v1/deployments/ext-scorer-9/monitoring/predictions', ndjson, undefined, {
+        'content-type': 'application/x-ndjson',
+      });
+    expect((await ingest()).statusCode).toBe(404);
+    const shadow = (await report()).items.find((i: { name: string }) => i.name === 'ext-scorer-9');
+    expect(shadow).toMatchObject({
+      category: 'deployed_not_registered',
+      sources: [{ source: 'monitoring', id: 'ext-scorer-9' }],
+    });
+    // a registry is not a source that saw a deployment: no deployment to create from it
+    const refused = await s.call('POST', '/api/v1/connectors/reconciliation/register', {
+      source: 'mlflow',
+      externalId: "churn's model",
+      deployment: { environment: 'staging' },
+    });
+    expect(refused.statusCode).toBe(400);
+
+    const reg = await s.call('POST', '/api/v1/connectors/reconciliation/register', {
+      source: 'monitoring',
+      externalId: 'ext-scorer-9',
+      overrides: { key: 'ext-scorer', name: 'External scorer' },
+      deployment: { environment: 'staging', endpoint: 'https://serve/ext' },
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    expect(reg.json()).toMatchObject({ key: 'ext-scorer', name: 'External scorer' });
+    const deps = (await s.call('GET', '/api/v1/models/ext-scorer/deployments')).json().items;
+    expect(deps).toEqual([
+      expect.objectContaining({
+        id: 'ext-scorer-9',
+        version: 'observed',
+        environment: 'staging',
+        endpoint: 'https://serve/ext',
+      }),
+    ]);
+
+    const after = await report();
+    expect(after.items.find((i: { name: string }) => i.name === 'ext-scorer-9')).toBeUndefined();
+    expect(after.items.find((i: { modelKey: string | null }) => i.modelKey === 'ext-scorer')).toMatchObject({
+      category: 'registered_and_deployed',
+      deployedBecause: ['deployment observed in staging (https://serve/ext)'],
+    });
+    // the id monitoring saw is now the deployment's: ingestion lands on it
+    const landed = await ingest();
+    expect(landed.statusCode, landed.body).toBe(201);
+    expect(landed.json().batches[0]).toMatchObject({ deploymentId: 'ext-scorer-9', rows: 5 });
+    expect(
+      (await s.services.monitoringIngest.listUnknownDeployments()).map((d) => d.deploymentId),
+    ).not.toContain('ext-scorer-9');
+    // once registered it is no longer a shadow: registering again finds nothing
+    const again = await s.call('POST', '/api/v1/connectors/reconciliation/register', {
+      source: 'monitoring',
+      externalId: 'ext-scorer-9',
+    });
+    expect(again.statusCode).toBe(404);
   });
 
   it('refuses the report and the sync to roles without the right', async () => {

@@ -4,6 +4,7 @@ import { decide } from '../../platform/auth/permissions.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { ModelsService } from '../inventory/models.service.ts';
+import type { VersionsService } from '../inventory/versions.service.ts';
 import { ReconciliationQueries } from './reconciliation.queries.ts';
 import {
   observedPrefill,
@@ -41,6 +42,8 @@ export class ReconciliationService {
   constructor(
     db: Db,
     private readonly models: ModelsService,
+    /** Registers the version and deployment of a shadow seen serving (composition root). */
+    private readonly versions: Pick<VersionsService, 'create' | 'deploy'>,
   ) {
     this.queries = new ReconciliationQueries(db.kysely);
     this.registry = new RegistrySyncStore(db.kysely);
@@ -77,10 +80,20 @@ export class ReconciliationService {
     return { items, counts };
   }
 
-  /** Registers a shadow model with what is known pre-filled (the caller may override any field). */
+  /**
+   * Registers a shadow model with what is known pre-filled (the caller may override any field). A
+   * shadow an observation source saw serving also gets its deployment, under the id that was seen
+   * (a version `observed` deployed in environment `observed` unless told otherwise), so the id is
+   * no longer unknown: later ingestion lands on it and the report shows it registered and deployed.
+   */
   async register(
     caller: Caller,
-    input: { source: string; externalId: string; overrides: Partial<ModelCreate> },
+    input: {
+      source: string;
+      externalId: string;
+      overrides: Partial<ModelCreate>;
+      deployment?: { version?: string; environment?: string; endpoint?: string | null } | undefined;
+    },
   ): Promise<Awaited<ReturnType<ModelsService['register']>>> {
     if (decide(caller.principal, 'connector.manage') !== 'allow')
       throw new ForbiddenError(
@@ -95,7 +108,26 @@ export class ReconciliationService {
     if (!item) throw new NotFoundError('shadow model', `${input.source}:${input.externalId}`);
     const prefill = item.prefill;
     if (!prefill) throw new ValidationError('nothing is known to pre-fill this model', 'externalId');
-    return this.models.register(caller, { ...prefill, ...input.overrides } as ModelCreate);
+    const observed = this.sources.some((s) => s.name === input.source);
+    if (input.deployment && !observed)
+      throw new ValidationError(
+        `'${input.source}' is a registry, not a source that saw a deployment serving: register the model, then deploy it`,
+        'deployment',
+      );
+    const model = await this.models.register(caller, { ...prefill, ...input.overrides } as ModelCreate);
+    if (!observed) return model;
+    const version = input.deployment?.version ?? 'observed';
+    await this.versions.create(caller, model.key, {
+      label: version,
+      changeSummary: `Registered from the deployment '${input.externalId}' ${input.source} saw serving`,
+    });
+    await this.versions.deploy(caller, model.key, {
+      id: input.externalId,
+      version,
+      environment: input.deployment?.environment ?? 'observed',
+      endpoint: input.deployment?.endpoint ?? null,
+    });
+    return this.models.get(caller.principal, model.key);
   }
 }
 

@@ -288,6 +288,8 @@ export class VersionsService {
       environment: string;
       endpoint?: string | null | undefined;
       startedAt?: string | undefined;
+      /** Its id when it has one outside (an id monitoring saw serving; a taken id fails the key); not from the API. */
+      id?: string | undefined;
     },
   ): Promise<Deployment> {
     return this.db.write(async (tx) => {
@@ -313,7 +315,7 @@ export class VersionsService {
           ? await this.models.lifecycleGuard().productionDeployment(tx, model, version)
           : null;
       const row: DeploymentsTable = {
-        id: newId(),
+        id: input.id ?? newId(),
         model_id: model.id,
         version_id: version.id,
         environment: input.environment,

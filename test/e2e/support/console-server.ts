@@ -66,8 +66,8 @@ export async function startConsoleServer(
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  // A first start with the demo computes its evidence and 90 days of monitoring windows first.
-  const startLimitS = options.seed === false || options.dataDir ? 30 : 240;
+  // A first start with the demo computes its evidence first (its monitoring windows come after it listens).
+  const startLimitS = options.seed === false || options.dataDir ? 30 : 180;
   const adminToken = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server did not start in ${startLimitS} s:\n${out}\n${err}`)),

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { type WebhookEvent, webhookEventSchema } from '../../../src/contracts/webhooks.ts';
 import { webhookKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
-import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
+import { Empty, MutationError, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 const EVENTS = webhookEventSchema.options;
@@ -103,11 +103,7 @@ function RegisterWebhook() {
           <input type="checkbox" checked={allowPrivate} onChange={(e) => setAllowPrivate(e.target.checked)} />
           Allow a private or loopback address (a receiver inside your network)
         </label>
-        {create.error ? (
-          <div className="notice bad" role="alert">
-            {errorMessage(create.error)}
-          </div>
-        ) : null}
+        <MutationError error={create.error} tone="notice" />
         {done ? (
           <div className="notice" role="status">
             Registered {done.url}. Its signing secret is <code>{done.secret}</code>: it is not shown again.
@@ -201,11 +197,7 @@ export function Webhooks() {
       <RegisterWebhook />
       <section className="panel" aria-labelledby="wh-list-h">
         <h2 id="wh-list-h">Webhooks</h2>
-        {disable.error ? (
-          <div className="notice bad" role="alert">
-            {errorMessage(disable.error)}
-          </div>
-        ) : null}
+        <MutationError error={disable.error} tone="notice" />
         <QueryView query={webhooks} what="Loading webhooks">
           {(rows) =>
             rows.length === 0 ? (

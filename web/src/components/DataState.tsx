@@ -36,6 +36,19 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/**
+ * What a failed action (a mutation) says, announced to screen readers; nothing while `error` is
+ * empty. `tone="notice"` is the boxed form the admin pages use above their tables.
+ */
+export function MutationError({ error, tone = 'inline' }: { error: unknown; tone?: 'inline' | 'notice' }) {
+  if (!error) return null;
+  return (
+    <p className={tone === 'notice' ? 'notice bad' : 'error small'} role="alert">
+      {errorMessage(error)}
+    </p>
+  );
+}
+
 /** The human message of whatever was thrown (SDK errors carry the server's envelope message). */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -5,7 +5,7 @@ import type { reconItemSchema } from '../../../src/contracts/connectors.ts';
 import { connectorKeys, modelKeys } from '../app/query-keys.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
+import { Empty, MutationError, QueryView } from '../components/DataState.tsx';
 
 type ReconItem = z.infer<typeof reconItemSchema>;
 
@@ -87,11 +87,7 @@ function RegisterForm({ item, onDone }: { item: ReconItem; onDone: () => void })
           Cancel
         </button>
       </div>
-      {register.error ? (
-        <div className="error small" role="alert">
-          {errorMessage(register.error)}
-        </div>
-      ) : null}
+      <MutationError error={register.error} />
     </form>
   );
 }

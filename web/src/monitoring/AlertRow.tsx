@@ -4,7 +4,7 @@ import type { Alert, AlertTriage } from '../../../src/contracts/alerts.ts';
 import { monitoringKeys } from '../app/query-keys.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { errorMessage } from '../components/DataState.tsx';
+import { MutationError } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { windowRoute } from './series-view.ts';
 
@@ -120,11 +120,7 @@ function TriageForm({ a, onDone }: { a: Alert; onDone: () => void }) {
           Cancel
         </button>
       </div>
-      {triage.error ? (
-        <div className="error small" role="alert">
-          {errorMessage(triage.error)}
-        </div>
-      ) : null}
+      <MutationError error={triage.error} />
     </form>
   );
 }
@@ -260,11 +256,7 @@ export function AlertRow({ a, onSilence }: { a: Alert; onSilence: (a: Alert) => 
           </form>
         ) : null}
         {form === 'triage' ? <TriageForm a={a} onDone={() => setForm('none')} /> : null}
-        {error ? (
-          <div className="error small" role="alert">
-            {errorMessage(error)}
-          </div>
-        ) : null}
+        <MutationError error={error} />
       </td>
     </tr>
   );

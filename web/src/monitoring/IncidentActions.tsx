@@ -4,7 +4,7 @@ import type { Incident, SeriousCategory } from '../../../src/contracts/incidents
 import { monitoringKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { errorMessage } from '../components/DataState.tsx';
+import { MutationError } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 const CATEGORIES: { id: SeriousCategory; label: string }[] = [
@@ -24,14 +24,6 @@ function useIncidentMutation<T>(fn: (input: T) => Promise<unknown>, after?: () =
       after?.();
     },
   });
-}
-
-function Failure({ error }: { error: unknown }) {
-  return error ? (
-    <div className="error small" role="alert">
-      {errorMessage(error)}
-    </div>
-  ) : null;
 }
 
 /**
@@ -111,7 +103,7 @@ export function SeriousIncidentPanel({ i }: { i: Incident }) {
               </button>
             ) : null}
           </form>
-          <Failure error={flag.error} />
+          <MutationError error={flag.error} />
           {i.serious && !i.reportedAt ? (
             <form
               className="row"
@@ -134,7 +126,7 @@ export function SeriousIncidentPanel({ i }: { i: Incident }) {
               </button>
             </form>
           ) : null}
-          <Failure error={reported.error} />
+          <MutationError error={reported.error} />
         </div>
       ) : null}
     </section>
@@ -242,7 +234,7 @@ export function CorrectiveActionsPanel({ i }: { i: Incident }) {
               Add corrective action
             </button>
           </div>
-          <Failure error={add.error} />
+          <MutationError error={add.error} />
         </form>
       ) : null}
     </section>

@@ -4,7 +4,7 @@ import type { Incident } from '../../../src/contracts/incidents.ts';
 import { monitoringKeys } from '../app/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
+import { Empty, MutationError, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 import { CorrectiveActionsPanel, SeriousIncidentPanel } from './IncidentActions.tsx';
 import { duration } from './MonitoringKpis.tsx';
@@ -182,11 +182,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
                 : null}
             </div>
           </div>
-          {move.error ? (
-            <p className="error" role="alert">
-              {errorMessage(move.error)}
-            </p>
-          ) : null}
+          <MutationError error={move.error} />
           <div className="stack">
             <section className="panel" aria-labelledby="inc-facts-h">
               <h2 id="inc-facts-h">Times</h2>
@@ -232,11 +228,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
                   <button type="submit" disabled={addNote.isPending || !note.trim()}>
                     Add to timeline
                   </button>
-                  {addNote.error ? (
-                    <span className="error" role="alert">
-                      {errorMessage(addNote.error)}
-                    </span>
-                  ) : null}
+                  <MutationError error={addNote.error} />
                 </form>
               ) : null}
             </section>

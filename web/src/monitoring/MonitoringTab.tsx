@@ -5,6 +5,7 @@ import { Link, useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { Empty, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
+import { BackgroundWindowsNotice, useBackgroundWindows } from './MonitoringKpis.tsx';
 import { CompletenessStrip, SeriesChart } from './SeriesChart.tsx';
 import { chartsOf, windowsOf } from './series-view.ts';
 
@@ -26,13 +27,17 @@ export function DeploymentMonitoring({ modelKey, deploymentId }: { modelKey: str
     () => (range === 'all' ? undefined : new Date(Date.now() - Number(range) * 86_400_000).toISOString()),
     [range],
   );
+  // While windows are computed in the background the series and alerts are read again as they grow.
+  const refetchInterval = useBackgroundWindows() ? 10_000 : false;
   const series = useQuery({
     queryKey: monitoringKeys.series(deploymentId, range),
     queryFn: () => client.monitoring.series(deploymentId, from ? { from } : {}),
+    refetchInterval,
   });
   const alerts = useQuery({
     queryKey: monitoringKeys.deploymentAlerts(deploymentId),
     queryFn: () => client.alerts.list({ deploymentId, limit: 500 }),
+    refetchInterval,
   });
   return (
     <section className="panel" aria-labelledby="mon-h" data-testid="deployment-monitoring">
@@ -52,6 +57,7 @@ export function DeploymentMonitoring({ modelKey, deploymentId }: { modelKey: str
           ))}
         </nav>
       </div>
+      <BackgroundWindowsNotice />
       <QueryView query={series} what="Loading the time series">
         {(s) => {
           if (s.series.length === 0)

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { SilenceCreate } from '../../../src/contracts/alerts.ts';
 import { monitoringKeys } from '../app/query-keys.ts';
 import { useSession } from '../app/session.tsx';
-import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
+import { Empty, MutationError, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 /** What a new silence starts from: the matchers of the alert it was asked for (or none). */
@@ -120,11 +120,7 @@ function SilenceForm({ draft, onDone }: { draft: SilenceDraft; onDone: () => voi
           Cancel
         </button>
       </div>
-      {create.error ? (
-        <div className="error small" role="alert">
-          {errorMessage(create.error)}
-        </div>
-      ) : null}
+      <MutationError error={create.error} />
     </form>
   );
 }
@@ -211,11 +207,7 @@ export function SilencesPanel({
           )
         }
       </QueryView>
-      {expire.error ? (
-        <p className="error small" role="alert">
-          {errorMessage(expire.error)}
-        </p>
-      ) : null}
+      <MutationError error={expire.error} />
     </section>
   );
 }

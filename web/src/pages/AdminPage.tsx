@@ -5,7 +5,7 @@ import { Webhooks } from '../admin/Webhooks.tsx';
 import { policyKeys, tokenKeys, userKeys } from '../app/query-keys.ts';
 import { useLocation, useQueryUpdater } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { Empty, errorMessage, QueryView } from '../components/DataState.tsx';
+import { Empty, MutationError, QueryView } from '../components/DataState.tsx';
 import { Time } from '../components/Time.tsx';
 
 /** Users and their tokens (admins), and the active policy (read-only). */
@@ -65,11 +65,7 @@ function Users() {
       {(rows) => (
         <>
           <NewUserForm />
-          {toggle.error ? (
-            <div className="notice bad" role="alert">
-              {errorMessage(toggle.error)}
-            </div>
-          ) : null}
+          <MutationError error={toggle.error} tone="notice" />
           <table className="data">
             <thead>
               <tr>
@@ -139,11 +135,7 @@ function Tokens() {
         ) : (
           <>
             <NewTokenForm />
-            {revoke.error ? (
-              <div className="notice bad" role="alert">
-                {errorMessage(revoke.error)}
-              </div>
-            ) : null}
+            <MutationError error={revoke.error} tone="notice" />
             <table className="data">
               <thead>
                 <tr>
