@@ -73,6 +73,8 @@ export interface RawTest {
   reason: string | null;
   /** Assay's own re-check or a judge's grading, when there is one. */
   assay_verdict?: GenAiTest['assay_verdict'];
+  /** What the taxonomy's name patterns read when it says more than the probe (a JUnit class and test name). */
+  map_name?: string;
 }
 
 /** Hashes the texts and keeps them (redacted) only as the policy allows; categories are filled later. */
