@@ -55,14 +55,21 @@ function strategyOf(result: Record<string, unknown>, redteam: boolean): string |
   return s ?? (redteam ? 'basic' : null);
 }
 
+/**
+ * The assertions that graded the row (`gradingResult.componentResults`, else the test's `assert`
+ * list when the provider failed before grading), else the plugin's red-team grader.
+ */
 function detectorOf(result: Record<string, unknown>, plugin: string | null): string | null {
-  if (plugin) return `${REDTEAM_PREFIX}${plugin}`;
   const grading = isRecord(result.gradingResult) ? result.gradingResult : {};
-  const components = Array.isArray(grading.componentResults) ? grading.componentResults : [];
-  const types = components
-    .map((c) => (isRecord(c) && isRecord(c.assertion) ? str(c.assertion.type) : null))
-    .filter((t): t is string => t !== null);
-  return types.length > 0 ? [...new Set(types)].join(',') : null;
+  const testCase = isRecord(result.testCase) ? result.testCase : {};
+  const typesOf = (list: unknown, pick: (x: Record<string, unknown>) => unknown) =>
+    (Array.isArray(list) ? list : [])
+      .map((c) => (isRecord(c) ? str(pick(c)) : null))
+      .filter((t): t is string => t !== null);
+  let types = typesOf(grading.componentResults, (c) => (isRecord(c.assertion) ? c.assertion.type : null));
+  if (types.length === 0) types = typesOf(testCase.assert, (a) => a.type);
+  if (types.length > 0) return [...new Set(types)].join(',');
+  return plugin ? `${REDTEAM_PREFIX}${plugin}` : null;
 }
 
 function outputText(response: unknown): string | null {
