@@ -4,7 +4,7 @@ import { InputError } from '../load/input-error.ts';
 import { redactPii } from './pii.ts';
 
 /** The importers' version, recorded in every document they derive (bump when a derivation changes). */
-export const IMPORTER_VERSION = 'assay-genai-import/1';
+export const IMPORTER_VERSION = 'assay-genai-import/2';
 
 /** Options of an import: which text to keep (always redacted). */
 export interface ImportOptions {

@@ -13,7 +13,7 @@
  *   definitions and garak's probe docstrings/tags (garak/data/tags.misp.tsv, remapped from v1.1).
  */
 export const TAXONOMY_VERSION =
-  'assay-genai-taxonomy/2026-12 (OWASP LLM 2025, OWASP Agentic 2026, ATLAS 5.6.0)';
+  'assay-genai-taxonomy/2026-12-07 (OWASP LLM 2025, OWASP Agentic 2026, ATLAS 5.6.0)';
 
 export const CATEGORY_NAMES: Readonly<Record<string, string>> = {
   'owasp-llm:2025:LLM01': 'Prompt Injection',
