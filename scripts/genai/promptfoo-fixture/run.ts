@@ -7,7 +7,7 @@
  * promptfoo is not a dependency of Assay: install it in this folder (git-ignored; ~5 min, 1.4 GB;
  * 0.121.20 is the last release that runs on Node 20) or point PROMPTFOO_DIR at an install:
  *
- *   (cd scripts/genai/promptfoo-fixture && npm i --no-save)   # or: npm i -E promptfoo@0.121.20 in /tmp/pf
+ *   (cd scripts/genai/promptfoo-fixture && npm ci)   # the lockfile of the run; or npm i -E promptfoo@0.121.20 in /tmp/pf
  *   npx tsx scripts/genai/promptfoo-fixture/run.ts            # PROMPTFOO_DIR=/tmp/pf/node_modules/promptfoo
  */
 import { spawn } from 'node:child_process';
