@@ -4,7 +4,7 @@ import { InputError } from '../load/input-error.ts';
 import { redactPii } from './pii.ts';
 
 /** The importers' version, recorded in every document they derive (bump when a derivation changes). */
-export const IMPORTER_VERSION = 'assay-genai-import/1';
+export const IMPORTER_VERSION = 'assay-genai-import/2';
 
 /** Options of an import: which text to keep (always redacted). */
 export interface ImportOptions {
@@ -73,6 +73,8 @@ export interface RawTest {
   reason: string | null;
   /** Assay's own re-check or a judge's grading, when there is one. */
   assay_verdict?: GenAiTest['assay_verdict'];
+  /** What the taxonomy's name patterns read when it says more than the probe (a JUnit class and test name). */
+  map_name?: string;
 }
 
 /** Hashes the texts and keeps them (redacted) only as the policy allows; categories are filled later. */

@@ -21,7 +21,7 @@ export function buildDocument(parts: DocumentParts): GenAiDocument {
   const text = parts.options.text ?? 'none';
   const tests = parts.raws.map((raw) => {
     const test = toTest(raw, text);
-    test.categories = categoriesOf(parts.tool, raw.probe);
+    test.categories = categoriesOf(parts.tool, raw.probe, raw.map_name);
     return test;
   });
   const notes = [...parts.notes];

@@ -8,7 +8,7 @@ import { importPromptfoo } from './promptfoo.ts';
 
 const doc = importPromptfoo(
   readFileSync(
-    path.resolve(import.meta.dirname, '../../../test/fixtures/genai/promptfoo/redteam-0.121.20.json'),
+    path.resolve(import.meta.dirname, '../../../test/fixtures/genai/promptfoo/eval-0.121.20.json'),
   ),
 );
 const rule = (over: Record<string, unknown>) =>
@@ -29,15 +29,17 @@ describe('GenAI thresholds → suggested findings', () => {
     expect(f).toMatchObject({
       id: 'asr:owasp-llm:2025:LLM07',
       metric: 'rates.owasp-llm:2025:LLM07.rate',
-      value: 0.5,
+      value: 1,
       op: '>',
       threshold: 0.2,
     });
-    expect(f?.description).toMatch(/1 of 2 scored tests failed/);
+    expect(f?.description).toMatch(/2 of 2 scored tests failed/);
   });
 
   it('measure lower is breached only when the optimistic bound is above max; minTests and tiers filter', () => {
-    expect(suggestGenAiFindings(doc.rates, [rule({ measure: 'lower' })], null)).toEqual([]);
+    // 2 of 2: Wilson 95 % interval [0.342, 1]
+    expect(suggestGenAiFindings(doc.rates, [rule({ measure: 'lower', max: 0.4 })], null)).toEqual([]);
+    expect(suggestGenAiFindings(doc.rates, [rule({ measure: 'lower', max: 0.3 })], null)).toHaveLength(1);
     expect(suggestGenAiFindings(doc.rates, [rule({ measure: 'upper', max: 0.9 })], null)).toHaveLength(1);
     expect(suggestGenAiFindings(doc.rates, [rule({ minTests: 3 })], null)).toEqual([]);
     expect(suggestGenAiFindings(doc.rates, [rule({ tiers: [1] })], 2)).toEqual([]);

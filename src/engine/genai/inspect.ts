@@ -89,6 +89,7 @@ export function importInspect(
   const packages = isRecord(evalSpec.packages) ? evalSpec.packages : {};
   const sampleNames = [...members.keys()].filter((n) => /^samples\/.+\.json$/.test(n)).sort();
   const raws: RawTest[] = [];
+  let unscored = 0;
   for (const name of sampleNames) {
     const sample = parseMember(members, name) as Record<string, unknown>;
     if (sample.id === undefined) throw new GenAiImportError(TOOL, 'a sample needs an "id"', name);
@@ -97,6 +98,7 @@ export function importInspect(
     const prompt = inputText(sample.input);
     const response = outputText(sample.output);
     const sampleModel = isRecord(sample.output) ? (str(sample.output.model) ?? model) : model;
+    if (Object.keys(scores).length === 0) unscored++;
     for (const scorer of Object.keys(scores).sort()) {
       const score = scores[scorer];
       const value = isRecord(score) ? score.value : undefined;
@@ -119,6 +121,8 @@ export function importInspect(
   const notes: string[] = [];
   const status = header ? str(header.status) : 'started';
   if (header && status !== 'success') notes.push(`the log's status is "${status}"`);
+  // an eval run without a scorer (inspect_ai's own tests hold one): its samples count nowhere
+  if (unscored > 0) notes.push(`${unscored} of ${sampleNames.length} samples carry no score (no row)`);
   return buildDocument({
     tool: TOOL,
     toolVersion: str(packages.inspect_ai),

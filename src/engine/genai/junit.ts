@@ -7,7 +7,8 @@ import { parseXml, type XmlElement, XmlError } from './xml.ts';
  * JUnit XML (Giskard v3 `giskard-checks`, pytest, and any harness writing the common
  * `<testsuites>/<testsuite>/<testcase>` shape). A test case with `<failure>` fails, with `<error>`
  * or `<skipped>` is unscored (`error`), otherwise passes. The probe is the test case's
- * `classname` (else its suite's name); its name is the row id. Properties named `prompt`/`input`
+ * `classname` (else its suite's name); `classname::name` is the row id, and the taxonomy's name
+ * patterns read the class and the test name (without pytest's `[parameter]` id). Properties named `prompt`/`input`
  * and `response`/`output` on a test case are read as its texts; `model`/`target_model` properties
  * on the suite or case as the target. Tool and version come from `tool`/`tool_version` properties
  * (Giskard) or the suite's `name`.
@@ -66,6 +67,8 @@ export function importJunit(bytes: Uint8Array, options: ImportOptions = {}): Gen
         response: props.response ?? props.output ?? null,
         target_model: props.target_model ?? props.model ?? null,
         reason: flagged ? (flagged.attrs.message ?? (flagged.text.trim() || null)) : null,
+        // the test's own name often says more than its class (pytest: `test_indirect_injection[id]`)
+        map_name: `${probe} ${name.replace(/\[.*\]$/, '')}`,
       });
     }
   }

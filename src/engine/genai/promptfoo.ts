@@ -16,7 +16,7 @@ import { buildDocument } from './document.ts';
  * promptfoo `eval --output results.json` (`OutputFile` in promptfoo's `src/types/index.ts`):
  * `{evalId, results: {version, timestamp, results[], prompts|table, stats}, config, shareableUrl,
  * metadata?}`. Keyed off `results.version`: 3 (current) and 2 (legacy) are read; any other is
- * refused. "pass" means the model resisted: a failed red-team grading is a successful attack.
+ * refused. `--output results.jsonl` (one result per line) is read too. "pass" means the model resisted: a failed red-team grading is a successful attack.
  */
 export const PROMPTFOO_VERSIONS = [2, 3] as const;
 const TOOL = 'promptfoo';
@@ -55,14 +55,21 @@ function strategyOf(result: Record<string, unknown>, redteam: boolean): string |
   return s ?? (redteam ? 'basic' : null);
 }
 
+/**
+ * The assertions that graded the row (`gradingResult.componentResults`, else the test's `assert`
+ * list when the provider failed before grading), else the plugin's red-team grader.
+ */
 function detectorOf(result: Record<string, unknown>, plugin: string | null): string | null {
-  if (plugin) return `${REDTEAM_PREFIX}${plugin}`;
   const grading = isRecord(result.gradingResult) ? result.gradingResult : {};
-  const components = Array.isArray(grading.componentResults) ? grading.componentResults : [];
-  const types = components
-    .map((c) => (isRecord(c) && isRecord(c.assertion) ? str(c.assertion.type) : null))
-    .filter((t): t is string => t !== null);
-  return types.length > 0 ? [...new Set(types)].join(',') : null;
+  const testCase = isRecord(result.testCase) ? result.testCase : {};
+  const typesOf = (list: unknown, pick: (x: Record<string, unknown>) => unknown) =>
+    (Array.isArray(list) ? list : [])
+      .map((c) => (isRecord(c) ? str(pick(c)) : null))
+      .filter((t): t is string => t !== null);
+  let types = typesOf(grading.componentResults, (c) => (isRecord(c.assertion) ? c.assertion.type : null));
+  if (types.length === 0) types = typesOf(testCase.assert, (a) => a.type);
+  if (types.length > 0) return [...new Set(types)].join(',');
+  return plugin ? `${REDTEAM_PREFIX}${plugin}` : null;
 }
 
 function outputText(response: unknown): string | null {
@@ -72,9 +79,88 @@ function outputText(response: unknown): string | null {
   return typeof out === 'string' ? out : JSON.stringify(out);
 }
 
-/** Reads a promptfoo results file into an `assay.genai/v1` document. */
+/** One `EvaluateResult` (`results.results[i]` of the JSON file, a line of the JSONL file) as a row. */
+function readResult(r: unknown, i: number, where: string, redteamRun: boolean): RawTest {
+  if (!isRecord(r)) throw new GenAiImportError(TOOL, 'a result must be an object', where);
+  if (typeof r.success !== 'boolean')
+    throw new GenAiImportError(TOOL, '"success" must be true or false', `${where}.success`);
+  const plugin = pluginOf(r);
+  const redteam = redteamRun || plugin !== null;
+  const failureReason = num(r.failureReason);
+  const outcome = r.success ? 'pass' : failureReason === 2 ? 'error' : 'fail';
+  const testCase = isRecord(r.testCase) ? r.testCase : {};
+  const prompt = isRecord(r.prompt) ? r.prompt : {};
+  const provider = isRecord(r.provider) ? r.provider : {};
+  const grading = isRecord(r.gradingResult) ? r.gradingResult : {};
+  const testIdx = num(r.testIdx) ?? i;
+  const promptIdx = num(r.promptIdx) ?? 0;
+  return {
+    id: str(r.id) ?? `test${testIdx}-prompt${promptIdx}`,
+    probe: plugin ?? str(testCase.description) ?? str(r.description) ?? `test ${testIdx}`,
+    strategy: strategyOf(r, redteam),
+    detector: detectorOf(r, plugin),
+    tool_verdict: outcome,
+    tool_score: num(r.score),
+    outcome,
+    prompt: str(prompt.raw),
+    response: outputText(r.response),
+    target_model: str(provider.id),
+    reason: str(grading.reason) ?? str(r.error),
+  };
+}
+
+function count(raws: readonly RawTest[]): [number, number, number] {
+  const by = (o: string) => raws.filter((r) => r.outcome === o).length;
+  return [by('pass'), by('fail'), by('error')];
+}
+
+/**
+ * `promptfoo eval -o results.jsonl`: one `EvaluateResult` per line, nothing else (no schema
+ * version, no promptfoo version, no eval id, no summary). Its rows are read as those of a
+ * `results.version` 3 file; promptfoo writes the file once the eval has finished.
+ */
+function importJsonl(text: string, bytes: Uint8Array, options: ImportOptions): GenAiDocument {
+  const raws: RawTest[] = [];
+  text.split('\n').forEach((line, k) => {
+    if (line.trim() === '') return;
+    const where = `line ${k + 1}`;
+    raws.push(readResult(safeJsonParse(line, TOOL, where), raws.length, where, false));
+  });
+  return buildDocument({
+    tool: TOOL,
+    toolVersion: null,
+    formatVersion: 'jsonl',
+    runId: null,
+    sha256: sha256Hex(bytes),
+    complete: true,
+    startedAt: null,
+    raws,
+    notes: [
+      'a promptfoo JSONL file records no promptfoo version, eval id or summary (the -o JSON file does)',
+    ],
+    options,
+  });
+}
+
+/** A JSONL results file: its first line is a whole `EvaluateResult` object. */
+function isJsonl(text: string): boolean {
+  const first = text.trimStart().split('\n', 1)[0] ?? '';
+  if (!first.trimEnd().endsWith('}')) return false;
+  try {
+    const row = JSON.parse(first) as unknown;
+    return (
+      isRecord(row) && !('results' in row) && 'success' in row && ('testCase' in row || 'promptIdx' in row)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a promptfoo results file (`-o` JSON, or `-o` JSONL) into an `assay.genai/v1` document. */
 export function importPromptfoo(bytes: Uint8Array, options: ImportOptions = {}): GenAiDocument {
-  const root = safeJsonParse(decodeUtf8(bytes, TOOL), TOOL, 'file');
+  const text = decodeUtf8(bytes, TOOL);
+  if (isJsonl(text)) return importJsonl(text, bytes, options);
+  const root = safeJsonParse(text, TOOL, 'file');
   if (!isRecord(root)) throw new GenAiImportError(TOOL, 'the file is not a JSON object');
   if (!isRecord(root.results))
     throw new GenAiImportError(TOOL, 'no "results" object: not a promptfoo --output JSON file', 'results');
@@ -97,43 +183,12 @@ export function importPromptfoo(bytes: Uint8Array, options: ImportOptions = {}):
   const config = isRecord(root.config) ? root.config : {};
   const redteamRun = isRecord(config.redteam);
   const metadata = isRecord(root.metadata) ? root.metadata : {};
-  const raws: RawTest[] = [];
-  const counts = { pass: 0, fail: 0, error: 0 };
-  summary.results.forEach((r, i) => {
-    const where = `results.results[${i}]`;
-    if (!isRecord(r)) throw new GenAiImportError(TOOL, 'a result must be an object', where);
-    if (typeof r.success !== 'boolean')
-      throw new GenAiImportError(TOOL, '"success" must be true or false', `${where}.success`);
-    const plugin = pluginOf(r);
-    const redteam = redteamRun || plugin !== null;
-    const failureReason = num(r.failureReason);
-    const outcome = r.success ? 'pass' : failureReason === 2 ? 'error' : 'fail';
-    counts[outcome]++;
-    const testCase = isRecord(r.testCase) ? r.testCase : {};
-    const prompt = isRecord(r.prompt) ? r.prompt : {};
-    const provider = isRecord(r.provider) ? r.provider : {};
-    const grading = isRecord(r.gradingResult) ? r.gradingResult : {};
-    const testIdx = num(r.testIdx) ?? i;
-    const promptIdx = num(r.promptIdx) ?? 0;
-    raws.push({
-      id: str(r.id) ?? `test${testIdx}-prompt${promptIdx}`,
-      probe: plugin ?? str(testCase.description) ?? str(r.description) ?? `test ${testIdx}`,
-      strategy: strategyOf(r, redteam),
-      detector: detectorOf(r, plugin),
-      tool_verdict: r.success ? 'pass' : failureReason === 2 ? 'error' : 'fail',
-      tool_score: num(r.score),
-      outcome,
-      prompt: str(prompt.raw),
-      response: outputText(r.response),
-      target_model: str(provider.id),
-      reason: str(grading.reason) ?? str(r.error),
-    });
-  });
+  const raws = summary.results.map((r, i) => readResult(r, i, `results.results[${i}]`, redteamRun));
   const notes: string[] = [];
   if (isRecord(summary.stats)) {
     const s = summary.stats;
     const theirs = [num(s.successes), num(s.failures), num(s.errors)];
-    const ours = [counts.pass, counts.fail, counts.error];
+    const ours = count(raws);
     if (theirs.some((v, k) => v !== null && v !== ours[k]))
       notes.push(
         `promptfoo's stats (successes ${theirs[0]}, failures ${theirs[1]}, errors ${theirs[2]}) disagree with the rows (${ours[0]}, ${ours[1]}, ${ours[2]}); rates use the rows`,

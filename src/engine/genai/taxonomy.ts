@@ -13,7 +13,7 @@
  *   definitions and garak's probe docstrings/tags (garak/data/tags.misp.tsv, remapped from v1.1).
  */
 export const TAXONOMY_VERSION =
-  'assay-genai-taxonomy/2026-12 (OWASP LLM 2025, OWASP Agentic 2026, ATLAS 5.6.0)';
+  'assay-genai-taxonomy/2026-12-07 (OWASP LLM 2025, OWASP Agentic 2026, ATLAS 5.6.0)';
 
 export const CATEGORY_NAMES: Readonly<Record<string, string>> = {
   'owasp-llm:2025:LLM01': 'Prompt Injection',
@@ -148,18 +148,28 @@ export const NAME_PATTERNS: readonly { pattern: RegExp; categories: readonly str
   { pattern: /\bpii\b|privacy|data[-_ ]?leak|sensitive/i, categories: PII },
   { pattern: /tool|agency|function[-_ ]?call/i, categories: TOOL_MISUSE },
   { pattern: /hallucinat|grounding|faithful|misinformation|sycophan/i, categories: MISINFO },
+  { pattern: /(over|false)[-_ ]?refus/i, categories: ['assay:over-refusal'] },
   { pattern: /harm|toxic|stereotyp|bias/i, categories: HARM },
 ];
 
-/** The categories of a row: exact `<tool>:<probe>`, then garak's module, then name patterns, else `unmapped`. */
-export function categoriesOf(tool: string, probe: string): string[] {
+/** `TestPiiLeakage` / `test_genai.TestOverRefusal` → words, so `\b`-bounded patterns see them. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.:/]+/g, ' ');
+}
+
+/**
+ * The categories of a row: exact `<tool>:<probe>`, then garak's module, then name patterns
+ * (matched against `name`, by default the probe, as written and split into words), else `unmapped`.
+ */
+export function categoriesOf(tool: string, probe: string, name: string = probe): string[] {
   const exact = PROBE_MAP[`${tool}:${probe}`];
   if (exact) return [...exact];
   if (tool === 'garak') {
     const module = PROBE_MAP[`garak:${probe.split('.')[0]}`];
     if (module) return [...module];
   }
-  const named = NAME_PATTERNS.find((p) => p.pattern.test(probe));
+  const spaced = words(name);
+  const named = NAME_PATTERNS.find((p) => p.pattern.test(name) || p.pattern.test(spaced));
   return named ? [...named.categories] : ['unmapped'];
 }
 
