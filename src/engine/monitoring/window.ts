@@ -95,10 +95,13 @@ async function exportFiles(
       `CREATE TEMP TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
     );
     rows = await copy(`SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w`, 'current.parquet');
-    labelled = await copy(
-      `SELECT * EXCLUDE (__pid, __ts) FROM w WHERE ${ident(label)} IS NOT NULL`,
-      'labelled.parquet',
-    );
+    // Performance reads only the output and the label: the labelled rows' other columns would make
+    // its `validate` work through their data quality for nothing (the window's drift run has it).
+    const output = input.score ?? input.prediction;
+    const wcols = (await queryRows(conn, 'DESCRIBE w')).map((c) => String(c.column_name));
+    const cols =
+      output && wcols.includes(output) ? `${ident(output)}, ${ident(label)}` : '* EXCLUDE (__pid, __ts)';
+    labelled = await copy(`SELECT ${cols} FROM w WHERE ${ident(label)} IS NOT NULL`, 'labelled.parquet');
   }
   const b = input.baseline;
   if (b.type === 'reference') {
@@ -146,8 +149,8 @@ async function scoredRows(
 
 /**
  * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
- * window's rows (drift and data quality against the baseline) and on its labelled rows
- * (performance), and CBPE on its scores. Files are written to a private temporary directory.
+ * window's rows (drift and data quality against the baseline) and on its labelled rows' output
+ * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. Files are written to a private temporary directory.
  */
 export async function computeWindow(input: WindowInput): Promise<WindowComputation> {
   const dir = await mkdtemp(path.join(tmpdir(), 'assay-window-'));
@@ -189,7 +192,8 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
         ...(input.threshold !== null ? { threshold: input.threshold } : {}),
         ...(input.positiveLabel !== null ? { positiveLabel: input.positiveLabel } : {}),
         features: [],
-        categorical: input.categorical,
+        // the labelled file holds the output and the label only (see exportFiles)
+        categorical: input.categorical.filter((c) => c === output || c === input.label),
         now: input.now,
         duckdb,
       }).catch((err: unknown) => {
