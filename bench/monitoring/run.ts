@@ -3,9 +3,15 @@
  * ingestion, and one window's checks vs `assay validate` on the same rows.
  *
  *   node --import tsx bench/monitoring/run.ts [rows=1000000]
+ *   node --import tsx bench/monitoring/run.ts --daily [deployments=100] [rows=100000]
  *
  * Uses a throw-away SQLite store and data directory; rows are the UCI Adult production rows
  * (data/adult) repeated with new ids and timestamps within one day.
+ *
+ * `--daily` is the daily run: `deployments` deployments with the fixture plan and reference, each
+ * with one day of `rows` predictions (one Parquet batch with the labels, so performance, drift,
+ * data quality and CBPE are all computed), then one scheduler tick (`runDue`, what the scheduler
+ * calls) computes every deployment's window; the tick is timed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,16 +29,111 @@ import {
 import type { Caller } from '../../src/platform/auth/caller.ts';
 import { startTestServer } from '../../test/support/test-server.ts';
 
-const rows = Number(process.argv[2] ?? 1_000_000);
+const daily = process.argv[2] === '--daily';
+const rows = Number((daily ? process.argv[4] : process.argv[2]) ?? (daily ? 100_000 : 1_000_000));
+const deployments = Number(process.argv[3] ?? 100);
 const BATCH = 10_000;
 const admin: Caller = {
   principal: { userId: 'x', username: 'admin', role: 'admin', scope: 'admin', tokenId: 't' },
   audit: { actor: 'admin', requestId: null },
 };
 
+// CPU seconds (all threads of the process) beside wall seconds: on a loaded machine the wall
+// clock measures the neighbours too
+const cpu = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+
 const t = await startTestServer('sqlite', '2026-03-05T00:00:00.000Z');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-bench-mon-'));
 try {
+  if (daily) await dailyRun();
+  else await throughput();
+} finally {
+  await t.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/** The daily run: one scheduler tick computing a day's window of every deployment. */
+async function dailyRun(): Promise<void> {
+  // one day (2026-03-03: closed, and past its delay, at the server's clock) of `rows` predictions
+  // with their labels, as one Parquet file every deployment ingests
+  const preds = adultPredictions('2026-03-03T00:00:00.000Z', 1, rows);
+  const ndjson = path.join(tmp, 'day.ndjson');
+  fs.writeFileSync(
+    ndjson,
+    preds
+      .map((p) => {
+        const o: Record<string, string | number> = {
+          prediction_id: p.prediction_id,
+          timestamp: p.timestamp,
+          label: Number(p.label),
+          score: Number(p.row.score),
+        };
+        for (const f of ADULT_FEATURES) {
+          const v = p.row[f] as string;
+          o[f] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+        }
+        return JSON.stringify(o);
+      })
+      .join('\n'),
+  );
+  const day = path.join(tmp, 'day.parquet');
+  await withDuckDb(async (conn) => {
+    await conn.run(
+      `COPY (SELECT * FROM read_json('${ndjson}', format='newline_delimited')) TO '${day}' (FORMAT parquet)`,
+    );
+  });
+  const refFile = path.join(tmp, 'reference.csv');
+  fs.writeFileSync(refFile, referenceCsv());
+  await t.call('POST', '/api/v1/models', { key: 'bench', name: 'bench', type: 'classification' });
+  const setup0 = performance.now();
+  for (let d = 0; d < deployments; d++) {
+    await t.call('POST', '/api/v1/models/bench/versions', { label: `1.0.${d}` });
+    const dep = (
+      await t.call('POST', '/api/v1/models/bench/deployments', {
+        version: `1.0.${d}`,
+        environment: 'staging',
+      })
+    ).json().id;
+    await t.services.monitoringPlans.apply(admin, dep, adultPlan());
+    await t.services.monitoringIngest.ingest(admin, dep, 'reference', { file: refFile, format: 'csv' });
+    await t.services.monitoringIngest.ingest(admin, dep, 'predictions', { file: day, format: 'parquet' });
+  }
+  const setupS = (performance.now() - setup0) / 1000;
+  const load0 = os.loadavg();
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  const windows = await t.services.monitoringRuns.runDue();
+  const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpu(cpu0);
+  const computed = windows.filter((w) => w.rows > 0);
+  console.log(
+    JSON.stringify(
+      {
+        loadAverage: { before: load0, after: os.loadavg() },
+        deployments,
+        rowsPerDeployment: rows,
+        setupSeconds: setupS,
+        daily: {
+          windows: windows.length,
+          windowsWithRows: computed.length,
+          rows: computed.reduce((a, w) => a + w.rows, 0),
+          seconds,
+          cpuSeconds,
+          perWindowSeconds: seconds / Math.max(1, computed.length),
+          perWindowCpuSeconds: cpuSeconds / Math.max(1, computed.length),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** Ingestion throughput (NDJSON stream, Parquet batch) and one window vs `validate`. */
+async function throughput(): Promise<void> {
   await t.call('POST', '/api/v1/models', { key: 'bench', name: 'bench', type: 'classification' });
   await t.call('POST', '/api/v1/models/bench/versions', { label: '1.0.0' });
   const dep = (
@@ -49,12 +150,6 @@ try {
   const bodies = Array.from({ length: batches }, (_, b) =>
     Buffer.from(predictionsNdjson(perBatch.map((p) => ({ ...p, prediction_id: `${b}-${p.prediction_id}` })))),
   );
-  // CPU seconds (all threads of the process) beside wall seconds: on a loaded machine the wall
-  // clock measures the neighbours too
-  const cpu = (since: NodeJS.CpuUsage) => {
-    const u = process.cpuUsage(since);
-    return (u.user + u.system) / 1e6;
-  };
   let cpu0 = process.cpuUsage();
   let start = performance.now();
   for (const body of bodies)
@@ -143,7 +238,4 @@ try {
       2,
     ),
   );
-} finally {
-  await t.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
 }

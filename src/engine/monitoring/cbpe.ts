@@ -158,7 +158,7 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 /** Estimates a window's performance from its scores, with the calibrator fitted on the reference. */
 export function cbpeEstimate(
   reference: ScoredRow[],
-  window: number[],
+  window: ArrayLike<number>,
   options: { threshold: number; positiveLabel: string | null },
 ): CbpeResult | null {
   const labelled = reference.filter((r) => r.label !== null && Number.isFinite(r.score));
@@ -173,42 +173,46 @@ export function cbpeEstimate(
   const singleClass = positives === 0 || positives === refY.length;
   const calibrated = !singleClass && rocAuc(refScores, refY) <= 0.999;
   const calibrate = calibrated ? fitIsotonic(refScores, refY) : (s: number) => s;
-  const scores = window.filter((s) => Number.isFinite(s));
-  const p = scores.map(calibrate);
-  const predicted = scores.map((s) => s >= options.threshold);
+  // The window sorted by the raw score, descending. Ties need no order among themselves: the
+  // calibrator is a function of the score, so tied scores have the same probability and every
+  // cumulative sum below is the same whichever tied row comes first (NannyML sorts stably).
+  const sorted = Float64Array.from(window)
+    .filter((s) => Number.isFinite(s))
+    .sort();
+  const n = sorted.length;
+  const p = new Float64Array(n);
   let tp = 0;
   let fp = 0;
   let fn = 0;
   let tn = 0;
-  p.forEach((pi, i) => {
-    if (predicted[i]) {
+  for (let k = 0; k < n; k++) {
+    const s = sorted[n - 1 - k] as number;
+    const pi = calibrate(s);
+    p[k] = pi;
+    if (s >= options.threshold) {
       tp += pi;
       fp += 1 - pi;
     } else {
       fn += pi;
       tn += 1 - pi;
     }
-  });
-  const n = scores.length;
-  // estimated ROC AUC: ranked by the raw score (descending, stable), no tie grouping
-  const order = scores
-    .map((_, i) => i)
-    .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  }
+  // estimated ROC AUC: ranked by the raw score (descending), no tie grouping
   let auc: number | null = null;
   if (n > 0) {
-    const tps: number[] = [0];
-    const fps: number[] = [0];
+    const tps = new Float64Array(n + 1);
+    const fps = new Float64Array(n + 1);
     let cum = 0;
-    order.forEach((i, r) => {
-      cum += p[i] as number;
-      tps.push(Math.round(cum * 1e5) / 1e5);
-      fps.push(Math.round((r + 1 - cum) * 1e5) / 1e5);
-    });
-    const tpsLast = tps[tps.length - 1] as number;
-    const fpsLast = fps[fps.length - 1] as number;
+    for (let r = 0; r < n; r++) {
+      cum += p[r] as number;
+      tps[r + 1] = Math.round(cum * 1e5) / 1e5;
+      fps[r + 1] = Math.round((r + 1 - cum) * 1e5) / 1e5;
+    }
+    const tpsLast = tps[n] as number;
+    const fpsLast = fps[n] as number;
     if (tpsLast > 0 && fpsLast > 0) {
       auc = 0;
-      for (let k = 1; k < tps.length; k++) {
+      for (let k = 1; k <= n; k++) {
         auc +=
           (((fps[k] as number) - (fps[k - 1] as number)) / fpsLast) *
           (((tps[k] as number) + (tps[k - 1] as number)) / tpsLast / 2);

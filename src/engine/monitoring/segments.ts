@@ -1,8 +1,10 @@
 import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { count, ident, literal, num, queryRows } from '../duckdb/sql.ts';
+import { count, exclusive, ident, literal, num, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { type DataFormat, readerSql, sha256File } from '../load/load-table.ts';
+import { addSegment, type ExistingSegment, overlappingIds, storedAmong } from './id-index.ts';
 
 /**
  * Append-only Parquet segments of production rows (the telemetry plane: never through the audited
@@ -67,18 +69,28 @@ export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>
 }
 
 /**
- * The source rows as a relation, with the roles under the plan's names. NDJSON comes in the
- * streaming API's fields: predictionId, timestamp, features {…}, and score or prediction (stored
- * under `source.score`, the plan's column of the model's output).
+ * Loads the source rows as the temporary relation `src`, with the roles under the plan's names.
+ * NDJSON comes in the streaming API's fields: predictionId, timestamp, features {…}, and score or
+ * prediction (stored under `source.score`, the plan's column of the model's output); it is parsed
+ * once into a table. A CSV is parsed once into a table too; Parquet is cheaper to read again
+ * than to copy (a view).
  */
-async function sourceSql(
+async function loadSource(
   conn: DuckDBConnection,
   source: SegmentSource,
   columns: SegmentColumns,
-): Promise<string> {
-  if ('file' in source) return readerSql(source.format, source.file, false);
-  const raw = `read_json(${literal(source.ndjson)}, format = 'newline_delimited')`;
-  const names = await columnNames(conn, raw);
+): Promise<void> {
+  if ('file' in source) {
+    const table = source.format !== 'parquet';
+    await conn.run(
+      `CREATE TEMP ${table ? 'TABLE' : 'VIEW'} src AS SELECT * FROM ${readerSql(source.format, source.file, false)}`,
+    );
+    return;
+  }
+  await conn.run(
+    `CREATE TEMP TABLE raw AS SELECT * FROM read_json(${literal(source.ndjson)}, format = 'newline_delimited')`,
+  );
+  const names = await columnNames(conn, 'raw');
   for (const name of ['predictionId', 'timestamp', 'features']) {
     if (!names.includes(name))
       throw new InputError(`field '${name}' is missing from the prediction log lines`);
@@ -86,46 +98,60 @@ async function sourceSql(
   const output = ['score', 'prediction'].filter((n) => names.includes(n));
   if (output.length > 1) throw new InputError("give 'score' or 'prediction' in a line, not both");
   const out = output[0] ? [`${ident(output[0])} AS ${ident(source.score)}`] : [];
-  return `(SELECT predictionId AS ${ident(columns.predictionId)}, "timestamp" AS ${ident(columns.timestamp)}, ${[...out, 'UNNEST(features)'].join(', ')} FROM ${raw})`;
+  await conn.run(
+    `CREATE TEMP VIEW src AS SELECT predictionId AS ${ident(columns.predictionId)}, "timestamp" AS ${ident(columns.timestamp)}, ${[...out, 'UNNEST(features)'].join(', ')} FROM raw`,
+  );
 }
 
 async function columnNames(conn: DuckDBConnection, relation: string): Promise<string[]> {
-  const rows = await queryRows(conn, `DESCRIBE SELECT * FROM ${relation}`);
-  return rows.map((r) => String(r.column_name));
+  return [...(await columnTypes(conn, relation)).keys()];
 }
 
-/** Refuses a batch whose roles are missing or whose ids or times are unreadable, naming the first bad row. */
-async function checkRoles(
-  conn: DuckDBConnection,
-  relation: string,
-  names: string[],
-  required: string[],
-  tsColumn: string | null,
-): Promise<void> {
+async function columnTypes(conn: DuckDBConnection, relation: string): Promise<Map<string, string>> {
+  const rows = await queryRows(conn, `DESCRIBE ${relation}`);
+  return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));
+}
+
+/** Column types whose values are instants already (read as UTC), not text to parse. */
+const TEMPORAL = /^(TIMESTAMP|DATE)/;
+
+/**
+ * The epoch-ms expression of a timestamp column of type `type`, the same that yields NULL for an
+ * unreadable time (for the pass that looks for bad rows), and the test of an unreadable one.
+ */
+function timestampSql(column: string, type: string | undefined): { ts: string; tryTs: string; bad: string } {
+  if (type && TEMPORAL.test(type)) {
+    const ts = `epoch_ms(CAST(${ident(column)} AS TIMESTAMPTZ))`;
+    return { ts, tryTs: ts, bad: `${ident(column)} IS NULL` };
+  }
+  const text = `CAST(${ident(column)} AS VARCHAR)`;
+  return {
+    ts: `epoch_ms(CAST(${text} AS TIMESTAMPTZ))`,
+    tryTs: `epoch_ms(TRY_CAST(${text} AS TIMESTAMPTZ))`,
+    bad: `TRY_CAST(${text} AS TIMESTAMPTZ) IS NULL`,
+  };
+}
+
+/** Refuses a batch whose roles are missing, naming the columns there are. */
+function requireColumns(names: string[], required: string[]): void {
   for (const name of required) {
     if (!names.includes(name))
       throw new InputError(`column '${name}' is missing (columns: ${names.join(', ')})`);
   }
-  const bad = [`${ident(required[0] as string)} IS NULL`];
-  if (tsColumn) bad.push(`TRY_CAST(CAST(${ident(tsColumn)} AS VARCHAR) AS TIMESTAMPTZ) IS NULL`);
-  const rows = await queryRows(
-    conn,
-    `SELECT count(*) AS n, min(rn) AS first FROM (SELECT row_number() OVER () AS rn, * FROM ${relation}) WHERE ${bad.join(' OR ')}`,
-  );
-  const n = count(rows[0]?.n);
-  if (n > 0) {
-    throw new InputError(
-      `${n} row(s) have no prediction id${tsColumn ? ` or no readable timestamp in '${tsColumn}'` : ''} (first: data row ${count(rows[0]?.first)})`,
-    );
-  }
 }
 
-/** An earlier prediction segment of the deployment and the time range of its predictions (epoch ms). */
-export interface ExistingSegment {
-  file: string;
-  from: number;
-  to: number;
+/** Refuses a batch with `bad` rows (no id, unreadable time), naming the first one. */
+async function refuseBadRows(conn: DuckDBConnection, bad: string, tsColumn: string | null): Promise<never> {
+  const rows = await queryRows(
+    conn,
+    `SELECT count(*) AS n, min(rn) AS first FROM (SELECT row_number() OVER () AS rn, * FROM src) WHERE ${bad}`,
+  );
+  throw new InputError(
+    `${count(rows[0]?.n)} row(s) have no prediction id${tsColumn ? ` or no readable timestamp in '${tsColumn}'` : ''} (first: data row ${count(rows[0]?.first)})`,
+  );
 }
+
+export type { ExistingSegment } from './id-index.ts';
 
 /**
  * Writes the predictions of `source` to the Parquet file `out` (written beside and renamed, so a
@@ -134,7 +160,9 @@ export interface ExistingSegment {
  *
  * A prediction id counts once per deployment: a row whose id is already in one of the `existing`
  * segments whose time range overlaps the batch's, or earlier in the same batch, is not stored
- * again (`duplicates` says how many were dropped); the first arrival stands.
+ * again (`duplicates` says how many were dropped); the first arrival stands. The ids of the
+ * existing segments are looked up in the deployment's id index (`id-index.ts`, keyed by
+ * `indexKey`), not read again from every segment.
  */
 export async function writePredictionSegment(options: {
   source: SegmentSource;
@@ -146,28 +174,26 @@ export async function writePredictionSegment(options: {
   reference?: boolean;
   /** The deployment's prediction segments so far (ids already stored are dropped). */
   existing?: ExistingSegment[];
+  /** The deployment's id index (default: the directory of `out`'s kind). */
+  indexKey?: string;
 }): Promise<{ predictions: SegmentInfo & { duplicates: number }; outcomes: SegmentInfo | null }> {
   const { columns, batchId } = options;
   return withDuckDb(async (conn) => {
-    const relation = await sourceSql(conn, options.source, columns);
-    // a CSV or JSON input is parsed once (parsing is most of the work) and then read as a table;
-    // Parquet is cheaper to read again than to copy
-    const parsed = 'ndjson' in options.source || options.source.format !== 'parquet';
-    await conn.run(`CREATE TEMP ${parsed ? 'TABLE' : 'VIEW'} src AS SELECT * FROM ${relation}`);
-    const names = await columnNames(conn, 'src');
+    await loadSource(conn, options.source, columns);
+    const types = await columnTypes(conn, 'src');
+    const names = [...types.keys()];
     const hasTs = names.includes(columns.timestamp);
     if (options.reference) {
       if (names.length === 0) throw new InputError('the reference has no columns');
     } else {
-      await checkRoles(conn, 'src', names, [columns.predictionId, columns.timestamp], columns.timestamp);
+      requireColumns(names, [columns.predictionId, columns.timestamp]);
     }
     const hasLabel = names.includes(columns.label);
     const pid = names.includes(columns.predictionId)
       ? `CAST(${ident(columns.predictionId)} AS VARCHAR)`
       : 'CAST(row_number() OVER () AS VARCHAR)';
-    const ts = hasTs
-      ? `epoch_ms(CAST(CAST(${ident(columns.timestamp)} AS VARCHAR) AS TIMESTAMPTZ))`
-      : 'NULL::BIGINT';
+    const time = hasTs ? timestampSql(columns.timestamp, types.get(columns.timestamp)) : null;
+    const ts = time ? time.ts : 'NULL::BIGINT';
     const drop = [
       columns.predictionId,
       columns.timestamp,
@@ -176,42 +202,91 @@ export async function writePredictionSegment(options: {
     const rest = drop.length > 0 ? `* EXCLUDE (${drop.map(ident).join(', ')})` : '*';
     const tmp = `${options.out}.part`;
     let select = `SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`;
-    if (!options.reference) {
-      const range = await queryRows(conn, `SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM src`);
-      const lo = num(range[0]?.lo);
-      const hi = num(range[0]?.hi);
-      const earlier = (options.existing ?? []).filter(
-        (e) => lo !== null && hi !== null && e.from <= hi && e.to >= lo,
+    // one pass over the batch: its rows, bad rows, time range and distinct ids
+    let total: number;
+    let lo: number | null = null;
+    let hi: number | null = null;
+    if (!options.reference && time) {
+      const bad = `${ident(columns.predictionId)} IS NULL OR ${time.bad}`;
+      const [s] = await queryRows(
+        conn,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(${time.tryTs}) AS lo, max(${time.tryTs}) AS hi, count(DISTINCT ${pid}) AS ids FROM src`,
       );
-      const seen =
-        earlier.length > 0
-          ? ` WHERE ${pid} NOT IN (SELECT __pid FROM read_parquet(${list(earlier.map((e) => e.file))}, union_by_name = true))`
-          : '';
-      select = `${select}${seen} QUALIFY row_number() OVER (PARTITION BY ${pid} ORDER BY ${ts}) = 1`;
+      if (count(s?.bad) > 0) await refuseBadRows(conn, bad, columns.timestamp);
+      total = count(s?.n);
+      lo = num(s?.lo);
+      hi = num(s?.hi);
+      const where: string[] = [];
+      const earlier =
+        lo !== null && hi !== null && options.existing && options.existing.length > 0
+          ? await overlappingIds(
+              conn,
+              options.indexKey ?? path.dirname(options.out),
+              options.existing,
+              lo,
+              hi,
+            )
+          : null;
+      if (earlier) {
+        // rows whose id hash is stored already: candidates, checked against the exact ids
+        await conn.run(
+          `CREATE TEMP TABLE cand AS SELECT DISTINCT ${pid} AS pid FROM src WHERE hash(${pid}) IN (${earlier.hashes})`,
+        );
+        const candidates = count((await queryRows(conn, 'SELECT count(*) AS n FROM cand'))[0]?.n);
+        if (candidates > 0) {
+          await conn.run(`CREATE TEMP TABLE dup AS ${storedAmong(earlier.files, 'cand')}`);
+          where.push(`${pid} NOT IN (SELECT __pid FROM dup)`);
+        }
+      }
+      if (where.length > 0) select = `${select} WHERE ${where.join(' AND ')}`;
+      if (count(s?.ids) < total)
+        select = `${select} QUALIFY row_number() OVER (PARTITION BY ${pid} ORDER BY ${ts}) = 1`;
+    } else {
+      total = count((await queryRows(conn, 'SELECT count(*) AS n FROM src'))[0]?.n);
     }
-    await conn.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`);
-    const stats = await queryRows(
-      conn,
-      `SELECT count(*) AS n, min(__ts) AS lo, max(__ts) AS hi FROM read_parquet(${literal(tmp)})`,
-    );
-    const total = count((await queryRows(conn, 'SELECT count(*) AS n FROM src'))[0]?.n);
+    const written = (
+      await exclusive(conn, () => conn.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`))
+    ).rowsChanged;
+    if (written < total) {
+      // rows were dropped: the stored range is that of the rows kept
+      const [r] = await queryRows(
+        conn,
+        `SELECT min(__ts) AS lo, max(__ts) AS hi FROM read_parquet(${literal(tmp)})`,
+      );
+      lo = num(r?.lo);
+      hi = num(r?.hi);
+    } else if (options.reference && hasTs) {
+      const [r] = await queryRows(conn, `SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM src`);
+      lo = num(r?.lo);
+      hi = num(r?.hi);
+    }
     const info = {
-      rows: count(stats[0]?.n),
-      from: num(stats[0]?.lo),
-      to: num(stats[0]?.hi),
+      rows: written,
+      from: lo,
+      to: hi,
       columns: names.filter((n) => !drop.includes(n)),
-      duplicates: total - count(stats[0]?.n),
+      duplicates: total - written,
     };
     let outcomes: SegmentInfo | null = null;
     if (hasLabel && !options.reference) {
       const otmp = `${options.outcomesOut}.part`;
-      await conn.run(
-        `COPY (SELECT ${pid} AS __pid, ${literal(batchId)} AS __batch, ${ident(columns.label)} AS __label FROM src WHERE ${ident(columns.label)} IS NOT NULL) TO ${literal(otmp)} (FORMAT parquet)`,
-      );
-      const o = await queryRows(conn, `SELECT count(*) AS n FROM read_parquet(${literal(otmp)})`);
-      outcomes = { rows: count(o[0]?.n), from: info.from, to: info.to, columns: [columns.label] };
+      const n = (
+        await exclusive(conn, () =>
+          conn.run(
+            `COPY (SELECT ${pid} AS __pid, ${literal(batchId)} AS __batch, ${ident(columns.label)} AS __label FROM src WHERE ${ident(columns.label)} IS NOT NULL) TO ${literal(otmp)} (FORMAT parquet)`,
+          ),
+        )
+      ).rowsChanged;
+      outcomes = { rows: n, from: info.from, to: info.to, columns: [columns.label] };
       await rename(otmp, options.outcomesOut);
     }
+    if (!options.reference && options.existing)
+      await addSegment(
+        conn,
+        options.indexKey ?? path.dirname(options.out),
+        options.out,
+        `read_parquet(${literal(tmp)})`,
+      );
     await rename(tmp, options.out);
     return { predictions: info, outcomes };
   });
@@ -236,7 +311,10 @@ export async function writeOutcomeSegment(options: {
         : readerSql(options.source.format, options.source.file, false);
     await conn.run(`CREATE TEMP TABLE src AS SELECT * FROM ${relation}`);
     const names = await columnNames(conn, 'src');
-    await checkRoles(conn, 'src', names, [columns.predictionId, columns.label], null);
+    requireColumns(names, [columns.predictionId, columns.label]);
+    const bad = `${ident(columns.predictionId)} IS NULL`;
+    const [b] = await queryRows(conn, `SELECT count(*) AS n FROM src WHERE ${bad}`);
+    if (count(b?.n) > 0) await refuseBadRows(conn, bad, null);
     const tmp = `${options.out}.part`;
     await conn.run(
       `COPY (SELECT CAST(${ident(columns.predictionId)} AS VARCHAR) AS __pid, ${literal(options.batchId)} AS __batch, ${ident(columns.label)} AS __label FROM src WHERE ${ident(columns.label)} IS NOT NULL) TO ${literal(tmp)} (FORMAT parquet)`,

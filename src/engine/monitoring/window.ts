@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
-import { count, ident, literal, queryRows } from '../duckdb/sql.ts';
+import { count, exclusive, ident, literal, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
@@ -74,19 +74,35 @@ async function exportFiles(
   dir: string,
 ): Promise<{ rows: number; labelled: number; referenceRows: number }> {
   const { label } = input;
-  await conn.run(
-    `CREATE TEMP TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
-  );
-  const counts = await queryRows(conn, `SELECT count(*) AS n, count(${ident(label)}) AS l FROM w`);
-  const rows = count(counts[0]?.n);
-  const labelled = count(counts[0]?.l);
   const file = (name: string) => literal(path.join(dir, name));
-  await conn.run(
-    `COPY (SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w) TO ${file('current.parquet')} (FORMAT parquet)`,
-  );
-  await conn.run(
-    `COPY (SELECT * EXCLUDE (__pid, __ts) FROM w WHERE ${ident(label)} IS NOT NULL) TO ${file('labelled.parquet')} (FORMAT parquet)`,
-  );
+  // the files are read once, right away, and removed: not worth compressing
+  const parquet = '(FORMAT parquet, COMPRESSION uncompressed)';
+  const copy = async (select: string, name: string) =>
+    (await exclusive(conn, () => conn.run(`COPY (${select}) TO ${file(name)} ${parquet}`))).rowsChanged;
+  let rows: number;
+  let labelled: number;
+  if (input.outcomes.length === 0) {
+    // no labels: the window's rows go straight from the segments to the file
+    const preds = `read_parquet(${list(input.predictions)}, union_by_name = true)`;
+    const select = `SELECT * EXCLUDE (__pid, __ts, __batch) FROM ${preds} WHERE __ts >= ${input.start} AND __ts < ${input.end}`;
+    rows = await copy(select, 'current.parquet');
+    labelled = await copy(
+      `SELECT *, NULL AS ${ident(label)} FROM (${select}) WHERE false`,
+      'labelled.parquet',
+    );
+  } else {
+    await conn.run(
+      `CREATE TEMP TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
+    );
+    rows = await copy(`SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w`, 'current.parquet');
+    // Performance reads only the output and the label: the labelled rows' other columns would make
+    // its `validate` work through their data quality for nothing (the window's drift run has it).
+    const output = input.score ?? input.prediction;
+    const wcols = (await queryRows(conn, 'DESCRIBE w')).map((c) => String(c.column_name));
+    const cols =
+      output && wcols.includes(output) ? `${ident(output)}, ${ident(label)}` : '* EXCLUDE (__pid, __ts)';
+    labelled = await copy(`SELECT ${cols} FROM w WHERE ${ident(label)} IS NOT NULL`, 'labelled.parquet');
+  }
   const b = input.baseline;
   if (b.type === 'reference') {
     await conn.run(
@@ -97,37 +113,44 @@ async function exportFiles(
       `CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`,
     );
   } else {
-    await conn.run(`CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w LIMIT 0`);
+    await conn.run(`CREATE TEMP TABLE r AS SELECT * FROM read_parquet(${file('current.parquet')}) LIMIT 0`);
   }
   const rcols = (await queryRows(conn, 'DESCRIBE r')).map((c) => String(c.column_name));
   const dropLabel = rcols.includes(label) ? ` EXCLUDE (${ident(label)})` : '';
-  await conn.run(`COPY (SELECT *${dropLabel} FROM r) TO ${file('reference.parquet')} (FORMAT parquet)`);
+  const referenceRows = await copy(`SELECT *${dropLabel} FROM r`, 'reference.parquet');
   if (rcols.includes(label) && input.score) {
-    await conn.run(
-      `COPY (SELECT ${ident(input.score)} AS score, ${ident(label)} AS label FROM r WHERE ${ident(label)} IS NOT NULL) TO ${file('reference-scores.parquet')} (FORMAT parquet)`,
+    await copy(
+      `SELECT ${ident(input.score)} AS score, ${ident(label)} AS label FROM r WHERE ${ident(label)} IS NOT NULL`,
+      'reference-scores.parquet',
     );
   }
-  const referenceRows = count((await queryRows(conn, 'SELECT count(*) AS n FROM r'))[0]?.n);
   return { rows, labelled, referenceRows };
 }
 
+/** The finite scores of a file (and their labels as text), read column-wise. */
 async function scoredRows(
   conn: DuckDBConnection,
   file: string,
   score: string,
   label: string | null,
-): Promise<ScoredRow[]> {
-  const rows = await queryRows(
-    conn,
-    `SELECT CAST(${ident(score)} AS DOUBLE) AS s${label ? `, CAST(${ident(label)} AS VARCHAR) AS y` : ''} FROM read_parquet(${literal(file)}) WHERE ${ident(score)} IS NOT NULL`,
+): Promise<{ scores: Float64Array; labels: string[] | null }> {
+  const columns = await exclusive(conn, async () =>
+    (
+      await conn.runAndReadAll(
+        `SELECT CAST(${ident(score)} AS DOUBLE) AS s${label ? `, CAST(${ident(label)} AS VARCHAR) AS y` : ''} FROM read_parquet(${literal(file)}) WHERE ${ident(score)} IS NOT NULL`,
+      )
+    ).getColumnsJS(),
   );
-  return rows.map((r) => ({ score: Number(r.s), label: label ? String(r.y) : null }));
+  return {
+    scores: Float64Array.from((columns[0] ?? []) as number[]),
+    labels: label ? ((columns[1] ?? []) as unknown[]).map((y) => String(y)) : null,
+  };
 }
 
 /**
  * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
- * window's rows (drift and data quality against the baseline) and on its labelled rows
- * (performance), and CBPE on its scores. Files are written to a private temporary directory.
+ * window's rows (drift and data quality against the baseline) and on its labelled rows' output
+ * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. Files are written to a private temporary directory.
  */
 export async function computeWindow(input: WindowInput): Promise<WindowComputation> {
   const dir = await mkdtemp(path.join(tmpdir(), 'assay-window-'));
@@ -169,7 +192,8 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
         ...(input.threshold !== null ? { threshold: input.threshold } : {}),
         ...(input.positiveLabel !== null ? { positiveLabel: input.positiveLabel } : {}),
         features: [],
-        categorical: input.categorical,
+        // the labelled file holds the output and the label only (see exportFiles)
+        categorical: input.categorical.filter((c) => c === output || c === input.label),
         now: input.now,
         duckdb,
       }).catch((err: unknown) => {
@@ -185,16 +209,16 @@ export async function computeWindow(input: WindowInput): Promise<WindowComputati
       cbpe = await withDuckDb(async (conn) => {
         const exists = await queryRows(conn, `SELECT count(*) AS n FROM glob(${literal(refFile)})`);
         if (count(exists[0]?.n) === 0) return null;
-        const reference = await scoredRows(conn, refFile, 'score', 'label');
+        const ref = await scoredRows(conn, refFile, 'score', 'label');
+        const reference: ScoredRow[] = Array.from(ref.scores, (s, i) => ({
+          score: s,
+          label: ref.labels?.[i] ?? null,
+        }));
         const current = await scoredRows(conn, path.join(dir, 'current.parquet'), score, null);
-        return cbpeEstimate(
-          reference,
-          current.map((r) => r.score),
-          {
-            threshold: input.threshold ?? 0.5,
-            positiveLabel: input.positiveLabel,
-          },
-        );
+        return cbpeEstimate(reference, current.scores, {
+          threshold: input.threshold ?? 0.5,
+          positiveLabel: input.positiveLabel,
+        });
       });
       if (!cbpe) notes.push('estimated performance needs a baseline with labels and scores');
     }

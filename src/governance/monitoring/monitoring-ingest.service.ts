@@ -188,6 +188,7 @@ export class MonitoringIngestService {
             outcomesOut: path.join(this.root, rel('outcomes')),
             reference: kind === 'reference',
             existing,
+            indexKey: dir,
           });
           duplicateIds = predictions.duplicates;
           written.push({ kind, info: predictions, segment: rel(kind) });
