@@ -335,6 +335,8 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       attempts: MAX_JOB_ATTEMPTS,
       concurrency: config.jobs.concurrency,
       unfinished: () => jobs.unfinished(),
+      orphans: () => jobs.orphans(),
+      sweepSeconds: config.jobs.sweepSeconds,
       onError: (err) => process.stderr.write(`assay jobs: ${(err as Error).message}\n`),
     }),
   );

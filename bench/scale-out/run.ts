@@ -219,11 +219,33 @@ async function loadPhase(): Promise<void> {
     down = false;
     return restarted;
   })();
+  // Where the servers wait: every 500 ms, the bench database's sessions by what they are doing.
+  const sampler = new pg.Client({ connectionString: url });
+  await sampler.connect();
+  const waits = new Map<string, number[]>();
+  let samples = 0;
+  const sampling = setInterval(() => {
+    sampler
+      .query<{ what: string; n: string }>(
+        `SELECT CASE WHEN wait_event = 'advisory' THEN 'waiting for the writers lock'
+                     WHEN state = 'idle in transaction' THEN 'idle in transaction (holder working in Node)'
+                     WHEN state = 'active' THEN 'running a statement' || coalesce(' (' || wait_event_type || ')', '')
+                     ELSE coalesce(state, 'other') END AS what, count(*) AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1`,
+      )
+      .then((r) => {
+        samples++;
+        for (const row of r.rows) waits.set(row.what, [...(waits.get(row.what) ?? []), Number(row.n)]);
+      })
+      .catch(() => {});
+  }, 500);
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   await killer;
   const cpu = [...servers.map((x) => x.child.pid!), ...workers.map((w) => w.pid!)].map(cpuSeconds);
   await proxy?.close();
+  clearInterval(sampling);
+  await sampler.end();
   const elapsed = (Date.now() - started) / 1000;
   // Every acknowledged write is in the database.
   const db = new pg.Client({ connectionString: url });
@@ -282,6 +304,11 @@ async function loadPhase(): Promise<void> {
   console.log(
     `  latency of successful requests: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
   );
+  console.log(`  database sessions of the bench database, ${samples} samples (mean / max):`);
+  for (const [what, xs] of [...waits].sort()) {
+    const sum = xs.reduce((a, b) => a + b, 0);
+    console.log(`    ${what}: ${(sum / Math.max(1, samples)).toFixed(1)} / ${Math.max(...xs)}`);
+  }
   for (const [k, xs] of byKind)
     console.log(
       `    ${k.padEnd(18)} n ${String(xs.length).padStart(5)}  p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`,

@@ -162,6 +162,8 @@ export class JobsService {
       finished_at: null,
       updated_at: at,
     };
+    // The row is the truth: if this process dies before the send, a working process's outbox
+    // sweep (PostgreSQL) or the next start's re-offer (SQLite) enqueues the job.
     await this.store.insert(row);
     await (await this.queued()).send(row.id);
     return view(row);
@@ -202,6 +204,15 @@ export class JobsService {
   /** Jobs not finished, for a queue that re-offers them on start (SQLite, one process). */
   async unfinished(limit = 1000): Promise<string[]> {
     return (await this.store.unfinished(limit)).map((r) => r.id);
+  }
+
+  /**
+   * Queued jobs old enough that the request which recorded them has finished sending them: the
+   * outbox sweep offers them to the queue again (a no-op for those it has).
+   */
+  async orphans(graceSeconds = 10, limit = 500): Promise<string[]> {
+    const before = new Date(this.clock.now().getTime() - graceSeconds * 1000).toISOString();
+    return this.store.queuedBefore(before, limit);
   }
 
   /** The requester as the job runs: the user's current role, the request's token scope. */

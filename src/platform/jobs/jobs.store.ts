@@ -40,6 +40,19 @@ export class JobsStore {
       .execute();
   }
 
+  /** Jobs queued before `before` (the outbox sweep's candidates), oldest first. */
+  async queuedBefore(before: string, limit: number): Promise<string[]> {
+    const rows = await this.k
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /** Starts an attempt unless the job is finished; returns the row as it now is, or undefined. */
   async startAttempt(id: string, worker: string, at: string): Promise<JobRow | undefined> {
     return this.k
