@@ -30,6 +30,7 @@ import { registerDocumentationFormatRoutes } from './governance/documentation/do
 import { DocumentationFormatsService } from './governance/documentation/documentation-formats.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
+import { validationJob } from './governance/evidence/validation-job.ts';
 import { ExceptionReportService } from './governance/exceptions/exception-report.service.ts';
 import { registerExceptionRoutes } from './governance/exceptions/exceptions.routes.ts';
 import { ExceptionsService } from './governance/exceptions/exceptions.service.ts';
@@ -341,6 +342,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     }),
   );
   jobs.register('audit-package.build', auditPackageJob({ auditPackages, models, clock }));
+  jobs.register('validation.run', validationJob({ evidence, models, versions, policy, clock }));
   if (!config.databaseUrl) await jobs.startWorking();
   // --- end background jobs
   const services: Services = {
