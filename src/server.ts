@@ -210,7 +210,20 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const scheduler = new SchedulerService(
     db,
     clock,
-    { reviews, schedule: reviewSchedule, acceptances, webhooks },
+    {
+      reviews,
+      schedule: reviewSchedule,
+      acceptances,
+      // Listed at /api/v1/jobs as `webhook.deliveries` (the tick runs on a worker on PostgreSQL).
+      webhooks: {
+        deliverDue: (now) =>
+          jobs.recordRun(
+            'webhook.deliveries',
+            () => webhooks.deliverDue(now),
+            (n) => n,
+          ),
+      },
+    },
     {
       periodicReviewLeadDays: config.periodicReviewLeadDays,
       acceptanceWarningDays: 14,
@@ -308,7 +321,14 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   reviews.setDocumentStanding(withMonitoringPlan);
   gate.setDocumentStanding(withMonitoringPlan);
-  scheduler.addTickTask(() => monitoringRuns.runDue());
+  // Listed at /api/v1/jobs as `monitoring.windows` (the tick runs on a worker on PostgreSQL).
+  scheduler.addTickTask(() =>
+    jobs.recordRun(
+      'monitoring.windows',
+      () => monitoringRuns.runDue(),
+      (w) => w.length,
+    ),
+  );
   // ---- end of production monitoring
   // --- Registry connectors and shadow models (issue 19, docs/connectors.md): the MLflow pull runs
   // on the scheduler's tick (when due) and after a signed webhook; reconciliation reads the sync,

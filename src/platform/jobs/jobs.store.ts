@@ -4,6 +4,9 @@ import type { JobsTable } from '../db/tables/jobs.ts';
 
 export type JobRow = JobsTable;
 
+/** `requested_by` of the runs the platform records itself (monitoring windows, webhook deliveries). */
+export const SYSTEM_REQUESTER = 'system';
+
 /** The jobs table: every query on it lives here. */
 export class JobsStore {
   constructor(private readonly k: Kysely<Database>) {}
@@ -35,6 +38,7 @@ export class JobsStore {
       .selectFrom('jobs')
       .selectAll()
       .where('status', 'in', ['queued', 'running'])
+      .where('requested_by', '!=', SYSTEM_REQUESTER)
       .orderBy('created_at')
       .limit(limit)
       .execute();
@@ -51,6 +55,22 @@ export class JobsStore {
       .limit(limit)
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /** Removes a recorded run that turned out to have nothing to do (system runs only). */
+  async remove(id: string): Promise<void> {
+    await this.k.deleteFrom('jobs').where('id', '=', id).execute();
+  }
+
+  /** System runs of a kind left running by a process that died: failed. */
+  async failStale(kind: string, before: string, at: string): Promise<void> {
+    await this.k
+      .updateTable('jobs')
+      .set({ status: 'failed', error: 'the process running it stopped', finished_at: at, updated_at: at })
+      .where('kind', '=', kind)
+      .where('status', '=', 'running')
+      .where('updated_at', '<', before)
+      .execute();
   }
 
   /** Starts an attempt unless the job is finished; returns the row as it now is, or undefined. */
