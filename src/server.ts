@@ -30,6 +30,7 @@ import { registerDocumentationFormatRoutes } from './governance/documentation/do
 import { DocumentationFormatsService } from './governance/documentation/documentation-formats.service.ts';
 import { registerEvidenceRoutes } from './governance/evidence/evidence.routes.ts';
 import { EvidenceService } from './governance/evidence/evidence.service.ts';
+import { validationJob } from './governance/evidence/validation-job.ts';
 import { ExceptionReportService } from './governance/exceptions/exception-report.service.ts';
 import { registerExceptionRoutes } from './governance/exceptions/exceptions.routes.ts';
 import { ExceptionsService } from './governance/exceptions/exceptions.service.ts';
@@ -209,7 +210,20 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   const scheduler = new SchedulerService(
     db,
     clock,
-    { reviews, schedule: reviewSchedule, acceptances, webhooks },
+    {
+      reviews,
+      schedule: reviewSchedule,
+      acceptances,
+      // Listed at /api/v1/jobs as `webhook.deliveries` (the tick runs on a worker on PostgreSQL).
+      webhooks: {
+        deliverDue: (now) =>
+          jobs.recordRun(
+            'webhook.deliveries',
+            () => webhooks.deliverDue(now),
+            (n) => n,
+          ),
+      },
+    },
     {
       periodicReviewLeadDays: config.periodicReviewLeadDays,
       acceptanceWarningDays: 14,
@@ -307,7 +321,14 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   });
   reviews.setDocumentStanding(withMonitoringPlan);
   gate.setDocumentStanding(withMonitoringPlan);
-  scheduler.addTickTask(() => monitoringRuns.runDue());
+  // Listed at /api/v1/jobs as `monitoring.windows` (the tick runs on a worker on PostgreSQL).
+  scheduler.addTickTask(() =>
+    jobs.recordRun(
+      'monitoring.windows',
+      () => monitoringRuns.runDue(),
+      (w) => w.length,
+    ),
+  );
   // ---- end of production monitoring
   // --- Registry connectors and shadow models (issue 19, docs/connectors.md): the MLflow pull runs
   // on the scheduler's tick (when due) and after a signed webhook; reconciliation reads the sync,
@@ -335,10 +356,13 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       attempts: MAX_JOB_ATTEMPTS,
       concurrency: config.jobs.concurrency,
       unfinished: () => jobs.unfinished(),
+      orphans: () => jobs.orphans(),
+      sweepSeconds: config.jobs.sweepSeconds,
       onError: (err) => process.stderr.write(`assay jobs: ${(err as Error).message}\n`),
     }),
   );
   jobs.register('audit-package.build', auditPackageJob({ auditPackages, models, clock }));
+  jobs.register('validation.run', validationJob({ evidence, models, versions, policy, clock }));
   if (!config.databaseUrl) await jobs.startWorking();
   // --- end background jobs
   const services: Services = {

@@ -7,6 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../src/contracts/jobs.ts';
+import { newId } from '../src/platform/ids.ts';
+import { JOB_QUEUE, openJobQueue } from '../src/platform/jobs/job-queue.ts';
 import { type RealServer, startRealServer } from './support/cli-harness.ts';
 import { openTestDb, type TestDb } from './support/engines.ts';
 
@@ -100,6 +102,8 @@ describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
       ASSAY_SERVER_RUNS_JOBS: '0',
       // A job whose worker died is delivered again after this long.
       ASSAY_JOB_TIMEOUT_SECONDS: '6',
+      // The outbox sweep (queued jobs with no pg-boss job) runs this often on every worker.
+      ASSAY_JOB_SWEEP_SECONDS: '1',
     };
     server = await startRealServer({ env });
     await http('POST', '/api/v1/models', { key: 'big-pd', name: 'Big PD', type: 'classification' });
@@ -169,4 +173,70 @@ describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
       (done.result?.artifact as { sha256?: string } | undefined)?.sha256,
     );
   }, 300_000);
+
+  it('a job recorded but never enqueued (the server died between the two writes) is enqueued by the sweep and runs once', async () => {
+    // What POST /api/v1/jobs writes first: the job row. The crash comes before pg-boss hears of it.
+    const model = await store.db.kysely
+      .selectFrom('jobs')
+      .selectAll()
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const id = newId();
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await store.db.kysely
+      .insertInto('jobs')
+      .values({
+        ...model,
+        id,
+        status: 'queued',
+        attempts: 0,
+        progress_json: null,
+        result_json: null,
+        error: null,
+        worker: null,
+        created_at: at,
+        started_at: null,
+        finished_at: null,
+        updated_at: at,
+      })
+      .execute();
+    const pgBossJobs = async () =>
+      Number(
+        (
+          await store.db.pgPool!.query<{ n: string }>(
+            `SELECT (SELECT count(*) FROM assay_jobs.job WHERE id = $1) + (SELECT count(*) FROM assay_jobs.archive WHERE id = $1) AS n`,
+            [id],
+          )
+        ).rows[0]!.n,
+      );
+    expect(await pgBossJobs()).toBe(0);
+    const done = await until(id, (j) => j.status === 'succeeded' || j.status === 'failed', 180_000);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(await builtEvents(id)).toHaveLength(1);
+    // Sweeps kept running meanwhile (every second on every worker): one pg-boss job all along.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await pgBossJobs()).toBe(1);
+  }, 240_000);
+
+  it('sending a job the queue already holds does not enqueue it twice', async () => {
+    const queue = await openJobQueue({
+      databaseUrl: store.url!,
+      timeoutSeconds: 60,
+      attempts: 3,
+      concurrency: 1,
+    });
+    try {
+      const id = newId();
+      await queue.send(id);
+      await queue.send(id);
+      const { rows } = await store.db.pgPool!.query<{ n: string }>(
+        `SELECT count(*) AS n FROM assay_jobs.job WHERE name = $1 AND id = $2`,
+        [JOB_QUEUE, id],
+      );
+      expect(Number(rows[0]!.n)).toBe(1);
+      await store.db.pgPool!.query(`DELETE FROM assay_jobs.job WHERE id = $1`, [id]);
+    } finally {
+      await queue.stop();
+    }
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ import { type BlobStore, LocalBlobStore } from '../../src/platform/blob-store.ts
 import { PgBlobStore } from '../../src/platform/blobs/pg-blob-store.ts';
 import { S3BlobStore } from '../../src/platform/blobs/s3-blob-store.ts';
 import { startTestS3 } from '../../test/support/s3-server.ts';
+import { startProxy } from './proxy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/assay.mjs');
@@ -32,6 +33,10 @@ const arg = (name: string, def: number) => {
 const SECONDS = arg('seconds', 120);
 const CLIENTS = arg('clients', 50);
 const BLOB_MB = arg('blob-mb', 100);
+/** --no-lb: clients alternate between the servers themselves (no load balancer; the old run). */
+const DIRECT = process.argv.includes('--no-lb');
+/** --no-blobs: the load phase only. */
+const NO_BLOBS = process.argv.includes('--no-blobs');
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
 if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL (an admin URL; a throw-away database is created)');
 
@@ -134,17 +139,21 @@ async function loadPhase(): Promise<void> {
   servers.push(await startServer(env, ports[1]!, dirs[1]!));
   const token = servers[0]!.token;
   const workers = [await startWorker(env), await startWorker(env)];
+  const proxy = DIRECT ? null : await startProxy(ports.map((port) => ({ host: '127.0.0.1', port })));
   const call = async (s: Server, method: string, p: string, body?: unknown) =>
-    fetch(`${s.url}${p}`, {
+    fetch(`${proxy ? proxy.url : s.url}${p}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
     });
   const latencies: number[] = [];
+  const byKind = new Map<string, number[]>();
   let requests = 0;
   let errors = 0;
   let errorsWhileDown = 0;
+  const errorClasses = new Map<string, number>();
+  const classify = (what: string) => errorClasses.set(what, (errorClasses.get(what) ?? 0) + 1);
   let down = false;
   const acknowledged: string[] = [];
   const jobIds: string[] = [];
@@ -157,6 +166,8 @@ async function loadPhase(): Promise<void> {
       const write = dice < 0.3;
       const job = write && dice < 0.02 && acknowledged.length > 0;
       const key = `bench-${c}-${seq}`;
+      const read = Math.random() < 0.5 ? '/api/v1/models?limit=20' : '/api/v1/audit/events?limit=20';
+      const kind = job ? 'POST /jobs' : write ? 'POST /models' : `GET ${read.slice(7, read.indexOf('?'))}`;
       const t0 = performance.now();
       let ok = false;
       try {
@@ -167,21 +178,33 @@ async function loadPhase(): Promise<void> {
             })
           : write
             ? await call(s, 'POST', '/api/v1/models', { key, name: `Bench ${key}`, type: 'classification' })
-            : await call(
-                s,
-                'GET',
-                Math.random() < 0.5 ? '/api/v1/models?limit=20' : '/api/v1/audit/events?limit=20',
-              );
+            : await call(s, 'GET', read);
         const body = await r.text();
+        // Every request here should succeed: any status >= 300 is an error (no 4xx is expected).
         ok = r.status < 300;
         if (ok && job) jobIds.push((JSON.parse(body) as { id: string }).id);
         else if (ok && write) acknowledged.push(key);
-      } catch {
+        else if (!ok)
+          classify(
+            r.status === 502 && body.includes('bad_gateway')
+              ? `502 from the load balancer (${(JSON.parse(body) as { message: string }).message})`
+              : `HTTP ${r.status} ${body.slice(0, 80)}`,
+          );
+      } catch (err) {
         ok = false;
+        const e = err as Error & { cause?: { code?: string } };
+        classify(
+          e.name === 'TimeoutError' || e.name === 'AbortError'
+            ? 'client timeout (10 s)'
+            : `network: ${e.cause?.code ?? e.message}`,
+        );
       }
       requests++;
-      if (ok) latencies.push(performance.now() - t0);
-      else {
+      if (ok) {
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+      } else {
         errors++;
         if (down && s === servers[1]) errorsWhileDown++;
       }
@@ -196,9 +219,33 @@ async function loadPhase(): Promise<void> {
     down = false;
     return restarted;
   })();
+  // Where the servers wait: every 500 ms, the bench database's sessions by what they are doing.
+  const sampler = new pg.Client({ connectionString: url });
+  await sampler.connect();
+  const waits = new Map<string, number[]>();
+  let samples = 0;
+  const sampling = setInterval(() => {
+    sampler
+      .query<{ what: string; n: string }>(
+        `SELECT CASE WHEN wait_event = 'advisory' THEN 'waiting for the writers lock'
+                     WHEN state = 'idle in transaction' THEN 'idle in transaction (holder working in Node)'
+                     WHEN state = 'active' THEN 'running a statement' || coalesce(' (' || wait_event_type || ')', '')
+                     ELSE coalesce(state, 'other') END AS what, count(*) AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1`,
+      )
+      .then((r) => {
+        samples++;
+        for (const row of r.rows) waits.set(row.what, [...(waits.get(row.what) ?? []), Number(row.n)]);
+      })
+      .catch(() => {});
+  }, 500);
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   await killer;
+  const cpu = [...servers.map((x) => x.child.pid!), ...workers.map((w) => w.pid!)].map(cpuSeconds);
+  await proxy?.close();
+  clearInterval(sampling);
+  await sampler.end();
   const elapsed = (Date.now() - started) / 1000;
   // Every acknowledged write is in the database.
   const db = new pg.Client({ connectionString: url });
@@ -248,8 +295,26 @@ async function loadPhase(): Promise<void> {
   console.log(
     `  requests ${requests} (${(requests / elapsed).toFixed(0)}/s), errors ${errors} (${((100 * errors) / Math.max(1, requests)).toFixed(2)}%; ${errorsWhileDown} to the killed server while it was down)`,
   );
+  for (const [what, n] of [...errorClasses].sort((a, b) => b[1] - a[1])) console.log(`    ${n} × ${what}`);
+  if (proxy)
+    console.log(
+      `  load balancer: ${proxy.stats.retriedRefused} requests retried after a refused connection, ${proxy.stats.badGateway} answered 502, servers taken out ${proxy.stats.markedDown} times`,
+    );
+  else console.log('  no load balancer (--no-lb): clients alternate between the servers');
   console.log(
-    `  latency of successful requests: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+    `  latency of successful requests: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+  );
+  console.log(`  database sessions of the bench database, ${samples} samples (mean / max):`);
+  for (const [what, xs] of [...waits].sort()) {
+    const sum = xs.reduce((a, b) => a + b, 0);
+    console.log(`    ${what}: ${(sum / Math.max(1, samples)).toFixed(1)} / ${Math.max(...xs)}`);
+  }
+  for (const [k, xs] of byKind)
+    console.log(
+      `    ${k.padEnd(18)} n ${String(xs.length).padStart(5)}  p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`,
+    );
+  console.log(
+    `  CPU seconds (user+system): server 1 ${cpu[0]!.toFixed(1)}, server 2 (restarted) ${cpu[1]!.toFixed(1)}, workers ${cpu[2]!.toFixed(1)} + ${cpu[3]!.toFixed(1)}; bench process ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)}`,
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
@@ -261,6 +326,17 @@ async function loadPhase(): Promise<void> {
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await c.end();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** A child process's CPU seconds so far (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function timeRead(label: string, store: BlobStore, sha: string, size: number): Promise<void> {
@@ -326,4 +402,4 @@ async function blobPhase(): Promise<void> {
 }
 
 await loadPhase();
-await blobPhase();
+if (!NO_BLOBS) await blobPhase();

@@ -1,9 +1,46 @@
 import { z } from 'zod';
 import { auditPackageQuerySchema } from './audit-package.ts';
 import { modelKeySchema } from './inventory.ts';
+import { VALIDATION_TASKS } from './validation-evidence.ts';
 
 /** Kinds of job a caller can request through POST /api/v1/jobs. */
-export const JOB_KINDS = ['audit-package.build'] as const;
+export const JOB_KINDS = ['audit-package.build', 'validation.run'] as const;
+
+/**
+ * Kinds the platform records itself (not requestable): a monitoring window computed on the
+ * scheduler's tick and a webhook delivery, listed at GET /api/v1/jobs?all=true with their status.
+ */
+export const SYSTEM_JOB_KINDS = ['monitoring.windows', 'webhook.deliveries'] as const;
+
+const column = z.string().min(1).max(200);
+const evidenceId = z.string().min(1).max(100);
+
+/**
+ * `validation.run`: `assay validate` on the server's workers. The data (and reference) are evidence
+ * files already attached to the model (CSV or Parquet, by filename); the evidence it produces is
+ * attached to the version as `assay validate --push` would, once however often the job is delivered.
+ */
+export const validationJobParamsSchema = z.strictObject({
+  model: modelKeySchema,
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,62}$/, 'a version label'),
+  data: evidenceId,
+  reference: evidenceId.optional(),
+  label: column.optional(),
+  score: column.optional(),
+  prediction: column.optional(),
+  task: z.enum(VALIDATION_TASKS).optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  positiveLabel: z.string().min(1).max(200).optional(),
+  weight: column.optional(),
+  groups: z.array(column).max(20).optional(),
+  features: z.array(column).max(1000).optional(),
+  categorical: z.array(column).max(1000).optional(),
+  minGroupSize: z.number().int().min(1).max(1_000_000_000).optional(),
+  confidence: z.number().gt(0).lt(1).optional(),
+  /** The open review the run is produced for, recorded on the evidence. */
+  reviewId: z.string().min(1).max(100).optional(),
+});
+export type ValidationJobParams = z.infer<typeof validationJobParamsSchema>;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
@@ -15,6 +52,7 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
     kind: z.literal('audit-package.build'),
     params: auditPackageQuerySchema.extend({ model: modelKeySchema }),
   }),
+  z.strictObject({ kind: z.literal('validation.run'), params: validationJobParamsSchema }),
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 

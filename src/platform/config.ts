@@ -45,7 +45,7 @@ export interface AssayConfig {
    * (ASSAY_JOB_CONCURRENCY), and whether `assay serve` runs jobs itself (ASSAY_SERVER_RUNS_JOBS=0
    * leaves them to `assay worker`; PostgreSQL only: on SQLite the server always runs them).
    */
-  jobs: { timeoutSeconds: number; concurrency: number; serverRuns: boolean };
+  jobs: { timeoutSeconds: number; concurrency: number; serverRuns: boolean; sweepSeconds: number };
   /** MLflow registry sync (ASSAY_MLFLOW_*; docs/connectors.md); undefined = off. */
   mlflow:
     | { url: string; token: string | undefined; webhookSecret: string | undefined; syncIntervalMs: number }
@@ -99,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       timeoutSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_TIMEOUT_SECONDS', 900)),
       concurrency: Math.max(1, intFromEnv(env, 'ASSAY_JOB_CONCURRENCY', 2)),
       serverRuns: !databaseUrl || env.ASSAY_SERVER_RUNS_JOBS !== '0',
+      sweepSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_SWEEP_SECONDS', 30)),
     },
     mlflow: env.ASSAY_MLFLOW_URL
       ? {

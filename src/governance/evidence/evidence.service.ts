@@ -69,7 +69,23 @@ export class EvidenceService {
       throw new ValidationError('validUntil must be in the future', 'validUntil');
     if (file && !(await this.blobs.has(file.sha256)))
       throw new ValidationError('the uploaded file is missing', 'file');
-    return this.db.write(async (tx) => {
+    return this.db.write((tx) => this.attachIn(tx, caller, key, label, meta, file));
+  }
+
+  /**
+   * Attaches evidence inside the caller's write transaction (a job's completion: the evidence is
+   * attached with the job's first completion only). The file must be in the blob store already.
+   */
+  async attachIn(
+    tx: Kysely<Database>,
+    caller: Caller,
+    key: string,
+    label: string,
+    meta: EvidenceCreate,
+    file?: UploadedFile,
+  ): Promise<Evidence> {
+    const now = this.clock.now();
+    {
       const model = await this.models.authorize(caller.principal, key, 'evidence.write', tx);
       const version = await this.versions.find(model, label, tx);
       const row: EvidenceTable = {
@@ -127,7 +143,12 @@ export class EvidenceService {
         after: view,
       });
       return view;
-    });
+    }
+  }
+
+  /** The evidence row (with its model's key), for a job reading its file; undefined when unknown. */
+  async row(id: string): Promise<EvidenceRow | undefined> {
+    return evidenceById(this.db.kysely, id);
   }
 
   /** Evidence of one version, newest first (superseded only on request). */

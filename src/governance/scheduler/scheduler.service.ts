@@ -57,7 +57,7 @@ export class SchedulerService {
       reviews: ReviewsService;
       schedule: ReviewScheduleService;
       acceptances: AcceptancesService;
-      webhooks: WebhooksService;
+      webhooks: Pick<WebhooksService, 'deliverDue'>;
     },
     private readonly config: ScheduleConfig = DEFAULT_SCHEDULE,
   ) {}

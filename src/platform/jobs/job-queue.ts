@@ -24,6 +24,14 @@ export interface JobQueueOptions {
   concurrency: number;
   /** Jobs left unfinished by a previous run of this process (SQLite: re-offered on start). */
   unfinished?: () => Promise<string[]>;
+  /**
+   * PostgreSQL: jobs recorded as queued for a while (the job row is the truth), offered again by
+   * every working process every `sweepSeconds`. A job whose row was written but whose pg-boss job
+   * was not (the requesting server crashed between the two) is enqueued this way; one that is in
+   * pg-boss already is not enqueued twice (its pg-boss id is the job's id).
+   */
+  orphans?: () => Promise<string[]>;
+  sweepSeconds?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -95,6 +103,8 @@ class InProcessQueue implements JobQueue {
  * timeout, then pg-boss's maintenance puts it back for another attempt.
  */
 class PgBossQueue implements JobQueue {
+  private sweeper: NodeJS.Timeout | null = null;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly options: JobQueueOptions,
@@ -119,11 +129,30 @@ class PgBossQueue implements JobQueue {
     return new PgBossQueue(boss, options);
   }
 
+  /** The pg-boss job's id is the job's: sending a job twice enqueues it once (ON CONFLICT DO NOTHING). */
   async send(id: string): Promise<void> {
-    await this.boss.send(JOB_QUEUE, { id });
+    await this.boss.send(JOB_QUEUE, { id }, { id });
+  }
+
+  /** Enqueues the queued jobs that may have no pg-boss job (the outbox sweep); returns how many were new. */
+  async sweep(): Promise<number> {
+    const ids = (await this.options.orphans?.()) ?? [];
+    if (ids.length === 0) return 0;
+    let added = 0;
+    for (const id of ids) if ((await this.boss.send(JOB_QUEUE, { id }, { id })) !== null) added++;
+    return added;
   }
 
   async work(run: (id: string) => Promise<void>): Promise<void> {
+    const sweep = () =>
+      this.sweep()
+        .then((n) => {
+          if (n > 0) this.options.onError?.(new Error(`enqueued ${n} job(s) the queue had lost`));
+        })
+        .catch((err) => this.options.onError?.(err));
+    await sweep();
+    this.sweeper = setInterval(sweep, 1000 * (this.options.sweepSeconds ?? 30));
+    this.sweeper.unref();
     // pg-boss runs one batch at a time per subscription: one subscription per concurrent job.
     for (let i = 0; i < this.options.concurrency; i++)
       await this.boss.work<{ id: string }>(
@@ -139,6 +168,7 @@ class PgBossQueue implements JobQueue {
   async idle(): Promise<void> {}
 
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 }

@@ -209,4 +209,58 @@ describe.each(ENGINES)('background jobs (%s)', (engine) => {
     expect(after?.error).toMatch(/disabled/);
     expect(await builtEvents('job-of-a-leaver')).toHaveLength(0);
   }, 60_000);
+
+  it("lists the scheduler tick's monitoring windows and webhook deliveries as jobs: running, then done or failed", async () => {
+    let seenRunning: Job | undefined;
+    const out = await s.services.jobs.recordRun(
+      'webhook.deliveries',
+      async () => {
+        const all = (
+          await s.call('GET', '/api/v1/jobs?all=true&kind=webhook.deliveries', undefined, tokens.audrey)
+        ).json() as {
+          items: Job[];
+        };
+        seenRunning = all.items[0];
+        return 3;
+      },
+      (n) => n,
+    );
+    expect(out).toBe(3);
+    expect(seenRunning).toMatchObject({
+      status: 'running',
+      kind: 'webhook.deliveries',
+      requestedBy: 'system',
+    });
+    const done = (
+      await s.call('GET', `/api/v1/jobs/${seenRunning!.id}`, undefined, tokens.audrey)
+    ).json() as Job;
+    expect(done).toMatchObject({ status: 'succeeded', result: { count: 3 } });
+    // Nothing to do: no row. A failure: failed with its error, and the error still reaches the tick.
+    await s.services.jobs.recordRun(
+      'monitoring.windows',
+      async () => [],
+      (w) => w.length,
+    );
+    await expect(
+      s.services.jobs.recordRun(
+        'monitoring.windows',
+        async () => {
+          throw new Error('segment unreadable');
+        },
+        () => 1,
+      ),
+    ).rejects.toThrow('segment unreadable');
+    const windows = (
+      await s.call('GET', '/api/v1/jobs?all=true&kind=monitoring.windows', undefined, tokens.audrey)
+    ).json() as {
+      items: Job[];
+    };
+    expect(windows.items).toHaveLength(1);
+    expect(windows.items[0]).toMatchObject({ status: 'failed', error: 'segment unreadable' });
+    // Not the requester's own: a developer sees none of them.
+    expect((await s.call('GET', `/api/v1/jobs/${done.id}`, undefined, tokens.dev)).statusCode).toBe(404);
+    // The scheduler's tick records its deliveries through the same path.
+    const tick = await s.call('POST', '/api/v1/scheduler/run');
+    expect(tick.statusCode, tick.body).toBeLessThan(300);
+  });
 });

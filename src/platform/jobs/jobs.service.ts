@@ -1,7 +1,17 @@
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Job, JobListQuery, JobProgress, JobRequest, JobStatus } from '../../contracts/jobs.ts';
+import type {
+  Job,
+  JobListQuery,
+  JobProgress,
+  JobRequest,
+  JobStatus,
+  SYSTEM_JOB_KINDS,
+} from '../../contracts/jobs.ts';
+
+type SystemJobKind = (typeof SYSTEM_JOB_KINDS)[number];
+
 import type { Caller } from '../auth/caller.ts';
 import type { IdentityService } from '../auth/identity.service.ts';
 import { decide } from '../auth/permissions.ts';
@@ -13,7 +23,7 @@ import type { Database } from '../db/schema.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { JobQueue } from './job-queue.ts';
-import { type JobRow, JobsStore } from './jobs.store.ts';
+import { type JobRow, JobsStore, SYSTEM_REQUESTER } from './jobs.store.ts';
 
 /** Attempts before a job is failed for good (a killed worker's attempt counts). */
 export const MAX_JOB_ATTEMPTS = 3;
@@ -162,9 +172,53 @@ export class JobsService {
       finished_at: null,
       updated_at: at,
     };
+    // The row is the truth: if this process dies before the send, a working process's outbox
+    // sweep (PostgreSQL) or the next start's re-offer (SQLite) enqueues the job.
     await this.store.insert(row);
     await (await this.queued()).send(row.id);
     return view(row);
+  }
+
+  /**
+   * Records work the scheduler's tick runs (monitoring windows, webhook deliveries) as a job,
+   * listed with `all=true` while it runs and after: `running`, then `succeeded` with how many
+   * items it handled or `failed` with the error. A run that had nothing to do leaves no row.
+   * Runs left `running` by a process that died are marked failed an hour later.
+   */
+  async recordRun<T>(kind: SystemJobKind, run: () => Promise<T>, count: (r: T) => number): Promise<T> {
+    const now = () => this.clock.now().toISOString();
+    const at = now();
+    await this.store.failStale(kind, new Date(this.clock.now().getTime() - 3_600_000).toISOString(), at);
+    const id = newId();
+    await this.store.insert({
+      id,
+      kind,
+      params_json: '{}',
+      subject: null,
+      status: 'running',
+      progress_json: null,
+      attempts: 1,
+      result_json: null,
+      error: null,
+      requested_by: SYSTEM_REQUESTER,
+      principal_json: '{}',
+      worker: this.workerName,
+      created_at: at,
+      started_at: at,
+      finished_at: null,
+      updated_at: at,
+    });
+    let out: T;
+    try {
+      out = await run();
+    } catch (err) {
+      await this.store.attemptFailed(id, err instanceof Error ? err.message : String(err), true, now());
+      throw err;
+    }
+    const n = count(out);
+    if (n === 0) await this.store.remove(id);
+    else await this.db.write((tx) => this.store.complete(tx, id, JSON.stringify({ count: n }), now()));
+    return out;
   }
 
   private mayReadAll(caller: Caller): boolean {
@@ -202,6 +256,15 @@ export class JobsService {
   /** Jobs not finished, for a queue that re-offers them on start (SQLite, one process). */
   async unfinished(limit = 1000): Promise<string[]> {
     return (await this.store.unfinished(limit)).map((r) => r.id);
+  }
+
+  /**
+   * Queued jobs old enough that the request which recorded them has finished sending them: the
+   * outbox sweep offers them to the queue again (a no-op for those it has).
+   */
+  async orphans(graceSeconds = 10, limit = 500): Promise<string[]> {
+    const before = new Date(this.clock.now().getTime() - graceSeconds * 1000).toISOString();
+    return this.store.queuedBefore(before, limit);
   }
 
   /** The requester as the job runs: the user's current role, the request's token scope. */

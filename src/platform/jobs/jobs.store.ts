@@ -4,6 +4,9 @@ import type { JobsTable } from '../db/tables/jobs.ts';
 
 export type JobRow = JobsTable;
 
+/** `requested_by` of the runs the platform records itself (monitoring windows, webhook deliveries). */
+export const SYSTEM_REQUESTER = 'system';
+
 /** The jobs table: every query on it lives here. */
 export class JobsStore {
   constructor(private readonly k: Kysely<Database>) {}
@@ -35,8 +38,38 @@ export class JobsStore {
       .selectFrom('jobs')
       .selectAll()
       .where('status', 'in', ['queued', 'running'])
+      .where('requested_by', '!=', SYSTEM_REQUESTER)
       .orderBy('created_at')
       .limit(limit)
+      .execute();
+  }
+
+  /** Jobs queued before `before` (the outbox sweep's candidates), oldest first. */
+  async queuedBefore(before: string, limit: number): Promise<string[]> {
+    const rows = await this.k
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', '=', 'queued')
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Removes a recorded run that turned out to have nothing to do (system runs only). */
+  async remove(id: string): Promise<void> {
+    await this.k.deleteFrom('jobs').where('id', '=', id).execute();
+  }
+
+  /** System runs of a kind left running by a process that died: failed. */
+  async failStale(kind: string, before: string, at: string): Promise<void> {
+    await this.k
+      .updateTable('jobs')
+      .set({ status: 'failed', error: 'the process running it stopped', finished_at: at, updated_at: at })
+      .where('kind', '=', kind)
+      .where('status', '=', 'running')
+      .where('updated_at', '<', before)
       .execute();
   }
 
