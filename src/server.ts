@@ -325,7 +325,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
   scheduler.addTickTask(() =>
     jobs.recordRun(
       'monitoring.windows',
-      () => monitoringRuns.runDue(),
+      () => monitoringRuns.runScheduled(),
       (w) => w.length,
     ),
   );

@@ -138,9 +138,17 @@ function registerServeCommand(program: Command): void {
         process.once('SIGTERM', () => {
           stopping = true;
         });
-        // While the demo's monitoring story runs on its own clock, the scheduler waits: its tick
-        // would compute the same windows on today's clock, before the story's traffic has arrived.
-        if (!demoMonitoring) await startTicks();
+        // While the demo's monitoring story runs on its own clock, the tick leaves monitoring windows
+        // alone (it would compute them on today's clock, before the story's traffic has arrived);
+        // due jobs, alerts and webhook deliveries run as usual.
+        let releaseWindows = () => {};
+        if (demoMonitoring)
+          services.monitoringRuns.holdScheduledWindows(
+            new Promise<void>((resolve) => {
+              releaseWindows = resolve;
+            }),
+          );
+        await startTicks();
         const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
         const store = config.databaseUrl
           ? 'PostgreSQL'
@@ -155,7 +163,7 @@ function registerServeCommand(program: Command): void {
         if (demoMonitoring)
           void runDemoMonitoring(demoMonitoring, services.monitoringKpis, (line) =>
             process.stdout.write(`${line}\n`),
-          ).finally(() => startTicks());
+          ).finally(releaseWindows);
       },
     );
 }
@@ -178,7 +186,7 @@ async function runDemoMonitoring(
     `\nThe demo's production monitoring is being computed in the background: ${demo.windows} daily windows ` +
       `(${demo.deployments} deployments x ${demo.windows / demo.deployments} days), with its alerts and incident. ` +
       'The console works meanwhile; its monitoring pages fill in as windows are computed. ' +
-      'The scheduler starts when this is done.',
+      "Until it is done, the scheduler's ticks leave monitoring windows alone.",
   );
   const progress = async () => ({ computed: await demo.computed(), expected: demo.windows });
   kpis.setBackgroundWindows(progress);

@@ -119,7 +119,7 @@ export async function seedDemoPortfolio(
 /**
  * Seeds everything `seedDemoPortfolio` does except the production monitoring, which it returns to
  * run (its story keeps its own clock, so it gives the same demo whenever it runs, as long as
- * nothing else computes windows meanwhile: `assay serve` starts the scheduler after it).
+ * nothing else computes windows meanwhile: `assay serve` holds the scheduler's windows until it is done).
  */
 export async function seedDemo(
   db: Db,

@@ -75,7 +75,31 @@ export class MonitoringRunsService {
     this.sink = sink;
   }
 
-  /** The scheduler tick: every active plan's due (new or stale) windows. */
+  /**
+   * Holds the scheduled windows until `until` settles: the demo's monitoring story computes its
+   * windows on its own clock after the server listens, and a tick on today's clock meanwhile would
+   * compute the same windows before the story's traffic has arrived. The rest of the tick (due
+   * jobs, alerts, webhook deliveries) goes on.
+   */
+  holdScheduledWindows(until: Promise<unknown>): void {
+    const held = until.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.held = held;
+    void held.then(() => {
+      if (this.held === held) this.held = null;
+    });
+  }
+
+  private held: Promise<void> | null = null;
+
+  /** The scheduler's tick: `runDue`, unless the scheduled windows are held (above). */
+  async runScheduled(): Promise<ComputedWindow[]> {
+    return this.held ? [] : this.runDue();
+  }
+
+  /** Every active plan's due (new or stale) windows. */
   async runDue(): Promise<ComputedWindow[]> {
     const out: ComputedWindow[] = [];
     for (const plan of await activePlans(this.db.kysely)) {
