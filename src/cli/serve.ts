@@ -120,24 +120,6 @@ function registerServeCommand(program: Command): void {
         // Background jobs on PostgreSQL: taken here too unless ASSAY_SERVER_RUNS_JOBS=0 leaves them to
         // `assay worker` processes (on SQLite the server always runs them, started with the services).
         if (config.databaseUrl && config.jobs.serverRuns) await services.jobs.startWorking();
-        // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL), with
-        // monitoring windows and deliveries; left to the workers too when servers run no jobs.
-        let stopping = false;
-        const startTicks = async () => {
-          if (stopping || (config.databaseUrl && !config.jobs.serverRuns)) return;
-          stopTicks = await startTickRunner({
-            databaseUrl: config.databaseUrl,
-            intervalMs: config.schedulerIntervalMs,
-            tick: () => services.scheduler.runDueJobs(),
-            onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
-          });
-        };
-        process.once('SIGINT', () => {
-          stopping = true;
-        });
-        process.once('SIGTERM', () => {
-          stopping = true;
-        });
         // While the demo's monitoring story runs on its own clock, the tick leaves monitoring windows
         // alone (it would compute them on today's clock, before the story's traffic has arrived);
         // due jobs, alerts and webhook deliveries run as usual.
@@ -148,7 +130,15 @@ function registerServeCommand(program: Command): void {
               releaseWindows = resolve;
             }),
           );
-        await startTicks();
+        // The workflow scheduler: re-reviews, reminders and expiries (pg-boss on PostgreSQL), with
+        // monitoring windows and deliveries; left to the workers too when servers run no jobs.
+        if (!config.databaseUrl || config.jobs.serverRuns)
+          stopTicks = await startTickRunner({
+            databaseUrl: config.databaseUrl,
+            intervalMs: config.schedulerIntervalMs,
+            tick: () => services.scheduler.runDueJobs(),
+            onError: (err) => process.stderr.write(`assay scheduler: ${(err as Error).message}\n`),
+          });
         const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
         const store = config.databaseUrl
           ? 'PostgreSQL'
