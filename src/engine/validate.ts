@@ -24,7 +24,13 @@ import {
 } from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
 import { createScoredView, type ScoredView } from './performance/scored-rows.ts';
-import { currentDataQuality, referenceOverlap, withReference } from './quality/data-quality.ts';
+import {
+  currentDataQuality,
+  planOverlapHashes,
+  planRowHashes,
+  referenceOverlap,
+  withReference,
+} from './quality/data-quality.ts';
 import { labelSpecOf } from './scan/numeric-column.ts';
 import { SortPool } from './scan/sort-pool.ts';
 import { TableScan } from './scan/table-scan.ts';
@@ -404,6 +410,9 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     // that memory never holds both tables. Only a column drift compares differently than data
     // quality read it (numeric here, text in the reference) is read from the file again.
     const current = new TableScan(conn, data, sorter);
+    // data quality's row hashes are read in the same pass as the numeric columns (the first
+    // numeric read, which performance may start), not in a pass of their own
+    await planRowHashes(current);
     let scored: ScoredView | null = null;
     let performance: ValidationEvidence['performance'] = null;
     // Binary performance finishes in JS once the score's sort is done: meanwhile fairness and
@@ -483,8 +492,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
           : undefined;
       const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
       const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
+      const detach = !options.keepTables && detachable(reference.rows, comparedNumeric.length);
+      if (detach && quality.rowHashes !== null) {
+        // the reference rows' hashes (the overlap) are read in one pass with its numeric columns
+        await planOverlapHashes(current, referenceScan);
+        referenceScan.prefetchNumeric(comparedNumeric);
+      }
       overlap = await referenceOverlap(conn, current, referenceScan, quality.rowHashes);
-      if (!options.keepTables && detachable(reference.rows, comparedNumeric.length)) {
+      if (detach) {
         // Read now everything the reference is needed for (the numeric columns drift compares,
         // every category count), then drop it: cheaper than compressing a table read once.
         await referenceScan.detach(comparedNumeric, [

@@ -5,7 +5,6 @@ import { LABEL_NEGATIVE, LABEL_POSITIVE, labelSpecOf, type NumericColumn } from 
 import {
   hasRepeat,
   queriesDispatched,
-  readRowHashes,
   type SortedHashes,
   shareAHash,
   sortHashes,
@@ -68,6 +67,8 @@ export async function currentDataQuality(
   const numeric = current.columns.filter((c) => c.kind === 'numeric').map((c) => c.name);
   const labelColumn = options.label ? current.columns.find((c) => c.name === options.label) : undefined;
   const types = await currentScan.columnTypes();
+  // the row hashes ride along with the first numeric read (validate may have planned it earlier)
+  currentScan.planRowHashes(rowHash(current, types));
   // The label is read beside each numeric column for the single-feature AUC. With the positive
   // label known (from the scored rows), the sorted numeric reads start first, so that the worker
   // sorts while DuckDB runs the other checks.
@@ -100,7 +101,7 @@ export async function currentDataQuality(
         )
       : new Map<string, CategoryLabelCount[]>();
   // the row hashes are read, then sorted here while DuckDB counts the missing values
-  const hashes = await readRowHashes(conn, current.table, rowHash(current, types), current.rows);
+  const hashes = await currentScan.rowHashes(rowHash(current, types));
   const missingQuery = missingCounts(currentScan);
   await queriesDispatched();
   const rows = await rowChecks(conn, currentScan, sortHashes(hashes));
@@ -363,6 +364,39 @@ function comparedColumns(table: LoadedTable, types: Map<string, string>): string
   return table.columns.map((c) => comparedExpr(c, types.get(c.name)));
 }
 
+/**
+ * Plans the current rows' hashes (duplicates, overlap) to be read with the table's first numeric
+ * read (TableScan.planRowHashes): call it before anything reads numeric columns.
+ */
+export async function planRowHashes(currentScan: TableScan): Promise<void> {
+  currentScan.planRowHashes(rowHash(currentScan.table, await currentScan.columnTypes()));
+}
+
+/**
+ * Plans the reference rows' hashes that referenceOverlap compares with the current ones kept
+ * from data quality, to be read with the reference's first numeric read; nothing when it will
+ * not read them (the two tables' columns or types differ).
+ */
+export async function planOverlapHashes(currentScan: TableScan, referenceScan: TableScan): Promise<void> {
+  const hash = await overlapHash(currentScan, referenceScan);
+  if (hash !== null) referenceScan.planRowHashes(hash);
+}
+
+/**
+ * The hash referenceOverlap reads the reference rows' hashes with when it merges them with the
+ * current rows' own (every column shared, with the same types), else null.
+ */
+async function overlapHash(currentScan: TableScan, referenceScan: TableScan): Promise<string | null> {
+  const common = await commonColumns(currentScan, referenceScan);
+  if (common.length === 0) return null;
+  const current = currentScan.table;
+  const own = comparedColumns(current, await currentScan.columnTypes());
+  const sameHash =
+    common.length === current.columns.length &&
+    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === own[i]);
+  return sameHash ? `hash(${common.map((c) => c.expr).join(', ')})` : null;
+}
+
 /** The hash of a whole row of the table (its columns in order, as rows are compared). */
 function rowHash(table: LoadedTable, types: Map<string, string>): string {
   return `hash(${comparedColumns(table, types).join(', ')})`;
@@ -383,17 +417,14 @@ export async function referenceOverlap(
 ): Promise<number> {
   const common = await commonColumns(currentScan, referenceScan);
   if (common.length === 0) return 0;
-  const current = currentScan.table;
   const hash = `hash(${common.map((c) => c.expr).join(', ')})`;
   // the common-column hash is the row hash itself when every column is shared with the same type
-  const own = comparedColumns(current, await currentScan.columnTypes());
-  const sameHash =
-    common.length === current.columns.length &&
-    common.every((c, i) => c.name === current.columns[i]?.name && c.expr === own[i]);
+  const sameHash = (await overlapHash(currentScan, referenceScan)) === hash;
   let candidates: boolean;
   if (currentHashes !== null && sameHash) {
     // the reference rows' hashes, sorted, merged with the current ones kept from data quality
-    const referenceHashes = await readRowHashes(conn, referenceScan.from(), hash, referenceScan.table.rows);
+    // (read with its numeric columns when planned: planOverlapHashes)
+    const referenceHashes = await referenceScan.rowHashes(hash);
     candidates = shareAHash(currentHashes, sortHashes(referenceHashes));
   } else {
     const [probe] = await queryRows(

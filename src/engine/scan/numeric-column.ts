@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SortedSample } from '../drift/sorted-sample.ts';
 import { categoricalExpr, exclusive, ident, isIntegerType, literal } from '../duckdb/sql.ts';
 import type { ColumnInfo } from '../table.ts';
+import { copyHashes } from './row-hashes.ts';
 import type { SortPool } from './sort-pool.ts';
 
 /**
@@ -113,8 +114,9 @@ export async function readNumericColumns(
   rows: number,
   label: LabelSpec | undefined,
   sorter: SortPool,
-): Promise<{ sorted: Promise<NumericColumn>[]; missing: NumericMissing[] }> {
-  if (valueExprs.length === 0) return { sorted: [], missing: [] };
+  hashExpr?: string,
+): Promise<{ sorted: Promise<NumericColumn>[]; missing: NumericMissing[]; hashes: BigUint64Array | null }> {
+  if (valueExprs.length === 0) return { sorted: [], missing: [], hashes: null };
   // the values as they are: NULL, NaN and ±infinity are counted here and left out
   const projected = valueExprs.map((_, i) => `v${i}`).join(', ');
   const inner = valueExprs.map((e, i) => `${e} AS v${i}`).join(', ');
@@ -122,6 +124,11 @@ export async function readNumericColumns(
     ? `, CAST(CASE WHEN y IS NULL THEN ${LABEL_MISSING} WHEN y = ${literal(label.positive)} THEN ${LABEL_POSITIVE} ELSE ${LABEL_NEGATIVE} END AS UTINYINT) AS y`
     : '';
   const k = valueExprs.length;
+  // the row hashes (data quality's duplicates and overlap) in the same pass, as column k (+ 1)
+  const hashSql = hashExpr !== undefined ? ', h' : '';
+  const hashColumn = label ? k + 1 : k;
+  let hashes = hashExpr !== undefined ? new BigUint64Array(rows) : null;
+  let hashCount = 0;
   // in memory the sorting worker shares, so that each column is sorted in place
   const values = valueExprs.map(() => sorter.allocate(rows));
   const counts = new Array<number>(k).fill(0);
@@ -134,13 +141,23 @@ export async function readNumericColumns(
     // streamed, not materialized: DuckDB holds a few chunks at a time instead of a second copy
     // of every value until the result is garbage-collected
     const result = await conn.stream(
-      `SELECT ${projected}${labelSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''} FROM ${table})`,
+      `SELECT ${projected}${labelSql}${hashSql} FROM (SELECT ${inner}${label ? `, ${label.expr} AS y` : ''}${hashExpr !== undefined ? `, ${hashExpr} AS h` : ''} FROM ${table})`,
     );
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const size = chunk.rowCount;
       const y = label ? readInto(chunk.getColumnVector(k), size, chunkLabels) : null;
+      if (hashes) {
+        if (hashCount + size > hashes.length) {
+          // more rows than counted at load (never expected): grow
+          const grown = new BigUint64Array(Math.max(2 * hashes.length, hashCount + size));
+          grown.set(hashes);
+          hashes = grown;
+        }
+        copyHashes(chunk.getColumnVector(hashColumn), size, hashes, hashCount);
+        hashCount += size;
+      }
       for (let c = 0; c < k; c++) {
         const { items: x, nulls } = readDoubles(chunk.getColumnVector(c), size, chunkValues, chunkNulls);
         const out = values[c] as Float64Array;
@@ -183,7 +200,8 @@ export async function readNumericColumns(
     const result = await sorter.sort(v.subarray(0, n), labels?.[c]?.subarray(0, n));
     return { sample: { values: result.values, counts: null, n }, labels: result.payload ?? null };
   });
-  return { sorted, missing };
+  const read = hashes && hashCount !== hashes.length ? hashes.subarray(0, hashCount) : hashes;
+  return { sorted, missing, hashes: read };
 }
 
 /** A vector's items: the binding's own typed array when it exposes one, else copied into `scratch`. */

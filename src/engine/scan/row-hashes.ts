@@ -29,22 +29,27 @@ export async function readRowHashes(
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const size = chunk.rowCount;
-      const vector = chunk.getColumnVector(0) as unknown as { items?: unknown; getItem(i: number): unknown };
       if (n + size > out.length) {
         // more rows than counted at load (never expected): grow
         const grown = new BigUint64Array(Math.max(2 * out.length, n + size));
         grown.set(out);
         out = grown;
       }
-      if (vector.items instanceof BigUint64Array && vector.items.length === size) {
-        out.set(vector.items, n);
-      } else {
-        for (let i = 0; i < size; i++) out[n + i] = BigInt(vector.getItem(i) as bigint);
-      }
+      copyHashes(chunk.getColumnVector(0), size, out, n);
       n += size;
     }
   });
   return n === out.length ? out : out.subarray(0, n);
+}
+
+/** Copies a chunk's vector of hashes (UBIGINT, never NULL) into `out` from `at`. */
+export function copyHashes(vector: unknown, size: number, out: BigUint64Array, at: number): void {
+  const v = vector as { items?: unknown; getItem(i: number): unknown };
+  if (v.items instanceof BigUint64Array && v.items.length === size) {
+    out.set(v.items, at);
+  } else {
+    for (let i = 0; i < size; i++) out[at + i] = BigInt(v.getItem(i) as bigint);
+  }
 }
 
 /**

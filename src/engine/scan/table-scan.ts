@@ -16,6 +16,7 @@ import {
   type NumericMissing,
   readNumericColumns,
 } from './numeric-column.ts';
+import { readRowHashes } from './row-hashes.ts';
 import { SortPool } from './sort-pool.ts';
 
 /** Columns whose categories are counted in one query. */
@@ -69,6 +70,8 @@ export class TableScan {
   private detached = false;
   /** Numeric reads started, to wait for before the table is dropped. */
   private readonly reads: Promise<unknown>[] = [];
+  /** Row hashes to read with the next numeric read (planRowHashes), and the read that has them. */
+  private hashPlan: { expr: string; read?: Promise<BigUint64Array | null> } | undefined;
 
   constructor(
     readonly conn: DuckDBConnection,
@@ -148,9 +151,36 @@ export class TableScan {
     return this.categoryMissingCache.get(column);
   }
 
+  /**
+   * Reads the rows' hashes `expr` (a SQL `hash(...)` over the row) in the same pass as the next
+   * numeric read, instead of a pass of their own; rowHashes(expr) then takes them. Without a
+   * numeric read before rowHashes is asked, they are read alone as before.
+   */
+  planRowHashes(expr: string): void {
+    if (this.hashPlan?.expr === expr) return;
+    this.hashPlan = { expr };
+  }
+
+  /**
+   * The hashes `expr` of every row, in no particular order (the caller sorts them in place): from
+   * the numeric read that carried them (planRowHashes), else read now in a pass of their own.
+   * Each planned read is taken once.
+   */
+  async rowHashes(expr: string): Promise<BigUint64Array> {
+    const plan = this.hashPlan;
+    if (plan?.expr === expr && plan.read) {
+      this.hashPlan = undefined;
+      const read = await plan.read;
+      if (read) return read;
+    }
+    return readRowHashes(this.conn, this.from(), expr, this.table.rows);
+  }
+
   /** Every numeric read of the table goes through here. */
   private readNumeric(columns: string[]): ReturnType<typeof readNumericColumns> {
     const label = this.label;
+    // planned row hashes ride along with the first numeric read after the plan
+    const plan = this.hashPlan && !this.hashPlan.read ? this.hashPlan : undefined;
     // resolves once DuckDB has delivered the values (their sorts may still be running)
     const read = (async () => {
       const types = await this.columnTypes();
@@ -161,8 +191,14 @@ export class TableScan {
         this.table.rows,
         label,
         this.sorter,
+        plan?.expr,
       );
     })();
+    if (plan) {
+      plan.read = read.then((r) => r.hashes);
+      // a failure surfaces where the hashes are taken (rowHashes)
+      plan.read.catch(() => {});
+    }
     this.reads.push(read.catch(() => undefined));
     return read;
   }
