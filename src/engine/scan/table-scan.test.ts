@@ -124,3 +124,40 @@ describe('TableScan.detach', () => {
     }
   });
 });
+
+describe('TableScan.planRowHashes', () => {
+  it('reads the planned row hashes with the numeric columns, the same hashes as a pass of their own', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const sorter = new SortPool();
+    try {
+      const table = await loadTable(conn, ADULT);
+      const expr = 'hash(age, sex, fnlwgt)';
+      const alone = await new TableScan(conn, table, sorter).rowHashes(expr);
+      const scan = new TableScan(conn, table, sorter);
+      scan.planRowHashes(expr);
+      const streams: string[] = [];
+      const stream = conn.stream.bind(conn);
+      conn.stream = ((sql: string) => {
+        streams.push(sql);
+        return stream(sql);
+      }) as typeof conn.stream;
+      scan.prefetchNumeric(['age', 'hr_per_week']);
+      const planned = await scan.rowHashes(expr);
+      // one streamed query read the numeric columns and the hashes
+      expect(streams).toHaveLength(1);
+      expect(streams[0]).toContain(expr);
+      expect(planned.length).toBe(table.rows);
+      expect(planned.slice().sort()).toEqual(alone.slice().sort());
+      expect((await scan.numeric('hr_per_week')).sample.n).toBe(table.rows);
+      // taken once: asked again, they are read in a pass of their own
+      const again = await scan.rowHashes(expr);
+      expect(streams).toHaveLength(2);
+      expect(again.slice().sort()).toEqual(alone.slice().sort());
+    } finally {
+      await sorter.close();
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
