@@ -493,8 +493,12 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       const compared = [...shared.map(featureOf), ...(prediction ? [prediction] : [])];
       const comparedNumeric = compared.filter((c) => c.kind === 'numeric').map((c) => c.name);
       const detach = !options.keepTables && detachable(reference.rows, comparedNumeric.length);
-      if (detach && quality.rowHashes !== null) {
-        // the reference rows' hashes (the overlap) are read in one pass with its numeric columns
+      // The reference rows' hashes (the overlap) are read in one pass with its numeric columns.
+      // That pass needs every column, so the text columns are not dropped before the numeric
+      // values are read: only for a Parquet view (nothing to drop) or inputs small enough to be
+      // compressed; larger tables keep the order that frees their text columns first (on `wide`,
+      // 1M rows, riding along raised the peak from 1.99 to 2.45 GB for no CPU gain).
+      if (detach && quality.rowHashes !== null && (reference.view === true || compress)) {
         await planOverlapHashes(current, referenceScan);
         referenceScan.prefetchNumeric(comparedNumeric);
       }
