@@ -88,22 +88,28 @@ export class CopyBinaryRowParser {
       }
       case 'fields': {
         const fields = s.readInt16BE(0);
-        if (fields === -1) return this.expect('done', 0);
+        if (fields === -1) {
+          this.expect('done', 0);
+          return;
+        }
         if (fields !== 2)
           throw new Error(`pg-blob-store: expected 2 columns in the COPY output, got ${fields}`);
-        return this.expect('seq', 8);
+        this.expect('seq', 8);
+        return;
       }
       case 'seq': {
         if (s.readInt32BE(0) !== 4) throw new Error('pg-blob-store: a chunk has no sequence number');
         this.seq = s.readInt32BE(4);
-        return this.expect('length', 4);
+        this.expect('length', 4);
+        return;
       }
       case 'length': {
         const len = s.readInt32BE(0);
         if (len < 0) throw new Error(`pg-blob-store: chunk ${this.seq} has no data`);
         if (len === 0) {
           this.onData(this.seq, Buffer.alloc(0), true);
-          return this.expect('fields', 2);
+          this.expect('fields', 2);
+          return;
         }
         this.remaining = len;
         this.state = 'data';
