@@ -59,6 +59,7 @@ async function timeRead(store: BlobStore, sha: string, size: number): Promise<Re
 export async function startS3Child(): Promise<{ options: S3BlobStoreOptions; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/scale-out/s3-child.ts'], {
     cwd: ROOT,
+    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

@@ -136,7 +136,7 @@ class CopyOutQuery extends (pg.Query as unknown as new (
 }
 
 /** Default bound of the bytes parsed but not yet taken by the consumer. */
-export const COPY_MAX_BUFFERED = 4 * 1024 * 1024;
+export const COPY_MAX_BUFFERED = 2 * 1024 * 1024;
 
 /**
  * Runs `COPY (<select>) TO STDOUT (FORMAT binary)` on `client` (a SELECT of `seq::int4, data`;

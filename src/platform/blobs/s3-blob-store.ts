@@ -29,9 +29,9 @@ export const S3_PART_BYTES = 8 * 1024 * 1024;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** Size of the ranged GETs a read is made of. */
-export const S3_READ_PART_BYTES = 4 * 1024 * 1024;
+export const S3_READ_PART_BYTES = 2 * 1024 * 1024;
 /** Ranged GETs in flight ahead of the part being read (the memory a read holds is bounded by this many parts). */
-export const S3_READ_AHEAD = 3;
+export const S3_READ_AHEAD = 4;
 
 /** Where an S3-compatible store is (ASSAY_S3_*); credentials come from the AWS SDK's usual chain. */
 export interface S3BlobStoreOptions {
