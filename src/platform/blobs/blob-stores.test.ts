@@ -11,8 +11,9 @@ import { openTestDb, type TestDb } from '../../../test/support/engines.ts';
 import { startTestS3, type TestS3 } from '../../../test/support/s3-server.ts';
 import { BlobIntegrityError, type BlobStore, LocalBlobStore } from '../blob-store.ts';
 import { NotFoundError, PayloadTooLargeError } from '../errors.ts';
+import { blobConfigFromEnv } from './blob-config.ts';
 import { PG_CHUNK_BYTES, PgBlobStore } from './pg-blob-store.ts';
-import { S3_READ_AHEAD, S3_READ_PART_BYTES, S3BlobStore } from './s3-blob-store.ts';
+import { S3_READ_PART_BYTES, S3BlobStore } from './s3-blob-store.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -187,9 +188,9 @@ describe.each(SUBJECTS)('blob store: %s', (_name, make) => {
     expect(() => s.store.open('../../etc/passwd')).toThrow(/SHA-256/);
   });
 
-  it('reads exact bytes however a read is split (S3 ranged parts, PostgreSQL chunks); an empty blob reads empty', async () => {
-    // More parts than the S3 read keeps in flight, and an odd tail; chunks of PostgreSQL likewise.
-    const size = (S3_READ_AHEAD + 3) * S3_READ_PART_BYTES + 777;
+  it('reads exact bytes across parts and chunks; an empty blob reads empty', async () => {
+    // Several S3 parts and PostgreSQL chunks, and an odd tail.
+    const size = 3 * S3_READ_PART_BYTES + 777;
     const data = Buffer.alloc(size);
     for (let i = 0; i + 4 <= size; i += 4) data.writeUInt32LE((i * 2246822519) >>> 0, i);
     const { sha256 } = await s.store.put(Readable.from([data]), 1e9);
@@ -231,5 +232,49 @@ describe.each(SUBJECTS)('blob store: %s', (_name, make) => {
     await new Promise((r) => setTimeout(r, 300));
     await s.store.sweep(0);
     expect((await s.raw()).sort()).toEqual(before);
+  }, 60_000);
+});
+
+describe('S3 reads in parallel ranged parts (ASSAY_S3_READ_AHEAD, ASSAY_S3_READ_PART_MB)', () => {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startTestS3();
+  }, 60_000);
+  afterAll(async () => s3?.close());
+
+  it('are configured from the environment, refusing bad values', () => {
+    const env = { ASSAY_BLOB_STORE: 's3', ASSAY_S3_BUCKET: 'b' };
+    expect(blobConfigFromEnv(env, undefined)).not.toHaveProperty('readAhead');
+    expect(
+      blobConfigFromEnv({ ...env, ASSAY_S3_READ_AHEAD: '3', ASSAY_S3_READ_PART_MB: '4' }, undefined),
+    ).toMatchObject({ readAhead: 3, readPartBytes: 4 * MiB });
+    expect(() => blobConfigFromEnv({ ...env, ASSAY_S3_READ_AHEAD: 'many' }, undefined)).toThrow(
+      /ASSAY_S3_READ_AHEAD must be an integer/,
+    );
+    expect(() => blobConfigFromEnv({ ...env, ASSAY_S3_READ_PART_MB: '0' }, undefined)).toThrow(/at least 1/);
+  });
+
+  it('give the exact bytes in order, detect damage in a later part, and can stop early', async () => {
+    const store = new S3BlobStore({ ...s3.options, readPartBytes: MiB, readAhead: 2 });
+    try {
+      const data = Buffer.alloc(5 * MiB + 4321);
+      for (let i = 0; i + 4 <= data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+      const { sha256 } = await store.put(Readable.from([data]), 1e9);
+      expect(Buffer.concat(await store.open(sha256).toArray()).equals(data)).toBe(true);
+      for (let i = 0; i < 3; i++) {
+        const reader = store.open(sha256);
+        for await (const _ of reader) break;
+        reader.destroy();
+      }
+      const raw = new S3Client({ ...s3.options, credentials: s3.options.credentials! });
+      const key = `blobs/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+      const damaged = Buffer.from(data);
+      damaged[4 * MiB + 10] = (damaged[4 * MiB + 10]! + 1) % 256;
+      await raw.send(new PutObjectCommand({ Bucket: s3.options.bucket, Key: key, Body: damaged }));
+      raw.destroy();
+      await expect(store.open(sha256).toArray()).rejects.toBeInstanceOf(BlobIntegrityError);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
