@@ -4,8 +4,8 @@
 // for S seconds, 2 % of them audit package builds requested as background jobs; one server is
 // `kill -9`-ed half-way and restarted. Reports requests, errors
 // (and how many fell while a server was down), p50/p99, checks every acknowledged write is there
-// and the audit chain verifies. Then reads an N MB blob from the local, PostgreSQL and S3 (s3rver)
-// stores, timing it and sampling the process's memory.
+// and the audit chain verifies. Then reads an N MB blob from the local, PostgreSQL and S3 (s3rver,
+// in a child process) stores, median of 3, sampling the process's memory (blob-read.ts).
 //
 //   ASSAY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //     node --import tsx bench/scale-out/run.ts [--seconds 120] [--clients 50] [--blob-mb 100]
@@ -16,12 +16,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import { type BlobStore, LocalBlobStore } from '../../src/platform/blob-store.ts';
-import { PgBlobStore } from '../../src/platform/blobs/pg-blob-store.ts';
-import { S3BlobStore } from '../../src/platform/blobs/s3-blob-store.ts';
-import { startTestS3 } from '../../test/support/s3-server.ts';
+import { measureBlobReads } from './blob-read.ts';
 import { startProxy } from './proxy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -339,67 +335,6 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-async function timeRead(label: string, store: BlobStore, sha: string, size: number): Promise<void> {
-  global.gc?.();
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  const t0 = performance.now();
-  let n = 0;
-  for await (const chunk of store.open(sha)) n += (chunk as Buffer).length;
-  const ms = performance.now() - t0;
-  clearInterval(sampler);
-  if (n !== size) throw new Error(`${label}: read ${n} of ${size} bytes`);
-  console.log(
-    `  ${label.padEnd(10)} ${(size / 1024 / 1024 / (ms / 1000)).toFixed(0).padStart(5)} MB/s (${ms.toFixed(0)} ms), RSS growth during the read ${((peak - base) / 1024 / 1024).toFixed(1)} MiB`,
-  );
-}
-
-async function blobPhase(): Promise<void> {
-  const size = BLOB_MB * 1024 * 1024;
-  const seed = randomBytes(1024 * 1024);
-  const source = () =>
-    Readable.from(
-      (function* () {
-        for (let i = 0; i < BLOB_MB; i++) {
-          seed[0] = i % 256;
-          yield Buffer.from(seed);
-        }
-      })(),
-    );
-  const name = `assay_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = Object.assign(new URL(ADMIN!), { pathname: `/${name}` }).toString();
-  const { openDatabase } = await import('../../src/platform/db/database.ts');
-  const { migrateToLatest } = await import('../../src/platform/db/migrate.ts');
-  const mdb = openDatabase({ databaseUrl: url, poolSize: 2 });
-  await migrateToLatest(mdb);
-  await mdb.close();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-blobbench-'));
-  const s3 = await startTestS3();
-  const stores: [string, BlobStore][] = [
-    ['local', new LocalBlobStore(dir)],
-    ['postgres', new PgBlobStore(url)],
-    ['s3', new S3BlobStore(s3.options)],
-  ];
-  console.log(`blob read: one ${BLOB_MB} MiB file (hash checked while reading)`);
-  for (const [label, store] of stores) {
-    const { sha256 } = await store.put(source(), Number.MAX_SAFE_INTEGER);
-    await timeRead(label, store, sha256, size);
-    await store.close();
-  }
-  await s3.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.end();
-}
-
 await loadPhase();
-if (!NO_BLOBS) await blobPhase();
+// The blob reads (also alone: bench/scale-out/blob-read.ts), s3rver in a child process.
+if (!NO_BLOBS) await measureBlobReads(ADMIN, BLOB_MB, 3);

@@ -17,6 +17,7 @@ export interface CommandModule {
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: ['serve', 'worker'], load: async () => (await import('./serve.ts')).registerServe },
   { commands: ['blobs'], load: async () => (await import('./blob-commands.ts')).registerBlobCommands },
+  { commands: ['jobs'], load: async () => (await import('./job-commands.ts')).registerJobCommands },
   {
     commands: ['audit', 'keys'],
     load: async () => (await import('./audit-commands.ts')).registerAuditCommands,

@@ -13,7 +13,8 @@ export type BlobStoreConfig =
 /**
  * Reads the blob-store choice from the environment. `ASSAY_BLOB_STORE` = `local` (default:
  * `<dataDir>/blobs`, or ASSAY_BLOB_DIR), `postgres` (needs ASSAY_DATABASE_URL) or `s3` (needs
- * ASSAY_S3_BUCKET; ASSAY_S3_ENDPOINT, ASSAY_S3_REGION, ASSAY_S3_PREFIX, ASSAY_S3_FORCE_PATH_STYLE;
+ * ASSAY_S3_BUCKET; ASSAY_S3_ENDPOINT, ASSAY_S3_REGION, ASSAY_S3_PREFIX, ASSAY_S3_FORCE_PATH_STYLE,
+ * ASSAY_S3_READ_AHEAD and ASSAY_S3_READ_PART_MB (ranged parallel reads);
  * credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the SDK's usual chain).
  */
 export function blobConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): BlobStoreConfig {
@@ -37,6 +38,18 @@ export function blobConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string | 
         `ASSAY_S3_FORCE_PATH_STYLE must be 0 or 1, got '${pathStyle}'`,
         'ASSAY_S3_FORCE_PATH_STYLE',
       );
+    const count = (name: string, max: number): number | undefined => {
+      const v = env[name];
+      if (v === undefined || v === '') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > max)
+        throw new ValidationError(`${name} must be an integer from 0 to ${max}, got '${v}'`, name);
+      return n;
+    };
+    const readAhead = count('ASSAY_S3_READ_AHEAD', 16);
+    const partMb = count('ASSAY_S3_READ_PART_MB', 64);
+    if (partMb === 0)
+      throw new ValidationError('ASSAY_S3_READ_PART_MB must be at least 1', 'ASSAY_S3_READ_PART_MB');
     const prefix = env.ASSAY_S3_PREFIX ?? '';
     return {
       kind,
@@ -45,6 +58,8 @@ export function blobConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string | 
       ...(env.ASSAY_S3_ENDPOINT ? { endpoint: env.ASSAY_S3_ENDPOINT } : {}),
       region: env.ASSAY_S3_REGION || env.AWS_REGION || 'us-east-1',
       forcePathStyle: pathStyle === '1' || (pathStyle === undefined && Boolean(env.ASSAY_S3_ENDPOINT)),
+      ...(readAhead !== undefined ? { readAhead } : {}),
+      ...(partMb !== undefined ? { readPartBytes: partMb * 1024 * 1024 } : {}),
     };
   }
   throw new ValidationError(

@@ -11,8 +11,9 @@ import { openTestDb, type TestDb } from '../../../test/support/engines.ts';
 import { startTestS3, type TestS3 } from '../../../test/support/s3-server.ts';
 import { BlobIntegrityError, type BlobStore, LocalBlobStore } from '../blob-store.ts';
 import { NotFoundError, PayloadTooLargeError } from '../errors.ts';
-import { PgBlobStore } from './pg-blob-store.ts';
-import { S3BlobStore } from './s3-blob-store.ts';
+import { blobConfigFromEnv } from './blob-config.ts';
+import { PG_CHUNK_BYTES, PgBlobStore } from './pg-blob-store.ts';
+import { S3_READ_PART_BYTES, S3BlobStore } from './s3-blob-store.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -22,7 +23,8 @@ interface Subject {
   store: BlobStore;
   /** Everything the backend holds (file paths, chunk rows, object keys), temporaries included. */
   raw(): Promise<string[]>;
-  corrupt(sha256: string): Promise<void>;
+  /** Changes the byte at offset `at` (default 0) of a stored blob. */
+  corrupt(sha256: string, at?: number): Promise<void>;
   /** Environment for a child process that opens the same store. */
   env: Record<string, string>;
   dispose(): Promise<void>;
@@ -37,10 +39,10 @@ async function localSubject(): Promise<Subject> {
       (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) =>
         fs.statSync(path.join(root, f)).isFile(),
       ),
-    corrupt: async (s) => {
+    corrupt: async (s, at = 0) => {
       const p = store.pathOf(s);
       const b = fs.readFileSync(p);
-      b[0] = (b[0]! + 1) % 256;
+      b[at] = (b[at]! + 1) % 256;
       fs.writeFileSync(p, b);
     },
     env: { ASSAY_BLOB_STORE: 'local', ASSAY_BLOB_DIR: root },
@@ -60,8 +62,10 @@ async function pgSubject(): Promise<Subject> {
       ),
       ...(await k.selectFrom('blob_objects').select('sha256').execute()).map((r) => r.sha256),
     ],
-    corrupt: async (s) => {
-      await sql`UPDATE blob_chunks SET data = overlay(data placing '\\x00'::bytea from 1) WHERE sha256 = ${s} AND seq = 0`.execute(
+    corrupt: async (s, at = 0) => {
+      const seq = Math.floor(at / PG_CHUNK_BYTES);
+      const from = (at % PG_CHUNK_BYTES) + 1;
+      await sql`UPDATE blob_chunks SET data = overlay(data placing (CASE WHEN get_byte(data, ${from - 1}) = 0 THEN '\\x01' ELSE '\\x00' END)::bytea from ${from}) WHERE sha256 = ${s} AND seq = ${seq}`.execute(
         k,
       );
     },
@@ -83,11 +87,11 @@ async function s3Subject(): Promise<Subject> {
       ((await raw.send(new ListObjectsV2Command({ Bucket: s3.options.bucket }))).Contents ?? []).map(
         (o) => o.Key!,
       ),
-    corrupt: async (s) => {
+    corrupt: async (s, at = 0) => {
       const key = `blobs/${s.slice(0, 2)}/${s.slice(2, 4)}/${s}`;
       const got = await raw.send(new GetObjectCommand({ Bucket: s3.options.bucket, Key: key }));
       const b = Buffer.from(await got.Body!.transformToByteArray());
-      b[0] = (b[0]! + 1) % 256;
+      b[at] = (b[at]! + 1) % 256;
       await raw.send(new PutObjectCommand({ Bucket: s3.options.bucket, Key: key, Body: b }));
     },
     env: s3.env,
@@ -184,6 +188,33 @@ describe.each(SUBJECTS)('blob store: %s', (_name, make) => {
     expect(() => s.store.open('../../etc/passwd')).toThrow(/SHA-256/);
   });
 
+  it('reads exact bytes across parts and chunks; an empty blob reads empty', async () => {
+    // Several S3 parts and PostgreSQL chunks, and an odd tail.
+    const size = 3 * S3_READ_PART_BYTES + 777;
+    const data = Buffer.alloc(size);
+    for (let i = 0; i + 4 <= size; i += 4) data.writeUInt32LE((i * 2246822519) >>> 0, i);
+    const { sha256 } = await s.store.put(Readable.from([data]), 1e9);
+    const chunks = (await s.store.open(sha256).toArray()) as Buffer[];
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    const empty = await s.store.put(Readable.from([]), 1e9);
+    expect(empty).toEqual({ sha256: sha(Buffer.alloc(0)), size: 0 });
+    expect(Buffer.concat(await s.store.open(empty.sha256).toArray()).length).toBe(0);
+  }, 60_000);
+
+  it('detects damage far into a blob (a later part or chunk), after handing out the bytes before it', async () => {
+    const data = Buffer.alloc(3 * S3_READ_PART_BYTES + 5);
+    for (let i = 0; i + 4 <= data.length; i += 4) data.writeUInt32LE((i * 3266489917) >>> 0, i);
+    const { sha256 } = await s.store.put(Readable.from([data]), 1e9);
+    await s.corrupt(sha256, 2 * S3_READ_PART_BYTES + 12345);
+    let got = 0;
+    await expect(
+      (async () => {
+        for await (const c of s.store.open(sha256)) got += (c as Buffer).length;
+      })(),
+    ).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(got).toBe(data.length);
+  }, 60_000);
+
   it('a process killed with SIGKILL mid-write leaves no visible temporary data once swept', async () => {
     const before = (await s.raw()).sort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/blob-crash-child.ts'], {
@@ -201,5 +232,49 @@ describe.each(SUBJECTS)('blob store: %s', (_name, make) => {
     await new Promise((r) => setTimeout(r, 300));
     await s.store.sweep(0);
     expect((await s.raw()).sort()).toEqual(before);
+  }, 60_000);
+});
+
+describe('S3 reads in parallel ranged parts (ASSAY_S3_READ_AHEAD, ASSAY_S3_READ_PART_MB)', () => {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startTestS3();
+  }, 60_000);
+  afterAll(async () => s3?.close());
+
+  it('are configured from the environment, refusing bad values', () => {
+    const env = { ASSAY_BLOB_STORE: 's3', ASSAY_S3_BUCKET: 'b' };
+    expect(blobConfigFromEnv(env, undefined)).not.toHaveProperty('readAhead');
+    expect(
+      blobConfigFromEnv({ ...env, ASSAY_S3_READ_AHEAD: '3', ASSAY_S3_READ_PART_MB: '4' }, undefined),
+    ).toMatchObject({ readAhead: 3, readPartBytes: 4 * MiB });
+    expect(() => blobConfigFromEnv({ ...env, ASSAY_S3_READ_AHEAD: 'many' }, undefined)).toThrow(
+      /ASSAY_S3_READ_AHEAD must be an integer/,
+    );
+    expect(() => blobConfigFromEnv({ ...env, ASSAY_S3_READ_PART_MB: '0' }, undefined)).toThrow(/at least 1/);
+  });
+
+  it('give the exact bytes in order, detect damage in a later part, and can stop early', async () => {
+    const store = new S3BlobStore({ ...s3.options, readPartBytes: MiB, readAhead: 2 });
+    try {
+      const data = Buffer.alloc(5 * MiB + 4321);
+      for (let i = 0; i + 4 <= data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+      const { sha256 } = await store.put(Readable.from([data]), 1e9);
+      expect(Buffer.concat(await store.open(sha256).toArray()).equals(data)).toBe(true);
+      for (let i = 0; i < 3; i++) {
+        const reader = store.open(sha256);
+        for await (const _ of reader) break;
+        reader.destroy();
+      }
+      const raw = new S3Client({ ...s3.options, credentials: s3.options.credentials! });
+      const key = `blobs/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+      const damaged = Buffer.from(data);
+      damaged[4 * MiB + 10] = (damaged[4 * MiB + 10]! + 1) % 256;
+      await raw.send(new PutObjectCommand({ Bucket: s3.options.bucket, Key: key, Body: damaged }));
+      raw.destroy();
+      await expect(store.open(sha256).toArray()).rejects.toBeInstanceOf(BlobIntegrityError);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });

@@ -12,12 +12,10 @@ import {
 } from '../blob-store.ts';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError, PayloadTooLargeError } from '../errors.ts';
-import { type CopiedChunk, copyChunks } from './pg-copy-binary.ts';
+import { copyBinaryRows } from './pg-copy-binary.ts';
 
 /** Bytes per row of `blob_chunks`. */
 export const PG_CHUNK_BYTES = 1024 * 1024;
-/** Chunks fetched per query when reading (so at most this many MiB are in memory per reader). */
-const READ_BATCH = 4;
 
 class AlreadyStored extends Error {}
 
@@ -27,7 +25,8 @@ class AlreadyStored extends Error {}
  * chunks are inserted under a temporary name while hashing, then renamed to the address and the
  * object row inserted before commit. A crash or a refused upload rolls the transaction back, so
  * nothing partial or temporary can survive; a concurrent write of the same content waits on the
- * object row's key and then rolls back (stored once). Reads fetch a few chunks per binary COPY (pg-copy-binary.ts).
+ * object row's key and then rolls back (stored once). A read streams every chunk through one binary COPY
+ * with a bounded buffer (pg-copy-binary.ts).
  */
 export class PgBlobStore implements BlobStore {
   readonly kind = 'postgres' as const;
@@ -114,34 +113,29 @@ export class PgBlobStore implements BlobStore {
     checkAddress(sha256);
     const pool = this.pool;
     return verifiedStream(sha256, async function* () {
-      // One pooled connection for the whole read. Chunks come through a binary COPY (raw bytes;
-      // a SELECT would carry them as hex text), a few per statement, the next batch requested
-      // while the consumer reads the current one: memory is bounded by two batches.
+      // One pooled connection for the whole read, and one binary COPY streaming every chunk in
+      // order (pg-copy-binary.ts: raw bytes, no round trip per chunk, a bounded buffer).
       const client = await pool.connect();
-      let next: Promise<CopiedChunk[]> | undefined;
+      let streaming = false;
       try {
         const obj = await client.query('SELECT 1 FROM blob_objects WHERE sha256 = $1', [sha256]);
         if (obj.rows.length === 0) throw new NotFoundError('blob', sha256);
         let seq = 0;
-        next = copyChunks(client, sha256, 0, READ_BATCH);
-        for (;;) {
-          const rows: CopiedChunk[] = await next!;
-          next = undefined;
-          if (rows.length === READ_BATCH)
-            next = copyChunks(client, sha256, seq + READ_BATCH, seq + 2 * READ_BATCH);
-          for (const r of rows) {
-            if (r.seq !== seq)
-              throw new Error(`blob ${sha256}: chunk ${seq} is missing; the blob store is damaged`);
-            seq++;
-            yield r.data;
-          }
-          if (rows.length < READ_BATCH) return;
+        streaming = true;
+        for await (const piece of copyBinaryRows(
+          client,
+          `SELECT seq::int4, data FROM blob_chunks WHERE sha256 = '${sha256}' ORDER BY seq`,
+        )) {
+          if (piece.seq !== seq)
+            throw new Error(`blob ${sha256}: chunk ${seq} is missing; the blob store is damaged`);
+          if (piece.rowEnd) seq++;
+          yield piece.data;
         }
+        streaming = false;
       } finally {
-        // A reader that stops early leaves a prefetch in flight: let it finish before the
-        // connection goes back to the pool.
-        await next?.catch(() => undefined);
-        client.release();
+        // A reader that stops early (or fails) mid-COPY leaves the statement running on the
+        // connection: close that connection rather than give it back to the pool.
+        client.release(streaming ? new Error('blob read stopped before its end') : undefined);
       }
     });
   }
