@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, labelWrite, lockWriters } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
@@ -25,9 +25,11 @@ export interface AuditEventInput {
 }
 
 /**
- * Appends one event to the chain. Must run inside `db.write` (writers are serialised there, so
- * reading the last event and inserting the next cannot race), in the same transaction as the
- * change it records.
+ * Appends one event to the chain. Must run inside `db.write`, in the same transaction as the
+ * change it records. It takes the writers' lock first if the transaction does not hold it yet
+ * (`{ lock: 'audit' }`), so reading the last event and inserting the next cannot race, and the
+ * chain is appended in commit order (the lock is held to commit). The event's time is read under
+ * the lock, so times never go backwards along the chain.
  */
 export async function appendAuditEvent(
   tx: Kysely<Database>,
@@ -35,6 +37,8 @@ export async function appendAuditEvent(
   ctx: AuditContext,
   input: AuditEventInput,
 ): Promise<StoredAuditEvent> {
+  labelWrite(tx, input.action);
+  await lockWriters(tx);
   const last = await tx
     .selectFrom('audit_events')
     .select(['seq', 'hash'])
