@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
-import { type Db, labelWrite, lockWriters } from '../db/database.ts';
+import { type Db, labelWrite, lockWritersReadingHead } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
@@ -38,13 +38,15 @@ export async function appendAuditEvent(
   input: AuditEventInput,
 ): Promise<StoredAuditEvent> {
   labelWrite(tx, input.action);
-  await lockWriters(tx);
-  const last = await tx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const locked = await lockWritersReadingHead(tx);
+  const last = locked
+    ? locked.head
+    : await tx
+        .selectFrom('audit_events')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
   const record = {
     seq: last ? Number(last.seq) + 1 : 1,
     id: newId(),

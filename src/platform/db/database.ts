@@ -76,6 +76,27 @@ export async function lockWriters(tx: Kysely<Database>): Promise<void> {
   state.locked = true;
 }
 
+/**
+ * In a write that does not hold the writers' lock yet (PostgreSQL, `{ lock: 'audit' }`): takes it
+ * and reads the audit chain's head in one round trip (`assay_lock_writers_head`, migration 0100),
+ * returning `{ head }`. Otherwise null: the caller reads the head itself (the lock is held, or
+ * SQLite's transaction is serialised).
+ */
+export async function lockWritersReadingHead(
+  tx: Kysely<Database>,
+): Promise<{ head: { seq: number; hash: string } | undefined } | null> {
+  const state = writeStates.get(tx);
+  if (!state || state.locked) return null;
+  state.lockAsked = performance.now();
+  const { rows } = await sql<{
+    seq: number;
+    hash: string;
+  }>`SELECT seq, hash FROM assay_lock_writers_head(${WRITERS_LOCK})`.execute(tx);
+  state.lockGot = performance.now();
+  state.locked = true;
+  return { head: rows[0] };
+}
+
 /** Names the write transaction `tx` after the first audit action it appends (for `ASSAY_WRITE_STATS`). */
 export function labelWrite(tx: Kysely<Database>, action: string): void {
   const state = writeStates.get(tx);
@@ -91,6 +112,13 @@ export function labelWrite(tx: Kysely<Database>, action: string): void {
 const WRITE_STATS = process.env.ASSAY_WRITE_STATS === '1';
 const FORCE_WHOLE = process.env.ASSAY_WRITE_LOCK === 'whole';
 const statsScope = new AsyncLocalStorage<WriteState>();
+
+/** The function that called `db.write`, from a stack trace (to name writes without audit events). */
+function writeCaller(stack: string | undefined): string {
+  const frames = (stack ?? '').split('\n').slice(1);
+  const frame = frames.find((f) => !/database\.(ts|js|mjs)|\(node:|node_modules/.test(f)) ?? '';
+  return /at (?:async )?([^ ]+)/.exec(frame.trim())?.[1] ?? 'unknown';
+}
 
 /** Counts the statements of the write transaction in scope (only with `ASSAY_WRITE_STATS=1`). */
 const countStatements: KyselyPlugin = {
@@ -183,6 +211,7 @@ function openPostgres(url: string, poolSize: number): Db {
         return fn(tx);
       });
     if (!WRITE_STATS) return run();
+    const caller = writeCaller(new Error().stack);
     let ok = false;
     try {
       const result = await statsScope.run(state, run);
@@ -192,7 +221,7 @@ function openPostgres(url: string, poolSize: number): Db {
       const done = performance.now();
       process.stderr.write(
         `assay-write ${JSON.stringify({
-          kind: state.label ?? 'no audit event',
+          kind: state.label ?? `no audit event: ${caller}`,
           lock,
           ok,
           waitMs: state.locked ? +(state.lockGot - state.lockAsked).toFixed(2) : 0,
