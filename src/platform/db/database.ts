@@ -77,24 +77,22 @@ export async function lockWriters(tx: Kysely<Database>): Promise<void> {
 }
 
 /**
- * In a write that does not hold the writers' lock yet (PostgreSQL, `{ lock: 'audit' }`): takes it
- * and reads the audit chain's head in one round trip (`assay_lock_writers_head`, migration 0100),
- * returning `{ head }`. Otherwise null: the caller reads the head itself (the lock is held, or
- * SQLite's transaction is serialised).
+ * In a write that does not hold the writers' lock yet (PostgreSQL, `{ lock: 'audit' }`): runs
+ * `take(lockKey)`, one statement that takes the lock itself (`pg_advisory_xact_lock(lockKey)`) and
+ * may go on under it in the same round trip, such as the audit append of migration 0100, and
+ * returns its result. Otherwise (the lock is held, or SQLite's transaction is serialised) null.
  */
-export async function lockWritersReadingHead(
+export async function takingWritersLock<T>(
   tx: Kysely<Database>,
-): Promise<{ head: { seq: number; hash: string } | undefined } | null> {
+  take: (lockKey: number) => Promise<T>,
+): Promise<T | null> {
   const state = writeStates.get(tx);
   if (!state || state.locked) return null;
   state.lockAsked = performance.now();
-  const { rows } = await sql<{
-    seq: number;
-    hash: string;
-  }>`SELECT seq, hash FROM assay_lock_writers_head(${WRITERS_LOCK})`.execute(tx);
+  const result = await take(WRITERS_LOCK);
   state.lockGot = performance.now();
   state.locked = true;
-  return { head: rows[0] };
+  return result;
 }
 
 /** Names the write transaction `tx` after the first audit action it appends (for `ASSAY_WRITE_STATS`). */

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDb, type TestDb } from '../../../test/support/engines.ts';
 import { ManualClock } from '../../../test/support/manual-clock.ts';
+import { computeAuditHash } from '../audit/audit-hash.ts';
 import { appendAuditEvent, streamAuditEvents } from '../audit/audit-trail.ts';
 import { verifyAuditChain } from '../audit/audit-verify.ts';
 import { type Db, openDatabase, type WriteLock } from './database.ts';
@@ -85,6 +86,50 @@ describe.each(ENGINES)('the writers lock on %s', (engine) => {
     for await (const e of streamAuditEvents(t.db)) events.push(e);
     expect(events.map((e) => e.action)).toEqual(['x.first', 'x.second']);
     expect(second.prev_hash).toBe(events[0]!.hash);
+    expect(await verifyAuditChain(streamAuditEvents(t.db))).toMatchObject({ ok: true, checked: 2 });
+  });
+
+  it('appends events with any text in one statement under the late lock, hashed as verify hashes them', async () => {
+    const nasty = ['ß ✓ "q" \\ back', 'tab\tnew\nline \u0001 \u007f', '😀 €', "it's"];
+    for (const [i, text] of nasty.entries()) {
+      const e = await other.write(
+        (tx) =>
+          appendAuditEvent(
+            tx,
+            clock,
+            { actor: text, requestId: i % 2 ? null : text },
+            {
+              action: `x.${i}`,
+              entityType: text,
+              entityId: text,
+              modelId: i % 2 ? text : null,
+              ...(i % 2 ? {} : { before: { [text]: [text, 1.5, null, true] } }),
+              after: { text, n: i },
+            },
+          ),
+        { lock: 'audit' },
+      );
+      expect(e.hash).toBe(computeAuditHash(e));
+      clock.advance(1);
+    }
+    const events = [];
+    for await (const e of streamAuditEvents(t.db)) events.push(e);
+    expect(events.map((e) => e.actor)).toEqual(nasty);
+    expect(await verifyAuditChain(streamAuditEvents(t.db))).toMatchObject({ ok: true, checked: 4 });
+  });
+
+  it('never lets times go backwards along the chain, whatever the clocks of the writers say', async () => {
+    const late = new ManualClock('2030-01-01T00:00:00.000Z');
+    const early = new ManualClock('2020-01-01T00:00:00.000Z');
+    await t.db.write((tx) =>
+      appendAuditEvent(tx, late, ctx, { action: 'x.late', entityType: 'x', entityId: 'l' }),
+    );
+    const e = await other.write(
+      (tx) => appendAuditEvent(tx, early, ctx, { action: 'x.early', entityType: 'x', entityId: 'e' }),
+      { lock: 'audit' },
+    );
+    // PostgreSQL raises it to the head's time; SQLite's serialised write reads its own clock.
+    expect(e.at).toBe(engine === 'postgres' ? '2030-01-01T00:00:00.000Z' : '2020-01-01T00:00:00.000Z');
     expect(await verifyAuditChain(streamAuditEvents(t.db))).toMatchObject({ ok: true, checked: 2 });
   });
 
