@@ -114,7 +114,11 @@ const statsScope = new AsyncLocalStorage<WriteState>();
 /** The function that called `db.write`, from a stack trace (to name writes without audit events). */
 function writeCaller(stack: string | undefined): string {
   const frames = (stack ?? '').split('\n').slice(1);
-  const frame = frames.find((f) => !/database\.(ts|js|mjs)|\(node:|node_modules/.test(f)) ?? '';
+  // Skips this module's own frames (named `write` in the CLI bundle, where file names are chunks).
+  const frame =
+    frames.find(
+      (f) => !/database\.(ts|js|mjs)|\(node:|node_modules|at (?:async )?(?:Object\.)?write /.test(f),
+    ) ?? '';
   return /at (?:async )?([^ ]+)/.exec(frame.trim())?.[1] ?? 'unknown';
 }
 
