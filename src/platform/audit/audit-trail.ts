@@ -28,9 +28,10 @@ export interface AuditEventInput {
  * Appends one event to the chain. Must run inside `db.write`, in the same transaction as the
  * change it records. It takes the writers' lock first if the transaction does not hold it yet
  * (`{ lock: 'audit' }`), so reading the last event and inserting the next cannot race, and the
- * chain is appended in commit order (the lock is held to commit). Times never go backwards along
- * the chain: the clock is read under the lock, or (taking the lock, on PostgreSQL) just before it
- * and raised to the head's time if that is later.
+ * chain is appended in commit order (the lock is held to commit). The event's time is the clock's
+ * (injected: the demo seeds history with a clock in the past), read under the lock, or just before
+ * the statement that takes it on PostgreSQL; so along the chain concurrent writes' times may be a
+ * few milliseconds out of `seq` order, as they are between servers whose clocks differ.
  */
 export async function appendAuditEvent(
   tx: Kysely<Database>,

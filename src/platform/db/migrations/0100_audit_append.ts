@@ -11,9 +11,9 @@ import type { Migration } from '../migrate.ts';
  *
  * The hash is SHA-256 of the same text `auditHashOfRow` builds (src/platform/audit/audit-hash.ts):
  * the caller sends it in three pieces with every string already JSON-quoted by the same function,
- * and only what depends on the head is filled in here: the time (the caller's, or the head's when
- * that is later, so times never go backwards along the chain; an ISO-8601 text needs no escaping),
- * prev_hash (64 hex digits) and seq (an integer). `verifyAuditChain` re-computes it in JavaScript.
+ * and only the time (the caller's clock, an ISO-8601 text that needs no escaping) and what depends
+ * on the head are filled in here: prev_hash (64 hex digits) and seq (an integer).
+ * `verifyAuditChain` re-computes it in JavaScript.
  * SQLite serialises whole write transactions and needs nothing.
  */
 export const auditAppendMigration: Migration = {
@@ -28,19 +28,17 @@ export const auditAppendMigration: Migration = {
       DECLARE
         head record;
         next_seq bigint;
-        next_at text;
         prev text;
       BEGIN
         PERFORM pg_advisory_xact_lock(lock_key);
-        SELECT e.seq, e.at, e.hash INTO head FROM audit_events e ORDER BY e.seq DESC LIMIT 1;
+        SELECT e.seq, e.hash INTO head FROM audit_events e ORDER BY e.seq DESC LIMIT 1;
         next_seq := coalesce(head.seq, 0) + 1;
-        next_at := CASE WHEN head.at IS NOT NULL AND head.at > p_at THEN head.at ELSE p_at END;
         prev := coalesce(head.hash, repeat('0', 64));
         INSERT INTO audit_events (seq, id, at, actor, action, entity_type, entity_id, model_id,
             request_id, before_json, after_json, prev_hash, hash)
-          VALUES (next_seq, p_id, next_at, p_actor, p_action, p_entity_type, p_entity_id, p_model_id,
+          VALUES (next_seq, p_id, p_at, p_actor, p_action, p_entity_type, p_entity_id, p_model_id,
             p_request_id, p_before_json, p_after_json, prev,
-            encode(sha256(convert_to(text_to_at || '"' || next_at || '"' || text_to_prev_hash || '"' ||
+            encode(sha256(convert_to(text_to_at || '"' || p_at || '"' || text_to_prev_hash || '"' ||
               prev || '"' || text_to_seq || next_seq::text || '}', 'UTF8')), 'hex'))
           RETURNING audit_events.seq, audit_events.at, audit_events.prev_hash, audit_events.hash
           INTO seq, at, prev_hash, hash;
