@@ -150,32 +150,27 @@ export class ModelsService {
     if (input.vendor === false && input.vendorName)
       throw new ValidationError('vendorName is only for vendor models', 'vendorName');
     const now = this.clock.now().toISOString();
-    // The writers' lock is taken at the audit append only (`lock: 'audit'`): what this decides from
-    // holds without it. The key check is a fast path; two registrations of one key racing meet the
-    // unique constraint on models.key (409). Users are never deleted nor renamed, so the names
-    // resolved stay valid; the new rows are invisible to others until the commit.
-    return this.db.write(
-      async (tx) => {
-        if (await modelByKey(tx, input.key))
-          throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
-        const ownerName = input.owner ?? caller.principal.username;
-        const relations = await resolveModelRelations(tx, ownerName, input.developers ?? [], []);
-        const ownerId = relations.find((r) => r.relation === 'owner')!.user_id;
-        const row = newModelRow(input, newId(), ownerId, now);
-        await insertModel(tx, row);
-        await replaceModelRelations(tx, row.id, relations);
-        const after = await this.view(row, tx);
-        await appendAuditEvent(tx, this.clock, caller.audit, {
-          action: 'model.registered',
-          entityType: 'model',
-          entityId: row.id,
-          modelId: row.id,
-          after,
-        });
-        return this.detail(after);
-      },
-      { lock: 'audit' },
-    );
+    // Lock at the audit append only: racing duplicate keys meet models.key's unique constraint (409).
+    const register = async (tx: Kysely<Database>) => {
+      if (await modelByKey(tx, input.key))
+        throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
+      const ownerName = input.owner ?? caller.principal.username;
+      const relations = await resolveModelRelations(tx, ownerName, input.developers ?? [], []);
+      const ownerId = relations.find((r) => r.relation === 'owner')!.user_id;
+      const row = newModelRow(input, newId(), ownerId, now);
+      await insertModel(tx, row);
+      await replaceModelRelations(tx, row.id, relations);
+      const after = await this.view(row, tx);
+      await appendAuditEvent(tx, this.clock, caller.audit, {
+        action: 'model.registered',
+        entityType: 'model',
+        entityId: row.id,
+        modelId: row.id,
+        after,
+      });
+      return this.detail(after);
+    };
+    return this.db.write(register, { lock: 'audit' });
   }
 
   /** Updates fields of a model (optimistic concurrency with `ifMatch`). */
