@@ -44,7 +44,7 @@ export interface Db {
 /** The advisory lock key every PostgreSQL write transaction holds (arbitrary, fixed). */
 const WRITERS_LOCK = 74_200_001;
 
-/** A PostgreSQL write transaction that takes the writers' lock late, and what it has done so far. */
+/** A PostgreSQL write transaction: whether it holds the writers' lock yet, and what it has done. */
 interface WriteState {
   /** True once the writers' lock is held (to commit). */
   locked: boolean;
@@ -62,9 +62,9 @@ const writeStates = new WeakMap<object, WriteState>();
 
 /**
  * Takes the writers' lock in `tx` if it does not hold it yet: a no-op on SQLite (the whole
- * transaction is serialised) and in a `whole` PostgreSQL write. Called by `appendAuditEvent` before
- * it reads the chain's head; a service in an `audit` write calls it before reads that must be
- * current against every other writer (a re-check under the lock). Its own statement, so that the
+ * transaction is serialised) and once the lock is held. A `whole` write takes it here first; a
+ * service in an `audit` write calls it before reads that must be current against every other
+ * writer (a re-check under the lock); `appendAuditEvent` takes it with `takingWritersLock`. Its own statement, so that the
  * reads after it (READ COMMITTED: a snapshot per statement) see every writer that committed before.
  */
 export async function lockWriters(tx: Kysely<Database>): Promise<void> {
