@@ -33,6 +33,30 @@ const BLOB_MB = arg('blob-mb', 100);
 const DIRECT = process.argv.includes('--no-lb');
 /** --no-blobs: the load phase only. */
 const NO_BLOBS = process.argv.includes('--no-blobs');
+/** --lock-whole: every write takes the writers' lock first (ASSAY_WRITE_LOCK=whole), the before figure. */
+const LOCK_WHOLE = process.argv.includes('--lock-whole');
+
+/** Each write transaction of the servers and workers, from their `ASSAY_WRITE_STATS=1` lines. */
+interface WriteStat {
+  kind: string;
+  lock: string;
+  ok: boolean;
+  waitMs: number;
+  heldMs: number;
+  statements: number;
+  statementsLocked: number;
+}
+const writeStats: WriteStat[] = [];
+/** Collects `assay-write {…}` lines from a child's standard error. */
+function collectWriteStats(stream: NodeJS.ReadableStream): void {
+  let rest = '';
+  stream.on('data', (d) => {
+    const lines = (rest + String(d)).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines)
+      if (line.startsWith('assay-write ')) writeStats.push(JSON.parse(line.slice(12)) as WriteStat);
+  });
+}
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
 if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL (an admin URL; a throw-away database is created)');
 
@@ -68,7 +92,7 @@ async function startServer(
     },
   );
   let out = '';
-  child.stderr!.on('data', () => {});
+  collectWriteStats(child.stderr!);
   const token = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d) => {
@@ -96,8 +120,9 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  collectWriteStats(child.stderr!);
   child.stderr!.on('data', (d) => {
-    out += String(d);
+    out += String(d).replace(/^assay-write .*\n/gm, '');
   });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
@@ -129,6 +154,8 @@ async function loadPhase(): Promise<void> {
     ASSAY_SERVER_RUNS_JOBS: '0',
     ASSAY_URL: '',
     ASSAY_TOKEN: '',
+    ASSAY_WRITE_STATS: '1',
+    ...(LOCK_WHOLE ? { ASSAY_WRITE_LOCK: 'whole' } : {}),
   };
   const ports = [await freePort(), await freePort()];
   const servers: Server[] = [await startServer(env, ports[0]!, dirs[0]!, true)];
@@ -304,6 +331,33 @@ async function loadPhase(): Promise<void> {
   for (const [what, xs] of [...waits].sort()) {
     const sum = xs.reduce((a, b) => a + b, 0);
     console.log(`    ${what}: ${(sum / Math.max(1, samples)).toFixed(1)} / ${Math.max(...xs)}`);
+  }
+  console.log(
+    `  write transactions (servers and workers; lock ${LOCK_WHOLE ? 'taken first by every write (--lock-whole)' : "as each write asks ('whole' or 'audit')"}): held from granted to commit, ms`,
+  );
+  const kinds = new Map<string, WriteStat[]>();
+  for (const w of writeStats)
+    kinds.set(`${w.kind} [${w.lock}]`, [...(kinds.get(`${w.kind} [${w.lock}]`) ?? []), w]);
+  for (const [k, ws] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+    const held = ws.filter((w) => w.heldMs > 0 || w.statementsLocked > 0);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    console.log(
+      `    ${k.padEnd(40)} n ${String(ws.length).padStart(5)}  held p50 ${pct(
+        held.map((w) => w.heldMs),
+        50,
+      ).toFixed(1)}, p99 ${pct(
+        held.map((w) => w.heldMs),
+        99,
+      ).toFixed(1)}, total ${(held.reduce((a, w) => a + w.heldMs, 0) / 1000).toFixed(1)} s; wait p50 ${pct(
+        held.map((w) => w.waitMs),
+        50,
+      ).toFixed(1)}, p99 ${pct(
+        held.map((w) => w.waitMs),
+        99,
+      ).toFixed(1)}; statements ${mean(ws.map((w) => w.statements)).toFixed(1)}, under the lock ${mean(
+        ws.map((w) => w.statementsLocked),
+      ).toFixed(1)}; failed ${ws.filter((w) => !w.ok).length}`,
+    );
   }
   for (const [k, xs] of byKind)
     console.log(

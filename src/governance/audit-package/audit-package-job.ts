@@ -58,6 +58,8 @@ export function auditPackageJob(deps: {
           keyId: manifest.signingKey.id,
           chainHead: manifest.audit.chainHead,
         },
+        // Append-only: it decides nothing from what it reads, so the writers' lock is taken at the append.
+        effectLock: 'audit',
         effect: async (tx) => {
           await appendAuditEvent(tx, deps.clock, ctx.caller.audit, {
             action: 'audit_package.built',

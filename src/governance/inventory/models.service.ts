@@ -150,7 +150,8 @@ export class ModelsService {
     if (input.vendor === false && input.vendorName)
       throw new ValidationError('vendorName is only for vendor models', 'vendorName');
     const now = this.clock.now().toISOString();
-    return this.db.write(async (tx) => {
+    // Lock at the audit append only: racing duplicate keys meet models.key's unique constraint (409).
+    const register = async (tx: Kysely<Database>) => {
       if (await modelByKey(tx, input.key))
         throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
       const ownerName = input.owner ?? caller.principal.username;
@@ -168,7 +169,8 @@ export class ModelsService {
         after,
       });
       return this.detail(after);
-    });
+    };
+    return this.db.write(register, { lock: 'audit' });
   }
 
   /** Updates fields of a model (optimistic concurrency with `ifMatch`). */

@@ -58,6 +58,23 @@ export function computeAuditHash(e: AuditEventRecord): string {
 /** A stored row as an array in AUDIT_ROW_COLUMNS order (what a raw SQLite read returns). */
 export type AuditRow = readonly unknown[];
 
+/**
+ * The text `computeAuditHash` hashes, without what depends on the chain's head (the time, prev_hash
+ * and seq), in the three pieces that go before each: the text is
+ * `pieces[0] + q(at) + pieces[1] + q(prev_hash) + pieces[2] + seq + '}'`. PostgreSQL's
+ * `assay_append_audit_event` (migration 0100) fills them in under the writers' lock and hashes it.
+ */
+export function auditHashTextPieces(
+  e: Omit<AuditEventRecord, 'seq' | 'at' | 'prev_hash'>,
+): [string, string, string] {
+  return [
+    `{"action":${q(e.action)},"actor":${q(e.actor)},"after":${e.after_json ?? 'null'},"at":`,
+    `,"before":${e.before_json ?? 'null'},"entity_id":${q(e.entity_id)},"entity_type":${q(e.entity_type)},` +
+      `"id":${q(e.id)},"model_id":${q(e.model_id)},"prev_hash":`,
+    `,"request_id":${q(e.request_id)},"seq":`,
+  ];
+}
+
 /** The column order of AuditRow: the stored columns, hash last. */
 export const AUDIT_ROW_COLUMNS = [
   'seq',

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, labelWrite, takingWritersLock } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../ids.ts';
-import { computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
+import { auditHashTextPieces, computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
 import type { StoredAuditEvent } from './audit-verify.ts';
 
 /** Who did it and in which request: passed from the HTTP edge (or the scheduler) into services. */
@@ -25,9 +25,13 @@ export interface AuditEventInput {
 }
 
 /**
- * Appends one event to the chain. Must run inside `db.write` (writers are serialised there, so
- * reading the last event and inserting the next cannot race), in the same transaction as the
- * change it records.
+ * Appends one event to the chain. Must run inside `db.write`, in the same transaction as the
+ * change it records. It takes the writers' lock first if the transaction does not hold it yet
+ * (`{ lock: 'audit' }`), so reading the last event and inserting the next cannot race, and the
+ * chain is appended in commit order (the lock is held to commit). The event's time is the clock's
+ * (injected: the demo seeds history with a clock in the past), read under the lock, or just before
+ * the statement that takes it on PostgreSQL; so along the chain concurrent writes' times may be a
+ * few milliseconds out of `seq` order, as they are between servers whose clocks differ.
  */
 export async function appendAuditEvent(
   tx: Kysely<Database>,
@@ -35,16 +39,9 @@ export async function appendAuditEvent(
   ctx: AuditContext,
   input: AuditEventInput,
 ): Promise<StoredAuditEvent> {
-  const last = await tx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const record = {
-    seq: last ? Number(last.seq) + 1 : 1,
+  labelWrite(tx, input.action);
+  const fields = {
     id: newId(),
-    at: clock.now().toISOString(),
     actor: ctx.actor,
     action: input.action,
     entity_type: input.entityType,
@@ -53,6 +50,32 @@ export async function appendAuditEvent(
     request_id: ctx.requestId,
     before_json: input.before === undefined || input.before === null ? null : canonicalJson(input.before),
     after_json: input.after === undefined || input.after === null ? null : canonicalJson(input.after),
+  };
+  // A write that takes the writers' lock here (PostgreSQL, `lock: 'audit'`): lock, head, hash and
+  // insert in one statement (migration 0100), so the lock is held from here only to the commit.
+  const appended = await takingWritersLock(tx, async (lockKey) => {
+    const [toAt, toPrevHash, toSeq] = auditHashTextPieces(fields);
+    const f = fields;
+    const { rows } = await sql<{ seq: number; at: string; prev_hash: string; hash: string }>`
+      SELECT seq, at, prev_hash, hash FROM assay_append_audit_event(${lockKey}, ${f.id},
+        ${clock.now().toISOString()}, ${f.actor}, ${f.action}, ${f.entity_type}, ${f.entity_id},
+        ${f.model_id}, ${f.request_id}, ${f.before_json}, ${f.after_json}, ${toAt}, ${toPrevHash}, ${toSeq})`.execute(
+      tx,
+    );
+    const row = rows[0]!;
+    return { ...fields, seq: Number(row.seq), at: row.at, prev_hash: row.prev_hash, hash: row.hash };
+  });
+  if (appended) return appended;
+  const last = await tx
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const record = {
+    seq: last ? Number(last.seq) + 1 : 1,
+    at: clock.now().toISOString(),
+    ...fields,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const stored = { ...record, hash: computeAuditHash(record) };

@@ -1,12 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
 /** Which engine a store runs on. SQL that differs between them branches on this, nowhere else. */
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * How much of a PostgreSQL write transaction holds the writers' lock (SQLite always serialises the
+ * whole transaction with `BEGIN IMMEDIATE`).
+ * - `whole` (the default): taken first, so the transaction runs as if alone among writers; every
+ *   read it decides from is current until it commits.
+ * - `audit`: taken only when the transaction first appends to the audit chain (or calls
+ *   `lockWriters`), and held to commit, so the chain is still appended in commit order and never
+ *   forks. What the transaction read before that may have been changed by writers that committed
+ *   meanwhile: use it only for a write whose decisions are kept by constraints, by conditional
+ *   updates, or are re-read after `lockWriters` (docs/ARCHITECTURE.md, "The writers' lock").
+ */
+export type WriteLock = 'whole' | 'audit';
 
 /** An open store: Kysely for queries, `write` for serialised write transactions. */
 export interface Db {
@@ -14,11 +28,12 @@ export interface Db {
   readonly kysely: Kysely<Database>;
   /**
    * Runs `fn` in one write transaction: `BEGIN IMMEDIATE` on SQLite, a transaction holding the
-   * writers' advisory lock on PostgreSQL. Writers are serialised so that the audit chain never
-   * forks; every state change and its audit event commit together or not at all.
+   * writers' advisory lock on PostgreSQL (for all of it, or from its first audit append with
+   * `{ lock: 'audit' }`). Writers of the audit chain are serialised so that it never forks; every
+   * state change and its audit event commit together or not at all.
    * Do not call `write` inside `write`.
    */
-  write<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Kysely<Database>) => Promise<T>, options?: { lock?: WriteLock }): Promise<T>;
   /** The raw better-sqlite3 handle (SQLite only), for bulk reads where Kysely's per-row cost matters. */
   readonly sqlite: SQLite.Database | undefined;
   /** The pg pool (PostgreSQL only). */
@@ -28,6 +43,97 @@ export interface Db {
 
 /** The advisory lock key every PostgreSQL write transaction holds (arbitrary, fixed). */
 const WRITERS_LOCK = 74_200_001;
+
+/** A PostgreSQL write transaction: whether it holds the writers' lock yet, and what it has done. */
+interface WriteState {
+  /** True once the writers' lock is held (to commit). */
+  locked: boolean;
+  /** The first audit action appended (what `ASSAY_WRITE_STATS` reports the transaction as). */
+  label: string | null;
+  statements: number;
+  statementsLocked: number;
+  /** performance.now() when the lock was requested and when it was granted. */
+  lockAsked: number;
+  lockGot: number;
+}
+
+/** The write state of each open PostgreSQL write transaction, by its Kysely transaction object. */
+const writeStates = new WeakMap<object, WriteState>();
+
+/**
+ * Takes the writers' lock in `tx` if it does not hold it yet: a no-op on SQLite (the whole
+ * transaction is serialised) and once the lock is held. A `whole` write takes it here first; a
+ * service in an `audit` write calls it before reads that must be current against every other
+ * writer (a re-check under the lock); `appendAuditEvent` takes it with `takingWritersLock`. Its own statement, so that the
+ * reads after it (READ COMMITTED: a snapshot per statement) see every writer that committed before.
+ */
+export async function lockWriters(tx: Kysely<Database>): Promise<void> {
+  const state = writeStates.get(tx);
+  if (!state || state.locked) return;
+  state.lockAsked = performance.now();
+  await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(tx);
+  state.lockGot = performance.now();
+  state.locked = true;
+}
+
+/**
+ * In a write that does not hold the writers' lock yet (PostgreSQL, `{ lock: 'audit' }`): runs
+ * `take(lockKey)`, one statement that takes the lock itself (`pg_advisory_xact_lock(lockKey)`) and
+ * may go on under it in the same round trip, such as the audit append of migration 0100, and
+ * returns its result. Otherwise (the lock is held, or SQLite's transaction is serialised) null.
+ */
+export async function takingWritersLock<T>(
+  tx: Kysely<Database>,
+  take: (lockKey: number) => Promise<T>,
+): Promise<T | null> {
+  const state = writeStates.get(tx);
+  if (!state || state.locked) return null;
+  state.lockAsked = performance.now();
+  const result = await take(WRITERS_LOCK);
+  state.lockGot = performance.now();
+  state.locked = true;
+  return result;
+}
+
+/** Names the write transaction `tx` after the first audit action it appends (for `ASSAY_WRITE_STATS`). */
+export function labelWrite(tx: Kysely<Database>, action: string): void {
+  const state = writeStates.get(tx);
+  if (state && state.label === null) state.label = action;
+}
+
+/**
+ * `ASSAY_WRITE_STATS=1`: each PostgreSQL write transaction prints one line on standard error,
+ * `assay-write {"kind","lock","waitMs","heldMs","statements","statementsLocked"}`, where `heldMs`
+ * runs from the lock granted to the commit done (bench/scale-out reads them).
+ * `ASSAY_WRITE_LOCK=whole` makes every write take the lock first (for before/after measurements).
+ */
+const WRITE_STATS = process.env.ASSAY_WRITE_STATS === '1';
+const FORCE_WHOLE = process.env.ASSAY_WRITE_LOCK === 'whole';
+const statsScope = new AsyncLocalStorage<WriteState>();
+
+/** The function that called `db.write`, from a stack trace (to name writes without audit events). */
+function writeCaller(stack: string | undefined): string {
+  const frames = (stack ?? '').split('\n').slice(1);
+  // Skips this module's own frames (named `write` in the CLI bundle, where file names are chunks).
+  const frame =
+    frames.find(
+      (f) => !/database\.(ts|js|mjs)|\(node:|node_modules|at (?:async )?(?:Object\.)?write /.test(f),
+    ) ?? '';
+  return /at (?:async )?([^ ]+)/.exec(frame.trim())?.[1] ?? 'unknown';
+}
+
+/** Counts the statements of the write transaction in scope (only with `ASSAY_WRITE_STATS=1`). */
+const countStatements: KyselyPlugin = {
+  transformQuery(args) {
+    const state = statsScope.getStore();
+    if (state) {
+      state.statements++;
+      if (state.locked) state.statementsLocked++;
+    }
+    return args.node;
+  },
+  transformResult: async (args) => args.result,
+};
 
 // int8 and numeric come back as strings by default; Assay's values fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -87,17 +193,53 @@ function openPostgres(url: string, poolSize: number): Db {
   pool.on('error', (err) => {
     process.stderr.write(`assay: a PostgreSQL connection was closed: ${err.message}\n`);
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(WRITE_STATS ? { plugins: [countStatements] } : {}),
+  });
+  const write = async <T>(fn: (tx: Kysely<Database>) => Promise<T>, lock: WriteLock): Promise<T> => {
+    const state: WriteState = {
+      locked: false,
+      label: null,
+      statements: 0,
+      statementsLocked: 0,
+      lockAsked: 0,
+      lockGot: 0,
+    };
+    const run = () =>
+      kysely.transaction().execute(async (tx) => {
+        writeStates.set(tx, state);
+        if (lock === 'whole') await lockWriters(tx);
+        return fn(tx);
+      });
+    if (!WRITE_STATS) return run();
+    const caller = writeCaller(new Error().stack);
+    let ok = false;
+    try {
+      const result = await statsScope.run(state, run);
+      ok = true;
+      return result;
+    } finally {
+      const done = performance.now();
+      process.stderr.write(
+        `assay-write ${JSON.stringify({
+          kind: state.label ?? `no audit event: ${caller}`,
+          lock,
+          ok,
+          waitMs: state.locked ? +(state.lockGot - state.lockAsked).toFixed(2) : 0,
+          heldMs: state.locked ? +(done - state.lockGot).toFixed(2) : 0,
+          statements: state.statements,
+          statementsLocked: state.statementsLocked,
+        })}\n`,
+      );
+    }
+  };
   return {
     dialect: 'postgres',
     kysely,
     sqlite: undefined,
     pgPool: pool,
-    write: (fn) =>
-      kysely.transaction().execute(async (tx) => {
-        await sql`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`.execute(tx);
-        return fn(tx);
-      }),
+    write: (fn, options) => write(fn, FORCE_WHOLE ? 'whole' : (options?.lock ?? 'whole')),
     close: () => kysely.destroy(),
   };
 }

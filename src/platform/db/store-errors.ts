@@ -40,6 +40,12 @@ export function storeErrorToDomain(err: unknown): DomainError | null {
     return new ValidationError('a referenced record does not exist', column ?? 'body', { rule: 'reference' });
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
     return new ConflictError('a record with the same key already exists', { ...field, rule: 'unique' });
+  // Two transactions each waiting for the other (a write that takes the writers' lock late and one
+  // that holds it, both after one row): PostgreSQL aborted this one; nothing of it was written.
+  if (code === '40P01' || code === '40001')
+    return new ConflictError('this write conflicted with a concurrent one and was not applied; try again', {
+      rule: 'concurrent_write',
+    });
   if (code in PG_BAD_INPUT) return new ValidationError(PG_BAD_INPUT[code]!, column ?? 'body');
   if (code === 'SQLITE_TOOBIG') return new PayloadTooLargeError('a value is larger than the store accepts');
   return null;

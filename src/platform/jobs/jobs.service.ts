@@ -18,7 +18,7 @@ import { decide } from '../auth/permissions.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import type { BlobStore } from '../blob-store.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, WriteLock } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -54,6 +54,12 @@ export interface JobOutcome {
   result: Record<string, unknown> & { artifact?: JobArtifact };
   /** Runs in the transaction that marks the job succeeded, only for the first completion. */
   effect?: (tx: Kysely<Database>) => Promise<void>;
+  /**
+   * How much of that transaction holds the writers' lock on PostgreSQL (`Db.write`): `whole` (the
+   * default) for an effect that decides from what it reads; `audit` for one that only appends to the
+   * audit chain (the completion's conditional update already makes it happen once).
+   */
+  effectLock?: WriteLock;
 }
 
 /** One kind of job: who may request it (and about what), and how to run it. */
@@ -217,7 +223,10 @@ export class JobsService {
     }
     const n = count(out);
     if (n === 0) await this.store.remove(id);
-    else await this.db.write((tx) => this.store.complete(tx, id, JSON.stringify({ count: n }), now()));
+    else
+      await this.db.write((tx) => this.store.complete(tx, id, JSON.stringify({ count: n }), now()), {
+        lock: 'audit', // a conditional update of its own row, no audit event: no writers' lock at all
+      });
     return out;
   }
 
@@ -307,10 +316,15 @@ export class JobsService {
         blobs: this.deps.blobs,
       });
       await pending;
-      await this.db.write(async (tx) => {
-        const first = await this.store.complete(tx, id, JSON.stringify(outcome.result), now());
-        if (first && outcome.effect) await outcome.effect(tx);
-      });
+      // Without an effect, or with an append-only one, only the audit append needs the writers'
+      // lock: `complete` is a conditional update, so of two deliveries only one completes.
+      await this.db.write(
+        async (tx) => {
+          const first = await this.store.complete(tx, id, JSON.stringify(outcome.result), now());
+          if (first && outcome.effect) await outcome.effect(tx);
+        },
+        { lock: !outcome.effect || outcome.effectLock === 'audit' ? 'audit' : 'whole' },
+      );
     } catch (err) {
       await pending;
       const message = err instanceof Error ? err.message : String(err);

@@ -20,6 +20,7 @@ import { ssoMigration } from './0065_sso.ts';
 import { registrySyncMigration } from './0066_registry_sync.ts';
 import { jobsMigration } from './0080_jobs.ts';
 import { genaiSystemCardsMigration } from './0095_genai_system_cards.ts';
+import { auditAppendMigration } from './0100_audit_append.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   registrySyncMigration,
   jobsMigration,
   genaiSystemCardsMigration,
+  auditAppendMigration,
 ];
