@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -133,13 +134,21 @@ export class MonitoringIngestService {
     const scratch = await mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
     try {
       let source: SegmentSource;
+      let sha256: string;
       if ('ndjson' in input) {
         const file = path.join(scratch, 'batch.ndjson');
         await writeFile(file, input.ndjson);
-        source = { ndjson: file, score: doc?.columns.score ?? doc?.columns.prediction ?? 'score' };
-      } else source = input;
-      const inputFile = 'ndjson' in source ? source.ndjson : source.file;
-      const sha256 = await segmentSha256(inputFile);
+        source = {
+          ndjson: file,
+          score: doc?.columns.score ?? doc?.columns.prediction ?? 'score',
+          bytes: input.ndjson,
+        };
+        // the bytes are at hand: hashed in memory, not read back from the file
+        sha256 = createHash('sha256').update(input.ndjson).digest('hex');
+      } else {
+        source = input;
+        sha256 = await segmentSha256(input.file);
+      }
       const b = doc?.baseline;
       if (kind === 'reference' && b?.type === 'validation' && b.sha256 && b.sha256 !== sha256)
         throw new ValidationError(
