@@ -390,7 +390,7 @@ function canonicalUuid(b: Uint8Array, s: number): boolean {
 
 /**
  * An ISO 8601 timestamp DuckDB reads the same as TIMESTAMP and as text cast to TIMESTAMPTZ:
- * YYYY-MM-DD, `T` or a space, HH:MM[:SS[.ffffff]], then nothing, `Z` or ±HH[:MM].
+ * YYYY-MM-DD, `T` or a space, HH:MM:SS[.ffffff], then nothing, `Z` or ±HH[:MM].
  */
 function isoTimestamp(b: Uint8Array, s: number, e: number): boolean {
   const len = e - s;
@@ -398,16 +398,15 @@ function isoTimestamp(b: Uint8Array, s: number, e: number): boolean {
   for (const k of ISO_DIGITS) if (!isDigit(b[s + k] as number)) return false;
   if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58) return false;
   if (b[s + 10] !== 84 && b[s + 10] !== 32) return false;
+  // seconds are required: DuckDB does not cast HH:MM without them to TIMESTAMPTZ
   let k = s + 16;
-  if (k < e && b[k] === 58) {
-    if (k + 2 >= e || !isDigit(b[k + 1] as number) || !isDigit(b[k + 2] as number)) return false;
-    k += 3;
-    if (k < e && b[k] === 46) {
-      k++;
-      const f = k;
-      while (k < e && isDigit(b[k] as number)) k++;
-      if (k === f || k - f > 6) return false;
-    }
+  if (k + 2 >= e || b[k] !== 58 || !isDigit(b[k + 1] as number) || !isDigit(b[k + 2] as number)) return false;
+  k += 3;
+  if (k < e && b[k] === 46) {
+    k++;
+    const f = k;
+    while (k < e && isDigit(b[k] as number)) k++;
+    if (k === f || k - f > 6) return false;
   }
   if (k === e) return true;
   const c = b[k];

@@ -36,40 +36,71 @@ export interface SegmentInfo {
   columns: string[];
 }
 
-let shared: Promise<DuckDBInstance> | null = null;
+const instances = new Map<string, Promise<DuckDBInstance>>();
+
+/** A process-wide in-memory DuckDB instance (UTC) with `threads` worker threads (default: DuckDB's). */
+function sharedInstance(threads?: number): Promise<DuckDBInstance> {
+  const key = String(threads ?? 'default');
+  let instance = instances.get(key);
+  if (!instance) {
+    instance = (async () => {
+      const created = await DuckDBInstance.create(':memory:', {
+        preserve_insertion_order: 'false',
+        ...(threads ? { threads: String(threads) } : {}),
+      });
+      const conn = await created.connect();
+      await conn.run("SET GLOBAL TimeZone = 'UTC'");
+      conn.closeSync();
+      return created;
+    })();
+    instances.set(key, instance);
+    instance.catch(() => instances.delete(key));
+  }
+  return instance;
+}
 
 /**
  * The process's DuckDB instance for monitoring work (in memory, UTC), created on first use and
- * shared by every ingestion, window and compaction: creating an instance costs tens of
- * milliseconds, far more than the work on a batch of 10,000 rows or a day's window. Each piece of
- * work gets its own connection; what it creates is temporary (connection-scoped), so concurrent
- * work never sees another's tables.
+ * shared by every window and compaction: creating an instance costs tens of milliseconds, far
+ * more than the work on a day's window. Each piece of work gets its own connection; what it
+ * creates is temporary (connection-scoped), so concurrent work never sees another's tables.
  */
 export function monitoringDuckDb(): Promise<DuckDBInstance> {
-  if (!shared) {
-    shared = (async () => {
-      const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
-      const conn = await instance.connect();
-      await conn.run("SET GLOBAL TimeZone = 'UTC'");
-      conn.closeSync();
-      return instance;
-    })();
-    shared.catch(() => {
-      shared = null;
-    });
-  }
-  return shared;
+  return sharedInstance();
 }
 
-/** Runs one piece of work on its own connection to the shared instance (UTC), closed afterwards. */
-export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const conn = await (await monitoringDuckDb()).connect();
+/**
+ * The process's DuckDB instance for ingestion (and the id indexes), with one worker thread: a
+ * batch (10,000 NDJSON lines, a Parquet file of 100,000 rows) is too small for DuckDB to share
+ * out, and on two cores a second thread only doubled the CPU a batch costs (measured: parse and
+ * write of 10,000 lines 15-30 CPU-ms with one thread, 30-49 with two). Batches of different
+ * deployments still run side by side, on connections of their own.
+ */
+function ingestDuckDb(): Promise<DuckDBInstance> {
+  return sharedInstance(1);
+}
+
+async function withConnection<T>(
+  instance: Promise<DuckDBInstance>,
+  work: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await (await instance).connect();
   try {
     await conn.run("SET TimeZone = 'UTC'");
     return await work(conn);
   } finally {
     conn.closeSync();
   }
+}
+
+/** Runs one piece of work on its own connection to the shared instance (UTC), closed afterwards. */
+export function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withConnection(monitoringDuckDb(), work);
+}
+
+/** The same on the ingestion instance. */
+function withIngestDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withConnection(ingestDuckDb(), work);
 }
 
 /** The top-level fields of a prediction log line, and of an outcome line. */
@@ -230,7 +261,7 @@ export async function writePredictionSegment(options: {
   indexKey?: string;
 }): Promise<{ predictions: SegmentInfo & { duplicates: number }; outcomes: SegmentInfo | null }> {
   const { columns, batchId } = options;
-  return withDuckDb(async (conn) => {
+  return withIngestDuckDb(async (conn) => {
     const types = (await loadSource(conn, options.source, columns)) ?? (await columnTypes(conn, 'src'));
     const names = [...types.keys()];
     const hasTs = names.includes(columns.timestamp);
@@ -252,9 +283,8 @@ export async function writePredictionSegment(options: {
     // the segment's rows (and a prediction batch's labels) computed once: a table when the source
     // is NDJSON read where it is, else a view over the source (a CSV's table, or the Parquet file)
     const materialise = 'ndjson' in options.source;
-    await conn.run(
-      `CREATE TEMP ${materialise ? 'TABLE' : 'VIEW'} seg AS SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`,
-    );
+    const segSql = `SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`;
+    await conn.run(`CREATE TEMP ${materialise ? 'TABLE' : 'VIEW'} seg AS ${segSql}`);
     const labelKept = hasLabel && !options.reference;
     const stored = labelKept ? `* EXCLUDE (${ident(columns.label)})` : '*';
     const tmp = `${options.out}.part`;
@@ -307,9 +337,18 @@ export async function writePredictionSegment(options: {
     } else {
       total = count((await queryRows(conn, 'SELECT count(*) AS n FROM seg'))[0]?.n);
     }
-    const written = (
-      await exclusive(conn, () => conn.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`))
-    ).rowsChanged;
+    const copy = `COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`;
+    const source = options.source;
+    // a Parquet file whose rows are all kept is re-encoded on the multi-threaded instance (its
+    // rows are many; the views are cheap to declare there again)
+    const written =
+      'file' in source && source.format === 'parquet' && !filtered
+        ? await withDuckDb(async (other) => {
+            await loadSource(other, source, columns);
+            await other.run(`CREATE TEMP VIEW seg AS ${segSql}`);
+            return (await other.run(copy)).rowsChanged;
+          })
+        : (await exclusive(conn, () => conn.run(copy))).rowsChanged;
     if (written < total) {
       // rows were dropped: the stored range is that of the rows kept
       const [r] = await queryRows(
@@ -368,7 +407,7 @@ export async function writeOutcomeSegment(options: {
   predictionSegments: string[];
 }): Promise<SegmentInfo> {
   const { columns } = options;
-  return withDuckDb(async (conn) => {
+  return withIngestDuckDb(async (conn) => {
     const relation =
       'ndjson' in options.source
         ? `(SELECT predictionId AS ${ident(columns.predictionId)}, label AS ${ident(columns.label)} FROM ${(await readNdjson(options.source, { keys: OUTCOME_FIELDS })).sql})`
