@@ -225,7 +225,9 @@ export async function writePredictionSegment(options: {
     const stored = labelKept ? `* EXCLUDE (${ident(columns.label)})` : '*';
     const tmp = `${options.out}.part`;
     let select = `SELECT ${stored} FROM seg`;
-    // one pass over the batch: its rows, bad rows, time range and distinct ids
+    // one pass over the batch: its rows, bad rows, time range and distinct ids (by hash: as many
+    // distinct hashes as rows means no id repeats; fewer, a repeat or a collision, and the exact
+    // de-duplication below runs)
     let total: number;
     let lo: number | null = null;
     let hi: number | null = null;
@@ -234,7 +236,7 @@ export async function writePredictionSegment(options: {
       const bad = '__pid IS NULL OR __ts IS NULL';
       const [s] = await queryRows(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT __pid) AS ids FROM seg`,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT hash(__pid)) AS ids FROM seg`,
       );
       if (count(s?.bad) > 0)
         await refuseBadRows(conn, `${ident(columns.predictionId)} IS NULL OR ${time.bad}`, columns.timestamp);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type {
@@ -212,7 +212,10 @@ export class MonitoringIngestService {
             kind: w.kind,
             seq: 0,
             sha256,
-            segment_sha256: await segmentSha256(path.join(this.root, w.segment)),
+            // a segment is small and was just written: read whole, not streamed
+            segment_sha256: createHash('sha256')
+              .update(await readFile(path.join(this.root, w.segment)))
+              .digest('hex'),
             segment: w.segment,
             rows: w.info.rows,
             from_ts: iso(w.info.from),
