@@ -91,7 +91,12 @@ export async function overlappingIds(
     await addSegment(conn, key, file, `read_parquet(${literal(file)})`);
   await evict(conn, key);
   const segs = files.map((f) => index.files.get(f) as number);
-  return { hashes: `SELECT h FROM ${index.table} WHERE seg IN (${segs.join(', ')})`, files };
+  // every indexed file overlaps (a day filling up): no filter on the segment
+  const all = segs.length === index.files.size;
+  return {
+    hashes: `SELECT h FROM ${index.table}${all ? '' : ` WHERE seg IN (${segs.join(', ')})`}`,
+    files,
+  };
 }
 
 /** Adds the ids (`__pid`) of `relation`, the rows of segment `file`, to the deployment's index. */

@@ -1,10 +1,12 @@
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { count, exclusive, ident, literal, num, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { type DataFormat, readerSql, sha256File } from '../load/load-table.ts';
 import { addSegment, type ExistingSegment, overlappingIds, storedAmong } from './id-index.ts';
+import { withDuckDb, withIngestDuckDb } from './monitoring-duckdb.ts';
+import { type NdjsonColumn, ndjsonSchema } from './ndjson-schema.ts';
 
 /**
  * Append-only Parquet segments of production rows (the telemetry plane: never through the audited
@@ -21,7 +23,10 @@ export interface SegmentColumns {
 }
 
 /** Where an ingested batch comes from: a file, or NDJSON in the streaming API's field names. */
-export type SegmentSource = { file: string; format: DataFormat } | { ndjson: string; score: string };
+export type SegmentSource =
+  | { file: string; format: DataFormat }
+  /** NDJSON: the file, the plan's output column, and the file's bytes when at hand */
+  | { ndjson: string; score: string; bytes?: Uint8Array };
 
 /** What a written segment holds. */
 export interface SegmentInfo {
@@ -32,44 +37,37 @@ export interface SegmentInfo {
   columns: string[];
 }
 
-let shared: Promise<DuckDBInstance> | null = null;
+export { monitoringDuckDb, withDuckDb } from './monitoring-duckdb.ts';
+
+/** The top-level fields of a prediction log line, and of an outcome line. */
+const PREDICTION_FIELDS = ['predictionId', 'timestamp', 'features', 'score', 'prediction'] as const;
+const OUTCOME_FIELDS = ['predictionId', 'label'] as const;
 
 /**
- * The process's DuckDB instance for monitoring work (in memory, UTC), created on first use and
- * shared by every ingestion, window and compaction: creating an instance costs tens of
- * milliseconds, far more than the work on a batch of 10,000 rows or a day's window. Each piece of
- * work gets its own connection; what it creates is temporary (connection-scoped), so concurrent
- * work never sees another's tables.
+ * The `read_json` of an NDJSON batch: with the columns typed by `ndjsonSchema` when it can
+ * (DuckDB then skips its own detection, which parses every line once more), else detected by
+ * DuckDB. Returns the SQL and the top-level columns with their types when known.
  */
-export function monitoringDuckDb(): Promise<DuckDBInstance> {
-  if (!shared) {
-    shared = (async () => {
-      const instance = await DuckDBInstance.create(':memory:', { preserve_insertion_order: 'false' });
-      const conn = await instance.connect();
-      await conn.run("SET GLOBAL TimeZone = 'UTC'");
-      conn.closeSync();
-      return instance;
-    })();
-    shared.catch(() => {
-      shared = null;
-    });
-  }
-  return shared;
-}
-
-/** Runs one piece of work on its own connection to the shared instance (UTC), closed afterwards. */
-export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const conn = await (await monitoringDuckDb()).connect();
-  try {
-    await conn.run("SET TimeZone = 'UTC'");
-    return await work(conn);
-  } finally {
-    conn.closeSync();
-  }
+async function readNdjson(
+  source: { ndjson: string; bytes?: Uint8Array },
+  fields: { keys: readonly string[]; nested?: string; timestampKey?: string },
+): Promise<{ sql: string; columns: NdjsonColumn[] | null; nested: NdjsonColumn[] | null }> {
+  const bytes = source.bytes ?? (await readFile(source.ndjson));
+  const schema = ndjsonSchema(bytes, fields);
+  const file = literal(source.ndjson);
+  if (!schema || schema.columns.length === 0)
+    return { sql: `read_json(${file}, format = 'newline_delimited')`, columns: null, nested: null };
+  const columns = schema.columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ');
+  return {
+    sql: `read_json(${file}, format = 'newline_delimited', columns = {${columns}})`,
+    columns: schema.columns,
+    nested: schema.nested,
+  };
 }
 
 /**
- * Loads the source rows as the temporary relation `src`, with the roles under the plan's names.
+ * Loads the source rows as the temporary relation `src`, with the roles under the plan's names,
+ * and returns its column types when they are known without asking DuckDB.
  * NDJSON comes in the streaming API's fields: predictionId, timestamp, features {…}, and score or
  * prediction (stored under `source.score`, the plan's column of the model's output); it is parsed
  * once into a table. A CSV is parsed once into a table too; Parquet is cheaper to read again
@@ -79,18 +77,27 @@ async function loadSource(
   conn: DuckDBConnection,
   source: SegmentSource,
   columns: SegmentColumns,
-): Promise<void> {
+): Promise<Map<string, string> | null> {
   if ('file' in source) {
     const table = source.format !== 'parquet';
     await conn.run(
       `CREATE TEMP ${table ? 'TABLE' : 'VIEW'} src AS SELECT * FROM ${readerSql(source.format, source.file, false)}`,
     );
-    return;
+    return null;
   }
-  await conn.run(
-    `CREATE TEMP TABLE raw AS SELECT * FROM read_json(${literal(source.ndjson)}, format = 'newline_delimited')`,
-  );
-  const names = await columnNames(conn, 'raw');
+  const read = await readNdjson(source, {
+    keys: PREDICTION_FIELDS,
+    nested: 'features',
+    timestampKey: 'timestamp',
+  });
+  // typed columns: `src` reads the file where it is (the caller materialises the segment's rows
+  // once); detected: parsed once into a table (a view would detect again on every read)
+  if (!read.columns) await conn.run(`CREATE TEMP TABLE raw AS SELECT * FROM ${read.sql}`);
+  const from = read.columns ? read.sql : 'raw';
+  const types = read.columns
+    ? new Map(read.columns.map((c) => [c.name, c.type]))
+    : await columnTypes(conn, 'raw');
+  const names = [...types.keys()];
   for (const name of ['predictionId', 'timestamp', 'features']) {
     if (!names.includes(name))
       throw new InputError(`field '${name}' is missing from the prediction log lines`);
@@ -99,8 +106,20 @@ async function loadSource(
   if (output.length > 1) throw new InputError("give 'score' or 'prediction' in a line, not both");
   const out = output[0] ? [`${ident(output[0])} AS ${ident(source.score)}`] : [];
   await conn.run(
-    `CREATE TEMP VIEW src AS SELECT predictionId AS ${ident(columns.predictionId)}, "timestamp" AS ${ident(columns.timestamp)}, ${[...out, 'UNNEST(features)'].join(', ')} FROM raw`,
+    `CREATE TEMP VIEW src AS SELECT predictionId AS ${ident(columns.predictionId)}, "timestamp" AS ${ident(columns.timestamp)}, ${[...out, 'UNNEST(features)'].join(', ')} FROM ${from}`,
   );
+  if (!read.nested) return null;
+  // the view's columns, as DESCRIBE would list them (unless a feature repeats a role's name)
+  const known = new Map<string, string>([
+    [columns.predictionId, types.get('predictionId') as string],
+    [columns.timestamp, types.get('timestamp') as string],
+  ]);
+  if (output[0]) known.set(source.score, types.get(output[0]) as string);
+  for (const f of read.nested) {
+    if (known.has(f.name)) return columnTypes(conn, 'src');
+    known.set(f.name, f.type);
+  }
+  return known;
 }
 
 async function columnNames(conn: DuckDBConnection, relation: string): Promise<string[]> {
@@ -178,9 +197,8 @@ export async function writePredictionSegment(options: {
   indexKey?: string;
 }): Promise<{ predictions: SegmentInfo & { duplicates: number }; outcomes: SegmentInfo | null }> {
   const { columns, batchId } = options;
-  return withDuckDb(async (conn) => {
-    await loadSource(conn, options.source, columns);
-    const types = await columnTypes(conn, 'src');
+  return withIngestDuckDb(async (conn) => {
+    const types = (await loadSource(conn, options.source, columns)) ?? (await columnTypes(conn, 'src'));
     const names = [...types.keys()];
     const hasTs = names.includes(columns.timestamp);
     if (options.reference) {
@@ -193,26 +211,35 @@ export async function writePredictionSegment(options: {
       ? `CAST(${ident(columns.predictionId)} AS VARCHAR)`
       : 'CAST(row_number() OVER () AS VARCHAR)';
     const time = hasTs ? timestampSql(columns.timestamp, types.get(columns.timestamp)) : null;
-    const ts = time ? time.ts : 'NULL::BIGINT';
-    const drop = [
-      columns.predictionId,
-      columns.timestamp,
-      ...(options.reference ? [] : [columns.label]),
-    ].filter((c) => names.includes(c));
+    // a prediction's unreadable time is NULL here and refuses the batch below; a reference's
+    // time must read (as before)
+    const ts = time ? (options.reference ? time.ts : time.tryTs) : 'NULL::BIGINT';
+    const drop = [columns.predictionId, columns.timestamp].filter((c) => names.includes(c));
     const rest = drop.length > 0 ? `* EXCLUDE (${drop.map(ident).join(', ')})` : '*';
+    // the segment's rows (and a prediction batch's labels) computed once: a table when the source
+    // is NDJSON read where it is, else a view over the source (a CSV's table, or the Parquet file)
+    const materialise = 'ndjson' in options.source;
+    const segSql = `SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`;
+    await conn.run(`CREATE TEMP ${materialise ? 'TABLE' : 'VIEW'} seg AS ${segSql}`);
+    const labelKept = hasLabel && !options.reference;
+    const stored = labelKept ? `* EXCLUDE (${ident(columns.label)})` : '*';
     const tmp = `${options.out}.part`;
-    let select = `SELECT ${pid} AS __pid, ${ts} AS __ts, ${literal(batchId)} AS __batch, ${rest} FROM src`;
-    // one pass over the batch: its rows, bad rows, time range and distinct ids
+    let select = `SELECT ${stored} FROM seg`;
+    // one pass over the batch: its rows, bad rows, time range and distinct ids (by hash: as many
+    // distinct hashes as rows means no id repeats; fewer, a repeat or a collision, and the exact
+    // de-duplication below runs)
     let total: number;
     let lo: number | null = null;
     let hi: number | null = null;
+    let filtered = false;
     if (!options.reference && time) {
-      const bad = `${ident(columns.predictionId)} IS NULL OR ${time.bad}`;
+      const bad = '__pid IS NULL OR __ts IS NULL';
       const [s] = await queryRows(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(${time.tryTs}) AS lo, max(${time.tryTs}) AS hi, count(DISTINCT ${pid}) AS ids FROM src`,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT hash(__pid)) AS ids FROM seg`,
       );
-      if (count(s?.bad) > 0) await refuseBadRows(conn, bad, columns.timestamp);
+      if (count(s?.bad) > 0)
+        await refuseBadRows(conn, `${ident(columns.predictionId)} IS NULL OR ${time.bad}`, columns.timestamp);
       total = count(s?.n);
       lo = num(s?.lo);
       hi = num(s?.hi);
@@ -228,25 +255,38 @@ export async function writePredictionSegment(options: {
             )
           : null;
       if (earlier) {
-        // rows whose id hash is stored already: candidates, checked against the exact ids
-        await conn.run(
-          `CREATE TEMP TABLE cand AS SELECT DISTINCT ${pid} AS pid FROM src WHERE hash(${pid}) IN (${earlier.hashes})`,
-        );
-        const candidates = count((await queryRows(conn, 'SELECT count(*) AS n FROM cand'))[0]?.n);
-        if (candidates > 0) {
+        // stored id hashes among the batch's: the batch's hashes are the small side of the join
+        // (the index holds every stored id of the day), so the index is scanned, not hashed
+        const hits = `SELECT h FROM (${earlier.hashes}) WHERE h IN (SELECT hash(__pid) FROM seg)`;
+        const [c] = await queryRows(conn, `SELECT count(*) AS n FROM (${hits})`);
+        if (count(c?.n) > 0) {
+          // candidates, checked against the exact ids of the segments
+          await conn.run(
+            `CREATE TEMP TABLE cand AS SELECT DISTINCT __pid AS pid FROM seg WHERE hash(__pid) IN (${hits})`,
+          );
           await conn.run(`CREATE TEMP TABLE dup AS ${storedAmong(earlier.files, 'cand')}`);
-          where.push(`${pid} NOT IN (SELECT __pid FROM dup)`);
+          where.push('__pid NOT IN (SELECT __pid FROM dup)');
         }
       }
       if (where.length > 0) select = `${select} WHERE ${where.join(' AND ')}`;
       if (count(s?.ids) < total)
-        select = `${select} QUALIFY row_number() OVER (PARTITION BY ${pid} ORDER BY ${ts}) = 1`;
+        select = `${select} QUALIFY row_number() OVER (PARTITION BY __pid ORDER BY __ts) = 1`;
+      filtered = where.length > 0 || count(s?.ids) < total;
     } else {
-      total = count((await queryRows(conn, 'SELECT count(*) AS n FROM src'))[0]?.n);
+      total = count((await queryRows(conn, 'SELECT count(*) AS n FROM seg'))[0]?.n);
     }
-    const written = (
-      await exclusive(conn, () => conn.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`))
-    ).rowsChanged;
+    const copy = `COPY (${select}) TO ${literal(tmp)} (FORMAT parquet)`;
+    const source = options.source;
+    // a Parquet file whose rows are all kept is re-encoded on the multi-threaded instance (its
+    // rows are many; the views are cheap to declare there again)
+    const written =
+      'file' in source && source.format === 'parquet' && !filtered
+        ? await withDuckDb(async (other) => {
+            await loadSource(other, source, columns);
+            await other.run(`CREATE TEMP VIEW seg AS ${segSql}`);
+            return (await other.run(copy)).rowsChanged;
+          })
+        : (await exclusive(conn, () => conn.run(copy))).rowsChanged;
     if (written < total) {
       // rows were dropped: the stored range is that of the rows kept
       const [r] = await queryRows(
@@ -256,7 +296,7 @@ export async function writePredictionSegment(options: {
       lo = num(r?.lo);
       hi = num(r?.hi);
     } else if (options.reference && hasTs) {
-      const [r] = await queryRows(conn, `SELECT min(${ts}) AS lo, max(${ts}) AS hi FROM src`);
+      const [r] = await queryRows(conn, 'SELECT min(__ts) AS lo, max(__ts) AS hi FROM seg');
       lo = num(r?.lo);
       hi = num(r?.hi);
     }
@@ -264,16 +304,16 @@ export async function writePredictionSegment(options: {
       rows: written,
       from: lo,
       to: hi,
-      columns: names.filter((n) => !drop.includes(n)),
+      columns: names.filter((n) => !drop.includes(n) && !(labelKept && n === columns.label)),
       duplicates: total - written,
     };
     let outcomes: SegmentInfo | null = null;
-    if (hasLabel && !options.reference) {
+    if (labelKept) {
       const otmp = `${options.outcomesOut}.part`;
       const n = (
         await exclusive(conn, () =>
           conn.run(
-            `COPY (SELECT ${pid} AS __pid, ${literal(batchId)} AS __batch, ${ident(columns.label)} AS __label FROM src WHERE ${ident(columns.label)} IS NOT NULL) TO ${literal(otmp)} (FORMAT parquet)`,
+            `COPY (SELECT __pid, __batch, ${ident(columns.label)} AS __label FROM seg WHERE ${ident(columns.label)} IS NOT NULL) TO ${literal(otmp)} (FORMAT parquet)`,
           ),
         )
       ).rowsChanged;
@@ -285,7 +325,8 @@ export async function writePredictionSegment(options: {
         conn,
         options.indexKey ?? path.dirname(options.out),
         options.out,
-        `read_parquet(${literal(tmp)})`,
+        // the ids stored: those of the table when every row was kept, else the file's
+        materialise && !filtered ? 'seg' : `read_parquet(${literal(tmp)})`,
       );
     await rename(tmp, options.out);
     return { predictions: info, outcomes };
@@ -304,10 +345,10 @@ export async function writeOutcomeSegment(options: {
   predictionSegments: string[];
 }): Promise<SegmentInfo> {
   const { columns } = options;
-  return withDuckDb(async (conn) => {
+  return withIngestDuckDb(async (conn) => {
     const relation =
       'ndjson' in options.source
-        ? `(SELECT predictionId AS ${ident(columns.predictionId)}, label AS ${ident(columns.label)} FROM read_json(${literal(options.source.ndjson)}, format = 'newline_delimited'))`
+        ? `(SELECT predictionId AS ${ident(columns.predictionId)}, label AS ${ident(columns.label)} FROM ${(await readNdjson(options.source, { keys: OUTCOME_FIELDS })).sql})`
         : readerSql(options.source.format, options.source.file, false);
     await conn.run(`CREATE TEMP TABLE src AS SELECT * FROM ${relation}`);
     const names = await columnNames(conn, 'src');

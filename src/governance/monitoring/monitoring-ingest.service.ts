@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type {
@@ -133,13 +134,21 @@ export class MonitoringIngestService {
     const scratch = await mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
     try {
       let source: SegmentSource;
+      let sha256: string;
       if ('ndjson' in input) {
         const file = path.join(scratch, 'batch.ndjson');
         await writeFile(file, input.ndjson);
-        source = { ndjson: file, score: doc?.columns.score ?? doc?.columns.prediction ?? 'score' };
-      } else source = input;
-      const inputFile = 'ndjson' in source ? source.ndjson : source.file;
-      const sha256 = await segmentSha256(inputFile);
+        source = {
+          ndjson: file,
+          score: doc?.columns.score ?? doc?.columns.prediction ?? 'score',
+          bytes: input.ndjson,
+        };
+        // the bytes are at hand: hashed in memory, not read back from the file
+        sha256 = createHash('sha256').update(input.ndjson).digest('hex');
+      } else {
+        source = input;
+        sha256 = await segmentSha256(input.file);
+      }
       const b = doc?.baseline;
       if (kind === 'reference' && b?.type === 'validation' && b.sha256 && b.sha256 !== sha256)
         throw new ValidationError(
@@ -203,7 +212,10 @@ export class MonitoringIngestService {
             kind: w.kind,
             seq: 0,
             sha256,
-            segment_sha256: await segmentSha256(path.join(this.root, w.segment)),
+            // a segment is small and was just written: read whole, not streamed
+            segment_sha256: createHash('sha256')
+              .update(await readFile(path.join(this.root, w.segment)))
+              .digest('hex'),
             segment: w.segment,
             rows: w.info.rows,
             from_ts: iso(w.info.from),
