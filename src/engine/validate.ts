@@ -14,7 +14,8 @@ import { ident, queryRows, returnFreedMemory } from './duckdb/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
-import { checkInputFile, dropLoaded, loadTable, requireColumn } from './load/load-table.ts';
+import { loadInput, type RelationSource } from './load/load-relation.ts';
+import { checkInputFile, dropLoaded, requireColumn } from './load/load-table.ts';
 import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
@@ -81,6 +82,13 @@ export interface ValidateOptions {
    * detached afterwards, and `memoryLimit` does not apply (the instance has its own settings).
    */
   duckdb?: DuckDBInstance;
+  /**
+   * Read the data (and the reference) from SQL relations instead of the files: `data` and
+   * `reference` then only name them (in the evidence and in messages), and each relation is loaded
+   * as a Parquet file is, a view read in place (monitoring validates a window's rows where its
+   * segments are, without exporting them to a file first).
+   */
+  relations?: { data?: RelationSource; reference?: RelationSource };
   /** Progress: the stage running and the share of the whole run done (0–1). */
   progress?: (event: ProgressEvent) => void;
 }
@@ -353,7 +361,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // aggregates) to a private temporary directory, removed afterwards.
   // the reference is loaded after the current data is worked through: a missing, empty or unknown
   // file is named before any work
-  if (options.reference !== undefined) await checkInputFile(options.reference);
+  if (options.reference !== undefined && !options.relations?.reference)
+    await checkInputFile(options.reference);
   const sizes = await inputSizes([options.data, options.reference]);
   // A table kept for the whole run (the reference when its compared numeric columns are too many
   // to read at once, or both with keepTables) is compressed (~10x, for a fraction of a second) when
@@ -390,7 +399,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
     // a Parquet file is queried where it is (a view): nothing here relies on row order or rowid
-    const data = await loadTable(conn, options.data, { categorical, onProgress: within, parquetView: true });
+    const data = await loadInput(conn, options.data, options.relations?.data, {
+      categorical,
+      onProgress: within,
+      parquetView: true,
+    });
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
@@ -469,7 +482,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     let prediction: ColumnInfo | undefined;
     if (options.reference) {
       progress.start('load-reference', `loading ${options.reference}`);
-      reference = await loadTable(conn, options.reference, {
+      reference = await loadInput(conn, options.reference, options.relations?.reference, {
         categorical,
         onProgress: within,
         parquetView: true,
