@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
+import { sortFloat64With } from '../drift/sorted-sample.ts';
 import { count, exclusive, ident, queryRows, tempTableName } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
+import { doubleItems } from '../scan/numeric-column.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
 import { list, monitoringDuckDb, withDuckDb } from './segments.ts';
@@ -204,6 +206,31 @@ async function scoredRows(
 }
 
 /**
+ * The window's finite scores, ascending: streamed from DuckDB chunk by chunk into one typed array
+ * (no array of JS values) and radix-sorted, as CBPE takes them.
+ */
+async function sortedScores(
+  conn: DuckDBConnection,
+  relation: string,
+  score: string,
+  rows: number,
+): Promise<Float64Array> {
+  const values = new Float64Array(rows);
+  let n = 0;
+  await exclusive(conn, async () => {
+    const s = `CAST(${ident(score)} AS DOUBLE)`;
+    const result = await conn.stream(`SELECT ${s} AS s FROM (${relation}) WHERE isfinite(${s})`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      values.set(doubleItems(chunk.getColumnVector(0), chunk.rowCount), n);
+      n += chunk.rowCount;
+    }
+  });
+  return sortFloat64With(values.subarray(0, n), undefined, true).values;
+}
+
+/**
  * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
  * window's rows (drift and data quality against the baseline) and on its labelled rows' output
  * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. The rows
@@ -288,10 +315,11 @@ async function computePrepared(
         score: s,
         label: ref.labels?.[i] ?? null,
       }));
-      const current = await scoredRows(conn, prepared.current.sql, input.score, null);
-      cbpe = cbpeEstimate(reference, current.scores, {
+      const current = await sortedScores(conn, prepared.current.sql, input.score, prepared.rows);
+      cbpe = cbpeEstimate(reference, current, {
         threshold: input.threshold ?? 0.5,
         positiveLabel: input.positiveLabel,
+        sorted: true,
       });
     }
     if (!cbpe) notes.push('estimated performance needs a baseline with labels and scores');
