@@ -10,6 +10,7 @@ import {
 } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
+import type { SortedSample } from './drift/sorted-sample.ts';
 import { ident, queryRows, returnFreedMemory } from './duckdb/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
@@ -89,6 +90,12 @@ export interface ValidateOptions {
    * segments are, without exporting them to a file first).
    */
   relations?: { data?: RelationSource; reference?: RelationSource };
+  /**
+   * Hands the caller the data's sorted finite values of these numeric columns (the samples drift
+   * and data quality read) before they are released, so that it need not read and sort them again
+   * (monitoring's CBPE takes the window's scores from here).
+   */
+  numericSamples?: { columns: string[]; take: (column: string, sample: SortedSample) => void };
   /** Progress: the stage running and the share of the whole run done (0–1). */
   progress?: (event: ProgressEvent) => void;
 }
@@ -530,6 +537,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       });
     }
     await helping;
+    for (const name of options.numericSamples?.columns ?? []) {
+      if (kindIn(data, name) === 'numeric')
+        options.numericSamples?.take(name, (await current.numeric(name)).sample);
+    }
     current.releaseAll();
     referenceScan?.releaseAll();
     progress.finish();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
-import { sortFloat64With } from '../drift/sorted-sample.ts';
+import { type SortedSample, sortFloat64With } from '../drift/sorted-sample.ts';
 import { count, exclusive, ident, queryRows, tempTableName } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { doubleItems } from '../scan/numeric-column.ts';
@@ -230,6 +230,19 @@ async function sortedScores(
   return sortFloat64With(values.subarray(0, n), undefined, true).values;
 }
 
+/** Every value of a sorted sample, ascending (a sample of distinct values with counts expanded). */
+function expand(sample: SortedSample): Float64Array {
+  const { values, counts, n } = sample;
+  if (!counts) return values.length === n ? values : values.subarray(0, n);
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    out.fill(values[i] as number, k, k + (counts[i] as number));
+    k += counts[i] as number;
+  }
+  return out;
+}
+
 /**
  * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
  * window's rows (drift and data quality against the baseline) and on its labelled rows' output
@@ -268,8 +281,21 @@ async function computePrepared(
   const relation = (r: WindowRelation) => ({ sql: r.sql, sha256: r.sha256 });
   let drift: ValidationEvidence | null = null;
   const output = input.score ?? input.prediction;
+  // CBPE takes the window's scores as the drift run read and sorted them
+  let scores: Float64Array | null = null;
+  const score = input.estimate && prepared.referenceScores ? input.score : null;
   if (prepared.referenceRows > 0) {
     drift = await validate({
+      ...(score
+        ? {
+            numericSamples: {
+              columns: [score],
+              take: (_: string, sample: SortedSample) => {
+                scores = expand(sample);
+              },
+            },
+          }
+        : {}),
       data: prepared.current.name,
       reference: prepared.reference.name,
       relations: { data: relation(prepared.current), reference: relation(prepared.reference) },
@@ -315,7 +341,7 @@ async function computePrepared(
         score: s,
         label: ref.labels?.[i] ?? null,
       }));
-      const current = await sortedScores(conn, prepared.current.sql, input.score, prepared.rows);
+      const current = scores ?? (await sortedScores(conn, prepared.current.sql, input.score, prepared.rows));
       cbpe = cbpeEstimate(reference, current, {
         threshold: input.threshold ?? 0.5,
         positiveLabel: input.positiveLabel,
