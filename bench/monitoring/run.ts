@@ -1,6 +1,7 @@
 /**
  * Monitoring benchmark: streaming ingestion (NDJSON batches of 10,000 predictions), Parquet batch
- * ingestion, and one window's checks vs `assay validate` on the same rows.
+ * ingestion, and one window's checks vs `assay validate` on the same rows (RUNS=3 alternating
+ * pairs, medians reported).
  *
  *   node --import tsx bench/monitoring/run.ts [rows=1000000]
  *   node --import tsx bench/monitoring/run.ts --daily [deployments=100] [rows=100000]
@@ -179,15 +180,9 @@ async function throughput(): Promise<void> {
   const parquetS = (performance.now() - start) / 1000;
   const parquetCpu = cpu(cpu0);
 
-  // one window over every row vs assay validate on the same rows (exported once)
-  cpu0 = process.cpuUsage();
-  start = performance.now();
-  const windows = await t.services.monitoringRuns.run(admin, dep, {
-    from: '2026-03-01T00:00:00Z',
-    to: '2026-03-02T00:00:00Z',
-  });
-  const windowS = (performance.now() - start) / 1000;
-  const windowCpu = cpu(cpu0);
+  // one window over every row vs assay validate on the same rows (exported once), alternating:
+  // the first of each is also the process's first use of the engine's code (the JIT warms up on
+  // it), so the figures are the medians of RUNS pairs (default 3), every run listed
   const current = path.join(tmp, 'window.parquet');
   const segs = path.join(t.services.monitoringIngest.segmentDir(dep), 'predictions', '*.parquet');
   const ref = path.join(tmp, 'ref.parquet');
@@ -199,17 +194,36 @@ async function throughput(): Promise<void> {
       `COPY (SELECT * EXCLUDE (label) FROM read_csv('${refFile}')) TO '${ref}' (FORMAT parquet)`,
     );
   });
-  cpu0 = process.cpuUsage();
-  start = performance.now();
-  await validate({
-    data: current,
-    reference: ref,
-    features: [...ADULT_FEATURES, 'score'],
-    categorical: ['sex', 'race', 'occupation'],
-    now: new Date(),
-  });
-  const validateS = (performance.now() - start) / 1000;
-  const validateCpu = cpu(cpu0);
+  const runs = Math.max(1, Number(process.env.RUNS ?? 3));
+  const windowRuns: { seconds: number; cpuSeconds: number }[] = [];
+  const validateRuns: { seconds: number; cpuSeconds: number }[] = [];
+  let windowRows = 0;
+  for (let r = 0; r < runs; r++) {
+    cpu0 = process.cpuUsage();
+    start = performance.now();
+    const windows = await t.services.monitoringRuns.run(admin, dep, {
+      from: '2026-03-01T00:00:00Z',
+      to: '2026-03-02T00:00:00Z',
+      recompute: true,
+    });
+    windowRuns.push({ seconds: (performance.now() - start) / 1000, cpuSeconds: cpu(cpu0) });
+    windowRows = windows[0]?.rows ?? 0;
+    cpu0 = process.cpuUsage();
+    start = performance.now();
+    await validate({
+      data: current,
+      reference: ref,
+      features: [...ADULT_FEATURES, 'score'],
+      categorical: ['sex', 'race', 'occupation'],
+      now: new Date(),
+    });
+    validateRuns.push({ seconds: (performance.now() - start) / 1000, cpuSeconds: cpu(cpu0) });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const windowS = median(windowRuns.map((w) => w.seconds));
+  const windowCpu = median(windowRuns.map((w) => w.cpuSeconds));
+  const validateS = median(validateRuns.map((w) => w.seconds));
+  const validateCpu = median(validateRuns.map((w) => w.cpuSeconds));
   const total = batches * BATCH + pqRows;
   console.log(
     JSON.stringify(
@@ -229,8 +243,8 @@ async function throughput(): Promise<void> {
           rowsPerSecond: Math.round(pqRows / parquetS),
           rowsPerCpuSecond: Math.round(pqRows / parquetCpu),
         },
-        window: { rows: windows[0]?.rows ?? total, seconds: windowS, cpuSeconds: windowCpu },
-        validate: { seconds: validateS, cpuSeconds: validateCpu },
+        window: { rows: windowRows || total, seconds: windowS, cpuSeconds: windowCpu, runs: windowRuns },
+        validate: { seconds: validateS, cpuSeconds: validateCpu, runs: validateRuns },
         windowOverValidate: windowS / validateS,
         windowOverValidateCpu: windowCpu / validateCpu,
       },

@@ -10,11 +10,13 @@ import {
 } from '../contracts/validation-evidence.ts';
 import { ASSAY_VERSION } from '../version.ts';
 import { computeDrift, driftBatch } from './drift/drift.ts';
+import type { SortedSample } from './drift/sorted-sample.ts';
 import { ident, queryRows, returnFreedMemory } from './duckdb/sql.ts';
 import { computeFairnessBySpecs, DEFAULT_MIN_GROUP_SIZE, groupKey } from './fairness/fairness.ts';
 import { suggestFindings } from './findings/suggest-findings.ts';
 import { InputError } from './load/input-error.ts';
-import { checkInputFile, dropLoaded, loadTable, requireColumn } from './load/load-table.ts';
+import { loadInput, type RelationSource } from './load/load-relation.ts';
+import { checkInputFile, dropLoaded, requireColumn } from './load/load-table.ts';
 import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
@@ -87,6 +89,19 @@ export interface ValidateOptions {
    * detached afterwards, and `memoryLimit` does not apply (the instance has its own settings).
    */
   duckdb?: DuckDBInstance;
+  /**
+   * Read the data (and the reference) from SQL relations instead of the files: `data` and
+   * `reference` then only name them (in the evidence and in messages), and each relation is loaded
+   * as a Parquet file is, a view read in place (monitoring validates a window's rows where its
+   * segments are, without exporting them to a file first).
+   */
+  relations?: { data?: RelationSource; reference?: RelationSource };
+  /**
+   * Hands the caller the data's sorted finite values of these numeric columns (the samples drift
+   * and data quality read) before they are released, so that it need not read and sort them again
+   * (monitoring's CBPE takes the window's scores from here).
+   */
+  numericSamples?: { columns: string[]; take: (column: string, sample: SortedSample) => void };
   /** Progress: the stage running and the share of the whole run done (0–1). */
   progress?: (event: ProgressEvent) => void;
 }
@@ -359,7 +374,8 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
   // aggregates) to a private temporary directory, removed afterwards.
   // the reference is loaded after the current data is worked through: a missing, empty or unknown
   // file is named before any work
-  if (options.reference !== undefined) await checkInputFile(options.reference);
+  if (options.reference !== undefined && !options.relations?.reference)
+    await checkInputFile(options.reference);
   const sizes = await inputSizes([options.data, options.reference]);
   // A table kept for the whole run (the reference when its compared numeric columns are too many
   // to read at once, or both with keepTables) is compressed (~10x, for a fraction of a second) when
@@ -396,7 +412,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     const categorical = options.categorical ?? [];
     progress.start('load-data', `loading ${options.data}`);
     // a Parquet file is queried where it is (a view): nothing here relies on row order or rowid
-    const data = await loadTable(conn, options.data, { categorical, onProgress: within, parquetView: true });
+    const data = await loadInput(conn, options.data, options.relations?.data, {
+      categorical,
+      onProgress: within,
+      parquetView: true,
+    });
     const roles = [options.label, options.score, options.prediction, options.weight].filter(
       (c): c is string => c !== undefined,
     );
@@ -478,7 +498,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
     let prediction: ColumnInfo | undefined;
     if (options.reference) {
       progress.start('load-reference', `loading ${options.reference}`);
-      reference = await loadTable(conn, options.reference, {
+      reference = await loadInput(conn, options.reference, options.relations?.reference, {
         categorical,
         onProgress: within,
         parquetView: true,
@@ -536,6 +556,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationEvid
       });
     }
     await helping;
+    for (const name of options.numericSamples?.columns ?? []) {
+      if (kindIn(data, name) === 'numeric')
+        options.numericSamples?.take(name, (await current.numeric(name)).sample);
+    }
     current.releaseAll();
     referenceScan?.releaseAll();
     progress.finish();

@@ -182,7 +182,8 @@ export async function dropLoaded(conn: DuckDBConnection, table: LoadedTable): Pr
   await queryRows(conn, `DROP ${table.view ? 'VIEW' : 'TABLE'} ${table.table}`);
 }
 
-async function typeColumns(
+/** Types described columns: numeric when every non-missing value is a finite number, else categorical. */
+export async function typeColumns(
   conn: DuckDBConnection,
   table: string,
   described: { name: string; type: string }[],

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cbpeEstimate, fitIsotonic } from './cbpe.ts';
+import { calibrateDescending, cbpeEstimate, fitIsotonic, isotonicFit } from './cbpe.ts';
 
 interface Case {
   name: string;
@@ -57,5 +58,38 @@ describe('CBPE', () => {
     expect(
       cbpeEstimate([{ score: 0.3, label: null }], [0.5], { threshold: 0.5, positiveLabel: null }),
     ).toBeNull();
+  });
+
+  it("calibrates a sorted window exactly as the fitted function does value by value (ties, values outside the fit's range)", () => {
+    // scores on a coarse grid, so that the window repeats values and hits the fit's own x exactly
+    const score = fc.integer({ min: -5, max: 105 }).map((i) => i / 100);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(score, fc.boolean()), { minLength: 1, maxLength: 60 }),
+        fc.array(score, { maxLength: 300 }),
+        (ref, window) => {
+          const x = ref.map(([s]) => s);
+          const y = ref.map(([, l]) => (l ? 1 : 0));
+          const f = fitIsotonic(x, y);
+          const sorted = Float64Array.from(window).sort();
+          const got = calibrateDescending(isotonicFit(x, y), sorted);
+          const want = Array.from(sorted, (_, k) => f(sorted[sorted.length - 1 - k] as number));
+          expect(Array.from(got)).toEqual(want);
+        },
+      ),
+    );
+  });
+
+  it('gives the same estimate from a window already sorted as from the raw scores', () => {
+    const c = cases[0] as Case;
+    const reference = c.reference.score.map((score, i) => ({ score, label: String(c.reference.label[i]) }));
+    const raw = cbpeEstimate(reference, [...c.window, Number.NaN], {
+      threshold: c.threshold,
+      positiveLabel: null,
+    });
+    const sorted = Float64Array.from(c.window.filter((s) => Number.isFinite(s))).sort();
+    expect(
+      cbpeEstimate(reference, sorted, { threshold: c.threshold, positiveLabel: null, sorted: true }),
+    ).toEqual(raw);
   });
 });

@@ -12,6 +12,8 @@
  * not hang on a random generator.
  */
 
+import { sortFloat64With } from '../drift/sorted-sample.ts';
+
 export interface ScoredRow {
   score: number;
   label: string | null;
@@ -40,8 +42,72 @@ export function positiveOf(labels: string[], given: string | null): string {
   return distinct[distinct.length - 1] ?? '1';
 }
 
+/** A fitted isotonic regression: the distinct x ascending and the fitted value at each. */
+export interface IsotonicFit {
+  xs: number[];
+  fitted: number[];
+}
+
 /** Isotonic regression (scikit-learn's: equal x averaged first, pool-adjacent-violators, linear interpolation, clipped). */
 export function fitIsotonic(x: number[], y: number[]): (v: number) => number {
+  const { xs, fitted } = isotonicFit(x, y);
+  return (v: number) => {
+    if (xs.length === 0) return Number.NaN;
+    if (v <= (xs[0] as number)) return fitted[0] as number;
+    if (v >= (xs[xs.length - 1] as number)) return fitted[fitted.length - 1] as number;
+    let lo = 0;
+    let hi = xs.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if ((xs[mid] as number) <= v) lo = mid;
+      else hi = mid;
+    }
+    return interpolate(xs, fitted, lo, v);
+  };
+}
+
+/** The fitted value between xs[lo] <= v < xs[lo + 1] (linear interpolation). */
+function interpolate(xs: number[], fitted: number[], lo: number, v: number): number {
+  const hi = lo + 1;
+  const x0 = xs[lo] as number;
+  const x1 = xs[hi] as number;
+  const t = (v - x0) / (x1 - x0);
+  return (fitted[lo] as number) + t * ((fitted[hi] as number) - (fitted[lo] as number));
+}
+
+/**
+ * The calibrated value of each of `sorted` (ascending), taken from the end: out[k] is the value of
+ * sorted[n - 1 - k]. The same numbers as fitIsotonic's function on each value, found by walking
+ * the fit once alongside the values instead of a binary search for each (and computed once for a
+ * run of equal values).
+ */
+export function calibrateDescending(fit: IsotonicFit, sorted: Float64Array): Float64Array {
+  const { xs, fitted } = fit;
+  const n = sorted.length;
+  const out = new Float64Array(n);
+  const last = xs.length - 1;
+  let lo = Math.max(0, last - 1);
+  let previous = Number.NaN;
+  let value = Number.NaN;
+  for (let k = 0; k < n; k++) {
+    const v = sorted[n - 1 - k] as number;
+    if (v !== previous) {
+      previous = v;
+      if (last < 0) value = Number.NaN;
+      else if (v <= (xs[0] as number)) value = fitted[0] as number;
+      else if (v >= (xs[last] as number)) value = fitted[last] as number;
+      else {
+        // xs[0] < v < xs[last]: the interval xs[lo] <= v < xs[lo + 1], lo only falling as v does
+        while ((xs[lo] as number) > v) lo--;
+        value = interpolate(xs, fitted, lo, v);
+      }
+    }
+    out[k] = value;
+  }
+  return out;
+}
+
+export function isotonicFit(x: number[], y: number[]): IsotonicFit {
   const order = x.map((_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
   const xs: number[] = [];
   const ys: number[] = [];
@@ -81,22 +147,7 @@ export function fitIsotonic(x: number[], y: number[]): (v: number) => number {
   means.forEach((m, k) => {
     for (let j = 0; j < (sizes[k] as number); j++) fitted.push(m);
   });
-  return (v: number) => {
-    if (xs.length === 0) return Number.NaN;
-    if (v <= (xs[0] as number)) return fitted[0] as number;
-    if (v >= (xs[xs.length - 1] as number)) return fitted[fitted.length - 1] as number;
-    let lo = 0;
-    let hi = xs.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if ((xs[mid] as number) <= v) lo = mid;
-      else hi = mid;
-    }
-    const x0 = xs[lo] as number;
-    const x1 = xs[hi] as number;
-    const t = (v - x0) / (x1 - x0);
-    return (fitted[lo] as number) + t * ((fitted[hi] as number) - (fitted[lo] as number));
-  };
+  return { xs, fitted };
 }
 
 /** ROC AUC with ties averaged (the Mann–Whitney form), for the calibration rule. */
@@ -153,13 +204,28 @@ function band(value: number | null, base: [number, number], n: number): CbpeMetr
   };
 }
 
+/** The finite values of `window`, ascending (radix sort: the same order as a numeric sort). */
+function sortedFinite(window: ArrayLike<number>): Float64Array {
+  const finite = new Float64Array(window.length);
+  let n = 0;
+  for (let i = 0; i < window.length; i++) {
+    const v = window[i] as number;
+    if (Number.isFinite(v)) finite[n++] = v;
+  }
+  return sortFloat64With(finite.subarray(0, n), undefined, true).values;
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-/** Estimates a window's performance from its scores, with the calibrator fitted on the reference. */
+/**
+ * Estimates a window's performance from its scores, with the calibrator fitted on the reference.
+ * With `sorted`, `window` holds only finite scores, ascending (as a caller that sorted them already
+ * has them), and is used as it is.
+ */
 export function cbpeEstimate(
   reference: ScoredRow[],
   window: ArrayLike<number>,
-  options: { threshold: number; positiveLabel: string | null },
+  options: { threshold: number; positiveLabel: string | null; sorted?: boolean },
 ): CbpeResult | null {
   const labelled = reference.filter((r) => r.label !== null && Number.isFinite(r.score));
   if (labelled.length === 0) return null;
@@ -172,23 +238,22 @@ export function cbpeEstimate(
   const positives = refY.reduce((a, b) => a + b, 0);
   const singleClass = positives === 0 || positives === refY.length;
   const calibrated = !singleClass && rocAuc(refScores, refY) <= 0.999;
-  const calibrate = calibrated ? fitIsotonic(refScores, refY) : (s: number) => s;
   // The window sorted by the raw score, descending. Ties need no order among themselves: the
   // calibrator is a function of the score, so tied scores have the same probability and every
   // cumulative sum below is the same whichever tied row comes first (NannyML sorts stably).
-  const sorted = Float64Array.from(window)
-    .filter((s) => Number.isFinite(s))
-    .sort();
+  const sorted = options.sorted && window instanceof Float64Array ? window : sortedFinite(window);
   const n = sorted.length;
-  const p = new Float64Array(n);
+  // p[k]: the calibrated probability of the k-th highest score
+  const p = calibrated
+    ? calibrateDescending(isotonicFit(refScores, refY), sorted)
+    : Float64Array.from({ length: n }, (_, k) => sorted[n - 1 - k] as number);
   let tp = 0;
   let fp = 0;
   let fn = 0;
   let tn = 0;
   for (let k = 0; k < n; k++) {
     const s = sorted[n - 1 - k] as number;
-    const pi = calibrate(s);
-    p[k] = pi;
+    const pi = p[k] as number;
     if (s >= options.threshold) {
       tp += pi;
       fp += 1 - pi;

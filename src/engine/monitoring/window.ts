@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ValidationEvidence } from '../../contracts/validation-evidence.ts';
-import { count, exclusive, ident, literal, queryRows } from '../duckdb/sql.ts';
+import { type SortedSample, sortFloat64With } from '../drift/sorted-sample.ts';
+import { count, exclusive, ident, queryRows, tempTableName } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
+import { doubleItems } from '../scan/numeric-column.ts';
 import { validate } from '../validate.ts';
 import { type CbpeResult, cbpeEstimate, type ScoredRow } from './cbpe.ts';
 import { list, monitoringDuckDb, withDuckDb } from './segments.ts';
@@ -67,77 +67,135 @@ function joinedSql(
     WHERE ${where}`;
 }
 
-/** Writes the window (and baseline) files `assay validate` reads: the same rows a user would export. */
-async function exportFiles(
-  conn: DuckDBConnection,
-  input: WindowInput,
-  dir: string,
-): Promise<{ rows: number; labelled: number; referenceRows: number }> {
-  const { label } = input;
-  const file = (name: string) => literal(path.join(dir, name));
-  // the files are read once, right away, and removed: not worth compressing
-  const parquet = '(FORMAT parquet, COMPRESSION uncompressed)';
-  const copy = async (select: string, name: string) =>
-    (await exclusive(conn, () => conn.run(`COPY (${select}) TO ${file(name)} ${parquet}`))).rowsChanged;
-  let rows: number;
-  let labelled: number;
-  if (input.outcomes.length === 0) {
-    // no labels: the window's rows go straight from the segments to the file
-    const preds = `read_parquet(${list(input.predictions)}, union_by_name = true)`;
-    const select = `SELECT * EXCLUDE (__pid, __ts, __batch) FROM ${preds} WHERE __ts >= ${input.start} AND __ts < ${input.end}`;
-    rows = await copy(select, 'current.parquet');
-    labelled = await copy(
-      `SELECT *, NULL AS ${ident(label)} FROM (${select}) WHERE false`,
-      'labelled.parquet',
-    );
-  } else {
-    await conn.run(
-      `CREATE TEMP TABLE w AS ${joinedSql(input.predictions, input.outcomes, input.start, input.end, label)}`,
-    );
-    rows = await copy(`SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM w`, 'current.parquet');
-    // Performance reads only the output and the label: the labelled rows' other columns would make
-    // its `validate` work through their data quality for nothing (the window's drift run has it).
-    const output = input.score ?? input.prediction;
-    const wcols = (await queryRows(conn, 'DESCRIBE w')).map((c) => String(c.column_name));
-    const cols =
-      output && wcols.includes(output) ? `${ident(output)}, ${ident(label)}` : '* EXCLUDE (__pid, __ts)';
-    labelled = await copy(`SELECT ${cols} FROM w WHERE ${ident(label)} IS NOT NULL`, 'labelled.parquet');
-  }
-  const b = input.baseline;
-  if (b.type === 'reference') {
-    await conn.run(
-      `CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet(${list(b.files)}, union_by_name = true)`,
-    );
-  } else if (input.predictions.length > 0) {
-    await conn.run(
-      `CREATE TEMP TABLE r AS SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`,
-    );
-  } else {
-    await conn.run(`CREATE TEMP TABLE r AS SELECT * FROM read_parquet(${file('current.parquet')}) LIMIT 0`);
-  }
-  const rcols = (await queryRows(conn, 'DESCRIBE r')).map((c) => String(c.column_name));
-  const dropLabel = rcols.includes(label) ? ` EXCLUDE (${ident(label)})` : '';
-  const referenceRows = await copy(`SELECT *${dropLabel} FROM r`, 'reference.parquet');
-  if (rcols.includes(label) && input.score) {
-    await copy(
-      `SELECT ${ident(input.score)} AS score, ${ident(label)} AS label FROM r WHERE ${ident(label)} IS NOT NULL`,
-      'reference-scores.parquet',
-    );
-  }
-  return { rows, labelled, referenceRows };
+/** A relation of the window's run: its defining SQL and how the evidence names it. */
+interface WindowRelation {
+  /** What `validate` reads: a query over the tables below or the segments. */
+  sql: string;
+  /** The digest recorded as the input's SHA-256: of the query over the segments it stands for. */
+  sha256: string;
+  name: string;
 }
 
-/** The finite scores of a file (and their labels as text), read column-wise. */
+/** The window's rows and baseline as relations of the shared instance (see prepareRelations). */
+interface PreparedWindow {
+  rows: number;
+  labelled: number;
+  referenceRows: number;
+  current: WindowRelation;
+  /** The labelled rows' output and label (null without labels). */
+  labelledRel: WindowRelation | null;
+  reference: WindowRelation;
+  /** The baseline's scores and labels for CBPE (null when it has no label or no score column). */
+  referenceScores: string | null;
+  /** Tables of the shared instance to drop afterwards. */
+  tables: string[];
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Makes the window's rows and its baseline readable by `validate` in the shared instance, without
+ * exporting them to files: with outcomes, the join of the window's prediction segments with their
+ * labels is computed once into a table of the instance's own catalog (visible to `validate`'s
+ * connection; its temporary tables would not be); without outcomes, the window is a query over the
+ * segments, read in place as a Parquet input is. The baseline, small or a join too, is a table.
+ */
+async function prepareRelations(conn: DuckDBConnection, input: WindowInput): Promise<PreparedWindow> {
+  const { label } = input;
+  const tables: string[] = [];
+  const table = () => {
+    const name = `memory.main.${ident(tempTableName('window'))}`;
+    tables.push(name);
+    return name;
+  };
+  const interval = `${new Date(input.start).toISOString()}/${new Date(input.end).toISOString()}`;
+  let rows: number;
+  let labelled: number;
+  let current: WindowRelation;
+  let labelledRel: WindowRelation | null = null;
+  let w: string | null = null;
+  try {
+    if (input.outcomes.length === 0) {
+      // no labels: the window's rows are read straight from the segments
+      const preds = `read_parquet(${list(input.predictions)}, union_by_name = true)`;
+      const sql = `SELECT * EXCLUDE (__pid, __ts, __batch) FROM ${preds} WHERE __ts >= ${input.start} AND __ts < ${input.end}`;
+      rows = count((await queryRows(conn, `SELECT count(*) AS n FROM (${sql})`))[0]?.n);
+      labelled = 0;
+      current = { sql, sha256: sha256(sql), name: `window ${interval}` };
+    } else {
+      w = table();
+      const joined = joinedSql(input.predictions, input.outcomes, input.start, input.end, label);
+      await conn.run(`CREATE TABLE ${w} AS ${joined}`);
+      const [c] = await queryRows(conn, `SELECT count(*) AS n, count(${ident(label)}) AS l FROM ${w}`);
+      rows = count(c?.n);
+      labelled = count(c?.l);
+      const digest = sha256(joined);
+      current = {
+        sql: `SELECT * EXCLUDE (__pid, __ts, ${ident(label)}) FROM ${w}`,
+        sha256: digest,
+        name: `window ${interval}`,
+      };
+      // Performance reads only the output and the label: the labelled rows' other columns would
+      // make its `validate` work through their data quality for nothing (the drift run has it).
+      const output = input.score ?? input.prediction;
+      const wcols = (await queryRows(conn, `DESCRIBE ${w}`)).map((c) => String(c.column_name));
+      const cols =
+        output && wcols.includes(output) ? `${ident(output)}, ${ident(label)}` : '* EXCLUDE (__pid, __ts)';
+      labelledRel = {
+        sql: `SELECT ${cols} FROM ${w} WHERE ${ident(label)} IS NOT NULL`,
+        sha256: sha256(`${joined} -- labelled`),
+        name: `window ${interval}, labelled rows`,
+      };
+    }
+    const b = input.baseline;
+    const r = table();
+    let defining: string;
+    if (b.type === 'reference') {
+      defining = `SELECT * EXCLUDE (__pid, __ts, __batch) FROM read_parquet(${list(b.files)}, union_by_name = true)`;
+    } else if (input.predictions.length > 0) {
+      defining = `SELECT * EXCLUDE (__pid, __ts) FROM (${joinedSql(input.predictions, input.outcomes, b.from, b.to, label)})`;
+    } else {
+      defining = `SELECT * FROM (${current.sql}) LIMIT 0`;
+    }
+    await conn.run(`CREATE TABLE ${r} AS ${defining}`);
+    const rcols = (await queryRows(conn, `DESCRIBE ${r}`)).map((c) => String(c.column_name));
+    const dropLabel = rcols.includes(label) ? ` EXCLUDE (${ident(label)})` : '';
+    const referenceRows = count((await queryRows(conn, `SELECT count(*) AS n FROM ${r}`))[0]?.n);
+    const baselineName = b.type === 'reference' ? 'baseline: reference' : 'baseline period';
+    return {
+      rows,
+      labelled,
+      referenceRows,
+      current,
+      labelledRel,
+      reference: { sql: `SELECT *${dropLabel} FROM ${r}`, sha256: sha256(defining), name: baselineName },
+      referenceScores:
+        rcols.includes(label) && input.score && rcols.includes(input.score)
+          ? `SELECT ${ident(input.score)} AS score, ${ident(label)} AS label FROM ${r} WHERE ${ident(label)} IS NOT NULL`
+          : null,
+      tables,
+    };
+  } catch (err) {
+    await dropTables(conn, tables);
+    throw err;
+  }
+}
+
+async function dropTables(conn: DuckDBConnection, tables: string[]): Promise<void> {
+  for (const t of tables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+}
+
+/** The finite scores of a relation (and their labels as text), read column-wise. */
 async function scoredRows(
   conn: DuckDBConnection,
-  file: string,
+  relation: string,
   score: string,
   label: string | null,
 ): Promise<{ scores: Float64Array; labels: string[] | null }> {
   const columns = await exclusive(conn, async () =>
     (
       await conn.runAndReadAll(
-        `SELECT CAST(${ident(score)} AS DOUBLE) AS s${label ? `, CAST(${ident(label)} AS VARCHAR) AS y` : ''} FROM read_parquet(${literal(file)}) WHERE ${ident(score)} IS NOT NULL`,
+        `SELECT CAST(${ident(score)} AS DOUBLE) AS s${label ? `, CAST(${ident(label)} AS VARCHAR) AS y` : ''} FROM (${relation}) WHERE ${ident(score)} IS NOT NULL`,
       )
     ).getColumnsJS(),
   );
@@ -148,89 +206,156 @@ async function scoredRows(
 }
 
 /**
+ * The window's finite scores, ascending: streamed from DuckDB chunk by chunk into one typed array
+ * (no array of JS values) and radix-sorted, as CBPE takes them.
+ */
+async function sortedScores(
+  conn: DuckDBConnection,
+  relation: string,
+  score: string,
+  rows: number,
+): Promise<Float64Array> {
+  const values = new Float64Array(rows);
+  let n = 0;
+  await exclusive(conn, async () => {
+    const s = `CAST(${ident(score)} AS DOUBLE)`;
+    const result = await conn.stream(`SELECT ${s} AS s FROM (${relation}) WHERE isfinite(${s})`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      values.set(doubleItems(chunk.getColumnVector(0), chunk.rowCount), n);
+      n += chunk.rowCount;
+    }
+  });
+  return sortFloat64With(values.subarray(0, n), undefined, true).values;
+}
+
+/** Every value of a sorted sample, ascending (a sample of distinct values with counts expanded). */
+function expand(sample: SortedSample): Float64Array {
+  const { values, counts, n } = sample;
+  if (!counts) return values.length === n ? values : values.subarray(0, n);
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    out.fill(values[i] as number, k, k + (counts[i] as number));
+    k += counts[i] as number;
+  }
+  return out;
+}
+
+/**
  * Computes one window with the engine: the same `validate` that `assay validate` runs, on the
  * window's rows (drift and data quality against the baseline) and on its labelled rows' output
- * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. Files are written to a private temporary directory.
+ * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. The rows
+ * are read where they are (relations of the shared instance, see prepareRelations), not exported.
  */
 export async function computeWindow(input: WindowInput): Promise<WindowComputation> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'assay-window-'));
-  try {
-    const exported = await withDuckDb((conn) => exportFiles(conn, input, dir));
-    if (exported.rows === 0) {
-      return {
-        rows: 0,
-        labelledRows: 0,
-        drift: null,
-        performance: null,
-        cbpe: null,
-        note: 'no predictions in the window',
-      };
+  return withDuckDb(async (conn) => {
+    const prepared = await prepareRelations(conn, input);
+    try {
+      return await computePrepared(conn, input, prepared);
+    } finally {
+      await dropTables(conn, prepared.tables);
     }
-    const notes: string[] = [];
-    // both validations run in the shared instance (a fresh catalog each), not one instance each
-    const duckdb = await monitoringDuckDb();
-    let drift: ValidationEvidence | null = null;
-    const output = input.score ?? input.prediction;
-    if (exported.referenceRows > 0) {
-      drift = await validate({
-        data: path.join(dir, 'current.parquet'),
-        reference: path.join(dir, 'reference.parquet'),
-        ...(input.features ? { features: [...input.features, ...(output ? [output] : [])] } : {}),
-        categorical: input.categorical,
-        now: input.now,
-        duckdb,
-      });
-    } else notes.push('the baseline has no rows');
-    let performance: ValidationEvidence | null = null;
-    if (input.performanceMinRows !== null && exported.labelled >= input.performanceMinRows && output) {
-      // Labels arrive late and in any order: the labelled rows so far may not be evaluable yet (one
-      // class only). The window then has no performance until more outcomes recompute it.
-      performance = await validate({
-        data: path.join(dir, 'labelled.parquet'),
-        label: input.label,
-        ...(input.score ? { score: input.score } : { prediction: output }),
-        ...(input.threshold !== null ? { threshold: input.threshold } : {}),
-        ...(input.positiveLabel !== null ? { positiveLabel: input.positiveLabel } : {}),
-        features: [],
-        // the labelled file holds the output and the label only (see exportFiles)
-        categorical: input.categorical.filter((c) => c === output || c === input.label),
-        now: input.now,
-        duckdb,
-      }).catch((err: unknown) => {
-        if (!(err instanceof InputError)) throw err;
-        notes.push(`performance not computed on the labelled rows: ${err.message}`);
-        return null;
-      });
-    }
-    let cbpe: CbpeResult | null = null;
-    if (input.estimate && input.score) {
-      const score = input.score;
-      const refFile = path.join(dir, 'reference-scores.parquet');
-      cbpe = await withDuckDb(async (conn) => {
-        const exists = await queryRows(conn, `SELECT count(*) AS n FROM glob(${literal(refFile)})`);
-        if (count(exists[0]?.n) === 0) return null;
-        const ref = await scoredRows(conn, refFile, 'score', 'label');
-        const reference: ScoredRow[] = Array.from(ref.scores, (s, i) => ({
-          score: s,
-          label: ref.labels?.[i] ?? null,
-        }));
-        const current = await scoredRows(conn, path.join(dir, 'current.parquet'), score, null);
-        return cbpeEstimate(reference, current.scores, {
-          threshold: input.threshold ?? 0.5,
-          positiveLabel: input.positiveLabel,
-        });
-      });
-      if (!cbpe) notes.push('estimated performance needs a baseline with labels and scores');
-    }
+  });
+}
+
+async function computePrepared(
+  conn: DuckDBConnection,
+  input: WindowInput,
+  prepared: PreparedWindow,
+): Promise<WindowComputation> {
+  if (prepared.rows === 0) {
     return {
-      rows: exported.rows,
-      labelledRows: exported.labelled,
-      drift,
-      performance,
-      cbpe,
-      note: notes.length > 0 ? notes.join('; ') : null,
+      rows: 0,
+      labelledRows: 0,
+      drift: null,
+      performance: null,
+      cbpe: null,
+      note: 'no predictions in the window',
     };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
+  const notes: string[] = [];
+  // both validations run in the shared instance (a fresh catalog each), not one instance each
+  const duckdb = await monitoringDuckDb();
+  const relation = (r: WindowRelation) => ({ sql: r.sql, sha256: r.sha256 });
+  let drift: ValidationEvidence | null = null;
+  const output = input.score ?? input.prediction;
+  // CBPE takes the window's scores as the drift run read and sorted them
+  let scores: Float64Array | null = null;
+  const score = input.estimate && prepared.referenceScores ? input.score : null;
+  if (prepared.referenceRows > 0) {
+    drift = await validate({
+      ...(score
+        ? {
+            numericSamples: {
+              columns: [score],
+              take: (_: string, sample: SortedSample) => {
+                scores = expand(sample);
+              },
+            },
+          }
+        : {}),
+      data: prepared.current.name,
+      reference: prepared.reference.name,
+      relations: { data: relation(prepared.current), reference: relation(prepared.reference) },
+      ...(input.features ? { features: [...input.features, ...(output ? [output] : [])] } : {}),
+      categorical: input.categorical,
+      now: input.now,
+      duckdb,
+    });
+  } else notes.push('the baseline has no rows');
+  let performance: ValidationEvidence | null = null;
+  const labelledRel = prepared.labelledRel;
+  if (
+    input.performanceMinRows !== null &&
+    labelledRel &&
+    prepared.labelled >= input.performanceMinRows &&
+    output
+  ) {
+    // Labels arrive late and in any order: the labelled rows so far may not be evaluable yet (one
+    // class only). The window then has no performance until more outcomes recompute it.
+    performance = await validate({
+      data: labelledRel.name,
+      relations: { data: relation(labelledRel) },
+      label: input.label,
+      ...(input.score ? { score: input.score } : { prediction: output }),
+      ...(input.threshold !== null ? { threshold: input.threshold } : {}),
+      ...(input.positiveLabel !== null ? { positiveLabel: input.positiveLabel } : {}),
+      features: [],
+      // the labelled rows hold the output and the label only (see prepareRelations)
+      categorical: input.categorical.filter((c) => c === output || c === input.label),
+      now: input.now,
+      duckdb,
+    }).catch((err: unknown) => {
+      if (!(err instanceof InputError)) throw err;
+      notes.push(`performance not computed on the labelled rows: ${err.message}`);
+      return null;
+    });
+  }
+  let cbpe: CbpeResult | null = null;
+  if (input.estimate && input.score) {
+    if (prepared.referenceScores) {
+      const ref = await scoredRows(conn, prepared.referenceScores, 'score', 'label');
+      const reference: ScoredRow[] = Array.from(ref.scores, (s, i) => ({
+        score: s,
+        label: ref.labels?.[i] ?? null,
+      }));
+      const current = scores ?? (await sortedScores(conn, prepared.current.sql, input.score, prepared.rows));
+      cbpe = cbpeEstimate(reference, current, {
+        threshold: input.threshold ?? 0.5,
+        positiveLabel: input.positiveLabel,
+        sorted: true,
+      });
+    }
+    if (!cbpe) notes.push('estimated performance needs a baseline with labels and scores');
+  }
+  return {
+    rows: prepared.rows,
+    labelledRows: prepared.labelled,
+    drift,
+    performance,
+    cbpe,
+    note: notes.length > 0 ? notes.join('; ') : null,
+  };
 }
