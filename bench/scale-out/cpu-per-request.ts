@@ -2,11 +2,13 @@
 // latency is queueing for two saturated cores, so what a request costs in CPU is the figure to cut.
 // Starts one server on a throw-away database, registers --models models, then sends each kind of
 // the scale-out run's requests (--n of each, --concurrency at a time) and reads the server's CPU
-// time (user + system, /proc/<pid>/stat, Linux) around each kind; PostgreSQL's own CPU is not in it.
+// time (user + system, /proc/<pid>/stat, Linux) around each kind, and that of the PostgreSQL
+// backends serving the bench database (their pids from pg_stat_activity; same machine only).
 //
 //   ASSAY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //     node --import tsx bench/scale-out/cpu-per-request.ts [--models 300] [--n 600] [--concurrency 10]
-// Prints, per kind: the server's CPU ms per request (and the wall time, which the machine's load skews).
+// Prints, per kind: the server's and PostgreSQL's CPU ms per request (and the wall time, which the
+// machine's load skews).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,6 +34,22 @@ function cpuMs(pid: number): number {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime, stime (fields 14, 15)
 }
+
+/** CPU ms of the PostgreSQL backends connected to the bench database (0 for one that has gone). */
+async function backendsCpuMs(c: pg.Client, db: string): Promise<Map<number, number>> {
+  const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
+  const m = new Map<number, number>();
+  for (const { pid } of r.rows) {
+    try {
+      m.set(pid, cpuMs(pid));
+    } catch {
+      m.set(pid, 0);
+    }
+  }
+  return m;
+}
+const pgDelta = (a: Map<number, number>, b: Map<number, number>) =>
+  [...b].reduce((s, [pid, ms]) => s + Math.max(0, ms - (a.get(pid) ?? ms)), 0);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -125,11 +143,13 @@ try {
   );
   for (const [kind, one] of kinds) {
     const c0 = cpuMs(child.pid!);
+    const p0 = await backendsCpuMs(admin, name);
     const t0 = performance.now();
     await run(N, one);
     const cpu = cpuMs(child.pid!) - c0;
+    const pgCpu = pgDelta(p0, await backendsCpuMs(admin, name));
     console.log(
-      `  ${kind.padEnd(28)} server CPU ${(cpu / N).toFixed(2)} ms per request (${(cpu / 1000).toFixed(2)} s for ${N}; wall ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      `  ${kind.padEnd(28)} server CPU ${(cpu / N).toFixed(2)} ms, PostgreSQL CPU ${(pgCpu / N).toFixed(2)} ms per request (${(cpu / 1000).toFixed(2)} s + ${(pgCpu / 1000).toFixed(2)} s for ${N}; wall ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
   }
 } finally {
