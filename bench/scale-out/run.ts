@@ -35,6 +35,10 @@ const DIRECT = process.argv.includes('--no-lb');
 const NO_BLOBS = process.argv.includes('--no-blobs');
 /** --lock-whole: every write takes the writers' lock first (ASSAY_WRITE_LOCK=whole), the before figure. */
 const LOCK_WHOLE = process.argv.includes('--lock-whole');
+/** --cpu-prof DIR: the first server (the one never killed) writes a V8 CPU profile into DIR on exit. */
+const PROF_DIR = process.argv.includes('--cpu-prof')
+  ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
+  : undefined;
 
 /** Each write transaction of the servers and workers, from their `ASSAY_WRITE_STATS=1` lines. */
 interface WriteStat {
@@ -84,7 +88,16 @@ async function startServer(
 ): Promise<Server> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--no-seed'],
+    [
+      ...(first && PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROF_DIR] : []),
+      BIN,
+      'serve',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--no-seed',
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },

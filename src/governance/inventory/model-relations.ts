@@ -28,6 +28,17 @@ export async function resolveModelRelations(
   developers: readonly string[],
   validators: readonly string[],
 ): Promise<{ user_id: string; relation: string }[]> {
+  const named = await resolveNamedModelRelations(tx, owner, developers, validators);
+  return named.map(({ user_id, relation }) => ({ user_id, relation }));
+}
+
+/** The same rows with each user's name (a new model's view is built from them without reading them back). */
+export async function resolveNamedModelRelations(
+  tx: Kysely<Database>,
+  owner: string,
+  developers: readonly string[],
+  validators: readonly string[],
+): Promise<{ user_id: string; username: string; relation: string }[]> {
   const names = [...new Set([owner, ...developers, ...validators])];
   const users = await usersNamed(tx, names);
   const idOf = new Map(users.map((u) => [u.username, u.id]));
@@ -46,10 +57,10 @@ export async function resolveModelRelations(
     );
   }
   return [
-    { user_id: idOf.get(owner)!, relation: 'owner' },
+    { user_id: idOf.get(owner)!, username: owner, relation: 'owner' },
     ...[...new Set(developers)]
       .filter((d) => d !== owner)
-      .map((d) => ({ user_id: idOf.get(d)!, relation: 'developer' })),
-    ...[...new Set(validators)].map((v) => ({ user_id: idOf.get(v)!, relation: 'validator' })),
+      .map((d) => ({ user_id: idOf.get(d)!, username: d, relation: 'developer' })),
+    ...[...new Set(validators)].map((v) => ({ user_id: idOf.get(v)!, username: v, relation: 'validator' })),
   ];
 }

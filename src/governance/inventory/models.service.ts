@@ -22,10 +22,11 @@ import { endActiveDeploymentsIn } from './deployments.ts';
 import { modelRowById } from './inventory.queries.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
 import { modelListPage, type NextReviewDateSource } from './model-list.ts';
-import { type RelationsGuard, resolveModelRelations } from './model-relations.ts';
+import { type RelationsGuard, resolveModelRelations, resolveNamedModelRelations } from './model-relations.ts';
 import { assertTransition, computeCompleteness, GATED_STATUSES, newModelRow } from './model-rules.ts';
 import {
   insertModel,
+  insertModelRelations,
   modelById,
   modelByKey,
   modelRelations,
@@ -155,12 +156,13 @@ export class ModelsService {
       if (await modelByKey(tx, input.key))
         throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
       const ownerName = input.owner ?? caller.principal.username;
-      const relations = await resolveModelRelations(tx, ownerName, input.developers ?? [], []);
+      const relations = await resolveNamedModelRelations(tx, ownerName, input.developers ?? [], []);
       const ownerId = relations.find((r) => r.relation === 'owner')!.user_id;
       const row = newModelRow(input, newId(), ownerId, now);
       await insertModel(tx, row);
-      await replaceModelRelations(tx, row.id, relations);
-      const after = await this.view(row, tx);
+      await insertModelRelations(tx, row.id, relations);
+      // The view from the rows just written (their names resolved above), not read back.
+      const after = toModelView(row, relations);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'model.registered',
         entityType: 'model',

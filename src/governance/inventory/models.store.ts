@@ -128,6 +128,19 @@ export async function updateModel(
 }
 
 /** Replaces the relations of a model. */
+/** The relations of a model just inserted (it has none yet: nothing to delete first). */
+export async function insertModelRelations(
+  tx: Kysely<Database>,
+  modelId: string,
+  rows: readonly { user_id: string; relation: string }[],
+): Promise<void> {
+  if (rows.length)
+    await tx
+      .insertInto('model_relations')
+      .values(rows.map((r) => ({ model_id: modelId, user_id: r.user_id, relation: r.relation })))
+      .execute();
+}
+
 export async function replaceModelRelations(
   tx: Kysely<Database>,
   modelId: string,
