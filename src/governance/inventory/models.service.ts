@@ -35,7 +35,6 @@ import {
   toModelView,
   updateModel,
 } from './models.store.ts';
-
 export type { NextReviewDateSource } from './model-list.ts';
 export type { RelationsGuard } from './model-relations.ts';
 
@@ -161,7 +160,6 @@ export class ModelsService {
       const row = newModelRow(input, newId(), ownerId, now);
       await insertModel(tx, row);
       await insertModelRelations(tx, row.id, relations);
-      // The view from the rows just written (their names resolved above), not read back.
       const after = toModelView(row, relations);
       await appendAuditEvent(tx, this.clock, caller.audit, {
         action: 'model.registered',
