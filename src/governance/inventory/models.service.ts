@@ -35,6 +35,7 @@ import {
   toModelView,
   updateModel,
 } from './models.store.ts';
+
 export type { NextReviewDateSource } from './model-list.ts';
 export type { RelationsGuard } from './model-relations.ts';
 
@@ -95,10 +96,7 @@ export class ModelsService {
     if (this.relationsGuard) await this.relationsGuard(tx, audit, modelId, next);
   }
 
-  /**
-   * Loads a model for `action`: 404 when it does not exist or the caller may not see it,
-   * 403 when the caller sees it but may not do the action.
-   */
+  /** Loads a model for `action`: 404 when absent or not visible to the caller, 403 when not allowed. */
   async authorize(
     principal: Principal,
     key: string,
