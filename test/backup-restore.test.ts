@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startRealServer } from './support/cli-harness.ts';
+import { runCli, serverRequest, startRealServer, uploadEvidence } from './support/cli-harness.ts';
 import { openTestDb, type TestDb } from './support/engines.ts';
 
 const PG = process.env.ASSAY_TEST_DATABASE_URL;
@@ -29,27 +29,18 @@ describe.skipIf(!PG)('blobs migrate, backup and restore on PostgreSQL', () => {
     const server = await startRealServer({
       env: { ASSAY_DATABASE_URL: store.url!, ASSAY_SCHEDULER_INTERVAL_MS: '0' },
     });
-    const http = async (method: string, url: string, body: unknown) => {
-      const r = await fetch(`${server.url}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(r.status).toBeLessThan(300);
-    };
+    const http = (method: string, url: string, body: unknown) => serverRequest(server, method, url, body);
     await http('POST', '/api/v1/models', { key: 'bk', name: 'Backup', type: 'classification' });
     await http('POST', '/api/v1/models/bk/versions', { label: '1.0.0' });
-    for (const [i, size] of [2_500_000, 1000, 40_000].entries()) {
-      const form = new FormData();
-      form.append('metadata', JSON.stringify({ type: 'test_results', title: `file ${i}` }));
-      form.append('file', new Blob([randomBytes(size)]), `f${i}.bin`);
-      const r = await fetch(`${server.url}/api/v1/models/bk/versions/1.0.0/evidence`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${server.token}` },
-        body: form,
-      });
-      expect(r.status).toBe(201);
-    }
+    for (const [i, size] of [2_500_000, 1000, 40_000].entries())
+      await uploadEvidence(
+        server,
+        'bk',
+        '1.0.0',
+        { type: 'test_results', title: `file ${i}` },
+        randomBytes(size),
+        `f${i}.bin`,
+      );
     await server.stop(true);
     dirs.push(server.dataDir);
     const shared = {

@@ -2,40 +2,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
+import {
+  type RealServer,
+  runCli,
+  serverRequest,
+  startRealServer,
+  uploadEvidence,
+} from './support/cli-harness.ts';
 
 /** `assay export audit-package` and `assay verify-package` against a real server. */
 describe('audit package through the CLI', () => {
   let server: RealServer;
   let dir: string;
   const env = () => ({ ASSAY_URL: server.url, ASSAY_TOKEN: server.token });
-  const http = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${server.token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
+  const http = async (method: string, url: string, body?: unknown) =>
+    (await serverRequest(server, method, url, body)).json();
 
   beforeAll(async () => {
     server = await startRealServer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-cli-pkg-'));
     await http('POST', '/api/v1/models', { key: 'cli-pkg', name: 'CLI package', type: 'classification' });
     await http('POST', '/api/v1/models/cli-pkg/versions', { label: '1.0.0' });
-    const form = new FormData();
-    form.append('metadata', JSON.stringify({ type: 'test_results', title: 'metrics' }));
-    form.append('file', new Blob([Buffer.alloc(200_000, 7)]), 'metrics.bin');
-    const res = await fetch(`${server.url}/api/v1/models/cli-pkg/versions/1.0.0/evidence`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}` },
-      body: form,
-    });
-    expect(res.status).toBe(201);
+    await uploadEvidence(
+      server,
+      'cli-pkg',
+      '1.0.0',
+      { type: 'test_results', title: 'metrics' },
+      Buffer.alloc(200_000, 7),
+      'metrics.bin',
+    );
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RealServer, runCli, startRealServer } from './support/cli-harness.ts';
+import {
+  type RealServer,
+  runCli,
+  serverRequest,
+  startRealServer,
+  uploadEvidence,
+} from './support/cli-harness.ts';
 
 /** A scored binary sample with a group column (deterministic). */
 function scoredCsv(rows: number, seed: number): string {
@@ -28,18 +34,8 @@ describe('assay jobs validate against a real server', () => {
   let auditorToken: string;
   let referenceId: string;
   const env = () => ({ ASSAY_URL: server.url, ASSAY_TOKEN: server.token });
-  const http = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${server.token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
+  const http = async (method: string, url: string, body?: unknown) =>
+    (await serverRequest(server, method, url, body)).json();
 
   beforeAll(async () => {
     server = await startRealServer();
@@ -47,16 +43,14 @@ describe('assay jobs validate against a real server', () => {
     fs.writeFileSync(path.join(dir, 'scored.csv'), scoredCsv(500, 7));
     await http('POST', '/api/v1/models', { key: 'cli-val', name: 'CLI validation', type: 'classification' });
     await http('POST', '/api/v1/models/cli-val/versions', { label: '1.0.0' });
-    const form = new FormData();
-    form.append('metadata', JSON.stringify({ type: 'test_results', title: 'reference' }));
-    form.append('file', new Blob([scoredCsv(500, 11)]), 'reference.csv');
-    const res = await fetch(`${server.url}/api/v1/models/cli-val/versions/1.0.0/evidence`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}` },
-      body: form,
-    });
-    expect(res.status).toBe(201);
-    referenceId = ((await res.json()) as { id: string }).id;
+    referenceId = await uploadEvidence(
+      server,
+      'cli-val',
+      '1.0.0',
+      { type: 'test_results', title: 'reference' },
+      scoredCsv(500, 11),
+      'reference.csv',
+    );
     await http('POST', '/api/v1/users', { username: 'audrey', role: 'auditor' });
     auditorToken = (await http('POST', '/api/v1/tokens', { name: 'cli', scope: 'write', username: 'audrey' }))
       .secret;

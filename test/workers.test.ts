@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../src/contracts/jobs.ts';
 import { newId } from '../src/platform/ids.ts';
 import { JOB_QUEUE, openJobQueue } from '../src/platform/jobs/job-queue.ts';
-import { type RealServer, startRealServer } from './support/cli-harness.ts';
+import { type RealServer, serverRequest, startRealServer, uploadEvidence } from './support/cli-harness.ts';
 import { openTestDb, type TestDb } from './support/engines.ts';
 
 const PG = process.env.ASSAY_TEST_DATABASE_URL;
@@ -62,18 +62,7 @@ describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
   const workers: Worker[] = [];
   let env: Record<string, string>;
 
-  const http = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${server.token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return res;
-  };
+  const http = (method: string, url: string, body?: unknown) => serverRequest(server, method, url, body);
   const job = async (id: string) => (await (await http('GET', `/api/v1/jobs/${id}`)).json()) as Job;
   const until = async (id: string, done: (j: Job) => boolean, ms: number) => {
     const end = Date.now() + ms;
@@ -109,15 +98,14 @@ describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
     await http('POST', '/api/v1/models', { key: 'big-pd', name: 'Big PD', type: 'classification' });
     await http('POST', '/api/v1/models/big-pd/versions', { label: '1.0.0' });
     // A large evidence file, so that building the package takes long enough to kill its worker.
-    const form = new FormData();
-    form.append('metadata', JSON.stringify({ type: 'test_results', title: 'scores' }));
-    form.append('file', new Blob([randomBytes(48 * 1024 * 1024)]), 'scores.bin');
-    const up = await fetch(`${server.url}/api/v1/models/big-pd/versions/1.0.0/evidence`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}` },
-      body: form,
-    });
-    expect(up.status).toBe(201);
+    await uploadEvidence(
+      server,
+      'big-pd',
+      '1.0.0',
+      { type: 'test_results', title: 'scores' },
+      randomBytes(48 * 1024 * 1024),
+      'scores.bin',
+    );
   }, 180_000);
   afterAll(async () => {
     for (const w of workers) await stopWorker(w);

@@ -110,3 +110,43 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** A request to a real server as its admin: JSON in, the response out; any status ≥ 300 throws with the body. */
+export async function serverRequest(
+  server: Pick<RealServer, 'url' | 'token'>,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Response> {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Uploads one evidence file to KEY@VERSION as the admin; returns the evidence's id (throws unless 201). */
+export async function uploadEvidence(
+  server: Pick<RealServer, 'url' | 'token'>,
+  model: string,
+  version: string,
+  metadata: Record<string, unknown>,
+  bytes: Uint8Array<ArrayBuffer> | string,
+  fileName: string,
+): Promise<string> {
+  const form = new FormData();
+  form.append('metadata', JSON.stringify(metadata));
+  form.append('file', new Blob([bytes]), fileName);
+  const res = await fetch(`${server.url}/api/v1/models/${model}/versions/${version}/evidence`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}` },
+    body: form,
+  });
+  if (res.status !== 201) throw new Error(`evidence upload: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}

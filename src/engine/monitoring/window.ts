@@ -249,6 +249,18 @@ function expand(sample: SortedSample): Float64Array {
  * and label (performance: the same metrics as on the whole rows), and CBPE on its scores. The rows
  * are read where they are (relations of the shared instance, see prepareRelations), not exported.
  */
+/** The computation of a window without predictions: nothing to measure, and the note says why. */
+export function emptyWindow(): WindowComputation {
+  return {
+    rows: 0,
+    labelledRows: 0,
+    drift: null,
+    performance: null,
+    cbpe: null,
+    note: 'no predictions in the window',
+  };
+}
+
 export async function computeWindow(input: WindowInput): Promise<WindowComputation> {
   return withDuckDb(async (conn) => {
     const prepared = await prepareRelations(conn, input);
@@ -265,16 +277,7 @@ async function computePrepared(
   input: WindowInput,
   prepared: PreparedWindow,
 ): Promise<WindowComputation> {
-  if (prepared.rows === 0) {
-    return {
-      rows: 0,
-      labelledRows: 0,
-      drift: null,
-      performance: null,
-      cbpe: null,
-      note: 'no predictions in the window',
-    };
-  }
+  if (prepared.rows === 0) return emptyWindow();
   const notes: string[] = [];
   // both validations run in the shared instance (a fresh catalog each), not one instance each
   const duckdb = await monitoringDuckDb();

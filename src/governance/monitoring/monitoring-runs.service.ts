@@ -1,6 +1,11 @@
 import type { CheckResult, MonitoringPlanDocument } from '../../contracts/monitoring.ts';
 import type { AlertRouting, CheckSignal } from '../../contracts/monitoring-signals.ts';
-import { type BaselineRows, computeWindow, type WindowComputation } from '../../engine/monitoring/window.ts';
+import {
+  type BaselineRows,
+  computeWindow,
+  emptyWindow,
+  type WindowComputation,
+} from '../../engine/monitoring/window.ts';
 import { metricValue } from '../../engine/monitoring/window-metrics.ts';
 import { type AuditContext, appendAuditEvent } from '../../platform/audit/audit-trail.ts';
 import type { Caller } from '../../platform/auth/caller.ts';
@@ -235,14 +240,7 @@ export class MonitoringRunsService {
     const empty = baseline.type === 'reference' && baseline.files.length === 0;
     const computation: WindowComputation =
       predictions.length === 0
-        ? {
-            rows: 0,
-            labelledRows: 0,
-            drift: null,
-            performance: null,
-            cbpe: null,
-            note: 'no predictions in the window',
-          }
+        ? emptyWindow()
         : await computeWindow({
             predictions,
             outcomes,
