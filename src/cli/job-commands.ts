@@ -9,7 +9,7 @@ import type { AssayClient } from '../sdk/index.ts';
 import { CliError, ExitCode } from './exit.ts';
 import { StageBar } from './progress-bar.ts';
 import { addRemoteOptions, printJson, printRecord, type RemoteOptions, withClient } from './remote.ts';
-import { parsePushTarget } from './validate.ts';
+import { addValidationOptions, parsePushTarget } from './validate.ts';
 
 interface JobsValidateOptions extends RemoteOptions {
   data: string;
@@ -32,7 +32,6 @@ interface JobsValidateOptions extends RemoteOptions {
   timeout: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const list = (value: string | undefined) =>
   value
     ?.split(',')
@@ -204,28 +203,19 @@ export function registerJobCommands(program: Command): void {
     .command('jobs')
     .description('Background jobs on the server (run by `assay worker` processes): request and follow them');
   addRemoteOptions(
-    jobs
-      .command('validate <key@version>')
-      .description(
-        'Request a validation run of a model version on the server (a worker runs `assay validate`), follow it and print its evidence',
-      )
-      .requiredOption(
-        '--data <evidence-id|file>',
-        'the data: evidence of the model, or a local file uploaded first',
-      )
-      .option('--reference <evidence-id|file>', 'reference data for drift (evidence id or local file)')
-      .option('--label <column>', 'the true label column')
-      .option('--score <column>', 'the predicted probability of the positive class')
-      .option('--prediction <column>', 'the predicted value (regression) or class')
-      .option('--task <task>', `the task (${VALIDATION_TASKS.join(', ')}; default inferred)`)
-      .option('--threshold <t>', 'predicted class is score >= threshold (default 0.5)')
-      .option('--positive-label <value>', 'the positive label value')
-      .option('--weight <column>', 'sample weights')
-      .option('--group <column>', 'a group column for fairness (repeatable)', collect, [])
-      .option('--features <cols>', 'comma-separated drift features')
-      .option('--categorical <cols>', 'comma-separated columns to treat as categorical')
-      .option('--min-group-size <n>', 'groups smaller than this are flagged as too small')
-      .option('--confidence <level>', 'confidence level of the intervals')
+    addValidationOptions(
+      jobs
+        .command('validate <key@version>')
+        .description(
+          'Request a validation run of a model version on the server (a worker runs `assay validate`), follow it and print its evidence',
+        )
+        .requiredOption(
+          '--data <evidence-id|file>',
+          'the data: evidence of the model, or a local file uploaded first',
+        )
+        .option('--reference <evidence-id|file>', 'reference data for drift (evidence id or local file)'),
+      false,
+    )
       .option('--review <id>', 'the open review of the version the run is produced for')
       .option('--out <dir>', 'save evidence.json and report.html to this directory')
       .option('--json', 'print only the evidence document on standard output')

@@ -145,13 +145,15 @@ function summary(evidence: ValidationEvidence): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `assay validate`: performance, fairness, data quality and drift evidence for a scored data file. */
-export function registerValidateCommand(program: Command): void {
-  program
-    .command('validate')
-    .description('Compute validation evidence (assay.validation/v1) for a scored data file')
-    .requiredOption('--data <file>', 'the data to validate (CSV, Parquet, JSON lines; .gz allowed)')
-    .option('--reference <file>', 'reference data for drift and schema comparison')
+/**
+ * The options that say what to compute (columns, task, threshold, groups, features, intervals), shared
+ * by `assay validate` and `assay jobs validate`. With `withDefaults` the defaults are filled in here;
+ * without, they are left to the server and only named in the help.
+ */
+export function addValidationOptions(cmd: Command, withDefaults: boolean): Command {
+  const defaulted = (c: Command, flags: string, description: string, value: string) =>
+    withDefaults ? c.option(flags, description, value) : c.option(flags, `${description} (default ${value})`);
+  let c = cmd
     .option('--label <column>', 'the true label column')
     .option('--score <column>', 'the predicted probability of the positive class')
     .option(
@@ -160,16 +162,33 @@ export function registerValidateCommand(program: Command): void {
     )
     .option(
       '--task <task>',
-      'binary, multiclass or regression (default: inferred from the label; never multiclass when the predictions are not label values)',
-    )
-    .option('--threshold <t>', 'predicted class is score >= threshold', '0.5')
+      `${TASKS.join(', ')} (default: inferred from the label; never multiclass when the predictions are not label values)`,
+    );
+  c = defaulted(c, '--threshold <t>', 'predicted class is score >= threshold', '0.5')
     .option('--positive-label <value>', 'the positive label value (default 1, or the greater value)')
     .option('--weight <column>', 'sample weights')
     .option('--group <column>', 'a group column for fairness (repeatable)', collect, [])
     .option('--features <cols>', 'comma-separated drift features (default: all but label, score, weight)')
-    .option('--categorical <cols>', 'comma-separated columns to treat as categorical')
-    .option('--min-group-size <n>', 'groups smaller than this are flagged as too small', '30')
-    .option('--confidence <level>', 'confidence level of the intervals (Wilson, Newcombe, DeLong)', '0.95')
+    .option('--categorical <cols>', 'comma-separated columns to treat as categorical');
+  c = defaulted(c, '--min-group-size <n>', 'groups smaller than this are flagged as too small', '30');
+  return defaulted(
+    c,
+    '--confidence <level>',
+    'confidence level of the intervals (Wilson, Newcombe, DeLong)',
+    '0.95',
+  );
+}
+
+/** `assay validate`: performance, fairness, data quality and drift evidence for a scored data file. */
+export function registerValidateCommand(program: Command): void {
+  addValidationOptions(
+    program
+      .command('validate')
+      .description('Compute validation evidence (assay.validation/v1) for a scored data file')
+      .requiredOption('--data <file>', 'the data to validate (CSV, Parquet, JSON lines; .gz allowed)')
+      .option('--reference <file>', 'reference data for drift and schema comparison'),
+    true,
+  )
     .option('--out <dir>', 'write evidence.json and report.html to this directory')
     .option('--json', 'print only the evidence document on standard output')
     .option('--model <key@version>', 'the model version the evidence is for (with --push)')
