@@ -12,6 +12,7 @@ import {
   wilson,
 } from './intervals.ts';
 import type { ScoredView } from './scored-rows.ts';
+import { type ScoredSums, sumsOfTotals } from './sorted-totals.ts';
 
 /** log_loss clips probabilities to [EPS, 1 − EPS] (sklearn's historical eps). */
 export const LOG_LOSS_EPS = 1e-15;
@@ -61,24 +62,15 @@ export async function computePerformance(
   } = {},
 ): Promise<PerformanceResult> {
   const v = scored.view;
-  const pc = `greatest(least(__p, 1 - ${LOG_LOSS_EPS}), ${LOG_LOSS_EPS})`;
-  const [t] = await queryRows(
-    conn,
-    `SELECT count(*) AS n, sum(__w) AS sw,
-      coalesce(sum(__w) FILTER (WHERE __y = 1 AND __yhat = 1), 0) AS tp,
-      coalesce(sum(__w) FILTER (WHERE __y = 0 AND __yhat = 1), 0) AS fp,
-      coalesce(sum(__w) FILTER (WHERE __y = 1 AND __yhat = 0), 0) AS fn,
-      coalesce(sum(__w) FILTER (WHERE __y = 0 AND __yhat = 0), 0) AS tn,
-      sum(__w * -(CASE WHEN __y = 1 THEN ln(${pc}) ELSE ln(1 - ${pc}) END)) AS ll,
-      sum(__w * (__p - __y) * (__p - __y)) AS bs
-     FROM ${v}`,
-  );
-  const n = count(t?.n);
-  const sw = num(t?.sw) ?? 0;
-  const tp = num(t?.tp) ?? 0;
-  const fp = num(t?.fp) ?? 0;
-  const fn = num(t?.fn) ?? 0;
-  const tn = num(t?.tn) ?? 0;
+  // Unweighted with a score: the sums, the calibration bins and the per-score totals all come
+  // from the score's sorted sample (no pass over the rows); otherwise from queries of the view.
+  const sortedScore = scored.hasScore && !scored.weighted ? options.sortedScore : undefined;
+  const sortedTotals = sortedScore ? totalsOfSorted(await sortedScore) : null;
+  const fromSorted = sortedTotals
+    ? sumsOfTotals(sortedTotals, scored.threshold, LOG_LOSS_EPS, ECE_BINS)
+    : null;
+  const t = fromSorted ? fromSorted.sums : await scoredSums(conn, v);
+  const { n, sw, tp, fp, fn, tn } = t;
   const pos = tp + fn;
   const neg = tn + fp;
   const precision = ratio(tp, tp + fp) ?? 0; // sklearn zero_division: 0
@@ -89,14 +81,14 @@ export async function computePerformance(
   const f1Denominator = 2 * tp + fp + fn;
   // a predicted-class column has no probabilities: the score-based metrics do not apply
   // the calibration query runs while the score's sort (when the curves come from it) finishes
-  const calibration = scored.hasScore ? await calibrationBins(conn, v) : null;
+  const calibration = fromSorted
+    ? fromSorted.calibration
+    : scored.hasScore
+      ? await calibrationBins(conn, v)
+      : null;
   // the scores' distinct values with their class weights (rows of weight 0 left out, as
   // scikit-learn drops them): the curves, DeLong, the calibration fit and Hosmer–Lemeshow
-  const totals = !scored.hasScore
-    ? null
-    : options.sortedScore && !scored.weighted
-      ? totalsOfSorted(await options.sortedScore)
-      : await totalsOfView(conn, v);
+  const totals = !scored.hasScore ? null : (sortedTotals ?? (await totalsOfView(conn, v)));
   const curves = totals ? rankCurvesOfTotals(totals, pos, neg) : NO_CURVES;
   const ece =
     calibration && sw > 0
@@ -127,8 +119,8 @@ export async function computePerformance(
     f1: f1Denominator > 0 ? (2 * tp) / f1Denominator : 0,
     roc_auc: curves.rocAuc,
     average_precision: curves.averagePrecision,
-    log_loss: scored.hasScore ? ratio(num(t?.ll) ?? 0, sw) : null,
-    brier_score: scored.hasScore ? ratio(num(t?.bs) ?? 0, sw) : null,
+    log_loss: scored.hasScore ? ratio(t.ll, sw) : null,
+    brier_score: scored.hasScore ? ratio(t.bs, sw) : null,
     ece,
     confusion_matrix: { tn, fp, fn, tp },
     calibration_curve: calibration,
@@ -251,6 +243,32 @@ export function rankCurvesOfTotals(totals: ScoreTotals, pos: number, neg: number
  */
 export function rankCurvesOfSorted(score: NumericColumn, pos: number, neg: number): RankCurves {
   return rankCurvesOfTotals(totalsOfSorted(score), pos, neg);
+}
+
+/** Count, weight, confusion matrix at the threshold, log loss and Brier sums of the scored rows. */
+async function scoredSums(conn: DuckDBConnection, view: string): Promise<ScoredSums> {
+  const pc = `greatest(least(__p, 1 - ${LOG_LOSS_EPS}), ${LOG_LOSS_EPS})`;
+  const [t] = await queryRows(
+    conn,
+    `SELECT count(*) AS n, sum(__w) AS sw,
+      coalesce(sum(__w) FILTER (WHERE __y = 1 AND __yhat = 1), 0) AS tp,
+      coalesce(sum(__w) FILTER (WHERE __y = 0 AND __yhat = 1), 0) AS fp,
+      coalesce(sum(__w) FILTER (WHERE __y = 1 AND __yhat = 0), 0) AS fn,
+      coalesce(sum(__w) FILTER (WHERE __y = 0 AND __yhat = 0), 0) AS tn,
+      sum(__w * -(CASE WHEN __y = 1 THEN ln(${pc}) ELSE ln(1 - ${pc}) END)) AS ll,
+      sum(__w * (__p - __y) * (__p - __y)) AS bs
+     FROM ${view}`,
+  );
+  return {
+    n: count(t?.n),
+    sw: num(t?.sw) ?? 0,
+    tp: num(t?.tp) ?? 0,
+    fp: num(t?.fp) ?? 0,
+    fn: num(t?.fn) ?? 0,
+    tn: num(t?.tn) ?? 0,
+    ll: num(t?.ll) ?? 0,
+    bs: num(t?.bs) ?? 0,
+  };
 }
 
 /** Weighted count, mean label and mean score of each non-empty ECE bin. */

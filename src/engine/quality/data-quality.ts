@@ -18,6 +18,7 @@ import {
   targetRateAuc,
 } from './categorical-leakage.ts';
 import { missingCounts, profileColumns } from './column-profile.ts';
+import { hashedColumns } from './hashed-columns.ts';
 
 /** Defaults: Tukey's 1.5 × IQR fences; a single feature with ROC AUC ≥ 0.95 is a leakage suspect. */
 export const DEFAULT_IQR_MULTIPLIER = 1.5;
@@ -68,7 +69,7 @@ export async function currentDataQuality(
   const labelColumn = options.label ? current.columns.find((c) => c.name === options.label) : undefined;
   const types = await currentScan.columnTypes();
   // the row hashes ride along with the first numeric read (validate may have planned it earlier)
-  currentScan.planRowHashes(rowHash(current, types));
+  currentScan.planRowHashes(await rowHash(currentScan));
   // The label is read beside each numeric column for the single-feature AUC. With the positive
   // label known (from the scored rows), the sorted numeric reads start first, so that the worker
   // sorts while DuckDB runs the other checks.
@@ -101,7 +102,7 @@ export async function currentDataQuality(
         )
       : new Map<string, CategoryLabelCount[]>();
   // the row hashes are read, then sorted here while DuckDB counts the missing values
-  const hashes = await currentScan.rowHashes(rowHash(current, types));
+  const hashes = await currentScan.rowHashes(await rowHash(currentScan));
   const missingQuery = missingCounts(currentScan);
   await queriesDispatched();
   const rows = await rowChecks(conn, currentScan, sortHashes(hashes));
@@ -338,7 +339,7 @@ async function rowChecks(
   const current = currentScan.table;
   const types = await currentScan.columnTypes();
   const duplicates = hasRepeat(hashes)
-    ? await duplicateRows(conn, current, rowHash(current, types), comparedColumns(current, types))
+    ? await duplicateRows(conn, current, await rowHash(currentScan), comparedColumns(current, types))
     : 0;
   return { duplicates, hashes };
 }
@@ -369,7 +370,7 @@ function comparedColumns(table: LoadedTable, types: Map<string, string>): string
  * read (TableScan.planRowHashes): call it before anything reads numeric columns.
  */
 export async function planRowHashes(currentScan: TableScan): Promise<void> {
-  currentScan.planRowHashes(rowHash(currentScan.table, await currentScan.columnTypes()));
+  currentScan.planRowHashes(await rowHash(currentScan));
 }
 
 /**
@@ -394,12 +395,26 @@ async function overlapHash(currentScan: TableScan, referenceScan: TableScan): Pr
   const sameHash =
     common.length === current.columns.length &&
     common.every((c, i) => c.name === current.columns[i]?.name && c.expr === own[i]);
-  return sameHash ? `hash(${common.map((c) => c.expr).join(', ')})` : null;
+  if (!sameHash) return null;
+  // the same columns as the current rows' own hash (rowHash)
+  const hashed = await hashedColumns(currentScan);
+  return `hash(${common
+    .filter((c) => hashed.has(c.name))
+    .map((c) => c.expr)
+    .join(', ')})`;
 }
 
-/** The hash of a whole row of the table (its columns in order, as rows are compared). */
-function rowHash(table: LoadedTable, types: Map<string, string>): string {
-  return `hash(${comparedColumns(table, types).join(', ')})`;
+/**
+ * The hash of a row of the table (its hashed columns in order, as rows are compared): equal rows
+ * hash equal; only candidates, see hashedColumns.
+ */
+async function rowHash(scan: TableScan): Promise<string> {
+  const types = await scan.columnTypes();
+  const hashed = await hashedColumns(scan);
+  return `hash(${scan.table.columns
+    .filter((c) => hashed.has(c.name))
+    .map((c) => comparedExpr(c, types.get(c.name)))
+    .join(', ')})`;
 }
 
 /**
@@ -418,13 +433,13 @@ export async function referenceOverlap(
   const common = await commonColumns(currentScan, referenceScan);
   if (common.length === 0) return 0;
   const hash = `hash(${common.map((c) => c.expr).join(', ')})`;
-  // the common-column hash is the row hash itself when every column is shared with the same type
-  const sameHash = (await overlapHash(currentScan, referenceScan)) === hash;
+  // the current rows' own hash, when every column is shared with the same type
+  const sameHash = await overlapHash(currentScan, referenceScan);
   let candidates: boolean;
-  if (currentHashes !== null && sameHash) {
+  if (currentHashes !== null && sameHash !== null) {
     // the reference rows' hashes, sorted, merged with the current ones kept from data quality
     // (read with its numeric columns when planned: planOverlapHashes)
-    const referenceHashes = await referenceScan.rowHashes(hash);
+    const referenceHashes = await referenceScan.rowHashes(sameHash);
     candidates = shareAHash(currentHashes, sortHashes(referenceHashes));
   } else {
     const [probe] = await queryRows(
