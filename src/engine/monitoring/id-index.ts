@@ -99,18 +99,23 @@ export async function overlappingIds(
   };
 }
 
-/** Adds the ids (`__pid`) of `relation`, the rows of segment `file`, to the deployment's index. */
+/**
+ * Adds the ids (`__pid`) of `relation`, the rows of segment `file`, to the deployment's index;
+ * `hash` is the expression of an id's hash over `relation` (a relation whose ids are hashed
+ * already gives its column).
+ */
 export async function addSegment(
   conn: DuckDBConnection,
   key: string,
   file: string,
   relation: string,
+  hash = 'hash(__pid)',
 ): Promise<void> {
   const index = indexes.get(key);
   if (!index || index.files.has(file)) return;
   const seg = index.nextSeg++;
   const added = await exclusive(conn, () =>
-    conn.run(`INSERT INTO ${index.table} SELECT hash(__pid), ${seg} FROM ${relation}`),
+    conn.run(`INSERT INTO ${index.table} SELECT ${hash}, ${seg} FROM ${relation}`),
   )
     .then((r) => r.rowsChanged)
     .catch(() => null);

@@ -232,11 +232,17 @@ export async function writePredictionSegment(options: {
     let lo: number | null = null;
     let hi: number | null = null;
     let filtered = false;
+    let keys = false;
     if (!options.reference && time) {
-      const bad = '__pid IS NULL OR __ts IS NULL';
+      // the batch's id hashes and times read once (a Parquet source is a view: each read decodes
+      // the file again), for the checks, the probe and the index
+      await conn.run(
+        'CREATE TEMP TABLE keys AS SELECT hash(__pid) AS h, __pid IS NULL OR __ts IS NULL AS bad, __ts FROM seg',
+      );
+      keys = true;
       const [s] = await queryRows(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT hash(__pid)) AS ids FROM seg`,
+        'SELECT count(*) AS n, count(*) FILTER (WHERE bad) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT h) AS ids FROM keys',
       );
       if (count(s?.bad) > 0)
         await refuseBadRows(conn, `${ident(columns.predictionId)} IS NULL OR ${time.bad}`, columns.timestamp);
@@ -257,7 +263,7 @@ export async function writePredictionSegment(options: {
       if (earlier) {
         // stored id hashes among the batch's: the batch's hashes are the small side of the join
         // (the index holds every stored id of the day), so the index is scanned, not hashed
-        const hits = `SELECT h FROM (${earlier.hashes}) WHERE h IN (SELECT hash(__pid) FROM seg)`;
+        const hits = `SELECT h FROM (${earlier.hashes}) WHERE h IN (SELECT h FROM keys)`;
         const [c] = await queryRows(conn, `SELECT count(*) AS n FROM (${hits})`);
         if (count(c?.n) > 0) {
           // candidates, checked against the exact ids of the segments
@@ -314,14 +320,12 @@ export async function writePredictionSegment(options: {
       outcomes = { rows: n, from: info.from, to: info.to, columns: [columns.label] };
       await rename(otmp, options.outcomesOut);
     }
-    if (!options.reference && options.existing)
-      await addSegment(
-        conn,
-        options.indexKey ?? path.dirname(options.out),
-        options.out,
-        // the ids stored: those of the table when every row was kept, else the file's
-        materialise && !filtered ? 'seg' : `read_parquet(${literal(tmp)})`,
-      );
+    if (!options.reference && options.existing) {
+      const indexKey = options.indexKey ?? path.dirname(options.out);
+      // the ids stored: the batch's hashes when every row was kept, else the file's ids
+      if (keys && !filtered) await addSegment(conn, indexKey, options.out, 'keys', 'h');
+      else await addSegment(conn, indexKey, options.out, `read_parquet(${literal(tmp)})`);
+    }
     await rename(tmp, options.out);
     return { predictions: info, outcomes };
   });
