@@ -239,7 +239,6 @@ export async function writePredictionSegment(options: {
     let lo: number | null = null;
     let hi: number | null = null;
     let filtered = false;
-    let keys = false;
     let batchHashes: Halves | null = null;
     if (!options.reference && time) {
       // the batch's id hashes and times read once (a Parquet source is a view: each read decodes
@@ -247,7 +246,6 @@ export async function writePredictionSegment(options: {
       await conn.run(
         'CREATE TEMP TABLE keys AS SELECT hash(__pid) AS h, __pid IS NULL OR __ts IS NULL AS bad, __ts FROM seg',
       );
-      keys = true;
       const [s] = await queryRows(
         conn,
         'SELECT count(*) AS n, count(*) FILTER (WHERE bad) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT h) AS ids FROM keys',
@@ -333,10 +331,10 @@ export async function writePredictionSegment(options: {
     if (!options.reference && options.existing) {
       const indexKey = options.indexKey ?? path.dirname(options.out);
       // the ids stored: the batch's hashes when every row was kept, else the file's ids
-      const ids =
-        keys && !filtered
-          ? (batchHashes ?? (await readHalves(conn, 'keys', 'h')))
-          : `read_parquet(${literal(tmp)})`;
+      // (a prediction batch has its `keys`: the timestamp column is required)
+      const ids = !filtered
+        ? (batchHashes ?? (await readHalves(conn, 'keys', 'h')))
+        : `read_parquet(${literal(tmp)})`;
       await addSegment(conn, indexKey, options.out, ids);
     }
     await rename(tmp, options.out);
