@@ -50,6 +50,17 @@ describe('prediction-id index', () => {
     expect(e.info.duplicates).toBe(0);
   });
 
+  it('holds thousands of ids across table growth and removal (exact counts)', async () => {
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r${from + i}`);
+    // 3,000 ids, then 3,000 of which the first half is stored: the table grows past its first size
+    const a = await ingest('dep-d', ids(0, 3000), []);
+    const b = await ingest('dep-d', ids(1500, 4500), [a]);
+    expect(b.info).toMatchObject({ rows: 1500, duplicates: 1500 });
+    // the first segment unlisted: its ids are new again, the second's still stored
+    const c = await ingest('dep-d', [...ids(0, 100), ...ids(3000, 3100)], [b]);
+    expect(c.info).toMatchObject({ rows: 100, duplicates: 100 });
+  });
+
   it('a fresh index reads the segments it needs (after a restart, another process, a compaction)', async () => {
     const a = await ingest('dep-c', ['q1', 'q2'], []);
     // under a new key nothing is indexed yet: the listed segment is read on first use

@@ -4,7 +4,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { count, exclusive, ident, literal, num, queryRows } from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { type DataFormat, readerSql, sha256File } from '../load/load-table.ts';
-import { addSegment, type ExistingSegment, overlappingIds, storedAmong } from './id-index.ts';
+import {
+  addSegment,
+  type ExistingSegment,
+  type Halves,
+  overlappingIds,
+  readHalves,
+  storedAmong,
+} from './id-index.ts';
 import { withIngestDuckDb } from './monitoring-duckdb.ts';
 import { type NdjsonColumn, ndjsonSchema } from './ndjson-schema.ts';
 
@@ -232,11 +239,16 @@ export async function writePredictionSegment(options: {
     let lo: number | null = null;
     let hi: number | null = null;
     let filtered = false;
+    let batchHashes: Halves | null = null;
     if (!options.reference && time) {
-      const bad = '__pid IS NULL OR __ts IS NULL';
+      // the batch's id hashes and times read once (a Parquet source is a view: each read decodes
+      // the file again), for the checks, the probe and the index
+      await conn.run(
+        'CREATE TEMP TABLE keys AS SELECT hash(__pid) AS h, __pid IS NULL OR __ts IS NULL AS bad, __ts FROM seg',
+      );
       const [s] = await queryRows(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE ${bad}) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT hash(__pid)) AS ids FROM seg`,
+        'SELECT count(*) AS n, count(*) FILTER (WHERE bad) AS bad, min(__ts) AS lo, max(__ts) AS hi, count(DISTINCT h) AS ids FROM keys',
       );
       if (count(s?.bad) > 0)
         await refuseBadRows(conn, `${ident(columns.predictionId)} IS NULL OR ${time.bad}`, columns.timestamp);
@@ -255,14 +267,16 @@ export async function writePredictionSegment(options: {
             )
           : null;
       if (earlier) {
-        // stored id hashes among the batch's: the batch's hashes are the small side of the join
-        // (the index holds every stored id of the day), so the index is scanned, not hashed
-        const hits = `SELECT h FROM (${earlier.hashes}) WHERE h IN (SELECT hash(__pid) FROM seg)`;
-        const [c] = await queryRows(conn, `SELECT count(*) AS n FROM (${hits})`);
-        if (count(c?.n) > 0) {
+        // the batch's hashes looked up in the index (held in memory: the cost is the batch's)
+        batchHashes = await readHalves(conn, 'keys', 'h');
+        const hits = earlier.stored(batchHashes);
+        if (hits.length > 0) {
           // candidates, checked against the exact ids of the segments
+          await conn.run('CREATE TEMP TABLE hit (h UBIGINT)');
+          for (let i = 0; i < hits.length; i += 1000)
+            await conn.run(`INSERT INTO hit VALUES (${hits.slice(i, i + 1000).join('), (')})`);
           await conn.run(
-            `CREATE TEMP TABLE cand AS SELECT DISTINCT __pid AS pid FROM seg WHERE hash(__pid) IN (${hits})`,
+            'CREATE TEMP TABLE cand AS SELECT DISTINCT __pid AS pid FROM seg WHERE hash(__pid) IN (SELECT h FROM hit)',
           );
           await conn.run(`CREATE TEMP TABLE dup AS ${storedAmong(earlier.files, 'cand')}`);
           where.push('__pid NOT IN (SELECT __pid FROM dup)');
@@ -314,14 +328,15 @@ export async function writePredictionSegment(options: {
       outcomes = { rows: n, from: info.from, to: info.to, columns: [columns.label] };
       await rename(otmp, options.outcomesOut);
     }
-    if (!options.reference && options.existing)
-      await addSegment(
-        conn,
-        options.indexKey ?? path.dirname(options.out),
-        options.out,
-        // the ids stored: those of the table when every row was kept, else the file's
-        materialise && !filtered ? 'seg' : `read_parquet(${literal(tmp)})`,
-      );
+    if (!options.reference && options.existing) {
+      const indexKey = options.indexKey ?? path.dirname(options.out);
+      // the ids stored: the batch's hashes when every row was kept, else the file's ids
+      // (a prediction batch has its `keys`: the timestamp column is required)
+      const ids = !filtered
+        ? (batchHashes ?? (await readHalves(conn, 'keys', 'h')))
+        : `read_parquet(${literal(tmp)})`;
+      await addSegment(conn, indexKey, options.out, ids);
+    }
     await rename(tmp, options.out);
     return { predictions: info, outcomes };
   });

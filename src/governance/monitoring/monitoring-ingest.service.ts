@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,13 +131,13 @@ export class MonitoringIngestService {
       timestamp: doc?.columns.timestamp ?? 'timestamp',
       label: doc?.columns.label ?? 'label',
     };
-    const scratch = await mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
+    let scratch: string | null = null;
     try {
       let source: SegmentSource;
       let sha256: string;
       if ('ndjson' in input) {
-        const file = path.join(scratch, 'batch.ndjson');
-        await writeFile(file, input.ndjson);
+        const file = await this.scratchFile(input.ndjson);
+        scratch = file;
         source = {
           ndjson: file,
           score: doc?.columns.score ?? doc?.columns.prediction ?? 'score',
@@ -251,7 +251,30 @@ export class MonitoringIngestService {
         throw err;
       }
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      if (scratch) await rm(scratch, { force: true });
+    }
+  }
+
+  /** The process's scratch directory for NDJSON batches (DuckDB reads files), made once. */
+  private scratchDir: Promise<string> | null = null;
+
+  /**
+   * Writes an NDJSON batch to a file of its own in the scratch directory (removed by the caller):
+   * one file a batch, not a directory made and removed a batch.
+   */
+  private async scratchFile(bytes: Buffer): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      this.scratchDir ??= mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
+      const dir = this.scratchDir;
+      const file = path.join(await dir, `${randomUUID()}.ndjson`);
+      try {
+        await writeFile(file, bytes);
+        return file;
+      } catch (err) {
+        // the directory was removed under the process (a temporary-files cleaner): make another
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
+        if (this.scratchDir === dir) this.scratchDir = null;
+      }
     }
   }
 
