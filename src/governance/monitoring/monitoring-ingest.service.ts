@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   BatchManifest,
@@ -255,7 +254,10 @@ export class MonitoringIngestService {
     }
   }
 
-  /** The process's scratch directory for NDJSON batches (DuckDB reads files), made once. */
+  /**
+   * The scratch directory for NDJSON batches (DuckDB reads files), `.scratch` under the monitoring
+   * root (in the data directory, so nothing is left in the system's temporary directory), made once.
+   */
   private scratchDir: Promise<string> | null = null;
 
   /**
@@ -264,7 +266,10 @@ export class MonitoringIngestService {
    */
   private async scratchFile(bytes: Buffer): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      this.scratchDir ??= mkdtemp(path.join(tmpdir(), 'assay-ingest-'));
+      this.scratchDir ??= (async (dir) => {
+        await mkdir(dir, { recursive: true });
+        return dir;
+      })(path.join(this.root, '.scratch'));
       const dir = this.scratchDir;
       const file = path.join(await dir, `${randomUUID()}.ndjson`);
       try {
