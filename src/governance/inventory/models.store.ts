@@ -162,10 +162,10 @@ export async function replaceModelRelations(
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /**
- * One page of the inventory in one statement: filters and visibility in SQL, keyset pagination on
- * (sort value, id). The page's ids are chosen first in a subquery that touches only narrow values;
- * the outer query joins the page's rows, their owners' names and their open findings by severity
- * (a correlated count per severity over the findings' model index, for the page's rows only).
+ * One page of the inventory: filters and visibility in SQL, keyset pagination on (sort value, id).
+ * Ids first (the filter and sort touch only narrow values), then one statement reads the page's
+ * rows with their owners' names and their open findings by severity (grouped over the findings'
+ * model index, for the page's ids only).
  * `visibleTo` limits to models the user relates to (roles without global read).
  */
 export async function modelListRows(
@@ -178,33 +178,47 @@ export async function modelListRows(
   const dir = query.order === 'desc' ? 'desc' : 'asc';
   // Tier is nullable: sort untiered models last by treating them as tier 99.
   const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
-  const ids = pageIdsQuery(k, query, visibleTo, ownerId, sortExpr)
-    .orderBy(sortExpr, dir)
-    .orderBy('models.id', dir)
-    .limit(query.limit + 1);
-  const unresolved = sql.join(UNRESOLVED_FINDINGS.map((s) => sql.lit(s)));
-  const open = (severity: string) =>
-    sql<number | string>`(select count(*) from findings as f where f.model_id = models.id
-      and f.state in (${unresolved}) and f.severity = ${sql.lit(severity)})`;
+  const ids = (
+    await pageIdsQuery(k, query, visibleTo, ownerId, sortExpr)
+      .orderBy(sortExpr, dir)
+      .orderBy('models.id', dir)
+      .limit(query.limit + 1)
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const count = (severity: string) =>
+    sql<number>`sum(case when severity = ${sql.lit(severity)} then 1 else 0 end)`.as(severity);
+  const open = k
+    .selectFrom('findings')
+    .select(['model_id', ...SEVERITIES.map(count)])
+    .where('model_id', 'in', ids)
+    .where('state', 'in', UNRESOLVED_FINDINGS)
+    .groupBy('model_id')
+    .as('open');
   const rows = await k
-    .selectFrom(ids.as('page'))
-    .innerJoin('models', 'models.id', 'page.id')
+    .selectFrom('models')
     .leftJoin('users as owner', 'owner.id', 'models.owner_id')
+    .leftJoin(open, 'open.model_id', 'models.id')
     .selectAll('models')
     .select('owner.username as owner_username')
-    .select(SEVERITIES.map((severity) => open(severity).as(`open_${severity}`)))
-    .orderBy(sortExpr, dir)
-    .orderBy('models.id', dir)
+    .select(SEVERITIES.map((s) => sql<number | string | null>`${sql.ref(`open.${s}`)}`.as(`open_${s}`)))
+    .where('models.id', 'in', ids)
     .execute();
-  return rows.map(({ open_critical, open_high, open_medium, open_low, ...row }) => ({
-    ...row,
-    openFindings: {
-      critical: Number(open_critical),
-      high: Number(open_high),
-      medium: Number(open_medium),
-      low: Number(open_low),
-    },
-  }));
+  const byId = new Map(
+    rows.map(({ open_critical, open_high, open_medium, open_low, ...row }) => [
+      row.id,
+      {
+        ...row,
+        openFindings: {
+          critical: Number(open_critical ?? 0),
+          high: Number(open_high ?? 0),
+          medium: Number(open_medium ?? 0),
+          low: Number(open_low ?? 0),
+        },
+      },
+    ]),
+  );
+  return ids.map((id) => byId.get(id)!);
 }
 
 /** The ids of the models the list's filters, visibility and cursor select (unordered, unlimited). */
