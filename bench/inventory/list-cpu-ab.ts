@@ -21,7 +21,11 @@ const load = async (root: string) => ({
 const mine = await load(here);
 const db0 = mine.open({ sqlitePath: path.join(dir, 'assay.db') });
 await mine.migrate(db0);
-const { services } = await mine.build({ db: db0, clock: mine.clock, config: { ...mine.config({}), dataDir: dir } });
+const { services } = await mine.build({
+  db: db0,
+  clock: mine.clock,
+  config: { ...mine.config({}), dataDir: dir },
+});
 const token = (await mine.boot(services.identity))!.token;
 await fillInventory(db0, models, () => {});
 db0.sqlite.pragma('optimize');
@@ -34,7 +38,10 @@ const filters = [
   '/api/v1/models?owner=owner3&status=validation&limit=50',
 ];
 const apps: [string, { inject: Function }][] = [];
-for (const [name, root] of [['this', here], ['other', other]] as const) {
+for (const [name, root] of [
+  ['this', here],
+  ['other', other],
+] as const) {
   const m = name === 'this' ? mine : await load(root);
   const db = m.open({ sqlitePath: path.join(dir, 'assay.db') });
   const { app } = await m.build({ db, clock: m.clock, config: { ...m.config({}), dataDir: dir } });
@@ -56,5 +63,7 @@ for (let r = 0; r < rounds; r++)
         }
       }
     const c = process.cpuUsage(c0);
-    console.log(`${name}: ${((c.user + c.system) / 1000 / (50 * filters.length)).toFixed(2)} CPU ms per page (${os.loadavg()[0]!.toFixed(1)} load)`);
+    console.log(
+      `${name}: ${((c.user + c.system) / 1000 / (50 * filters.length)).toFixed(2)} CPU ms per page (${os.loadavg()[0]!.toFixed(1)} load)`,
+    );
   }
