@@ -77,7 +77,14 @@ describe.each(ENGINES)('inventory API on %s', (engine) => {
     expect(unknownUser.json().error.message).toMatch(/nobody/);
     const list = (await s.call('GET', '/api/v1/models?limit=500', undefined, gov)).json();
     expect(list.items.map((m: { key: string }) => m.key)).toEqual(['credit-pd']);
-    expect((await s.call('POST', '/api/v1/models', credit, gov)).statusCode).toBe(409);
+    // A duplicate key is 409 whether the caller alone is named (the unique index refuses it) or
+    // others are (checked first, so an unknown developer does not turn it into a 400).
+    for (const body of [credit, { ...credit, developers: ['nobody'] }]) {
+      const dup = await s.call('POST', '/api/v1/models', body, gov);
+      expect(dup.statusCode).toBe(409);
+      expect(dup.json().error.message).toBe("model 'credit-pd' already exists");
+      expect(dup.json().error.details.field).toBe('key');
+    }
   });
 
   it('hides models from unrelated owners (404) and forbids what a role may not do (403)', async () => {

@@ -6,7 +6,7 @@ import { encodeCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
 import type { LifecycleGuard } from './lifecycle-guard.ts';
-import { modelFigures, modelListRows, toModelView } from './models.store.ts';
+import { modelListRows, toModelView } from './models.store.ts';
 
 // The inventory list: one page of models as a principal may see them, with each model's open
 // findings, next periodic review date and the exception in force, and the cursor of the next page.
@@ -35,10 +35,6 @@ export async function modelListPage(
   }
   const rows = await modelListRows(k, query, visibleTo, ownerId);
   const page = rows.slice(0, query.limit);
-  const figures = await modelFigures(
-    k,
-    page.map((r) => r.id),
-  );
   const reviewDates = deps.nextReviewDates ? await deps.nextReviewDates(page.map((r) => r.id)) : new Map();
   const exceptions = deps.guard
     ? await deps.guard.exceptionsOf(
@@ -50,11 +46,10 @@ export async function modelListPage(
     const relations = r.owner_username
       ? [{ user_id: r.owner_id ?? '', username: r.owner_username, relation: 'owner' }]
       : [];
-    const f = figures.get(r.id)!;
     return {
       ...deps.detail(toModelView(r, relations)),
       exception: exceptions.get(r.id) ?? null,
-      openFindings: f.openFindings,
+      openFindings: r.openFindings,
       nextReviewDate: r.status === 'retired' ? null : (reviewDates.get(r.id) ?? null),
     };
   });

@@ -32,16 +32,23 @@ export async function resolveModelRelations(
   return named.map(({ user_id, relation }) => ({ user_id, relation }));
 }
 
-/** The same rows with each user's name (a new model's view is built from them without reading them back). */
+/**
+ * The same rows with each user's name (a new model's view is built from them without reading them
+ * back). `known`: a user already read in this request (the caller, authenticated against the
+ * database), not looked up again — registering a model one owns reads no users at all.
+ */
 export async function resolveNamedModelRelations(
   tx: Kysely<Database>,
   owner: string,
   developers: readonly string[],
   validators: readonly string[],
+  known?: { username: string; userId: string },
 ): Promise<{ user_id: string; username: string; relation: string }[]> {
   const names = [...new Set([owner, ...developers, ...validators])];
-  const users = await usersNamed(tx, names);
+  const lookUp = names.filter((n) => n !== known?.username);
+  const users = lookUp.length ? await usersNamed(tx, lookUp) : [];
   const idOf = new Map(users.map((u) => [u.username, u.id]));
+  if (known && names.includes(known.username)) idOf.set(known.username, known.userId);
   const missing = names.filter((n) => !idOf.has(n));
   if (missing.length)
     throw new ValidationError(

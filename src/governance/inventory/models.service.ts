@@ -148,12 +148,14 @@ export class ModelsService {
     if (input.vendor === false && input.vendorName)
       throw new ValidationError('vendorName is only for vendor models', 'vendorName');
     const now = this.clock.now().toISOString();
-    // Lock at the audit append only: racing duplicate keys meet models.key's unique constraint (409).
     const register = async (tx: Kysely<Database>) => {
-      if (await modelByKey(tx, input.key))
-        throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
       const ownerName = input.owner ?? caller.principal.username;
-      const relations = await resolveNamedModelRelations(tx, ownerName, input.developers ?? [], []);
+      const developers = input.developers ?? [];
+      // Lock at audit append. Only the caller named: no user read, the key's unique index gives 409.
+      const others = [ownerName, ...developers].some((n) => n !== caller.principal.username);
+      if (others && (await modelByKey(tx, input.key)))
+        throw new ConflictError(`model '${input.key}' already exists`, { field: 'key' });
+      const relations = await resolveNamedModelRelations(tx, ownerName, developers, [], caller.principal);
       const ownerId = relations.find((r) => r.relation === 'owner')!.user_id;
       const row = newModelRow(input, newId(), ownerId, now);
       await insertModel(tx, row);

@@ -1,9 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Model, ModelListQuery, OpenFindingCounts } from '../../contracts/inventory.ts';
 import type { ModelRelation } from '../../platform/auth/roles.ts';
 import { decodeCursor } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { storeErrorToDomain } from '../../platform/db/store-errors.ts';
 import type { ModelsTable } from '../../platform/db/tables/inventory.ts';
+import { ConflictError } from '../../platform/errors.ts';
 import { containsPattern } from './model-rules.ts';
 
 /** Relations of a model by user. */
@@ -13,13 +15,8 @@ export interface RelationRow {
   relation: string;
 }
 
-/** A model row with its owner's username (what the list shows). */
-export type ModelListRow = ModelsTable & { owner_username: string | null };
-
-/** Workflow figures of one model for the inventory list. */
-export interface ModelFigures {
-  openFindings: OpenFindingCounts;
-}
+/** A model row with its owner's username and its open findings by severity (what the list shows). */
+export type ModelListRow = ModelsTable & { owner_username: string | null; openFindings: OpenFindingCounts };
 
 const UNRESOLVED_FINDINGS = ['open', 'in_remediation', 'ready_for_verification'];
 
@@ -108,7 +105,15 @@ export async function relationsOfUser(
 }
 
 export async function insertModel(tx: Kysely<Database>, row: ModelsTable): Promise<void> {
-  await tx.insertInto('models').values(row).execute();
+  try {
+    await tx.insertInto('models').values(row).execute();
+  } catch (err) {
+    // The key's unique index is the duplicate check (the id is new): the same 409 as a check first.
+    const domain = storeErrorToDomain(err);
+    if (domain instanceof ConflictError && domain.details?.rule === 'unique')
+      throw new ConflictError(`model '${row.key}' already exists`, { field: 'key' });
+    throw err;
+  }
 }
 
 /** Writes the row if its row_version is still `expected`; false when someone else changed it. */
@@ -154,35 +159,13 @@ export async function replaceModelRelations(
       .execute();
 }
 
-/**
- * Open findings by severity of a page of models, in one grouped query over the page's ids
- * (indexed by model), never one per model. The next review date is filled in by the service from
- * the periodic review schedule (`ModelsService.setNextReviewDates`).
- */
-export async function modelFigures(
-  k: Kysely<Database>,
-  modelIds: readonly string[],
-): Promise<Map<string, ModelFigures>> {
-  const out = new Map<string, ModelFigures>();
-  for (const id of modelIds) out.set(id, { openFindings: { critical: 0, high: 0, medium: 0, low: 0 } });
-  if (modelIds.length === 0) return out;
-  const ids = [...modelIds];
-  const findings = await k
-    .selectFrom('findings')
-    .select(['model_id', 'severity', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('model_id', 'in', ids)
-    .where('state', 'in', UNRESOLVED_FINDINGS)
-    .groupBy(['model_id', 'severity'])
-    .execute();
-  for (const f of findings) {
-    const counts = out.get(f.model_id)?.openFindings;
-    if (counts && f.severity in counts) counts[f.severity as keyof OpenFindingCounts] = Number(f.n);
-  }
-  return out;
-}
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 /**
  * One page of the inventory: filters and visibility in SQL, keyset pagination on (sort value, id).
+ * Ids first (the filter and sort touch only narrow values), then one statement reads the page's
+ * rows with their owners' names and their open findings by severity (grouped over the findings'
+ * model index, for the page's ids only).
  * `visibleTo` limits to models the user relates to (roles without global read).
  */
 export async function modelListRows(
@@ -192,10 +175,60 @@ export async function modelListRows(
   ownerId: string | null | undefined,
 ): Promise<ModelListRow[]> {
   const column = SORT_COLUMN[query.sort];
-  const desc = query.order === 'desc';
+  const dir = query.order === 'desc' ? 'desc' : 'asc';
   // Tier is nullable: sort untiered models last by treating them as tier 99.
   const sortExpr = query.sort === 'tier' ? sql<number>`coalesce(models.tier, 99)` : sql.ref<string>(column);
-  // Ids first: the filter and sort touch only narrow values, then one lookup fetches the page's rows.
+  const ids = (
+    await pageIdsQuery(k, query, visibleTo, ownerId, sortExpr)
+      .orderBy(sortExpr, dir)
+      .orderBy('models.id', dir)
+      .limit(query.limit + 1)
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const count = (severity: string) =>
+    sql<number>`sum(case when severity = ${sql.lit(severity)} then 1 else 0 end)`.as(severity);
+  const open = k
+    .selectFrom('findings')
+    .select(['model_id', ...SEVERITIES.map(count)])
+    .where('model_id', 'in', ids)
+    .where('state', 'in', UNRESOLVED_FINDINGS)
+    .groupBy('model_id')
+    .as('open');
+  const rows = await k
+    .selectFrom('models')
+    .leftJoin('users as owner', 'owner.id', 'models.owner_id')
+    .leftJoin(open, 'open.model_id', 'models.id')
+    .selectAll('models')
+    .select('owner.username as owner_username')
+    .select(SEVERITIES.map((s) => sql<number | string | null>`${sql.ref(`open.${s}`)}`.as(`open_${s}`)))
+    .where('models.id', 'in', ids)
+    .execute();
+  const byId = new Map(
+    rows.map(({ open_critical, open_high, open_medium, open_low, ...row }) => [
+      row.id,
+      {
+        ...row,
+        openFindings: {
+          critical: Number(open_critical ?? 0),
+          high: Number(open_high ?? 0),
+          medium: Number(open_medium ?? 0),
+          low: Number(open_low ?? 0),
+        },
+      },
+    ]),
+  );
+  return ids.map((id) => byId.get(id)!);
+}
+
+/** The ids of the models the list's filters, visibility and cursor select (unordered, unlimited). */
+function pageIdsQuery(
+  k: Kysely<Database>,
+  query: ModelListQuery,
+  visibleTo: string | null,
+  ownerId: string | null | undefined,
+  sortExpr: RawBuilder<string> | RawBuilder<number>,
+) {
   let q = k.selectFrom('models').select(['models.id']);
   if (visibleTo) {
     q = q.where((eb) =>
@@ -233,26 +266,10 @@ export async function modelListRows(
   }
   if (query.cursor) {
     const { value, id } = decodeCursor(query.cursor);
-    const op = desc ? sql`<` : sql`>`;
+    const op = query.order === 'desc' ? sql`<` : sql`>`;
     q = q.where(sql<boolean>`(${sortExpr}, models.id) ${op} (${value}, ${id})`);
   }
-  const ids = (
-    await q
-      .orderBy(sortExpr, desc ? 'desc' : 'asc')
-      .orderBy('models.id', desc ? 'desc' : 'asc')
-      .limit(query.limit + 1)
-      .execute()
-  ).map((r) => r.id);
-  if (ids.length === 0) return [];
-  const rows = await k
-    .selectFrom('models')
-    .leftJoin('users as owner', 'owner.id', 'models.owner_id')
-    .selectAll('models')
-    .select('owner.username as owner_username')
-    .where('models.id', 'in', ids)
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r as ModelListRow]));
-  return ids.map((id) => byId.get(id)!);
+  return q;
 }
 
 /** Models by key (a bulk import reads the rows it may change with it). */

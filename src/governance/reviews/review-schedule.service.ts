@@ -20,7 +20,7 @@ export class ReviewScheduleService {
     tx: Kysely<Database> = this.db.kysely,
     modelIds?: readonly string[],
   ): Promise<ScheduledReview[]> {
-    return periodicReviewSchedule(tx, (await this.policy.active(tx)).document, modelIds);
+    return periodicReviewSchedule(tx, async () => (await this.policy.active(tx)).document, modelIds);
   }
 
   /** The next periodic review date of each model: the earliest over its approved versions. */

@@ -23,11 +23,13 @@ const APPROVALS = ['approve', 'approve_with_conditions'];
 /**
  * The periodic review schedule of every approved version that still counts (version not
  * superseded, model not retired), optionally of some models only: one query for the approvals,
- * one for the closed periodic reviews, then the pure rule `nextPeriodicReview` under `policy`.
+ * one for the closed periodic reviews, then the pure rule `nextPeriodicReview` under the policy
+ * `policyOf` gives, asked only when there is an approval to schedule (an inventory page of models
+ * without approvals reads neither the reviews nor the policy).
  */
 export async function periodicReviewSchedule(
   tx: Kysely<Database>,
-  policy: PolicyDocument,
+  policyOf: () => Promise<PolicyDocument>,
   modelIds?: readonly string[],
 ): Promise<ScheduledReview[]> {
   if (modelIds && modelIds.length === 0) return [];
@@ -58,6 +60,7 @@ export async function periodicReviewSchedule(
     if (!prev || (prev.finalized_at ?? '') < (d.finalized_at ?? '')) latest.set(d.version_id, d);
   }
   if (latest.size === 0) return [];
+  const policy = await policyOf();
   const closed = await tx
     .selectFrom('reviews')
     .select(['version_id', (eb) => eb.fn.max('closed_at').as('closed_at')])
