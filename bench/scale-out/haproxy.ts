@@ -13,7 +13,12 @@ import path from 'node:path';
 export const HAPROXY = '/usr/sbin/haproxy';
 
 /** The configuration (docs/deployment.md, "Load balancer"), for servers at `targets`. */
-export function haproxyConfig(listenPort: number, targets: { host: string; port: number }[], socket: string) {
+export function haproxyConfig(
+  listenPort: number,
+  targets: { host: string; port: number }[],
+  socket: string,
+  maxconn = Number(process.env.ASSAY_BENCH_LB_MAXCONN ?? 1000),
+) {
   return `global
     nbthread 1
     maxconn 4096
@@ -44,7 +49,7 @@ backend assay_servers
     # one refused connection seen on live traffic (observe layer4), take a server out; one passed
     # check brings it back. A busy server answers its check late, not wrongly: allow it 5 s.
     timeout check 5s
-    default-server check inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 observe layer4 error-limit 1 on-error mark-down
+    default-server check inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 observe layer4 error-limit 1 on-error mark-down maxconn ${maxconn}
 ${targets.map((t, i) => `    server assay${i + 1} ${t.host}:${t.port}`).join('\n')}
 `;
 }

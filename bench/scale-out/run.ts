@@ -359,6 +359,11 @@ async function loadPhase(): Promise<void> {
     `SELECT count(*) AS n FROM audit_events WHERE action = 'audit_package.built' AND entity_id = ANY($1)`,
     [jobIds],
   );
+  // Where PostgreSQL read rows without an index: the tables most scanned sequentially.
+  const scans = await db.query<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string }>(
+    `SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables
+      WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 6`,
+  );
   await db.end();
   for (const w of workers) w.kill('SIGTERM');
   for (const s of servers) s.child.kill('SIGTERM');
@@ -440,6 +445,9 @@ async function loadPhase(): Promise<void> {
   const total = cpu.reduce((a, b) => a + b, 0) + lbCpu + benchCpu + pgCpu;
   console.log(
     `    in all ${total.toFixed(1)} CPU-s = ${((1000 * total) / Math.max(1, requests)).toFixed(2)} CPU-ms a request (during the load; PostgreSQL's own background processes not counted)`,
+  );
+  console.log(
+    `  sequential scans (pg_stat_user_tables, the most rows read): ${scans.rows.map((r) => `${r.relname} ${r.seq_scan} scans / ${r.seq_tup_read} rows (index scans ${r.idx_scan})`).join('; ')}`,
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
