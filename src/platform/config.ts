@@ -106,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       concurrency: Math.max(1, intFromEnv(env, 'ASSAY_JOB_CONCURRENCY', 2)),
       serverRuns: !databaseUrl || env.ASSAY_SERVER_RUNS_JOBS !== '0',
       sweepSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_SWEEP_SECONDS', 30)),
-      pollSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_POLL_SECONDS', 2)),
+      pollSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_POLL_SECONDS', 1)),
     },
     mlflow: env.ASSAY_MLFLOW_URL
       ? {

@@ -162,7 +162,7 @@ class PgBossQueue implements JobQueue {
     for (let i = 0; i < this.options.concurrency; i++)
       await this.boss.work<{ id: string }>(
         JOB_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds ?? 2 },
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds ?? 1 },
         async (batch: PgBoss.Job<{ id: string }>[]) => {
           for (const job of batch) await run(job.data.id);
         },
