@@ -358,6 +358,7 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
       unfinished: () => jobs.unfinished(),
       orphans: () => jobs.orphans(),
       sweepSeconds: config.jobs.sweepSeconds,
+      pollSeconds: config.jobs.pollSeconds,
       onError: (err) => process.stderr.write(`assay jobs: ${(err as Error).message}\n`),
     }),
   );

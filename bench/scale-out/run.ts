@@ -18,7 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { measureBlobReads } from './blob-read.ts';
-import { startProxy } from './proxy.ts';
+import { HAPROXY, type Haproxy, startHaproxy } from './haproxy.ts';
+import { httpClient, TimeoutError } from './http-client.ts';
+import { type Proxy as NodeProxy, startProxy } from './proxy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/assay.mjs');
@@ -35,6 +37,8 @@ const DIRECT = process.argv.includes('--no-lb');
 const NO_BLOBS = process.argv.includes('--no-blobs');
 /** --lock-whole: every write takes the writers' lock first (ASSAY_WRITE_LOCK=whole), the before figure. */
 const LOCK_WHOLE = process.argv.includes('--lock-whole');
+/** --node-lb: the Node proxy (proxy.ts) even where HAProxy is installed. */
+const HAPROXY_LB = !process.argv.includes('--node-lb') && fs.existsSync(HAPROXY);
 /** --cpu-prof DIR: the first server (the one never killed) writes a V8 CPU profile into DIR on exit. */
 const PROF_DIR = process.argv.includes('--cpu-prof')
   ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
@@ -175,15 +179,16 @@ async function loadPhase(): Promise<void> {
   servers.push(await startServer(env, ports[1]!, dirs[1]!));
   const token = servers[0]!.token;
   const workers = [await startWorker(env), await startWorker(env)];
-  const proxy = DIRECT ? null : await startProxy(ports.map((port) => ({ host: '127.0.0.1', port })));
-  const call = async (s: Server, method: string, p: string, body?: unknown) =>
-    fetch(`${proxy ? proxy.url : s.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
+  const targets = ports.map((port) => ({ host: '127.0.0.1', port }));
+  const haproxy: Haproxy | null = DIRECT || !HAPROXY_LB ? null : await startHaproxy(targets);
+  const proxy: NodeProxy | null = DIRECT || HAPROXY_LB ? null : await startProxy(targets);
+  const lbUrl = haproxy?.url ?? proxy?.url;
+  const http = httpClient(CLIENTS);
+  const call = (s: Server, method: string, p: string, body?: unknown) =>
+    http.request(lbUrl ?? s.url, method, p, token, body);
   const latencies: number[] = [];
+  /** When each successful request started (ms since the load began), for the restart window. */
+  const startedAt: number[] = [];
   const byKind = new Map<string, number[]>();
   let requests = 0;
   let errors = 0;
@@ -194,6 +199,7 @@ async function loadPhase(): Promise<void> {
   const acknowledged: string[] = [];
   const jobIds: string[] = [];
   const end = Date.now() + SECONDS * 1000;
+  let loadStart = performance.now();
   let seq = 0;
   const client = async (c: number) => {
     while (Date.now() < end) {
@@ -215,7 +221,7 @@ async function loadPhase(): Promise<void> {
           : write
             ? await call(s, 'POST', '/api/v1/models', { key, name: `Bench ${key}`, type: 'classification' })
             : await call(s, 'GET', read);
-        const body = await r.text();
+        const body = r.body;
         // Every request here should succeed: any status >= 300 is an error (no 4xx is expected).
         ok = r.status < 300;
         if (ok && job) jobIds.push((JSON.parse(body) as { id: string }).id);
@@ -224,33 +230,37 @@ async function loadPhase(): Promise<void> {
           classify(
             r.status === 502 && body.includes('bad_gateway')
               ? `502 from the load balancer (${(JSON.parse(body) as { message: string }).message})`
-              : `HTTP ${r.status} ${body.slice(0, 80)}`,
+              : r.status >= 502 && r.status <= 504 && body.includes('<html>')
+                ? `${r.status} from HAProxy (${body.match(/<h1>([^<]*)/)?.[1] ?? ''})`
+                : `HTTP ${r.status} ${body.slice(0, 80)}`,
           );
       } catch (err) {
         ok = false;
-        const e = err as Error & { cause?: { code?: string } };
-        classify(
-          e.name === 'TimeoutError' || e.name === 'AbortError'
-            ? 'client timeout (10 s)'
-            : `network: ${e.cause?.code ?? e.message}`,
-        );
+        const e = err as NodeJS.ErrnoException;
+        classify(e instanceof TimeoutError ? 'client timeout (10 s)' : `network: ${e.code ?? e.message}`);
       }
       requests++;
       if (ok) {
         const ms = performance.now() - t0;
         latencies.push(ms);
-        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+        startedAt.push(t0 - loadStart);
+        pushTo(byKind, kind, ms);
       } else {
         errors++;
         if (down && s === servers[1]) errorsWhileDown++;
       }
     }
   };
+  // The restart window: from the kill to the restarted server's "Assay is serving" line.
+  const restart = { killedAt: 0, servingAt: 0, startCpu: 0 };
   const killer = (async () => {
     await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 2));
     down = true;
+    restart.killedAt = performance.now() - loadStart;
     servers[1]!.child.kill('SIGKILL');
     const restarted = await startServer(env, ports[1]!, dirs[1]!);
+    restart.servingAt = performance.now() - loadStart;
+    restart.startCpu = cpuSeconds(restarted.child.pid!);
     servers[1] = restarted;
     down = false;
     return restarted;
@@ -260,7 +270,24 @@ async function loadPhase(): Promise<void> {
   await sampler.connect();
   const waits = new Map<string, number[]>();
   let samples = 0;
+  // PostgreSQL's CPU for the bench database: its backends' /proc CPU, each from its first sample
+  // (the backends open at the start count from there; a later one from its start; one that lives
+  // less than 500 ms between two samples is missed).
+  const backendFirst = new Map<number, number>();
+  const backendLast = new Map<number, number>();
+  const sampleBackends = async () => {
+    const r = await sampler.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    for (const { pid } of r.rows) {
+      const s = cpuSeconds(pid);
+      if (!backendFirst.has(pid)) backendFirst.set(pid, samples === 0 ? s : 0);
+      if (s > 0) backendLast.set(pid, s);
+    }
+  };
+  await sampleBackends();
   const sampling = setInterval(() => {
+    void sampleBackends().catch(() => {});
     sampler
       .query<{ what: string; n: string }>(
         `SELECT CASE WHEN wait_event = 'advisory' THEN 'waiting for the writers lock'
@@ -271,16 +298,34 @@ async function loadPhase(): Promise<void> {
       )
       .then((r) => {
         samples++;
-        for (const row of r.rows) waits.set(row.what, [...(waits.get(row.what) ?? []), Number(row.n)]);
+        for (const row of r.rows) pushTo(waits, row.what, Number(row.n));
       })
       .catch(() => {});
   }, 500);
   const started = Date.now();
+  // CPU from here on: the processes' start-up (migrations, the first user and token) is not counted
+  // (the restarted server's start is: it happens during the load).
+  const pids = () => [...servers.map((x) => x.child.pid!), ...workers.map((w) => w.pid!)];
+  const cpu0 = pids().map(cpuSeconds);
+  const lbCpu0 = haproxy ? cpuSeconds(haproxy.child.pid!) : 0;
+  const benchCpu0 = process.cpuUsage();
+  loadStart = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   await killer;
-  const cpu = [...servers.map((x) => x.child.pid!), ...workers.map((w) => w.pid!)].map(cpuSeconds);
-  await proxy?.close();
+  const cpu = pids().map((pid, i) => cpuSeconds(pid) - (i === 1 ? 0 : cpu0[i]!));
+  const lbCpu = haproxy ? cpuSeconds(haproxy.child.pid!) - lbCpu0 : 0;
+  const benchUsage = process.cpuUsage(benchCpu0);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   clearInterval(sampling);
+  await sampleBackends().catch(() => {});
+  const pgCpu = [...backendLast].reduce(
+    (a, [pid, s]) => a + Math.max(0, s - (backendFirst.get(pid) ?? 0)),
+    0,
+  );
+  const lbStats = await haproxy?.stats();
+  await proxy?.close();
+  await haproxy?.close();
+  http.close();
   await sampler.end();
   const elapsed = (Date.now() - started) / 1000;
   // Every acknowledged write is in the database.
@@ -314,6 +359,11 @@ async function loadPhase(): Promise<void> {
     `SELECT count(*) AS n FROM audit_events WHERE action = 'audit_package.built' AND entity_id = ANY($1)`,
     [jobIds],
   );
+  // Where PostgreSQL read rows without an index: the tables most scanned sequentially.
+  const scans = await db.query<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string }>(
+    `SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables
+      WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 6`,
+  );
   await db.end();
   for (const w of workers) w.kill('SIGTERM');
   for (const s of servers) s.child.kill('SIGTERM');
@@ -332,13 +382,26 @@ async function loadPhase(): Promise<void> {
     `  requests ${requests} (${(requests / elapsed).toFixed(0)}/s), errors ${errors} (${((100 * errors) / Math.max(1, requests)).toFixed(2)}%; ${errorsWhileDown} to the killed server while it was down)`,
   );
   for (const [what, n] of [...errorClasses].sort((a, b) => b[1] - a[1])) console.log(`    ${n} × ${what}`);
-  if (proxy)
+  if (lbStats)
+    console.log(
+      `  load balancer: HAProxy (${HAPROXY}): ${lbStats.retries} connection retries, ${lbStats.redispatches} redispatched to the other server, ${lbStats.errors5xx} answered 5xx, servers taken out ${lbStats.markedDown} times`,
+    );
+  else if (proxy)
     console.log(
       `  load balancer: ${proxy.stats.retriedRefused} requests retried after a refused connection, ${proxy.stats.badGateway} answered 502, servers taken out ${proxy.stats.markedDown} times`,
     );
   else console.log('  no load balancer (--no-lb): clients alternate between the servers');
   console.log(
     `  latency of successful requests: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+  );
+  const inWindow = (i: number) => startedAt[i]! >= restart.killedAt && startedAt[i]! <= restart.servingAt;
+  const windowed = latencies.filter((_, i) => inWindow(i));
+  const steady = latencies.filter((_, i) => !inWindow(i));
+  console.log(
+    `    restart window (kill -9 to the restarted server serving): ${((restart.servingAt - restart.killedAt) / 1000).toFixed(1)} s, its start ${restart.startCpu.toFixed(1)} CPU-s; requests started in it ${windowed.length}: p50 ${pct(windowed, 50).toFixed(1)} ms, p99 ${pct(windowed, 99).toFixed(1)} ms`,
+  );
+  console.log(
+    `    steady state (the rest): ${steady.length} requests: p50 ${pct(steady, 50).toFixed(1)} ms, p99 ${pct(steady, 99).toFixed(1)} ms`,
   );
   console.log(`  database sessions of the bench database, ${samples} samples (mean / max):`);
   for (const [what, xs] of [...waits].sort()) {
@@ -377,7 +440,14 @@ async function loadPhase(): Promise<void> {
       `    ${k.padEnd(18)} n ${String(xs.length).padStart(5)}  p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`,
     );
   console.log(
-    `  CPU seconds (user+system): server 1 ${cpu[0]!.toFixed(1)}, server 2 (restarted) ${cpu[1]!.toFixed(1)}, workers ${cpu[2]!.toFixed(1)} + ${cpu[3]!.toFixed(1)}; bench process ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)}`,
+    `  CPU seconds (user+system): server 1 ${cpu[0]!.toFixed(1)}, server 2 (restarted) ${cpu[1]!.toFixed(1)}, workers ${cpu[2]!.toFixed(1)} + ${cpu[3]!.toFixed(1)}; bench process (clients${proxy ? ' and proxy.ts' : ''}) ${benchCpu.toFixed(1)}${haproxy ? `; HAProxy ${lbCpu.toFixed(1)}` : ''}; PostgreSQL backends of the bench database ${pgCpu.toFixed(1)} (${backendLast.size} backends)`,
+  );
+  const total = cpu.reduce((a, b) => a + b, 0) + lbCpu + benchCpu + pgCpu;
+  console.log(
+    `    in all ${total.toFixed(1)} CPU-s = ${((1000 * total) / Math.max(1, requests)).toFixed(2)} CPU-ms a request (during the load; PostgreSQL's own background processes not counted)`,
+  );
+  console.log(
+    `  sequential scans (pg_stat_user_tables, the most rows read): ${scans.rows.map((r) => `${r.relname} ${r.seq_scan} scans / ${r.seq_tup_read} rows (index scans ${r.idx_scan})`).join('; ')}`,
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
@@ -389,6 +459,13 @@ async function loadPhase(): Promise<void> {
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await c.end();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** Appends to the list under `key` (no copy: the old spread copied the list per request). */
+function pushTo<T>(m: Map<string, T[]>, key: string, x: T): void {
+  const xs = m.get(key);
+  if (xs) xs.push(x);
+  else m.set(key, [x]);
 }
 
 /** A child process's CPU seconds so far (Linux /proc; 0 elsewhere). */

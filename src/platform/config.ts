@@ -45,7 +45,13 @@ export interface AssayConfig {
    * (ASSAY_JOB_CONCURRENCY), and whether `assay serve` runs jobs itself (ASSAY_SERVER_RUNS_JOBS=0
    * leaves them to `assay worker`; PostgreSQL only: on SQLite the server always runs them).
    */
-  jobs: { timeoutSeconds: number; concurrency: number; serverRuns: boolean; sweepSeconds: number };
+  jobs: {
+    timeoutSeconds: number;
+    concurrency: number;
+    serverRuns: boolean;
+    sweepSeconds: number;
+    pollSeconds: number;
+  };
   /** MLflow registry sync (ASSAY_MLFLOW_*; docs/connectors.md); undefined = off. */
   mlflow:
     | { url: string; token: string | undefined; webhookSecret: string | undefined; syncIntervalMs: number }
@@ -100,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
       concurrency: Math.max(1, intFromEnv(env, 'ASSAY_JOB_CONCURRENCY', 2)),
       serverRuns: !databaseUrl || env.ASSAY_SERVER_RUNS_JOBS !== '0',
       sweepSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_SWEEP_SECONDS', 30)),
+      pollSeconds: Math.max(1, intFromEnv(env, 'ASSAY_JOB_POLL_SECONDS', 1)),
     },
     mlflow: env.ASSAY_MLFLOW_URL
       ? {

@@ -32,6 +32,8 @@ export interface JobQueueOptions {
    */
   orphans?: () => Promise<string[]>;
   sweepSeconds?: number;
+  /** PostgreSQL: how often each idle job slot asks pg-boss for a job (seconds; pg-boss has no push). */
+  pollSeconds?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -115,6 +117,9 @@ class PgBossQueue implements JobQueue {
     const boss = new PgBoss({
       connectionString: options.databaseUrl!,
       schema: 'assay_jobs',
+      // No pg-boss cron schedules here (the scheduler has its own tick runner): without this every
+      // process would poll pg-boss's cron queue every 5 s and check its schedules every 30 s.
+      schedule: false,
       // Expired jobs (a dead worker's) are found by maintenance: run it well within the timeout.
       maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(options.timeoutSeconds / 2))),
     });
@@ -157,7 +162,7 @@ class PgBossQueue implements JobQueue {
     for (let i = 0; i < this.options.concurrency; i++)
       await this.boss.work<{ id: string }>(
         JOB_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 1 },
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds ?? 1 },
         async (batch: PgBoss.Job<{ id: string }>[]) => {
           for (const job of batch) await run(job.data.id);
         },

@@ -36,7 +36,14 @@ export async function startTickRunner(options: TickRunnerOptions): Promise<() =>
   }
   // Loaded only on PostgreSQL: SQLite installs never pay for it.
   const { default: PgBoss } = await import('pg-boss');
-  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: 'assay_jobs' });
+  // The process's job queue (job-queue.ts: every process that ticks also takes jobs) runs pg-boss's
+  // maintenance for the schema; this instance only offers and takes ticks (no cron, no supervision).
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: 'assay_jobs',
+    schedule: false,
+    supervise: false,
+  });
   boss.on('error', report);
   await boss.start();
   await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton' });
