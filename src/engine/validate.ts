@@ -212,17 +212,18 @@ async function chooseTask(
   conn: DuckDBConnection,
   data: LoadedTable,
   options: ValidateOptions,
+  labelType: string | undefined,
 ): Promise<Task> {
   const label = options.label as string;
   if (options.task !== undefined) {
-    if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label))) {
+    if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label, labelType))) {
       throw new InputError(
         `--task multiclass: label '${label}' has non-integer values, so it is continuous; use --task regression`,
       );
     }
     return options.task;
   }
-  if (await labelIsContinuous(conn, data, label)) return 'regression';
+  if (await labelIsContinuous(conn, data, label, labelType)) return 'regression';
   if ((await labelClassCount(conn, data, label)) <= 2) return 'binary';
   if (options.prediction !== undefined) {
     const outside = await predictionsOutsideLabel(conn, data, label, options.prediction);
@@ -276,7 +277,8 @@ async function taskPerformance(
   const label = options.label as string;
   const weight = options.weight ? { weight: options.weight } : {};
   const predicted = (options.prediction ?? options.score) as string;
-  const task = await chooseTask(conn, data, options);
+  const labelType = (await scan.columnTypes()).get(label);
+  const task = await chooseTask(conn, data, options, labelType);
   if (task === 'regression') {
     return {
       task,
@@ -308,12 +310,13 @@ async function taskPerformance(
     ...names,
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
+    ...(labelType !== undefined ? { labelType } : {}),
   });
   // The numeric columns are read now, sorted on the worker, with the label class of each value
   // (for data quality's single-feature AUC), the score first: unweighted ROC and precision-recall
   // come from its sorted sample, and the other sorts run while DuckDB computes the rest.
   const labelColumn = requireColumn(data, label);
-  scan.setLabel(labelSpecOf(labelColumn, (await scan.columnTypes()).get(label), scored.positiveLabel));
+  scan.setLabel(labelSpecOf(labelColumn, labelType, scored.positiveLabel));
   const score =
     options.score !== undefined && requireColumn(data, options.score).kind === 'numeric'
       ? options.score

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MulticlassResult, PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { compareCodePoints } from '../drift/categorical-drift.ts';
-import { blankText, count, doubleLiteral, ident, num, queryRows } from '../duckdb/sql.ts';
+import { blankText, count, doubleLiteral, ident, isIntegerType, num, queryRows } from '../duckdb/sql.ts';
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 import { ALL_ZERO_WEIGHTS, NO_TASK_METRICS } from './performance.ts';
@@ -37,8 +37,10 @@ export async function labelIsContinuous(
   conn: DuckDBConnection,
   table: LoadedTable,
   label: string,
+  type?: string,
 ): Promise<boolean> {
-  if (requireColumn(table, label).kind !== 'numeric') return false;
+  // a column stored as integers has no non-integer value
+  if (requireColumn(table, label).kind !== 'numeric' || isIntegerType(type)) return false;
   const v = `TRY_CAST(${ident(label)} AS DOUBLE)`;
   const [r] = await queryRows(
     conn,

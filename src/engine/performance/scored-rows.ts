@@ -1,5 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { blankText, count, doubleLiteral, ident, literal, queryRows, tempTableName } from '../duckdb/sql.ts';
+import {
+  blankText,
+  count,
+  doubleLiteral,
+  ident,
+  isIntegerType,
+  isNumberType,
+  literal,
+  queryRows,
+  tempTableName,
+} from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { firstRowWhere, requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
@@ -16,6 +26,8 @@ export interface ScoredColumns {
   weight?: string;
   /** The positive label value (default: 1 for a numeric label, else the greater value in sort order). */
   positiveLabel?: string;
+  /** The label's DuckDB column type, when known (a number type skips the text checks). */
+  labelType?: string;
 }
 
 /**
@@ -62,11 +74,13 @@ export async function assertNoBadRows(
  * The check that a role's column ('label', 'prediction') has a value in every row. In a numeric
  * column a NaN is missing too (as pandas and data quality count it), not a class of its own.
  */
-export function presentCheck(role: string, column: string, numeric = false): RowCheck {
+export function presentCheck(role: string, column: string, numeric = false, type?: string): RowCheck {
   const c = ident(column);
-  const nan = numeric ? ` OR isnan(TRY_CAST(${c} AS DOUBLE))` : '';
+  // a column stored as numbers is never blank text, and one stored as integers never NaN
+  const blank = isNumberType(type) ? '' : ` OR ${blankText(`CAST(${c} AS VARCHAR)`)}`;
+  const nan = numeric && !isIntegerType(type) ? ` OR isnan(TRY_CAST(${c} AS DOUBLE))` : '';
   return {
-    where: `${c} IS NULL OR ${blankText(`CAST(${c} AS VARCHAR)`)}${nan}`,
+    where: `${c} IS NULL${blank}${nan}`,
     message: (row) => `${role} '${column}' is missing in data row ${row}`,
   };
 }
@@ -107,7 +121,7 @@ export async function createScoredView(
   const weight = weightOf(columns.weight);
   const w = weight.expr;
   const checks: RowCheck[] = [
-    presentCheck('label', label.name, label.kind === 'numeric'),
+    presentCheck('label', label.name, label.kind === 'numeric', columns.labelType),
     ...(columns.score !== undefined
       ? [
           {
