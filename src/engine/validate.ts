@@ -21,7 +21,7 @@ import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
   computeRegression,
-  labelClassCount,
+  labelClasses,
   labelIsContinuous,
 } from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
@@ -213,6 +213,7 @@ async function chooseTask(
   data: LoadedTable,
   options: ValidateOptions,
   labelType: string | undefined,
+  classes: { values?: (number | string)[] },
 ): Promise<Task> {
   const label = options.label as string;
   if (options.task !== undefined) {
@@ -224,7 +225,8 @@ async function chooseTask(
     return options.task;
   }
   if (await labelIsContinuous(conn, data, label, labelType)) return 'regression';
-  if ((await labelClassCount(conn, data, label)) <= 2) return 'binary';
+  classes.values = await labelClasses(conn, data, label);
+  if (classes.values.length <= 2) return 'binary';
   if (options.prediction !== undefined) {
     const outside = await predictionsOutsideLabel(conn, data, label, options.prediction);
     if (outside.length > 0) {
@@ -278,7 +280,8 @@ async function taskPerformance(
   const weight = options.weight ? { weight: options.weight } : {};
   const predicted = (options.prediction ?? options.score) as string;
   const labelType = (await scan.columnTypes()).get(label);
-  const task = await chooseTask(conn, data, options, labelType);
+  const classes: { values?: (number | string)[] } = {};
+  const task = await chooseTask(conn, data, options, labelType, classes);
   if (task === 'regression') {
     return {
       task,
@@ -311,6 +314,7 @@ async function taskPerformance(
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
     ...(labelType !== undefined ? { labelType } : {}),
+    ...(classes.values !== undefined ? { labelValues: classes.values } : {}),
   });
   // The numeric columns are read now, sorted on the worker, with the label class of each value
   // (for data quality's single-feature AUC), the score first: unweighted ROC and precision-recall

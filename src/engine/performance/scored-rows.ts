@@ -28,6 +28,11 @@ export interface ScoredColumns {
   positiveLabel?: string;
   /** The label's DuckDB column type, when known (a number type skips the text checks). */
   labelType?: string;
+  /**
+   * The label's distinct non-missing values, sorted, up to three (labelClasses), when already
+   * read: once every label is present they are the label's values, and no query reads them again.
+   */
+  labelValues?: (number | string)[];
 }
 
 /**
@@ -137,11 +142,11 @@ export async function createScoredView(
   await assertNoBadRows(conn, table, checks);
   const numericLabel = label.kind === 'numeric';
   const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
-  const distinct = await queryRows(
-    conn,
-    `SELECT DISTINCT ${valueExpr} AS v FROM ${table.table} ORDER BY v LIMIT 3`,
-  );
-  const values = distinct.map((d) => d.v as number | string);
+  const values =
+    columns.labelValues ??
+    (await queryRows(conn, `SELECT DISTINCT ${valueExpr} AS v FROM ${table.table} ORDER BY v LIMIT 3`)).map(
+      (d) => d.v as number | string,
+    );
   if (values.length > 2) {
     throw new InputError(
       `label '${label.name}' has more than two classes; only binary classification is supported`,
