@@ -21,7 +21,7 @@ import { DEFAULT_CONFIDENCE } from './performance/intervals.ts';
 import {
   computeMulticlass,
   computeRegression,
-  labelClassCount,
+  labelClasses,
   labelIsContinuous,
 } from './performance/other-tasks.ts';
 import { computePerformance } from './performance/performance.ts';
@@ -212,18 +212,21 @@ async function chooseTask(
   conn: DuckDBConnection,
   data: LoadedTable,
   options: ValidateOptions,
+  labelType: string | undefined,
+  classes: { values?: (number | string)[] },
 ): Promise<Task> {
   const label = options.label as string;
   if (options.task !== undefined) {
-    if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label))) {
+    if (options.task === 'multiclass' && (await labelIsContinuous(conn, data, label, labelType))) {
       throw new InputError(
         `--task multiclass: label '${label}' has non-integer values, so it is continuous; use --task regression`,
       );
     }
     return options.task;
   }
-  if (await labelIsContinuous(conn, data, label)) return 'regression';
-  if ((await labelClassCount(conn, data, label)) <= 2) return 'binary';
+  if (await labelIsContinuous(conn, data, label, labelType)) return 'regression';
+  classes.values = await labelClasses(conn, data, label);
+  if (classes.values.length <= 2) return 'binary';
   if (options.prediction !== undefined) {
     const outside = await predictionsOutsideLabel(conn, data, label, options.prediction);
     if (outside.length > 0) {
@@ -276,7 +279,9 @@ async function taskPerformance(
   const label = options.label as string;
   const weight = options.weight ? { weight: options.weight } : {};
   const predicted = (options.prediction ?? options.score) as string;
-  const task = await chooseTask(conn, data, options);
+  const labelType = (await scan.columnTypes()).get(label);
+  const classes: { values?: (number | string)[] } = {};
+  const task = await chooseTask(conn, data, options, labelType, classes);
   if (task === 'regression') {
     return {
       task,
@@ -308,12 +313,14 @@ async function taskPerformance(
     ...names,
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
+    ...(labelType !== undefined ? { labelType } : {}),
+    ...(classes.values !== undefined ? { labelValues: classes.values } : {}),
   });
   // The numeric columns are read now, sorted on the worker, with the label class of each value
   // (for data quality's single-feature AUC), the score first: unweighted ROC and precision-recall
   // come from its sorted sample, and the other sorts run while DuckDB computes the rest.
   const labelColumn = requireColumn(data, label);
-  scan.setLabel(labelSpecOf(labelColumn, (await scan.columnTypes()).get(label), scored.positiveLabel));
+  scan.setLabel(labelSpecOf(labelColumn, labelType, scored.positiveLabel));
   const score =
     options.score !== undefined && requireColumn(data, options.score).kind === 'numeric'
       ? options.score

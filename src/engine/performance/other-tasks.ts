@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MulticlassResult, PerformanceResult } from '../../contracts/validation-evidence.ts';
 import { compareCodePoints } from '../drift/categorical-drift.ts';
-import { blankText, count, doubleLiteral, ident, num, queryRows } from '../duckdb/sql.ts';
+import { blankText, count, doubleLiteral, ident, isIntegerType, num, queryRows } from '../duckdb/sql.ts';
 import { requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
 import { ALL_ZERO_WEIGHTS, NO_TASK_METRICS } from './performance.ts';
@@ -37,8 +37,10 @@ export async function labelIsContinuous(
   conn: DuckDBConnection,
   table: LoadedTable,
   label: string,
+  type?: string,
 ): Promise<boolean> {
-  if (requireColumn(table, label).kind !== 'numeric') return false;
+  // a column stored as integers has no non-integer value
+  if (requireColumn(table, label).kind !== 'numeric' || isIntegerType(type)) return false;
   const v = `TRY_CAST(${ident(label)} AS DOUBLE)`;
   const [r] = await queryRows(
     conn,
@@ -48,23 +50,23 @@ export async function labelIsContinuous(
 }
 
 /**
- * Distinct non-missing label values (up to `limit`; NaN is missing): numbers for a numeric label (as the scored
- * rows compare them, without turning every value into text), else text.
+ * Distinct non-missing label values, sorted (up to `limit`; NaN is missing): numbers for a numeric
+ * label (as the scored rows compare them, without turning every value into text), else text.
  */
-export async function labelClassCount(
+export async function labelClasses(
   conn: DuckDBConnection,
   table: LoadedTable,
   label: string,
   limit = 3,
-): Promise<number> {
+): Promise<(number | string)[]> {
   const c = ident(label);
   const sql =
     requireColumn(table, label).kind === 'numeric'
       ? `SELECT DISTINCT TRY_CAST(${c} AS DOUBLE) AS v FROM ${table.table}
-         WHERE TRY_CAST(${c} AS DOUBLE) IS NOT NULL AND NOT isnan(TRY_CAST(${c} AS DOUBLE)) LIMIT ${limit}`
+         WHERE TRY_CAST(${c} AS DOUBLE) IS NOT NULL AND NOT isnan(TRY_CAST(${c} AS DOUBLE)) ORDER BY v LIMIT ${limit}`
       : `SELECT DISTINCT CAST(${c} AS VARCHAR) AS v FROM ${table.table}
-         WHERE ${c} IS NOT NULL AND NOT ${blankText(`CAST(${c} AS VARCHAR)`)} LIMIT ${limit}`;
-  return (await queryRows(conn, sql)).length;
+         WHERE ${c} IS NOT NULL AND NOT ${blankText(`CAST(${c} AS VARCHAR)`)} ORDER BY v LIMIT ${limit}`;
+  return (await queryRows(conn, sql)).map((r) => r.v as number | string);
 }
 
 /**

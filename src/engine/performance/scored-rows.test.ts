@@ -27,6 +27,16 @@ describe('createScoredView', async () => {
   it('names a missing label, more than two classes and an unknown positive label', async () => {
     const missing = await load('m.csv', 'y,s\n1,0.2\n,0.9\n');
     await expect(createScoredView(conn, missing, { label: 'y', score: 's' })).rejects.toThrow(/data row 2/);
+    // a label stored as integers (BIGINT) or doubles is checked for NULL (and NaN) only
+    for (const labelType of ['BIGINT', 'DOUBLE']) {
+      await expect(createScoredView(conn, missing, { label: 'y', score: 's', labelType })).rejects.toThrow(
+        /label 'y' is missing in data row 2/,
+      );
+    }
+    const nan = await load('nan.csv', 'y,s\n1,0.2\nnan,0.9\n0,0.1\n');
+    await expect(
+      createScoredView(conn, nan, { label: 'y', score: 's', labelType: 'DOUBLE' }),
+    ).rejects.toThrow(/data row 2/);
     const three = await load('t.csv', 'y,s\na,0.2\nb,0.9\nc,0.1\n');
     await expect(createScoredView(conn, three, { label: 'y', score: 's' })).rejects.toThrow(/more than two/);
     const two = await load('two.csv', 'y,s\nno,0.2\nyes,0.9\n');

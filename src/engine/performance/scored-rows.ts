@@ -1,5 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { blankText, count, doubleLiteral, ident, literal, queryRows, tempTableName } from '../duckdb/sql.ts';
+import {
+  blankText,
+  count,
+  doubleLiteral,
+  ident,
+  isIntegerType,
+  isNumberType,
+  literal,
+  queryRows,
+  tempTableName,
+} from '../duckdb/sql.ts';
 import { InputError } from '../load/input-error.ts';
 import { firstRowWhere, requireColumn } from '../load/load-table.ts';
 import type { LoadedTable } from '../table.ts';
@@ -16,6 +26,13 @@ export interface ScoredColumns {
   weight?: string;
   /** The positive label value (default: 1 for a numeric label, else the greater value in sort order). */
   positiveLabel?: string;
+  /** The label's DuckDB column type, when known (a number type skips the text checks). */
+  labelType?: string;
+  /**
+   * The label's distinct non-missing values, sorted, up to three (labelClasses), when already
+   * read: once every label is present they are the label's values, and no query reads them again.
+   */
+  labelValues?: (number | string)[];
 }
 
 /**
@@ -62,11 +79,13 @@ export async function assertNoBadRows(
  * The check that a role's column ('label', 'prediction') has a value in every row. In a numeric
  * column a NaN is missing too (as pandas and data quality count it), not a class of its own.
  */
-export function presentCheck(role: string, column: string, numeric = false): RowCheck {
+export function presentCheck(role: string, column: string, numeric = false, type?: string): RowCheck {
   const c = ident(column);
-  const nan = numeric ? ` OR isnan(TRY_CAST(${c} AS DOUBLE))` : '';
+  // a column stored as numbers is never blank text, and one stored as integers never NaN
+  const blank = isNumberType(type) ? '' : ` OR ${blankText(`CAST(${c} AS VARCHAR)`)}`;
+  const nan = numeric && !isIntegerType(type) ? ` OR isnan(TRY_CAST(${c} AS DOUBLE))` : '';
   return {
-    where: `${c} IS NULL OR ${blankText(`CAST(${c} AS VARCHAR)`)}${nan}`,
+    where: `${c} IS NULL${blank}${nan}`,
     message: (row) => `${role} '${column}' is missing in data row ${row}`,
   };
 }
@@ -107,7 +126,7 @@ export async function createScoredView(
   const weight = weightOf(columns.weight);
   const w = weight.expr;
   const checks: RowCheck[] = [
-    presentCheck('label', label.name, label.kind === 'numeric'),
+    presentCheck('label', label.name, label.kind === 'numeric', columns.labelType),
     ...(columns.score !== undefined
       ? [
           {
@@ -123,11 +142,11 @@ export async function createScoredView(
   await assertNoBadRows(conn, table, checks);
   const numericLabel = label.kind === 'numeric';
   const valueExpr = numericLabel ? `TRY_CAST(${l} AS DOUBLE)` : `CAST(${l} AS VARCHAR)`;
-  const distinct = await queryRows(
-    conn,
-    `SELECT DISTINCT ${valueExpr} AS v FROM ${table.table} ORDER BY v LIMIT 3`,
-  );
-  const values = distinct.map((d) => d.v as number | string);
+  const values =
+    columns.labelValues ??
+    (await queryRows(conn, `SELECT DISTINCT ${valueExpr} AS v FROM ${table.table} ORDER BY v LIMIT 3`)).map(
+      (d) => d.v as number | string,
+    );
   if (values.length > 2) {
     throw new InputError(
       `label '${label.name}' has more than two classes; only binary classification is supported`,
