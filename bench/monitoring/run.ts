@@ -258,7 +258,12 @@ async function throughput(): Promise<void> {
           batches: pqBatches,
           batchMs: pqEach,
         },
-        window: { rows: windowRows || batches * BATCH, seconds: windowS, cpuSeconds: windowCpu, runs: windowRuns },
+        window: {
+          rows: windowRows || batches * BATCH,
+          seconds: windowS,
+          cpuSeconds: windowCpu,
+          runs: windowRuns,
+        },
         validate: { seconds: validateS, cpuSeconds: validateCpu, runs: validateRuns },
         windowOverValidate: windowS / validateS,
         windowOverValidateCpu: windowCpu / validateCpu,
