@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cpuSeconds, freePort, throwAwayDatabase } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/assay.mjs');
@@ -29,42 +29,22 @@ const CONCURRENCY = arg('concurrency', 10);
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
 if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL (an admin URL; a throw-away database is created)');
 
-const TICK_MS = 1000 / 100; // USER_HZ
-function cpuMs(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime, stime (fields 14, 15)
-}
+const cpuMs = (pid: number) => cpuSeconds(pid) * 1000;
 
 /** CPU ms of the PostgreSQL backends connected to the bench database (0 for one that has gone). */
 async function backendsCpuMs(c: pg.Client, db: string): Promise<Map<number, number>> {
   const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
   const m = new Map<number, number>();
-  for (const { pid } of r.rows) {
-    try {
-      m.set(pid, cpuMs(pid));
-    } catch {
-      m.set(pid, 0);
-    }
-  }
+  for (const { pid } of r.rows) m.set(pid, cpuMs(pid));
   return m;
 }
 const pgDelta = (a: Map<number, number>, b: Map<number, number>) =>
   [...b].reduce((s, [pid, ms]) => s + Math.max(0, ms - (a.get(pid) ?? ms)), 0);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const name = `assay_bench_${randomBytes(5).toString('hex')}`;
+const db = await throwAwayDatabase(ADMIN, 'assay_bench');
+const { name, url } = db;
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = Object.assign(new URL(ADMIN), { pathname: `/${name}` }).toString();
 const port = await freePort();
 const child = spawn(
   process.execPath,
@@ -155,6 +135,6 @@ try {
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
+  await db.drop();
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './support.ts';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -66,15 +67,6 @@ export interface Haproxy {
   child: ChildProcess;
   stats(): Promise<HaproxyStats>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Sends one command to the stats socket and returns the answer. */

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cpuSeconds as cpu, throwAwayDatabase } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const i = process.argv.indexOf('--seconds');
@@ -18,19 +19,10 @@ const SERVE = process.argv.includes('--serve');
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
 if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL');
 
-const cpu = (pid: number) => {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-};
-const name = `assay_idle_${randomBytes(5).toString('hex')}`;
+const db = await throwAwayDatabase(ADMIN, 'assay_idle');
+const { name, url } = db;
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = Object.assign(new URL(ADMIN), { pathname: `/${name}` }).toString();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-idle-'));
 const args = SERVE ? ['serve', '--port', '0', '--data-dir', dir, '--no-seed'] : ['worker'];
 const child = spawn(process.execPath, [path.join(ROOT, 'bin/assay.mjs'), ...args], {
@@ -78,6 +70,6 @@ console.log(
 );
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
-await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 await admin.end();
+await db.drop();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -21,6 +20,7 @@ import { measureBlobReads } from './blob-read.ts';
 import { HAPROXY, type Haproxy, startHaproxy } from './haproxy.ts';
 import { httpClient, TimeoutError } from './http-client.ts';
 import { type Proxy as NodeProxy, startProxy } from './proxy.ts';
+import { cpuSeconds, freePort, throwAwayDatabase } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/assay.mjs');
@@ -67,15 +67,6 @@ function collectWriteStats(stream: NodeJS.ReadableStream): void {
 }
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
 if (!ADMIN) throw new Error('set ASSAY_TEST_DATABASE_URL (an admin URL; a throw-away database is created)');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   url: string;
@@ -156,12 +147,8 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
 }
 
 async function loadPhase(): Promise<void> {
-  const name = `assay_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = Object.assign(new URL(ADMIN!), { pathname: `/${name}` }).toString();
+  const database = await throwAwayDatabase(ADMIN!, 'assay_bench');
+  const { url } = database;
   const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'assay-scale-')));
   const env = {
     ASSAY_DATABASE_URL: url,
@@ -454,10 +441,7 @@ async function loadPhase(): Promise<void> {
   console.log(
     `  jobs (audit packages on 2 workers): requested ${jobIds.length}, ${jobs.map((j) => `${j.status} ${j.n}`).join(', ')}; built events ${built.rows[0]?.n}; request to finish p50 ${pct(jobSeconds, 50).toFixed(1)} s, p99 ${pct(jobSeconds, 99).toFixed(1)} s`,
   );
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.end();
+  await database.drop();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }
 
@@ -466,17 +450,6 @@ function pushTo<T>(m: Map<string, T[]>, key: string, x: T): void {
   const xs = m.get(key);
   if (xs) xs.push(x);
   else m.set(key, [x]);
-}
-
-/** A child process's CPU seconds so far (Linux /proc; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 await loadPhase();
