@@ -255,32 +255,17 @@ export class MonitoringIngestService {
   }
 
   /**
-   * The scratch directory for NDJSON batches (DuckDB reads files), `.scratch` under the monitoring
-   * root (in the data directory, so nothing is left in the system's temporary directory), made once.
-   */
-  private scratchDir: Promise<string> | null = null;
-
-  /**
-   * Writes an NDJSON batch to a file of its own in the scratch directory (removed by the caller):
-   * one file a batch, not a directory made and removed a batch.
+   * Writes an NDJSON batch (DuckDB reads files) to a file of its own in `.scratch` under the
+   * monitoring root, in the data directory, so nothing is left in the system's temporary directory;
+   * the caller removes it. One file a batch, not a directory made and removed a batch; the
+   * `mkdir` (one call) also brings back a directory removed meanwhile.
    */
   private async scratchFile(bytes: Buffer): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      this.scratchDir ??= (async (dir) => {
-        await mkdir(dir, { recursive: true });
-        return dir;
-      })(path.join(this.root, '.scratch'));
-      const dir = this.scratchDir;
-      const file = path.join(await dir, `${randomUUID()}.ndjson`);
-      try {
-        await writeFile(file, bytes);
-        return file;
-      } catch (err) {
-        // the directory was removed under the process (a temporary-files cleaner): make another
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
-        if (this.scratchDir === dir) this.scratchDir = null;
-      }
-    }
+    const dir = path.join(this.root, '.scratch');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${randomUUID()}.ndjson`);
+    await writeFile(file, bytes);
+    return file;
   }
 
   /**
