@@ -132,7 +132,6 @@ export async function updateModel(
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** Replaces the relations of a model. */
 /** The relations of a model just inserted (it has none yet: nothing to delete first). */
 export async function insertModelRelations(
   tx: Kysely<Database>,
@@ -146,6 +145,7 @@ export async function insertModelRelations(
       .execute();
 }
 
+/** Replaces the relations of a model. */
 export async function replaceModelRelations(
   tx: Kysely<Database>,
   modelId: string,
