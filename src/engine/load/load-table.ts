@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
@@ -53,9 +52,14 @@ export function formatOf(file: string): DataFormat {
   );
 }
 
+/** Bytes read at a time when hashing a file (one buffer, reused for every read). */
+const HASH_READ_BYTES = 1 << 20;
+
 /**
- * SHA-256 of a file, streamed (constant memory), as lowercase hex; `onBytes` gets the bytes read
- * so far, `inspect` each chunk read.
+ * SHA-256 of a file, read in pieces into one reused buffer (constant memory), as lowercase hex;
+ * `onBytes` gets the bytes read so far, `inspect` each piece read (valid only during the call: the
+ * buffer is reused for the next read). A stream of fresh 1 MiB chunks cost ~5× the CPU (each
+ * chunk's pages faulted in anew, then collected): 330–360 against 63–75 CPU-ms for a 73 MB file.
  */
 export async function sha256File(
   file: string,
@@ -63,12 +67,21 @@ export async function sha256File(
   inspect?: (chunk: Buffer) => void,
 ): Promise<string> {
   const hash = createHash('sha256');
-  let read = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    inspect?.(chunk as Buffer);
-    read += (chunk as Buffer).length;
-    onBytes?.(read);
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(HASH_READ_BYTES);
+    let read = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, HASH_READ_BYTES, null);
+      if (bytesRead === 0) break;
+      const piece = bytesRead === HASH_READ_BYTES ? buffer : buffer.subarray(0, bytesRead);
+      hash.update(piece);
+      inspect?.(piece);
+      read += bytesRead;
+      onBytes?.(read);
+    }
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }
