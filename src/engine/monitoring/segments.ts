@@ -249,9 +249,10 @@ export async function writePredictionSegment(options: {
             )
           : null;
       if (earlier) {
-        // the batch's hashes looked up in the index (held in memory: the cost is the batch's)
+        // the batch's hashes looked up in the index and added as the segment's ids, in one pass
+        // (held in memory: the cost is the batch's)
         batchHashes = await readHalves(conn, 'keys', 'h');
-        const hits = earlier.stored(batchHashes);
+        const hits = earlier.add(batchHashes, options.out);
         if (hits.length > 0) {
           // candidates, checked against the exact ids of the segments
           await conn.run('CREATE TEMP TABLE hit (h UBIGINT)');
@@ -310,14 +311,12 @@ export async function writePredictionSegment(options: {
       outcomes = { rows: n, from: info.from, to: info.to, columns: [columns.label] };
       await rename(otmp, options.outcomesOut);
     }
-    if (!options.reference && options.existing) {
-      const indexKey = options.indexKey ?? path.dirname(options.out);
-      // the ids stored: the batch's hashes when every row was kept, else the file's ids
-      // (a prediction batch has its `keys`: the timestamp column is required)
-      const ids = !filtered
-        ? (batchHashes ?? (await readHalves(conn, 'keys', 'h')))
-        : `read_parquet(${literal(tmp)})`;
-      await addSegment(conn, indexKey, options.out, ids);
+    if (!options.reference && options.existing && !batchHashes) {
+      // no earlier segment overlapped (else the probe added the batch's hashes): the ids stored
+      // are the batch's hashes when every row was kept, else the file's ids (a prediction batch
+      // has its `keys`: the timestamp column is required)
+      const ids = !filtered ? await readHalves(conn, 'keys', 'h') : `read_parquet(${literal(tmp)})`;
+      await addSegment(conn, options.indexKey ?? path.dirname(options.out), options.out, ids);
     }
     await rename(tmp, options.out);
     return { predictions: info, outcomes };
