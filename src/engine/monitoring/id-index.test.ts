@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { addSegment, type Halves, overlappingIds } from './id-index.ts';
 import { writePredictionSegment } from './segments.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-id-index-'));
@@ -66,5 +68,30 @@ describe('prediction-id index', () => {
     // under a new key nothing is indexed yet: the listed segment is read on first use
     const b = await ingest('dep-c-restarted', ['q2', 'q3'], [a]);
     expect(b.info).toMatchObject({ rows: 1, duplicates: 1 });
+  });
+
+  it('adds a batch while probing: a batch never listed is forgotten, a repeat within a batch is no hit', async () => {
+    // hashes given directly (no file is read: every listed file is indexed)
+    const conn = null as unknown as DuckDBConnection;
+    const h = (...xs: number[]): Halves => ({ hi: Uint32Array.from(xs, () => 7), lo: Uint32Array.from(xs) });
+    const seg = (file: string) => ({ file, from: 0, to: 10 });
+    expect(await overlappingIds(conn, 'dep-p', [], 0, 10)).toBeNull();
+    await addSegment(conn, 'dep-p', 'a', h(1, 2));
+    const first = await overlappingIds(conn, 'dep-p', [seg('a')], 0, 10);
+    expect(first?.add(h(2, 3, 3), 'b')).toEqual([(7n << 32n) | 2n]);
+    // 'b' is not listed (its manifest was not stored): 3 is new again
+    const second = await overlappingIds(conn, 'dep-p', [seg('a')], 0, 10);
+    expect(second?.add(h(3, 4), 'c')).toEqual([]);
+    // 'c' listed: 3 is held for it; a file outside the batch's time range does not count
+    const third = await overlappingIds(conn, 'dep-p', [seg('a'), seg('c')], 0, 10);
+    expect(third?.add(h(1, 3, 9), 'd')).toEqual([(7n << 32n) | 1n, (7n << 32n) | 3n]);
+    const late = await overlappingIds(
+      conn,
+      'dep-p',
+      [seg('a'), seg('c'), { file: 'd', from: 20, to: 30 }],
+      0,
+      10,
+    );
+    expect(late?.add(h(9), 'e')).toEqual([]);
   });
 });

@@ -49,19 +49,27 @@ class HashTable {
     this.size++;
   }
 
-  /** Whether the hash is held for one of `segs` (any segment when null). */
-  has(hi: number, lo: number, segs: Set<number> | null): boolean {
+  /**
+   * Adds the hash for segment `seg` and returns whether it was held already for one of `segs`
+   * (any other segment when null): one probe, the lookup's, ends at the empty slot it takes.
+   */
+  addNew(hi: number, lo: number, seg: number, segs: Set<number> | null): boolean {
+    if ((this.size + 1) * 4 > this.capacity * 3) this.rebuild(this.capacity * 2, () => true);
     const mask = this.capacity - 1;
     const slots = this.slots;
-    for (let i = lo & mask; slots[3 * i + 2] !== 0; i = (i + 1) & mask) {
-      if (
-        slots[3 * i] === lo &&
-        slots[3 * i + 1] === hi &&
-        (!segs || segs.has((slots[3 * i + 2] as number) - 1))
-      )
-        return true;
+    let held = false;
+    let i = lo & mask;
+    for (; slots[3 * i + 2] !== 0; i = (i + 1) & mask) {
+      if (!held && slots[3 * i] === lo && slots[3 * i + 1] === hi) {
+        const s = (slots[3 * i + 2] as number) - 1;
+        held = s !== seg && (!segs || segs.has(s));
+      }
     }
-    return false;
+    slots[3 * i] = lo;
+    slots[3 * i + 1] = hi;
+    slots[3 * i + 2] = seg + 1;
+    this.size++;
+    return held;
   }
 
   /** Keeps the entries whose segment `keep` accepts (open addressing has no cheap delete). */
@@ -158,7 +166,7 @@ export async function overlappingIds(
   existing: ExistingSegment[],
   lo: number,
   hi: number,
-): Promise<{ stored: (batch: Halves) => bigint[]; files: string[] } | null> {
+): Promise<{ add: (batch: Halves, file: string) => bigint[]; files: string[] } | null> {
   let index = indexes.get(key);
   if (!index) {
     index = { table: new HashTable(), files: new Map(), nextSeg: 0, used: 0 };
@@ -182,14 +190,23 @@ export async function overlappingIds(
   // every indexed file overlaps (a day filling up): no filter on the segment
   const only = segs.size === index.files.size ? null : segs;
   const table = index.table;
+  const indexed = index.files;
   return {
-    /** the batch's hashes held for the overlapping files */
-    stored: (batch) => {
+    /**
+     * Adds every hash of the batch to the index as the ids of its segment `file` (the file is
+     * listed from now on: a batch whose manifest is not stored is dropped from the index on the
+     * next use, as any file no longer listed) and returns those held already for the overlapping
+     * files. Every hash is added, the rows that will be dropped as duplicates too: the index may
+     * hold more than a file's ids (a candidate the exact check clears), never fewer.
+     */
+    add: (batch, file) => {
+      const seg = index.nextSeg++;
+      indexed.set(file, seg);
       const found: bigint[] = [];
       for (let i = 0; i < batch.hi.length; i++) {
         const h = batch.hi[i] as number;
         const l = batch.lo[i] as number;
-        if (table.has(h, l, only)) found.push((BigInt(h) << 32n) | BigInt(l));
+        if (table.addNew(h, l, seg, only)) found.push((BigInt(h) << 32n) | BigInt(l));
       }
       return found;
     },

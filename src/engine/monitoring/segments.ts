@@ -14,6 +14,7 @@ import {
 } from './id-index.ts';
 import { withIngestDuckDb } from './monitoring-duckdb.ts';
 import { type NdjsonColumn, ndjsonSchema } from './ndjson-schema.ts';
+import { timestampSql } from './segment-time.ts';
 
 /**
  * Append-only Parquet segments of production rows (the telemetry plane: never through the audited
@@ -138,26 +139,6 @@ async function columnTypes(conn: DuckDBConnection, relation: string): Promise<Ma
   return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));
 }
 
-/** Column types whose values are instants already (read as UTC), not text to parse. */
-const TEMPORAL = /^(TIMESTAMP|DATE)/;
-
-/**
- * The epoch-ms expression of a timestamp column of type `type`, the same that yields NULL for an
- * unreadable time (for the pass that looks for bad rows), and the test of an unreadable one.
- */
-function timestampSql(column: string, type: string | undefined): { ts: string; tryTs: string; bad: string } {
-  if (type && TEMPORAL.test(type)) {
-    const ts = `epoch_ms(CAST(${ident(column)} AS TIMESTAMPTZ))`;
-    return { ts, tryTs: ts, bad: `${ident(column)} IS NULL` };
-  }
-  const text = `CAST(${ident(column)} AS VARCHAR)`;
-  return {
-    ts: `epoch_ms(CAST(${text} AS TIMESTAMPTZ))`,
-    tryTs: `epoch_ms(TRY_CAST(${text} AS TIMESTAMPTZ))`,
-    bad: `TRY_CAST(${text} AS TIMESTAMPTZ) IS NULL`,
-  };
-}
-
 /** Refuses a batch whose roles are missing, naming the columns there are. */
 function requireColumns(names: string[], required: string[]): void {
   for (const name of required) {
@@ -241,10 +222,11 @@ export async function writePredictionSegment(options: {
     let filtered = false;
     let batchHashes: Halves | null = null;
     if (!options.reference && time) {
-      // the batch's id hashes and times read once (a Parquet source is a view: each read decodes
-      // the file again), for the checks, the probe and the index
+      // the batch's id hashes and times, for the checks, the probe and the index: read once into
+      // a table when `seg` is a view (a Parquet source: each read decodes the file again); over
+      // `seg`'s table (NDJSON), a view (hashing again is cheaper than copying them)
       await conn.run(
-        'CREATE TEMP TABLE keys AS SELECT hash(__pid) AS h, __pid IS NULL OR __ts IS NULL AS bad, __ts FROM seg',
+        `CREATE TEMP ${materialise ? 'VIEW' : 'TABLE'} keys AS SELECT hash(__pid) AS h, __pid IS NULL OR __ts IS NULL AS bad, __ts FROM seg`,
       );
       const [s] = await queryRows(
         conn,
@@ -267,9 +249,10 @@ export async function writePredictionSegment(options: {
             )
           : null;
       if (earlier) {
-        // the batch's hashes looked up in the index (held in memory: the cost is the batch's)
+        // the batch's hashes looked up in the index and added as the segment's ids, in one pass
+        // (held in memory: the cost is the batch's)
         batchHashes = await readHalves(conn, 'keys', 'h');
-        const hits = earlier.stored(batchHashes);
+        const hits = earlier.add(batchHashes, options.out);
         if (hits.length > 0) {
           // candidates, checked against the exact ids of the segments
           await conn.run('CREATE TEMP TABLE hit (h UBIGINT)');
@@ -328,14 +311,12 @@ export async function writePredictionSegment(options: {
       outcomes = { rows: n, from: info.from, to: info.to, columns: [columns.label] };
       await rename(otmp, options.outcomesOut);
     }
-    if (!options.reference && options.existing) {
-      const indexKey = options.indexKey ?? path.dirname(options.out);
-      // the ids stored: the batch's hashes when every row was kept, else the file's ids
-      // (a prediction batch has its `keys`: the timestamp column is required)
-      const ids = !filtered
-        ? (batchHashes ?? (await readHalves(conn, 'keys', 'h')))
-        : `read_parquet(${literal(tmp)})`;
-      await addSegment(conn, indexKey, options.out, ids);
+    if (!options.reference && options.existing && !batchHashes) {
+      // no earlier segment overlapped (else the probe added the batch's hashes): the ids stored
+      // are the batch's hashes when every row was kept, else the file's ids (a prediction batch
+      // has its `keys`: the timestamp column is required)
+      const ids = !filtered ? await readHalves(conn, 'keys', 'h') : `read_parquet(${literal(tmp)})`;
+      await addSegment(conn, options.indexKey ?? path.dirname(options.out), options.out, ids);
     }
     await rename(tmp, options.out);
     return { predictions: info, outcomes };

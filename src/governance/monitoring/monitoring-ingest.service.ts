@@ -122,7 +122,8 @@ export class MonitoringIngestService {
       await this.recordUnknown(deploymentId);
       throw new NotFoundError('deployment', deploymentId);
     }
-    const dep = await this.plans.deployment(caller, deploymentId, 'monitoring.ingest');
+    // the row just read, not read again
+    const dep = await this.plans.authorized(caller, known, 'monitoring.ingest');
     const planRow = await activePlan(this.db.kysely, dep.id);
     const doc = planRow ? (JSON.parse(planRow.document_json) as MonitoringPlanDocument) : null;
     const columns: SegmentColumns = {

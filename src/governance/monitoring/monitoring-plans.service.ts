@@ -92,11 +92,21 @@ export class MonitoringPlansService {
   ): Promise<DeploymentRow> {
     const dep = await deploymentRow(tx, deploymentId);
     if (!dep) throw new NotFoundError('deployment', deploymentId);
+    return this.authorized(caller, dep, action, tx);
+  }
+
+  /** The deployment row already read, if the caller may do `action` on its model (404 when hidden). */
+  async authorized(
+    caller: Caller | null,
+    dep: DeploymentRow,
+    action: Action,
+    tx: Kysely<Database> = this.db.kysely,
+  ): Promise<DeploymentRow> {
     if (caller) {
       try {
         await this.models.authorize(caller.principal, dep.model_key, action, tx);
       } catch (err) {
-        if (err instanceof NotFoundError) throw new NotFoundError('deployment', deploymentId);
+        if (err instanceof NotFoundError) throw new NotFoundError('deployment', dep.id);
         throw err;
       }
     }
