@@ -3,9 +3,15 @@
 // process fails that one call and the next is parsed again; statements without parameters
 // stay unnamed. SQLite has no
 // pool: the composition root installs nothing there (the server's tests cover that engine).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDb, type TestDb } from '../../../test/support/engines.ts';
+import { ManualClock } from '../../../test/support/manual-clock.ts';
+import { buildServer } from '../../server.ts';
+import { loadConfig } from '../config.ts';
 import { type Db, openDatabase } from './database.ts';
 import { prepareStatements } from './pg-prepared.ts';
 
@@ -73,6 +79,32 @@ onPostgres('named prepared statements on PostgreSQL', () => {
       });
     } finally {
       await other.close();
+    }
+  });
+
+  it.each([
+    ['prepares statements by default', {}, true],
+    ['sends them unnamed with ASSAY_PG_PREPARED_STATEMENTS=0', { ASSAY_PG_PREPARED_STATEMENTS: '0' }, false],
+  ])('the server %s', async (_, env: Record<string, string>, on) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-prepared-'));
+    const server = openDatabase({ databaseUrl: t.url!, poolSize: 2 });
+    try {
+      const config = { ...loadConfig({ ...env, ASSAY_DATABASE_URL: t.url! }), dataDir };
+      expect(config.pgPreparedStatements).toBe(on);
+      const { app } = await buildServer({ db: server, clock: new ManualClock(), config });
+      await app.close();
+      const named = await server.kysely.connection().execute(async (conn) => {
+        await conn.selectFrom('users').select('id').where('username', '=', 'nobody').execute();
+        return (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_prepared_statements where name like 'assay_%'`.execute(conn)
+        ).rows[0]!.n;
+      });
+      expect(named > 0).toBe(on);
+    } finally {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
