@@ -85,6 +85,7 @@ import { openBlobStore } from './platform/blobs/blob-config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { AssayConfig } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
+import { prepareStatements } from './platform/db/pg-prepared.ts';
 import { registerConsoleStatic } from './platform/http/console-static.ts';
 import { type ApiApp, createHttpApp } from './platform/http/http-app.ts';
 import { openJobQueue } from './platform/jobs/job-queue.ts';
@@ -156,6 +157,7 @@ export interface Services {
  */
 export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; services: Services }> {
   const { db, clock, config } = deps;
+  if (db.pgPool && config.pgPreparedStatements) prepareStatements(db.pgPool);
   const identity = new IdentityService(db, clock);
   // --- Single sign-on (issue 19, docs/sso.md): OIDC console sign-in, token exchange, group → role
   // mapping, trusted workload issuers. With SSO on, password sign-in is kept for break-glass users.

@@ -9,6 +9,8 @@ export interface AssayConfig {
   dataDir: string;
   /** `postgres://…` to use PostgreSQL; undefined for the embedded SQLite store in dataDir. */
   databaseUrl: string | undefined;
+  /** PostgreSQL: send statements as named prepared statements (ASSAY_PG_PREPARED_STATEMENTS=0 turns it off; src/platform/db/pg-prepared.ts). */
+  pgPreparedStatements: boolean;
   host: string;
   port: number;
   /** Largest JSON request body, in bytes. */
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AssayConfig {
     completenessFields: env.ASSAY_COMPLETENESS_FIELDS || undefined,
     periodicReviewLeadDays: intFromEnv(env, 'ASSAY_PERIODIC_REVIEW_LEAD_DAYS', 60),
     schedulerIntervalMs: intFromEnv(env, 'ASSAY_SCHEDULER_INTERVAL_MS', 60_000),
+    pgPreparedStatements: env.ASSAY_PG_PREPARED_STATEMENTS !== '0',
     signingKeyFile: env.ASSAY_SIGNING_KEY_FILE ? path.resolve(env.ASSAY_SIGNING_KEY_FILE) : undefined,
     checkpointDir: env.ASSAY_CHECKPOINT_DIR ? path.resolve(env.ASSAY_CHECKPOINT_DIR) : undefined,
     checkpointIntervalMs: intFromEnv(env, 'ASSAY_CHECKPOINT_INTERVAL_MS', 3_600_000),
