@@ -53,8 +53,18 @@ interface WriteStat {
   heldMs: number;
   statements: number;
   statementsLocked: number;
+  /** Wait after commit for the linker pass of its outboxed audit events (absent before the outbox). */
+  linkMs?: number;
 }
 const writeStats: WriteStat[] = [];
+/** Each pass of the audit chain's linker (`assay-link {…}` lines): events linked, callers served. */
+interface LinkStat {
+  events: number;
+  callers: number;
+  waitMs: number;
+  heldMs: number;
+}
+const linkStats: LinkStat[] = [];
 /** Collects `assay-write {…}` lines from a child's standard error. */
 function collectWriteStats(stream: NodeJS.ReadableStream): void {
   let rest = '';
@@ -63,6 +73,7 @@ function collectWriteStats(stream: NodeJS.ReadableStream): void {
     rest = lines.pop()!;
     for (const line of lines)
       if (line.startsWith('assay-write ')) writeStats.push(JSON.parse(line.slice(12)) as WriteStat);
+      else if (line.startsWith('assay-link ')) linkStats.push(JSON.parse(line.slice(11)) as LinkStat);
   });
 }
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
@@ -130,7 +141,7 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   let out = '';
   collectWriteStats(child.stderr!);
   child.stderr!.on('data', (d) => {
-    out += String(d).replace(/^assay-write .*\n/gm, '');
+    out += String(d).replace(/^assay-(?:write|link) .*\n/gm, '');
   });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
@@ -419,7 +430,40 @@ async function loadPhase(): Promise<void> {
         99,
       ).toFixed(1)}; statements ${mean(ws.map((w) => w.statements)).toFixed(1)}, under the lock ${mean(
         ws.map((w) => w.statementsLocked),
-      ).toFixed(1)}; failed ${ws.filter((w) => !w.ok).length}`,
+      ).toFixed(1)}; failed ${ws.filter((w) => !w.ok).length}${
+        ws.some((w) => (w.linkMs ?? 0) > 0)
+          ? `; linked after commit p50 ${pct(
+              ws.map((w) => w.linkMs ?? 0),
+              50,
+            ).toFixed(1)}, p99 ${pct(
+              ws.map((w) => w.linkMs ?? 0),
+              99,
+            ).toFixed(1)}`
+          : ''
+      }`,
+    );
+  }
+  if (linkStats.length > 0) {
+    const events = linkStats.map((l) => l.events);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    console.log(
+      `    audit linker passes (outbox -> chain)   n ${String(linkStats.length).padStart(5)}  events ${sum(events)}, a pass with events: mean ${(
+        sum(events) / Math.max(1, events.filter((e) => e > 0).length)
+      ).toFixed(
+        1,
+      )}, max ${Math.max(...events)}; callers mean ${(sum(linkStats.map((l) => l.callers)) / linkStats.length).toFixed(1)}; held p50 ${pct(
+        linkStats.map((l) => l.heldMs),
+        50,
+      ).toFixed(1)}, p99 ${pct(
+        linkStats.map((l) => l.heldMs),
+        99,
+      ).toFixed(1)}, total ${(sum(linkStats.map((l) => l.heldMs)) / 1000).toFixed(1)} s; wait p50 ${pct(
+        linkStats.map((l) => l.waitMs),
+        50,
+      ).toFixed(1)}, p99 ${pct(
+        linkStats.map((l) => l.waitMs),
+        99,
+      ).toFixed(1)}`,
     );
   }
   for (const [k, xs] of byKind)

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * Links the audit chain's outbox (PostgreSQL): events that `{ lock: 'audit' }` writes committed into
@@ -15,10 +15,19 @@ import type pg from 'pg';
 export interface AuditLinker {
   /** Runs (or joins) a pass that starts after this call; resolves with the events it linked. */
   pass(): Promise<number>;
+  close(): Promise<void>;
 }
 
-/** `ASSAY_WRITE_STATS=1`: one `assay-link {"events","callers","waitMs","heldMs"}` line a pass. */
-export function auditLinker(pool: pg.Pool, lockKey: number, stats: boolean): AuditLinker {
+/**
+ * Passes run on a connection of their own (a pool of one, which replaces a dropped connection), so
+ * that a pass never queues for a connection behind the requests whose events it links.
+ * `ASSAY_WRITE_STATS=1`: one `assay-link {"events","callers","waitMs","heldMs"}` line a pass.
+ */
+export function auditLinker(url: string, lockKey: number, stats: boolean): AuditLinker {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  pool.on('error', (err) => {
+    process.stderr.write(`assay: the audit linker's PostgreSQL connection was closed: ${err.message}\n`);
+  });
   let running: Promise<number> | null = null;
   let waiting: Promise<number> | null = null;
   let callers = 0;
@@ -64,5 +73,6 @@ export function auditLinker(pool: pg.Pool, lockKey: number, stats: boolean): Aud
       })();
       return waiting;
     },
+    close: () => pool.end(),
   };
 }

@@ -210,7 +210,7 @@ function openPostgres(url: string, poolSize: number): Db {
     dialect: new PostgresDialect({ pool }),
     ...(WRITE_STATS ? { plugins: [countStatements] } : {}),
   });
-  const linker: AuditLinker = auditLinker(pool, WRITERS_LOCK, WRITE_STATS);
+  const linker: AuditLinker = auditLinker(url, WRITERS_LOCK, WRITE_STATS);
   const write = async <T>(fn: (tx: Kysely<Database>) => Promise<T>, lock: WriteLock): Promise<T> => {
     const state: WriteState = {
       locked: false,
@@ -269,6 +269,9 @@ function openPostgres(url: string, poolSize: number): Db {
     pgPool: pool,
     write: (fn, options) => write(fn, FORCE_WHOLE ? 'whole' : (options?.lock ?? 'whole')),
     linkAudit: () => linker.pass(),
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy();
+      await linker.close();
+    },
   };
 }
