@@ -21,7 +21,8 @@ export interface AuditLinker {
 /**
  * Passes run on a connection of their own (a pool of one, which replaces a dropped connection), so
  * that a pass never queues for a connection behind the requests whose events it links.
- * `ASSAY_WRITE_STATS=1`: one `assay-link {"events","callers","waitMs","heldMs"}` line a pass.
+ * `ASSAY_WRITE_STATS=1`: one `assay-link {"events","callers","waitMs","workMs","heldMs"}` line a
+ * pass (a pass that found the outbox empty took no lock: 0 for all three times).
  */
 export function auditLinker(url: string, lockKey: number, stats: boolean): AuditLinker {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -33,11 +34,11 @@ export function auditLinker(url: string, lockKey: number, stats: boolean): Audit
   let callers = 0;
   const runOnce = async (served: number): Promise<number> => {
     const started = performance.now();
-    const { rows } = await pool.query<{ linked: number; wait_ms: number }>(
-      'SELECT linked, wait_ms FROM assay_link_audit_pending($1)',
+    const { rows } = await pool.query<{ linked: number; wait_ms: number; work_ms: number }>(
+      'SELECT linked, wait_ms, work_ms FROM assay_link_audit_pending($1)',
       [lockKey],
     );
-    const { linked, wait_ms: waitMs } = rows[0]!;
+    const { linked, wait_ms: waitMs, work_ms: workMs } = rows[0]!;
     if (stats) {
       const total = performance.now() - started;
       process.stderr.write(
@@ -45,8 +46,11 @@ export function auditLinker(url: string, lockKey: number, stats: boolean): Audit
           events: linked,
           callers: served,
           waitMs: +waitMs.toFixed(2),
-          // From the lock granted to the commit done, as the client sees it (so with one round trip).
-          heldMs: +Math.max(0, total - waitMs).toFixed(2),
+          // Under the lock before the commit, measured in PostgreSQL.
+          workMs: +workMs.toFixed(2),
+          // From the lock granted to the commit done, as the client sees it (so with one round trip
+          // and this process's event-loop delay: an upper bound).
+          heldMs: linked > 0 ? +Math.max(0, total - waitMs).toFixed(2) : 0,
         })}\n`,
       );
     }

@@ -10,7 +10,9 @@ import type { Migration } from '../migrate.ts';
  * `assay_append_audit_event` of 0100 takes it) and the three hash text pieces `auditHashTextPieces`
  * builds (src/platform/audit/audit-hash.ts), so the linker fills in only prev_hash and seq.
  *
- * One call is one transaction (one statement, autocommit): it takes the writers' lock, reads the
+ * One call is one transaction (one statement, autocommit). When the outbox is empty (read without
+ * the lock, in a snapshot taken after the call began) it returns at once: whatever a caller
+ * committed before has been linked by a pass that committed. Otherwise it takes the writers' lock, reads the
  * head, moves every pending row it sees, one transaction's rows together in the order it wrote them
  * (`xact`, `pos`), into `audit_events` with the next seq,
  * prev_hash and SHA-256 hash (the text `auditHashOfRow` hashes), deletes exactly the rows it moved,
@@ -20,7 +22,7 @@ import type { Migration } from '../migrate.ts';
  * and no row is linked twice (a second pass sees the first one's deletes). Rows committed after the
  * pending read are left for the next pass; neither `xact` nor `pos` follows commit order (both are
  * drawn before commit), which is why rows are deleted by `pos`, never by a bound. Returns how many events
- * it linked and how long it waited for the lock. SQLite serialises whole write transactions and
+ * it linked, how long it waited for the lock, and how long it worked under it before the commit. SQLite serialises whole write transactions and
  * appends directly; the table exists there too, always empty, so readers need no branch.
  */
 export const auditPendingMigration: Migration = {
@@ -49,7 +51,8 @@ export const auditPendingMigration: Migration = {
       .execute();
     if (dialect !== 'postgres') return;
     await sql`CREATE OR REPLACE FUNCTION assay_link_audit_pending(lock_key bigint)
-      RETURNS TABLE (linked integer, wait_ms double precision) LANGUAGE plpgsql VOLATILE AS $$
+      RETURNS TABLE (linked integer, wait_ms double precision, work_ms double precision)
+      LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
         asked timestamptz := clock_timestamp();
         head record;
@@ -57,10 +60,19 @@ export const auditPendingMigration: Migration = {
         next_seq bigint;
         prev text;
         h text;
+        granted timestamptz;
         moved bigint[] := '{}';
       BEGIN
+        linked := 0;
+        wait_ms := 0;
+        work_ms := 0;
+        IF NOT EXISTS (SELECT 1 FROM audit_pending) THEN
+          RETURN NEXT;
+          RETURN;
+        END IF;
         PERFORM pg_advisory_xact_lock(lock_key);
-        wait_ms := extract(epoch FROM clock_timestamp() - asked) * 1000;
+        granted := clock_timestamp();
+        wait_ms := extract(epoch FROM granted - asked) * 1000;
         SELECT e.seq, e.hash INTO head FROM audit_events e ORDER BY e.seq DESC LIMIT 1;
         next_seq := coalesce(head.seq, 0);
         prev := coalesce(head.hash, repeat('0', 64));
@@ -79,6 +91,7 @@ export const auditPendingMigration: Migration = {
           DELETE FROM audit_pending WHERE pos = ANY (moved);
         END IF;
         linked := cardinality(moved);
+        work_ms := extract(epoch FROM clock_timestamp() - granted) * 1000;
         RETURN NEXT;
       END $$`.execute(db);
   },
