@@ -479,6 +479,8 @@ async function loadPhase(): Promise<void> {
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
+  // Events still in the chain's outbox after verify's own linker pass (none expected).
+  for (const line of verify.stdout.split('\n')) if (line.startsWith('pending:')) console.log(`    ${line}`);
   console.log(
     `  jobs (audit packages on 2 workers): requested ${jobIds.length}, ${jobs.map((j) => `${j.status} ${j.n}`).join(', ')}; built events ${built.rows[0]?.n}; request to finish p50 ${pct(jobSeconds, 50).toFixed(1)} s, p99 ${pct(jobSeconds, 99).toFixed(1)} s`,
   );
