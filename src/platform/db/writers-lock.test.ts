@@ -14,6 +14,7 @@ import {
   streamAuditEvents,
 } from '../audit/audit-trail.ts';
 import { verifyAuditChain } from '../audit/audit-verify.ts';
+import { verifyTrail } from '../audit/trail-verify.ts';
 import { type Db, openDatabase, type WriteLock } from './database.ts';
 
 const ctx = { actor: 'alice', requestId: null };
@@ -194,8 +195,11 @@ describe.each(ENGINES)('the writers lock on %s', (engine) => {
       oldestAt: '2026-01-01T00:00:00.000Z',
       oldestAgeMs: 31_000,
     });
-    // The chain as stored still verifies: an unlinked event is not a break.
-    expect(await verifyAuditChain(streamAuditEvents(t.db))).toMatchObject({ ok: true, checked: 2 });
+    // The chain as stored still verifies: an unlinked event is not a break, but it is reported.
+    const chained = await verifyAuditChain(streamAuditEvents(t.db));
+    expect(chained).toMatchObject({ ok: true, checked: 2 });
+    const trail = await verifyTrail(t.db, chained, { checkpoints: [], state: false, trusted: null });
+    expect(trail).toMatchObject({ ok: true, pending: { count: 2, oldestAt: '2026-01-01T00:00:00.000Z' } });
     if (engine === 'sqlite') {
       // SQLite appends directly and has no linker: the table only ever stays empty there.
       expect(await t.db.linkAudit()).toBe(0);
