@@ -73,6 +73,7 @@ import { TieringService } from './governance/tiering/tiering.service.ts';
 import { registerWebhookRoutes } from './governance/webhooks/webhooks.routes.ts';
 import { WebhooksService } from './governance/webhooks/webhooks.service.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
+import { keepAuditLinked } from './platform/audit/audit-trail.ts';
 import { registerIdentityRoutes } from './platform/auth/identity.routes.ts';
 import { IdentityService } from './platform/auth/identity.service.ts';
 import { registerSsoRoutes } from './platform/auth/sso/sso.routes.ts';
@@ -459,8 +460,12 @@ export async function buildServer(deps: ServerDeps): Promise<{ app: ApiApp; serv
     report: (message) => process.stderr.write(`assay: ${message}\n`),
   });
   void services;
+  // The audit chain's outbox (PostgreSQL): events a process left unlinked (it died between its
+  // commit and the linker pass) are linked now and every few seconds (docs/audit-trail.md).
+  const stopLinking = await keepAuditLinked(db, (m) => process.stderr.write(`assay: ${m}\n`));
   // Jobs running here finish (or stop) before the blob store they write to closes.
   app.addHook('onClose', async () => {
+    stopLinking();
     await jobs.stop();
     if (!deps.blobs) await blobs.close();
   });

@@ -53,8 +53,20 @@ interface WriteStat {
   heldMs: number;
   statements: number;
   statementsLocked: number;
+  /** Wait after commit for the linker pass of its outboxed audit events (absent before the outbox). */
+  linkMs?: number;
 }
 const writeStats: WriteStat[] = [];
+/** Each pass of the audit chain's linker (`assay-link {…}` lines): events linked, callers served. */
+interface LinkStat {
+  events: number;
+  callers: number;
+  waitMs: number;
+  /** Under the lock before the commit, by PostgreSQL's clock (absent in the first version). */
+  workMs?: number;
+  heldMs: number;
+}
+const linkStats: LinkStat[] = [];
 /** Collects `assay-write {…}` lines from a child's standard error. */
 function collectWriteStats(stream: NodeJS.ReadableStream): void {
   let rest = '';
@@ -63,6 +75,7 @@ function collectWriteStats(stream: NodeJS.ReadableStream): void {
     rest = lines.pop()!;
     for (const line of lines)
       if (line.startsWith('assay-write ')) writeStats.push(JSON.parse(line.slice(12)) as WriteStat);
+      else if (line.startsWith('assay-link ')) linkStats.push(JSON.parse(line.slice(11)) as LinkStat);
   });
 }
 const ADMIN = process.env.ASSAY_TEST_DATABASE_URL;
@@ -101,6 +114,11 @@ async function startServer(
   );
   let out = '';
   collectWriteStats(child.stderr!);
+  // Its standard error too (without the stats lines), so a server that fails to start says why.
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err = (err + String(d).replace(/^assay-(?:write|link) .*\n/gm, '')).slice(-4000);
+  });
   const token = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d) => {
@@ -110,7 +128,7 @@ async function startServer(
         resolve(/\b(assay_[A-Za-z0-9_-]{20,})/.exec(out)?.[1] ?? '');
       }
     });
-    child.once('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
+    child.once('exit', (c) => reject(new Error(`server exited ${c}: ${out}${err}`)));
   });
   return { url: `http://127.0.0.1:${port}`, port, child, token };
 }
@@ -130,7 +148,7 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   let out = '';
   collectWriteStats(child.stderr!);
   child.stderr!.on('data', (d) => {
-    out += String(d).replace(/^assay-write .*\n/gm, '');
+    out += String(d).replace(/^assay-(?:write|link) .*\n/gm, '');
   });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
@@ -419,7 +437,30 @@ async function loadPhase(): Promise<void> {
         99,
       ).toFixed(1)}; statements ${mean(ws.map((w) => w.statements)).toFixed(1)}, under the lock ${mean(
         ws.map((w) => w.statementsLocked),
-      ).toFixed(1)}; failed ${ws.filter((w) => !w.ok).length}`,
+      ).toFixed(1)}; failed ${ws.filter((w) => !w.ok).length}${
+        ws.some((w) => (w.linkMs ?? 0) > 0)
+          ? `; linked after commit p50 ${pct(
+              ws.map((w) => w.linkMs ?? 0),
+              50,
+            ).toFixed(1)}, p99 ${pct(
+              ws.map((w) => w.linkMs ?? 0),
+              99,
+            ).toFixed(1)}`
+          : ''
+      }`,
+    );
+  }
+  if (linkStats.length > 0) {
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // Passes that took the lock (an empty outbox is seen without it).
+    const locked = linkStats.filter((l) => l.events > 0 || l.waitMs > 0);
+    const dist = (xs: number[]) =>
+      `p50 ${pct(xs, 50).toFixed(1)}, p99 ${pct(xs, 99).toFixed(1)}, total ${(sum(xs) / 1000).toFixed(1)} s`;
+    console.log(
+      `    audit linker passes (outbox -> chain)   n ${String(linkStats.length).padStart(5)}, ${locked.length} took the lock; events ${sum(linkStats.map((l) => l.events))}, max ${Math.max(...linkStats.map((l) => l.events))} a pass; callers mean ${(sum(linkStats.map((l) => l.callers)) / linkStats.length).toFixed(1)}`,
+    );
+    console.log(
+      `      under the lock before commit (PostgreSQL's clock) ${dist(locked.map((l) => l.workMs ?? 0))}; granted to commit done (client side, an upper bound) ${dist(locked.map((l) => l.heldMs))}; wait ${dist(locked.map((l) => l.waitMs))}`,
     );
   }
   for (const [k, xs] of byKind)
@@ -438,6 +479,8 @@ async function loadPhase(): Promise<void> {
   );
   console.log(`  acknowledged writes ${acknowledged.length}, lost ${lost.length}`);
   console.log(`  audit verify: exit ${verify.status}: ${verify.stdout.trim().split('\n')[0]}`);
+  // Events still in the chain's outbox after verify's own linker pass (none expected).
+  for (const line of verify.stdout.split('\n')) if (line.startsWith('pending:')) console.log(`    ${line}`);
   console.log(
     `  jobs (audit packages on 2 workers): requested ${jobIds.length}, ${jobs.map((j) => `${j.status} ${j.n}`).join(', ')}; built events ${built.rows[0]?.n}; request to finish p50 ${pct(jobSeconds, 50).toFixed(1)} s, p99 ${pct(jobSeconds, 99).toFixed(1)} s`,
   );

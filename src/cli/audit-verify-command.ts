@@ -144,9 +144,15 @@ export function registerAuditVerifyCommand(audit: Command): void {
         import('../platform/audit/checkpoint.ts'),
       ]);
       try {
-        const chain = await verifyOffline(store);
         const db = openDatabase({ databaseUrl: store.databaseUrl, sqlitePath: store.file, poolSize: 2 });
         try {
+          // Events a server left in the outbox (it died between its commit and the linker pass)
+          // are linked first, so the chain read covers every event committed before now. A store
+          // this user may only read is still verified: what stays unlinked is reported as pending.
+          await db.linkAudit().catch((err: Error) => {
+            process.stderr.write(`assay: could not link pending audit events: ${err.message}\n`);
+          });
+          const chain = await verifyOffline(store);
           result = await verifyTrail(db, chain, { checkpoints, state: Boolean(opts.state), trusted });
         } finally {
           await db.close();
@@ -164,6 +170,11 @@ export function registerAuditVerifyCommand(audit: Command): void {
 
 function describeAll(result: Awaited<ReturnType<typeof verifyTrail>>, where: string | null): string {
   const lines = [describeChain(result.chain)];
+  const p = result.pending;
+  if (p.count > 0)
+    lines.push(
+      `pending: ${p.count} committed event(s) not yet linked into the chain (oldest ${p.oldestAt}, ${Math.round((p.oldestAgeMs ?? 0) / 1000)} s old): not yet protected by the chain; a server links them within seconds`,
+    );
   for (const c of result.checkpoints)
     lines.push(
       `checkpoint seq ${c.sequence} of ${c.time} (key ${c.keyId}): ${c.ok ? 'ok' : `FAILED ${c.reason}`}: ${c.message}`,

@@ -44,6 +44,18 @@ export const auditBreakSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * Committed events not yet linked into the chain (the outbox, PostgreSQL): not tampering, but not
+ * yet protected by the chain either (docs/audit-trail.md). Normally none, or some for milliseconds.
+ */
+export const auditPendingSchema = z.object({
+  count: z.number().int(),
+  /** The oldest one's time (the writer's clock), and its age when verify looked. */
+  oldestAt: z.string().nullable(),
+  oldestAgeMs: z.number().nullable(),
+});
+export type AuditPending = z.infer<typeof auditPendingSchema>;
+
 /** GET /api/v1/audit/verify answer. */
 export const auditVerifySchema = z.object({
   ok: z.boolean(),
@@ -52,6 +64,8 @@ export const auditVerifySchema = z.object({
   lastHash: z.string(),
   firstBreak: auditBreakSchema.nullable(),
   elapsedMs: z.number(),
+  /** Events committed but not yet in the chain when the chain had been read (not part of `ok`). */
+  pending: auditPendingSchema.optional(),
 });
 export type AuditVerify = z.infer<typeof auditVerifySchema>;
 
@@ -146,6 +160,8 @@ export const auditFullVerifySchema = z.object({
   chain: auditVerifySchema,
   checkpoints: z.array(checkpointCheckSchema),
   state: stateVerifySchema.nullable(),
+  /** Events committed but not yet in the chain when the chain had been read (not part of `ok`). */
+  pending: auditPendingSchema,
   /** What this run could not detect, given what it was asked to check. */
   limits: z.array(z.string()),
 });

@@ -67,6 +67,7 @@ export function registerCheckpointRoutes(
     handler: async (req) => {
       demand(principalOf(req), 'audit.verify');
       const started = performance.now();
+      await db.linkAudit(); // events committed before now are in the chain (the outbox emptied)
       const chain = await verifyAuditChain(streamAuditEvents(db));
       const result = await verifyTrail(db, chain, {
         checkpoints: req.body.checkpoints,

@@ -82,6 +82,7 @@ export class CheckpointsService {
     actor: string,
     onlyIfDue: boolean,
   ): Promise<StoredCheckpoint | null> {
+    await this.db.linkAudit(); // the head certified includes every event committed before now
     const made = await this.db.write(async (tx) => {
       const now = this.clock.now();
       const head = await chainHead(tx);

@@ -85,6 +85,7 @@ export class AuditPackageService {
       if (!(await modelExistedAt(k, model.id, asOf)))
         throw new NotFoundError('model', `${key} as of ${asOf}`);
     }
+    await this.db.linkAudit(); // events left in the outbox by a process that died are in the chain
     const head = await chainHeadRow(k);
     const createdAt = this.clock.now().toISOString();
     const zip = new PackageZip(new Date(createdAt));

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { AuditPending } from '../../contracts/audit.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
-import { type Db, labelWrite, takingWritersLock } from '../db/database.ts';
+import { type Db, defersAuditEvents, labelWrite } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { auditHashTextPieces, computeAuditHash, GENESIS_HASH } from './audit-hash.ts';
@@ -25,20 +26,25 @@ export interface AuditEventInput {
 }
 
 /**
- * Appends one event to the chain. Must run inside `db.write`, in the same transaction as the
- * change it records. It takes the writers' lock first if the transaction does not hold it yet
- * (`{ lock: 'audit' }`), so reading the last event and inserting the next cannot race, and the
- * chain is appended in commit order (the lock is held to commit). The event's time is the clock's
- * (injected: the demo seeds history with a clock in the past), read under the lock, or just before
- * the statement that takes it on PostgreSQL; so along the chain concurrent writes' times may be a
- * few milliseconds out of `seq` order, as they are between servers whose clocks differ.
+ * Appends one event to the chain; returns its id. Must run inside `db.write`, in the same
+ * transaction as the change it records.
+ * - Under the writers' lock (a `whole` write, the default; and on SQLite, where every write is
+ *   serialised): reads the last event and inserts the next, hashed, so it cannot race and the chain
+ *   is appended in commit order.
+ * - In a PostgreSQL write without the lock (`{ lock: 'audit' }`): inserts the event, with its time
+ *   and the hash text pieces, into the chain's outbox `audit_pending`; after the transaction commits,
+ *   `db.write` waits for a linker pass (migration 0101) that gives it its seq, prev_hash and hash
+ *   before it returns. Such a transaction does not see its own events in `audit_events`.
+ * The event's time is the clock's (injected: the demo seeds history with a clock in the past), read
+ * here; so along the chain concurrent writes' times may be a few milliseconds out of `seq` order,
+ * as they are between servers whose clocks differ.
  */
 export async function appendAuditEvent(
   tx: Kysely<Database>,
   clock: Clock,
   ctx: AuditContext,
   input: AuditEventInput,
-): Promise<StoredAuditEvent> {
+): Promise<string> {
   labelWrite(tx, input.action);
   const fields = {
     id: newId(),
@@ -51,21 +57,15 @@ export async function appendAuditEvent(
     before_json: input.before === undefined || input.before === null ? null : canonicalJson(input.before),
     after_json: input.after === undefined || input.after === null ? null : canonicalJson(input.after),
   };
-  // A write that takes the writers' lock here (PostgreSQL, `lock: 'audit'`): lock, head, hash and
-  // insert in one statement (migration 0100), so the lock is held from here only to the commit.
-  const appended = await takingWritersLock(tx, async (lockKey) => {
+  const at = clock.now().toISOString();
+  if (defersAuditEvents(tx)) {
     const [toAt, toPrevHash, toSeq] = auditHashTextPieces(fields);
-    const f = fields;
-    const { rows } = await sql<{ seq: number; at: string; prev_hash: string; hash: string }>`
-      SELECT seq, at, prev_hash, hash FROM assay_append_audit_event(${lockKey}, ${f.id},
-        ${clock.now().toISOString()}, ${f.actor}, ${f.action}, ${f.entity_type}, ${f.entity_id},
-        ${f.model_id}, ${f.request_id}, ${f.before_json}, ${f.after_json}, ${toAt}, ${toPrevHash}, ${toSeq})`.execute(
-      tx,
-    );
-    const row = rows[0]!;
-    return { ...fields, seq: Number(row.seq), at: row.at, prev_hash: row.prev_hash, hash: row.hash };
-  });
-  if (appended) return appended;
+    await tx
+      .insertInto('audit_pending')
+      .values({ ...fields, at, text_to_at: toAt, text_to_prev_hash: toPrevHash, text_to_seq: toSeq })
+      .execute();
+    return fields.id;
+  }
   const last = await tx
     .selectFrom('audit_events')
     .select(['seq', 'hash'])
@@ -74,13 +74,33 @@ export async function appendAuditEvent(
     .executeTakeFirst();
   const record = {
     seq: last ? Number(last.seq) + 1 : 1,
-    at: clock.now().toISOString(),
+    at,
     ...fields,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const stored = { ...record, hash: computeAuditHash(record) };
-  await tx.insertInto('audit_events').values(stored).execute();
-  return stored;
+  await tx
+    .insertInto('audit_events')
+    .values({ ...record, hash: computeAuditHash(record) })
+    .execute();
+  return fields.id;
+}
+
+/**
+ * The chain's outbox: how many committed events wait to be linked, and the oldest one's time (its
+ * `at`, the writer's clock). Normally empty, or a few events for milliseconds; events left there by
+ * a process that died between its commit and the linker pass are linked by the next pass.
+ */
+export async function pendingAuditEvents(db: Db, now = new Date()): Promise<AuditPending> {
+  const row = await db.kysely
+    .selectFrom('audit_pending')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
+    .executeTakeFirst();
+  const oldestAt = row?.oldest ?? null;
+  return {
+    count: Number(row?.n ?? 0),
+    oldestAt,
+    oldestAgeMs: oldestAt === null ? null : Math.max(0, now.getTime() - Date.parse(oldestAt)),
+  };
 }
 
 const COLUMNS = [
@@ -133,4 +153,27 @@ export async function* streamAuditEvents(
 /** Parses a stored snapshot back into an object. */
 export function parseSnapshot<T>(json: string | null): T | null {
   return json === null ? null : (JSON.parse(json) as T);
+}
+
+/** How often a server or worker links events left in the outbox (by a process that died after commit). */
+export const AUDIT_LINK_INTERVAL_MS = 3_000;
+
+/**
+ * Crash recovery of the chain's outbox (PostgreSQL): runs a linker pass now, then every
+ * `intervalMs` (a timer that does not keep the process alive), so events committed by a process
+ * that died before its pass are linked within seconds. Returns the function that stops it. Nothing
+ * on SQLite, which has no outbox.
+ */
+export async function keepAuditLinked(
+  db: Db,
+  report: (message: string) => void,
+  intervalMs = AUDIT_LINK_INTERVAL_MS,
+): Promise<() => void> {
+  if (db.dialect !== 'postgres') return () => {};
+  await db.linkAudit();
+  const timer = setInterval(() => {
+    db.linkAudit().catch((err: Error) => report(`linking pending audit events failed: ${err.message}`));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { ApiApp } from '../http/http-app.ts';
 import { principalOf } from '../http/request-context.ts';
 import { queryAuditEvents } from './audit-query.ts';
-import { streamAuditEvents } from './audit-trail.ts';
+import { pendingAuditEvents, streamAuditEvents } from './audit-trail.ts';
 import { verifyAuditChain } from './audit-verify.ts';
 
 /** The audit trail: page through events, and verify the chain on the live store. */
@@ -38,8 +38,10 @@ export function registerAuditRoutes(app: ApiApp, services: { db: Db }): void {
     handler: async (req) => {
       demand(principalOf(req), 'audit.verify');
       const started = performance.now();
+      await db.linkAudit(); // events committed before now are in the chain (the outbox emptied)
       const result = await verifyAuditChain(streamAuditEvents(db));
-      return { ...result, elapsedMs: Math.round(performance.now() - started) };
+      const pending = await pendingAuditEvents(db);
+      return { ...result, elapsedMs: Math.round(performance.now() - started), pending };
     },
   });
 }

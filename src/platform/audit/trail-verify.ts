@@ -5,6 +5,7 @@ import type {
   StateVerify,
 } from '../../contracts/audit.ts';
 import type { Db } from '../db/database.ts';
+import { pendingAuditEvents } from './audit-trail.ts';
 import type { AuditVerifyResult } from './audit-verify.ts';
 import { type CheckpointFacts, judgeCheckpoint, type TrustedKeys } from './checkpoint.ts';
 import { verifyState } from './state-verify.ts';
@@ -70,7 +71,11 @@ export function verifyLimits(opts: { checkpoints: number; state: boolean }): str
   return limits;
 }
 
-/** The chain result joined with the checkpoint checks and the state comparison. */
+/**
+ * The chain result joined with the checkpoint checks, the state comparison, and the events still
+ * waiting in the outbox (reported, not a failure: the caller ran `db.linkAudit()` before reading the
+ * chain, so they are events committed since, or left by a pass that failed).
+ */
 export async function verifyTrail(
   db: Db,
   chain: AuditVerifyResult,
@@ -88,6 +93,7 @@ export async function verifyTrail(
     chain,
     checkpoints: checks,
     state,
+    pending: await pendingAuditEvents(db),
     limits: verifyLimits({ checkpoints: opts.checkpoints.length, state: opts.state }),
   };
 }

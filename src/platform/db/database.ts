@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type AuditLinker, auditLinker } from './audit-linker.ts';
 import type { Database } from './schema.ts';
 
 /** Which engine a store runs on. SQL that differs between them branches on this, nowhere else. */
@@ -14,11 +15,14 @@ export type Dialect = 'sqlite' | 'postgres';
  * whole transaction with `BEGIN IMMEDIATE`).
  * - `whole` (the default): taken first, so the transaction runs as if alone among writers; every
  *   read it decides from is current until it commits.
- * - `audit`: taken only when the transaction first appends to the audit chain (or calls
- *   `lockWriters`), and held to commit, so the chain is still appended in commit order and never
- *   forks. What the transaction read before that may have been changed by writers that committed
+ * - `audit`: not taken for audit events: they go to the chain's outbox (`audit_pending`) in the
+ *   transaction and are linked into the chain after it commits, before `write` returns, by a short
+ *   pass that holds the lock (`linkAudit`). Taken only if the transaction calls `lockWriters`, and
+ *   then held to commit. What the transaction reads may be changed by writers that commit
  *   meanwhile: use it only for a write whose decisions are kept by constraints, by conditional
- *   updates, or are re-read after `lockWriters` (docs/ARCHITECTURE.md, "The writers' lock").
+ *   updates, or are re-read after `lockWriters`, and that does not read the audit chain after
+ *   appending (its own events are not there until it has committed) (docs/ARCHITECTURE.md, "The
+ *   writers' lock").
  */
 export type WriteLock = 'whole' | 'audit';
 
@@ -28,12 +32,19 @@ export interface Db {
   readonly kysely: Kysely<Database>;
   /**
    * Runs `fn` in one write transaction: `BEGIN IMMEDIATE` on SQLite, a transaction holding the
-   * writers' advisory lock on PostgreSQL (for all of it, or from its first audit append with
-   * `{ lock: 'audit' }`). Writers of the audit chain are serialised so that it never forks; every
-   * state change and its audit event commit together or not at all.
+   * writers' advisory lock on PostgreSQL (for all of it; with `{ lock: 'audit' }` only from a
+   * `lockWriters` call, its audit events going to the outbox and linked after commit, before this
+   * returns). Writers of the audit chain are serialised so that it never forks; every state change
+   * and its audit event commit together or not at all.
    * Do not call `write` inside `write`.
    */
   write<T>(fn: (tx: Kysely<Database>) => Promise<T>, options?: { lock?: WriteLock }): Promise<T>;
+  /**
+   * Links every committed audit event still in the outbox into the chain (PostgreSQL; 0 on SQLite,
+   * which has no outbox): resolves when a pass that started after the call is done, with how many
+   * events it linked. Run at start, periodically, and before anything reads the chain as a whole.
+   */
+  linkAudit(): Promise<number>;
   /** The raw better-sqlite3 handle (SQLite only), for bulk reads where Kysely's per-row cost matters. */
   readonly sqlite: SQLite.Database | undefined;
   /** The pg pool (PostgreSQL only). */
@@ -48,6 +59,8 @@ const WRITERS_LOCK = 74_200_001;
 interface WriteState {
   /** True once the writers' lock is held (to commit). */
   locked: boolean;
+  /** True once an audit event went to the outbox: the transaction's events are linked after commit. */
+  deferred: boolean;
   /** The first audit action appended (what `ASSAY_WRITE_STATS` reports the transaction as). */
   label: string | null;
   statements: number;
@@ -55,6 +68,8 @@ interface WriteState {
   /** performance.now() when the lock was requested and when it was granted. */
   lockAsked: number;
   lockGot: number;
+  /** performance.now() at the commit of a transaction that deferred events (0 otherwise). */
+  committed: number;
 }
 
 /** The write state of each open PostgreSQL write transaction, by its Kysely transaction object. */
@@ -64,8 +79,8 @@ const writeStates = new WeakMap<object, WriteState>();
  * Takes the writers' lock in `tx` if it does not hold it yet: a no-op on SQLite (the whole
  * transaction is serialised) and once the lock is held. A `whole` write takes it here first; a
  * service in an `audit` write calls it before reads that must be current against every other
- * writer (a re-check under the lock); `appendAuditEvent` takes it with `takingWritersLock`. Its own statement, so that the
- * reads after it (READ COMMITTED: a snapshot per statement) see every writer that committed before.
+ * writer (a re-check under the lock). Its own statement, so that the reads after it (READ
+ * COMMITTED: a snapshot per statement) see every writer that committed before.
  */
 export async function lockWriters(tx: Kysely<Database>): Promise<void> {
   const state = writeStates.get(tx);
@@ -77,22 +92,17 @@ export async function lockWriters(tx: Kysely<Database>): Promise<void> {
 }
 
 /**
- * In a write that does not hold the writers' lock yet (PostgreSQL, `{ lock: 'audit' }`): runs
- * `take(lockKey)`, one statement that takes the lock itself (`pg_advisory_xact_lock(lockKey)`) and
- * may go on under it in the same round trip, such as the audit append of migration 0100, and
- * returns its result. Otherwise (the lock is held, or SQLite's transaction is serialised) null.
+ * Whether an audit event appended in `tx` goes to the chain's outbox (`audit_pending`) instead of
+ * straight into the chain: true in a PostgreSQL write that does not hold the writers' lock
+ * (`{ lock: 'audit' }`), and for every later event of a transaction that has deferred one (so its
+ * events stay in order), which is then linked after it commits, before `write` returns. False on
+ * SQLite and under the lock: the caller appends to the chain itself.
  */
-export async function takingWritersLock<T>(
-  tx: Kysely<Database>,
-  take: (lockKey: number) => Promise<T>,
-): Promise<T | null> {
+export function defersAuditEvents(tx: Kysely<Database>): boolean {
   const state = writeStates.get(tx);
-  if (!state || state.locked) return null;
-  state.lockAsked = performance.now();
-  const result = await take(WRITERS_LOCK);
-  state.lockGot = performance.now();
-  state.locked = true;
-  return result;
+  if (!state || (state.locked && !state.deferred)) return false;
+  state.deferred = true;
+  return true;
 }
 
 /** Names the write transaction `tx` after the first audit action it appends (for `ASSAY_WRITE_STATS`). */
@@ -103,8 +113,10 @@ export function labelWrite(tx: Kysely<Database>, action: string): void {
 
 /**
  * `ASSAY_WRITE_STATS=1`: each PostgreSQL write transaction prints one line on standard error,
- * `assay-write {"kind","lock","waitMs","heldMs","statements","statementsLocked"}`, where `heldMs`
- * runs from the lock granted to the commit done (bench/scale-out reads them).
+ * `assay-write {"kind","lock","waitMs","heldMs","linkMs","statements","statementsLocked"}`, where
+ * `heldMs` runs from the lock granted to the commit done and `linkMs` is the wait after commit for
+ * the pass that links the write's outboxed events; each such pass prints an `assay-link` line
+ * (audit-linker.ts). bench/scale-out reads them.
  * `ASSAY_WRITE_LOCK=whole` makes every write take the lock first (for before/after measurements).
  */
 const WRITE_STATS = process.env.ASSAY_WRITE_STATS === '1';
@@ -182,6 +194,7 @@ function openSqlite(file: string): Db {
           throw err;
         }
       }),
+    linkAudit: async () => 0,
     close: () => kysely.destroy(),
   };
 }
@@ -197,21 +210,34 @@ function openPostgres(url: string, poolSize: number): Db {
     dialect: new PostgresDialect({ pool }),
     ...(WRITE_STATS ? { plugins: [countStatements] } : {}),
   });
+  const linker: AuditLinker = auditLinker(url, WRITERS_LOCK, WRITE_STATS);
   const write = async <T>(fn: (tx: Kysely<Database>) => Promise<T>, lock: WriteLock): Promise<T> => {
     const state: WriteState = {
       locked: false,
+      deferred: false,
       label: null,
       statements: 0,
       statementsLocked: 0,
       lockAsked: 0,
       lockGot: 0,
+      committed: 0,
     };
-    const run = () =>
-      kysely.transaction().execute(async (tx) => {
+    const run = async () => {
+      const result = await kysely.transaction().execute(async (tx) => {
         writeStates.set(tx, state);
         if (lock === 'whole') await lockWriters(tx);
         return fn(tx);
       });
+      if (state.deferred) {
+        state.committed = performance.now();
+        await linker.pass().catch((err: Error) => {
+          throw new Error(
+            `the write committed, but linking its audit events into the chain failed (they stay in audit_pending for the next pass): ${err.message}`,
+          );
+        });
+      }
+      return result;
+    };
     if (!WRITE_STATS) return run();
     const caller = writeCaller(new Error().stack);
     let ok = false;
@@ -221,13 +247,15 @@ function openPostgres(url: string, poolSize: number): Db {
       return result;
     } finally {
       const done = performance.now();
+      const committed = state.committed || done;
       process.stderr.write(
         `assay-write ${JSON.stringify({
           kind: state.label ?? `no audit event: ${caller}`,
           lock,
           ok,
           waitMs: state.locked ? +(state.lockGot - state.lockAsked).toFixed(2) : 0,
-          heldMs: state.locked ? +(done - state.lockGot).toFixed(2) : 0,
+          heldMs: state.locked ? +(committed - state.lockGot).toFixed(2) : 0,
+          linkMs: +(done - committed).toFixed(2),
           statements: state.statements,
           statementsLocked: state.statementsLocked,
         })}\n`,
@@ -240,6 +268,10 @@ function openPostgres(url: string, poolSize: number): Db {
     sqlite: undefined,
     pgPool: pool,
     write: (fn, options) => write(fn, FORCE_WHOLE ? 'whole' : (options?.lock ?? 'whole')),
-    close: () => kysely.destroy(),
+    linkAudit: () => linker.pass(),
+    close: async () => {
+      await kysely.destroy();
+      await linker.close();
+    },
   };
 }

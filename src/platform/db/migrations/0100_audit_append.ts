@@ -15,6 +15,8 @@ import type { Migration } from '../migrate.ts';
  * on the head are filled in here: prev_hash (64 hex digits) and seq (an integer).
  * `verifyAuditChain` re-computes it in JavaScript.
  * SQLite serialises whole write transactions and needs nothing.
+ * Not called since migration 0101: such writes now put their events in the chain's outbox and a
+ * linker pass links them after commit (`assay_link_audit_pending`, the same hash text).
  */
 export const auditAppendMigration: Migration = {
   name: '0100_audit_append',

@@ -21,6 +21,7 @@ import { registrySyncMigration } from './0066_registry_sync.ts';
 import { jobsMigration } from './0080_jobs.ts';
 import { genaiSystemCardsMigration } from './0095_genai_system_cards.ts';
 import { auditAppendMigration } from './0100_audit_append.ts';
+import { auditPendingMigration } from './0101_audit_pending.ts';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL; add a feature's migration here. */
 export const migrations: readonly Migration[] = [
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   jobsMigration,
   genaiSystemCardsMigration,
   auditAppendMigration,
+  auditPendingMigration,
 ];

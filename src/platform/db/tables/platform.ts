@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /** Row types of the platform tables (users, tokens, audit trail). Timestamps are ISO-8601 UTC text. */
 
 export interface UsersTable {
@@ -46,6 +47,29 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/**
+ * An audit event committed but not yet linked into the chain (PostgreSQL, `{ lock: 'audit' }`
+ * writes; migration 0101): its fields, its time and the hash text pieces of `auditHashTextPieces`.
+ */
+export interface AuditPendingTable {
+  pos: Generated<number>;
+  /** The writing transaction's id (txid_current()), so one transaction's events link together. */
+  xact: Generated<number>;
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  model_id: string | null;
+  request_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  text_to_at: string;
+  text_to_prev_hash: string;
+  text_to_seq: string;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: string;
@@ -62,6 +86,7 @@ export interface PlatformTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
+  audit_pending: AuditPendingTable;
   schema_migrations: SchemaMigrationsTable;
   login_throttle: LoginThrottleTable;
 }
