@@ -51,24 +51,14 @@ export interface AuditEventsTable {
  * An audit event committed but not yet linked into the chain (PostgreSQL, `{ lock: 'audit' }`
  * writes; migration 0101): its fields, its time and the hash text pieces of `auditHashTextPieces`.
  */
-export interface AuditPendingTable {
+export type AuditPendingTable = Omit<AuditEventsTable, 'seq' | 'prev_hash' | 'hash'> & {
   pos: Generated<number>;
   /** The writing transaction's id (txid_current()), so one transaction's events link together. */
   xact: Generated<number>;
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  model_id: string | null;
-  request_id: string | null;
-  before_json: string | null;
-  after_json: string | null;
   text_to_at: string;
   text_to_prev_hash: string;
   text_to_seq: string;
-}
+};
 
 export interface SchemaMigrationsTable {
   name: string;
