@@ -73,13 +73,17 @@ describe.skipIf(!PG)('assay worker processes on PostgreSQL', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const builtEvents = async (id: string) =>
-    store.db.kysely
+  // A job's state commits with its event in the chain's outbox; the event is linked by a pass right
+  // after (docs/audit-trail.md), so a reader that saw the state runs a pass before reading the chain.
+  const builtEvents = async (id: string) => {
+    await store.db.linkAudit();
+    return store.db.kysely
       .selectFrom('audit_events')
       .select('seq')
       .where('action', '=', 'audit_package.built')
       .where('entity_id', '=', id)
       .execute();
+  };
 
   beforeAll(async () => {
     store = await openTestDb('postgres');
